@@ -1,0 +1,3 @@
+from secretsfile.cli.main import run
+
+run()

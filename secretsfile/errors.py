@@ -1,0 +1,81 @@
+"""The error families of secretsfile.
+
+Every error carries a one-line message that never contains a secret value, an optional
+location (file, line) and an optional hint that says how to fix it. Library code raises;
+only the CLI renders (``diagnostics()``) and maps a family to an exit code.
+"""
+
+from __future__ import annotations
+
+
+class SecretsfileError(Exception):
+    """Base class of every error secretsfile raises on purpose."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.hint = hint
+
+    def where(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
+
+    def diagnostics(self) -> str:
+        """One line for humans: where, what, and how to fix it."""
+        text = f"{self.where()}{self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def __str__(self) -> str:
+        return self.diagnostics()
+
+
+class UsageError(SecretsfileError):
+    """The caller asked for something that cannot be done (bad flag combination, bad path)."""
+
+
+class InputNotFoundError(UsageError):
+    """A file named on the command line or in the config does not exist."""
+
+
+class ConflictError(SecretsfileError):
+    """The operation would overwrite or contradict existing state (exit 1)."""
+
+
+class ConfigError(SecretsfileError):
+    """The project or key configuration is invalid."""
+
+
+class FormatError(SecretsfileError):
+    """The input file cannot be parsed or does not have the expected shape."""
+
+
+class NotEncryptedError(FormatError):
+    """A plaintext file was given where an encrypted one is required."""
+
+
+class AlreadyEncryptedError(FormatError):
+    """An encrypted file was given where plaintext is required."""
+
+
+class IntegrityError(SecretsfileError):
+    """A value, the MAC or the metadata failed authentication: the file was altered."""
+
+
+class KeyUnavailableError(SecretsfileError):
+    """No configured identity could unwrap the file's data key."""
+
+
+class KeySourceError(SecretsfileError):
+    """A key backend failed (bad key file, unreadable identity, bad recipient)."""
