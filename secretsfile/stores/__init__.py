@@ -1,1 +1,85 @@
-"""stores layer."""
+"""File formats <-> the typed tree. No crypto here.
+
+The format is chosen from the file extension (``.yaml``/``.yml``, ``.json``, ``.env``)
+unless given explicitly.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from secretsfile.core.metadata import METADATA_KEY
+from secretsfile.core.values import Branch
+from secretsfile.errors import FormatError, UsageError
+
+FORMATS = ("yaml", "json", "dotenv")
+_EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".env": "dotenv"}
+
+
+def format_for_path(path: str | PurePath, explicit: str | None = None) -> str:
+    if explicit:
+        if explicit not in FORMATS:
+            raise UsageError(f"unknown format {explicit!r}", hint=f"use one of {', '.join(FORMATS)}")
+        return explicit
+    name = PurePath(path).name
+    suffix = PurePath(path).suffix.lower()
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    if name == ".env" or name.startswith(".env."):
+        return "dotenv"
+    raise UsageError(
+        f"cannot tell the format of {name!r} from its extension",
+        hint="name it .yaml, .json or .env, or pass --input-type",
+    )
+
+
+def load_documents(text: str, fmt: str, path: str) -> list[Branch]:
+    if fmt == "yaml":
+        from secretsfile.stores.yaml_store import load_yaml
+
+        return load_yaml(text, path)
+    if fmt == "json":
+        from secretsfile.stores.json_store import load_json
+
+        return load_json(text, path)
+    from secretsfile.stores.dotenv_store import load_dotenv
+
+    return load_dotenv(text, path)
+
+
+def split_metadata(docs: list[Branch], fmt: str) -> tuple[list[Branch], dict[str, Any] | None]:
+    """Remove the sops metadata from every document; return it (from the first) or None."""
+    if fmt == "dotenv":
+        from secretsfile.stores.dotenv_store import split_metadata as split_env
+
+        data, meta = split_env(docs[0])
+        return [data], meta
+    metadata: dict[str, Any] | None = None
+    out: list[Branch] = []
+    for doc in docs:
+        raw = doc.get(METADATA_KEY)
+        if raw is not None and metadata is None:
+            if not isinstance(raw, dict):
+                raise FormatError("the top-level 'sops' key is not a metadata mapping")
+            metadata = raw
+        out.append({k: v for k, v in doc.items() if k != METADATA_KEY})
+    return out, metadata
+
+
+def dump_documents(docs: list[Branch], fmt: str, metadata: dict[str, Any] | None = None,
+                   indent: int | None = None) -> str:  # fmt: skip
+    """Write documents; with metadata, each YAML document gets its own copy (as sops does)."""
+    if fmt == "dotenv":
+        from secretsfile.stores.dotenv_store import dump_dotenv
+
+        return dump_dotenv(docs, metadata)
+    if metadata is not None:
+        docs = [{**doc, METADATA_KEY: metadata} for doc in docs]
+    if fmt == "json":
+        from secretsfile.stores.json_store import dump_json
+
+        return dump_json(docs, -1 if indent is None else indent)
+    from secretsfile.stores.yaml_store import dump_yaml
+
+    return dump_yaml(docs, 4 if indent is None else indent)

@@ -1,0 +1,113 @@
+"""The value cipher: ``ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]``.
+
+AES-256-GCM with a 32-byte IV (sops' nonce size), the key path as additional data, and an
+IV stash: a value re-encrypted with the same type, plaintext and path under the same data
+key reuses its IV, so unchanged values keep byte-identical ciphertext and diffs stay small.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import re
+from collections.abc import Callable
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from secretsfile.core.values import Comment, Scalar, from_bytes, to_bytes, type_tag
+from secretsfile.errors import FormatError, IntegrityError
+
+NONCE_SIZE = 32
+TAG_SIZE = 16
+DATA_KEY_SIZE = 32
+ENC_PREFIX = "ENC[AES256_GCM,"
+# sops' own reader regex: greedy groups, anchored at the start only.
+_ENC = re.compile(r"^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]")
+
+StashKey = tuple[str, bytes, str]
+
+
+def is_encrypted_value(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(ENC_PREFIX)
+
+
+def encrypted_type(value: str) -> str | None:
+    """The type tag of an ``ENC[...]`` string without decrypting it (None if malformed)."""
+    match = _ENC.match(value)
+    return match.group(4) if match else None
+
+
+def _b64decode(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+class ValueCipher:
+    """Encrypts and decrypts scalars under one data key, remembering IVs for reuse."""
+
+    def __init__(self, data_key: bytes, random: Callable[[int], bytes] = os.urandom) -> None:
+        if len(data_key) != DATA_KEY_SIZE:
+            raise IntegrityError("the data key must be 32 bytes")
+        self.data_key = data_key
+        self._aead = AESGCM(data_key)
+        self._random = random
+        self._stash: dict[StashKey, bytes] = {}
+
+    def encrypt(self, value: Scalar | Comment, aad: str) -> str:
+        """Encrypt one scalar; an empty string or comment stays empty, as in sops."""
+        tag = type_tag(value)
+        plaintext = to_bytes(value)
+        if not plaintext and tag in ("str", "comment"):
+            return ""
+        stash_key = (tag, plaintext, aad)
+        iv = self._stash.get(stash_key)
+        if iv is None:
+            iv = self._random(NONCE_SIZE)
+            self._stash[stash_key] = iv
+        sealed = self._aead.encrypt(iv, plaintext, aad.encode("utf-8", "surrogateescape"))
+        data, gcm_tag = sealed[:-TAG_SIZE], sealed[-TAG_SIZE:]
+        return (
+            f"ENC[AES256_GCM,data:{base64.b64encode(data).decode()},"
+            f"iv:{base64.b64encode(iv).decode()},tag:{base64.b64encode(gcm_tag).decode()},"
+            f"type:{tag}]"
+        )
+
+    def decrypt(self, text: str, aad: str) -> Scalar | Comment:
+        """Decrypt one ``ENC[...]`` string; the error names the path, never the value."""
+        if text == "":
+            return ""
+        where = aad.rstrip(":") or "(top level)"
+        match = _ENC.match(text)
+        if match is None:
+            raise FormatError(
+                f"malformed encrypted value at {where!r}",
+                hint="the ENC[...] string was truncated or edited by hand; restore it from git",
+            )
+        data_b64, iv_b64, tag_b64, tag = match.groups()
+        try:
+            data, iv, gcm_tag = _b64decode(data_b64), _b64decode(iv_b64), _b64decode(tag_b64)
+        except (binascii.Error, ValueError):
+            raise FormatError(
+                f"malformed base64 in the encrypted value at {where!r}",
+                hint="the ENC[...] string was edited by hand; restore it from git",
+            ) from None
+        if len(gcm_tag) != TAG_SIZE or not iv:
+            raise FormatError(f"malformed encrypted value at {where!r}", hint="restore it from git")
+        try:
+            plaintext = self._aead.decrypt(
+                iv, data + gcm_tag, aad.encode("utf-8", "surrogateescape")
+            )
+        except InvalidTag:
+            raise IntegrityError(
+                f"the value at {where!r} failed authentication",
+                hint="it was edited, or moved from another key; restore the file from git",
+            ) from None
+        try:
+            value = from_bytes(tag, plaintext)
+        except ValueError:
+            raise FormatError(
+                f"the value at {where!r} has type {tag!r} but its content does not parse as one"
+            ) from None
+        self._stash[(type_tag(value), to_bytes(value), aad)] = iv
+        return value

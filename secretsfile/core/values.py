@@ -1,0 +1,231 @@
+"""Scalar values as sops (Go) sees them: the typed tree, type tags and their byte forms.
+
+The tree is plain Python: ``dict`` for maps (insertion-ordered; a ``Comment`` may stand as
+a key), ``list`` for sequences (a ``Comment`` may stand as an element), and scalars
+``str | int | float | bool | None | GoTime``. The byte form of a scalar (``to_bytes``)
+is what gets encrypted and what feeds the MAC, so it must match Go byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypeAlias, Union
+
+
+class Comment:
+    """A comment line (text after ``#``). Hashable by identity so it can be a dict key."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"Comment({self.text!r})"
+
+
+@dataclass(frozen=True)
+class GoTime:
+    """A YAML timestamp, kept as Go's ``time.MarshalText`` form (RFC 3339, ns precision)."""
+
+    text: str
+
+    def to_datetime(self) -> _dt.datetime:
+        text = self.text.replace("Z", "+00:00")
+        match = re.match(r"^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(.*)$", text)
+        if match is None:  # pragma: no cover - text is produced by parse_timestamp
+            return _dt.datetime.fromisoformat(text)
+        head, frac, zone = match.groups()
+        micro = (frac or "").ljust(6, "0")[:6]
+        return _dt.datetime.fromisoformat(f"{head}.{micro}{zone}")
+
+
+Scalar: TypeAlias = Union[str, int, float, bool, None, GoTime]
+Value: TypeAlias = Union[Scalar, Comment, "Branch", "list[Value]"]
+Branch: TypeAlias = "dict[str | Comment, Value]"
+
+TYPE_STR = "str"
+TYPE_INT = "int"
+TYPE_FLOAT = "float"
+TYPE_BOOL = "bool"
+TYPE_TIME = "time"
+TYPE_COMMENT = "comment"
+TYPE_BYTES = "bytes"
+
+
+def type_tag(value: Scalar | Comment) -> str:
+    """The sops type tag of a scalar (the ``type:`` field of ``ENC[...]``)."""
+    if isinstance(value, bool):
+        return TYPE_BOOL
+    if isinstance(value, str):
+        return TYPE_STR
+    if isinstance(value, int):
+        return TYPE_INT
+    if isinstance(value, float):
+        return TYPE_FLOAT
+    if isinstance(value, GoTime):
+        return TYPE_TIME
+    if isinstance(value, Comment):
+        return TYPE_COMMENT
+    raise TypeError(f"cannot encrypt a value of type {type(value).__name__}")
+
+
+def format_float_positional(value: float) -> str:
+    """Go ``strconv.FormatFloat(v, 'f', -1, 64)``: shortest digits, never an exponent."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _shortest_digits(value: float) -> tuple[str, int]:
+    """Shortest round-trip digits of |value| and the decimal point position (Go's digs.dp)."""
+    sign, digits, exponent = Decimal(repr(abs(value))).as_tuple()
+    assert isinstance(exponent, int)
+    text = "".join(map(str, digits)).rstrip("0") or "0"
+    point = len(digits) + exponent
+    return text, point
+
+
+def _exponent_form(digits: str, point: int, min_exp_digits: int) -> str:
+    exp = point - 1
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    sign = "-" if exp < 0 else "+"
+    return f"{mantissa}e{sign}{str(abs(exp)).zfill(min_exp_digits)}"
+
+
+def format_float_yaml(value: float) -> str:
+    """How go-yaml writes a float64: ``FormatFloat(v, 'g', -1, 64)`` and YAML specials."""
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    digits, point = _shortest_digits(value)
+    exp = point - 1
+    if exp < -4 or exp >= 6:  # Go uses precision 6 for this decision with shortest digits
+        return ("-" if value < 0 else "") + _exponent_form(digits, point, 2)
+    return format_float_positional(value)
+
+
+def format_float_json(value: float) -> str:
+    """How Go ``encoding/json`` writes a float64 (ES6-style: exponent below 1e-6 or from 1e21)."""
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError("JSON cannot represent NaN or infinity")
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    magnitude = abs(value)
+    if magnitude < 1e-6 or magnitude >= 1e21:
+        digits, point = _shortest_digits(value)
+        sign = "-" if value < 0 else ""
+        return sign + _exponent_form(digits, point, 1)
+    return format_float_positional(value)
+
+
+def format_time(moment: _dt.datetime, nanos: int | None = None) -> str:
+    """Go ``time.MarshalText``: RFC 3339 with trimmed fractional seconds, ``Z`` for UTC."""
+    frac_ns = moment.microsecond * 1000 if nanos is None else nanos
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if frac_ns:
+        text += "." + str(frac_ns).rjust(9, "0").rstrip("0")
+    offset = moment.utcoffset()
+    if offset is None or offset == _dt.timedelta(0):
+        return text + "Z"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d))"
+    r"|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?))?\Z"
+)
+
+
+def parse_timestamp(text: str) -> GoTime | None:
+    """The timestamp layouts go-yaml accepts for untagged plain scalars, or None."""
+    match = _TIMESTAMP.match(text)
+    if match is None:
+        return None
+    groups = match.groups()
+    year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
+    if groups[3] is not None:
+        hour, minute, second, frac, zone = groups[3], groups[4], groups[5], groups[6], groups[7]
+    elif groups[8] is not None:
+        hour, minute, second, frac, zone = groups[8], groups[9], groups[10], groups[11], "Z"
+    else:
+        hour, minute, second, frac, zone = "0", "0", "0", None, "Z"
+    try:
+        tz = _dt.timezone.utc
+        if zone != "Z":
+            sign = 1 if zone[0] == "+" else -1
+            tz = _dt.timezone(sign * _dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
+        moment = _dt.datetime(year, month, day, int(hour), int(minute), int(second), tzinfo=tz)
+    except ValueError:
+        return None
+    nanos = int(frac.ljust(9, "0")) if frac else 0
+    return GoTime(format_time(moment, nanos))
+
+
+def to_bytes(value: Scalar | Comment) -> bytes:
+    """Go ``sops.ToBytes``: the plaintext bytes that are encrypted and hashed into the MAC."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogateescape")
+    if isinstance(value, bool):
+        return b"True" if value else b"False"
+    if isinstance(value, int):
+        return str(value).encode()
+    if isinstance(value, float):
+        return format_float_positional(value).encode()
+    if isinstance(value, GoTime):
+        return value.text.encode()
+    if isinstance(value, Comment):
+        return value.text.encode("utf-8", "surrogateescape")
+    raise TypeError(f"cannot convert a value of type {type(value).__name__} to bytes")
+
+
+_GO_INT = re.compile(r"^[+-]?\d+\Z")
+_GO_BOOL = {
+    "1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
+    "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False,
+}  # fmt: skip
+
+
+def from_bytes(tag: str, data: bytes) -> Scalar | Comment:
+    """Parse decrypted bytes according to the type tag, as sops' decryptor does."""
+    text = data.decode("utf-8", "surrogateescape")
+    if tag in (TYPE_STR, TYPE_BYTES):
+        return text
+    if tag == TYPE_COMMENT:
+        return Comment(text)
+    if tag == TYPE_INT:
+        if not _GO_INT.match(text):
+            raise ValueError("not a decimal integer")
+        return int(text)
+    if tag == TYPE_FLOAT:
+        if "_" in text:
+            raise ValueError("not a float")
+        return float(text)
+    if tag == TYPE_BOOL:
+        if text not in _GO_BOOL:
+            raise ValueError("not a boolean")
+        return _GO_BOOL[text]
+    if tag == TYPE_TIME:
+        parsed = parse_timestamp(text)
+        if parsed is None:
+            raise ValueError("not an RFC 3339 time")
+        return parsed
+    raise ValueError(f"unknown type tag {tag!r}")

@@ -1,0 +1,117 @@
+"""JSON <-> typed tree, written the way Go's encoding/json + json.Indent write it (tab indent)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from secretsfile.core.values import Branch, Comment, GoTime, Value, format_float_json
+from secretsfile.errors import FormatError
+
+_NEEDS_ESCAPE = re.compile("[\x00-\x1f\"\\\\<>&\u2028\u2029\ud800-\udfff\x7f]")
+_SHORT = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _pairs(path: str) -> Any:
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise FormatError(f"duplicate key {key!r}", path=path, hint="each key may appear once")
+            out[key] = value
+        return out
+
+    return hook
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(name)
+
+
+def load_json(text: str, path: str = "<json>") -> list[Branch]:
+    try:
+        data = json.loads(text, object_pairs_hook=_pairs(path), parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise FormatError(
+            f"invalid JSON: {error.msg}", path=path, line=error.lineno, hint="fix the syntax"
+        ) from None
+    except ValueError:
+        raise FormatError("invalid JSON: NaN and Infinity are not JSON", path=path) from None
+    if not isinstance(data, dict):
+        raise FormatError("the top level of a JSON document must be an object", path=path)
+    return [data]
+
+
+def _string(text: str) -> str:
+    if not _NEEDS_ESCAPE.search(text):
+        return f'"{text}"'
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char in _SHORT:
+            out.append(_SHORT[char])
+        elif code < 0x20 or char in "<>&" or code in (0x2028, 0x2029):
+            out.append(f"\\u{code:04x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\\ufffd")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def _scalar(value: Value) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise FormatError("JSON cannot hold NaN or infinity", hint="use YAML, or quote it")
+        return format_float_json(value)
+    if isinstance(value, GoTime):
+        return _string(value.text)
+    assert isinstance(value, str)
+    return _string(value)
+
+
+def _emit(value: Value, depth: int, indent: str, out: list[str]) -> None:
+    if isinstance(value, dict):
+        items = [(k, v) for k, v in value.items() if not isinstance(k, Comment)]
+        if not items:
+            out.append("{}")
+            return
+        out.append("{\n")
+        for index, (key, child) in enumerate(items):
+            out.append(indent * (depth + 1) + _string(str(key)) + ": ")
+            _emit(child, depth + 1, indent, out)
+            out.append(",\n" if index < len(items) - 1 else "\n")
+        out.append(indent * depth + "}")
+    elif isinstance(value, list):
+        elements = [v for v in value if not isinstance(v, Comment)]
+        if not elements:
+            out.append("[]")
+            return
+        out.append("[\n")
+        for index, child in enumerate(elements):
+            out.append(indent * (depth + 1))
+            _emit(child, depth + 1, indent, out)
+            out.append(",\n" if index < len(elements) - 1 else "\n")
+        out.append(indent * depth + "]")
+    else:
+        out.append(_scalar(value))
+
+
+def dump_json(docs: list[Branch], indent: int = -1) -> str:
+    if len(docs) != 1:
+        raise FormatError("JSON holds exactly one document", hint="use YAML for several")
+    unit = "\t" if indent < 0 else " " * indent
+    out: list[str] = []
+    _emit(docs[0], 0, unit, out)
+    return "".join(out) + "\n"

@@ -1,0 +1,488 @@
+"""YAML <-> typed tree, the way sops 3.11 (go-yaml v3) reads and writes it.
+
+Reading uses libyaml through PyYAML's C parser (fast) with go-yaml's typing rules; comments,
+which PyYAML drops, are recovered from the node positions and placed as sops places them
+(inline comments move above their key; comments in lists become list elements). Writing is
+our own emitter in go-yaml's block style (indent 4 by default), so a file sops wrote is
+rewritten byte for byte where nothing changed.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from secretsfile.core.values import (
+    Branch,
+    Comment,
+    GoTime,
+    Value,
+    format_float_yaml,
+)
+from secretsfile.errors import FormatError
+from secretsfile.stores.yaml_resolve import must_quote, resolve_plain
+
+_STR = "tag:yaml.org,2002:str"
+_PLAIN = "!secretsfile/plain"  # resolved later with go-yaml's rules
+_MAX_DEPTH = 200
+
+try:  # libyaml is ~17x faster; fall back to the pure-Python parser where it is missing
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+class _NodeLoader(_Parser, yaml.resolver.BaseResolver):  # type: ignore[misc,valid-type]
+    """Composes nodes only; plain scalars get a marker tag resolved by go-yaml's rules."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        yaml.resolver.BaseResolver.__init__(self)
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        if kind is SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def load_yaml(text: str, path: str = "<yaml>") -> list[Branch]:
+    """Parse a YAML stream into one branch per document (comments included)."""
+    loader = _NodeLoader(text)
+    try:
+        nodes: list[Node] = []
+        while loader.check_node():
+            nodes.append(loader.get_node())
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "syntax error"
+        raise FormatError(
+            f"invalid YAML: {problem}",
+            path=path,
+            line=mark.line + 1 if mark else None,
+            hint="fix the syntax at that line",
+        ) from None
+    except yaml.YAMLError as error:
+        raise FormatError(f"invalid YAML: {type(error).__name__}", path=path) from None
+    finally:
+        loader.dispose()
+    placements = _place_comments(text, nodes) if "#" in text else None
+    builder = _Builder(path, placements)
+    docs: list[Branch] = []
+    for node in nodes:
+        if not isinstance(node, MappingNode):
+            if isinstance(node, ScalarNode) and node.tag == _PLAIN and node.value == "":
+                docs.append({})
+                continue
+            raise FormatError(
+                "the top level of a YAML document must be a mapping",
+                path=path,
+                line=node.start_mark.line + 1,
+            )
+        docs.append(builder.mapping(node, 0))
+    if placements is not None and placements.trailing and docs:
+        for comment in placements.trailing:
+            docs[-1][comment] = None
+    return docs
+
+
+@dataclass
+class _Placements:
+    before: dict[tuple[int, int], list[Comment]] = field(default_factory=dict)
+    trailing: list[Comment] = field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self, path: str, placements: _Placements | None) -> None:
+        self.path = path
+        self.placements = placements
+
+    def _comments_before(self, container: Node, index: int) -> list[Comment]:
+        if self.placements is None:
+            return []
+        return self.placements.before.get((id(container), index), [])
+
+    def value(self, node: Node, depth: int) -> Value:
+        if depth > _MAX_DEPTH:
+            raise FormatError("YAML nested too deeply (a recursive alias?)", path=self.path)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            items: list[Value] = []
+            for index, child in enumerate(node.value):
+                items.extend(self._comments_before(node, index))
+                items.append(self.value(child, depth + 1))
+            return items
+        assert isinstance(node, MappingNode)
+        return self.mapping(node, depth + 1)
+
+    def mapping(self, node: MappingNode, depth: int) -> Branch:
+        branch: Branch = {}
+        for index, (key_node, value_node) in enumerate(node.value):
+            for comment in self._comments_before(node, index):
+                branch[comment] = None
+            key = self.key(key_node)
+            if key in branch:
+                raise FormatError(
+                    f"duplicate key {key!r}",
+                    path=self.path,
+                    line=key_node.start_mark.line + 1,
+                    hint="each key may appear once per mapping",
+                )
+            branch[key] = self.value(value_node, depth)
+        return branch
+
+    def key(self, node: Node) -> str:
+        line = node.start_mark.line + 1
+        if not isinstance(node, ScalarNode):
+            raise FormatError("a mapping key must be a string", path=self.path, line=line)
+        value = self.scalar(node)
+        if not isinstance(value, str):
+            raise FormatError(
+                f"non-string key {node.value!r} ({type(value).__name__})",
+                path=self.path,
+                line=line,
+                hint="quote the key, e.g. \"1\": or \"true\":",
+            )
+        return value
+
+    def scalar(self, node: ScalarNode) -> Value:
+        tag, text = node.tag, node.value
+        try:
+            if tag == _PLAIN:
+                return resolve_plain(text)
+            if tag == _STR:
+                return str(text)
+            return _tagged(tag, text)
+        except FormatError as error:
+            error.path, error.line = self.path, node.start_mark.line + 1
+            raise
+        except ValueError:
+            raise FormatError(
+                f"the value does not match its tag {tag}",
+                path=self.path,
+                line=node.start_mark.line + 1,
+            ) from None
+
+
+def _tagged(tag: str, text: str) -> Value:
+    """Explicitly tagged scalars; unknown (custom) tags are dropped, as sops does."""
+    short = tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org,2002:") else None
+    if short == "float":
+        value = resolve_plain(text)
+        return float(value) if isinstance(value, (int, float)) else float(text)
+    if short == "int":
+        value = resolve_plain(text)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise ValueError(text)
+    if short == "bool":
+        value = resolve_plain(text)
+        if isinstance(value, bool):
+            return value
+        raise ValueError(text)
+    if short == "null":
+        return None
+    if short == "binary":
+        return base64.b64decode("".join(text.split())).decode("utf-8", "surrogateescape")
+    if short == "timestamp":
+        value = resolve_plain(text)
+        if isinstance(value, GoTime):
+            return value
+        raise ValueError(text)
+    if short == "str":
+        return text
+    return resolve_plain(text)
+
+
+# -- comments ------------------------------------------------------------------------------
+
+_COMMENT_START = re.compile(r"(?:^|(?<=[ \t]))#", re.MULTILINE)
+
+
+@dataclass(order=True)
+class _Item:
+    start: int
+    line: int
+    depth: int
+    container: Node = field(compare=False)
+    index: int = field(compare=False)
+
+
+def _collect(node: Node, depth: int, items: list[_Item], spans: list[tuple[int, int]],
+             seen: set[int]) -> None:  # fmt: skip
+    if id(node) in seen:  # an alias: its text is elsewhere
+        return
+    seen.add(id(node))
+    if isinstance(node, ScalarNode):
+        spans.append((node.start_mark.index, node.end_mark.index))
+        return
+    if isinstance(node, SequenceNode):
+        for index, child in enumerate(node.value):
+            items.append(_Item(child.start_mark.index, child.start_mark.line, depth, node, index))
+            _collect(child, depth + 1, items, spans, seen)
+        return
+    assert isinstance(node, MappingNode)
+    for index, (key, value) in enumerate(node.value):
+        items.append(_Item(key.start_mark.index, key.start_mark.line, depth, node, index))
+        _collect(key, depth + 1, items, spans, seen)
+        _collect(value, depth + 1, items, spans, seen)
+
+
+def _place_comments(text: str, roots: list[Node]) -> _Placements:
+    items: list[_Item] = []
+    spans: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for root in roots:
+        _collect(root, 0, items, spans, seen)
+    items.sort()
+    spans.sort()
+    span_starts = [start for start, _ in spans]
+    item_starts = [item.start for item in items]
+    placements = _Placements()
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    for match in _COMMENT_START.finditer(text):
+        position = match.start()
+        k = bisect.bisect_right(span_starts, position) - 1
+        if k >= 0 and spans[k][0] <= position < spans[k][1]:
+            continue  # a '#' inside a scalar
+        end = text.find("\n", position)
+        body = text[position + 1 : end if end >= 0 else len(text)].rstrip(" \t\r")
+        comment = Comment(body)
+        line = bisect.bisect_right(line_starts, position) - 1
+        target = _inline_target(items, item_starts, position, line)
+        if target is None:
+            target = _next_target(items, item_starts, position)
+        if target is None:
+            placements.trailing.append(comment)
+        else:
+            placements.before.setdefault((id(target.container), target.index), []).append(comment)
+    return placements
+
+
+def _inline_target(items: list[_Item], starts: list[int], position: int, line: int
+                   ) -> _Item | None:  # fmt: skip
+    """The innermost item that starts on the comment's line, before it."""
+    best: _Item | None = None
+    k = bisect.bisect_left(starts, position) - 1
+    while k >= 0 and items[k].line == line:
+        if best is None or items[k].depth > best.depth:
+            best = items[k]
+        k -= 1
+    return best
+
+
+def _next_target(items: list[_Item], starts: list[int], position: int) -> _Item | None:
+    """The outermost item that starts first after the comment."""
+    k = bisect.bisect_right(starts, position)
+    if k >= len(items):
+        return None
+    first = items[k].start
+    best = items[k]
+    while k < len(items) and items[k].start == first:
+        if items[k].depth < best.depth:
+            best = items[k]
+        k += 1
+    return best
+
+
+# -- writing -------------------------------------------------------------------------------
+
+_SAFE_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.+/=,\[\]@$%()-]*(?::[A-Za-z0-9_.+/=,\[\]@$%()-]+)*\Z")
+_ANALYZER = yaml.emitter.Emitter(None, allow_unicode=True)  # libyaml's analysis, in PyYAML
+_ESCAPES = {
+    "\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
+    "\f": "\\f", "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\x85": "\\N",
+    "\xa0": "\\_", "\u2028": "\\L", "\u2029": "\\P",
+}  # fmt: skip
+
+
+def _is_printable(char: str) -> bool:
+    code = ord(char)
+    return (
+        char == "\n"
+        or 0x20 <= code <= 0x7E
+        or code == 0x85
+        or 0xA0 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    ) and code != 0xFEFF
+
+
+def _double_quoted(text: str) -> str:
+    out = ['"']
+    for char in text:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif not _is_printable(char):
+            code = ord(char)
+            if code <= 0xFF:
+                out.append(f"\\x{code:02X}")
+            elif code <= 0xFFFF:
+                out.append(f"\\u{code:04X}")
+            else:
+                out.append(f"\\U{code:08X}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def _string_style(text: str, is_key: bool) -> str:
+    """'plain', 'single', 'double' or 'literal', as go-yaml + libyaml choose."""
+    if _SAFE_PLAIN.match(text) and not must_quote(text):
+        return "plain"
+    analysis = _ANALYZER.analyze_scalar(text)
+    if "\n" in text and not is_key:
+        if analysis.allow_block and text[0] not in " \n":
+            return "literal"
+        return "double"
+    if must_quote(text):
+        return "double"
+    if analysis.allow_block_plain and not analysis.empty and not analysis.multiline:
+        return "plain"
+    if analysis.allow_single_quoted and not (is_key and analysis.multiline):
+        return "single"
+    return "double"
+
+
+def _scalar_inline(value: Value, is_key: bool = False) -> str:
+    """A scalar on one line; block literals are handled by the caller."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format_float_yaml(value)
+    if isinstance(value, GoTime):
+        return value.text
+    assert isinstance(value, str)
+    style = _string_style(value, is_key)
+    if style == "plain":
+        return value
+    if style == "single":
+        return "'" + value.replace("'", "''") + "'"
+    return _double_quoted(value)
+
+
+class YamlEmitter:
+    """Block-style YAML as go-yaml v3 writes it (sequences indented under their key)."""
+
+    def __init__(self, indent: int = 4) -> None:
+        self.indent = indent
+        self.lines: list[str] = []
+
+    def document(self, branch: Branch) -> None:
+        if not branch:
+            self.lines.append("{}")
+            return
+        self._mapping(branch, 0, 0, None)
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+    def _value_after_key(self, prefix: str, value: Value, level: int) -> None:
+        """Emit ``prefix`` (``key:`` or ``-``) followed by the value; level = logical indent."""
+        if isinstance(value, dict):
+            if not value:
+                self.lines.append(prefix + " {}")
+                return
+            self.lines.append(prefix)
+            self._mapping(value, level + self.indent, level + self.indent, None)
+        elif isinstance(value, list):
+            if not value:
+                self.lines.append(prefix + " []")
+                return
+            self.lines.append(prefix)
+            self._sequence(value, level + self.indent)
+        else:
+            self._scalar_line(prefix, value, level)
+
+    def _scalar_line(self, prefix: str, value: Value, level: int) -> None:
+        if isinstance(value, str) and "\n" in value and _string_style(value, False) == "literal":
+            body = value.rstrip("\n")
+            trailing = len(value) - len(body)
+            chomp = "-" if trailing == 0 else ("" if trailing == 1 else "+")
+            self.lines.append(f"{prefix} |{chomp}")
+            pad = " " * (level + self.indent)
+            for line in body.split("\n"):
+                self.lines.append(pad + line if line else "")
+            self.lines.extend([""] * (trailing - 1))
+            return
+        self.lines.append(f"{prefix} {_scalar_inline(value)}")
+
+    def _mapping(self, branch: Branch, level: int, column: int, first: str | None) -> None:
+        """Keys at ``column``; ``first`` is a prefix (``- ``) that replaces the first indent."""
+        pending = first
+        for key, value in branch.items():
+            if isinstance(key, Comment):
+                # Before a list item's first key the comment goes above the dash.
+                self.lines.append(f"{' ' * (column if pending is None else level)}#{key.text}")
+                continue
+            lead = pending if pending is not None else " " * column
+            pending = None
+            self._value_after_key(f"{lead}{_scalar_inline(key, is_key=True)}:", value, level)
+        if pending is not None:  # a mapping holding only comments
+            self.lines.append(pending + "{}")
+
+    def _sequence(self, items: list[Value], column: int) -> None:
+        pad = " " * column
+        for item in items:
+            if isinstance(item, Comment):
+                self.lines.append(f"{pad}#{item.text}")
+                continue
+            if isinstance(item, dict) and item:
+                self._mapping(item, column, column + 2, pad + "- ")
+            elif isinstance(item, list) and item:
+                self._nested_sequence(item, column)
+            else:
+                self._value_after_key(pad + "-", item, column)
+
+    def _nested_sequence(self, items: list[Value], column: int) -> None:
+        start = len(self.lines)
+        self._sequence(items, column + 2)
+        first = self.lines[start]
+        self.lines[start] = " " * column + "- " + first[column + 2 :]
+
+
+def dump_yaml(docs: list[Branch], indent: int = 4) -> str:
+    emitter = YamlEmitter(indent)
+    for index, doc in enumerate(docs):
+        if index:
+            emitter.lines.append("---")
+        emitter.document(doc)
+    return emitter.text()
+
+
+def detect_indent(text: str) -> int:
+    """The indent a file already uses (first indented key line), so rewrites keep it."""
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if stripped and line != stripped and not stripped.startswith(("#", "-")):
+            width = len(line) - len(stripped)
+            return width if 2 <= width <= 8 else 4
+    return 4
