@@ -479,10 +479,12 @@ def dump_yaml(docs: list[Branch], indent: int = 4) -> str:
 
 
 def detect_indent(text: str) -> int:
-    """The indent a file already uses (first indented key line), so rewrites keep it."""
-    for line in text.splitlines():
-        stripped = line.lstrip(" ")
-        if stripped and line != stripped and not stripped.startswith(("#", "-")):
-            width = len(line) - len(stripped)
-            return width if 2 <= width <= 8 else 4
-    return 4
+    """The indent an encrypted file already uses (read off its ``sops:`` block), so a
+    rewrite keeps it; 4 (sops' default) when it cannot tell."""
+    marker = text.find("\nsops:\n")
+    if marker < 0:
+        return 4
+    start = marker + len("\nsops:\n")
+    line = text[start : text.find("\n", start)]
+    width = len(line) - len(line.lstrip(" "))
+    return width if 1 <= width <= 9 else 4

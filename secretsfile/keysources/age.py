@@ -1,0 +1,213 @@
+"""age recipients and identities, through pyrage (the Rust ``rage`` bindings).
+
+Identities are gathered from every source, not just the first found, and every one is
+tried: ``SECRETSFILE_AGE_KEY`` (key text), ``SECRETSFILE_AGE_KEY_FILE``, the default
+``$XDG_CONFIG_HOME/secretsfile/age/keys.txt``, then sops' ``SOPS_AGE_KEY``,
+``SOPS_AGE_KEY_FILE`` and ``…/sops/age/keys.txt``, and ssh keys for ssh recipients.
+Only X25519 and ssh identities are ever handed to pyrage, so a file carrying an scrypt
+(passphrase) stanza can never make us run an attacker-chosen work factor.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import os
+import stat
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyrage
+
+from secretsfile.core.metadata import MasterKey
+from secretsfile.errors import KeySourceError
+from secretsfile.keysources.interface import SourceReport
+
+log = logging.getLogger("secretsfile")
+_SECRET_PREFIX = "AGE-SECRET-KEY-1"
+_PLUGIN_PREFIX = "AGE-PLUGIN-"
+Identity = Any  # pyrage.x25519.Identity | pyrage.ssh.Identity
+
+
+def config_home() -> Path:
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    return Path(xdg) if xdg else Path.home() / ".config"
+
+
+def default_key_file() -> Path:
+    return config_home() / "secretsfile" / "age" / "keys.txt"
+
+
+def sops_default_key_file() -> Path:
+    if sys.platform == "darwin" and not os.environ.get("XDG_CONFIG_HOME"):
+        return Path.home() / "Library" / "Application Support" / "sops" / "age" / "keys.txt"
+    return config_home() / "sops" / "age" / "keys.txt"
+
+
+def parse_recipient(text: str) -> Any:
+    text = text.strip()
+    try:
+        if text.startswith(("ssh-ed25519 ", "ssh-rsa ")):
+            return pyrage.ssh.Recipient.from_str(text)
+        return pyrage.x25519.Recipient.from_str(text)
+    except (pyrage.RecipientError, ValueError, TypeError):
+        raise KeySourceError(
+            f"{text[:24]!r}… is not an age recipient",
+            hint="expected age1…, ssh-ed25519 … or ssh-rsa …",
+        ) from None
+
+
+def generate_identity() -> tuple[str, str]:
+    """A new X25519 identity: (key file text, public recipient)."""
+    identity = pyrage.x25519.Identity.generate()
+    public = str(identity.to_public())
+    created = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = f"# created: {created}\n# public key: {public}\n{identity}\n"
+    return text, public
+
+
+def check_private_mode(path: Path) -> None:
+    """Warn, like ssh, when a key file is readable by group or others."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return
+    if os.name == "posix" and mode & 0o077:
+        log.warning(
+            "key file %s is readable by others (mode %04o); run: chmod 600 %s", path, mode, path
+        )
+
+
+@dataclass
+class _Found:
+    report: SourceReport
+    identities: list[Identity] = field(default_factory=list)
+
+
+def parse_identities(text: str, label: str) -> _Found:
+    """Parse key-file text: one identity per line, '#' comments and blank lines skipped."""
+    identities: list[Identity] = []
+    problems: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.upper().startswith(_PLUGIN_PREFIX):
+            problems.append(f"line {number}: plugin identities are not supported yet")
+            continue
+        if not line.upper().startswith(_SECRET_PREFIX):
+            problems.append(f"line {number}: not an age identity")
+            continue
+        try:
+            identities.append(pyrage.x25519.Identity.from_str(line))
+        except (pyrage.IdentityError, ValueError):
+            problems.append(f"line {number}: malformed age identity")
+    detail = f"{len(identities)} identit{'y' if len(identities) == 1 else 'ies'}"
+    if problems:
+        detail += "; " + "; ".join(problems)
+    return _Found(SourceReport(label, detail), identities)
+
+
+def _from_file(path: Path, label: str) -> _Found:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return _Found(SourceReport(label, "file not found"))
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        return _Found(SourceReport(label, f"unreadable: {reason}"))
+    check_private_mode(path)
+    return parse_identities(text, label)
+
+
+def _ssh_identity(path: Path, label: str) -> _Found:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _Found(SourceReport(label, f"unreadable: {error.strerror}"))
+    try:
+        return _Found(SourceReport(label, "1 ssh identity"), [pyrage.ssh.Identity.from_buffer(data)])
+    except (pyrage.IdentityError, ValueError, TypeError) as error:
+        reason = "passphrase-protected" if "decrypted" in str(error) else "not a usable ssh key"
+        return _Found(SourceReport(label, reason))
+
+
+def gather(include_ssh: bool = False) -> list[_Found]:
+    """Every identity source, in lookup order, with what each held."""
+    found: list[_Found] = []
+    for var in ("SECRETSFILE_AGE_KEY", "SOPS_AGE_KEY"):
+        text = os.environ.get(var)
+        if text is None:
+            found.append(_Found(SourceReport(var, "not set")))
+        else:
+            found.append(parse_identities(text, var))
+        file_var = f"{var}_FILE"
+        path = os.environ.get(file_var)
+        if path is None:
+            found.append(_Found(SourceReport(file_var, "not set")))
+        else:
+            found.append(_from_file(Path(path), f"{file_var}={path}"))
+        default = default_key_file() if var.startswith("SECRETSFILE") else sops_default_key_file()
+        found.append(_from_file(default, str(default)))
+    if include_ssh:
+        explicit = os.environ.get("SOPS_AGE_SSH_PRIVATE_KEY_FILE")
+        candidates = [Path(explicit)] if explicit else []
+        candidates += [Path.home() / ".ssh" / "id_ed25519", Path.home() / ".ssh" / "id_rsa"]
+        for candidate in candidates:
+            if candidate.exists():
+                found.append(_ssh_identity(candidate, str(candidate)))
+    return found
+
+
+_cache: dict[tuple[object, ...], list[_Found]] = {}
+
+
+def _cache_key(include_ssh: bool) -> tuple[object, ...]:
+    names = ("SECRETSFILE_AGE_KEY", "SECRETSFILE_AGE_KEY_FILE", "SOPS_AGE_KEY",
+             "SOPS_AGE_KEY_FILE", "XDG_CONFIG_HOME", "HOME")  # fmt: skip
+    stamps = []
+    for path in (default_key_file(), sops_default_key_file()):
+        try:
+            stamps.append(path.stat().st_mtime_ns)
+        except OSError:
+            stamps.append(None)
+    return (include_ssh, *(os.environ.get(n) for n in names), *stamps)
+
+
+def identities(include_ssh: bool = False) -> list[_Found]:
+    """Gathered once per process per environment (cheap to call again)."""
+    key = _cache_key(include_ssh)
+    if key not in _cache:
+        _cache.clear()
+        _cache[key] = gather(include_ssh)
+    return _cache[key]
+
+
+class AgeKeySource:
+    kind = "age"
+
+    def __init__(self) -> None:
+        self._used_ssh = False
+
+    def wrap(self, recipient: str, data_key: bytes) -> MasterKey:
+        parsed = parse_recipient(recipient)
+        armored = pyrage.encrypt(data_key, [parsed], armored=True).decode("ascii")
+        return MasterKey(self.kind, {"recipient": recipient.strip(), "enc": armored})
+
+    def unwrap(self, key: MasterKey) -> bytes:
+        recipient = str(key.fields.get("recipient", ""))
+        include_ssh = recipient.startswith("ssh-")
+        self._used_ssh = self._used_ssh or include_ssh
+        pool = [i for found in identities(include_ssh) for i in found.identities]
+        if not pool:
+            raise KeySourceError("no age identity found")
+        blob = key.enc.lstrip().encode("ascii", "replace")
+        try:
+            return bytes(pyrage.decrypt(blob, pool))
+        except (pyrage.DecryptError, OSError, TypeError, ValueError):
+            raise KeySourceError(f"none of {len(pool)} age identities matches") from None
+
+    def reports(self) -> list[SourceReport]:
+        return [found.report for found in identities(self._used_ssh)]

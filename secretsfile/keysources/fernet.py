@@ -1,0 +1,139 @@
+"""Fernet: a symmetric key that wraps the data key, identified by a short fingerprint.
+
+Entries live in a ``fernet:`` list of the metadata (``key_id`` + ``enc`` token); sops
+ignores that list. Keys come from ``SECRETSFILE_FERNET_KEY`` (one or more keys separated by
+whitespace or commas), ``SECRETSFILE_FERNET_KEY_FILE``, or the default file
+``$XDG_CONFIG_HOME/secretsfile/fernet/keys.txt``. Fernet is AES-128-CBC + HMAC-SHA256;
+use age unless a shared symmetric key is what you need.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as _dt
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from secretsfile.core.metadata import MasterKey
+from secretsfile.errors import KeySourceError
+from secretsfile.keysources.age import check_private_mode, config_home
+from secretsfile.keysources.interface import SourceReport
+
+_SPLIT = re.compile(r"[\s,]+")
+
+
+def default_key_file() -> Path:
+    return config_home() / "secretsfile" / "fernet" / "keys.txt"
+
+
+def key_id(key: str) -> str:
+    """A fingerprint that names a key without revealing it (16 hex characters)."""
+    raw = base64.urlsafe_b64decode(key.encode("ascii"))
+    return hashlib.sha256(b"secretsfile fernet key id\0" + raw).hexdigest()[:16]
+
+
+def generate_key() -> tuple[str, str]:
+    """A new key: (key file text, key id)."""
+    key = Fernet.generate_key().decode("ascii")
+    created = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ident = key_id(key)
+    return f"# created: {created}\n# key id: {ident}\n{key}\n", ident
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    report: SourceReport
+    keys: dict[str, str]  # key id -> key
+
+
+def _parse(text: str, label: str) -> _Loaded:
+    keys: dict[str, str] = {}
+    bad = 0
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        for token in _SPLIT.split(line):
+            try:
+                Fernet(token.encode("ascii"))
+                keys[key_id(token)] = token
+            except (ValueError, binascii.Error, UnicodeEncodeError):
+                bad += 1
+    detail = f"{len(keys)} key{'s' if len(keys) != 1 else ''}"
+    if bad:
+        detail += f"; {bad} malformed"
+    return _Loaded(SourceReport(label, detail), keys)
+
+
+def gather() -> list[_Loaded]:
+    loaded: list[_Loaded] = []
+    text = os.environ.get("SECRETSFILE_FERNET_KEY")
+    if text is None:
+        loaded.append(_Loaded(SourceReport("SECRETSFILE_FERNET_KEY", "not set"), {}))
+    else:
+        loaded.append(_parse(text, "SECRETSFILE_FERNET_KEY"))
+    env_file = os.environ.get("SECRETSFILE_FERNET_KEY_FILE")
+    paths = [(Path(env_file), f"SECRETSFILE_FERNET_KEY_FILE={env_file}")] if env_file else []
+    if not env_file:
+        loaded.append(_Loaded(SourceReport("SECRETSFILE_FERNET_KEY_FILE", "not set"), {}))
+    paths.append((default_key_file(), str(default_key_file())))
+    for path, label in paths:
+        try:
+            content = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            loaded.append(_Loaded(SourceReport(label, "file not found"), {}))
+            continue
+        except (OSError, UnicodeDecodeError):
+            loaded.append(_Loaded(SourceReport(label, "unreadable"), {}))
+            continue
+        check_private_mode(path)
+        loaded.append(_parse(content, label))
+    return loaded
+
+
+def available_keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for loaded in gather():
+        for ident, key in loaded.keys.items():
+            keys.setdefault(ident, key)
+    return keys
+
+
+class FernetKeySource:
+    kind = "fernet"
+
+    def wrap(self, recipient: str, data_key: bytes) -> MasterKey:
+        """``recipient`` is a key id, or empty for the first available key."""
+        keys = available_keys()
+        if not keys:
+            raise KeySourceError(
+                "no Fernet key found",
+                hint="run 'secretsfile keygen --type fernet' or set SECRETSFILE_FERNET_KEY",
+            )
+        ident = recipient or next(iter(keys))
+        if ident not in keys:
+            raise KeySourceError(
+                f"Fernet key {ident} is not available here",
+                hint="set SECRETSFILE_FERNET_KEY or SECRETSFILE_FERNET_KEY_FILE to that key",
+            )
+        token = Fernet(keys[ident].encode("ascii")).encrypt(data_key).decode("ascii")
+        return MasterKey(self.kind, {"key_id": ident, "enc": token})
+
+    def unwrap(self, key: MasterKey) -> bytes:
+        ident = str(key.fields.get("key_id", ""))
+        secret = available_keys().get(ident)
+        if secret is None:
+            raise KeySourceError(f"Fernet key {ident} not found")
+        try:
+            return Fernet(secret.encode("ascii")).decrypt(key.enc.encode("ascii"))
+        except (InvalidToken, UnicodeEncodeError):
+            raise KeySourceError(f"Fernet key {ident} could not open its token") from None
+
+    def reports(self) -> list[SourceReport]:
+        return [loaded.report for loaded in gather()]

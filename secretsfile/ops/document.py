@@ -1,0 +1,224 @@
+"""An encrypted file in memory: parse without a key, open with one, seal it again.
+
+``read_encrypted`` needs no key (keys, status). ``open_document`` unwraps the data key,
+decrypts every value and verifies the MAC. ``seal`` re-encrypts with the same cipher, so
+values that did not change keep their exact ciphertext.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from secretsfile.core import shamir
+from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
+from secretsfile.core.metadata import MasterKey, Metadata, mac_aad
+from secretsfile.core.tree import Selector, decrypt_documents, encrypt_documents
+from secretsfile.core.values import Branch
+from secretsfile.errors import (
+    AlreadyEncryptedError,
+    IntegrityError,
+    KeySourceError,
+    KeyUnavailableError,
+    NotEncryptedError,
+    SecretsfileError,
+)
+from secretsfile.keysources import registry
+from secretsfile.keysources.interface import Recipient, SourceReport
+from secretsfile.stores import dump_documents, load_documents, split_metadata
+
+
+@dataclass
+class EncryptedDocument:
+    """A parsed encrypted file: encrypted documents plus metadata. No key needed."""
+
+    path: str
+    fmt: str
+    docs: list[Branch]
+    metadata: Metadata
+    indent: int | None = None
+
+
+@dataclass
+class OpenDocument:
+    """An encrypted file opened with its data key: plaintext documents and the cipher."""
+
+    source: EncryptedDocument
+    plain: list[Branch]
+    cipher: ValueCipher
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def parse_documents(text: str, fmt: str, path: str) -> tuple[list[Branch], dict[str, object] | None]:
+    return split_metadata(load_documents(text, fmt, path), fmt)
+
+
+def read_encrypted(text: str, fmt: str, path: str) -> EncryptedDocument:
+    docs, raw = parse_documents(text, fmt, path)
+    if raw is None:
+        raise NotEncryptedError(
+            "is not encrypted (no sops metadata)",
+            path=path,
+            hint="encrypt it with 'secretsfile encrypt'",
+        )
+    try:
+        metadata = Metadata.from_dict(raw)
+    except SecretsfileError as error:
+        error.path = path
+        raise
+    return EncryptedDocument(path, fmt, docs, metadata, _indent_of(text, fmt))
+
+
+def _indent_of(text: str, fmt: str) -> int | None:
+    if fmt == "yaml":
+        from secretsfile.stores.yaml_store import detect_indent
+
+        return detect_indent(text)
+    if fmt == "json":
+        for line in text.splitlines()[1:2]:
+            stripped = line.lstrip(" ")
+            return len(line) - len(stripped) if line.startswith(" ") else None
+    return None
+
+
+def refuse_encrypted(docs_meta: dict[str, object] | None, path: str) -> None:
+    if docs_meta is not None:
+        raise AlreadyEncryptedError(
+            "is already encrypted",
+            path=path,
+            hint="use 'secretsfile edit' or 'secretsfile set' to change it",
+        )
+
+
+# -- data key ------------------------------------------------------------------------------
+
+
+def wrap_data_key(data_key: bytes, groups: list[list[Recipient]], threshold: int = 0
+                  ) -> tuple[list[list[MasterKey]], int]:  # fmt: skip
+    """Wrap the data key for every recipient; several groups split it with Shamir."""
+    if not groups or not any(groups):
+        raise KeyUnavailableError("no recipients to encrypt for")
+    if len(groups) == 1:
+        parts = [data_key]
+        threshold = 0
+    else:
+        threshold = threshold or len(groups)
+        parts = shamir.split(data_key, len(groups), threshold)
+    wrapped: list[list[MasterKey]] = []
+    for part, group in zip(parts, groups):
+        wrapped.append([registry.get(r.kind).wrap(r.value, part) for r in group])
+    return wrapped, threshold
+
+
+def _sorted_for_decryption(group: list[MasterKey]) -> list[MasterKey]:
+    order = {kind: i for i, kind in enumerate(registry.DECRYPTION_ORDER)}
+    return sorted(group, key=lambda key: order.get(key.kind, len(order)))
+
+
+def unwrap_data_key(metadata: Metadata, path: str) -> bytes:
+    """Recover the data key; on failure, say what the file is for and what was tried."""
+    parts: list[bytes] = []
+    failures: list[str] = []
+    tried: dict[str, list[SourceReport]] = {}
+    for group in metadata.key_groups:
+        for key in _sorted_for_decryption(group):
+            try:
+                source = registry.get(key.kind)
+                part = source.unwrap(key)
+            except KeySourceError as error:
+                failures.append(f"{key.label()}: {error.message}")
+                if key.kind in registry.supported_kinds():
+                    tried[key.kind] = registry.get(key.kind).reports()
+                continue
+            parts.append(part)
+            break
+    if len(metadata.key_groups) <= 1:
+        if parts and len(parts[0]) == DATA_KEY_SIZE:
+            return parts[0]
+    elif len(parts) >= max(metadata.shamir_threshold, 2):
+        data_key = shamir.combine(parts)
+        if len(data_key) == DATA_KEY_SIZE:
+            return data_key
+    raise KeyUnavailableError(_describe_failure(metadata, failures, tried), path=path,
+                              hint="get an identity for one of those recipients, or ask a "
+                              "recipient to run 'secretsfile updatekeys --age <your key>'")  # fmt: skip
+
+
+def _describe_failure(metadata: Metadata, failures: list[str],
+                      tried: dict[str, list[SourceReport]]) -> str:  # fmt: skip
+    recipients = ", ".join(key.label() for key in metadata.master_keys()) or "nobody"
+    text = f"no identity could open the data key; the file is encrypted for: {recipients}"
+    if len(metadata.key_groups) > 1:
+        text += f" ({len(metadata.key_groups)} key groups, {metadata.shamir_threshold} needed)"
+    sources = "; ".join(f"{kind}: " + ", ".join(map(str, reports)) for kind, reports in tried.items())
+    if sources:
+        text += f"; looked in {sources}"
+    elif failures:
+        text += "; " + "; ".join(failures)
+    return text
+
+
+# -- open and seal -------------------------------------------------------------------------
+
+
+def open_document(document: EncryptedDocument, *, verify_mac: bool = True) -> OpenDocument:
+    data_key = unwrap_data_key(document.metadata, document.path)
+    cipher = ValueCipher(data_key)
+    try:
+        plain, mac = decrypt_documents(document.docs, cipher, document.metadata.selector)
+    except SecretsfileError as error:
+        error.path = error.path or document.path
+        raise
+    if verify_mac:
+        verify(document, cipher, mac)
+    return OpenDocument(document, plain, cipher)
+
+
+def verify(document: EncryptedDocument, cipher: ValueCipher, computed_mac: str) -> None:
+    metadata = document.metadata
+    try:
+        stored = cipher.decrypt(metadata.mac, mac_aad(metadata.lastmodified))
+    except IntegrityError:
+        raise IntegrityError(
+            "the MAC does not authenticate: the mac or lastmodified field was edited",
+            path=document.path,
+            hint="restore the file from git",
+        ) from None
+    except SecretsfileError as error:
+        error.path = document.path
+        raise
+    if stored != computed_mac:
+        raise IntegrityError(
+            "MAC mismatch: values were changed, reordered or removed outside secretsfile",
+            path=document.path,
+            hint="restore the file from git; never edit encrypted values by hand",
+        )
+
+
+def seal(opened: OpenDocument, plain: list[Branch] | None = None) -> str:
+    """Encrypt ``plain`` (default: the opened documents) into file text with a fresh MAC."""
+    source = opened.source
+    docs = opened.plain if plain is None else plain
+    return seal_with(docs, opened.cipher, source.metadata, source.fmt, source.indent)
+
+
+def seal_with(plain: list[Branch], cipher: ValueCipher, metadata: Metadata, fmt: str,
+              indent: int | None) -> str:  # fmt: skip
+    encrypted, mac = encrypt_documents(plain, cipher, metadata.selector)
+    metadata.touch()
+    metadata.mac = cipher.encrypt(mac, mac_aad(metadata.lastmodified))
+    return dump_documents(encrypted, fmt, metadata.to_dict(), indent)
+
+
+def new_metadata(groups: list[list[Recipient]], selector: Selector, threshold: int = 0
+                 ) -> tuple[Metadata, ValueCipher]:  # fmt: skip
+    """A fresh data key wrapped for the recipients, and its cipher."""
+    data_key = os.urandom(DATA_KEY_SIZE)
+    wrapped, threshold = wrap_data_key(data_key, groups, threshold)
+    metadata = Metadata(key_groups=wrapped, shamir_threshold=threshold, selector=selector)
+    return metadata, ValueCipher(data_key)
+
+
+def display_path(path: Path) -> str:
+    return str(path)

@@ -1,0 +1,113 @@
+"""Reading and writing files safely: atomic replace, kept mode, one writer at a time."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from secretsfile.errors import InputNotFoundError, SecretsfileError, UsageError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+def read_text(path: Path) -> str:
+    """A file's text; a missing or unreadable file is one clear error."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputNotFoundError(f"{path}: no such file", hint="check the path") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a directory, not a file") from None
+    except PermissionError:
+        raise UsageError(f"{path}: permission denied") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "surrogateescape")
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Serialise writers of ``path``: an exclusive lock on its directory (POSIX)."""
+    if fcntl is None:
+        yield
+        return
+    directory = path.resolve().parent
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
+    """Write to a temp file beside ``path``, fsync, then rename over it.
+
+    An interrupt at any point leaves either the old file or the new one, never a torn one.
+    The file keeps its permission bits; a new file gets ``mode`` (default: umask).
+    """
+    directory = path.resolve().parent
+    try:
+        keep = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        keep = mode
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise SecretsfileError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8", "surrogateescape"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if keep is not None:
+            os.chmod(tmp, keep)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as error:  # some filesystems refuse directory fsync
+        if error.errno not in (errno.EINVAL, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)
+
+
+def write_new_private(path: Path, text: str) -> None:
+    """Create a file readable only by its owner (0600); refuse to overwrite."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise UsageError(
+            f"{path} already exists", hint="refusing to overwrite a key; choose --output"
+        ) from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())

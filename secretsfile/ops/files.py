@@ -1,0 +1,296 @@
+"""The library verbs on files: encrypt, decrypt, load, get, set, unset, rotate, updatekeys.
+
+Options in, text or data out; nothing here prints or exits. Every write is atomic and
+serialised with a lock, and keeps the ciphertext of every value it did not change.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
+from secretsfile.core.metadata import MasterKey
+from secretsfile.core.tree import Selector, strip_comments
+from secretsfile.core.values import Branch, GoTime, Value
+from secretsfile.errors import (
+    KeyUnavailableError,
+    NotEncryptedError,
+    SecretsfileError,
+    UsageError,
+)
+from secretsfile.keysources.interface import Recipient
+from secretsfile.ops import treepath
+from secretsfile.ops.document import (
+    EncryptedDocument,
+    OpenDocument,
+    new_metadata,
+    open_document,
+    parse_documents,
+    read_encrypted,
+    refuse_encrypted,
+    seal,
+    seal_with,
+    wrap_data_key,
+)
+from secretsfile.ops.fileio import locked, read_text, write_atomic
+from secretsfile.ops.recipients import KeyOptions, resolve
+from secretsfile.stores import dump_documents, format_for_path
+
+
+@dataclass(frozen=True)
+class EncryptOptions:
+    keys: KeyOptions = field(default_factory=KeyOptions)
+    selector: dict[str, Any] = field(default_factory=dict)  # one sops selector + mac_only
+    input_type: str | None = None
+    output_type: str | None = None
+    shamir_threshold: int = 0
+    key_groups: tuple[tuple[Recipient, ...], ...] = ()  # overrides keys when given
+
+
+def _groups(options: EncryptOptions) -> list[list[Recipient]]:
+    if options.key_groups:
+        return [list(group) for group in options.key_groups]
+    return [resolve(options.keys)]
+
+
+def _recipient_set(metadata_groups: list[list[MasterKey]]) -> list[set[tuple[str, str]]]:
+    return [
+        {(key.kind, str(key.fields.get("recipient") or key.fields.get("key_id") or ""))
+         for key in group}
+        for group in metadata_groups
+    ]  # fmt: skip
+
+
+def encrypt_text(text: str, path: str, options: EncryptOptions,
+                 previous: OpenDocument | None = None) -> str:  # fmt: skip
+    """Encrypt plaintext file content. With ``previous`` (the output file, opened), reuse
+    its data key and the ciphertext of unchanged values, so the diff stays minimal."""
+    fmt = format_for_path(path, options.input_type)
+    docs, meta = parse_documents(text, fmt, path)
+    refuse_encrypted(meta, path)
+    out_fmt = options.output_type or fmt
+    selector = Selector.from_fields(options.selector, default_suffix=True)
+    groups = _groups(options)
+    if previous is not None and _reusable(previous, groups, selector, options):
+        metadata = copy.deepcopy(previous.source.metadata)
+        return seal_with(docs, previous.cipher, metadata, out_fmt, previous.source.indent)
+    metadata, cipher = new_metadata(groups, selector, options.shamir_threshold)
+    return seal_with(docs, cipher, metadata, out_fmt, None)
+
+
+def _reusable(previous: OpenDocument, groups: list[list[Recipient]], selector: Selector,
+              options: EncryptOptions) -> bool:  # fmt: skip
+    old = previous.source.metadata
+    if old.selector != selector:
+        return False
+    if not (options.keys.explicit or options.key_groups):
+        return True  # no recipients requested: keep the file's own
+    wanted = [{(r.kind, r.value) for r in group} for group in groups]
+    return _recipient_set(old.key_groups) == wanted
+
+
+def open_file(path: Path, input_type: str | None = None) -> OpenDocument:
+    fmt = format_for_path(path, input_type)
+    return open_document(read_encrypted(read_text(path), fmt, str(path)))
+
+
+def _try_open_previous(path: Path, fmt: str) -> OpenDocument | None:
+    """The existing output file opened with our keys, or None if that is not possible."""
+    if not path.exists():
+        return None
+    try:
+        document = read_encrypted(read_text(path), fmt, str(path))
+        return open_document(document)
+    except (NotEncryptedError, KeyUnavailableError):
+        return None
+    except SecretsfileError:
+        return None  # a damaged previous file is simply not reused
+
+
+def encrypt_file(path: Path, options: EncryptOptions, output: Path | None = None,
+                 in_place: bool = False) -> str:  # fmt: skip
+    """Encrypt ``path``; write to ``output`` or in place (then return ""), else return text."""
+    text = read_text(path)
+    target = path if in_place else output
+    if target is None:
+        return encrypt_text(text, str(path), options)
+    with locked(target):
+        out_fmt = format_for_path(target, options.output_type or options.input_type or
+                                  format_for_path(path, options.input_type))  # fmt: skip
+        previous = None if in_place else _try_open_previous(target, out_fmt)
+        write_atomic(target, encrypt_text(text, str(path), options, previous))
+    return ""
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def decrypt_text(text: str, path: str, input_type: str | None = None) -> OpenDocument:
+    fmt = format_for_path(path, input_type)
+    return open_document(read_encrypted(text, fmt, path))
+
+
+def render(opened: OpenDocument, output_type: str | None = None,
+           extract: str | None = None) -> str:  # fmt: skip
+    """The plaintext as file text, or one extracted value (scalars printed bare)."""
+    fmt = output_type or opened.source.fmt
+    docs = opened.plain
+    if extract:
+        value = treepath.get_at(docs[0], treepath.parse_path(extract))
+        if not isinstance(value, (dict, list)):
+            return scalar_text(value)
+        if isinstance(value, list):
+            if fmt != "json":
+                return dump_documents([{"value": value}], "yaml").split("\n", 1)[1]
+        docs = [value] if isinstance(value, dict) else [{"value": value}]
+    return dump_documents(docs, fmt, indent=opened.source.indent if fmt == opened.source.fmt
+                          else None)  # fmt: skip
+
+
+def scalar_text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, GoTime):
+        return value.text
+    if isinstance(value, float):
+        from secretsfile.core.values import format_float_positional
+
+        return format_float_positional(value)
+    return str(value)
+
+
+def decrypt_file(path: Path, input_type: str | None = None, output_type: str | None = None,
+                 extract: str | None = None) -> str:  # fmt: skip
+    return render(open_file(path, input_type), output_type, extract)
+
+
+def to_python(value: Value) -> Any:
+    """Plain Python data: comments dropped, times as timezone-aware datetimes."""
+    value = strip_comments(value)
+    return _convert(value)
+
+
+def _convert(value: Value) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _convert(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_convert(v) for v in value]
+    if isinstance(value, GoTime):
+        return value.to_datetime()
+    return value
+
+
+def load_file(path: str | Path, input_type: str | None = None) -> Any:
+    """Decrypt a file in memory and return plain Python data (a dict; a list of dicts for a
+    multi-document YAML file). Nothing is written to disk."""
+    opened = open_file(Path(path), input_type)
+    docs = [to_python(doc) for doc in opened.plain]
+    return docs[0] if len(docs) == 1 else docs
+
+
+def get_value(path: Path, key_path: str, input_type: str | None = None) -> Value:
+    opened = open_file(path, input_type)
+    return treepath.get_at(opened.plain[0], treepath.parse_path(key_path))
+
+
+# -- changing ------------------------------------------------------------------------------
+
+
+def _rewrite(path: Path, change: Any, input_type: str | None = None) -> None:
+    """Open, apply ``change(opened)``, seal with the same cipher, write atomically."""
+    with locked(path):
+        opened = open_file(path, input_type)
+        change(opened)
+        write_atomic(path, seal(opened))
+
+
+def set_value(path: Path, key_path: str, value: Value, input_type: str | None = None) -> None:
+    parts = treepath.parse_path(key_path)
+    _rewrite(path, lambda opened: treepath.set_at(opened.plain[0], parts, value), input_type)
+
+
+def unset_value(path: Path, key_path: str, input_type: str | None = None) -> None:
+    parts = treepath.parse_path(key_path)
+    _rewrite(path, lambda opened: treepath.unset_at(opened.plain[0], parts), input_type)
+
+
+def rotate(path: Path, input_type: str | None = None) -> None:
+    """A new data key wrapped for the same recipients; every value re-encrypted."""
+    with locked(path):
+        opened = open_file(path, input_type)
+        metadata = opened.source.metadata
+        groups = _groups_of(metadata.key_groups)
+        data_key = os.urandom(DATA_KEY_SIZE)
+        metadata.key_groups, metadata.shamir_threshold = wrap_data_key(
+            data_key, groups, metadata.shamir_threshold
+        )
+        opened.cipher = ValueCipher(data_key)
+        write_atomic(path, seal(opened))
+
+
+def _groups_of(key_groups: list[list[MasterKey]]) -> list[list[Recipient]]:
+    groups: list[list[Recipient]] = []
+    for group in key_groups:
+        recipients: list[Recipient] = []
+        for key in group:
+            ident = key.fields.get("recipient") or key.fields.get("key_id")
+            if key.kind not in ("age", "fernet") or not ident:
+                raise UsageError(
+                    f"cannot re-wrap the data key for {key.label()}",
+                    hint="secretsfile supports age and Fernet keys; use sops for this file",
+                )
+            recipients.append(Recipient(key.kind, str(ident)))
+        groups.append(recipients)
+    return groups
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    add: tuple[Recipient, ...] = ()
+    remove: tuple[Recipient, ...] = ()
+
+
+def updatekeys(path: Path, change: KeyChange, input_type: str | None = None) -> bool:
+    """Re-wrap the same data key for a changed recipient list (one key group).
+
+    Values keep their ciphertext. Returns False when nothing changed.
+    """
+    with locked(path):
+        opened = open_file(path, input_type)
+        metadata = opened.source.metadata
+        if len(metadata.key_groups) > 1:
+            raise UsageError("updatekeys works on files with one key group",
+                             hint="edit key groups with sops")  # fmt: skip
+        current = _groups_of(metadata.key_groups)[0] if metadata.key_groups else []
+        wanted = [r for r in current if r not in change.remove]
+        wanted += [r for r in change.add if r not in wanted]
+        missing = [r for r in change.remove if r not in current]
+        if missing:
+            raise UsageError(f"{missing[0].kind} {missing[0].value} is not a recipient of {path}")
+        if wanted == current:
+            return False
+        if not wanted:
+            raise UsageError("refusing to remove every recipient: nobody could open the file")
+        keep = {(k.kind, str(k.fields.get("recipient") or k.fields.get("key_id"))): k
+                for k in metadata.key_groups[0]}  # fmt: skip
+        data_key = opened.cipher.data_key
+        group: list[MasterKey] = []
+        for recipient in wanted:
+            old = keep.get((recipient.kind, recipient.value))
+            group.append(old if old is not None else
+                         wrap_data_key(data_key, [[recipient]])[0][0][0])  # fmt: skip
+        metadata.key_groups = [group]
+        write_atomic(path, seal(opened))
+    return True
+
+
+def document_of(path: Path, input_type: str | None = None) -> EncryptedDocument:
+    """Parse an encrypted file without any key (for keys/status)."""
+    fmt = format_for_path(path, input_type)
+    return read_encrypted(read_text(path), fmt, str(path))

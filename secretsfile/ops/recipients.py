@@ -1,0 +1,84 @@
+"""Who a new file is encrypted for, when the caller does not say.
+
+Order: explicit ``--age``/``--fernet`` options; ``SECRETSFILE_AGE_RECIPIENTS`` or
+``SOPS_AGE_RECIPIENTS`` (comma-separated); otherwise the public key of the user's own age
+identity, so ``secretsfile keygen && secretsfile encrypt f.yaml`` just works.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from secretsfile.errors import ConfigError
+from secretsfile.keysources.interface import Recipient
+
+
+@dataclass(frozen=True)
+class KeyOptions:
+    age: tuple[str, ...] = ()
+    fernet: tuple[str, ...] = ()  # key ids; "" means the first available Fernet key
+    use_fernet: bool = False
+
+    @property
+    def explicit(self) -> bool:
+        return bool(self.age or self.fernet or self.use_fernet)
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
+def own_age_recipients() -> list[str]:
+    """Public keys of the age identities this user has (secretsfile sources first)."""
+    from secretsfile.keysources.age import identities
+
+    publics: list[str] = []
+    for found in identities():
+        for identity in found.identities:
+            public = str(identity.to_public())
+            if public not in publics:
+                publics.append(public)
+        if publics:
+            return publics[:1]
+    return publics
+
+
+def resolve(options: KeyOptions) -> list[Recipient]:
+    recipients = [Recipient("age", r) for r in options.age]
+    recipients += [Recipient("fernet", ident) for ident in options.fernet]
+    if options.use_fernet and not options.fernet:
+        recipients.append(Recipient("fernet", _first_fernet_id()))
+    if recipients:
+        return _unique(recipients)
+    for var in ("SECRETSFILE_AGE_RECIPIENTS", "SOPS_AGE_RECIPIENTS"):
+        value = os.environ.get(var)
+        if value:
+            return _unique([Recipient("age", r) for r in split_list(value)])
+    own = own_age_recipients()
+    if own:
+        return [Recipient("age", own[0])]
+    raise ConfigError(
+        "no recipients to encrypt for",
+        hint="pass --age <recipient> or --fernet, or create your key with 'secretsfile keygen'",
+    )
+
+
+def _first_fernet_id() -> str:
+    from secretsfile.keysources.fernet import available_keys
+
+    keys = available_keys()
+    if not keys:
+        raise ConfigError(
+            "no Fernet key found",
+            hint="run 'secretsfile keygen --type fernet' or set SECRETSFILE_FERNET_KEY",
+        )
+    return next(iter(keys))
+
+
+def _unique(recipients: list[Recipient]) -> list[Recipient]:
+    seen: list[Recipient] = []
+    for recipient in recipients:
+        if recipient not in seen:
+            seen.append(recipient)
+    return seen
