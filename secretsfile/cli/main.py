@@ -29,8 +29,10 @@ app = typer.Typer(
 
 def _register_commands() -> None:
     # Each command module adds its commands to the app; order here is the order in --help.
-    from secretsfile.cli import scan
+    from secretsfile.cli import files_cmd, keys_cmd, scan
 
+    keys_cmd.register(app)
+    files_cmd.register(app)
     scan.register(app)
 
 
@@ -44,6 +46,9 @@ def report(message: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; the only place errors become exit codes."""
+    from secretsfile.cli.common import install_warning_handler
+
+    install_warning_handler()
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     try:

@@ -44,7 +44,7 @@ class GoTime:
         return _dt.datetime.fromisoformat(f"{head}.{micro}{zone}")
 
 
-Scalar: TypeAlias = Union[str, int, float, bool, None, GoTime]
+Scalar: TypeAlias = str | int | float | bool | GoTime | None
 Value: TypeAlias = Union[Scalar, Comment, "Branch", "list[Value]"]
 Branch: TypeAlias = "dict[str | Comment, Value]"
 
@@ -90,7 +90,7 @@ def format_float_positional(value: float) -> str:
 
 def _shortest_digits(value: float) -> tuple[str, int]:
     """Shortest round-trip digits of |value| and the decimal point position (Go's digs.dp)."""
-    sign, digits, exponent = Decimal(repr(abs(value))).as_tuple()
+    _, digits, exponent = Decimal(repr(abs(value))).as_tuple()
     assert isinstance(exponent, int)
     text = "".join(map(str, digits)).rstrip("0") or "0"
     point = len(digits) + exponent

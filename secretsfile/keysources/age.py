@@ -128,7 +128,8 @@ def _ssh_identity(path: Path, label: str) -> _Found:
     except OSError as error:
         return _Found(SourceReport(label, f"unreadable: {error.strerror}"))
     try:
-        return _Found(SourceReport(label, "1 ssh identity"), [pyrage.ssh.Identity.from_buffer(data)])
+        identity = pyrage.ssh.Identity.from_buffer(data)
+        return _Found(SourceReport(label, "1 ssh identity"), [identity])
     except (pyrage.IdentityError, ValueError, TypeError) as error:
         reason = "passphrase-protected" if "decrypted" in str(error) else "not a usable ssh key"
         return _Found(SourceReport(label, reason))
@@ -167,7 +168,7 @@ _cache: dict[tuple[object, ...], list[_Found]] = {}
 def _cache_key(include_ssh: bool) -> tuple[object, ...]:
     names = ("SECRETSFILE_AGE_KEY", "SECRETSFILE_AGE_KEY_FILE", "SOPS_AGE_KEY",
              "SOPS_AGE_KEY_FILE", "XDG_CONFIG_HOME", "HOME")  # fmt: skip
-    stamps = []
+    stamps: list[int | None] = []
     for path in (default_key_file(), sops_default_key_file()):
         try:
             stamps.append(path.stat().st_mtime_ns)

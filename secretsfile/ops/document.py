@@ -50,7 +50,8 @@ class OpenDocument:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def parse_documents(text: str, fmt: str, path: str) -> tuple[list[Branch], dict[str, object] | None]:
+def parse_documents(text: str, fmt: str, path: str
+                    ) -> tuple[list[Branch], dict[str, object] | None]:  # fmt: skip
     return split_metadata(load_documents(text, fmt, path), fmt)
 
 
@@ -106,7 +107,7 @@ def wrap_data_key(data_key: bytes, groups: list[list[Recipient]], threshold: int
         threshold = threshold or len(groups)
         parts = shamir.split(data_key, len(groups), threshold)
     wrapped: list[list[MasterKey]] = []
-    for part, group in zip(parts, groups):
+    for part, group in zip(parts, groups, strict=True):
         wrapped.append([registry.get(r.kind).wrap(r.value, part) for r in group])
     return wrapped, threshold
 
@@ -140,9 +141,12 @@ def unwrap_data_key(metadata: Metadata, path: str) -> bytes:
         data_key = shamir.combine(parts)
         if len(data_key) == DATA_KEY_SIZE:
             return data_key
-    raise KeyUnavailableError(_describe_failure(metadata, failures, tried), path=path,
-                              hint="get an identity for one of those recipients, or ask a "
-                              "recipient to run 'secretsfile updatekeys --age <your key>'")  # fmt: skip
+    raise KeyUnavailableError(
+        _describe_failure(metadata, failures, tried),
+        path=path,
+        hint="get an identity for one of those recipients, or ask a recipient to run "
+        "'secretsfile updatekeys FILE --age <your public key>'",
+    )
 
 
 def _describe_failure(metadata: Metadata, failures: list[str],
@@ -151,7 +155,9 @@ def _describe_failure(metadata: Metadata, failures: list[str],
     text = f"no identity could open the data key; the file is encrypted for: {recipients}"
     if len(metadata.key_groups) > 1:
         text += f" ({len(metadata.key_groups)} key groups, {metadata.shamir_threshold} needed)"
-    sources = "; ".join(f"{kind}: " + ", ".join(map(str, reports)) for kind, reports in tried.items())
+    sources = "; ".join(
+        f"{kind}: " + ", ".join(map(str, reports)) for kind, reports in tried.items()
+    )
     if sources:
         text += f"; looked in {sources}"
     elif failures:

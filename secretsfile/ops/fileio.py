@@ -57,10 +57,9 @@ def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
     The file keeps its permission bits; a new file gets ``mode`` (default: umask).
     """
     directory = path.resolve().parent
-    try:
+    keep: int | None = mode
+    with contextlib.suppress(FileNotFoundError):
         keep = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        keep = mode
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:

@@ -15,7 +15,7 @@ from typing import Any
 from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
 from secretsfile.core.metadata import MasterKey
 from secretsfile.core.tree import Selector, strip_comments
-from secretsfile.core.values import Branch, GoTime, Value
+from secretsfile.core.values import GoTime, Value
 from secretsfile.errors import (
     KeyUnavailableError,
     NotEncryptedError,
@@ -143,9 +143,8 @@ def render(opened: OpenDocument, output_type: str | None = None,
         value = treepath.get_at(docs[0], treepath.parse_path(extract))
         if not isinstance(value, (dict, list)):
             return scalar_text(value)
-        if isinstance(value, list):
-            if fmt != "json":
-                return dump_documents([{"value": value}], "yaml").split("\n", 1)[1]
+        if isinstance(value, list) and fmt != "json":
+            return dump_documents([{"value": value}], "yaml").split("\n", 1)[1]
         docs = [value] if isinstance(value, dict) else [{"value": value}]
     return dump_documents(docs, fmt, indent=opened.source.indent if fmt == opened.source.fmt
                           else None)  # fmt: skip

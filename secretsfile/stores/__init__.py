@@ -10,7 +10,7 @@ from pathlib import PurePath
 from typing import Any
 
 from secretsfile.core.metadata import METADATA_KEY
-from secretsfile.core.values import Branch
+from secretsfile.core.values import Branch, Comment
 from secretsfile.errors import FormatError, UsageError
 
 FORMATS = ("yaml", "json", "dotenv")
@@ -20,7 +20,7 @@ _EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".env": "dotenv
 def format_for_path(path: str | PurePath, explicit: str | None = None) -> str:
     if explicit:
         if explicit not in FORMATS:
-            raise UsageError(f"unknown format {explicit!r}", hint=f"use one of {', '.join(FORMATS)}")
+            raise UsageError(f"unknown format {explicit!r}", hint="use yaml, json or dotenv")
         return explicit
     name = PurePath(path).name
     suffix = PurePath(path).suffix.lower()
@@ -53,8 +53,8 @@ def split_metadata(docs: list[Branch], fmt: str) -> tuple[list[Branch], dict[str
     if fmt == "dotenv":
         from secretsfile.stores.dotenv_store import split_metadata as split_env
 
-        data, meta = split_env(docs[0])
-        return [data], meta
+        data, env_meta = split_env(docs[0])
+        return [data], env_meta
     metadata: dict[str, Any] | None = None
     out: list[Branch] = []
     for doc in docs:
@@ -62,7 +62,7 @@ def split_metadata(docs: list[Branch], fmt: str) -> tuple[list[Branch], dict[str
         if raw is not None and metadata is None:
             if not isinstance(raw, dict):
                 raise FormatError("the top-level 'sops' key is not a metadata mapping")
-            metadata = raw
+            metadata = {str(k): v for k, v in raw.items()}
         out.append({k: v for k, v in doc.items() if k != METADATA_KEY})
     return out, metadata
 
@@ -75,7 +75,12 @@ def dump_documents(docs: list[Branch], fmt: str, metadata: dict[str, Any] | None
 
         return dump_dotenv(docs, metadata)
     if metadata is not None:
-        docs = [{**doc, METADATA_KEY: metadata} for doc in docs]
+        with_meta: list[Branch] = []
+        for doc in docs:
+            copy: dict[str | Comment, Any] = dict(doc)
+            copy[METADATA_KEY] = metadata
+            with_meta.append(copy)
+        docs = with_meta
     if fmt == "json":
         from secretsfile.stores.json_store import dump_json
 

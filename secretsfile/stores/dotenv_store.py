@@ -51,7 +51,7 @@ def _text(value: Value) -> str:
     return str(value)
 
 
-def flatten(value: Value, prefix: str, out: dict[str, str], top: bool = False) -> None:
+def flatten(value: Any, prefix: str, out: dict[str, str], top: bool = False) -> None:
     """Nested values become ``prefix__map_key`` / ``prefix__list_i`` keys (``key`` at top)."""
     if isinstance(value, dict):
         for key, child in value.items():

@@ -19,7 +19,7 @@ def _pairs(path: str) -> Any:
         out: dict[str, Any] = {}
         for key, value in pairs:
             if key in out:
-                raise FormatError(f"duplicate key {key!r}", path=path, hint="each key may appear once")
+                raise FormatError(f"duplicate key {key!r}", path=path, hint="keep one of them")
             out[key] = value
         return out
 

@@ -33,7 +33,7 @@ _PLAIN = "!secretsfile/plain"  # resolved later with go-yaml's rules
 _MAX_DEPTH = 200
 
 try:  # libyaml is ~17x faster; fall back to the pure-Python parser where it is missing
-    from yaml import CParser as _Parser
+    from yaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -48,7 +48,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
             Composer.__init__(self)
 
 
-class _NodeLoader(_Parser, yaml.resolver.BaseResolver):  # type: ignore[misc,valid-type]
+class _NodeLoader(_Parser, yaml.resolver.BaseResolver):  # type: ignore[misc]
     """Composes nodes only; plain scalars get a marker tag resolved by go-yaml's rules."""
 
     def __init__(self, stream: str) -> None:
@@ -308,8 +308,9 @@ def _next_target(items: list[_Item], starts: list[int], position: int) -> _Item 
 
 # -- writing -------------------------------------------------------------------------------
 
-_SAFE_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.+/=,\[\]@$%()-]*(?::[A-Za-z0-9_.+/=,\[\]@$%()-]+)*\Z")
-_ANALYZER = yaml.emitter.Emitter(None, allow_unicode=True)  # libyaml's analysis, in PyYAML
+_PLAIN_CHARS = r"[A-Za-z0-9_.+/=,\[\]@$%()-]"
+_SAFE_PLAIN = re.compile(rf"^[A-Za-z_]{_PLAIN_CHARS}*(?::{_PLAIN_CHARS}+)*\Z")
+_ANALYZER = yaml.emitter.Emitter(None, allow_unicode=True)  # type: ignore[arg-type]  # libyaml's analysis, in PyYAML
 _ESCAPES = {
     "\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
     "\f": "\\f", "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\x85": "\\N",

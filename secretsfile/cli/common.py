@@ -1,0 +1,73 @@
+"""Helpers shared by the command modules: value input, output, JSON, warnings."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import typer
+
+from secretsfile.errors import UsageError
+from secretsfile.ops.fileio import write_atomic
+
+
+def say(message: str) -> None:
+    """A message for the human, on stderr (stdout is for data)."""
+    click.echo(message, err=True)
+
+
+def out(text: str) -> None:
+    """Data on stdout, exactly as given."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def emit_json(data: Any) -> None:
+    out(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+class _StderrHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        say(f"warning: {record.getMessage()}")
+
+
+def install_warning_handler() -> None:
+    logger = logging.getLogger("secretsfile")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler())
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
+def read_value(value: str | None, value_stdin: bool, value_file: Path | None,
+               prompt: str = "Value") -> str:  # fmt: skip
+    """A secret value from stdin, a file, a hidden prompt, or (with a warning) argv."""
+    given = int(value is not None) + int(value_file is not None) + int(value_stdin)
+    if given > 1:
+        raise UsageError("give the value one way: --value-stdin, --value-file or --value")
+    if value is not None:
+        say("warning: a value on the command line lands in shell history and the process "
+            "list; prefer --value-stdin or --value-file")  # fmt: skip
+        return value
+    if value_stdin:
+        text = sys.stdin.read()
+        return text[:-1] if text.endswith("\n") and text.count("\n") == 1 else text
+    if value_file is not None:
+        try:
+            return value_file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"{value_file}: {error.strerror}") from None
+    if not sys.stdin.isatty():
+        raise UsageError("no value given", hint="use --value-stdin, --value-file or a terminal")
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        out(text)
+    else:
+        write_atomic(output, text, mode=0o600)

@@ -1,0 +1,277 @@
+"""Commands on one secrets file: encrypt, decrypt, edit, set, unset, get, keys, status,
+rotate, updatekeys."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from secretsfile.cli.common import emit_json, out, read_value, say, write_output
+from secretsfile.errors import FormatError, UsageError
+from secretsfile.ops import files
+from secretsfile.ops.recipients import KeyOptions
+
+PANEL = "Files"
+FileArg = Annotated[Path, typer.Argument(help="The secrets file (.yaml, .json or .env).")]
+InputType = Annotated[
+    str | None, typer.Option("--input-type", help="yaml, json or dotenv (default: extension).")
+]
+OutputType = Annotated[
+    str | None, typer.Option("--output-type", help="yaml, json or dotenv (default: input).")
+]
+AgeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--age", "-a", help="An age recipient (age1…, ssh-ed25519 …); repeatable."),
+]
+FernetOpt = Annotated[
+    bool, typer.Option("--fernet", help="Also wrap the data key with your Fernet key.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
+
+
+def _selector(unencrypted_suffix: str | None, encrypted_suffix: str | None,
+              unencrypted_regex: str | None, encrypted_regex: str | None,
+              unencrypted_comment_regex: str | None, encrypted_comment_regex: str | None,
+              mac_only_encrypted: bool) -> dict[str, Any]:  # fmt: skip
+    fields: dict[str, Any] = {
+        "unencrypted_suffix": unencrypted_suffix,
+        "encrypted_suffix": encrypted_suffix,
+        "unencrypted_regex": unencrypted_regex,
+        "encrypted_regex": encrypted_regex,
+        "unencrypted_comment_regex": unencrypted_comment_regex,
+        "encrypted_comment_regex": encrypted_comment_regex,
+    }
+    selected = {k: v for k, v in fields.items() if v}
+    if mac_only_encrypted:
+        selected["mac_only_encrypted"] = True
+    return selected
+
+
+def encrypt(
+    file: FileArg,
+    age: AgeOpt = None,
+    fernet: FernetOpt = False,
+    in_place: Annotated[bool, typer.Option("--in-place", "-i", help="Replace FILE.")] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here. If it is already encrypted with a key "
+                     "you hold, its data key and unchanged ciphertexts are kept (1-line diffs)."),
+    ] = None,
+    input_type: InputType = None,
+    output_type: OutputType = None,
+    unencrypted_suffix: Annotated[str | None, typer.Option(help="Leave keys ending with this in clear (default _unencrypted).")] = None,  # noqa: E501
+    encrypted_suffix: Annotated[str | None, typer.Option(help="Encrypt only keys ending with this.")] = None,  # noqa: E501
+    unencrypted_regex: Annotated[str | None, typer.Option(help="Leave keys matching this in clear.")] = None,  # noqa: E501
+    encrypted_regex: Annotated[str | None, typer.Option(help="Encrypt only keys matching this.")] = None,  # noqa: E501
+    unencrypted_comment_regex: Annotated[str | None, typer.Option(help="Leave values under a matching comment in clear.")] = None,  # noqa: E501
+    encrypted_comment_regex: Annotated[str | None, typer.Option(help="Encrypt only values under a matching comment.")] = None,  # noqa: E501
+    mac_only_encrypted: Annotated[bool, typer.Option(help="MAC only the encrypted values.")] = False,  # noqa: E501
+) -> None:
+    """Encrypt a plaintext file (to stdout, --output or --in-place).
+
+    Recipients: --age/--fernet, else SECRETSFILE_AGE_RECIPIENTS / SOPS_AGE_RECIPIENTS,
+    else your own age key (create it with 'secretsfile keygen').
+    """
+    if in_place and output is not None:
+        raise UsageError("use either --in-place or --output")
+    options = files.EncryptOptions(
+        keys=KeyOptions(age=tuple(age or ()), use_fernet=fernet),
+        selector=_selector(unencrypted_suffix, encrypted_suffix, unencrypted_regex,
+                           encrypted_regex, unencrypted_comment_regex, encrypted_comment_regex,
+                           mac_only_encrypted),
+        input_type=input_type,
+        output_type=output_type,
+    )
+    text = files.encrypt_file(file, options, output=output, in_place=in_place)
+    if text:
+        out(text)
+    else:
+        say(f"encrypted {file}" + (f" -> {output}" if output else " in place"))
+
+
+def decrypt(
+    file: FileArg,
+    extract: Annotated[
+        str | None,
+        typer.Option("--extract", help="Only this value: '[\"a\"][\"b\"]' or a.b."),
+    ] = None,
+    output_type: OutputType = None,
+    input_type: InputType = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write plaintext here (mode 0600).")
+    ] = None,
+) -> None:
+    """Decrypt a file to stdout (or --output). The MAC is always verified."""
+    text = files.decrypt_file(file, input_type, output_type, extract)
+    write_output(text, output)
+    if output is not None:
+        say(f"wrote plaintext to {output}: keep it out of git")
+
+
+def edit(
+    file: FileArg,
+    age: AgeOpt = None,
+    fernet: FernetOpt = False,
+    input_type: InputType = None,
+) -> None:
+    """Edit in $EDITOR; unchanged values keep their ciphertext (one-line diffs).
+
+    The plaintext lives in a private 0700 directory (tmpfs when available) and is removed
+    afterwards. A missing FILE is created from an example.
+    """
+
+    def retry(error: FormatError) -> bool:
+        say(f"error: {error.diagnostics()}")
+        if not sys.stdin.isatty():
+            return False
+        return typer.confirm("Re-open the editor to fix it?", default=True)
+
+    from secretsfile.ops.edit import edit_file
+
+    result = edit_file(file, KeyOptions(tuple(age or ()), use_fernet=fernet), retry, input_type)
+    if not result.changed:
+        say(f"{file} not modified")
+    else:
+        say(f"{'created' if result.created else 'saved'} {file}")
+
+
+def _parse_typed(text: str, as_json: bool) -> Any:
+    if not as_json:
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FormatError(f"--json value is not JSON: {error.msg}") from None
+
+
+def set_(
+    file: FileArg,
+    key_path: Annotated[str, typer.Argument(metavar="PATH", help="a.b.0 or '[\"a\"][\"b\"][0]'")],
+    value_stdin: Annotated[bool, typer.Option("--value-stdin", help="Read the value from stdin.")] = False,  # noqa: E501
+    value_file: Annotated[Path | None, typer.Option("--value-file", help="Read the value from a file.")] = None,  # noqa: E501
+    value: Annotated[str | None, typer.Option("--value", help="The value itself (lands in shell history: avoid).")] = None,  # noqa: E501
+    as_json: Annotated[bool, typer.Option("--json", help="Parse the value as JSON (numbers, lists, maps).")] = False,  # noqa: E501
+    input_type: InputType = None,
+) -> None:
+    """Set one value (missing keys are created). Only that value's ciphertext changes.
+
+    With no value option you are prompted (hidden input).
+    """
+    text = read_value(value, value_stdin, value_file, prompt=f"Value for {key_path}")
+    files.set_value(file, key_path, _parse_typed(text, as_json), input_type)
+    say(f"set {key_path} in {file}")
+
+
+def unset(
+    file: FileArg,
+    key_path: Annotated[str, typer.Argument(metavar="PATH", help="a.b.0 or '[\"a\"][\"b\"][0]'")],
+    input_type: InputType = None,
+) -> None:
+    """Remove one key (and its value)."""
+    files.unset_value(file, key_path, input_type)
+    say(f"removed {key_path} from {file}")
+
+
+def get(
+    file: FileArg,
+    key_path: Annotated[str, typer.Argument(metavar="PATH", help="a.b.0 or '[\"a\"][\"b\"][0]'")],
+    as_json: JsonOpt = False,
+    input_type: InputType = None,
+) -> None:
+    """Print one decrypted value on stdout (maps and lists as YAML, or --json)."""
+    value = files.get_value(file, key_path, input_type)
+    if as_json:
+        emit_json(files.to_python(value))
+    elif isinstance(value, (dict, list)):
+        from secretsfile.stores import dump_documents
+
+        out(dump_documents([value if isinstance(value, dict) else {key_path: value}], "yaml"))
+    else:
+        text = files.scalar_text(value)
+        out(text if text.endswith("\n") else text + "\n")
+
+
+def keys(file: FileArg, as_json: JsonOpt = False, input_type: InputType = None) -> None:
+    """List the key paths of a file. Needs no key; never prints values."""
+    from secretsfile.ops.inspect import list_keys
+
+    paths = list_keys(file, input_type)
+    if as_json:
+        emit_json(paths)
+    else:
+        out("".join(p + "\n" for p in paths))
+
+
+def status(file: FileArg, as_json: JsonOpt = False, input_type: InputType = None) -> None:
+    """Is it encrypted, for whom, when was it changed. Needs no key."""
+    from secretsfile.ops.inspect import status as file_status
+
+    info = file_status(file, input_type)
+    if as_json:
+        emit_json(info.to_dict())
+        return
+    if not info.encrypted:
+        out(f"{info.path}: not encrypted\n")
+        return
+    lines = [f"{info.path}: encrypted ({info.format}, sops {info.version})",
+             f"  lastmodified: {info.lastmodified}"]  # fmt: skip
+    if info.key_groups > 1:
+        lines.append(f"  key groups: {info.key_groups}, threshold {info.shamir_threshold}")
+    lines += [f"  {r['type']}: {r['id']}" for r in info.recipients]
+    lines += [f"  {k}: {v}" for k, v in info.selector.items()]
+    if info.plaintext_values:
+        lines.append(f"  values in clear: {', '.join(info.plaintext_values)}")
+    out("\n".join(lines) + "\n")
+
+
+def rotate(file: FileArg, input_type: InputType = None) -> None:
+    """New data key for the same recipients; every value is re-encrypted.
+
+    Do this after someone loses access: old git history stays readable with the old key.
+    """
+    files.rotate(file, input_type)
+    say(f"rotated the data key of {file}")
+
+
+def updatekeys(
+    file_list: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Secrets files.")],
+    age: AgeOpt = None,
+    rm_age: Annotated[list[str], typer.Option("--rm-age", help="Remove an age recipient.")] = [],  # noqa: B006
+    fernet: Annotated[list[str], typer.Option("--fernet-id", help="Add a Fernet key id.")] = [],  # noqa: B006
+    rm_fernet: Annotated[list[str], typer.Option("--rm-fernet-id", help="Remove a Fernet key id.")] = [],  # noqa: B006,E501
+    input_type: InputType = None,
+) -> None:
+    """Re-wrap the data key for added/removed recipients; values keep their ciphertext.
+
+    Removing a recipient does not rotate the data key: run 'rotate' too, and rotate the
+    credentials themselves, since old versions in git stay readable.
+    """
+    from secretsfile.keysources.interface import Recipient
+
+    change = files.KeyChange(
+        add=tuple([Recipient("age", r) for r in age or ()]
+                  + [Recipient("fernet", f) for f in fernet or ()]),
+        remove=tuple([Recipient("age", r) for r in rm_age or ()]
+                     + [Recipient("fernet", f) for f in rm_fernet or ()]),
+    )
+    if not change.add and not change.remove:
+        raise UsageError("nothing to do", hint="pass --age, --rm-age, --fernet-id, --rm-fernet-id")
+    for file in file_list:
+        changed = files.updatekeys(file, change, input_type)
+        say(f"{'updated' if changed else 'unchanged'}: {file}")
+    if change.remove:
+        say("note: removed recipients can still read old versions in git history; "
+            "run 'secretsfile rotate' and rotate the underlying credentials")  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    for name, function in (
+        ("encrypt", encrypt), ("decrypt", decrypt), ("edit", edit), ("set", set_),
+        ("unset", unset), ("get", get), ("keys", keys), ("status", status),
+        ("rotate", rotate), ("updatekeys", updatekeys),
+    ):  # fmt: skip
+        app.command(name, rich_help_panel=PANEL)(function)

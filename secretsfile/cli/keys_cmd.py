@@ -1,0 +1,72 @@
+"""Key commands: keygen, and quickstart (the whole flow on a sample file)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from secretsfile.cli.common import out, say
+from secretsfile.errors import UsageError
+
+PANEL = "Keys"
+SAMPLE = """\
+# A sample secrets file: keys stay readable, values get encrypted.
+database:
+    host: db.internal
+    password: s3cr3t-sample-password
+api_token: sample-token-0123456789
+port: 5432
+"""
+
+
+def keygen(
+    key_type: Annotated[str, typer.Option("--type", "-t", help="age (default) or fernet.")] = "age",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Key file (default: your config dir).")
+    ] = None,
+) -> None:
+    """Create a key (mode 0600; never overwrites) and print its public recipient / key id."""
+    from secretsfile.ops.keygen import keygen as make_key
+
+    key = make_key(key_type, output)
+    say(f"wrote {key.kind} key to {key.path}")
+    out(key.public + "\n")
+
+
+def quickstart() -> None:
+    """Try it end to end: ensure a key, encrypt a sample file in a temp dir, read it back."""
+    from secretsfile.keysources.age import default_key_file
+    from secretsfile.ops import files
+    from secretsfile.ops.keygen import keygen as make_key
+    from secretsfile.ops.recipients import own_age_recipients
+
+    recipients = own_age_recipients()
+    if recipients:
+        say(f"using your age key ({recipients[0]})")
+    else:
+        key = make_key("age")
+        recipients = [key.public]
+        say(f"created an age key at {key.path} (back it up; public key {key.public})")
+    with tempfile.TemporaryDirectory(prefix="secretsfile-quickstart-") as folder:
+        sample = Path(folder) / "secrets.yaml"
+        sample.write_text(SAMPLE, encoding="utf-8")
+        files.encrypt_file(sample, files.EncryptOptions(), in_place=True)
+        say(f"\n$ secretsfile encrypt --in-place {sample.name}   # the file in git looks like:")
+        out(sample.read_text(encoding="utf-8"))
+        data = files.load_file(sample)
+        if data.get("database", {}).get("password") != "s3cr3t-sample-password":
+            raise UsageError("quickstart round trip failed")  # pragma: no cover
+        say(f"\n$ secretsfile get {sample.name} database.host   # reads one value")
+        out(files.scalar_text(files.get_value(sample, "database.host")) + "\n")
+    say(f"\nround trip OK with {default_key_file() if recipients else 'your key'}. Next:")
+    say("  secretsfile encrypt --in-place secrets/dev.yaml   # encrypt your own file")
+    say("  secretsfile edit secrets/dev.yaml                 # change it in $EDITOR")
+    say("  secretsfile decrypt secrets/dev.yaml              # read it back")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("keygen", rich_help_panel=PANEL)(keygen)
+    app.command("quickstart", rich_help_panel=PANEL)(quickstart)

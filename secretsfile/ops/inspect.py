@@ -1,0 +1,71 @@
+"""What can be known about an encrypted file without any key: its keys and its status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from secretsfile.core.cipher import is_encrypted_value
+from secretsfile.errors import NotEncryptedError
+from secretsfile.ops import treepath
+from secretsfile.ops.document import read_encrypted
+from secretsfile.ops.fileio import read_text
+from secretsfile.stores import format_for_path
+
+
+@dataclass
+class FileStatus:
+    path: str
+    format: str
+    encrypted: bool
+    recipients: list[dict[str, str]] = field(default_factory=list)
+    key_groups: int = 0
+    shamir_threshold: int = 0
+    lastmodified: str | None = None
+    version: str | None = None
+    selector: dict[str, Any] = field(default_factory=dict)
+    plaintext_values: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def status(path: Path, input_type: str | None = None) -> FileStatus:
+    fmt = format_for_path(path, input_type)
+    text = read_text(path)
+    try:
+        document = read_encrypted(text, fmt, str(path))
+    except NotEncryptedError:
+        return FileStatus(str(path), fmt, encrypted=False)
+    metadata = document.metadata
+    recipients = [
+        {"group": str(index), "type": key.kind, "id": key.label().split(" ", 1)[-1]}
+        for index, group in enumerate(metadata.key_groups)
+        for key in group
+    ]
+    plaintext = [
+        treepath.render_path(p)
+        for doc in document.docs
+        for p in treepath.leaf_paths(doc)
+        if p and _is_plain(doc, p)
+    ]
+    fields = metadata.selector.to_fields()
+    if metadata.selector.mac_only_encrypted:
+        fields["mac_only_encrypted"] = True
+    return FileStatus(
+        str(path), fmt, True, recipients, len(metadata.key_groups), metadata.shamir_threshold,
+        metadata.lastmodified, metadata.version, fields, plaintext,
+    )  # fmt: skip
+
+
+def _is_plain(doc: Any, parts: list[treepath.PathPart]) -> bool:
+    value = treepath.get_at(doc, parts)
+    return value not in (None, "") and not is_encrypted_value(value)
+
+
+def list_keys(path: Path, input_type: str | None = None) -> list[str]:
+    """Every key path in the file, in order; values are never read."""
+    fmt = format_for_path(path, input_type)
+    document = read_encrypted(read_text(path), fmt, str(path))
+    return [treepath.render_path(p) for doc in document.docs for p in treepath.leaf_paths(doc)]
