@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 
 from secretsfile.errors import UsageError
@@ -17,7 +16,7 @@ from secretsfile.ops.fileio import write_atomic
 
 def say(message: str) -> None:
     """A message for the human, on stderr (stdout is for data)."""
-    click.echo(message, err=True)
+    typer.echo(message, err=True)
 
 
 def out(text: str) -> None:

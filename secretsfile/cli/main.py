@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
-import click
 import typer
+from typer.exceptions import Abort, TyperException
 
 from secretsfile.cli.exit_codes import ExitCode, exit_code_for
 from secretsfile.errors import SecretsfileError
@@ -41,7 +43,7 @@ _register_commands()
 
 def report(message: str) -> None:
     """Print a human message on stderr (data goes to stdout)."""
-    click.echo(message, err=True)
+    typer.echo(message, err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,14 +58,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SecretsfileError as error:
         report(f"error: {error.diagnostics()}")
         return int(exit_code_for(error))
-    except click.exceptions.Abort:
+    except Abort:
         report("aborted")
         return int(ExitCode.INTERRUPTED)
     except KeyboardInterrupt:
         report("interrupted")
         return int(ExitCode.INTERRUPTED)
-    except click.exceptions.ClickException as error:
-        error.show()
+    except TyperException as error:  # bad flags, missing arguments: Click's usage errors
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            report(f"error: {error.format_message()}")
         return int(ExitCode.USAGE)
     except BrokenPipeError:
         return int(ExitCode.OK)
@@ -72,8 +78,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"error: unexpected {type(error).__name__}; this is a bug in secretsfile, "
             "please report it (rerun with SECRETSFILE_DEBUG=1 for a traceback without values)"
         )
+        if os.environ.get("SECRETSFILE_DEBUG"):
+            report_frames(error)
         return int(ExitCode.UNEXPECTED)
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
+
+
+def report_frames(error: BaseException) -> None:
+    """Where it failed: file, line and function of each frame. No message, no locals,
+    since either may hold a secret value."""
+    for frame in traceback.extract_tb(error.__traceback__):
+        report(f"  {frame.filename}:{frame.lineno} in {frame.name}")
 
 
 def run() -> None:

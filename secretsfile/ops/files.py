@@ -15,7 +15,7 @@ from typing import Any
 from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
 from secretsfile.core.metadata import MasterKey
 from secretsfile.core.tree import Selector, strip_comments
-from secretsfile.core.values import GoTime, Value
+from secretsfile.core.values import Branch, Comment, GoTime, Value
 from secretsfile.errors import (
     KeyUnavailableError,
     NotEncryptedError,
@@ -146,8 +146,28 @@ def render(opened: OpenDocument, output_type: str | None = None,
         if isinstance(value, list) and fmt != "json":
             return dump_documents([{"value": value}], "yaml").split("\n", 1)[1]
         docs = [value] if isinstance(value, dict) else [{"value": value}]
+    if fmt == "dotenv":
+        docs = [flat_branch(docs[0])]
     return dump_documents(docs, fmt, indent=opened.source.indent if fmt == opened.source.fmt
                           else None)  # fmt: skip
+
+
+def flat_branch(branch: Branch, prefix: str = "") -> Branch:
+    """Nested maps and lists as ``a__b__0`` keys, for dotenv output (comments kept)."""
+    flat: Branch = {}
+    for key, value in branch.items():
+        if isinstance(key, Comment):
+            flat[key] = None
+            continue
+        name = f"{prefix}__{key}" if prefix else key
+        if isinstance(value, dict):
+            flat.update(flat_branch(value, name))
+        elif isinstance(value, list):
+            items = [v for v in value if not isinstance(v, Comment)]
+            flat.update(flat_branch({str(i): v for i, v in enumerate(items)}, name))
+        else:
+            flat[name] = value
+    return flat
 
 
 def scalar_text(value: Value) -> str:
