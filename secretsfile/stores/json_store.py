@@ -30,9 +30,26 @@ def _reject_constant(name: str) -> float:
     raise ValueError(name)
 
 
+def _parse_int(text: str) -> int | float:
+    """A JSON integer as sops reads it: int64 when it fits (3.13.2+), else float64 (3.11
+    reads every number as float64). ``-0`` stays a negative-zero float so its MAC bytes
+    stay ``-0``, as sops 3.11 computes them."""
+    value = int(text)
+    if value == 0 and text.startswith("-"):
+        return -0.0
+    if -(2**63) <= value < 2**63:
+        return value
+    return float(text)
+
+
 def load_json(text: str, path: str = "<json>") -> list[Branch]:
     try:
-        data = json.loads(text, object_pairs_hook=_pairs(path), parse_constant=_reject_constant)
+        data = json.loads(
+            text,
+            object_pairs_hook=_pairs(path),
+            parse_constant=_reject_constant,
+            parse_int=_parse_int,
+        )
     except json.JSONDecodeError as error:
         raise FormatError(
             f"invalid JSON: {error.msg}", path=path, line=error.lineno, hint="fix the syntax"
