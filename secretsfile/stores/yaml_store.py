@@ -382,6 +382,9 @@ def _scalar_inline(value: Value, is_key: bool = False) -> str:
     if isinstance(value, GoTime):
         return value.text
     assert isinstance(value, str)
+    if value == "<<":
+        # go-yaml resolves "<<" to the merge tag and writes the tag out, key or value.
+        return "!!merge <<"
     style = _string_style(value, is_key)
     if style == "plain":
         return value
