@@ -168,10 +168,11 @@ _cache: dict[tuple[object, ...], list[_Found]] = {}
 def _cache_key(include_ssh: bool) -> tuple[object, ...]:
     names = ("SECRETSFILE_AGE_KEY", "SECRETSFILE_AGE_KEY_FILE", "SOPS_AGE_KEY",
              "SOPS_AGE_KEY_FILE", "XDG_CONFIG_HOME", "HOME")  # fmt: skip
-    stamps: list[int | None] = []
+    stamps: list[tuple[int, int] | None] = []
     for path in (default_key_file(), sops_default_key_file()):
         try:
-            stamps.append(path.stat().st_mtime_ns)
+            info = path.stat()
+            stamps.append((info.st_mtime_ns, info.st_mode))
         except OSError:
             stamps.append(None)
     return (include_ssh, *(os.environ.get(n) for n in names), *stamps)

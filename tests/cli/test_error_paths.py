@@ -1,0 +1,183 @@
+"""Every bad input is one clear line and a documented exit code; never a traceback, never a
+partial output file, never a planted secret value in any output."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import PLANTED, Runner
+
+Tamper = Callable[[str], str]
+
+
+def _swap_values(text: str) -> str:
+    """Move the password's ciphertext onto the user key (a value moved to another key)."""
+    user = re.search(r"^(\s+user: )(ENC\[.*\])$", text, re.M)
+    password = re.search(r"^(\s+password: )(ENC\[.*\])$", text, re.M)
+    assert user and password
+    return text.replace(user.group(0), user.group(1) + password.group(2))
+
+
+def _edit_data(text: str) -> str:
+    return re.sub(r"(password: ENC\[AES256_GCM,data:)(.)", lambda m: m.group(1)
+                  + ("A" if m.group(2) != "A" else "B"), text)  # fmt: skip
+
+
+def _reorder_list(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    items = [i for i, line in enumerate(lines) if line.lstrip().startswith("- ENC[")]
+    first, second = items[0], items[1]
+    lines[first], lines[second] = lines[second], lines[first]
+    return "".join(lines)
+
+
+def _edit_mac(text: str) -> str:
+    return re.sub(r"(mac: ENC\[AES256_GCM,data:)(.)", lambda m: m.group(1)
+                  + ("A" if m.group(2) != "A" else "B"), text)  # fmt: skip
+
+
+def _edit_lastmodified(text: str) -> str:
+    return re.sub(r'lastmodified: "(\d{4})', lambda m: f'lastmodified: "{int(m.group(1)) - 1}', text)
+
+
+def _edit_recipient_enc(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if "BEGIN AGE ENCRYPTED FILE" in line)
+    body = lines[index + 2]
+    lines[index + 2] = body[:20] + ("A" if body[20] != "A" else "B") + body[21:]
+    return "".join(lines)
+
+
+def _truncate_value(text: str) -> str:
+    return re.sub(r"(password: ENC\[AES256_GCM,data:[^,]*),.*", r"\1", text)
+
+
+def _plaintext_value(text: str) -> str:
+    return re.sub(r"password: ENC\[.*\]", "password: not-encrypted-anymore", text)
+
+
+TAMPERS: dict[str, tuple[Tamper, int, str]] = {
+    "value moved to another key": (_swap_values, 4, "failed authentication"),
+    "value edited by hand": (_edit_data, 4, "failed authentication"),
+    "list items reordered": (_reorder_list, 4, "MAC mismatch"),
+    "mac edited": (_edit_mac, 4, "MAC does not authenticate"),
+    "lastmodified edited": (_edit_lastmodified, 4, "MAC does not authenticate"),
+    "recipient enc edited": (_edit_recipient_enc, 3, "no identity could open"),
+    "truncated ENC": (_truncate_value, 6, "malformed"),
+    "plaintext where ENC belongs": (_plaintext_value, 4, "in plaintext"),
+}
+
+
+def _assert_clean(output: str) -> None:
+    assert "Traceback" not in output
+    for secret in PLANTED:
+        assert secret not in output
+
+
+@pytest.mark.parametrize("name", list(TAMPERS))
+def test_tampered_file_is_refused(run: Runner, enc_yaml: Path, name: str) -> None:
+    tamper, code, message = TAMPERS[name]
+    enc_yaml.write_text(tamper(enc_yaml.read_text()))
+    before = enc_yaml.read_bytes()
+    for args in (("decrypt", enc_yaml), ("get", enc_yaml, "db.port"),
+                 ("set", enc_yaml, "db.port", "--value-stdin"), ("rotate", enc_yaml)):  # fmt: skip
+        result = run(*args, stdin="1")
+        assert result.code == code, (name, args, result.stderr)
+        assert message in result.stderr
+        assert result.stderr.count("\n") == 1, result.stderr  # one line
+        _assert_clean(result.output)
+    assert enc_yaml.read_bytes() == before  # never a partial write
+
+
+_S = "hunter2-PLANTED-SECRET"
+BAD_INPUTS = {
+    "invalid YAML": (f"s: {_S}\na: [1, 2\nb: 3\n", 6, ":3: invalid YAML"),
+    "duplicate keys": (f"a: {_S}\nb: 2\na: 3\n", 6, ":3: duplicate key 'a'"),
+    "non-string key": (f"a: {_S}\n1: x\n", 6, ":2: non-string key"),
+    "top-level list": (f"- {_S}\n- b\n", 6, "must be a mapping"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_INPUTS))
+def test_bad_plaintext_is_one_line(run: Runner, age_key: str, tmp_path: Path, name: str) -> None:
+    text, code, message = BAD_INPUTS[name]
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    result = run("encrypt", "--in-place", path)
+    assert result.code == code
+    assert message in result.stderr
+    _assert_clean(result.output)
+    assert not list(tmp_path.glob(".bad.yaml.*"))
+
+
+def test_invalid_json_names_the_line(run: Runner, age_key: str, tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{\n  "a": "hunter2-PLANTED-SECRET",\n  "b": \n}\n')
+    result = run("encrypt", path)
+    assert result.code == 6 and ":4: invalid JSON" in result.stderr
+    _assert_clean(result.output)
+
+
+def test_plaintext_given_to_decrypt(run: Runner, plain_yaml: Path) -> None:
+    result = run("decrypt", plain_yaml)
+    assert result.code == 6 and "is not encrypted" in result.stderr
+    _assert_clean(result.output)
+
+
+def test_missing_file(run: Runner, tmp_path: Path) -> None:
+    result = run("decrypt", tmp_path / "nope.yaml")
+    assert result.code == 2 and "no such file" in result.stderr
+
+
+def test_unknown_extension_and_usage_errors(run: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text("a")
+    assert run("decrypt", path).code == 2
+    assert run("decrypt").code == 2
+    assert run("encrypt", path, "--in-place", "--output", tmp_path / "o.yaml").code == 2
+
+
+def test_unreadable_key_file_is_reported(
+    run: Runner, enc_yaml: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "empty"))
+    bad = tmp_path / "bad-key.txt"
+    bad.write_text("this is not a key\n")
+    monkeypatch.setenv("SECRETSFILE_AGE_KEY_FILE", str(bad))
+    result = run("decrypt", enc_yaml)
+    assert result.code == 3
+    assert "line 1: not an age identity" in result.stderr
+    _assert_clean(result.output)
+
+
+def test_key_file_readable_by_others_warns(run: Runner, enc_yaml: Path) -> None:
+    key_file = Path(os.environ["XDG_CONFIG_HOME"]) / "secretsfile" / "age" / "keys.txt"
+    key_file.chmod(0o644)
+    result = run("get", enc_yaml, "db.user")
+    assert result.code == 0
+    assert "readable by others" in result.stderr and "chmod 600" in result.stderr
+
+
+def test_no_recipients_configured(run: Runner, plain_yaml: Path) -> None:
+    result = run("encrypt", plain_yaml)
+    assert result.code == 5 and "secretsfile keygen" in result.stderr
+
+
+def test_bad_recipient(run: Runner, plain_yaml: Path) -> None:
+    result = run("encrypt", "--age", "age1notarecipient", plain_yaml)
+    assert result.code == 3 and "is not an age recipient" in result.stderr
+
+
+def test_every_command_keeps_secrets_out_of_output(run: Runner, enc_yaml: Path) -> None:
+    """Commands that do not reveal values never print them, whatever they do."""
+    for args in (("keys", enc_yaml), ("status", enc_yaml), ("status", "--json", enc_yaml),
+                 ("set", enc_yaml, "db.password", "--value-stdin"), ("rotate", enc_yaml),
+                 ("unset", enc_yaml, "api_token"), ("--help",), ("set", "--help")):  # fmt: skip
+        result = run(*args, stdin="hunter2-PLANTED-SECRET")
+        assert result.code == 0, (args, result.stderr)
+        _assert_clean(result.output)
