@@ -33,7 +33,7 @@ _PLAIN = "!secretsfile/plain"  # resolved later with go-yaml's rules
 _MAX_DEPTH = 200
 
 try:  # libyaml is ~17x faster; fall back to the pure-Python parser where it is missing
-    from yaml import CParser as _Parser  # type: ignore[attr-defined]
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml.composer import Composer
     from yaml.parser import Parser
