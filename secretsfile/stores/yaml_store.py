@@ -33,7 +33,7 @@ _PLAIN = "!secretsfile/plain"  # resolved later with go-yaml's rules
 _MAX_DEPTH = 200
 
 try:  # libyaml is ~17x faster; fall back to the pure-Python parser where it is missing
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -48,7 +48,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
             Composer.__init__(self)
 
 
-class _NodeLoader(_Parser, yaml.resolver.BaseResolver):  # type: ignore[misc]
+class _NodeLoader(_Parser, yaml.resolver.BaseResolver):
     """Composes nodes only; plain scalars get a marker tag resolved by go-yaml's rules."""
 
     def __init__(self, stream: str) -> None:
@@ -72,7 +72,9 @@ def load_yaml(text: str, path: str = "<yaml>") -> list[Branch]:
     try:
         nodes: list[Node] = []
         while loader.check_node():
-            nodes.append(loader.get_node())
+            node = loader.get_node()
+            if node is not None:
+                nodes.append(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "syntax error"
