@@ -9,6 +9,7 @@ the test suite checks.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -21,6 +22,10 @@ class Allowlist:
     stopwords: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     description: str = ""
+    # Added for gitleaks compatibility (defaults keep the original meaning).
+    # "OR": any criterion drops the match; "AND": all defined criteria must hold.
+    condition: str = "OR"
+    commits: tuple[str, ...] = ()  # commit SHAs (history scans) whose matches are dropped
 
 
 @dataclass(frozen=True)
@@ -29,13 +34,20 @@ class Rule:
     description: str
     regex: str
     keywords: tuple[str, ...]  # lower-case literals; at least one must occur for the regex to run
-    secret_group: int = 0  # 0: the whole match; otherwise the capture group holding the secret
-    entropy: float = 0.0  # minimum Shannon entropy (bits per char) of the secret; 0 disables
+    # 0: the whole match; n > 0: that capture group;
+    # -1: the first non-empty group (gitleaks' default)
+    secret_group: int = 0
+    # Shannon entropy (bits per char) the secret must exceed (gitleaks: dropped if H <= entropy);
+    # 0 disables
+    entropy: float = 0.0
     allowlists: tuple[Allowlist, ...] = ()
     path: str | None = None  # optional regex on the path; the rule applies only where it matches
     true_samples: tuple[str, ...] = ()
     false_samples: tuple[str, ...] = ()
     tags: tuple[str, ...] = field(default=())
+    # Optional extra check, a module-level function (so rules stay picklable for worker
+    # processes): called with (secret, line); return False to drop the match.
+    validate: Callable[[str, str], bool] | None = field(default=None, compare=False)
 
     def compiled(self) -> re.Pattern[str]:
         return re.compile(self.regex)
@@ -54,5 +66,10 @@ class Finding:
 
     @property
     def redacted(self) -> str:
-        """The first four characters and a mask: enough to find it, never enough to use it."""
-        return self.secret[:4] + "*****"
+        """The first four characters and a mask: enough to find it, never enough to use it.
+
+        Short secrets show less (a third of their length at most), so a six-character
+        password is never four-sixths visible.
+        """
+        keep = 4 if len(self.secret) >= 12 else len(self.secret) // 3
+        return self.secret[:keep] + "*****"

@@ -1,0 +1,181 @@
+"""Parse ``git diff -U0`` / ``git log -p -U0`` output into the added lines of each file.
+
+Pure (no git, no GitPython): bytes in, ``AddedLines`` (and scanner fragments) out. Hunk
+headers give the exact number of old and new lines, so a content line that happens to
+start with ``+++`` or ``diff --git`` is never mistaken for a header.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from secretsfile.scanner.engine import Fragment
+from secretsfile.scanner.sources import Skip
+
+__all__ = ["COMMIT_MARKER", "AddedLines", "fragments", "parse_patch", "unquote_path"]
+
+#: ``git log --format`` line that starts a commit in our history stream.
+COMMIT_MARKER = b"\x00secretsfile-commit "
+
+_HUNK = re.compile(rb"^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+@dataclass
+class AddedLines:
+    """The lines a diff adds to one file (new-side line numbers, 1-based)."""
+
+    path: str
+    commit: str | None = None
+    numbers: list[int] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    binary: bool = False
+    size: int = 0
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def fragment(self) -> Fragment | Skip | None:
+        """What the scanner sees: the added lines with their real line numbers."""
+        if self.binary:
+            return Skip.BINARY
+        if not self.lines:
+            return None
+        return Fragment(self.path, self.text(), tuple(self.numbers), self.commit)
+
+
+def fragments(sections: Iterable[AddedLines]) -> Iterator[Fragment | Skip]:
+    """The scannable pieces of a diff (files without added lines drop out)."""
+    for section in sections:
+        piece = section.fragment()
+        if piece is not None:
+            yield piece
+
+
+_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    '"': '"',
+    "\\": "\\",
+}
+
+
+def unquote_path(raw: bytes) -> str:
+    """A path from a diff header; git C-quotes names with special characters."""
+    if not raw.startswith(b'"'):
+        return raw.decode("utf-8", "surrogateescape")
+    body = raw[1:-1] if raw.endswith(b'"') else raw[1:]
+    out = bytearray()
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == 0x5C and i + 1 < len(body):  # backslash
+            nxt = chr(body[i + 1])
+            if nxt in "01234567" and i + 3 < len(body):
+                out.append(int(body[i + 1 : i + 4], 8))
+                i += 4
+                continue
+            out.extend(_ESCAPES.get(nxt, nxt).encode("utf-8"))
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return bytes(out).decode("utf-8", "surrogateescape")
+
+
+def _strip_prefix(path: str, prefix: str) -> str:
+    return path[len(prefix) :] if path.startswith(prefix) else path
+
+
+def _header_path(line: bytes) -> str:
+    """The path of ``diff --git a/P b/P`` when both sides are equal (else "")."""
+    rest = line.split(b" ", 2)[2] if line.count(b" ") >= 2 else b""
+    if rest.startswith(b'"'):
+        return ""
+    if not rest.startswith(b"a/") or (len(rest) - 1) % 2:
+        return ""
+    half = (len(rest) - 1) // 2
+    old, new = rest[:half], rest[half + 1 :]
+    if old[2:] == new[2:] and new.startswith(b"b/"):
+        return new[2:].decode("utf-8", "surrogateescape")
+    return ""
+
+
+def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
+    """Yield one ``AddedLines`` per file section of a patch stream (trailing newlines ok).
+
+    Files without added lines (deletions, pure renames, mode changes) are yielded with
+    empty ``lines`` so callers know the path had a change.
+    """
+    commit: str | None = None
+    current: AddedLines | None = None
+    old_left = new_left = 0
+    new_number = 0
+    for raw in lines:
+        line = raw[:-1] if raw.endswith(b"\n") else raw
+        if old_left > 0 or new_left > 0:
+            if line.startswith(b"+") and new_left > 0:
+                if current is not None:
+                    text = line[1:].decode("utf-8", "replace")
+                    current.lines.append(text)
+                    current.numbers.append(new_number)
+                    current.size += len(line)
+                new_number += 1
+                new_left -= 1
+                continue
+            if line.startswith(b"-") and old_left > 0:
+                old_left -= 1
+                continue
+            if line.startswith(b"\\"):  # "\ No newline at end of file"
+                continue
+            old_left = new_left = 0  # malformed: fall through to header parsing
+        if line.startswith(b"\\"):
+            continue
+        if line.startswith(COMMIT_MARKER):
+            if current is not None:
+                yield current
+                current = None
+            commit = line[len(COMMIT_MARKER) :].decode("ascii", "replace").strip()
+            continue
+        if (
+            line.startswith(b"diff --git ")
+            or line.startswith(b"diff --cc ")
+            or line.startswith(b"diff --combined ")
+        ):
+            if current is not None:
+                yield current
+            current = AddedLines(path=_header_path(line), commit=commit)
+            continue
+        if current is None:
+            continue
+        if line.startswith(b"+++ "):
+            target = line[4:]
+            if target != b"/dev/null":
+                current.path = _strip_prefix(unquote_path(target.rstrip(b"\t")), "b/")
+            continue
+        if line.startswith(b"--- "):
+            continue
+        if line.startswith(b"rename to ") and not current.path:
+            current.path = unquote_path(line[len(b"rename to ") :])
+            continue
+        if line.startswith(b"Binary files ") or line.startswith(b"GIT binary patch"):
+            current.binary = True
+            if not current.path:
+                match = re.search(rb" and (?:\"?b/)(.*?)\"? differ$", line)
+                if match:
+                    current.path = match.group(1).decode("utf-8", "surrogateescape")
+            continue
+        match = _HUNK.match(line)
+        if match:
+            old_left = int(match.group(1)) if match.group(1) is not None else 1
+            new_number = int(match.group(2))
+            new_left = int(match.group(3)) if match.group(3) is not None else 1
+            continue
+    if current is not None:
+        yield current

@@ -1,0 +1,125 @@
+"""``secretsfile hooks install|uninstall``: a plain git pre-commit hook, no framework.
+
+The installed hook runs ``secretsfile scan --staged`` and ``secretsfile check-encrypted
+--staged`` and then chains to the hook it replaced, which it keeps as
+``pre-commit.legacy`` (restored by ``uninstall``). Like pre-commit, we refuse to install
+when ``core.hooksPath`` points elsewhere (another hook manager owns the hooks).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from secretsfile.errors import ConflictError
+from secretsfile.git.sources import GitError, _run
+
+__all__ = ["HOOK_MARKER", "HookChange", "hook_script", "hooks_dir", "install", "uninstall"]
+
+HOOK_MARKER = "# secretsfile-hook v1"
+HOOK_NAME = "pre-commit"
+LEGACY_NAME = "pre-commit.legacy"
+
+
+@dataclass(frozen=True)
+class HookChange:
+    hook: Path
+    legacy: Path | None  # the previous hook, kept (install) or restored (uninstall)
+    changed: bool
+
+
+def hooks_dir(root: Path) -> Path:
+    """The repository's hooks directory (per worktree-aware ``git rev-parse``)."""
+    try:
+        configured = _run(["config", "--get", "core.hooksPath"], root).strip()
+    except GitError:
+        configured = b""  # exit 1: not set
+    if configured:
+        raise ConflictError(
+            "core.hooksPath is set, so another tool manages this repository's hooks",
+            hint="add `secretsfile scan --staged` and `secretsfile check-encrypted --staged` to "
+            "that tool, or unset core.hooksPath",
+        )
+    out = (
+        _run(["rev-parse", "--git-path", "hooks"], root).decode("utf-8", "surrogateescape").strip()
+    )
+    path = Path(out)
+    return path if path.is_absolute() else (root / path)
+
+
+def hook_script(python: str = sys.executable) -> str:
+    """The hook's text: runs this interpreter's secretsfile, else one on PATH; fails closed."""
+    quoted = shlex.quote(python)
+    return f"""#!/bin/sh
+{HOOK_MARKER}: installed by `secretsfile hooks install`, removed by `secretsfile hooks uninstall`.
+# Blocks commits that add credentials or plaintext secrets files, then runs the hook it
+# replaced (kept as {LEGACY_NAME}). Bypass once with `git commit --no-verify`.
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -x {quoted} ]; then
+    run() {{ {quoted} -m secretsfile "$@"; }}
+elif command -v secretsfile >/dev/null 2>&1; then
+    run() {{ secretsfile "$@"; }}
+else
+    echo "secretsfile: not found; reinstall it or run 'secretsfile hooks uninstall'" >&2
+    exit 1
+fi
+run scan --staged || exit $?
+run check-encrypted --staged || exit $?
+if [ -x "$here/{LEGACY_NAME}" ]; then
+    exec "$here/{LEGACY_NAME}" "$@"
+fi
+exit 0
+"""
+
+
+def _is_ours(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return HOOK_MARKER in handle.read(4096)
+    except OSError:
+        return False
+
+
+def install(root: Path, python: str = sys.executable) -> HookChange:
+    """Install (or update) the hook, keeping a foreign hook as ``pre-commit.legacy``."""
+    directory = hooks_dir(root)
+    directory.mkdir(parents=True, exist_ok=True)
+    hook = directory / HOOK_NAME
+    legacy = directory / LEGACY_NAME
+    kept: Path | None = None
+    if (hook.exists() or hook.is_symlink()) and not _is_ours(hook):
+        if legacy.exists():
+            raise ConflictError(
+                f"both {hook.name} (not ours) and {legacy.name} exist",
+                path=str(directory),
+                hint=f"merge or remove {legacy.name}, then install again",
+            )
+        os.replace(hook, legacy)
+        kept = legacy
+    elif legacy.exists():
+        kept = legacy
+    text = hook_script(python)
+    changed = not hook.exists() or hook.read_text(encoding="utf-8", errors="replace") != text
+    temp = directory / f".{HOOK_NAME}.secretsfile.tmp"
+    temp.write_text(text, encoding="utf-8")
+    os.chmod(temp, 0o755)
+    os.replace(temp, hook)
+    return HookChange(hook, kept, changed)
+
+
+def uninstall(root: Path) -> HookChange:
+    """Remove our hook and put the previous one back; a foreign hook is left alone."""
+    directory = hooks_dir(root)
+    hook = directory / HOOK_NAME
+    legacy = directory / LEGACY_NAME
+    if not hook.exists() or not _is_ours(hook):
+        return HookChange(hook, None, False)
+    hook.unlink()
+    restored: Path | None = None
+    if legacy.exists():
+        os.replace(legacy, hook)
+        restored = hook
+    return HookChange(hook, restored, True)

@@ -1,0 +1,102 @@
+"""The baseline: fingerprints of accepted findings, so old noise does not block new work.
+
+``.secretsfile-baseline.json`` stores only fingerprints (``engine.fingerprint``: SHA-256
+over rule id, path and secret). No line numbers, so editing around a finding does not
+churn the file, and no secrets. Entries are sorted, one per line, so concurrent branches
+merge cleanly. It is written only by ``scan --update-baseline``, never by the hook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from secretsfile.errors import FormatError
+from secretsfile.scanner.model import Finding
+
+__all__ = ["BASELINE_NAME", "Baseline", "load_baseline", "write_baseline"]
+
+BASELINE_NAME = ".secretsfile-baseline.json"
+_VERSION = 1
+_FINGERPRINT = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class Baseline:
+    fingerprints: frozenset[str] = frozenset()
+
+    def __contains__(self, finding: object) -> bool:
+        return isinstance(finding, Finding) and finding.fingerprint in self.fingerprints
+
+    def filter(self, findings: Iterable[Finding]) -> list[Finding]:
+        """The findings that are not in the baseline."""
+        return [f for f in findings if f.fingerprint not in self.fingerprints]
+
+
+def load_baseline(path: Path) -> Baseline:
+    """Read a baseline; a missing file is an empty baseline, a malformed one an error."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Baseline()
+    except OSError as error:
+        raise FormatError(f"cannot read the baseline: {error.strerror}", path=str(path)) from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise FormatError(
+            f"the baseline is not valid JSON (line {error.lineno})",
+            path=str(path),
+            hint="regenerate it with `secretsfile scan --update-baseline`",
+        ) from None
+    entries = data.get("fingerprints") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not all(
+        isinstance(e, str) and _FINGERPRINT.fullmatch(e) for e in entries
+    ):
+        raise FormatError(
+            "the baseline has no valid 'fingerprints' list of 64-hex-digit strings",
+            path=str(path),
+            hint="regenerate it with `secretsfile scan --update-baseline`",
+        )
+    return Baseline(frozenset(entries))
+
+
+def render_baseline(fingerprints: Iterable[str]) -> str:
+    entries = sorted(set(fingerprints))
+    body = ",\n".join(f'    "{e}"' for e in entries)
+    return (
+        "{\n"
+        f'  "version": {_VERSION},\n'
+        '  "generator": "secretsfile scan --update-baseline",\n'
+        '  "fingerprints": [\n'
+        f"{body}{chr(10) if entries else ''}"
+        "  ]\n"
+        "}\n"
+    )
+
+
+def write_baseline(path: Path, fingerprints: Iterable[str]) -> None:
+    """Write atomically: temp file in the same directory, fsync, rename."""
+    text = render_baseline(fingerprints)
+    directory = path.parent
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+        except FileNotFoundError:
+            os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise

@@ -1,0 +1,543 @@
+"""Global false-positive filters, applied by the engine to every candidate of every rule.
+
+Each filter answers one question about a candidate secret (its value, the line it sits on
+and where on the line) and returns True when the candidate is *not* a credential:
+
+- ciphertext and sops metadata: ``ENC[AES256_GCM,...]`` values, age armor, sops blocks;
+- public material: age recipients, ssh/PEM public keys and certificates, ``public_key = ...``;
+- identifiers and digests: git SHAs and other hex hashes in a hash context, ``sha256:...``
+  and SRI ``sha512-...`` integrity strings, UUIDs, data URIs;
+- references instead of values: ``${VAR}``, ``{{ var }}``, ``os.environ[...]``, ``$(cmd)``,
+  ``process.env.X``, function calls and attribute look-ups;
+- placeholders: ``changeme``, ``<your-token>``, ``xxxxxxxx``, ``****``, ``None``/``null``,
+  documentation examples (``EXAMPLE``, ``your_api_key``) and obvious test passwords.
+
+Shape filters (``uuid``, ``hex-hash``) can be exempted per rule: a rule whose own true
+samples are UUIDs (a Heroku key is one) is not silenced by the UUID filter. The engine
+works that out from the rule's ``true_samples``.
+
+Everything here is pure and cheap: plain string tests first, one precompiled regex at most.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = [
+    "FILTERS",
+    "SHAPE_FILTERS",
+    "Candidate",
+    "is_placeholder",
+    "is_reference",
+    "rejection_reason",
+    "sops_block_lines",
+]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What a filter may look at: the secret, its line, and the secret's span on that line."""
+
+    secret: str
+    line: str
+    start: int  # index of the secret in ``line`` (0-based)
+    path: str = ""
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.secret)
+
+    @property
+    def before(self) -> str:
+        """The part of the line left of the secret (where the variable name usually is)."""
+        return self.line[: self.start]
+
+
+# --- ciphertext -------------------------------------------------------------------------
+
+_ENC_MARK = "ENC[AES256_GCM,"
+_ENC_SPAN = re.compile(r"ENC\[AES256_GCM,[^\]]*\]?")
+
+
+def sops_ciphertext(c: Candidate) -> bool:
+    """A sops/secretsfile ``ENC[AES256_GCM,data:...,iv:...,tag:...,type:...]`` value."""
+    if _ENC_MARK in c.secret:
+        return True
+    if _ENC_MARK not in c.line:
+        return False
+    return any(m.start() <= c.start and c.end <= m.end() for m in _ENC_SPAN.finditer(c.line))
+
+
+_ARMOR_MARKERS = (
+    "-----BEGIN AGE ENCRYPTED FILE-----",
+    "-----BEGIN PGP MESSAGE-----",
+)
+
+
+def armored_ciphertext(c: Candidate) -> bool:
+    """An age or PGP encrypted message (the wrapped data keys in sops metadata)."""
+    return c.secret.startswith(_ARMOR_MARKERS) or any(m in c.line for m in _ARMOR_MARKERS)
+
+
+# --- public material --------------------------------------------------------------------
+
+_AGE_RECIPIENT = re.compile(r"age1(?:pq1)?[02-9ac-hj-np-z]{40,}")
+
+
+def age_recipient(c: Candidate) -> bool:
+    """An age public key (``age1...``); ``AGE-SECRET-KEY-1...`` identities are not filtered."""
+    if not c.secret.startswith("age1") and "age1" not in c.line:
+        return False
+    for m in _AGE_RECIPIENT.finditer(c.line):
+        if m.start() <= c.start and c.end <= m.end():
+            return True
+    return _AGE_RECIPIENT.fullmatch(c.secret) is not None
+
+
+_PUBLIC_PREFIXES = (
+    "ssh-rsa",
+    "ssh-ed25519",
+    "ssh-dss",
+    "ecdsa-sha2-",
+    "sk-ssh-ed25519",
+    "sk-ecdsa-sha2-",
+    "-----BEGIN PUBLIC KEY",
+    "-----BEGIN RSA PUBLIC KEY",
+    "-----BEGIN SSH2 PUBLIC KEY",
+    "-----BEGIN CERTIFICATE",
+    "-----BEGIN PGP PUBLIC KEY BLOCK",
+    "-----BEGIN X509 CRL",
+)
+_SSH_KEY_ON_LINE = re.compile(
+    r"(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com)\s+$"
+)
+_PUBLIC_NAME = re.compile(r"(?i)(?:public|pub)[_.-]?key|publishable[_.-]?key")
+
+
+def public_key(c: Candidate) -> bool:
+    """Public keys, certificates and values assigned to ``public_key``-like names."""
+    if c.secret.startswith(_PUBLIC_PREFIXES):
+        return True
+    before = c.before
+    if c.secret.startswith("AAAA") and _SSH_KEY_ON_LINE.search(before):
+        return True
+    # Only the name part: the text left of the value, up to the assignment.
+    return _PUBLIC_NAME.search(before[-60:]) is not None
+
+
+# --- identifiers and digests ------------------------------------------------------------
+
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_HASH_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
+_HASH_CONTEXT = re.compile(
+    r"(?i)sha\d*|md5|hash|digest|checksum|\bcommit|\brev(?:ision)?\b|\bref\b|etag|integrity|"
+    r"fingerprint|\bgit\b|\bsum\b|blob|tree|object|\bid\b|_id\b|Id\b"
+)
+
+
+def hex_hash(c: Candidate) -> bool:
+    """A hex digest (git SHA, md5, sha1/256/512) in a hash-like context.
+
+    Hex API keys exist, so bare hex is not enough: the name left of the value (or the value
+    shape ``sha256:<hex>``) must say it is a hash.
+    """
+    secret = c.secret
+    if len(secret) < 7 or _HEX.fullmatch(secret) is None:
+        return False
+    if len(secret) not in _HASH_LENGTHS and not (7 <= len(secret) <= 12):
+        return False
+    return _HASH_CONTEXT.search(c.before[-80:]) is not None
+
+
+_DIGEST_VALUE = re.compile(
+    r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?)[:=-][A-Za-z0-9+/_=-]{16,}|h1:[A-Za-z0-9+/]{40,}={0,2}"
+)
+
+
+def digest_value(c: Candidate) -> bool:
+    """``sha256:<hex>``, SRI ``sha512-<base64>`` (lockfile integrity), go.sum ``h1:...``."""
+    if _DIGEST_VALUE.match(c.secret):
+        return True
+    if "sha" not in c.line and "h1:" not in c.line and "md5" not in c.line:
+        return False
+    return any(m.start() <= c.start and c.end <= m.end() for m in _DIGEST_VALUE.finditer(c.line))
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def uuid(c: Candidate) -> bool:
+    """A UUID is an identifier (exempted for rules whose true samples are UUIDs)."""
+    return _UUID.fullmatch(c.secret) is not None
+
+
+_DATA_URI = re.compile(r"data:[\w.+/-]*(?:;[\w=.+-]+)*;base64,[A-Za-z0-9+/=]*")
+
+
+def data_uri(c: Candidate) -> bool:
+    """A value inside ``data:<mime>;base64,...`` (inline images and fonts)."""
+    if c.secret.startswith("data:"):
+        return True
+    if ";base64," not in c.line:
+        return False
+    return any(m.start() <= c.start and c.end <= m.end() + 2 for m in _DATA_URI.finditer(c.line))
+
+
+# --- references -------------------------------------------------------------------------
+
+_REFERENCE_PREFIXES = (
+    "${",
+    "$(",
+    "{{",
+    "{%",
+    "<%",
+    "#{",
+    "%(",
+    "%{",
+    "@{",
+    "$ENV",
+    "ENV[",
+    "ENV.",
+    "env(",
+    "env.",
+    "os.environ",
+    "os.getenv",
+    "getenv(",
+    "process.env",
+    "import.meta.env",
+    "System.getenv",
+    "System.getProperty",
+    "Environment.GetEnvironmentVariable",
+    "secrets.",
+    "vars.",
+    "!ENV",
+    "!Ref",
+    "!Sub",
+    "!GetAtt",
+    "ref+",
+    "op://",
+    "vault:",
+    "sm://",
+    "arn:aws:secretsmanager:",
+    "{env:",
+    "%env:",
+    "%ENV{",
+    "!vault",
+    "$ANSIBLE_VAULT",
+)
+_SHELL_VAR = re.compile(r"\$[A-Z_][A-Z0-9_]*")
+_TEMPLATE_INSIDE = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|<%.*?%>|\{%.*?%\}")
+_CALL_OR_ATTRIBUTE = re.compile(
+    r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*\(.*\)"
+    r"|(?:self|this|cls|config|conf|cfg|settings|options|opts|args|params|props|env|ctx|context|"
+    r"request|req|credentials|creds|secrets|vars|os)\.[A-Za-z_][\w.\[\]'\"]*"
+)
+
+
+def is_reference(value: str) -> bool:
+    """True when ``value`` points at a secret kept elsewhere instead of being one."""
+    v = value.strip().strip("'\"`")
+    if not v:
+        return False
+    if v.startswith(_REFERENCE_PREFIXES):
+        return True
+    if _SHELL_VAR.fullmatch(v):
+        return True
+    if _TEMPLATE_INSIDE.search(v) and len(_TEMPLATE_INSIDE.sub("", v)) < 8:
+        return True
+    return _CALL_OR_ATTRIBUTE.fullmatch(v) is not None
+
+
+def reference(c: Candidate) -> bool:
+    """Environment, template and secret-manager references."""
+    return is_reference(c.secret)
+
+
+# --- placeholders -----------------------------------------------------------------------
+
+_EMPTY_LIKE = frozenset(
+    {
+        "",
+        "none",
+        "null",
+        "nil",
+        "undefined",
+        "true",
+        "false",
+        "yes",
+        "no",
+        "n/a",
+        "na",
+        "tbd",
+        "todo",
+        "fixme",
+        "...",
+        "…",
+        "[]",
+        "{}",
+        "''",
+        '""',
+        "empty",
+        "default",
+        "required",
+        "optional",
+        "string",
+        "str",
+        "bytes",
+        "int",
+        "any",
+        "object",
+        "value",
+        "secret",
+        "password",
+        "passwd",
+        "token",
+        "apikey",
+        "api_key",
+        "api-key",
+        "key",
+        "pass",
+        "pwd",
+    }
+)
+# Obvious test and demo passwords; a whole-value match only ("sk_test_..." stays a finding).
+_TEST_PASSWORDS = frozenset(
+    {
+        "test",
+        "tests",
+        "testing",
+        "test123",
+        "testpass",
+        "testpassword",
+        "test_password",
+        "test-password",
+        "password1",
+        "password12",
+        "password123",
+        "password1234",
+        "passw0rd",
+        "p@ssw0rd",
+        "p@ssword",
+        "pa55word",
+        "secret123",
+        "mysecret",
+        "mypassword",
+        "my_password",
+        "mypass",
+        "123456",
+        "1234567",
+        "12345678",
+        "123456789",
+        "1234567890",
+        "qwerty",
+        "qwerty123",
+        "letmein",
+        "admin",
+        "admin123",
+        "administrator",
+        "root",
+        "toor",
+        "guest",
+        "user",
+        "username",
+        "foo",
+        "bar",
+        "baz",
+        "foobar",
+        "foobarbaz",
+        "abc",
+        "abc123",
+        "abcdef",
+        "hunter2",
+        "changeit",
+        "sesame",
+        "opensesame",
+        "welcome",
+        "welcome1",
+        "demo",
+        "sample",
+        "fake",
+        "dummy",
+        "mock",
+        "pass123",
+        "pass1234",
+        "s3cr3t",
+        "s3cret",
+        "supersecret",
+        "super_secret",
+        "topsecret",
+    }
+)
+_PLACEHOLDER_WORDS = (
+    "changeme",
+    "change_me",
+    "change-me",
+    "changethis",
+    "change_this",
+    "replaceme",
+    "replace_me",
+    "replace-me",
+    "replace_with",
+    "placeholder",
+    "example",
+    "redacted",
+    "dummy",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourtoken",
+    "yourpassword",
+    "yoursecret",
+    "insert_",
+    "insert-",
+    "enter_your",
+    "enter-your",
+    "put_your",
+    "_here",
+    "-here",
+    "notreal",
+    "not_real",
+    "not-a-real",
+    "not_a_real",
+    "fakekey",
+    "fake_key",
+    "fake-key",
+    "faketoken",
+    "fake_token",
+    "fakepassword",
+    "fake_password",
+    "fakesecret",
+    "fake_secret",
+    "xxxxx",
+    "*****",
+    "#####",
+    "00000000",
+)
+_SAME_CHAR = re.compile(r"(.)\1*")
+_MASKED = re.compile(r"[\s*xX•.#_-]+")
+
+
+def is_placeholder(value: str) -> bool:
+    """True for values written to be replaced: examples, masks, dummies, test passwords."""
+    v = value.strip().strip("'\"`")
+    low = v.lower()
+    if low in _EMPTY_LIKE or low in _TEST_PASSWORDS:
+        return True
+    if "<" in v and ">" in v.partition("<")[2]:
+        return True  # "<your-token>", "sk_<redacted>"
+    if len(v) >= 2 and v[0] == "[" and v[-1] == "]" and " " in v:
+        return True  # "[your token here]"
+    if _SAME_CHAR.fullmatch(v) or _MASKED.fullmatch(v):
+        return True
+    if any(word in low for word in _PLACEHOLDER_WORDS):
+        return True
+    # Mostly one character: "AP6xxxxxxxxxx", "sk_live_000000000000" are masks with a prefix.
+    if len(v) >= 8:
+        top = max(v.count(ch) for ch in set(v))
+        if top / len(v) >= 0.6:
+            return True
+    return False
+
+
+def placeholder(c: Candidate) -> bool:
+    """Documentation and template placeholders."""
+    return is_placeholder(c.secret)
+
+
+# --- the list the engine runs -----------------------------------------------------------
+
+Filter = Callable[[Candidate], bool]
+
+#: (name, filter) in the order the engine tries them; cheap and common first.
+FILTERS: tuple[tuple[str, Filter], ...] = (
+    ("placeholder", placeholder),
+    ("reference", reference),
+    ("sops-ciphertext", sops_ciphertext),
+    ("armored-ciphertext", armored_ciphertext),
+    ("age-recipient", age_recipient),
+    ("public-key", public_key),
+    ("digest-value", digest_value),
+    ("hex-hash", hex_hash),
+    ("uuid", uuid),
+    ("data-uri", data_uri),
+)
+
+#: Filters that judge only the secret's shape; a rule whose true samples have that shape is
+#: exempt from them (a Heroku API key *is* a UUID).
+SHAPE_FILTERS: frozenset[str] = frozenset({"uuid", "hex-hash", "placeholder", "public-key"})
+
+
+def rejection_reason(c: Candidate, exempt: frozenset[str] = frozenset()) -> str | None:
+    """The name of the first filter that rejects the candidate, or None to keep it."""
+    for name, check in FILTERS:
+        if name in exempt:
+            continue
+        if check(c):
+            return name
+    return None
+
+
+# --- sops metadata blocks ---------------------------------------------------------------
+
+_YAML_SOPS = re.compile(r"^sops:[ \t]*(?:#.*)?$", re.MULTILINE)
+_JSON_SOPS = re.compile(r'"sops"\s*:\s*\{')
+_INI_SOPS = re.compile(r"^\[sops\][ \t]*$", re.MULTILINE)
+
+
+def sops_block_lines(text: str) -> list[tuple[int, int]]:
+    """Line ranges (1-based, inclusive) of sops metadata in a YAML/JSON/INI/dotenv text.
+
+    The metadata holds wrapped data keys, recipients and the MAC: never a credential. Only
+    called when ``sops`` occurs in the text.
+    """
+    ranges: list[tuple[int, int]] = []
+    for m in _YAML_SOPS.finditer(text):
+        first = text.count("\n", 0, m.start()) + 1
+        last = first
+        lines = text[m.end() :].split("\n")
+        for offset, line in enumerate(lines[1:], start=1):
+            if line and not line[0].isspace() and not line.startswith("#"):
+                break
+            last = first + offset
+        ranges.append((first, last))
+    for m in _JSON_SOPS.finditer(text):
+        end = _match_brace(text, m.end() - 1)
+        first = text.count("\n", 0, m.start()) + 1
+        ranges.append((first, first + text.count("\n", m.start(), end)))
+    for m in _INI_SOPS.finditer(text):
+        first = text.count("\n", 0, m.start()) + 1
+        nxt = text.find("\n[", m.end())
+        end = len(text) if nxt == -1 else nxt
+        ranges.append((first, first + text.count("\n", m.start(), end)))
+    if "sops_" in text:
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.startswith("sops_") and "=" in line:
+                ranges.append((number, number))
+    return ranges
+
+
+def _match_brace(text: str, open_index: int) -> int:
+    """Index of the brace closing ``text[open_index]``, skipping JSON strings."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for index in range(open_index, len(text)):
+        ch = text[index]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(text)

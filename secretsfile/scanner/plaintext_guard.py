@@ -1,0 +1,348 @@
+"""Key-free check that a secrets file is encrypted: sops metadata present, no plaintext value.
+
+A file passes when it carries sops metadata (a top-level ``sops`` mapping in YAML/JSON, a
+``[sops]`` section in INI, ``sops_*`` keys in dotenv) with a ``mac`` and a ``version``,
+and every leaf that the file's own selector says must be encrypted is either empty/null or
+a string starting with ``ENC[AES256_GCM,``. The selector is the metadata's
+``unencrypted_suffix`` (default ``_unencrypted``), ``encrypted_suffix``,
+``unencrypted_regex`` or ``encrypted_regex``; like sops, a selector applies when ANY
+component of the leaf's key path matches. Files using the comment selectors
+(``*_comment_regex``) are checked for metadata only (comments are not parsed here).
+
+Nothing here decrypts or needs a key, and nothing reports a value: only key paths.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["GuardResult", "Selector", "check_bytes", "check_file", "file_format"]
+
+ENC_PREFIX = "ENC[AES256_GCM,"
+_SELECTORS = (
+    "unencrypted_suffix",
+    "encrypted_suffix",
+    "unencrypted_regex",
+    "encrypted_regex",
+    "unencrypted_comment_regex",
+    "encrypted_comment_regex",
+)
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    path: str
+    encrypted: bool  # valid sops metadata was found
+    plaintext: tuple[str, ...] = ()  # key paths like ["db"]["password"], never values
+    problem: str | None = None  # why the file as a whole fails (no metadata, unparsable)
+
+    @property
+    def ok(self) -> bool:
+        return self.encrypted and not self.plaintext and self.problem is None
+
+    def messages(self) -> list[str]:
+        out: list[str] = []
+        if self.problem:
+            out.append(self.problem)
+        out.extend(f"plaintext value at {p}" for p in self.plaintext)
+        return out
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Which leaves sops encrypts, decided by the key path (sops' ``shouldBeEncrypted``)."""
+
+    kind: str = "unencrypted_suffix"
+    value: str = "_unencrypted"
+
+    def must_encrypt(self, components: list[str]) -> bool | None:
+        """True/False per sops; None when it depends on comments (not judged here)."""
+        if self.kind.endswith("comment_regex"):
+            return None
+        if self.kind == "unencrypted_suffix":
+            return not any(c.endswith(self.value) for c in components)
+        if self.kind == "encrypted_suffix":
+            return any(c.endswith(self.value) for c in components)
+        regex = re.compile(self.value)
+        hit = any(regex.search(c) for c in components)
+        return (not hit) if self.kind == "unencrypted_regex" else hit
+
+
+def file_format(name: str) -> str:
+    """sops' choice by extension: yaml, json, dotenv, ini, else binary."""
+    lower = name.lower()
+    if lower.endswith((".yaml", ".yml")):
+        return "yaml"
+    if lower.endswith(".json"):
+        return "json"
+    if lower.endswith(".env"):
+        return "dotenv"
+    if lower.endswith(".ini"):
+        return "ini"
+    return "binary"
+
+
+def check_file(path: Path, display: str | None = None) -> GuardResult:
+    shown = display or path.as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return GuardResult(shown, False, problem=f"cannot read the file ({error.strerror})")
+    return check_bytes(data, shown)
+
+
+def check_bytes(data: bytes, display: str, fmt: str | None = None) -> GuardResult:
+    """Judge a file's content; ``fmt`` defaults to the format its name implies."""
+    fmt = fmt or file_format(display)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return GuardResult(
+            display, False, problem="not encrypted (binary content, no sops metadata)"
+        )
+    if not text.strip():
+        return GuardResult(display, False, problem="not encrypted (empty file, no sops metadata)")
+    if fmt == "dotenv":
+        return _check_dotenv(text, display)
+    if fmt == "ini":
+        return _check_ini(text, display)
+    if fmt == "json":
+        return _check_documents(_parse_json(text), display, "JSON")
+    if fmt == "yaml":
+        return _check_documents(_parse_yaml(text), display, "YAML")
+    # binary store: sops writes JSON (or YAML with --output-type yaml) around the data
+    parsed = _parse_json(text)
+    if isinstance(parsed, str):
+        parsed = _parse_yaml(text)
+    return _check_documents(parsed, display, "JSON or YAML")
+
+
+# --- parsing ----------------------------------------------------------------------------
+
+
+def _parse_json(text: str) -> list[Any] | str:
+    try:
+        return [json.loads(text)]
+    except json.JSONDecodeError as error:
+        return f"not valid JSON (line {error.lineno})"
+
+
+def _parse_yaml(text: str) -> list[Any] | str:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return [d for d in yaml.load_all(text, Loader=loader) if d is not None]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        return f"not valid YAML{where}"
+
+
+# --- tree formats -----------------------------------------------------------------------
+
+
+def _selector(meta: Mapping[str, Any]) -> Selector | str:
+    present = [k for k in _SELECTORS if meta.get(k) not in (None, "")]
+    if len(present) > 1:
+        return f"invalid sops metadata: several selectors ({', '.join(present)})"
+    if not present:
+        return Selector()
+    kind = present[0]
+    value = str(meta[kind])
+    if kind.endswith("_regex") and not kind.endswith("comment_regex"):
+        try:
+            re.compile(value)
+        except re.error:
+            return f"invalid sops metadata: {kind} is not a regex Python can run"
+    return Selector(kind, value)
+
+
+def _metadata_problem(meta: object) -> str | None:
+    if not isinstance(meta, dict):
+        return "not encrypted (no sops metadata)"
+    mac = meta.get("mac")
+    if not isinstance(mac, str) or not mac.startswith(ENC_PREFIX):
+        return "invalid sops metadata (no encrypted mac)"
+    if meta.get("version") in (None, ""):
+        return "invalid sops metadata (no version)"
+    return None
+
+
+def _check_documents(parsed: list[Any] | str, display: str, kind: str) -> GuardResult:
+    if isinstance(parsed, str):
+        return GuardResult(display, False, problem=parsed)
+    if not parsed:
+        return GuardResult(display, False, problem="not encrypted (no sops metadata)")
+    plaintext: list[str] = []
+    for index, document in enumerate(parsed):
+        prefix = f"document {index + 1}: " if len(parsed) > 1 else ""
+        if not isinstance(document, dict):
+            return GuardResult(display, False, problem=f"{prefix}not encrypted (no sops metadata)")
+        meta = document.get("sops")
+        problem = _metadata_problem(meta)
+        if problem is not None:
+            return GuardResult(display, False, problem=prefix + problem)
+        assert isinstance(meta, dict)
+        selector = _selector(meta)
+        if isinstance(selector, str):
+            return GuardResult(display, False, problem=prefix + selector)
+        body = {k: v for k, v in document.items() if k != "sops"}
+        for components, shown, value in _leaves(body, [], ""):
+            if _is_plain(value) and selector.must_encrypt(components):
+                plaintext.append(prefix + shown)
+    return GuardResult(display, True, tuple(plaintext))
+
+
+def _leaves(node: Any, components: list[str], shown: str) -> Iterator[tuple[list[str], str, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            name = str(key)
+            yield from _leaves(value, [*components, name], f"{shown}[{json.dumps(name)}]")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _leaves(value, components, f"{shown}[{index}]")
+    else:
+        yield components, shown or "[]", node
+
+
+def _is_plain(value: Any) -> bool:
+    """A leaf that holds data in the clear: not null, not empty, not ENC[...]."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return value != "" and not value.startswith(ENC_PREFIX)
+    return True
+
+
+# --- dotenv and INI ---------------------------------------------------------------------
+
+
+def _check_dotenv(text: str, display: str) -> GuardResult:
+    values: list[tuple[str, str]] = []
+    meta: dict[str, str] = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export ") :].lstrip()
+        key, sep, value = line.partition("=")
+        if not sep:
+            continue
+        key = key.strip()
+        if key.startswith("sops_"):
+            meta[key[len("sops_") :]] = value
+        else:
+            values.append((key, value))
+    return _check_flat(values, meta, display)
+
+
+def _check_ini(text: str, display: str) -> GuardResult:
+    parser = configparser.ConfigParser(interpolation=None, strict=False, default_section="\0none")
+    parser.optionxform = str  # type: ignore[assignment, method-assign]
+    try:
+        parser.read_string(text)
+    except configparser.Error as error:
+        return GuardResult(display, False, problem=f"not valid INI ({type(error).__name__})")
+    meta = dict(parser["sops"]) if parser.has_section("sops") else {}
+    values = [
+        (f"{section}:{key}", value)
+        for section in parser.sections()
+        if section != "sops"
+        for key, value in parser[section].items()
+    ]
+    return _check_flat(values, meta, display, split=True)
+
+
+def _check_flat(
+    values: list[tuple[str, str]], meta: Mapping[str, str], display: str, split: bool = False
+) -> GuardResult:
+    if not meta:
+        return GuardResult(display, False, problem="not encrypted (no sops metadata)")
+    problem = _metadata_problem(dict(meta))
+    if problem is not None:
+        return GuardResult(display, False, problem=problem)
+    selector = _selector(meta)
+    if isinstance(selector, str):
+        return GuardResult(display, False, problem=selector)
+    plaintext = []
+    for key, value in values:
+        components = key.split(":", 1) if split else [key]
+        shown = "".join(f"[{json.dumps(c)}]" for c in components)
+        if _is_plain(value) and selector.must_encrypt(components):
+            plaintext.append(shown)
+    return GuardResult(display, True, tuple(plaintext))
+
+
+# --- which files must be encrypted ------------------------------------------------------
+
+#: With no .secretsfile.yaml and no .sops.yaml: files under any ``secrets/`` directory with
+#: a YAML/JSON/dotenv extension, and any ``*.enc.*`` / ``*.sops.*`` file.
+DEFAULT_PATTERNS = (
+    r"(?:^|/)secrets/[^/]+\.(?:yaml|yml|json|env)$",
+    r"(?:^|/)[^/]+\.(?:enc|sops)\.[^/]+$",
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Which files must be encrypted: exact environment files plus path regexes.
+
+    Each regex is searched in the path relative to its base directory (the directory of
+    the config file that declared it), as sops does for ``path_regex``.
+    """
+
+    files: frozenset[Path] = frozenset()  # resolved absolute paths
+    patterns: tuple[tuple[Path, re.Pattern[str]], ...] = ()
+    origin: str = "default"  # "default" or the config files it came from
+
+    def requires(self, path: Path) -> bool:
+        resolved = path.resolve()
+        if resolved in self.files:
+            return True
+        for base, pattern in self.patterns:
+            try:
+                relative = resolved.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if pattern.search(relative):
+                return True
+        return False
+
+    def required_files(self) -> list[Path]:
+        return sorted(self.files)
+
+
+def build_policy(
+    root: Path,
+    environments: list[tuple[Path, str]],
+    creation_rules: list[tuple[Path, str]],
+    origin: list[str],
+) -> Policy:
+    """A policy from environment files (base dir, file) and creation rules (base dir, regex).
+
+    With neither, the documented default patterns apply, rooted at ``root``.
+    """
+    from secretsfile.scanner.config import translate_go_regex
+
+    if not environments and not creation_rules:
+        return Policy(
+            patterns=tuple((root.resolve(), re.compile(p)) for p in DEFAULT_PATTERNS),
+            origin="default",
+        )
+    files = frozenset((base / file).resolve() for base, file in environments)
+    patterns = tuple(
+        (
+            base.resolve(),
+            re.compile(translate_go_regex(regex, "creation_rules path_regex", str(base))),
+        )
+        for base, regex in creation_rules
+    )
+    return Policy(files=files, patterns=patterns, origin=", ".join(origin))
