@@ -1,0 +1,120 @@
+"""Microsoft Azure: storage account keys, connection strings, SAS tokens, Entra ID client secrets."""
+
+from __future__ import annotations
+
+from secretsfile.scanner.model import Allowlist, Rule
+
+from ._common import ASSIGN, MASKED, RUNS
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="azure-storage-account-key",
+        description="Azure storage account key in a connection string or setting",
+        regex=r"(?i)(?:AccountKey\s*=\s*|account_?key" + ASSIGN + r")([A-Za-z0-9+/]{86}==)",
+        keywords=("accountkey", "account_key"),
+        secret_group=1,
+        entropy=4.5,
+        allowlists=(MASKED, RUNS),
+        true_samples=(
+            "DefaultEndpointsProtocol=https;AccountName=stprodlogs;"
+            "AccountKey=8fcMrwozB4xALGELgN6tD9dTwP+D2aJDsg3JnGis4JLlrO8WwsoG2P82Qix+2ogZ2y8/GN8Q6VB8MFE0nWiDSx==;EndpointSuffix=core.windows.net",
+            'AZURE_STORAGE_ACCOUNT_KEY="OB+a79eVd0OlWMdQxQU8+ozv+pXzZorfVBhxLUQVCinxl25Yjc8Ht/yFnDEU/zAE7+zn5heWpPhdFBLls9nykV=="',
+        ),
+        false_samples=(
+            "DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=${STORAGE_KEY}",
+        ),
+        tags=("azure",),
+    ),
+    Rule(
+        id="azure-shared-access-key",
+        description="Azure Service Bus / Event Hubs / IoT Hub shared access key",
+        regex=r"(?i)SharedAccessKey\s*=\s*([A-Za-z0-9+/]{42,44}=)",
+        keywords=("sharedaccesskey",),
+        secret_group=1,
+        entropy=4.0,
+        allowlists=(MASKED, RUNS),
+        true_samples=(
+            "Endpoint=sb://orders-bus.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;"
+            "SharedAccessKey=DgBGX8h6YkvPDmKdWow+HZol0zY/x14aM7rnK8kaoL7=",
+        ),
+        false_samples=("SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=<key>",),
+        tags=("azure",),
+    ),
+    Rule(
+        id="azure-sas-token",
+        description="Azure shared access signature (sv=...&sig=...)",
+        regex=r"(?i)\bsv=\d{4}-\d\d-\d\d&[^\s\"'<>]{0,300}?\bsig=([A-Za-z0-9%+/]{40,120}(?:%3D|=){0,2})",
+        keywords=("sig=",),
+        secret_group=1,
+        entropy=4.0,
+        allowlists=(MASKED,),
+        true_samples=(
+            "https://stprodlogs.blob.core.windows.net/logs?sv=2022-11-02&ss=b&srt=co&sp=rl"
+            "&se=2031-01-01T00:00:00Z&st=2024-01-01T00:00:00Z&spr=https&sig=ADUhvvtbiNbaDZqvehGDk7OjpBlwundh4a0kUKYwt6o%3D",
+        ),
+        false_samples=("https://stprodlogs.blob.core.windows.net/logs?sv=2022-11-02&sig=<signature>",),
+        tags=("azure",),
+    ),
+    Rule(
+        id="azure-ad-client-secret",
+        description="Microsoft Entra ID (Azure AD) application client secret",
+        regex=r"(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])",
+        keywords=("q~",),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=(MASKED, RUNS),
+        true_samples=(
+            "AZURE_CLIENT_SECRET=9kb8Q~dYNhkMmQE_GswrYsZUu56iwe6g08dfyCu0",
+            '"clientSecret": "GpG7Q~hrrIK2uNUBeDZhHGZxRV9HQoBE3e59n"',
+        ),
+        false_samples=(
+            "client_secret=bP88Q~xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        ),
+        tags=("azure",),
+    ),
+    Rule(
+        id="azure-devops-pat",
+        description="Azure DevOps personal access token",
+        regex=(
+            r"(?i)(?:azure[_-]?devops|ado|azdo|vsts|devops)[\w.-]{0,20}?(?:pat|token|password)"
+            + ASSIGN
+            + r"([a-z2-7]{52}|[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})(?![A-Za-z0-9])"
+        ),
+        keywords=("devops", "ado_", "azdo", "vsts"),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=(MASKED, RUNS),
+        true_samples=("AZURE_DEVOPS_PAT=q3n3xkfrl2vtab2kbiuou3h3pciuzgamtmgz4x6vjv6jjk4w7gvh",),
+        false_samples=("AZURE_DEVOPS_PAT=$(System.AccessToken)",),
+        tags=("azure",),
+    ),
+    Rule(
+        id="azure-connection-string-password",
+        description="Password inside an ADO.NET / ODBC / JDBC connection string",
+        regex=(
+            r"(?i)(?:[;\"'\s]|^)(?:password|pwd)\s*=\s*([^;\"'\s{}$%<>]{4,128})\s*;"
+        ),
+        keywords=("password=", "pwd=", "password =", "pwd ="),
+        secret_group=1,
+        entropy=2.5,
+        allowlists=(
+            MASKED,
+            Allowlist(
+                regexes=(
+                    r"(?i:^(?:password|passwd|pwd|secret|changeme|your\w*|my\w*|\*+|pass|test\w*|admin)$)",
+                ),
+                description="documentation placeholders",
+            ),
+        ),
+        true_samples=(
+            '"Server=tcp:sql-prod.database.windows.net,1433;Database=orders;User ID=app;Password=tQCb2JNwnrbbHBUC6b;"',
+            "Driver={ODBC Driver 18 for SQL Server};Server=db01;Uid=etl;Pwd=UM5YJu63f3xQsV;Encrypt=yes",
+        ),
+        false_samples=(
+            "Server=myServerAddress;Database=myDataBase;Uid=myUsername;Pwd=myPassword;",
+            "Server=db01;User Id=app;Password=${DB_PASSWORD};",
+        ),
+        tags=("azure", "connection-string"),
+    ),
+)

@@ -1,0 +1,387 @@
+"""The generic detector: credential-like names assigned a literal value.
+
+Covers Python, JS/TS, Go, Java/Kotlin, C#, PHP, Ruby, YAML, JSON, TOML, INI/.properties, .env,
+shell, Terraform/HCL, Dockerfiles and notebooks (JSON-escaped source). Four families:
+
+* ``generic-password`` / ``generic-secret``: a credential name followed by an assignment,
+  comparison or key/value separator and a *quoted* literal. Applies to every file.
+* ``generic-password-unquoted`` / ``generic-secret-unquoted``: the same with an unquoted value,
+  only in files where an unquoted value is a literal (config, .env, YAML, INI, shell, Dockerfiles,
+  Terraform, text) and never in program source, where it would be a variable.
+* ``generic-secret-comparison``: ``if ("literal" == password)``.
+* ``cli-secret-flag`` / ``dockerfile-secret``: ``--password=...`` and ``ENV API_TOKEN value``.
+
+Placeholders are dropped by the rules' allowlists (pure data, applied by the engine); the same
+decisions are available as pure functions at the bottom of this module (``is_placeholder``,
+``is_template_reference``, ``looks_like_code_reference``) for callers that want them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from secretsfile.scanner.model import Allowlist, Rule
+
+# --- name ------------------------------------------------------------------------------------
+# Names that never hold a secret even though they contain a credential word.
+_NOT_AFTER = (
+    r"(?<!public)(?<!public[_.-])(?<!csrf)(?<!xsrf)(?<!csrf[_.-])(?<!xsrf[_.-])(?<!page)(?<!page[_.-])"
+    r"(?<!next)(?<!next[_.-])(?<!cancellation)(?<!continuation)(?<!continuation[_.-])(?<!sync[_.-])"
+    r"(?<!is[_.-])(?<!has[_.-])(?<!no[_.-])(?<!use[_.-])(?<!json)(?<!web)(?<!bypass)(?<![a-z]_pass)"
+)
+# The credential words themselves.
+_PASSWORD_WORD = r"(?:passw(?:or)?d|passphrase|(?<![a-z])pwd|(?<![a-z])_?pass(?![a-z]))"
+_SECRET_WORD = (
+    r"(?:secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?"
+    r"|secret[_.-]?key|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|license[_.-]?key"
+    r"|(?<![a-z])auth(?![a-z]))"
+)
+# Rest of the identifier after the word (lazy), and an optional index: password[], secrete[25].
+_NAME_REST = r"[\w.-]{0,30}?(?:\[\d{0,4}\])?(?:[ \t]+string|[ \t]*:[ \t]*(?:string|str)\??)?"
+
+# --- separator -------------------------------------------------------------------------------
+# = == === != !== := ::= :::= ?= => .= ||= <- , "key": key: (YAML/JS, followed by a space or quote),
+# ("KEY", "value") and `password "value"` (space-separated, value quoted).
+_OP_QUOTED = (
+    r"(?:['\"`]?\]?[ \t]{0,24}(?:={1,3}|!==?|:{1,3}=|\?=|=>|\.=|\|\|=|<-)"
+    r"|['\"`]\]?[ \t]{0,24}:|:(?=[ \t]|['\"`])|['\"`][ \t]{0,4},|[ \t]+(?=@?['\"`]))"
+    r"[ \t]{0,24}@?(?:[bBrRuU]{1,2}(?=['\"]))?"
+)
+_OP_UNQUOTED = (
+    r"(?:(?:['\"`]?\]?[ \t]{0,24}(?:={1,3}|:{1,3}=|\?=|=>)|['\"`]\]?[ \t]{0,24}:|:(?=[ \t]))[ \t]{0,24}|>\s{0,40})"
+)
+
+# --- value -----------------------------------------------------------------------------------
+# One capture group whatever the quote; a backslash before the quote is allowed (notebooks and
+# JSON-embedded source). The value never contains its own quote, a backslash or a newline.
+_QUOTED = (
+    r"\\?['\"`]((?<=\")[^\"\\\r\n]{{{n},200}}(?=\\?\")|(?<=')[^'\\\r\n]{{{n},200}}(?=')"
+    r"|(?<=`)[^`\\\r\n]{{{n},200}}(?=`))"
+)
+_UNQUOTED = r"(?![\"'`])([^\s\"'`<>\\]{{{n1},199}}[^\s\"'`<>;,\\])(?=[\s;,<\"'`\\]|$)"
+
+# Files where an unquoted right-hand side is a variable, not a literal.
+_NOT_PROGRAM_SOURCE = (
+    r"^(?!.*\.(?:py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|mts|cts|go|java|kt|kts|scala|groovy|gradle|rb|php|c|h|cc"
+    r"|cpp|cxx|hpp|hh|cs|fs|vb|rs|swift|m|mm|dart|lua|pl|pm|r|jl|ex|exs|erl|hrl|hs|clj|cljs|elm|vue|svelte"
+    r"|ipynb|sql|html|htm|css|scss|less|md|rst|adoc)$)"
+)
+
+# --- allowlists ------------------------------------------------------------------------------
+TEMPLATE_REFERENCE = Allowlist(
+    regexes=(
+        r"\$\{[A-Za-z_][\w.]*(?:[:?+=-][^{}]*)?\}|\$\{\{[^{}]*\}\}",  # ${VAR}, ${VAR:-x}, ${{ secrets.X }}
+        r"\{\{[^{}]*\}\}",  # {{ jinja }} / {{ .Values.x }}
+        r"^\$[A-Za-z_][A-Za-z0-9_]*$",  # $VAR
+        r"^\$\(",  # $(command)
+        r"%\([A-Za-z_]\w*\)[sdr]|^%[sdr]$|^\{\d*\}$",  # printf / format placeholders
+        r"^%[A-Za-z_][A-Za-z0-9_]*%$",  # %WINDOWS_VAR%
+        r"^<[^<>]{1,80}>$",  # <your-token>
+        r"^\{[A-Za-z_][\w.-]*\}$",  # {SumoAccessKey}
+        r"^\[[A-Za-z_ -]{3,}\]$",  # [PASSWORD]
+        r"^ENC\[",  # sops / secretsfile ciphertext
+        r"^(?:op|vault|env|file|k8s|awssm|gcpsm|azkv|sm|ssm|secretsmanager)://",  # secret-manager references
+        r"^arn:aws",
+        r"(?i:^(?:os\.environ|os\.getenv|getenv|process\.env|env\(|environ|settings\.|config\.|import\.meta\.env))",
+        r"^!(?:vault|Ref|Sub|GetAtt|ImportValue|env|secret)\b",  # YAML tags
+    ),
+    description="environment, template and secret-manager references",
+)
+
+PLACEHOLDER = Allowlist(
+    regexes=(
+        r"(?i:^(?:none|null|nil|undefined|true|false|yes|no|on|off|empty|n/?a|tbd|todo|required|optional"
+        r"|secret|secrets|password|passwd|pwd|pass|passphrase|token|key|apikey|api_key|credentials?|value|string"
+        r"|str|bytes|text|changeme|change_me|change-me|changeit|letmein|qwerty|hunter2|admin|administrator|root"
+        r"|toor|guest|user|username|login|default|test|tests|testing|tester|demo|sample|example|foo|bar|baz"
+        r"|foobar|dummy|fake|mock|redacted|hidden|masked|private|public|secret123|password1|password123"
+        r"|passw0rd|p@ssw0rd|p@ssword|pa55word|pass123|pass1234|test123|test1234|testpass|testpassword"
+        r"|admin123|abc123|abcd1234|12345|123456|1234567|12345678|123456789|1234567890|0000|00000000"
+        r"|mypassword|mysecret|mytoken|supersecret|topsecret|s3cr3t|secretpassword|notasecret)$)",
+        r"(?i:^x+$)|^\*+$|^\.+$|^-+$|^_+$|^#+$|^\?+$",
+        r"(?i:x{5,})|\*{3,}|#{4,}|\.\.\.|•",
+        r"(?i:1234567890|0123456789|abcdefghij|(?:1234-){2})",
+        r"^[a-z]+(?: [a-z]+){2,}$",  # lower-case prose: "value goes in here"
+    ),
+    stopwords=(
+        "example", "placeholder", "changeme", "change_me", "change-me", "your_", "your-", "yourpass",
+        "<your", "insert_", "insert-", "replace_", "replace-", "replaceme", "redacted", "dummy", "fake",
+        "sample", "lorem", "notreal", "not_real", "not-real", "not_a_real", "not-a-real", "todo:", "fixme",
+        "put_your", "enter_your", "goes_here", "goes-here", "_here", "-here", "password", "passwd",
+        "secret",
+    ),
+    description="placeholders, documentation values and obvious test passwords",
+)
+
+NOT_A_LITERAL = Allowlist(
+    regexes=(
+        r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$",  # snake_case identifier: real_secret, db_password
+        r"^[A-Z][A-Z0-9]{0,11}(?:[_-][A-Z0-9]{1,12})+$",  # CONSTANT_NAME / ENV-NAME
+        r"^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?$",  # dotted path / attribute / call
+        r"^[A-Za-z_]\w*\(.*\)$",  # function call
+        r"^[a-z][a-z0-9+.-]*://",  # URL (credentials in URLs have their own rules)
+        r"^(?:~|\.{1,2})?/[\w./@-]*$|^[A-Za-z]:\\",  # file paths
+        r"(?i:^[\w.-]+\.(?:pem|key|crt|cer|der|p12|pfx|jks|json|ya?ml|txt|env|keytab|gpg|asc|pub|cfg|conf|ini|toml)$)",
+        r"^[\w.+-]+@[\w-]+\.[\w.-]+$",  # e-mail address
+        r"^[+-]?\d+(?:\.\d+)?$",  # numbers
+        r"^v?\d+(?:\.\d+){1,3}(?:[-+][\w.-]*)?$",  # versions
+        r"(?i:^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)",  # UUIDs
+        r"^[&*!|>]",  # YAML anchors, aliases, tags, block scalars
+        r"^\W+$",  # punctuation only
+    ),
+    description="references, identifiers, paths, URLs, numbers, UUIDs",
+)
+
+# Names that look like credentials but hold metadata: *_id, *_name, *_type, *_url, *_file, ...
+NAME_IS_METADATA = Allowlist(
+    regexes=(
+        r"(?i:^[\w.-]*?(?:id|ids|name|names|type|types|url|uri|urls|path|file|filename|dir|size|len|length|count"
+        r"|version|format|prefix|suffix|field|fields|header|param|params|endpoint|expiry|expires|expiration|ttl"
+        r"|timeout|label|regex|pattern|policy|hint|index|idx|mode|kind|template|provider|source|ref|arn|env|var"
+        r"|required|enabled|description|desc|text|message|msg|prompt|column|placeholder|min|max|hash|hashed"
+        r"|digest|question|strength|rules|validator|generator|input|chars|re|service|store|manager|handler|class"
+        r"|cls|callback|at|on|by|limit|age|lifetime|duration|seconds|ms|bytes|bits|flag|location|method|scope"
+        r"|scopes|audience|issuer|algorithm|alg|usage|status|state|error|errors|reset|changed|expired|valid"
+        r"|length|number|no|num|key_id|keyid|key_name|keyname|vault|item|items|list|map|dict|set|table|fn"
+        r"|func|function|plugin|helper|util|utils|test|tests|spec|mock|fixture|example|sample|schema"
+        r"|secrets|tokens|credentials|keys)"
+        r"(?:\[\d{0,4}\])?['\"`\]]?[ \t]*(?:[:=!<>,?.|@]|[ \t]+['\"`@]))",
+    ),
+    regex_target="match",
+    description="the name describes a credential's metadata, not the credential",
+)
+
+# Values in a vendor's format are judged by that vendor's rule (which knows its length and
+# alphabet); the generic rules leave them alone instead of flagging malformed look-alikes.
+VENDOR_FORMAT = Allowlist(
+    regexes=(
+        r"^(?:xox[abeoprs][.-]|xapp-|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt|soat|agent|imt|ft)-|GR1348941"
+        r"|sk-ant-|sk-proj-|sk-svcacct-|[sr]k_(?:live|test|prod)_|whsec_|AKIA|ASIA|AIza|hf_|api_org_|npm_|pypi-"
+        r"|dckr_pat_|SG\.|key-[0-9a-f]|xkeysib-|shp(?:at|ca|pa|ss)_|do[por]_v1_|hv[sbr]\.|glc_|glsa_|pplx-|gsk_|r8_"
+        r"|pcsk_|lin_api_|ntn_|sntry[su]_|NRAK-|sq0(?:atp|csp)-|AGE-SECRET-KEY-|ops_eyJ|eyJ|dapi|sgp_|sq[uap]_"
+        r"|tskey-|vc[pikar]_|fo1_|FlyV1|-----BEGIN)",
+    ),
+    description="value in a vendor token format: the vendor rule decides",
+)
+
+_GENERIC_ALLOWLISTS = (TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, NAME_IS_METADATA, VENDOR_FORMAT)
+
+_PASSWORD_KEYWORDS = ("passw", "passphrase", "pwd", "_pass", "pass_")
+_SECRET_KEYWORDS = (
+    "secret", "token", "api_key", "api-key", "api.key", "apikey", "access_key", "access-key", "accesskey",
+    "private_key", "private-key", "privatekey", "auth_key", "auth-key", "authkey", "credential",
+    "signing_key", "signingkey", "encryption_key", "encryptionkey", "master_key", "masterkey", "license_key",
+    "licensekey", "_auth", "auth_", "auth\"", "auth'", "auth:", "auth =", "auth=",
+)
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="generic-password",
+        description="Password-like name assigned a quoted literal",
+        regex=r"(?i)" + _NOT_AFTER + _PASSWORD_WORD + _NAME_REST + _OP_QUOTED + _QUOTED.format(n=5),
+        keywords=_PASSWORD_KEYWORDS,
+        secret_group=1,
+        entropy=2.3,
+        allowlists=_GENERIC_ALLOWLISTS,
+        true_samples=(
+            'DB_PASSWORD = "Bj0gvR71vW5MLPdG"',
+            "db_pass: 'e3JHZlyZrKTi'",
+            'const adminPassword = "ed4eHGBCTOxK0h";',
+            'password := "jAV6PpWJKgX0"',
+            'db_password => "0rmibMMK84Kc",',
+            '    "    conn = connect(user=\\"etl\\", password=\\"fFdLPTbV0S2ihj\\")\\n",',
+            'if (db_pass != "Srm93Ugh05i6") {',
+            'System.setProperty("DB_PASSWORD", "0olG3AEflb1c");',
+        ),
+        false_samples=(
+            'password = ""',
+            'password = "changeme"',
+            'password = "${DB_PASSWORD}"',
+            "password: '{{ vault_db_password }}'",
+            'password = "<your password>"',
+            'password = os.environ["DB_PASSWORD"]',
+            'password_field = "password_input"',
+            'PASSWORD_MIN_LENGTH = "12"',
+            'password = "********"',
+            'password = "xxxxxxxxxx"',
+            'password: "ENC[AES256_GCM,data:Zm9vYmFy,iv:m0505h2c9jjUilzLZxTGYJjt/fo+0gZ8UHqCzkNELcx=,tag:kLHcZON8J4kj5GSivv/G1V==,type:str]"',
+        ),
+        tags=("generic",),
+    ),
+    Rule(
+        id="generic-secret",
+        description="Secret-, token- or key-like name assigned a quoted literal",
+        regex=r"(?i)" + _NOT_AFTER + _SECRET_WORD + _NAME_REST + _OP_QUOTED + _QUOTED.format(n=10),
+        keywords=_SECRET_KEYWORDS,
+        secret_group=1,
+        entropy=3.0,
+        allowlists=_GENERIC_ALLOWLISTS,
+        true_samples=(
+            'API_KEY = "cRWtnYUk0mZS0G5mXBRZdZGbWWCVD441"',
+            "client_secret: 'jdCkxL5R5cjsLeoyeAozPL34y_nMDMVUl7hNCmiJ'",
+            'const accessToken = "XOEFVWB3sw1EvFt9VcFcfYJnGzF4SiC2MXX8IS9R";',
+            'var jiraToken string = "ol3zUXvvsLkIfDFjN6N88RAb"',
+            'secretKey := "4TU0rD4nPrOd47ZEvF4iU26HjGDSRx5l"',
+            '{"authToken": "99e6067d88a875a474ed9af565b2bb283579e6b9"}',
+            'String stripeKey = "x"; String webhookSecret = "0g7keJrkN9M7cD2IYSJtI4eQFXk4Dv02";',
+            '  "apiKey" => "gfk4X0Anu5vhF3g4nIZfCF7ocKxk0LKN",',
+        ),
+        false_samples=(
+            'token_type = "bearer_token_type"',
+            'public_key = "ClLW7FTiMXfcQLmnZIaonxrjgotFSIzPV2zxtEukOYu"',
+            'csrf_token = "xO74g4xyFSPueth1aYzXP2BgQJ5TQp4cGCnHgQDX"',
+            'secret_name = "prod/db/password"',
+            'api_key = "${API_KEY}"',
+            'api_key = "{{ api_key }}"',
+            'TOKEN_URL = "https://oauth2.googleapis.com/token"',
+            'api_key = "your-api-key-here"',
+            'credentialsId: "29f63271-dc2f-4734-8221-5b31b5169bac"',
+            'access_key_id = "AKIAIOSFODNN7EXAMPLE"',
+            'secret_key = "ENC[AES256_GCM,data:LPaDGSLAEsYnrh1FX8OI+YBIIbm1XDQenM9sVNoi,iv:xKZa3gGfwdc7Hs4qab0oQ6Vam1OnRnkmdQF66+dgv05=,tag:iH31yOebfd8sejvLwqxfiu==,type:str]"',
+        ),
+        tags=("generic",),
+    ),
+    Rule(
+        id="generic-password-unquoted",
+        description="Password-like name assigned an unquoted literal in a config, .env, YAML, INI or shell file",
+        regex=r"(?i)" + _NOT_AFTER + _PASSWORD_WORD + _NAME_REST + _OP_UNQUOTED + _UNQUOTED.format(n1=4),
+        keywords=_PASSWORD_KEYWORDS,
+        secret_group=1,
+        entropy=2.3,
+        path=_NOT_PROGRAM_SOURCE,
+        allowlists=_GENERIC_ALLOWLISTS,
+        true_samples=(
+            "DB_PASSWORD=aC8uHEkNZ4GWqwvg",
+            "  password: 4RrEwWhtgYPOZG",
+            "spring.datasource.password = 4zxnmIAGzfL8",
+            "export PGPASSWORD=a9pBWKeRTF7B",
+            "<password>FxenMFpC3x2Q</password>",
+        ),
+        false_samples=(
+            "DB_PASSWORD=",
+            "password: ${DB_PASSWORD}",
+            "password: !vault |",
+            "password = var.db_password",
+            "PASSWORD=changeme",
+            "password: *default_password",
+        ),
+        tags=("generic",),
+    ),
+    Rule(
+        id="generic-secret-unquoted",
+        description="Secret-, token- or key-like name assigned an unquoted literal in a config, .env, YAML, INI or shell file",
+        regex=r"(?i)" + _NOT_AFTER + _SECRET_WORD + _NAME_REST + _OP_UNQUOTED + _UNQUOTED.format(n1=9),
+        keywords=_SECRET_KEYWORDS,
+        secret_group=1,
+        entropy=3.0,
+        path=_NOT_PROGRAM_SOURCE,
+        allowlists=_GENERIC_ALLOWLISTS,
+        true_samples=(
+            "API_TOKEN=1Qrfex0oMKP2pgHz2XUpMwjCcJ8x2Ffi",
+            "  client_secret: t3QNZdsi01ipkUTlrZzNMrPtNkQFk8g-Ggo-GIyy",
+            "app.jwt.secret=y8tTkGvrFGOQb5LkxlbnV5O8zFa4ybnK1QLeWiXeOi2T",
+            "<apiKey>b5bb289002bff1ba29d454a204f409c7</apiKey>",
+        ),
+        false_samples=(
+            "API_TOKEN=${API_TOKEN}",
+            "token_endpoint: https://login.example.com/oauth2/token",
+            "secretName: app-credentials",
+            "secret_access_key = aws_secret",
+            "secretsManagerArn: arn:aws:secretsmanager:eu-west-1:123456789012:secret:db",
+        ),
+        tags=("generic",),
+    ),
+    Rule(
+        id="generic-secret-comparison",
+        description="A literal compared with a credential-named variable",
+        regex=(
+            r"([\"'])([^\"'\\\r\n]{6,200})\1[ \t]{0,3}(?:===?|!==?)[ \t]{0,3}[\w.$>\[\]'\"-]{0,40}?"
+            r"(?i:passw(?:or)?d|passwd|pwd|secret|api_?key|token|private_?key)"
+        ),
+        keywords=("passw", "pwd", "secret", "api_key", "apikey", "token", "private_key", "privatekey"),
+        secret_group=2,
+        entropy=2.5,
+        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL),
+        true_samples=('if ("QoyHYxorCe5DfdBK" == password) {', "if 'lK7lzOk9gWnSw84Nw6iP' != config.api_key:"),
+        false_samples=('if ("" == password) {', "if 'bearer' == token_type:", 'if ("changeme" === password)'),
+        tags=("generic",),
+    ),
+    Rule(
+        id="cli-secret-flag",
+        description="Literal secret passed as a command-line flag (--password, --token, --api-key, ...)",
+        regex=(
+            r"(?i)(?<![\w-])--(?:password|passwd|pass|token|api-key|apikey|api-token|secret|client-secret"
+            r"|auth-token|access-token|secret-key|private-key-passphrase)[= ]['\"]?([^\s'\"]{6,200})"
+        ),
+        keywords=("--pass", "--token", "--api-key", "--apikey", "--api-token", "--secret", "--client-secret",
+                  "--auth-token", "--access-token", "--private-key-passphrase"),
+        secret_group=1,
+        entropy=2.5,
+        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL),
+        true_samples=(
+            "mysql --user=doadmin --password=wA5mfBrAKz73GvJV --host=db.internal",
+            "vault login --token z0CgGmwJYdhWJL73vCv0l5PM",
+            "docker login -u ci --password 6QHwsc9HCVXHm4bQD1a6 registry.internal",
+        ),
+        false_samples=(
+            'docker login -u ci --password "$REGISTRY_PASSWORD" registry.internal',
+            "mysql --password=${MYSQL_PASSWORD}",
+            "--token <token>",
+        ),
+        tags=("generic", "cli"),
+    ),
+    Rule(
+        id="dockerfile-secret",
+        description="Secret baked into a Dockerfile ENV or ARG instruction (space-separated form)",
+        regex=(
+            r"(?im)^[ \t]*(?:ENV|ARG)[ \t]+[A-Z0-9_]*(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY"
+            r"|PRIVATE_?KEY)[A-Z0-9_]*[ \t]+['\"]?([^\s'\"=]{6,200})"
+        ),
+        keywords=("env ", "arg "),
+        secret_group=1,
+        entropy=3.0,
+        path=r"(?i:(?:^|/)(?:Dockerfile|Containerfile)[^/]*$|\.dockerfile$)",
+        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL),
+        true_samples=("FROM python:3.12-slim\nENV API_TOKEN 3sIhqpxzvSvku2Ob6Y9Li9AkSbyMzhZN\n",),
+        false_samples=("FROM python:3.12-slim\nENV API_TOKEN ${API_TOKEN}\n",),
+        tags=("generic", "docker"),
+    ),
+)
+
+
+# --- pure helpers ----------------------------------------------------------------------------
+
+_TEMPLATE_RE = re.compile("|".join(f"(?:{r})" for r in TEMPLATE_REFERENCE.regexes))
+_PLACEHOLDER_RE = re.compile("|".join(f"(?:{r})" for r in PLACEHOLDER.regexes))
+_NOT_LITERAL_RE = re.compile("|".join(f"(?:{r})" for r in NOT_A_LITERAL.regexes))
+
+
+def is_template_reference(value: str) -> bool:
+    """True if ``value`` refers to a secret kept elsewhere instead of holding it.
+
+    Environment and template references (``${VAR}``, ``$VAR``, ``{{ x }}``, ``%VAR%``,
+    ``os.environ[...]``, ``process.env.X``), format placeholders (``%s``, ``{0}``), ``<...>``
+    markers, secret-manager URIs (``op://``, ``vault://``, ``arn:aws...``) and sops/secretsfile
+    ``ENC[...]`` ciphertext.
+    """
+    return _TEMPLATE_RE.search(value.strip()) is not None
+
+
+def is_placeholder(value: str) -> bool:
+    """True if ``value`` is empty, a documentation placeholder or an obvious test password.
+
+    ``changeme``, ``xxxx``, ``****``, ``None``/``null``, ``your-api-key-here``, ``example...``,
+    ``password123`` and friends. Real secrets never match.
+    """
+    v = value.strip()
+    if not v:
+        return True
+    if _PLACEHOLDER_RE.search(v) is not None:
+        return True
+    lowered = v.lower()
+    return any(word in lowered for word in PLACEHOLDER.stopwords)
+
+
+def looks_like_code_reference(value: str) -> bool:
+    """True if ``value`` reads as an identifier, path, URL, e-mail, number, version or UUID."""
+    return _NOT_LITERAL_RE.search(value.strip()) is not None

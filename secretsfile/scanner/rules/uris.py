@@ -1,0 +1,196 @@
+"""Credentials embedded in URIs, connection strings, command lines and HTTP headers."""
+
+from __future__ import annotations
+
+from secretsfile.scanner.model import Allowlist, Rule
+
+from . import generic
+from ._common import MASKED
+
+# Passwords that documentation and templates put in URLs.
+_URL_PLACEHOLDER = Allowlist(
+    regexes=(
+        r"(?i:^(?:pass(?:word|wd)?|pwd|secret|changeme|change_me|changeit|test|testing|admin|root|guest"
+        r"|user|username|token|api[_-]?key|example|sample|dummy|fake|foo|bar|x+|y+|\*+|\.+|my_?pass(?:word)?"
+        r"|your_?pass(?:word)?|[a-z]+_?password)$)",
+        r"^(?:\$|%|\{|<|\[|@)",
+        r"(?i:replace|placeholder|your_|your-)|\{\{|\$\{|\$\(",
+    ),
+    description="placeholder or template passwords in URLs",
+)
+_SAME_USER_AND_PASSWORD = Allowlist(
+    regexes=(r"//([^:/@\s]+):\1@",),
+    regex_target="match",
+    description="user name repeated as password (postgres:postgres@localhost)",
+)
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="database-uri-password",
+        description="Password in a database or message-broker URI (postgres, mysql, mongodb, redis, amqp, ldap, ...)",
+        regex=(
+            r"(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|ldaps?|mssql|sqlserver"
+            r"|oracle|cockroachdb|clickhouse|couchdb|neo4j(?:\+s)?|bolt|nats|kafka|memcached|influxdb)"
+            r"(?:\+[a-z0-9]+)?://([^:/?#@\s'\"]{1,64}):([^@/?#\s'\"<>]{3,128})@"
+        ),
+        keywords=("postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "ldap", "mssql", "sqlserver",
+                  "oracle", "cockroachdb", "clickhouse", "couchdb", "neo4j", "bolt://", "nats://", "kafka://",
+                  "memcached", "influxdb"),
+        secret_group=2,
+        entropy=1.5,
+        allowlists=(_URL_PLACEHOLDER, _SAME_USER_AND_PASSWORD, MASKED),
+        true_samples=(
+            'DATABASE_URL="postgresql://app:bYsorkX5PVbf0HUYbGX3@db.prod.internal:5432/orders"',
+            "MONGO_URI=mongodb+srv://svc:w53bDVENngbnecOK@cluster0.ab1cd.mongodb.net/app?retryWrites=true",
+            "redis://default:3junw23Ukoi9K1LqcXCBP8rE@cache.internal:6379/0",
+            "amqp://worker:mE2Ikg1GdPZFlrEtqA@rabbitmq:5672/%2F",
+            "ldaps://cn=admin:bBIW1tREO3GKRa@ldap.corp.internal",
+            'engine = create_engine("mysql+pymysql://etl:HrVk5DheaCjPiWd1@10.0.3.7/warehouse")',
+        ),
+        false_samples=(
+            "postgres://postgres:postgres@localhost:5432/test",
+            "mongodb://username:password@localhost:27017/database",
+            "mysql://user:${PASSWORD}@example.com:3306/db",
+            "postgresql://{username}:{password}@{{host}}:5432/{database}",
+            "postgres://$(PGUSER):$(PGPASSWORD)@$(PGHOST)/$(PGDATABASE)",
+            "redis://localhost:6379/0",
+        ),
+        tags=("uri",),
+    ),
+    Rule(
+        id="snowflake-connection-password",
+        description="Snowflake connection URI or connector password",
+        regex=(
+            r"(?i)snowflake://([^:/?#@\s'\"]{1,64}):([^@/?#\s'\"<>]{3,128})@"
+        ),
+        keywords=("snowflake://",),
+        secret_group=2,
+        allowlists=(_URL_PLACEHOLDER, MASKED),
+        true_samples=("SNOWFLAKE_URL=snowflake://loader:iBTbE4dxQ72mQ3tzDs@xy12345.eu-central-1/analytics/public?warehouse=LOAD_WH",),
+        false_samples=("snowflake://{user}:{password}@{account}/{database}",),
+        tags=("uri", "snowflake"),
+    ),
+    Rule(
+        id="basic-auth-url",
+        description="Credentials in a URL (https://user:password@host)",
+        regex=(
+            r"(?i)\b(?:https?|ftps?|sftp|ssh|git|svn|smb|wss?|socks5h?)://([^:/?#@\s'\"<>]{1,64}):([^@/?#\s'\"<>]{4,128})@"
+            r"(?=[A-Za-z0-9\[])"
+        ),
+        keywords=("://",),
+        secret_group=2,
+        entropy=1.5,
+        allowlists=(_URL_PLACEHOLDER, _SAME_USER_AND_PASSWORD, MASKED),
+        true_samples=(
+            "git clone https://deploy:JNBETAlf33wbA7F0vdAV@git.corp.internal/platform/infra.git",
+            'PIP_INDEX_URL="https://ci:Ci5WoWCOiYKMMy26d0yVPf@pypi.corp.internal/simple"',
+            "https://x-access-token:OgZ0KLrlAth2MtfilKwHcLMZGQH1peGK@github.com/acme/app.git",
+        ),
+        false_samples=(
+            "http://localhost:5000/<%= @variable %>",
+            '"https://url:8000";@something else',
+            "https://url:8000/ @something else",
+            "https://${username}:${password}@api.example.com/v1",
+            "https://username:password@example.com/api",
+            "git@github.com:acme/app.git",
+        ),
+        tags=("uri",),
+    ),
+    Rule(
+        id="url-query-credential",
+        description="Password, API key or access token in a URL query string",
+        regex=(
+            r"(?i)[?&](?:password|passwd|pwd|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret"
+            r"|secret[_-]?key)=([^&\s'\"#<>\\]{8,200})"
+        ),
+        keywords=("password=", "passwd=", "pwd=", "api_key=", "apikey=", "api-key=", "access_token=",
+                  "access-token=", "auth_token=", "client_secret=", "secret_key="),
+        secret_group=1,
+        entropy=3.0,
+        allowlists=(
+            _URL_PLACEHOLDER,
+            MASKED,
+            Allowlist(regexes=(r"^%[sd]$|%\(|\{|\$|^eyJ",), description="format strings, templates, JWTs (own rule)"),
+            generic.TEMPLATE_REFERENCE,
+            generic.PLACEHOLDER,
+            generic.NOT_A_LITERAL,
+        ),
+        true_samples=(
+            "https://api.weather.example/v1/forecast?q=berlin&api_key=pNqyKsLsNBHYoIw3AdwaJ7se29aoxQoQ",
+            "jdbc:postgresql://db:5432/app?user=svc&password=fZM54iB8t1zAey5P&ssl=true",
+        ),
+        false_samples=(
+            "https://api.example.com/v1?api_key={API_KEY}",
+            "url = base + '?access_token=%s' % token",
+        ),
+        tags=("uri",),
+    ),
+    Rule(
+        id="curl-basic-auth",
+        description="curl -u / --user with a literal password",
+        regex=r"\bcurl\b(?:[^\n]|\\\n){0,600}?\s(?:-u|--user)[ =]?\s*['\"]?([^\s'\":<]{0,64}):['\"]?([^\s'\"]{3,128})",
+        keywords=("curl",),
+        secret_group=2,
+        allowlists=(
+            _URL_PLACEHOLDER,
+            MASKED,
+            Allowlist(
+                regexes=(r"(?:-u|--user)[ =]?\s*['\"]?([^\s'\":]+):['\"]?\1(?:['\"\s]|$)",),
+                regex_target="match",
+                description="user name repeated as password (test:test)",
+            ),
+        ),
+        true_samples=(
+            "curl --cacert ca.crt -u elastic:d9x15isLyoQudc https://localhost:9200",
+            "curl -s --user 'api:9pyHplFGTRCRHdM4' https://api.mailgun.example/v3/messages",
+        ),
+        false_samples=(
+            "curl -u <user:password> https://test.com/endpoint",
+            'curl -u "${username}":"${password}"',
+            "curl -i -u 'test:test'",
+            "curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/",
+        ),
+        tags=("cli",),
+    ),
+    Rule(
+        id="http-authorization-header",
+        description="Literal credential in an HTTP Authorization header",
+        regex=(
+            r"(?i)authorization['\"]?\s*[:=,]\s*['\"]?(?:(?:bearer|basic|token|api-token|apikey|sso-key|digest)\s+)?"
+            r"([A-Za-z0-9._~+/=:-]{8,500})(?![A-Za-z0-9._~+/=:-])"
+        ),
+        keywords=("authorization",),
+        secret_group=1,
+        entropy=3.0,
+        allowlists=(
+            _URL_PLACEHOLDER,
+            MASKED,
+            Allowlist(
+                regexes=(r"(?i:^(?:bearer|basic|token|digest|none|null|header|required)$)", r"^eyJ", r"^[a-z_]+(?:\.[a-z_]+)*$"),
+                description="scheme names, identifiers and JWTs (own rule)",
+            ),
+        ),
+        true_samples=(
+            'curl -H "Authorization: Bearer Qq9Esww0rxVkLRn30zr3oNzUcrwj4GoU2GgA7iLI" https://api.internal/v1/jobs',
+            "headers = {'Authorization': 'Token 781226154eec7e651da7f2dd8e768653dd39c533'}",
+        ),
+        false_samples=(
+            'curl -H "Authorization: Bearer $API_KEY" https://api.internal/v1/jobs',
+            'curl -H "Authorization: Bearer <Openverse API token>"',
+            "headers['Authorization'] = 'Basic %s' % creds",
+            'curl -H "Authorization: Token **********"',
+        ),
+        tags=("http",),
+    ),
+    Rule(
+        id="netrc-password",
+        description="Password in a .netrc / _netrc entry",
+        regex=r"(?i)\bmachine\s+\S+\s+login\s+\S+\s+password\s+([^\s'\"]{4,})",
+        keywords=("machine",),
+        secret_group=1,
+        allowlists=(_URL_PLACEHOLDER, MASKED),
+        true_samples=("machine api.heroku.com\n  login ci@example.com\n  password ded8db9b-be4e-ba70-3e04-f3c2939198a7\n",),
+        false_samples=("machine example.com login user password $NETRC_PASSWORD",),
+        tags=("netrc",),
+    ),
+)
