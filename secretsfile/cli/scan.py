@@ -1,9 +1,399 @@
-"""Scanner commands (scan, check-encrypted, hooks). Filled in by the scanner work (issue 4)."""
+"""Scanner commands: ``scan``, ``check-encrypted`` and ``hooks install|uninstall``.
+
+Thin: options in, ``secretsfile.scanner.session`` does the work, findings out on stdout,
+messages on stderr. Exit 0 clean, 1 findings, >= 2 errors (the boundary in main.py maps
+errors). Heavy imports (the engine, git, rich) happen inside the commands.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+if TYPE_CHECKING:
+    from secretsfile.scanner.report import Report
+
+PANEL = "Scanner"
+
+hooks_app = typer.Typer(
+    name="hooks",
+    help="Install or remove a plain git pre-commit hook (without the pre-commit framework).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def _use_colour() -> bool:
+    return (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
+
+
+def _human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} B"  # pragma: no cover
+
+
+def scan(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files or directories to scan ('-' reads stdin). Default: the repository's "
+            "working tree (tracked and untracked-not-ignored files).",
+            show_default=False,
+        ),
+    ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Scan the added lines of the staged changes (what the next commit adds). "
+            "Named paths without staged changes are scanned whole.",
+        ),
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="REV", help="Scan the added lines of each commit in REV..HEAD."
+        ),
+    ] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Scan the added lines of every commit of every ref.")
+    ] = False,
+    no_git: Annotated[
+        bool, typer.Option("--no-git", help="Walk the directories instead of asking git.")
+    ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="A scan config: YAML (the scan: section of .secretsfile.yaml) or a gitleaks "
+            "TOML file. Default: .secretsfile.yaml found from the current directory.",
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline", help="Baseline file (default: .secretsfile-baseline.json at the root)."
+        ),
+    ] = None,
+    no_baseline: Annotated[
+        bool, typer.Option("--no-baseline", help="Report baselined findings too.")
+    ] = False,
+    update_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--update-baseline",
+            help="Accept the current findings: write their fingerprints to the baseline "
+            "(a full working-tree scan replaces it; a narrower scan adds to it).",
+        ),
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or sarif.")] = "text",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).")
+    ] = 0,
+    max_file_size: Annotated[
+        str | None,
+        typer.Option("--max-file-size", help="Skip larger files (like 2MiB; 0: no limit)."),
+    ] = None,
+    stdin_name: Annotated[
+        str,
+        typer.Option(
+            "--stdin-name", help="The path to report (and match rules against) for stdin."
+        ),
+    ] = "-",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> int:
+    """Scan for hardcoded credentials. Exit 0: clean, 1: findings, >= 2: error.
+
+    Secrets are never printed: each finding shows its location, the rule and the first
+    characters of the value. Suppress a line with a `secretsfile:allow` comment (also
+    `gitleaks:allow`, `pragma: allowlist secret`), or accept the current findings with
+    --update-baseline.
+    """
+    from secretsfile import __version__
+    from secretsfile.errors import UsageError
+    from secretsfile.scanner.config import parse_size
+    from secretsfile.scanner.report import FORMATS, Report, render
+    from secretsfile.scanner.session import Mode, ScanRequest, run_scan
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}", hint="use text, json or sarif")
+    flags = (("--staged", staged), ("--since", since is not None), ("--history", history),
+             ("--no-git", no_git))  # fmt: skip
+    chosen = [flag for flag, on in flags if on]
+    if len(chosen) > 1:
+        raise UsageError(f"{chosen[0]} and {chosen[1]} cannot be combined")
+    mode = (
+        Mode.STAGED if staged else Mode.SINCE if since is not None else Mode.HISTORY if history
+        else Mode.NO_GIT if no_git else Mode.TREE
+    )  # fmt: skip
+    if update_baseline and no_baseline:
+        raise UsageError("--update-baseline and --no-baseline cannot be combined")
+    names = tuple(paths or ())
+    stdin = sys.stdin.buffer.read() if "-" in names else None
+    request = ScanRequest(
+        paths=names,
+        mode=mode,
+        since=since,
+        config_file=config,
+        baseline_file=baseline,
+        use_baseline=not no_baseline,
+        update_baseline=update_baseline,
+        jobs=max(jobs, 0),
+        max_file_size=parse_size(max_file_size, "--max-file-size") if max_file_size else None,
+        stdin=stdin,
+        stdin_name=stdin_name,
+    )
+    result = run_scan(request)
+    report = Report(
+        findings=result.findings,
+        files_scanned=result.stats.files,
+        bytes_scanned=result.stats.bytes,
+        skipped=dict(result.stats.skipped),
+        baselined=result.baselined,
+        tool_version=__version__,
+    )
+    if output is not None:
+        _write_atomic(output, render(report, fmt))
+    elif fmt == "text" and _use_colour():
+        _print_coloured(report)
+    else:
+        sys.stdout.write(render(report, fmt))
+        sys.stdout.flush()
+    if not quiet:
+        _say(_summary(report, result.baseline_written, result.baseline_path))
+    return 1 if result.findings else 0
+
+
+def _summary(report: Report, written: int | None, baseline: Path | None) -> str:
+    parts = [f"{report.files_scanned} file{'s' if report.files_scanned != 1 else ''}",
+             f"{_human_size(report.bytes_scanned)} scanned"]  # fmt: skip
+    if report.baselined:
+        parts.append(f"{report.baselined} baselined")
+    if report.skipped:
+        parts.append(
+            "skipped " + ", ".join(f"{n} {why}" for why, n in sorted(report.skipped.items()))
+        )
+    count = len(report.findings)
+    head = (
+        f"secretsfile: {count} finding{'s' if count != 1 else ''}"
+        if count
+        else "secretsfile: no findings"
+    )
+    text = f"{head} ({'; '.join(parts)})"
+    if written is not None and baseline is not None:
+        text += (
+            f"\nsecretsfile: wrote {written} fingerprint{'s' if written != 1 else ''} to {baseline}"
+        )
+    return text
+
+
+def _print_coloured(report: Report) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from secretsfile.scanner.report import text_lines
+
+    console = Console(highlight=False, soft_wrap=True)
+    for where, rule, secret, description in text_lines(report):
+        console.print(
+            f"[bold]{escape(where)}[/bold] [red]{escape(rule)}[/red] "
+            f"[yellow]{escape(secret)}[/yellow] [dim]{escape(description)}[/dim]"
+        )
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    import tempfile
+
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def check_encrypted(
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files to check; those that need not be encrypted are ignored. Default: "
+            "every file of the repository that must be encrypted.",
+            show_default=False,
+        ),
+    ] = None,
+    staged: Annotated[
+        bool, typer.Option("--staged", help="Check the staged content of staged files (for hooks).")
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+) -> int:
+    """Fail for every file that must be encrypted but is not. Needs no key.
+
+    Which files must be encrypted: the environments' files and creation_rules path_regex of
+    .secretsfile.yaml, and creation_rules of .sops.yaml (both found from the current
+    directory upwards). With neither: secrets/*.yaml|yml|json|env at any depth and any
+    *.enc.* / *.sops.* file. A file fails without sops metadata, or with a value that is
+    not ENC[...] where the file's own selector (unencrypted_suffix, ...) wants one.
+    """
+    import json
+
+    from secretsfile.errors import UsageError
+    from secretsfile.scanner.session import check_encrypted as run_check
+
+    if fmt not in ("text", "json"):
+        raise UsageError(f"unknown --format {fmt!r}", hint="use text or json")
+    results, policy = run_check(tuple(files or ()), staged=staged)
+    failed = [r for r in results if not r.ok]
+    if fmt == "json":
+        payload = {
+            "files": [
+                {
+                    "path": r.path,
+                    "ok": r.ok,
+                    "encrypted": r.encrypted,
+                    "plaintext": list(r.plaintext),
+                    "problem": r.problem,
+                }
+                for r in results
+            ],
+            "failed": len(failed),
+            "policy": policy.origin,
+        }
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+    else:
+        lines = [f"{r.path}: {message}" for r in failed for message in r.messages()]
+        sys.stdout.write("".join(line + "\n" for line in lines))
+    sys.stdout.flush()
+    if not quiet:
+        if not results:
+            _say(f"secretsfile: no file here must be encrypted (policy: {policy.origin})")
+        elif failed:
+            _say(f"secretsfile: {len(failed)} of {len(results)} file(s) that must be encrypted "
+                 "are not (encrypt them with `secretsfile encrypt -i FILE`)")  # fmt: skip
+        else:
+            _say(f"secretsfile: {len(results)} file(s) checked, all encrypted")
+    return 1 if failed else 0
+
+
+@hooks_app.command("install")
+def hooks_install() -> int:
+    """Install a git pre-commit hook that runs `scan --staged` and `check-encrypted --staged`.
+
+    An existing hook is kept as pre-commit.legacy and still runs after ours.
+    """
+    from secretsfile.errors import UsageError
+    from secretsfile.git.hooks import install
+    from secretsfile.git.sources import find_repo_root
+
+    root = find_repo_root(Path.cwd())
+    if root is None:
+        raise UsageError("not inside a git repository")
+    change = install(root)
+    _say(f"secretsfile: {'installed' if change.changed else 'already installed:'} {change.hook}")
+    if change.legacy is not None:
+        _say(f"secretsfile: the previous hook is kept as {change.legacy} and runs after ours")
+    return 0
+
+
+@hooks_app.command("uninstall")
+def hooks_uninstall() -> int:
+    """Remove the hook and restore the previous one (pre-commit.legacy), if any."""
+    from secretsfile.errors import UsageError
+    from secretsfile.git.hooks import uninstall
+    from secretsfile.git.sources import find_repo_root
+
+    root = find_repo_root(Path.cwd())
+    if root is None:
+        raise UsageError("not inside a git repository")
+    change = uninstall(root)
+    if not change.changed:
+        _say("secretsfile: no secretsfile hook installed; nothing changed")
+    elif change.legacy is not None:
+        _say(f"secretsfile: removed the hook and restored the previous one at {change.legacy}")
+    else:
+        _say(f"secretsfile: removed {change.hook}")
+    return 0
 
 
 def register(app: typer.Typer) -> None:
     """Add the scanner commands to the app."""
+    app.command("scan", rich_help_panel=PANEL)(scan)
+    app.command("check-encrypted", rich_help_panel=PANEL)(check_encrypted)
+    app.add_typer(hooks_app, name="hooks", rich_help_panel=PANEL)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """A fast entry point for git hooks: ``python -m secretsfile.cli.scan scan --staged``.
+
+    Only the scanner commands are loaded (``secretsfile``'s full CLI imports every command
+    group and the crypto stack). Errors map to the same exit codes as ``secretsfile``.
+    """
+    import click
+
+    from secretsfile.cli.exit_codes import ExitCode, exit_code_for
+    from secretsfile.errors import SecretsfileError
+
+    app = typer.Typer(
+        name="secretsfile",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    register(app)
+    command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = command.main(args=args, prog_name="secretsfile", standalone_mode=False)
+    except SecretsfileError as error:
+        _say(f"error: {error.diagnostics()}")
+        return int(exit_code_for(error))
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _say("interrupted")
+        return int(ExitCode.INTERRUPTED)
+    except click.exceptions.ClickException as error:
+        error.show()
+        return int(ExitCode.USAGE)
+    except BrokenPipeError:
+        return int(ExitCode.OK)
+    except Exception as error:  # the boundary: never a traceback, never a value
+        _say(
+            f"error: unexpected {type(error).__name__}; this is a bug in secretsfile, "
+            "please report it"
+        )
+        return int(ExitCode.UNEXPECTED)
+    return int(result) if isinstance(result, int) else int(ExitCode.OK)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,6 +1,6 @@
 """Parse ``git diff -U0`` / ``git log -p -U0`` output into the added lines of each file.
 
-Pure (no git, no GitPython): bytes in, ``AddedLines`` (and scanner fragments) out. Hunk
+Pure (no git, no GitPython): bytes in, ``AddedLines`` out. Hunk
 headers give the exact number of old and new lines, so a content line that happens to
 start with ``+++`` or ``diff --git`` is never mistaken for a header.
 """
@@ -11,10 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from secretsfile.scanner.engine import Fragment
-from secretsfile.scanner.sources import Skip
-
-__all__ = ["COMMIT_MARKER", "AddedLines", "fragments", "parse_patch", "unquote_path"]
+__all__ = ["COMMIT_MARKER", "AddedLines", "parse_patch", "unquote_path"]
 
 #: ``git log --format`` line that starts a commit in our history stream.
 COMMIT_MARKER = b"\x00secretsfile-commit "
@@ -35,22 +32,6 @@ class AddedLines:
 
     def text(self) -> str:
         return "\n".join(self.lines)
-
-    def fragment(self) -> Fragment | Skip | None:
-        """What the scanner sees: the added lines with their real line numbers."""
-        if self.binary:
-            return Skip.BINARY
-        if not self.lines:
-            return None
-        return Fragment(self.path, self.text(), tuple(self.numbers), self.commit)
-
-
-def fragments(sections: Iterable[AddedLines]) -> Iterator[Fragment | Skip]:
-    """The scannable pieces of a diff (files without added lines drop out)."""
-    for section in sections:
-        piece = section.fragment()
-        if piece is not None:
-            yield piece
 
 
 _ESCAPES = {

@@ -59,7 +59,7 @@ def hook_script(python: str = sys.executable) -> str:
 # replaced (kept as {LEGACY_NAME}). Bypass once with `git commit --no-verify`.
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -x {quoted} ]; then
-    run() {{ {quoted} -m secretsfile "$@"; }}
+    run() {{ {quoted} -m secretsfile.cli.scan "$@"; }}
 elif command -v secretsfile >/dev/null 2>&1; then
     run() {{ secretsfile "$@"; }}
 else

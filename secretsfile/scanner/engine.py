@@ -267,13 +267,19 @@ _BLOCK = 2
 class _CompiledRule:
     rule: Rule
     generic: bool
-    allowlists: tuple[_CompiledAllowlist, ...]
     path_regex: re.Pattern[str] | None
     keywords: tuple[str, ...] = ()
+    _allowlists: tuple[_CompiledAllowlist, ...] | None = None
     _pattern: re.Pattern[str] | None = None
     _mode: int = -1
     _literal: bool | None = None
     _exempt: frozenset[str] | None = None
+
+    @property
+    def allowlists(self) -> tuple[_CompiledAllowlist, ...]:
+        if self._allowlists is None:
+            self._allowlists = tuple(_CompiledAllowlist.build(a) for a in self.rule.allowlists)
+        return self._allowlists
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -380,7 +386,6 @@ class Scanner:
                 _CompiledRule(
                     rule=rule,
                     generic=_is_generic(rule),
-                    allowlists=tuple(_CompiledAllowlist.build(a) for a in rule.allowlists),
                     path_regex=re.compile(rule.path) if rule.path else None,
                     keywords=tuple(sorted({k.lower() for k in rule.keywords if k})),
                 )
@@ -424,6 +429,7 @@ class Scanner:
                 _ = compiled.pattern
                 _ = compiled.mode
                 _ = compiled.literal_prefix
+                _ = compiled.allowlists
 
     def scan_text(
         self,
@@ -470,7 +476,10 @@ class Scanner:
             # occurs in the text iff it occurs in one token.
             tokens = b"\n".join(set(lowered.translate(self._table).split()))
             for raw, parts, keyword in self._keyword_bytes:
-                if all(p in tokens for p in parts) and (len(parts) == 1 or raw in lowered):
+                if len(parts) == 1:
+                    if raw in tokens:
+                        hits.update(self._by_keyword[keyword])
+                elif all(p in tokens for p in parts) and raw in lowered:
                     hits.update(self._by_keyword[keyword])
         else:
             for raw, _parts, keyword in self._keyword_bytes:
@@ -512,7 +521,9 @@ class Scanner:
             rule = compiled.rule
             if compiled.path_regex is not None and not compiled.path_regex.search(path):
                 continue
-            if any(a.skips_path(path, fragment.commit) for a in compiled.allowlists):
+            if rule.allowlists and any(
+                a.skips_path(path, fragment.commit) for a in compiled.allowlists
+            ):
                 continue
             if not rule.regex:  # a path-only rule: the file itself is the finding
                 if compiled.path_regex is not None:
