@@ -36,7 +36,23 @@ _LAZY = {
     "UsageError": "secretsfile.errors",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "AlreadyEncryptedError",
+    "ConfigError",
+    "FormatError",
+    "IntegrityError",
+    "KeyUnavailableError",
+    "NotEncryptedError",
+    "SecretsfileError",
+    "UsageError",
+    "decrypt_file",
+    "encrypt_file",
+    "get_value",
+    "load_file",
+    "rotate",
+    "set_value",
+    "unset_value",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from secretsfile.api import (

@@ -1,3 +1,3 @@
-from secretsfile.cli.main import run
+from secretsfile.cli.entry import run
 
 run()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,19 +26,6 @@ def out(text: str) -> None:
 
 def emit_json(data: Any) -> None:
     out(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
-class _StderrHandler(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        say(f"warning: {record.getMessage()}")
-
-
-def install_warning_handler() -> None:
-    logger = logging.getLogger("secretsfile")
-    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
-        logger.addHandler(_StderrHandler())
-        logger.setLevel(logging.WARNING)
-        logger.propagate = False
 
 
 def read_value(value: str | None, value_stdin: bool, value_file: Path | None,

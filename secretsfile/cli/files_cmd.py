@@ -58,18 +58,37 @@ def encrypt(
     in_place: Annotated[bool, typer.Option("--in-place", "-i", help="Replace FILE.")] = False,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write here. If it is already encrypted with a key "
-                     "you hold, its data key and unchanged ciphertexts are kept (1-line diffs)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here. If it is already encrypted with a key "
+            "you hold, its data key and unchanged ciphertexts are kept (1-line diffs).",
+        ),
     ] = None,
     input_type: InputType = None,
     output_type: OutputType = None,
-    unencrypted_suffix: Annotated[str | None, typer.Option(help="Leave keys ending with this in clear (default _unencrypted).")] = None,  # noqa: E501
-    encrypted_suffix: Annotated[str | None, typer.Option(help="Encrypt only keys ending with this.")] = None,  # noqa: E501
-    unencrypted_regex: Annotated[str | None, typer.Option(help="Leave keys matching this in clear.")] = None,  # noqa: E501
-    encrypted_regex: Annotated[str | None, typer.Option(help="Encrypt only keys matching this.")] = None,  # noqa: E501
-    unencrypted_comment_regex: Annotated[str | None, typer.Option(help="Leave values under a matching comment in clear.")] = None,  # noqa: E501
-    encrypted_comment_regex: Annotated[str | None, typer.Option(help="Encrypt only values under a matching comment.")] = None,  # noqa: E501
-    mac_only_encrypted: Annotated[bool, typer.Option(help="MAC only the encrypted values.")] = False,  # noqa: E501
+    unencrypted_suffix: Annotated[
+        str | None,
+        typer.Option(help="Leave keys ending with this in clear (default _unencrypted)."),
+    ] = None,
+    encrypted_suffix: Annotated[
+        str | None, typer.Option(help="Encrypt only keys ending with this.")
+    ] = None,
+    unencrypted_regex: Annotated[
+        str | None, typer.Option(help="Leave keys matching this in clear.")
+    ] = None,
+    encrypted_regex: Annotated[
+        str | None, typer.Option(help="Encrypt only keys matching this.")
+    ] = None,
+    unencrypted_comment_regex: Annotated[
+        str | None, typer.Option(help="Leave values under a matching comment in clear.")
+    ] = None,
+    encrypted_comment_regex: Annotated[
+        str | None, typer.Option(help="Encrypt only values under a matching comment.")
+    ] = None,
+    mac_only_encrypted: Annotated[
+        bool, typer.Option(help="MAC only the encrypted values.")
+    ] = False,
 ) -> None:
     """Encrypt a plaintext file (to stdout, --output or --in-place).
 
@@ -80,9 +99,15 @@ def encrypt(
         raise UsageError("use either --in-place or --output")
     options = files.EncryptOptions(
         keys=KeyOptions(age=tuple(age or ()), use_fernet=fernet),
-        selector=_selector(unencrypted_suffix, encrypted_suffix, unencrypted_regex,
-                           encrypted_regex, unencrypted_comment_regex, encrypted_comment_regex,
-                           mac_only_encrypted),
+        selector=_selector(
+            unencrypted_suffix,
+            encrypted_suffix,
+            unencrypted_regex,
+            encrypted_regex,
+            unencrypted_comment_regex,
+            encrypted_comment_regex,
+            mac_only_encrypted,
+        ),
         input_type=input_type,
         output_type=output_type,
     )
@@ -97,7 +122,7 @@ def decrypt(
     file: FileArg,
     extract: Annotated[
         str | None,
-        typer.Option("--extract", help="Only this value: '[\"a\"][\"b\"]' or a.b."),
+        typer.Option("--extract", help='Only this value: \'["a"]["b"]\' or a.b.'),
     ] = None,
     output_type: OutputType = None,
     input_type: InputType = None,
@@ -150,11 +175,20 @@ def _parse_typed(text: str, as_json: bool) -> Any:
 
 def set_(
     file: FileArg,
-    key_path: Annotated[str, typer.Argument(metavar="PATH", help="a.b.0 or '[\"a\"][\"b\"][0]'")],
-    value_stdin: Annotated[bool, typer.Option("--value-stdin", help="Read the value from stdin.")] = False,  # noqa: E501
-    value_file: Annotated[Path | None, typer.Option("--value-file", help="Read the value from a file.")] = None,  # noqa: E501
-    value: Annotated[str | None, typer.Option("--value", help="The value itself (lands in shell history: avoid).")] = None,  # noqa: E501
-    as_json: Annotated[bool, typer.Option("--json", help="Parse the value as JSON (numbers, lists, maps).")] = False,  # noqa: E501
+    key_path: Annotated[str, typer.Argument(metavar="PATH", help='a.b.0 or \'["a"]["b"][0]\'')],
+    value_stdin: Annotated[
+        bool, typer.Option("--value-stdin", help="Read the value from stdin.")
+    ] = False,
+    value_file: Annotated[
+        Path | None, typer.Option("--value-file", help="Read the value from a file.")
+    ] = None,
+    value: Annotated[
+        str | None,
+        typer.Option("--value", help="The value itself (lands in shell history: avoid)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Parse the value as JSON (numbers, lists, maps).")
+    ] = False,
     input_type: InputType = None,
 ) -> None:
     """Set one value (missing keys are created). Only that value's ciphertext changes.
@@ -168,7 +202,7 @@ def set_(
 
 def unset(
     file: FileArg,
-    key_path: Annotated[str, typer.Argument(metavar="PATH", help="a.b.0 or '[\"a\"][\"b\"][0]'")],
+    key_path: Annotated[str, typer.Argument(metavar="PATH", help='a.b.0 or \'["a"]["b"][0]\'')],
     input_type: InputType = None,
 ) -> None:
     """Remove one key (and its value)."""
@@ -178,7 +212,7 @@ def unset(
 
 def get(
     file: FileArg,
-    key_path: Annotated[str, typer.Argument(metavar="PATH", help="a.b.0 or '[\"a\"][\"b\"][0]'")],
+    key_path: Annotated[str, typer.Argument(metavar="PATH", help='a.b.0 or \'["a"]["b"][0]\'')],
     as_json: JsonOpt = False,
     input_type: InputType = None,
 ) -> None:
@@ -186,13 +220,8 @@ def get(
     value = files.get_value(file, key_path, input_type)
     if as_json:
         emit_json(files.to_python(value))
-    elif isinstance(value, (dict, list)):
-        from secretsfile.stores import dump_documents
-
-        out(dump_documents([value if isinstance(value, dict) else {key_path: value}], "yaml"))
     else:
-        text = files.scalar_text(value)
-        out(text if text.endswith("\n") else text + "\n")
+        out(files.value_text(value, key_path))
 
 
 def keys(file: FileArg, as_json: JsonOpt = False, input_type: InputType = None) -> None:
@@ -242,7 +271,9 @@ def updatekeys(
     age: AgeOpt = None,
     rm_age: Annotated[list[str], typer.Option("--rm-age", help="Remove an age recipient.")] = [],  # noqa: B006
     fernet: Annotated[list[str], typer.Option("--fernet-id", help="Add a Fernet key id.")] = [],  # noqa: B006
-    rm_fernet: Annotated[list[str], typer.Option("--rm-fernet-id", help="Remove a Fernet key id.")] = [],  # noqa: B006,E501
+    rm_fernet: Annotated[
+        list[str], typer.Option("--rm-fernet-id", help="Remove a Fernet key id.")
+    ] = [],  # noqa: B006
     input_type: InputType = None,
 ) -> None:
     """Re-wrap the data key for added/removed recipients; values keep their ciphertext.
@@ -253,10 +284,14 @@ def updatekeys(
     from secretsfile.keysources.interface import Recipient
 
     change = files.KeyChange(
-        add=tuple([Recipient("age", r) for r in age or ()]
-                  + [Recipient("fernet", f) for f in fernet or ()]),
-        remove=tuple([Recipient("age", r) for r in rm_age or ()]
-                     + [Recipient("fernet", f) for f in rm_fernet or ()]),
+        add=tuple(
+            [Recipient("age", r) for r in age or ()]
+            + [Recipient("fernet", f) for f in fernet or ()]
+        ),
+        remove=tuple(
+            [Recipient("age", r) for r in rm_age or ()]
+            + [Recipient("fernet", f) for f in rm_fernet or ()]
+        ),
     )
     if not change.add and not change.remove:
         raise UsageError("nothing to do", hint="pass --age, --rm-age, --fernet-id, --rm-fernet-id")

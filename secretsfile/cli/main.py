@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import traceback
 from collections.abc import Sequence
 
 import typer
 from typer.exceptions import Abort, TyperException
 
-from secretsfile.cli.exit_codes import ExitCode, exit_code_for
-from secretsfile.errors import SecretsfileError
+from secretsfile.cli.boundary import guarded, install_warning_handler, report
+from secretsfile.cli.exit_codes import ExitCode
 
 app = typer.Typer(
     name="secretsfile",
@@ -41,55 +39,25 @@ def _register_commands() -> None:
 _register_commands()
 
 
-def report(message: str) -> None:
-    """Print a human message on stderr (data goes to stdout)."""
-    typer.echo(message, err=True)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code; the only place errors become exit codes."""
-    from secretsfile.cli.common import install_warning_handler
-
+    """Run the CLI and return its exit code."""
     install_warning_handler()
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        result = command.main(args=args, prog_name="secretsfile", standalone_mode=False)
-    except SecretsfileError as error:
-        report(f"error: {error.diagnostics()}")
-        return int(exit_code_for(error))
-    except Abort:
-        report("aborted")
-        return int(ExitCode.INTERRUPTED)
-    except KeyboardInterrupt:
-        report("interrupted")
-        return int(ExitCode.INTERRUPTED)
-    except TyperException as error:  # bad flags, missing arguments: Click's usage errors
-        show = getattr(error, "show", None)
-        if callable(show):
-            show()
-        else:
-            report(f"error: {error.format_message()}")
-        return int(ExitCode.USAGE)
-    except BrokenPipeError:
-        return int(ExitCode.OK)
-    except Exception as error:  # the boundary: never a traceback, never a value
-        report(
-            f"error: unexpected {type(error).__name__}; this is a bug in secretsfile, "
-            "please report it (rerun with SECRETSFILE_DEBUG=1 for a traceback without values)"
-        )
-        if os.environ.get("SECRETSFILE_DEBUG"):
-            report_frames(error)
-        return int(ExitCode.UNEXPECTED)
-    return int(result) if isinstance(result, int) else int(ExitCode.OK)
 
+    def invoke() -> int:
+        try:
+            result = command.main(args=args, prog_name="secretsfile", standalone_mode=False)
+        except Abort:
+            report("aborted")
+            return int(ExitCode.INTERRUPTED)
+        except TyperException as error:  # bad flags, missing arguments: Click's usage errors
+            show = getattr(error, "show", None)
+            if callable(show):
+                show()
+            else:
+                report(f"error: {error.format_message()}")
+            return int(ExitCode.USAGE)
+        return int(result) if isinstance(result, int) else int(ExitCode.OK)
 
-def report_frames(error: BaseException) -> None:
-    """Where it failed: file, line and function of each frame. No message, no locals,
-    since either may hold a secret value."""
-    for frame in traceback.extract_tb(error.__traceback__):
-        report(f"  {frame.filename}:{frame.lineno} in {frame.name}")
-
-
-def run() -> None:
-    sys.exit(main())
+    return guarded(invoke)

@@ -184,6 +184,14 @@ def scalar_text(value: Value) -> str:
     return str(value)
 
 
+def value_text(value: Value, key_path: str) -> str:
+    """How ``get`` prints a value: scalars bare with a newline, maps and lists as YAML."""
+    if isinstance(value, (dict, list)):
+        return dump_documents([value if isinstance(value, dict) else {key_path: value}], "yaml")
+    text = scalar_text(value)
+    return text if text.endswith("\n") else text + "\n"
+
+
 def decrypt_file(path: Path, input_type: str | None = None, output_type: str | None = None,
                  extract: str | None = None) -> str:  # fmt: skip
     return render(open_file(path, input_type), output_type, extract)

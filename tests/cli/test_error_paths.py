@@ -42,7 +42,10 @@ def _edit_mac(text: str) -> str:
 
 
 def _edit_lastmodified(text: str) -> str:
-    return re.sub(r'lastmodified: "(\d{4})', lambda m: f'lastmodified: "{int(m.group(1)) - 1}', text)
+    def earlier(match: re.Match[str]) -> str:
+        return f'lastmodified: "{int(match.group(1)) - 1}'
+
+    return re.sub(r'lastmodified: "(\d{4})', earlier, text)
 
 
 def _edit_recipient_enc(text: str) -> str:

@@ -81,7 +81,8 @@ class TestAge(KeySourceContract):
             serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
             serialization.NoEncryption()))  # fmt: skip
         public = private.public_key().public_bytes(
-            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()  # fmt: skip
+            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+        ).decode()
         source = registry.get("age")
         data_key = os.urandom(32)
         assert source.unwrap(source.wrap(public, data_key)) == data_key

@@ -1,0 +1,64 @@
+"""The one place errors become exit codes and one-line messages (imports no typer).
+
+Never a traceback, never a value: a SecretsfileError renders its diagnostics(); anything
+else is reported by type only (its message could contain a secret).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable
+
+from secretsfile.cli.exit_codes import ExitCode, exit_code_for
+from secretsfile.errors import SecretsfileError
+
+
+def report(message: str) -> None:
+    """A human message on stderr (data goes to stdout)."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def report_frames(error: BaseException) -> None:
+    """Where it failed: file, line and function of each frame. No message, no locals."""
+    for frame in traceback.extract_tb(error.__traceback__):
+        report(f"  {frame.filename}:{frame.lineno} in {frame.name}")
+
+
+def guarded(call: Callable[[], int]) -> int:
+    """Run ``call`` and map whatever it raises to an exit code and one line on stderr."""
+    try:
+        return call()
+    except SecretsfileError as error:
+        report(f"error: {error.diagnostics()}")
+        return int(exit_code_for(error))
+    except KeyboardInterrupt:
+        report("interrupted")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        return int(ExitCode.OK)
+    except Exception as error:
+        report(
+            f"error: unexpected {type(error).__name__}; this is a bug in secretsfile, "
+            "please report it (rerun with SECRETSFILE_DEBUG=1 for a traceback without values)"
+        )
+        if os.environ.get("SECRETSFILE_DEBUG"):
+            report_frames(error)
+        return int(ExitCode.UNEXPECTED)
+
+
+class _StderrHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        report(f"warning: {record.getMessage()}")
+
+
+def install_warning_handler() -> None:
+    """Library warnings (e.g. a key file readable by others) become 'warning:' lines."""
+    logger = logging.getLogger("secretsfile")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler())
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
