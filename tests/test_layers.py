@@ -1,0 +1,87 @@
+"""The import rules of DESIGN.md, checked on the source: the layers only import downwards,
+and heavy libraries stay behind their one gate."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "secretsfile"
+
+# layer -> first-party packages it may import (besides itself and errors)
+ALLOWED = {
+    "core": set(),
+    "stores": {"core"},
+    "keysources": {"core"},
+    "config": {"core", "stores"},
+    "ops": {"core", "stores", "keysources", "config"},
+    "scanner": {"core", "stores", "config", "git"},
+    "git": {"core", "scanner", "config"},
+}
+GATES = {"typer": "cli", "rich": "cli", "git": "git", "click": "cli"}
+
+
+def _imports(path: Path) -> list[tuple[str, bool]]:
+    """(module, at module level?) for every import in a file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top_level = {id(node) for node in tree.body}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, id(node) in top_level) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, id(node) in top_level))
+    return found
+
+
+def _layer(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).parts
+    return parts[0] if len(parts) > 1 else parts[0].removesuffix(".py")
+
+
+def test_layers_import_only_downwards() -> None:
+    problems = []
+    for path in PACKAGE.rglob("*.py"):
+        layer = _layer(path)
+        if layer not in ALLOWED:
+            continue
+        for module, _ in _imports(path):
+            if not module.startswith("secretsfile."):
+                continue
+            target = module.split(".")[1]
+            if target not in {layer, "errors", *ALLOWED[layer]}:
+                problems.append(f"{path.relative_to(PACKAGE)} imports {module}")
+    assert not problems, problems
+
+
+def test_heavy_libraries_stay_behind_their_gate() -> None:
+    problems = []
+    for path in PACKAGE.rglob("*.py"):
+        layer = _layer(path)
+        for module, _ in _imports(path):
+            root = module.split(".")[0]
+            if root in GATES and GATES[root] != layer:
+                problems.append(f"{path.relative_to(PACKAGE)} imports {module}")
+    assert not problems, problems
+
+
+def test_nothing_imports_the_cli() -> None:
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if _layer(path) != "cli"
+        and any(m.startswith("secretsfile.cli") for m, _ in _imports(path))
+        and path.name != "__main__.py"
+    ]
+    assert not offenders
+
+
+def test_import_secretsfile_loads_no_heavy_module() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, secretsfile; heavy = {'typer', 'rich', 'git', 'yaml', 'cryptography',"
+            " 'pyrage', 'ruamel'}; print(sorted(m for m in heavy if m in sys.modules))")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)  # fmt: skip
+    assert result.stdout.strip() == "[]"
