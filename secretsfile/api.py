@@ -12,7 +12,7 @@ from secretsfile.ops.recipients import KeyOptions
 
 def encrypt_file(path: str | Path, *, age: Sequence[str] = (), fernet: bool = False,
                  output: str | Path | None = None, in_place: bool = False,
-                 selector: dict[str, Any] | None = None) -> str:  # fmt: skip
+                 selector: dict[str, Any] | None = None) -> str:
     """Encrypt a plaintext file. Returns the encrypted text unless ``output``/``in_place``."""
     options = files.EncryptOptions(
         keys=KeyOptions(age=tuple(age), use_fernet=fernet), selector=dict(selector or {})
@@ -22,7 +22,7 @@ def encrypt_file(path: str | Path, *, age: Sequence[str] = (), fernet: bool = Fa
 
 
 def decrypt_file(path: str | Path, *, output_type: str | None = None,
-                 extract: str | None = None) -> str:  # fmt: skip
+                 extract: str | None = None) -> str:
     """Decrypt to plaintext file text (MAC verified). Nothing is written to disk."""
     return files.decrypt_file(Path(path), output_type=output_type, extract=extract)
 

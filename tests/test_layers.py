@@ -81,7 +81,7 @@ def test_import_secretsfile_loads_no_heavy_module() -> None:
     import sys
 
     code = ("import sys, secretsfile; heavy = {'typer', 'rich', 'git', 'yaml', 'cryptography',"
-            " 'pyrage', 'ruamel'}; print(sorted(m for m in heavy if m in sys.modules))")  # fmt: skip
+            " 'pyrage', 'ruamel'}; print(sorted(m for m in heavy if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)  # fmt: skip
+                            check=True)
     assert result.stdout.strip() == "[]"

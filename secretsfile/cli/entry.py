@@ -12,7 +12,7 @@ from secretsfile.cli.boundary import guarded, install_warning_handler
 
 # Options the fast path understands (each takes a value); anything else falls back.
 _VALUE_OPTIONS = {"decrypt": ("--output-type", "--input-type", "--extract"),
-                  "get": ("--input-type",)}  # fmt: skip
+                  "get": ("--input-type",)}
 _POSITIONALS = {"decrypt": 1, "get": 2}
 
 
@@ -57,7 +57,7 @@ def try_fast(argv: Sequence[str]) -> int | None:
         input_type = options.get("--input-type")
         if command == "decrypt":
             text = files.decrypt_file(path, input_type, options.get("--output-type"),
-                                      options.get("--extract"))  # fmt: skip
+                                      options.get("--extract"))
         else:
             value = files.get_value(path, positionals[1], input_type)
             text = files.value_text(value, positionals[1])

@@ -36,7 +36,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output o
 def _selector(unencrypted_suffix: str | None, encrypted_suffix: str | None,
               unencrypted_regex: str | None, encrypted_regex: str | None,
               unencrypted_comment_regex: str | None, encrypted_comment_regex: str | None,
-              mac_only_encrypted: bool) -> dict[str, Any]:  # fmt: skip
+              mac_only_encrypted: bool) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "unencrypted_suffix": unencrypted_suffix,
         "encrypted_suffix": encrypted_suffix,
@@ -247,7 +247,7 @@ def status(file: FileArg, as_json: JsonOpt = False, input_type: InputType = None
         out(f"{info.path}: not encrypted\n")
         return
     lines = [f"{info.path}: encrypted ({info.format}, sops {info.version})",
-             f"  lastmodified: {info.lastmodified}"]  # fmt: skip
+             f"  lastmodified: {info.lastmodified}"]
     if info.key_groups > 1:
         lines.append(f"  key groups: {info.key_groups}, threshold {info.shamir_threshold}")
     lines += [f"  {r['type']}: {r['id']}" for r in info.recipients]
@@ -300,7 +300,7 @@ def updatekeys(
         say(f"{'updated' if changed else 'unchanged'}: {file}")
     if change.remove:
         say("note: removed recipients can still read old versions in git history; "
-            "run 'secretsfile rotate' and rotate the underlying credentials")  # fmt: skip
+            "run 'secretsfile rotate' and rotate the underlying credentials")
 
 
 def register(app: typer.Typer) -> None:
@@ -308,5 +308,5 @@ def register(app: typer.Typer) -> None:
         ("encrypt", encrypt), ("decrypt", decrypt), ("edit", edit), ("set", set_),
         ("unset", unset), ("get", get), ("keys", keys), ("status", status),
         ("rotate", rotate), ("updatekeys", updatekeys),
-    ):  # fmt: skip
+    ):
         app.command(name, rich_help_panel=PANEL)(function)

@@ -167,7 +167,7 @@ _cache: dict[tuple[object, ...], list[_Found]] = {}
 
 def _cache_key(include_ssh: bool) -> tuple[object, ...]:
     names = ("SECRETSFILE_AGE_KEY", "SECRETSFILE_AGE_KEY_FILE", "SOPS_AGE_KEY",
-             "SOPS_AGE_KEY_FILE", "XDG_CONFIG_HOME", "HOME")  # fmt: skip
+             "SOPS_AGE_KEY_FILE", "XDG_CONFIG_HOME", "HOME")
     stamps: list[tuple[int, int] | None] = []
     for path in (default_key_file(), sops_default_key_file()):
         try:

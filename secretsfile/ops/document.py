@@ -51,7 +51,7 @@ class OpenDocument:
 
 
 def parse_documents(text: str, fmt: str, path: str
-                    ) -> tuple[list[Branch], dict[str, object] | None]:  # fmt: skip
+                    ) -> tuple[list[Branch], dict[str, object] | None]:
     return split_metadata(load_documents(text, fmt, path), fmt)
 
 
@@ -96,7 +96,7 @@ def refuse_encrypted(docs_meta: dict[str, object] | None, path: str) -> None:
 
 
 def wrap_data_key(data_key: bytes, groups: list[list[Recipient]], threshold: int = 0
-                  ) -> tuple[list[list[MasterKey]], int]:  # fmt: skip
+                  ) -> tuple[list[list[MasterKey]], int]:
     """Wrap the data key for every recipient; several groups split it with Shamir."""
     if not groups or not any(groups):
         raise KeyUnavailableError("no recipients to encrypt for")
@@ -150,7 +150,7 @@ def unwrap_data_key(metadata: Metadata, path: str) -> bytes:
 
 
 def _describe_failure(metadata: Metadata, failures: list[str],
-                      tried: dict[str, list[SourceReport]]) -> str:  # fmt: skip
+                      tried: dict[str, list[SourceReport]]) -> str:
     recipients = ", ".join(key.label() for key in metadata.master_keys()) or "nobody"
     text = f"no identity could open the data key; the file is encrypted for: {recipients}"
     if len(metadata.key_groups) > 1:
@@ -210,7 +210,7 @@ def seal(opened: OpenDocument, plain: list[Branch] | None = None) -> str:
 
 
 def seal_with(plain: list[Branch], cipher: ValueCipher, metadata: Metadata, fmt: str,
-              indent: int | None) -> str:  # fmt: skip
+              indent: int | None) -> str:
     encrypted, mac = encrypt_documents(plain, cipher, metadata.selector)
     metadata.touch()
     metadata.mac = cipher.encrypt(mac, mac_aad(metadata.lastmodified))
@@ -218,7 +218,7 @@ def seal_with(plain: list[Branch], cipher: ValueCipher, metadata: Metadata, fmt:
 
 
 def new_metadata(groups: list[list[Recipient]], selector: Selector, threshold: int = 0
-                 ) -> tuple[Metadata, ValueCipher]:  # fmt: skip
+                 ) -> tuple[Metadata, ValueCipher]:
     """A fresh data key wrapped for the recipients, and its cipher."""
     data_key = os.urandom(DATA_KEY_SIZE)
     wrapped, threshold = wrap_data_key(data_key, groups, threshold)

@@ -87,7 +87,7 @@ def _run_editor(path: Path) -> None:
 
 def edit_file(path: Path, keys: KeyOptions | None = None,
               retry: Callable[[FormatError], bool] = lambda error: False,
-              input_type: str | None = None) -> EditResult:  # fmt: skip
+              input_type: str | None = None) -> EditResult:
     """Decrypt to a private file, run the editor, re-encrypt if the content changed."""
     fmt = format_for_path(path, input_type)
     with locked(path):

@@ -62,11 +62,11 @@ def _recipient_set(metadata_groups: list[list[MasterKey]]) -> list[set[tuple[str
         {(key.kind, str(key.fields.get("recipient") or key.fields.get("key_id") or ""))
          for key in group}
         for group in metadata_groups
-    ]  # fmt: skip
+    ]
 
 
 def encrypt_text(text: str, path: str, options: EncryptOptions,
-                 previous: OpenDocument | None = None) -> str:  # fmt: skip
+                 previous: OpenDocument | None = None) -> str:
     """Encrypt plaintext file content. With ``previous`` (the output file, opened), reuse
     its data key and the ciphertext of unchanged values, so the diff stays minimal."""
     fmt = format_for_path(path, options.input_type)
@@ -83,7 +83,7 @@ def encrypt_text(text: str, path: str, options: EncryptOptions,
 
 
 def _reusable(previous: OpenDocument, groups: list[list[Recipient]], selector: Selector,
-              options: EncryptOptions) -> bool:  # fmt: skip
+              options: EncryptOptions) -> bool:
     old = previous.source.metadata
     if old.selector != selector:
         return False
@@ -112,7 +112,7 @@ def _try_open_previous(path: Path, fmt: str) -> OpenDocument | None:
 
 
 def encrypt_file(path: Path, options: EncryptOptions, output: Path | None = None,
-                 in_place: bool = False) -> str:  # fmt: skip
+                 in_place: bool = False) -> str:
     """Encrypt ``path``; write to ``output`` or in place (then return ""), else return text."""
     text = read_text(path)
     target = path if in_place else output
@@ -120,7 +120,7 @@ def encrypt_file(path: Path, options: EncryptOptions, output: Path | None = None
         return encrypt_text(text, str(path), options)
     with locked(target):
         out_fmt = format_for_path(target, options.output_type or options.input_type or
-                                  format_for_path(path, options.input_type))  # fmt: skip
+                                  format_for_path(path, options.input_type))
         previous = None if in_place else _try_open_previous(target, out_fmt)
         write_atomic(target, encrypt_text(text, str(path), options, previous))
     return ""
@@ -135,7 +135,7 @@ def decrypt_text(text: str, path: str, input_type: str | None = None) -> OpenDoc
 
 
 def render(opened: OpenDocument, output_type: str | None = None,
-           extract: str | None = None) -> str:  # fmt: skip
+           extract: str | None = None) -> str:
     """The plaintext as file text, or one extracted value (scalars printed bare)."""
     fmt = output_type or opened.source.fmt
     docs = opened.plain
@@ -149,7 +149,7 @@ def render(opened: OpenDocument, output_type: str | None = None,
     if fmt == "dotenv":
         docs = [flat_branch(docs[0])]
     return dump_documents(docs, fmt, indent=opened.source.indent if fmt == opened.source.fmt
-                          else None)  # fmt: skip
+                          else None)
 
 
 def flat_branch(branch: Branch, prefix: str = "") -> Branch:
@@ -193,7 +193,7 @@ def value_text(value: Value, key_path: str) -> str:
 
 
 def decrypt_file(path: Path, input_type: str | None = None, output_type: str | None = None,
-                 extract: str | None = None) -> str:  # fmt: skip
+                 extract: str | None = None) -> str:
     return render(open_file(path, input_type), output_type, extract)
 
 
@@ -293,7 +293,7 @@ def updatekeys(path: Path, change: KeyChange, input_type: str | None = None) -> 
         metadata = opened.source.metadata
         if len(metadata.key_groups) > 1:
             raise UsageError("updatekeys works on files with one key group",
-                             hint="edit key groups with sops")  # fmt: skip
+                             hint="edit key groups with sops")
         current = _groups_of(metadata.key_groups)[0] if metadata.key_groups else []
         wanted = [r for r in current if r not in change.remove]
         wanted += [r for r in change.add if r not in wanted]
@@ -305,13 +305,13 @@ def updatekeys(path: Path, change: KeyChange, input_type: str | None = None) -> 
         if not wanted:
             raise UsageError("refusing to remove every recipient: nobody could open the file")
         keep = {(k.kind, str(k.fields.get("recipient") or k.fields.get("key_id"))): k
-                for k in metadata.key_groups[0]}  # fmt: skip
+                for k in metadata.key_groups[0]}
         data_key = opened.cipher.data_key
         group: list[MasterKey] = []
         for recipient in wanted:
             old = keep.get((recipient.kind, recipient.value))
             group.append(old if old is not None else
-                         wrap_data_key(data_key, [[recipient]])[0][0][0])  # fmt: skip
+                         wrap_data_key(data_key, [[recipient]])[0][0][0])
         metadata.key_groups = [group]
         write_atomic(path, seal(opened))
     return True

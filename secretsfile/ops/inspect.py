@@ -56,7 +56,7 @@ def status(path: Path, input_type: str | None = None) -> FileStatus:
     return FileStatus(
         str(path), fmt, True, recipients, len(metadata.key_groups), metadata.shamir_threshold,
         metadata.lastmodified, metadata.version, fields, plaintext,
-    )  # fmt: skip
+    )
 
 
 def _is_plain(doc: Any, parts: list[treepath.PathPart]) -> bool:

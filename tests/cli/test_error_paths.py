@@ -25,7 +25,7 @@ def _swap_values(text: str) -> str:
 
 def _edit_data(text: str) -> str:
     return re.sub(r"(password: ENC\[AES256_GCM,data:)(.)", lambda m: m.group(1)
-                  + ("A" if m.group(2) != "A" else "B"), text)  # fmt: skip
+                  + ("A" if m.group(2) != "A" else "B"), text)
 
 
 def _reorder_list(text: str) -> str:
@@ -38,7 +38,7 @@ def _reorder_list(text: str) -> str:
 
 def _edit_mac(text: str) -> str:
     return re.sub(r"(mac: ENC\[AES256_GCM,data:)(.)", lambda m: m.group(1)
-                  + ("A" if m.group(2) != "A" else "B"), text)  # fmt: skip
+                  + ("A" if m.group(2) != "A" else "B"), text)
 
 
 def _edit_lastmodified(text: str) -> str:
@@ -88,7 +88,7 @@ def test_tampered_file_is_refused(run: Runner, enc_yaml: Path, name: str) -> Non
     enc_yaml.write_text(tamper(enc_yaml.read_text()))
     before = enc_yaml.read_bytes()
     for args in (("decrypt", enc_yaml), ("get", enc_yaml, "db.port"),
-                 ("set", enc_yaml, "db.port", "--value-stdin"), ("rotate", enc_yaml)):  # fmt: skip
+                 ("set", enc_yaml, "db.port", "--value-stdin"), ("rotate", enc_yaml)):
         result = run(*args, stdin="1")
         assert result.code == code, (name, args, result.stderr)
         assert message in result.stderr
@@ -180,7 +180,7 @@ def test_every_command_keeps_secrets_out_of_output(run: Runner, enc_yaml: Path) 
     """Commands that do not reveal values never print them, whatever they do."""
     for args in (("keys", enc_yaml), ("status", enc_yaml), ("status", "--json", enc_yaml),
                  ("set", enc_yaml, "db.password", "--value-stdin"), ("rotate", enc_yaml),
-                 ("unset", enc_yaml, "api_token"), ("--help",), ("set", "--help")):  # fmt: skip
+                 ("unset", enc_yaml, "api_token"), ("--help",), ("set", "--help")):
         result = run(*args, stdin="hunter2-PLANTED-SECRET")
         assert result.code == 0, (args, result.stderr)
         _assert_clean(result.output)

@@ -104,7 +104,7 @@ def test_keys_and_status_need_no_key(run: Runner, enc_yaml: Path, tmp_path: Path
     assert keys.stdout.splitlines() == [
         '["db"]["user"]', '["db"]["password"]', '["db"]["port"]', '["api_token"]',
         '["flags"][0]', '["flags"][1]', '["visible_unencrypted"]',
-    ]  # fmt: skip
+    ]
     status = json.loads(run("status", "--json", enc_yaml).stdout)
     assert status["encrypted"] is True
     assert status["recipients"][0]["type"] == "age"
@@ -181,5 +181,5 @@ def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     import sys
 
     result = subprocess.run([sys.executable, "-m", "secretsfile", "--help"],
-                            capture_output=True, text=True, check=False)  # fmt: skip
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "encrypt" in result.stdout

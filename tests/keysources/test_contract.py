@@ -79,7 +79,7 @@ class TestAge(KeySourceContract):
         ssh_dir.mkdir()
         (ssh_dir / "id_ed25519").write_bytes(private.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
-            serialization.NoEncryption()))  # fmt: skip
+            serialization.NoEncryption()))
         public = private.public_key().public_bytes(
             serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
         ).decode()
