@@ -113,7 +113,8 @@ def main() -> None:
                                       env, args.runs)
                 rows.append((operation, size, *medians))
     print(f"runs per cell: {args.runs} (median of interleaved whole-process runs)")
-    header = "| operation | keys | secretsfile | sops (PyPI `sops`) | ratio | sops Go binary | ratio |"
+    header = ("| operation | keys | secretsfile | sops (PyPI `sops`) | ratio "
+              "| sops Go binary | ratio |")
     print(header)
     print("|---|---:|---:|---:|---:|---:|---:|")
     for operation, size, ours, wrapped, raw in rows:
