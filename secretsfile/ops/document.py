@@ -168,9 +168,12 @@ def _describe_failure(metadata: Metadata, failures: list[str],
 # -- open and seal -------------------------------------------------------------------------
 
 
-def open_document(document: EncryptedDocument, *, verify_mac: bool = True) -> OpenDocument:
+def open_document(document: EncryptedDocument, *, verify_mac: bool = True,
+                  for_update: bool = True) -> OpenDocument:
+    """Unwrap, decrypt and verify. ``for_update=False`` (read-only callers) skips
+    remembering IVs, which only matters when values are encrypted again."""
     data_key = unwrap_data_key(document.metadata, document.path)
-    cipher = ValueCipher(data_key)
+    cipher = ValueCipher(data_key, remember=for_update)
     try:
         plain, mac = decrypt_documents(document.docs, cipher, document.metadata.selector)
     except SecretsfileError as error:

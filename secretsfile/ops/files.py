@@ -93,9 +93,11 @@ def _reusable(previous: OpenDocument, groups: list[list[Recipient]], selector: S
     return _recipient_set(old.key_groups) == wanted
 
 
-def open_file(path: Path, input_type: str | None = None) -> OpenDocument:
+def open_file(path: Path, input_type: str | None = None, for_update: bool = True
+              ) -> OpenDocument:
     fmt = format_for_path(path, input_type)
-    return open_document(read_encrypted(read_text(path), fmt, str(path)))
+    document = read_encrypted(read_text(path), fmt, str(path))
+    return open_document(document, for_update=for_update)
 
 
 def _try_open_previous(path: Path, fmt: str) -> OpenDocument | None:
@@ -131,7 +133,7 @@ def encrypt_file(path: Path, options: EncryptOptions, output: Path | None = None
 
 def decrypt_text(text: str, path: str, input_type: str | None = None) -> OpenDocument:
     fmt = format_for_path(path, input_type)
-    return open_document(read_encrypted(text, fmt, path))
+    return open_document(read_encrypted(text, fmt, path), for_update=False)
 
 
 def render(opened: OpenDocument, output_type: str | None = None,
@@ -194,7 +196,7 @@ def value_text(value: Value, key_path: str) -> str:
 
 def decrypt_file(path: Path, input_type: str | None = None, output_type: str | None = None,
                  extract: str | None = None) -> str:
-    return render(open_file(path, input_type), output_type, extract)
+    return render(open_file(path, input_type, for_update=False), output_type, extract)
 
 
 def to_python(value: Value) -> Any:
@@ -216,13 +218,13 @@ def _convert(value: Value) -> Any:
 def load_file(path: str | Path, input_type: str | None = None) -> Any:
     """Decrypt a file in memory and return plain Python data (a dict; a list of dicts for a
     multi-document YAML file). Nothing is written to disk."""
-    opened = open_file(Path(path), input_type)
+    opened = open_file(Path(path), input_type, for_update=False)
     docs = [to_python(doc) for doc in opened.plain]
     return docs[0] if len(docs) == 1 else docs
 
 
 def get_value(path: Path, key_path: str, input_type: str | None = None) -> Value:
-    opened = open_file(path, input_type)
+    opened = open_file(path, input_type, for_update=False)
     return treepath.get_at(opened.plain[0], treepath.parse_path(key_path))
 
 
