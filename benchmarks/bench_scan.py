@@ -128,7 +128,8 @@ def main() -> int:
         print("\nsecretsfile findings (all false alarms on this tree):")
         for line in where:
             print("  " + line)
-    print(f"\npre-commit run over 5 staged files, median of {args.hook_runs} (wall, incl. start-up):")
+    runs = args.hook_runs
+    print(f"\npre-commit run over 5 staged files, median of {runs} (wall, incl. start-up):")
     for label, seconds in hook_latency(args.hook_runs):
         print(f"  {label:<72}{seconds:>6.3f} s")
     return 0
