@@ -102,16 +102,17 @@ def load_yaml(text: str, path: str = "<yaml>") -> list[Branch]:
                 line=node.start_mark.line + 1,
             )
         docs.append(builder.mapping(node, 0))
-    if placements is not None and placements.trailing and docs:
-        for comment in placements.trailing:
-            docs[-1][comment] = None
+    if placements is not None:
+        for doc_index, comments in placements.trailing.items():
+            for comment in comments:
+                docs[min(doc_index, len(docs) - 1)][comment] = None
     return docs
 
 
 @dataclass
 class _Placements:
     before: dict[tuple[int, int], list[Comment]] = field(default_factory=dict)
-    trailing: list[Comment] = field(default_factory=list)
+    trailing: dict[int, list[Comment]] = field(default_factory=dict)  # per document
 
 
 class _Builder:
@@ -134,6 +135,7 @@ class _Builder:
             for index, child in enumerate(node.value):
                 items.extend(self._comments_before(node, index))
                 items.append(self.value(child, depth + 1))
+            items.extend(self._comments_before(node, len(node.value)))  # foot comments
             return items
         assert isinstance(node, MappingNode)
         return self.mapping(node, depth + 1)
@@ -152,6 +154,8 @@ class _Builder:
                     hint="each key may appear once per mapping",
                 )
             branch[key] = self.value(value_node, depth)
+        for comment in self._comments_before(node, len(node.value)):  # foot comments
+            branch[comment] = None
         return branch
 
     def key(self, node: Node) -> str:
@@ -164,7 +168,7 @@ class _Builder:
                 f"non-string key {node.value!r} ({type(value).__name__})",
                 path=self.path,
                 line=line,
-                hint="quote the key, e.g. \"1\": or \"true\":",
+                hint='quote the key, e.g. "1": or "true":',
             )
         return value
 
@@ -229,10 +233,18 @@ class _Item:
     depth: int
     container: Node = field(compare=False)
     index: int = field(compare=False)
+    column: int = field(compare=False, default=0)  # of the key, or of a block item's dash
+    doc: int = field(compare=False, default=0)
+
+
+def _dash_column(text: str, child: Node) -> int:
+    """The column of the ``-`` that introduces a block sequence item."""
+    dash = text.rfind("-", 0, child.start_mark.index)
+    return dash - (text.rfind("\n", 0, dash) + 1) if dash >= 0 else child.start_mark.column
 
 
 def _collect(node: Node, depth: int, items: list[_Item], spans: list[tuple[int, int]],
-             seen: set[int]) -> None:  # fmt: skip
+             seen: set[int], text: str, doc: int) -> None:  # fmt: skip
     if id(node) in seen:  # an alias: its text is elsewhere
         return
     seen.add(id(node))
@@ -241,22 +253,35 @@ def _collect(node: Node, depth: int, items: list[_Item], spans: list[tuple[int, 
         return
     if isinstance(node, SequenceNode):
         for index, child in enumerate(node.value):
-            items.append(_Item(child.start_mark.index, child.start_mark.line, depth, node, index))
-            _collect(child, depth + 1, items, spans, seen)
+            column = child.start_mark.column if node.flow_style else _dash_column(text, child)
+            items.append(_Item(child.start_mark.index, child.start_mark.line, depth, node, index,
+                               column, doc))  # fmt: skip
+            _collect(child, depth + 1, items, spans, seen, text, doc)
         return
     assert isinstance(node, MappingNode)
     for index, (key, value) in enumerate(node.value):
-        items.append(_Item(key.start_mark.index, key.start_mark.line, depth, node, index))
-        _collect(key, depth + 1, items, spans, seen)
-        _collect(value, depth + 1, items, spans, seen)
+        items.append(_Item(key.start_mark.index, key.start_mark.line, depth, node, index,
+                           key.start_mark.column, doc))  # fmt: skip
+        _collect(key, depth + 1, items, spans, seen, text, doc)
+        _collect(value, depth + 1, items, spans, seen, text, doc)
+
+
+def _document_starts(text: str, roots: list[Node]) -> list[int]:
+    """Where each document begins: at its ``---`` line (the first one at 0)."""
+    starts = [0]
+    for root in roots[1:]:
+        marker = text.rfind("\n---", 0, root.start_mark.index)
+        starts.append(marker + 1 if marker >= 0 else root.start_mark.index)
+    return starts
 
 
 def _place_comments(text: str, roots: list[Node]) -> _Placements:
     items: list[_Item] = []
     spans: list[tuple[int, int]] = []
     seen: set[int] = set()
-    for root in roots:
-        _collect(root, 0, items, spans, seen)
+    for doc, root in enumerate(roots):
+        _collect(root, 0, items, spans, seen, text, doc)
+    doc_starts = _document_starts(text, roots)
     items.sort()
     spans.sort()
     span_starts = [start for start, _ in spans]
@@ -272,14 +297,49 @@ def _place_comments(text: str, roots: list[Node]) -> _Placements:
         body = text[position + 1 : end if end >= 0 else len(text)].rstrip(" \t\r")
         comment = Comment(body)
         line = bisect.bisect_right(line_starts, position) - 1
+        doc = max(bisect.bisect_right(doc_starts, position) - 1, 0)
+        key: tuple[int, int] | None = None
         target = _inline_target(items, item_starts, position, line)
-        if target is None:
-            target = _next_target(items, item_starts, position)
-        if target is None:
-            placements.trailing.append(comment)
+        if target is not None:
+            key = (id(target.container), target.index)
+            if isinstance(target.container, MappingNode):
+                value = target.container.value[target.index][1]
+                if isinstance(value, (MappingNode, SequenceNode)) and value.flow_style:
+                    # sops: inside a flow value before its first item; after an empty one
+                    key = (id(value), 0) if value.value else (key[0], target.index + 1)
         else:
-            placements.before.setdefault((id(target.container), target.index), []).append(comment)
+            key = _own_line_target(items, item_starts, position, position - line_starts[line], doc)
+        if key is None:
+            placements.trailing.setdefault(doc, []).append(comment)
+        else:
+            placements.before.setdefault(key, []).append(comment)
     return placements
+
+
+def _own_line_target(items: list[_Item], starts: list[int], position: int, column: int,
+                     doc: int) -> tuple[int, int] | None:  # fmt: skip
+    """Where a comment on its own line goes, as go-yaml decides: before the next item, unless
+    a nested block ends there (the next item is shallower than the one before) and the
+    comment is not at the next item's column; then it is a foot comment right after the
+    innermost item before it, at the end of that nested map or list."""
+    following = _next_target(items, starts, position)
+    if following is not None and following.doc != doc:
+        following = None
+    k = bisect.bisect_left(starts, position) - 1
+    previous = items[k] if k >= 0 and items[k].doc == doc else None
+    if previous is not None and following is None and column > 0:
+        # At the end of a document: the innermost open block whose items are not indented
+        # deeper than the comment.
+        while k >= 0 and items[k].doc == doc and items[k].column > column:
+            k -= 1
+        if k >= 0 and items[k].doc == doc:
+            return (id(items[k].container), items[k].index + 1)
+    if (previous is not None and following is not None and following.depth < previous.depth
+            and column != following.column):  # fmt: skip
+        return (id(previous.container), previous.index + 1)
+    if following is not None:
+        return (id(following.container), following.index)
+    return None
 
 
 def _inline_target(items: list[_Item], starts: list[int], position: int, line: int
@@ -288,7 +348,8 @@ def _inline_target(items: list[_Item], starts: list[int], position: int, line: i
     best: _Item | None = None
     k = bisect.bisect_left(starts, position) - 1
     while k >= 0 and items[k].line == line:
-        if best is None or items[k].depth > best.depth:
+        flow = getattr(items[k].container, "flow_style", False)  # sops: on the block item
+        if not flow and (best is None or items[k].depth > best.depth):
             best = items[k]
         k -= 1
     return best
@@ -406,52 +467,59 @@ class YamlEmitter:
         if not branch:
             self.lines.append("{}")
             return
-        self._mapping(branch, 0, 0, None)
+        self._mapping(branch, 0, None)
 
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
 
-    def _value_after_key(self, prefix: str, value: Value, level: int) -> None:
-        """Emit ``prefix`` (``key:`` or ``-``) followed by the value; level = logical indent."""
+    def _deeper(self, indent: int) -> int:
+        """go-yaml's indent for a value under a key: the next multiple of the indent."""
+        return self.indent * ((indent + self.indent) // self.indent)
+
+    def _value_after_key(self, prefix: str, value: Value, child: int) -> None:
+        """Emit ``prefix`` (``key:`` or ``-``) and the value; ``child`` is the indent of
+        what nests under it (go-yaml: next multiple after a key, +2 after a dash)."""
         if isinstance(value, dict):
             if not value:
                 self.lines.append(prefix + " {}")
                 return
             self.lines.append(prefix)
-            self._mapping(value, level + self.indent, level + self.indent, None)
+            self._mapping(value, child, None)
         elif isinstance(value, list):
             if not value:
                 self.lines.append(prefix + " []")
                 return
             self.lines.append(prefix)
-            self._sequence(value, level + self.indent)
+            self._sequence(value, child)
         else:
-            self._scalar_line(prefix, value, level)
+            self._scalar_line(prefix, value, child)
 
-    def _scalar_line(self, prefix: str, value: Value, level: int) -> None:
+    def _scalar_line(self, prefix: str, value: Value, child: int) -> None:
         if isinstance(value, str) and "\n" in value and _string_style(value, False) == "literal":
             body = value.rstrip("\n")
             trailing = len(value) - len(body)
             chomp = "-" if trailing == 0 else ("" if trailing == 1 else "+")
             self.lines.append(f"{prefix} |{chomp}")
-            pad = " " * (level + self.indent)
+            pad = " " * child
             for line in body.split("\n"):
                 self.lines.append(pad + line if line else "")
             self.lines.extend([""] * (trailing - 1))
             return
         self.lines.append(f"{prefix} {_scalar_inline(value)}")
 
-    def _mapping(self, branch: Branch, level: int, column: int, first: str | None) -> None:
-        """Keys at ``column``; ``first`` is a prefix (``- ``) that replaces the first indent."""
+    def _mapping(self, branch: Branch, indent: int, first: str | None) -> None:
+        """Keys at column ``indent``; ``first`` (``- `` at indent - 2) replaces the first
+        key's indentation inside a list item."""
         pending = first
         for key, value in branch.items():
             if isinstance(key, Comment):
                 # Before a list item's first key the comment goes above the dash.
-                self.lines.append(f"{' ' * (column if pending is None else level)}#{key.text}")
+                self.lines.append(f"{' ' * (indent if pending is None else indent - 2)}#{key.text}")
                 continue
-            lead = pending if pending is not None else " " * column
+            lead = pending if pending is not None else " " * indent
             pending = None
-            self._value_after_key(f"{lead}{_scalar_inline(key, is_key=True)}:", value, level)
+            self._value_after_key(f"{lead}{_scalar_inline(key, is_key=True)}:", value,
+                                  self._deeper(indent))  # fmt: skip
         if pending is not None:  # a mapping holding only comments
             self.lines.append(pending + "{}")
 
@@ -462,11 +530,11 @@ class YamlEmitter:
                 self.lines.append(f"{pad}#{item.text}")
                 continue
             if isinstance(item, dict) and item:
-                self._mapping(item, column, column + 2, pad + "- ")
+                self._mapping(item, column + 2, pad + "- ")
             elif isinstance(item, list) and item:
                 self._nested_sequence(item, column)
             else:
-                self._value_after_key(pad + "-", item, column)
+                self._value_after_key(pad + "-", item, column + 2)
 
     def _nested_sequence(self, items: list[Value], column: int) -> None:
         start = len(self.lines)
