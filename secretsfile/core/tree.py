@@ -215,10 +215,18 @@ def decrypt_documents(docs: list[Branch], cipher: ValueCipher, selector: Selecto
 
 
 def _decrypt_comment(cipher: ValueCipher, comment: Comment, aad: str) -> Leaf:
-    """Encrypted comments decrypt; a comment that is not ENC[...] was never encrypted."""
+    """Encrypted comments decrypt; a comment that is not ENC[...] was never encrypted.
+
+    Like sops, a comment that does not authenticate under its path is kept as it is
+    (sops warns "possibly unencrypted comment"): sops 3.11 itself writes some foot
+    comments under a different path than they read back at, and comments are outside
+    the MAC either way."""
     if encrypted_type(comment.text) is None:
         return comment
-    value = cipher.decrypt(comment.text, aad)
+    try:
+        value = cipher.decrypt(comment.text, aad)
+    except IntegrityError:
+        return comment
     return value if isinstance(value, Comment) else Comment(str(value))
 
 
