@@ -24,6 +24,13 @@ ASSIGN = (
     r"""[\s'"`]{0,24}"""
 )
 
+# Files where an unquoted right-hand side is a variable, not a literal.
+NOT_PROGRAM_SOURCE = (
+    r"^(?!.*\.(?:py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|mts|cts|go|java|kt|kts|scala|groovy|gradle|rb|php|c|h|cc"
+    r"|cpp|cxx|hpp|hh|cs|fs|vb|rs|swift|m|mm|dart|lua|pl|pm|r|jl|ex|exs|erl|hrl|hs|clj|cljs|elm|vue|svelte"
+    r"|ipynb|sql|html|htm|css|scss|less|md|rst|adoc)$)"
+)
+
 # Masked or obviously fake values: xxxxxx, ******, ######.
 MASKED = Allowlist(
     regexes=(r"(?i:x{6,})", r"\*{3,}", r"#{4,}", r"(?i:\.\.\.|\[redacted\]|<[a-z _-]+>)"),

@@ -9,8 +9,8 @@ from ._common import END, MASKED, RUNS, SEQUENTIAL
 RULES: tuple[Rule, ...] = (
     Rule(
         id="gcp-api-key",
-        description="Google Cloud / Firebase API key",
-        regex=r"(?<![A-Za-z0-9_-])(AIzaSy[A-Za-z0-9_-]{33})" + END,
+        description="Google Cloud / Firebase API key assigned to a setting, quoted, or passed as key=",
+        regex=r"(?:[=:,(\[]\s*['\"`]?|['\"`]|\bkey=)(AIzaSy[A-Za-z0-9_-]{33})" + END,
         keywords=("aizasy",),
         secret_group=1,
         entropy=3.5,
@@ -21,6 +21,7 @@ RULES: tuple[Rule, ...] = (
         ),
         false_samples=(
             "AIzaSyabcdefghijklmnopqrstuvwxyz1234567",
+            "Google's own browser key AIzaSyxjpcFsa_DNWiu5LS92Vb7BsI14ZKu590y appears in public client builds",
             'apiKey: "AIzaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"',
             "AIZASYCO2CXRMC9ELSKLHLHRMBSWDEVEDZTLO2O",
         ),
@@ -34,7 +35,7 @@ RULES: tuple[Rule, ...] = (
         secret_group=1,
         true_samples=(
             '{\n  "type": "service_account",\n  "project_id": "billing-prod-2291",\n'
-            '  "private_key_id": "5230740f79c25e9bfdb0e648dec95efd66f91314",\n  "client_email": "ci@billing-prod-2291.iam.gserviceaccount.com"\n}',
+            '  "private_key_id": "6f9131465a8156f3374a9cb1fc747f0b4f94ebe7",\n  "client_email": "ci@billing-prod-2291.iam.gserviceaccount.com"\n}',
         ),
         false_samples=('{"private_key_id": "...", "private_key": "DUMMY"}',),
         tags=("gcp",),
@@ -47,7 +48,7 @@ RULES: tuple[Rule, ...] = (
         secret_group=1,
         allowlists=(MASKED, RUNS),
         true_samples=(
-            '{"web": {"client_id": "1234-abc.apps.googleusercontent.com", "client_secret": "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"}}',
+            '{"web": {"client_id": "1234-abc.apps.googleusercontent.com", "client_secret": "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"}}',
         ),
         false_samples=('"client_secret": "GOCSPX-xxxxxxxxxxxxxxxxxxxxxxxxxxxx"',),
         tags=("gcp",),
@@ -60,7 +61,7 @@ RULES: tuple[Rule, ...] = (
         secret_group=1,
         entropy=4.0,
         allowlists=(MASKED, RUNS),
-        true_samples=("Authorization: Bearer ya29.a0Aft5V7C0S9deLBQwRSn2G3IVagn2FN7tM2cxDRLjd_IEbhxvRnaSpX3a3Iu_HgmnetLFSWO_Ai7xCXxXQTHBMVNR5Vr6yr1-IdprhTV1-VNy7OHx5bSzkbDCMj",),
+        true_samples=("Authorization: Bearer ya29.a0AfxDRLjd_IEbhxvRnaSpX3a3Iu_HgmnetLFSWO_Ai7xCXxXQTHBMVNR5Vr6yr1-IdprhTV1-VNy7OHx5bSzkbDCMjXFZlEPZ35L5ndnsWYv4Gqlwb_QCMzsVCk",),
         false_samples=("tokens start with ya29. and are short lived",),
         tags=("gcp",),
     ),
@@ -72,7 +73,7 @@ RULES: tuple[Rule, ...] = (
         secret_group=1,
         entropy=4.0,
         allowlists=(MASKED, RUNS),
-        true_samples=('"refresh_token": "1//0XFZlEPZ35L5ndnsWYv4Gqlwb_QCMzsVCk0--xcsw6XEAO8JKziekv604wrTdgdA8Zr5Ndkedw5d5-j9Pu9FUxe8DzbwBwdQqc9_"',),
+        true_samples=('"refresh_token": "1//00--xcsw6XEAO8JKziekv604wrTdgdA8Zr5Ndkedw5d5-j9Pu9FUxe8DzbwBwdQqc9_vWqBzZrsvOTuaE8NFpLe52F3c4MrP4Koa"',),
         false_samples=("assert 1//0 raises ZeroDivisionError",),
         tags=("gcp",),
     ),

@@ -22,30 +22,48 @@ import re
 
 from secretsfile.scanner.model import Allowlist, Rule
 
+from ._common import NOT_PROGRAM_SOURCE
+
 # --- name ------------------------------------------------------------------------------------
-# Names that never hold a secret even though they contain a credential word.
-_NOT_AFTER = (
-    r"(?<!public)(?<!public[_.-])(?<!csrf)(?<!xsrf)(?<!csrf[_.-])(?<!xsrf[_.-])(?<!page)(?<!page[_.-])"
-    r"(?<!next)(?<!next[_.-])(?<!cancellation)(?<!continuation)(?<!continuation[_.-])(?<!sync[_.-])"
-    r"(?<!is[_.-])(?<!has[_.-])(?<!no[_.-])(?<!use[_.-])(?<!json)(?<!web)(?<!bypass)(?<![a-z]_pass)"
+# The credential words, spelled in the three casings code uses (snake/kebab, camelCase/PascalCase,
+# UPPER_CASE). They are case-sensitive literals on purpose: Python's re only skips ahead quickly
+# when every alternative starts with a literal, which keeps the generic rules fast on files that
+# merely mention "token" or "secret". Exclusions that depend on what precedes the word are
+# look-behinds placed *after* it, so they cost nothing until a word matched.
+_PASSWORD_WORD = (
+    r"(?:password|Password|PASSWORD|passwd|Passwd|PASSWD|passphrase|Passphrase|PASSPHRASE"
+    r"|pwd(?<![A-Za-z]pwd)|Pwd|PWD(?<![A-Z]PWD)|_pass(?![a-z])|_PASS(?![A-Z])|Pass(?![a-z])(?<=[a-z]Pass))"
+    r"(?<!bypass)(?<!Bypass)(?<!BYPASS)"
 )
-# The credential words themselves.
-_PASSWORD_WORD = r"(?:passw(?:or)?d|passphrase|(?<![a-z])pwd|(?<![a-z])_?pass(?![a-z]))"
 _SECRET_WORD = (
-    r"(?:secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?"
-    r"|secret[_.-]?key|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|license[_.-]?key"
-    r"|(?<![a-z])auth(?![a-z]))"
+    r"(?:secret|Secret|SECRET|token|Token|TOKEN"
+    r"|api[_.-]?key|apiKey|ApiKey|APIKey|API[_.-]?KEY|Api[_.-]?Key"
+    r"|access[_.-]?key|accessKey|AccessKey|ACCESS[_.-]?KEY"
+    r"|private[_.-]?key|privateKey|PrivateKey|PRIVATE[_.-]?KEY"
+    r"|auth[_.-]?key|authKey|AuthKey|AUTH[_.-]?KEY"
+    r"|credential|Credential|CREDENTIAL"
+    r"|signing[_.-]?key|signingKey|SigningKey|SIGNING[_.-]?KEY"
+    r"|encryption[_.-]?key|encryptionKey|EncryptionKey|ENCRYPTION[_.-]?KEY"
+    r"|master[_.-]?key|masterKey|MasterKey|MASTER[_.-]?KEY"
+    r"|license[_.-]?key|licenseKey|LicenseKey|LICENSE[_.-]?KEY"
+    r"|auth(?<![A-Za-z]auth)(?![a-z])|Auth(?![a-z])|AUTH(?<![A-Z]AUTH)(?![A-Z]))"
+    # tokens that are not credentials: CSRF/XSRF, pagination, cancellation, public tokens, JWT libraries
+    r"(?<!csrf_token)(?<!csrfToken)(?<!CsrfToken)(?<!CSRF_TOKEN)(?<!csrf-token)(?<!xsrf_token)(?<!xsrfToken)"
+    r"(?<!XSRF_TOKEN)(?<!xsrf-token)(?<!pageToken)(?<!page_token)(?<!PageToken)(?<!nextToken)(?<!next_token)"
+    r"(?<!NextToken)(?<!publicToken)(?<!public_token)(?<!PublicToken)(?<!cancellationToken)"
+    r"(?<!CancellationToken)(?<!continuationToken)(?<!ContinuationToken)(?<!syncToken)(?<!webtoken)"
+    r"(?<!WebToken)(?<!no_secret)(?<!NoSecret)"
 )
 # Rest of the identifier after the word (lazy), and an optional index: password[], secrete[25].
-_NAME_REST = r"[\w.-]{0,30}?(?:\[\d{0,4}\])?(?:[ \t]+string|[ \t]*:[ \t]*(?:string|str)\??)?"
+_NAME_REST = r"[\w.-]{0,30}?(?:\[\d{0,4}\](?=[ \t]*=[ \t]*\"))?(?:[ \t]+string|[ \t]*:[ \t]*(?:[Ss]tring|str)\??)?"
 
 # --- separator -------------------------------------------------------------------------------
 # = == === != !== := ::= :::= ?= => .= ||= <- , "key": key: (YAML/JS, followed by a space or quote),
 # ("KEY", "value") and `password "value"` (space-separated, value quoted).
 _OP_QUOTED = (
     r"(?:['\"`]?\]?[ \t]{0,24}(?:={1,3}|!==?|:{1,3}=|\?=|=>|\.=|\|\|=|<-)"
-    r"|['\"`]\]?[ \t]{0,24}:|:(?=[ \t]|['\"`])|['\"`][ \t]{0,4},|[ \t]+(?=@?['\"`]))"
-    r"[ \t]{0,24}@?(?:[bBrRuU]{1,2}(?=['\"]))?"
+    r"|['\"`]\]?[ \t]{0,24}:|:(?=[ \t]|['\"`])|(?<=[A-Z0-9_])['\"`][ \t]{0,4},|[ \t]+(?=@\"|['\"`]))"
+    r"[ \t]{0,24}(?:@(?=\")|[bBrRuU]{1,2}(?=['\"]))?"
 )
 _OP_UNQUOTED = (
     r"(?:(?:['\"`]?\]?[ \t]{0,24}(?:={1,3}|:{1,3}=|\?=|=>)|['\"`]\]?[ \t]{0,24}:|:(?=[ \t]))[ \t]{0,24}|>\s{0,40})"
@@ -60,13 +78,6 @@ _QUOTED = (
 )
 _UNQUOTED = r"(?![\"'`])([^\s\"'`<>\\]{{{n1},199}}[^\s\"'`<>;,\\])(?=[\s;,<\"'`\\]|$)"
 
-# Files where an unquoted right-hand side is a variable, not a literal.
-_NOT_PROGRAM_SOURCE = (
-    r"^(?!.*\.(?:py|pyi|pyx|js|jsx|mjs|cjs|ts|tsx|mts|cts|go|java|kt|kts|scala|groovy|gradle|rb|php|c|h|cc"
-    r"|cpp|cxx|hpp|hh|cs|fs|vb|rs|swift|m|mm|dart|lua|pl|pm|r|jl|ex|exs|erl|hrl|hs|clj|cljs|elm|vue|svelte"
-    r"|ipynb|sql|html|htm|css|scss|less|md|rst|adoc)$)"
-)
-
 # --- allowlists ------------------------------------------------------------------------------
 TEMPLATE_REFERENCE = Allowlist(
     regexes=(
@@ -80,6 +91,7 @@ TEMPLATE_REFERENCE = Allowlist(
         r"^\{[A-Za-z_][\w.-]*\}$",  # {SumoAccessKey}
         r"^\[[A-Za-z_ -]{3,}\]$",  # [PASSWORD]
         r"^ENC\[",  # sops / secretsfile ciphertext
+        r"\$[A-Za-z_][A-Za-z0-9_]{2,}",  # shell/PHP/Perl interpolation inside the value
         r"^(?:op|vault|env|file|k8s|awssm|gcpsm|azkv|sm|ssm|secretsmanager)://",  # secret-manager references
         r"^arn:aws",
         r"(?i:^(?:os\.environ|os\.getenv|getenv|process\.env|env\(|environ|settings\.|config\.|import\.meta\.env))",
@@ -100,7 +112,7 @@ PLACEHOLDER = Allowlist(
         r"|mypassword|mysecret|mytoken|supersecret|topsecret|s3cr3t|secretpassword|notasecret)$)",
         r"(?i:^x+$)|^\*+$|^\.+$|^-+$|^_+$|^#+$|^\?+$",
         r"(?i:x{5,})|\*{3,}|#{4,}|\.\.\.|•",
-        r"(?i:1234567890|0123456789|abcdefghij|(?:1234-){2})",
+        r"(?i:abcdefghij|(?:1234-){2})",
         r"^[a-z]+(?: [a-z]+){2,}$",  # lower-case prose: "value goes in here"
     ),
     stopwords=(
@@ -128,6 +140,7 @@ NOT_A_LITERAL = Allowlist(
         r"(?i:^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$)",  # UUIDs
         r"^[&*!|>]",  # YAML anchors, aliases, tags, block scalars
         r"^\W+$",  # punctuation only
+        r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$",  # HTTP header names: Proxy-Authorization
     ),
     description="references, identifiers, paths, URLs, numbers, UUIDs",
 )
@@ -144,7 +157,7 @@ NAME_IS_METADATA = Allowlist(
         r"|scopes|audience|issuer|algorithm|alg|usage|status|state|error|errors|reset|changed|expired|valid"
         r"|length|number|no|num|key_id|keyid|key_name|keyname|vault|item|items|list|map|dict|set|table|fn"
         r"|func|function|plugin|helper|util|utils|test|tests|spec|mock|fixture|example|sample|schema"
-        r"|secrets|tokens|credentials|keys)"
+        r"|secrets|tokens|credentials|keys|hdr)"
         r"(?:\[\d{0,4}\])?['\"`\]]?[ \t]*(?:[:=!<>,?.|@]|[ \t]+['\"`@]))",
     ),
     regex_target="match",
@@ -166,6 +179,14 @@ VENDOR_FORMAT = Allowlist(
 
 _GENERIC_ALLOWLISTS = (TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, NAME_IS_METADATA, VENDOR_FORMAT)
 
+# A single dictionary-looking word ("python", "somepass", "Incorrect") is what test suites and
+# docs use; generated or chosen production passwords mix character classes or are longer.
+DICTIONARY_WORD = Allowlist(
+    regexes=(r"^[a-z]{1,15}(?:-[a-z]{1,15}){0,3}$|^[A-Z][a-z]{1,14}$|^[A-Z]{1,10}$",),
+    description="a single dictionary-looking word",
+)
+_PASSWORD_ALLOWLISTS = (*_GENERIC_ALLOWLISTS, DICTIONARY_WORD)
+
 _PASSWORD_KEYWORDS = ("passw", "passphrase", "pwd", "_pass", "pass_")
 _SECRET_KEYWORDS = (
     "secret", "token", "api_key", "api-key", "api.key", "apikey", "access_key", "access-key", "accesskey",
@@ -178,11 +199,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="generic-password",
         description="Password-like name assigned a quoted literal",
-        regex=r"(?i)" + _NOT_AFTER + _PASSWORD_WORD + _NAME_REST + _OP_QUOTED + _QUOTED.format(n=5),
+        regex=_PASSWORD_WORD + _NAME_REST + _OP_QUOTED + _QUOTED.format(n=5),
         keywords=_PASSWORD_KEYWORDS,
         secret_group=1,
         entropy=2.3,
-        allowlists=_GENERIC_ALLOWLISTS,
+        allowlists=_PASSWORD_ALLOWLISTS,
         true_samples=(
             'DB_PASSWORD = "Bj0gvR71vW5MLPdG"',
             "db_pass: 'e3JHZlyZrKTi'",
@@ -211,7 +232,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="generic-secret",
         description="Secret-, token- or key-like name assigned a quoted literal",
-        regex=r"(?i)" + _NOT_AFTER + _SECRET_WORD + _NAME_REST + _OP_QUOTED + _QUOTED.format(n=10),
+        regex=_SECRET_WORD + _NAME_REST + _OP_QUOTED + _QUOTED.format(n=10),
         keywords=_SECRET_KEYWORDS,
         secret_group=1,
         entropy=3.0,
@@ -244,12 +265,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="generic-password-unquoted",
         description="Password-like name assigned an unquoted literal in a config, .env, YAML, INI or shell file",
-        regex=r"(?i)" + _NOT_AFTER + _PASSWORD_WORD + _NAME_REST + _OP_UNQUOTED + _UNQUOTED.format(n1=4),
+        regex=_PASSWORD_WORD + _NAME_REST + _OP_UNQUOTED + _UNQUOTED.format(n1=4),
         keywords=_PASSWORD_KEYWORDS,
         secret_group=1,
         entropy=2.3,
-        path=_NOT_PROGRAM_SOURCE,
-        allowlists=_GENERIC_ALLOWLISTS,
+        path=NOT_PROGRAM_SOURCE,
+        allowlists=_PASSWORD_ALLOWLISTS,
         true_samples=(
             "DB_PASSWORD=aC8uHEkNZ4GWqwvg",
             "  password: 4RrEwWhtgYPOZG",
@@ -270,11 +291,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="generic-secret-unquoted",
         description="Secret-, token- or key-like name assigned an unquoted literal in a config, .env, YAML, INI or shell file",
-        regex=r"(?i)" + _NOT_AFTER + _SECRET_WORD + _NAME_REST + _OP_UNQUOTED + _UNQUOTED.format(n1=9),
+        regex=_SECRET_WORD + _NAME_REST + _OP_UNQUOTED + _UNQUOTED.format(n1=9),
         keywords=_SECRET_KEYWORDS,
         secret_group=1,
         entropy=3.0,
-        path=_NOT_PROGRAM_SOURCE,
+        path=NOT_PROGRAM_SOURCE,
         allowlists=_GENERIC_ALLOWLISTS,
         true_samples=(
             "API_TOKEN=1Qrfex0oMKP2pgHz2XUpMwjCcJ8x2Ffi",
@@ -310,7 +331,7 @@ RULES: tuple[Rule, ...] = (
         id="cli-secret-flag",
         description="Literal secret passed as a command-line flag (--password, --token, --api-key, ...)",
         regex=(
-            r"(?i)(?<![\w-])--(?:password|passwd|pass|token|api-key|apikey|api-token|secret|client-secret"
+            r"--(?<![\w-]--)(?i:password|passwd|pass|token|api-key|apikey|api-token|secret|client-secret"
             r"|auth-token|access-token|secret-key|private-key-passphrase)[= ]['\"]?([^\s'\"]{6,200})"
         ),
         keywords=("--pass", "--token", "--api-key", "--apikey", "--api-token", "--secret", "--client-secret",

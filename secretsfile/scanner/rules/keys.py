@@ -138,9 +138,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="jwt",
-        description="JSON Web Token (signed, or unsigned with a claims segment)",
+        description="JSON Web Token (JOSE header, claims, optional signature)",
         regex=(
-            r"(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,}={0,2}\.eyJ[A-Za-z0-9_-]{10,}={0,2}"
+            r"(?<![A-Za-z0-9_-])(eyJ(?:hbGci|0eXAi|raWQi|lbmMi|jdHki|qa3Ui|qd2si|4NXUi|4NWMi|4NXQi|jcml0Ij|6aXAi)"
+            r"[A-Za-z0-9_-]{5,}={0,2}\.eyJ[A-Za-z0-9_-]{10,}={0,2}"
             r"(?:\.[A-Za-z0-9_-]{10,}={0,2})?)(?![A-Za-z0-9_=-])"
         ),
         keywords=("eyj",),
@@ -155,7 +156,7 @@ RULES: tuple[Rule, ...] = (
             "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJxh03bfx4ThPaw7GftvDLRBLrAU1B-s0Ps96qSlhjDHTCKHxxC4Y8uqiMpXS_.QIWL0qBzjn-_W0ZEXp-L_eh2MF9eHZDHhc-f49rMZ_I",
             '"id_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6IjD37pPU7tIizVJFJSo372.eyJpc3MiOiU4rvItGhdWEaW68qfRRnBWCREq51QO8r6ZYVml77tmasrU92OyNkjgZZsE75hOGwulONqofrAyVEl7FzPX_V8G-9-T6ufLteOK2P_E3ssTVizkcYHVRZYWEn.C63fpt4L58zQSY_dpRX3fekB5oXhD2JOZbRPkocWxFh5VpjzK6HjqXRyqs0afsHTIxWBuSR8FuuTrdFdRh9N3Z7clY3SP8cSSfwDGjxUgCSohXMr-uQw8U8KdA26YMpLljZYH_qHZr-qB5o54g9gWpcJfHqhg6jlak17C2zf8HTcywK7ESuFRVjE_clbN3SLKxPmpSMPu_Hvwy5dqq1ePpLp7rUSZAkRyNNSPBaHuiyuaNlcTnlZjcphSTtL04W5gDE3mdi1NZndZkfvyfaZvSpduxLqMl2v12qsbJmGP8BcvhX1EtMVixAwaXwZLlT_6Q9S6sJKV8foKyeZjVmJ7U"',
         ),
-        false_samples=("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", "eyJAAAA.eyJBBB", "eyJBB.eyJCC.eyJDDDD"),
+        false_samples=("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", "eyJAAAA.eyJBBB", "eyJBB.eyJCC.eyJDDDD", "eyJub3QiOiJqb3NlIn0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.wczoRkb4gVx-MubCWamQTVU-B8kZnasC4FRhNactu5N"),
         tags=("jwt",),
     ),
     Rule(
@@ -170,7 +171,7 @@ RULES: tuple[Rule, ...] = (
         secret_group=1,
         entropy=3.0,
         allowlists=(MASKED, RUNS, SEQUENTIAL),
-        true_samples=('DEPLOYER_PRIVATE_KEY="0x5063a20e1b5f9507c03abbbf6f2c3047e7a190045e9bfd4b854de1e27d53ca65"',),
+        true_samples=('DEPLOYER_PRIVATE_KEY="0xbfd4b854de1e27d53ca65344ad8e75c46f775f9a105b47e9947e2456d4017abb"',),
         false_samples=("PRIVATE_KEY=0x0000000000000000000000000000000000000000000000000000000000000000",),
         tags=("crypto-wallet",),
     ),

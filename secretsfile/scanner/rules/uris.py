@@ -5,7 +5,7 @@ from __future__ import annotations
 from secretsfile.scanner.model import Allowlist, Rule
 
 from . import generic
-from ._common import MASKED
+from ._common import MASKED, NOT_PROGRAM_SOURCE
 
 # Passwords that documentation and templates put in URLs.
 _URL_PLACEHOLDER = Allowlist(
@@ -18,6 +18,11 @@ _URL_PLACEHOLDER = Allowlist(
     ),
     description="placeholder or template passwords in URLs",
 )
+_DOC_HOSTS = Allowlist(
+    regexes=(r"@(?:[\w-]+\.)*(?:example\.(?:com|org|net)|[\w-]+\.(?:example|test|invalid))(?![\w.-])",),
+    regex_target="match",
+    description="RFC 2606 documentation hosts",
+)
 _SAME_USER_AND_PASSWORD = Allowlist(
     regexes=(r"//([^:/@\s]+):\1@",),
     regex_target="match",
@@ -29,16 +34,16 @@ RULES: tuple[Rule, ...] = (
         id="database-uri-password",
         description="Password in a database or message-broker URI (postgres, mysql, mongodb, redis, amqp, ldap, ...)",
         regex=(
-            r"(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|ldaps?|mssql|sqlserver"
+            r"(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|ldaps?|mssql|sqlserver"
             r"|oracle|cockroachdb|clickhouse|couchdb|neo4j(?:\+s)?|bolt|nats|kafka|memcached|influxdb)"
-            r"(?:\+[a-z0-9]+)?://([^:/?#@\s'\"]{1,64}):([^@/?#\s'\"<>]{3,128})@"
+            r"(?:\+[a-z0-9]+)?://([^:/?#@\s'\"]{1,64}):([^@/?#\s'\"<>]{3,128})@[\w.\[-]*"
         ),
         keywords=("postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "ldap", "mssql", "sqlserver",
                   "oracle", "cockroachdb", "clickhouse", "couchdb", "neo4j", "bolt://", "nats://", "kafka://",
                   "memcached", "influxdb"),
         secret_group=2,
         entropy=1.5,
-        allowlists=(_URL_PLACEHOLDER, _SAME_USER_AND_PASSWORD, MASKED),
+        allowlists=(_URL_PLACEHOLDER, _SAME_USER_AND_PASSWORD, _DOC_HOSTS, MASKED),
         true_samples=(
             'DATABASE_URL="postgresql://app:bYsorkX5PVbf0HUYbGX3@db.prod.internal:5432/orders"',
             "MONGO_URI=mongodb+srv://svc:w53bDVENngbnecOK@cluster0.ab1cd.mongodb.net/app?retryWrites=true",
@@ -74,13 +79,13 @@ RULES: tuple[Rule, ...] = (
         id="basic-auth-url",
         description="Credentials in a URL (https://user:password@host)",
         regex=(
-            r"(?i)\b(?:https?|ftps?|sftp|ssh|git|svn|smb|wss?|socks5h?)://([^:/?#@\s'\"<>]{1,64}):([^@/?#\s'\"<>]{4,128})@"
-            r"(?=[A-Za-z0-9\[])"
+            r"(?:https?|HTTPS?|ftps?|FTPS?|sftp|ssh|git|svn|smb|wss?|socks5h?)://([^:/?#@\s'\"<>]{1,64}):([^@/?#\s'\"<>]{4,128})@"
+            r"[A-Za-z0-9\[][\w.-]*"
         ),
         keywords=("://",),
         secret_group=2,
         entropy=1.5,
-        allowlists=(_URL_PLACEHOLDER, _SAME_USER_AND_PASSWORD, MASKED),
+        allowlists=(_URL_PLACEHOLDER, _SAME_USER_AND_PASSWORD, _DOC_HOSTS, MASKED),
         true_samples=(
             "git clone https://deploy:JNBETAlf33wbA7F0vdAV@git.corp.internal/platform/infra.git",
             'PIP_INDEX_URL="https://ci:Ci5WoWCOiYKMMy26d0yVPf@pypi.corp.internal/simple"',
@@ -100,7 +105,7 @@ RULES: tuple[Rule, ...] = (
         id="url-query-credential",
         description="Password, API key or access token in a URL query string",
         regex=(
-            r"(?i)[?&](?:password|passwd|pwd|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret"
+            r"[?&](?i:password|passwd|pwd|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret"
             r"|secret[_-]?key)=([^&\s'\"#<>\\]{8,200})"
         ),
         keywords=("password=", "passwd=", "pwd=", "api_key=", "apikey=", "api-key=", "access_token=",
@@ -156,7 +161,7 @@ RULES: tuple[Rule, ...] = (
         id="http-authorization-header",
         description="Literal credential in an HTTP Authorization header",
         regex=(
-            r"(?i)authorization['\"]?\s*[:=,]\s*['\"]?(?:(?:bearer|basic|token|api-token|apikey|sso-key|digest)\s+)?"
+            r"(?i)authorization['\"]?\s*[:=,]\s*['\"]?(?:(?:bearer|basic|token|api-token|apikey|sso-key|digest)\s+|(?<=['\"]))"
             r"([A-Za-z0-9._~+/=:-]{8,500})(?![A-Za-z0-9._~+/=:-])"
         ),
         keywords=("authorization",),
@@ -188,7 +193,8 @@ RULES: tuple[Rule, ...] = (
         regex=r"(?i)\bmachine\s+\S+\s+login\s+\S+\s+password\s+([^\s'\"]{4,})",
         keywords=("machine",),
         secret_group=1,
-        allowlists=(_URL_PLACEHOLDER, MASKED),
+        path=NOT_PROGRAM_SOURCE,
+        allowlists=(_URL_PLACEHOLDER, MASKED, generic.PLACEHOLDER, generic.DICTIONARY_WORD),
         true_samples=("machine api.heroku.com\n  login ci@example.com\n  password ded8db9b-be4e-ba70-3e04-f3c2939198a7\n",),
         false_samples=("machine example.com login user password $NETRC_PASSWORD",),
         tags=("netrc",),
