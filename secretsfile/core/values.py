@@ -82,7 +82,9 @@ def format_float_positional(value: float) -> str:
         return "+Inf" if value > 0 else "-Inf"
     if value == 0:
         return "-0" if math.copysign(1.0, value) < 0 else "0"
-    text = format(Decimal(repr(value)), "f")
+    text = repr(value)
+    if "e" in text:  # only exponent forms need the exact decimal expansion
+        text = format(Decimal(text), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
