@@ -70,8 +70,11 @@ class Selector:
         field, pattern = self.field, self.pattern
         if field is None:
             return True
-        if field == "unencrypted_suffix":
-            return not any(part.endswith(pattern) for part in path)
+        if field == "unencrypted_suffix":  # the default: keep it cheap, it runs per leaf
+            for part in path:
+                if part.endswith(pattern):
+                    return False
+            return True
         if field == "encrypted_suffix":
             return any(part.endswith(pattern) for part in path)
         if field == "unencrypted_regex":
