@@ -9,7 +9,10 @@ from ._common import MASKED, RUNS
 # Start of a Secret document's data block (kind may come before or after it).
 _KIND = r"kind:[ \t]*['\"]?[Ss]ecret['\"]?[ \t]*\r?\n"
 # Skip comment lines and short/empty entries before the one we report.
-_ENTRIES = r"(?:[ \t]*#[^\n]*\n|[ \t]+[\w.-]+:[^\n]*\n){0,30}?"
+_ENTRIES = r"(?:[ \t]*#[^\n]*\n|[ \t]+[\w.-]+:[^\n]*\n)*?"
+# Any lines of the same YAML document (never across a --- separator). Unbounded on purpose: the
+# engine then treats these rules as block rules that may run past their keyword line.
+_SAME_DOC = r"(?:(?!---)[^\n]*\n)*?"
 _DATA_VALUE = r"[ \t]+[\w.-]+:[ \t]*(?:[|>][-+]?[ \t]*\r?\n[ \t]+)?['\"]?([A-Za-z0-9+/]{12,}={0,2})['\"]?[ \t]*(?:\r?\n|$)"
 _TEMPLATE = Allowlist(regexes=(r"\{\{|\$\{|^ENC\[",), description="templated or sops-encrypted value")
 
@@ -17,7 +20,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="kubernetes-secret-data",
         description="Kubernetes Secret manifest with a base64 data value",
-        regex=r"(?i)" + _KIND + r"(?:[^\n]*\n){0,40}?[ \t]*data:[ \t]*\r?\n" + _ENTRIES + _DATA_VALUE,
+        regex=r"(?i)" + _KIND + _SAME_DOC + r"[ \t]*data:[ \t]*\r?\n" + _ENTRIES + _DATA_VALUE,
         keywords=("kind:",),
         secret_group=1,
         entropy=3.0,
@@ -37,9 +40,9 @@ RULES: tuple[Rule, ...] = (
         description="Kubernetes Secret manifest with a base64 data value (kind declared after data)",
         regex=(
             r"(?m)^[ \t]*data:[ \t]*\r?\n" + _ENTRIES + _DATA_VALUE
-            + r"(?=(?:[^\n]*\n){0,40}?[ \t]*kind:[ \t]*['\"]?(?i:secret)['\"]?[ \t]*(?:\r?\n|$))"
+            + r"(?=(?:(?!---)[^\n]*\n){0,60}?[ \t]*kind:[ \t]*['\"]?(?i:secret)['\"]?[ \t]*(?:\r?\n|$))"
         ),
-        keywords=("kind:",),
+        keywords=("data:",),
         secret_group=1,
         entropy=3.0,
         allowlists=(MASKED, RUNS, _TEMPLATE),
@@ -51,10 +54,10 @@ RULES: tuple[Rule, ...] = (
         id="kubernetes-secret-stringdata",
         description="Kubernetes Secret manifest with a plain-text stringData value",
         regex=(
-            r"(?i)" + _KIND + r"(?:[^\n]*\n){0,40}?[ \t]*stringData:[ \t]*\r?\n" + _ENTRIES
+            r"(?i)" + _KIND + _SAME_DOC + r"[ \t]*stringData:[ \t]*\r?\n" + _ENTRIES
             + r"[ \t]+[\w.-]+:[ \t]*['\"]?([^\s'\"{}$#<>]{8,200})['\"]?[ \t]*(?:\r?\n|$)"
         ),
-        keywords=("stringdata",),
+        keywords=("kind:",),
         secret_group=1,
         entropy=3.0,
         allowlists=(MASKED, RUNS, _TEMPLATE),

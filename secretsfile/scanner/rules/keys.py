@@ -71,7 +71,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="putty-private-key",
         description="PuTTY private key file (.ppk)",
-        regex=r"PuTTY-User-Key-File-[23]: [^\n]+\n(?:[^\n]*\n){1,40}?Private-Lines: \d+\s*\n([A-Za-z0-9+/]{40,}={0,2})",
+        regex=r"PuTTY-User-Key-File-[23]: [^\n]+\n(?:[^\n]*\n)+?Private-Lines: \d+\s*\n([A-Za-z0-9+/]{40,}={0,2})",
         keywords=("putty-user-key-file",),
         secret_group=1,
         entropy=3.0,
@@ -93,6 +93,8 @@ RULES: tuple[Rule, ...] = (
         allowlists=(MASKED,),
         true_samples=(
             "# created: 2024-05-01T10:00:00Z\n# public key: age10uz08lql5um3pd5eej2zjfmavypwtkjfn8cdr4n9rvcnj8cdatf2977v7m\nAGE-SECRET-KEY-1YVYTYF5Z0CSU9RHL3GNN98EE0SL7TD2VMJTSVA65QDUSNFHN2K45DDAJCY\n",
+            # the all-zero identity is a valid key too: it decrypts whatever was encrypted to it
+            "SOPS_AGE_KEY=AGE-SECRET-KEY-1" + "Q" * 58,
             "SOPS_AGE_KEY=AGE-SECRET-KEY-1HKLHGL9P2876X7ZVEMQ3GJXWKE25JNCKUNXPENJSX04UL28P0350CKPQP9",
         ),
         false_samples=(

@@ -231,7 +231,7 @@ RULES: tuple[Rule, ...] = (
         keywords=("messagebird", "message_bird", "message-bird"),
         secret_group=1,
         allowlists=_STD + (DOCS,),
-        true_samples=("MESSAGEBIRD_API_KEY=t8PMHWBMhRkZOzksZud7BdcBh",),
+        true_samples=("MESSAGEBIRD_API_KEY=t8PMHWBMhRkZOzksZud7BdcBh", "message_bird_token: 1bbd9f39-ce93-bf14-42b5-e4ade17445b0"),
         false_samples=("MESSAGEBIRD_API_KEY=${MESSAGEBIRD_API_KEY}",),
         tags=("messagebird", "uuid-secret"),
     ),

@@ -64,7 +64,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="docker-config-auth",
         description="Registry credentials in a Docker config.json (\"auth\": base64 of user:password)",
-        regex=r"\"auths?\"\s*:\s*\{[\s\S]{0,400}?\"auth\"\s*:\s*\"([A-Za-z0-9+/]{12,}={0,2})\"",
+        regex=r"\"auths\"\s*:\s*\{\s*\"[^\"]+\"\s*:\s*\{[^{}]*?\"auth\"\s*:\s*\"([A-Za-z0-9+/]{12,}={0,2})\"",
         keywords=('"auths"',),
         secret_group=1,
         entropy=3.0,

@@ -133,7 +133,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="curl-basic-auth",
         description="curl -u / --user with a literal password",
-        regex=r"\bcurl\b(?:[^\n]|\\\n){0,600}?\s(?:-u|--user)[ =]?\s*['\"]?([^\s'\":<]{0,64}):['\"]?([^\s'\"]{3,128})",
+        regex=r"\bcurl\b(?:[^\n]|\\\n)*?\s(?:-u|--user)[ =]?\s*['\"]?([^\s'\":<]{0,64}):['\"]?([^\s'\"]{3,128})",
         keywords=("curl",),
         secret_group=2,
         allowlists=(
