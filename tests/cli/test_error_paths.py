@@ -83,12 +83,19 @@ def _assert_clean(output: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(TAMPERS))
-def test_tampered_file_is_refused(run: Runner, enc_yaml: Path, name: str) -> None:
+def test_tampered_file_is_refused(
+    run: Runner, enc_yaml: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tamper, code, message = TAMPERS[name]
     enc_yaml.write_text(tamper(enc_yaml.read_text()))
     before = enc_yaml.read_bytes()
+    monkeypatch.setenv("EDITOR", "true")
+    other = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
     for args in (("decrypt", enc_yaml), ("get", enc_yaml, "db.port"),
-                 ("set", enc_yaml, "db.port", "--value-stdin"), ("rotate", enc_yaml)):
+                 ("set", enc_yaml, "db.port", "--value-stdin"), ("rotate", enc_yaml),
+                 ("unset", enc_yaml, "db.port"), ("edit", enc_yaml),
+                 ("updatekeys", enc_yaml, "--age", other),
+                 ("decrypt", "--output-type", "json", enc_yaml)):
         result = run(*args, stdin="1")
         assert result.code == code, (name, args, result.stderr)
         assert message in result.stderr
