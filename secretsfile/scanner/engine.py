@@ -651,6 +651,19 @@ class Scanner:
         seen: set[tuple[str, int, int]] = set()
         for start, end, secret_start, secret, compiled in raw:
             rule = compiled.rule
+            if not rule.regex:  # path-only rule: the file is the finding
+                finding = Finding(
+                    path,
+                    1,
+                    1,
+                    rule.id,
+                    rule.description,
+                    "",
+                    fingerprint(rule.id, path, ""),
+                    commit,
+                )
+                findings.append((finding, compiled.generic))
+                continue
             if rule.entropy > 0 and shannon_entropy(secret) <= rule.entropy:
                 continue
             line_no = text.count("\n", 0, secret_start) + 1

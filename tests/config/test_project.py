@@ -1,0 +1,70 @@
+"""The project config reader: discovery, environments, creation rules, the scan section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from secretsfile.config.project import (
+    discover,
+    find_config,
+    find_sops_config,
+    load_project_config,
+    load_sops_config,
+)
+from secretsfile.errors import ConfigError
+
+
+def test_found_by_walking_up(tmp_path: Path) -> None:
+    (tmp_path / ".secretsfile.yaml").write_text("environments: {dev: {}}\n")
+    (tmp_path / ".sops.yaml").write_text("creation_rules: []\n")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_config(deep) == tmp_path / ".secretsfile.yaml"
+    assert find_sops_config(deep) == tmp_path / ".sops.yaml"
+    assert find_config(tmp_path.parent) is None or find_config(tmp_path.parent) != tmp_path
+
+
+def test_environments_and_creation_rules(tmp_path: Path) -> None:
+    path = tmp_path / ".secretsfile.yaml"
+    path.write_text(
+        "environments:\n  dev:\n    file: conf/dev.yaml\n  prod: {}\n  ci:\n"
+        "creation_rules:\n  - path_regex: \\.secret\\.yaml$\n  - age: age1xyz\n"
+        "scan:\n  stopwords: [x]\n"
+    )
+    config = load_project_config(path)
+    expected = [("dev", "conf/dev.yaml"), ("prod", "secrets/prod.yaml"), ("ci", "secrets/ci.yaml")]
+    assert [(e.name, e.file) for e in config.environments] == expected
+    assert [r.path_regex for r in config.creation_rules] == [r"\.secret\.yaml$", None]
+    assert config.scan == {"stopwords": ["x"]}
+    assert config.root == tmp_path
+
+
+def test_sops_config(tmp_path: Path) -> None:
+    path = tmp_path / ".sops.yaml"
+    path.write_text("creation_rules:\n  - path_regex: ^secrets/\n    age: age1abc\n")
+    assert [r.path_regex for r in load_sops_config(path)] == ["^secrets/"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a\n", "mapping at the top level"),
+        ("a: [1\n", "invalid YAML"),
+        ("environments: 3\n", "environments must be"),
+        ("creation_rules: {}\n", "creation_rules must be a list"),
+        ("creation_rules:\n  - path_regex: '('\n", "not a valid regex"),
+        ("scan: [1]\n", "scan section must be a mapping"),
+    ],
+)
+def test_errors(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / ".secretsfile.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_project_config(path)
+
+
+def test_discover_without_config(tmp_path: Path) -> None:
+    config = discover(tmp_path)
+    assert config.path is None and config.environments == () and config.root == tmp_path.resolve()

@@ -1,0 +1,112 @@
+"""The global false-positive filters, one by one."""
+
+from __future__ import annotations
+
+import pytest
+
+from secretsfile.scanner import filters
+from secretsfile.scanner.filters import Candidate, is_placeholder, is_reference, rejection_reason
+
+
+def candidate(line: str, secret: str) -> Candidate:
+    return Candidate(secret, line, line.index(secret))
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["changeme", "CHANGE_ME", "<your-api-token>", "xxxxxxxxxxxx", "************", "None", "null",
+     "", "your_api_key_here", "EXAMPLEKEY123", "password", "test", "password123", "AP6xxxxxxxxxx",
+     "sk_<redacted>", "placeholder-token", "dummy-secret", "[your token here]", "..."],
+)  # fmt: skip
+def test_placeholders(value: str) -> None:
+    assert is_placeholder(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["Xk39dkw!Qp", "ghp_R4nd0mT0k3nValue1234567890abcdEF", "sk_test_4eC39HqLyjWD"]
+)
+def test_real_looking_values_are_not_placeholders(value: str) -> None:
+    assert not is_placeholder(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["${DB_PASSWORD}", "$DB_PASSWORD", "$(cat /run/secrets/pw)", "{{ vault_password }}",
+     "{{.Password}}", "os.environ['PW']", "os.getenv('PW')", "process.env.API_KEY",
+     "ENV['TOKEN']", "%(password)s",
+     "op://vault/item/field", "secrets.GITHUB_TOKEN", "self.password", "config.get('token')",
+     "get_secret()", "!vault |", "arn:aws:secretsmanager:us-east-1:123:secret:x", "#{db.password}"],
+)  # fmt: skip
+def test_references(value: str) -> None:
+    assert is_reference(value)
+
+
+@pytest.mark.parametrize("value", ["hunter2hunter", "$ecretP4ss", "a(b)c-d", "PassW0rd$"])
+def test_literals_are_not_references(value: str) -> None:
+    assert not is_reference(value)
+
+
+def test_sops_ciphertext() -> None:
+    enc = "ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]"
+    assert filters.sops_ciphertext(candidate(f"password: {enc}", enc))
+    assert filters.sops_ciphertext(candidate(f"password: {enc}", "abc,iv:def"))
+    assert not filters.sops_ciphertext(candidate("password: hunter2hunter", "hunter2hunter"))
+
+
+def test_age_recipient_but_not_identity() -> None:
+    recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+    assert filters.age_recipient(candidate(f"recipient: {recipient}", recipient))
+    identity = "AGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQ"
+    assert rejection_reason(candidate(f"key: {identity}", identity)) is None
+
+
+def test_public_keys() -> None:
+    body = "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+    assert filters.public_key(candidate(f"ssh-ed25519 {body} me@host", body))
+    assert filters.public_key(candidate("-----BEGIN PUBLIC KEY-----", "-----BEGIN PUBLIC KEY-----"))
+    assert filters.public_key(
+        candidate('public_key = "abcdef1234567890abcd"', "abcdef1234567890abcd")
+    )
+    assert filters.public_key(
+        candidate('STRIPE_PUBLISHABLE_KEY = "pk_live_abcdef123456"', "pk_live_abcdef123456")
+    )
+    assert not filters.public_key(
+        candidate('public static String API_KEY = "abcdef1234567890abcd"', "abcdef1234567890abcd")
+    )
+
+
+def test_hashes_in_a_hash_context_only() -> None:
+    sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+    assert filters.hex_hash(candidate(f'commit = "{sha1}"', sha1))
+    sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    assert filters.hex_hash(candidate(f'"sha256": "{sha256}"', sha256))
+    assert not filters.hex_hash(candidate(f'api_key = "{sha1}"', sha1))
+    assert filters.digest_value(candidate("--hash=sha256:" + "ab" * 32, "sha256:" + "ab" * 32))
+    sri = "sha512-" + "A" * 20 + "b" * 60 + "=="
+    assert filters.digest_value(candidate(f'"integrity": "{sri}"', sri))
+
+
+def test_uuid_and_data_uri() -> None:
+    uid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    assert filters.uuid(candidate(f"id = {uid}", uid))
+    data = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6"
+    assert filters.data_uri(candidate(f'src="data:image/png;base64,{data}"', data))
+
+
+def test_shape_filters_can_be_exempted() -> None:
+    uid = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    c = candidate(f"HEROKU_API_KEY={uid}", uid)
+    assert rejection_reason(c) == "uuid"
+    assert rejection_reason(c, frozenset({"uuid"})) is None
+
+
+def test_sops_block_lines_in_yaml_json_ini_dotenv() -> None:
+    yaml_text = "a: 1\nsops:\n    mac: x\n    version: 3\nb: 2\n"
+    assert filters.sops_block_lines(yaml_text) == [(2, 4)]
+    json_text = '{\n  "a": 1,\n  "sops": {\n    "mac": "x",\n    "v": {"n": "}"}\n  }\n}\n'
+    assert filters.sops_block_lines(json_text) == [(3, 6)]
+    ini_text = "[db]\npw = 1\n[sops]\nmac = x\nversion = 3\n"
+    [(first, last)] = filters.sops_block_lines(ini_text)
+    assert first == 3 and last >= 5
+    env_text = "A=1\nsops_mac=x\nsops_version=3\n"
+    assert filters.sops_block_lines(env_text) == [(2, 2), (3, 3)]

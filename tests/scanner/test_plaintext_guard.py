@@ -1,0 +1,156 @@
+"""The key-free plaintext guard, on hand-written files and on files the real sops wrote."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from secretsfile.scanner.plaintext_guard import (
+    Selector,
+    build_policy,
+    check_bytes,
+    file_format,
+)
+
+ENC = "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]"
+META_YAML = (
+    "sops:\n    age:\n        - recipient: age1xyz\n    lastmodified: '2026-01-01T00:00:00Z'\n"
+    f"    mac: {ENC}\n    version: 3.11.0\n"
+)
+
+
+def test_encrypted_yaml_passes() -> None:
+    text = (
+        f"db:\n    password: {ENC}\n    empty: ''\n    nothing: null\nport_unencrypted: 5432\n"
+        + META_YAML
+    )
+    result = check_bytes(text.encode(), "secrets/dev.yaml")
+    assert result.ok, result.messages()
+
+
+def test_plain_yaml_fails_without_metadata() -> None:
+    result = check_bytes(b"db:\n  password: hunter2\n", "secrets/prod.yaml")
+    assert not result.ok and not result.encrypted
+    assert result.messages() == ["not encrypted (no sops metadata)"]
+
+
+def test_plaintext_value_in_an_encrypted_file_is_reported_by_path_only() -> None:
+    text = (
+        f"db:\n    password: hunter2-PLANTED\n    user: {ENC}\nlist:\n    - 1\n    - {ENC}\n"
+        + META_YAML
+    )
+    result = check_bytes(text.encode(), "s.yaml")
+    assert result.encrypted and not result.ok
+    assert result.plaintext == ('["db"]["password"]', '["list"][0]')
+    assert "hunter2" not in " ".join(result.messages())
+
+
+@pytest.mark.parametrize(
+    ("selector", "allowed"),
+    [
+        ("unencrypted_suffix: _pub", ["host_pub"]),
+        ("encrypted_suffix: _secret", ["host", "port", "host_pub"]),
+        ("unencrypted_regex: ^(host|port)$", ["host", "port"]),
+        ("encrypted_regex: ^password$", ["host", "port", "host_pub"]),
+    ],
+)
+def test_selectors(selector: str, allowed: list[str]) -> None:
+    leaves = {"host": "db.local", "port": 5432, "host_pub": "x", "password": ENC}
+    body = "".join(f"{k}: {v}\n" for k, v in leaves.items())
+    text = body + META_YAML.replace("    version:", f"    {selector}\n    version:")
+    result = check_bytes(text.encode(), "s.yaml")
+    plain = {p.strip('[]"') for p in result.plaintext}
+    assert plain == {"host", "port", "host_pub"} - set(allowed)
+
+
+def test_selector_applies_to_any_path_component() -> None:
+    assert (
+        Selector("unencrypted_suffix", "_unencrypted").must_encrypt(["a_unencrypted", "b"]) is False
+    )
+    assert Selector("encrypted_regex", "^data$").must_encrypt(["data", "x"]) is True
+    assert Selector("encrypted_comment_regex", "x").must_encrypt(["a"]) is None
+
+
+def test_several_selectors_is_invalid_metadata() -> None:
+    text = "a: 1\n" + META_YAML.replace(
+        "    version:", "    encrypted_regex: a\n    unencrypted_regex: b\n    version:"
+    )
+    assert "several selectors" in (check_bytes(text.encode(), "s.yaml").problem or "")
+
+
+def test_json_dotenv_ini_and_binary_stores() -> None:
+    meta_json = f'"sops": {{"mac": "{ENC}", "version": "3.11.0", "lastmodified": "x"}}'
+    assert check_bytes(f'{{"a": "{ENC}", {meta_json}}}'.encode(), "s.json").ok
+    assert check_bytes(f'{{"a": "plain", {meta_json}}}'.encode(), "s.json").plaintext == ('["a"]',)
+    assert check_bytes(f'{{"data": "{ENC}", {meta_json}}}'.encode(), "secrets/cert.pem").ok
+    dotenv = f"# comment\nA={ENC}\nB_unencrypted=1\nsops_mac={ENC}\nsops_version=3.11.0\n"
+    assert check_bytes(dotenv.encode(), "prod.env").ok
+    assert check_bytes(b"A=plain\n", "prod.env").problem == "not encrypted (no sops metadata)"
+    ini = f"[db]\npassword = {ENC}\nhost = x\n[sops]\nmac = {ENC}\nversion = 3.11.0\n"
+    assert check_bytes(ini.encode(), "s.ini").plaintext == ('["db"]["host"]',)
+
+
+def test_unparsable_and_empty_files_fail() -> None:
+    assert "not valid YAML" in (check_bytes(b"a: [1\n", "s.yaml").problem or "")
+    assert "not valid JSON" in (check_bytes(b"{", "s.json").problem or "")
+    assert not check_bytes(b"", "s.yaml").ok
+    assert not check_bytes(b"\xff\xfe\x00", "s.yaml").ok
+    assert "no encrypted mac" in (
+        check_bytes(b"a: 1\nsops:\n  version: 3\n", "s.yaml").problem or ""
+    )
+
+
+def test_file_format_follows_sops() -> None:
+    names = ("a.yaml", "a.YML", "a.json", "a.env", "a.ini", ".env.local")
+    assert [file_format(n) for n in names] == ["yaml", "yaml", "json", "dotenv", "ini", "binary"]
+
+
+def test_default_policy(tmp_path: Path) -> None:
+    policy = build_policy(tmp_path, [], [], [])
+    yes = [
+        "secrets/prod.yaml",
+        "app/secrets/dev.json",
+        "secrets/x.env",
+        "config.enc.yaml",
+        "a/b.sops.json",
+    ]
+    no = ["secrets/readme.md", "secrets/sub/x.yaml", "src/app.py", "secretsfile.yaml"]
+    assert all(policy.requires(tmp_path / p) for p in yes)
+    assert not any(policy.requires(tmp_path / p) for p in no)
+
+
+def test_configured_policy(tmp_path: Path) -> None:
+    policy = build_policy(
+        tmp_path, [(tmp_path, "conf/dev.yaml")], [(tmp_path / "k8s", r"\.secret\.ya?ml$")], ["x"]
+    )
+    assert policy.requires(tmp_path / "conf/dev.yaml")
+    assert policy.requires(tmp_path / "k8s/app.secret.yaml")
+    assert not policy.requires(tmp_path / "other/app.secret.yaml")  # relative to the rule's dir
+    assert not policy.requires(tmp_path / "secrets/prod.yaml")  # defaults are off with a config
+
+
+@pytest.mark.skipif(shutil.which("sops") is None, reason="sops binary not installed")
+@pytest.mark.parametrize("name", ["secret.yaml", "secret.json", "secret.env"])
+def test_files_encrypted_by_real_sops_pass(tmp_path: Path, name: str) -> None:
+    import pyrage
+
+    identity = pyrage.x25519.Identity.generate()
+    plain = {
+        "secret.yaml": "db:\n  password: hunter2\n  port: 5432\nport_unencrypted: 1\n",
+        "secret.json": '{"db": {"password": "hunter2", "n": [1, 2.5, true]}}',
+        "secret.env": "PASSWORD=hunter2\nEMPTY=\n",
+    }[name]
+    path = tmp_path / name
+    path.write_text(plain)
+    env = {**os.environ, "SOPS_AGE_RECIPIENTS": str(identity.to_public())}
+    done = subprocess.run(
+        ["sops", "encrypt", "--in-place", str(path)], env=env, capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    result = check_bytes(path.read_bytes(), name)
+    assert result.ok, result.messages()
+    assert not check_bytes(plain.encode(), name).ok

@@ -1,0 +1,99 @@
+"""Non-git sources: skip rules, globs, the directory walk, and the parallel runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from secretsfile.scanner.engine import Fragment, Scanner
+from secretsfile.scanner.model import Rule
+from secretsfile.scanner.runner import scan_files, scan_fragments
+from secretsfile.scanner.sources import (
+    FileLimits,
+    Skip,
+    classify,
+    glob_to_regex,
+    read_limited,
+    walk,
+)
+
+AWS = Rule("aws", "AWS key", r"\b(AKIA[A-Z2-7]{16})\b", ("akia",), secret_group=1)
+KEY = "AKIAZ2345672345672AB"
+
+
+def test_classify_binary_and_minified() -> None:
+    limits = FileLimits()
+    assert classify(b"abc\0def", "x.txt", limits) is Skip.BINARY
+    assert classify(b"var a=1;" * 2000, "bundle.js", limits) is Skip.MINIFIED
+    assert classify(b"x", "jquery.min.js", limits) is Skip.MINIFIED
+    assert classify(b"var a=1;\n" * 2000, "app.js", limits) is None
+    assert classify(b"abc\0def", "x.txt", FileLimits(skip_binary=False)) is None
+
+
+def test_size_limit_checked_before_reading(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * 2000)
+    assert read_limited(big, FileLimits(max_file_size=1000)) is Skip.TOO_LARGE
+    assert read_limited(big, FileLimits(max_file_size=0)) == b"a" * 2000
+    assert read_limited(tmp_path / "missing", FileLimits()) is Skip.UNREADABLE
+
+
+def test_default_excludes() -> None:
+    limits = FileLimits()
+    assert limits.excluded("web/package-lock.json") and limits.excluded("go.sum")
+    assert limits.excluded("img/logo.PNG") and limits.excluded(".secretsfile-baseline.json")
+    assert not limits.excluded("src/lock.py")
+    assert not FileLimits(default_excludes=False).excluded("go.sum")
+
+
+def test_globs() -> None:
+    import re
+
+    def matches(glob: str, path: str) -> bool:
+        return re.search(glob_to_regex(glob), path) is not None
+
+    assert matches("*.snap", "a/b/c.snap") and not matches("*.snap", "a.snapx")
+    assert matches("vendor/", "vendor/x/y.py") and not matches("vendor/", "vendor")
+    assert matches("docs/*.md", "docs/a.md") and not matches("docs/*.md", "docs/x/a.md")
+    assert matches("docs/**/*.md", "docs/x/y/a.md") and matches("**/fixtures", "a/b/fixtures/k")
+    assert matches("test_?.py", "t/test_1.py") and matches("[ab].txt", "x/a.txt")
+
+
+def test_walk_skips_vcs_dirs_and_symlinks(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("x")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.py").write_text("x")
+    (tmp_path / "link.py").symlink_to(tmp_path / "src" / "a.py")
+    assert [p.relative_to(tmp_path).as_posix() for p in walk(tmp_path)] == ["src/a.py"]
+
+
+def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
+    items = []
+    for i in range(120):
+        path = tmp_path / f"f{i}.py"
+        body = "x = compute(1, 2)  # filler line\n" * 800
+        if i % 10 == 0:
+            body += f'key = "{KEY}"\n'
+        path.write_text(body)
+        items.append((path, path.name))
+    (tmp_path / "bin.dat").write_bytes(b"\0" * 10)
+    items.append((tmp_path / "bin.dat", "bin.dat"))
+    scanner = Scanner((AWS,))
+    serial, serial_stats = scan_files(scanner, items, FileLimits(), jobs=1)
+    parallel, parallel_stats = scan_files(scanner, items, FileLimits(), jobs=2)
+    key = lambda f: (f.path, f.line)  # noqa: E731
+    assert sorted(serial, key=key) == sorted(parallel, key=key)
+    assert len(serial) == 12
+    assert serial_stats.files == parallel_stats.files == 120
+    assert serial_stats.skipped == parallel_stats.skipped == {"excluded": 1}
+
+
+def test_fragments_count_skips() -> None:
+    scanner = Scanner((AWS,))
+    findings, stats = scan_fragments(
+        scanner,
+        [Fragment("a.py", f"k={KEY}"), Skip.BINARY, Fragment("x/yarn.lock", KEY)],
+        FileLimits(),
+    )
+    assert [f.path for f in findings] == ["a.py"]
+    assert stats.skipped == {"binary": 1, "excluded": 1}
