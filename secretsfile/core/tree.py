@@ -71,7 +71,7 @@ class Selector:
         if field is None:
             return True
         if field == "unencrypted_suffix":  # the default: keep it cheap, it runs per leaf
-            for part in path:
+            for part in path:  # noqa: SIM110 - a generator costs ~1 us per leaf
                 if part.endswith(pattern):
                     return False
             return True

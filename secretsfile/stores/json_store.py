@@ -10,7 +10,7 @@ from typing import Any
 from secretsfile.core.values import Branch, Comment, GoTime, Value, format_float_json
 from secretsfile.errors import FormatError
 
-_NEEDS_ESCAPE = re.compile("[\x00-\x1f\"\\\\<>&\u2028\u2029\ud800-\udfff\x7f]")
+_NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\<>&\u2028\u2029\ud800-\udfff\x7f]')
 _SHORT = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

@@ -87,4 +87,3 @@ def must_quote(text: str) -> bool:
         return not isinstance(resolve_plain(text), str)
     except FormatError:
         return True
-
