@@ -12,7 +12,9 @@ _PREFIXES = ("SECRETSFILE_", "SOPS_", "GIT_", "VAULT_", "BAO_", "GITHUB_", "RUNN
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("home")
     for name in list(os.environ):
         if name.startswith(_PREFIXES):
