@@ -113,6 +113,11 @@ def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
             if line.startswith(b"-") and old_left > 0:
                 old_left -= 1
                 continue
+            if line.startswith(b" ") and old_left > 0 and new_left > 0:  # context (-U1+)
+                old_left -= 1
+                new_left -= 1
+                new_number += 1
+                continue
             if line.startswith(b"\\"):  # "\ No newline at end of file"
                 continue
             old_left = new_left = 0  # malformed: fall through to header parsing

@@ -1,0 +1,74 @@
+"""The patch parser: added lines with their real line numbers, headers never mistaken."""
+
+from __future__ import annotations
+
+from secretsfile.git.diff import COMMIT_MARKER, parse_patch, unquote_path
+
+PATCH = b"""\
+diff --git a/app.py b/app.py
+index 111..222 100644
+--- a/app.py
++++ b/app.py
+@@ -3,0 +4,2 @@ def f():
++++ not a header = 1
++diff --git a/x b/x
+@@ -10 +12 @@
+-old
++new
+diff --git a/gone.py b/gone.py
+deleted file mode 100644
+--- a/gone.py
++++ /dev/null
+@@ -1 +0,0 @@
+-bye
+diff --git a/img.png b/img.png
+new file mode 100644
+Binary files /dev/null and b/img.png differ
+diff --git a/old.py b/new.py
+similarity index 100%
+rename from old.py
+rename to new.py
+diff --git "a/sp ace\\303\\251.py" "b/sp ace\\303\\251.py"
+--- "a/sp ace\\303\\251.py"
++++ "b/sp ace\\303\\251.py"
+@@ -0,0 +1 @@
++x = 1
+\\ No newline at end of file
+"""
+
+
+def test_parse_patch() -> None:
+    sections = list(parse_patch(PATCH.splitlines(keepends=True)))
+    by_path = {s.path: s for s in sections}
+    app = by_path["app.py"]
+    assert app.lines == ["++ not a header = 1", "diff --git a/x b/x", "new"]
+    assert app.numbers == [4, 5, 12]
+    assert by_path["img.png"].binary
+    assert by_path["new.py"].lines == []
+    assert by_path["sp aceé.py"].lines == ["x = 1"]
+    assert "gone.py" in by_path and by_path["gone.py"].lines == []
+
+
+def test_commit_markers_tag_sections() -> None:
+    stream = [
+        COMMIT_MARKER + b"abc123\n",
+        b"diff --git a/a.txt b/a.txt\n",
+        b"+++ b/a.txt\n",
+        b"@@ -0,0 +1 @@\n",
+        b"+one\n",
+        COMMIT_MARKER + b"def456\n",
+        b"diff --git a/a.txt b/a.txt\n",
+        b"+++ b/a.txt\n",
+        b"@@ -1 +1,2 @@\n",
+        b" one\n",
+        b"+two\n",
+    ]
+    sections = list(parse_patch(stream))
+    assert [(s.commit, s.lines) for s in sections] == [("abc123", ["one"]), ("def456", ["two"])]
+
+
+def test_unquote_path() -> None:
+    assert unquote_path(b"plain.txt") == "plain.txt"
+    assert unquote_path(b'"tab\\there"') == "tab\there"
+    assert unquote_path(b'"q\\"uote"') == 'q"uote'
+    assert unquote_path(b'"\\303\\251t\\303\\251"') == "été"

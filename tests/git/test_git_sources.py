@@ -1,0 +1,147 @@
+"""Git sources on real repositories: the file listing, staged added lines, history."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from secretsfile.git.sources import (
+    GitError,
+    find_repo_root,
+    history_added_lines,
+    list_files,
+    staged_blobs,
+    staged_changes,
+    staged_paths,
+)
+from tests.git.conftest import Git
+
+
+def test_list_files_tracked_and_untracked_not_ignored(repo: Path, git: Git) -> None:
+    (repo / ".gitignore").write_text("ignored.txt\n")
+    (repo / "tracked.py").write_text("x")
+    git("add", ".gitignore", "tracked.py")
+    (repo / "untracked.py").write_text("x")
+    (repo / "ignored.txt").write_text("x")
+    (repo / "sub").mkdir()
+    (repo / "sub" / "*weird*.py").write_text("x")
+    assert sorted(list_files(repo)) == [
+        ".gitignore",
+        "sub/*weird*.py",
+        "tracked.py",
+        "untracked.py",
+    ]
+    assert list_files(repo, ["sub"]) == ["sub/*weird*.py"]
+
+
+def test_find_repo_root(repo: Path) -> None:
+    (repo / "a" / "b").mkdir(parents=True)
+    assert find_repo_root(repo / "a" / "b") == repo.resolve()
+    assert find_repo_root(repo.parent) is None
+
+
+def test_staged_changes_are_added_lines_only(repo: Path, git: Git) -> None:
+    (repo / "app.py").write_text("a = 1\nsecret = 'old'\nb = 2\n")
+    git("add", "app.py")
+    git("commit", "-qm", "one")
+    (repo / "app.py").write_text("a = 1\nb = 2\nc = 'new'\n")  # delete a line, add one
+    (repo / "img.bin").write_bytes(b"\0\1\2")
+    git("add", "app.py", "img.bin")
+    (repo / "app.py").write_text("a = 1\nb = 2\nc = 'new'\nunstaged = 1\n")
+    staged = staged_changes(repo)
+    by_path = {s.path: s for s in staged.added}
+    assert by_path["app.py"].lines == ["c = 'new'"]
+    assert by_path["app.py"].numbers == [3]
+    assert by_path["img.bin"].binary
+    assert staged.changed == {"app.py", "img.bin"}
+    assert staged_changes(repo, ["img.bin"]).changed == {"img.bin"}
+
+
+def test_staged_changes_on_an_unborn_branch(repo: Path, git: Git) -> None:
+    (repo / "first.txt").write_text("hello\nworld\n")
+    git("add", "first.txt")
+    [section] = staged_changes(repo).added
+    assert (section.path, section.lines, section.numbers) == (
+        "first.txt",
+        ["hello", "world"],
+        [1, 2],
+    )
+
+
+def test_pure_rename_adds_nothing(repo: Path, git: Git) -> None:
+    (repo / "old.py").write_text("token = 'x'\n" * 20)
+    git("add", "old.py")
+    git("commit", "-qm", "one")
+    git("mv", "old.py", "new.py")
+    staged = staged_changes(repo)
+    assert [s.lines for s in staged.added] == [[]]
+    assert staged.changed == {"new.py"}
+
+
+def test_staged_blobs_and_paths(repo: Path, git: Git) -> None:
+    (repo / "a.yaml").write_text("staged\n")
+    (repo / "b c.yaml").write_text("two\n")
+    git("add", "a.yaml", "b c.yaml")
+    (repo / "a.yaml").write_text("worktree\n")
+    assert sorted(staged_paths(repo)) == ["a.yaml", "b c.yaml"]
+    assert staged_blobs(repo, ["a.yaml", "b c.yaml", "nope.yaml"]) == {
+        "a.yaml": b"staged\n",
+        "b c.yaml": b"two\n",
+        "nope.yaml": None,
+    }
+
+
+def test_commit_all_uses_the_index_git_gives_the_hook(repo: Path, git: Git) -> None:
+    """`git commit -a` stages into a temporary index named by GIT_INDEX_FILE."""
+    (repo / "app.py").write_text("x = 1\n")
+    git("add", "app.py")
+    git("commit", "-qm", "one")
+    (repo / "app.py").write_text("x = 1\nadded_by_commit_a = 2\n")
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    out = repo / "seen.txt"
+    code = (
+        "from pathlib import Path\n"
+        "from secretsfile.git.sources import staged_changes\n"
+        f"Path({str(out)!r}).write_text(repr([s.lines for s in staged_changes(Path('.')).added]))\n"
+    )
+    hook.write_text(f"#!/bin/sh\nexec {sys.executable} -c {subprocess.list2cmdline([code])}\n")
+    hook.chmod(0o755)
+    git("commit", "-qam", "two")
+    assert out.read_text() == "[['added_by_commit_a = 2']]"
+
+
+def test_history_reads_every_commit_without_checkout(repo: Path, git: Git) -> None:
+    (repo / "a.txt").write_text("one\n")
+    git("add", "a.txt")
+    git("commit", "-qm", "c1")
+    first = git("rev-parse", "HEAD").strip()
+    (repo / "a.txt").write_text("one\ntwo\n")
+    (repo / "b.txt").write_text("bee\n")
+    git("add", "a.txt", "b.txt")
+    git("commit", "-qm", "c2")
+    git("checkout", "-qb", "side")
+    (repo / "c.txt").write_text("sea\n")
+    git("add", "c.txt")
+    git("commit", "-qm", "c3")
+    git("checkout", "-q", "main")
+    head_only = [(s.path, s.lines) for s in history_added_lines(repo)]
+    assert sorted(head_only) == [("a.txt", ["one"]), ("a.txt", ["two"]), ("b.txt", ["bee"])]
+    since = [(s.path, s.lines) for s in history_added_lines(repo, since=first)]
+    assert sorted(since) == [("a.txt", ["two"]), ("b.txt", ["bee"])]
+    everything = {s.path for s in history_added_lines(repo, all_refs=True)}
+    assert everything == {"a.txt", "b.txt", "c.txt"}
+    commits = {s.commit for s in history_added_lines(repo, all_refs=True)}
+    assert len(commits) == 3 and all(c and len(c) == 40 for c in commits)
+    assert (repo / "a.txt").read_text() == "one\ntwo\n"  # nothing was checked out
+
+
+def test_history_errors(repo: Path, git: Git) -> None:
+    assert list(history_added_lines(repo)) == []  # no commits yet
+    (repo / "a").write_text("x")
+    git("add", "a")
+    git("commit", "-qm", "c")
+    with pytest.raises(GitError, match="unknown revision"):
+        list(history_added_lines(repo, since="no-such-ref"))
