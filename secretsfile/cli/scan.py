@@ -152,7 +152,10 @@ def scan(
     if update_baseline and no_baseline:
         raise UsageError("--update-baseline and --no-baseline cannot be combined")
     names = tuple(paths or ())
-    stdin = sys.stdin.buffer.read() if "-" in names else None
+    stdin: bytes | None = None
+    if "-" in names:
+        buffer = getattr(sys.stdin, "buffer", None)
+        stdin = buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8")
     request = ScanRequest(
         paths=names,
         mode=mode,

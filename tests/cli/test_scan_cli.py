@@ -1,0 +1,307 @@
+"""`secretsfile scan`, `check-encrypted` and `hooks` end to end (in-process and as processes)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Runner
+
+# Planted credentials: no output of any command may ever contain one of them whole.
+AWS_ID = "AKIAZ2345672345672AB"
+AWS_SECRET = "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"
+GH_TOKEN = "ghp_" + "k7Q2mZ9xW4vB8nR1tY6uP3sL5dF0gH2jK4qE"
+PASSWORD = "Xk39dkw!Qp7z"
+PLANTED = (AWS_ID, AWS_SECRET, GH_TOKEN, PASSWORD)
+DIRTY = (
+    f'aws_access_key_id = "{AWS_ID}"\n'
+    f'aws_secret_access_key = "{AWS_SECRET}"\n'
+    f'GITHUB_TOKEN = "{GH_TOKEN}"\n'
+    f'db_password = "{PASSWORD}"\n'
+)
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    monkeypatch.chdir(root)
+    return root
+
+
+def assert_no_secret(*texts: str) -> None:
+    for text in texts:
+        for secret in PLANTED:
+            assert secret not in text
+
+
+def test_scan_working_tree_finds_and_redacts(run: Runner, repo: Path) -> None:
+    (repo / "app.py").write_text(DIRTY)
+    (repo / "clean.py").write_text("x = 1\n")
+    result = run("scan")
+    assert result.code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("app.py:1:22 aws-access-key-id AKIA***** ")
+    assert {line.split()[1] for line in lines} >= {"aws-access-key-id", "github-pat"}
+    assert "finding" in result.stderr
+    assert_no_secret(result.stdout, result.stderr)
+
+
+def test_clean_tree_exits_zero(run: Runner, repo: Path) -> None:
+    (repo / "clean.py").write_text("import os\npassword = os.environ['DB_PASSWORD']\n")
+    result = run("scan")
+    assert (result.code, result.stdout) == (0, "")
+    assert "no findings" in result.stderr
+
+
+def test_gitignored_files_are_not_scanned_unless_named(run: Runner, repo: Path) -> None:
+    (repo / ".gitignore").write_text(".env\n")
+    (repo / ".env").write_text(f"AWS_ACCESS_KEY_ID={AWS_ID}\n")
+    assert run("scan").code == 0
+    assert run("scan", ".env").code == 1
+    assert run("scan", "--no-git").code == 1
+
+
+def test_json_and_sarif_formats(run: Runner, repo: Path) -> None:
+    (repo / "app.py").write_text(DIRTY)
+    data = json.loads(run("scan", "--format", "json").stdout)
+    finding = data["findings"][0]
+    assert {"path", "line", "column", "rule_id", "fingerprint", "redacted"} <= set(finding)
+    sarif = json.loads(run("scan", "-f", "sarif").stdout)
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"]
+    out = repo / "report.sarif"
+    result = run("scan", "-f", "sarif", "-o", str(out))
+    assert result.code == 1 and result.stdout == ""
+    assert json.loads(out.read_text())["runs"][0]["results"]
+    assert_no_secret(out.read_text(), json.dumps(data), json.dumps(sarif))
+
+
+def test_staged_scans_added_lines_only(run: Runner, repo: Path) -> None:
+    (repo / "app.py").write_text(f'key = "{AWS_ID}"\nx = 1\n')
+    git(repo, "add", "app.py")
+    git(repo, "commit", "-qm", "legacy secret")
+    (repo / "app.py").write_text(f'key = "{AWS_ID}"\nx = 2\n')
+    git(repo, "add", "app.py")
+    assert run("scan", "--staged").code == 0  # the old secret is not an added line
+    (repo / "new.py").write_text(f'token = "{GH_TOKEN}"\n')
+    git(repo, "add", "new.py")
+    result = run("scan", "--staged")
+    assert result.code == 1 and result.stdout.startswith("new.py:1:")
+    # pre-commit style: named files; one without staged changes is scanned whole
+    (repo / "untouched.py").write_text(f'key = "{AWS_ID}"\n')
+    git(repo, "add", "untouched.py")
+    git(repo, "commit", "-qm", "more")
+    result = run("scan", "--staged", "untouched.py")
+    assert result.code == 1 and "untouched.py:1:" in result.stdout
+
+
+def test_since_and_history(run: Runner, repo: Path) -> None:
+    (repo / "a.py").write_text("x = 1\n")
+    git(repo, "add", "a.py")
+    git(repo, "commit", "-qm", "one")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "a.py").write_text(f'x = 1\nkey = "{AWS_ID}"\n')
+    git(repo, "commit", "-qam", "two")
+    (repo / "a.py").write_text("x = 1\n")
+    git(repo, "commit", "-qam", "three: removed again")
+    assert run("scan").code == 0  # gone from the tree
+    result = run("scan", "--since", base)
+    assert result.code == 1 and ":a.py:2:" in result.stdout  # commit:path:line
+    data = json.loads(run("scan", "--history", "-f", "json").stdout)
+    assert len(data["findings"][0]["commit"]) == 40
+    assert run("scan", "--since", "nope").code == 2
+
+
+def test_stdin(run: Runner, repo: Path) -> None:
+    result = run("scan", "-", "--stdin-name", "pasted.env", stdin=f"TOKEN={GH_TOKEN}\n")
+    assert result.code == 1 and result.stdout.startswith("pasted.env:1:7 ")
+    assert run("scan", "-", stdin="nothing here\n").code == 0
+
+
+def test_baseline_accepts_existing_findings_and_the_hook_never_writes_it(
+    run: Runner, repo: Path
+) -> None:
+    (repo / "app.py").write_text(DIRTY)
+    result = run("scan", "--update-baseline")
+    assert result.code == 0 and "wrote" in result.stderr
+    baseline = repo / ".secretsfile-baseline.json"
+    text = baseline.read_text()
+    assert_no_secret(text)
+    assert run("scan").code == 0
+    assert run("scan", "--no-baseline").code == 1
+    (repo / "more.py").write_text(f'other_token = "{GH_TOKEN}"\n')
+    git(repo, "add", "more.py")
+    assert run("scan", "--staged").code == 1
+    assert baseline.read_text() == text  # a normal or staged scan never rewrites it
+    # moving the line does not invalidate the fingerprint
+    (repo / "app.py").write_text("\n\n# moved\n" + DIRTY)
+    result = run("scan", "app.py")
+    assert result.code == 0 and "baselined" in result.stderr
+
+
+def test_project_config_scan_section(run: Runner, repo: Path) -> None:
+    (repo / "app.py").write_text(DIRTY + "acme = 'acme_Zx81Kd92mQ0p'\n")
+    (repo / "vendor").mkdir()
+    (repo / "vendor" / "lib.py").write_text(DIRTY)
+    (repo / ".secretsfile.yaml").write_text(
+        "scan:\n"
+        "  disabled_rules: [aws-access-key-id]\n"
+        "  exclude_paths: [vendor/]\n"
+        "  rules:\n"
+        "    - id: acme-token\n"
+        "      regex: '(acme_[A-Za-z0-9]{12})'\n"
+        "      secret_group: 1\n"
+        "      keywords: [acme_]\n"
+    )
+    data = json.loads(run("scan", "-f", "json").stdout)
+    rules = {f["rule_id"] for f in data["findings"]}
+    assert "acme-token" in rules and "aws-access-key-id" not in rules
+    assert all(not f["path"].startswith("vendor/") for f in data["findings"])
+
+
+def test_gitleaks_toml_config(run: Runner, repo: Path) -> None:
+    (repo / "app.py").write_text("acme = 'acme_Zx81Kd92mQ0p'\n" + DIRTY)
+    (repo / "gl.toml").write_text(
+        "[[rules]]\nid = \"acme\"\nregex = '''(?i)(acme_[a-z0-9]{12})'''\nkeywords = [\"acme_\"]\n"
+    )
+    data = json.loads(run("scan", "--config", "gl.toml", "-f", "json").stdout)
+    assert {f["rule_id"] for f in data["findings"]} == {"acme"}  # no [extend]: defaults replaced
+    (repo / "bad.toml").write_text("[[rules]]\nid = 'u'\nregex = '''\\pL'''\n")
+    result = run("scan", "--config", "bad.toml")
+    assert result.code == 5 and "rule u" in result.stderr and "Unicode class" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--staged", "--history"), "cannot be combined"),
+        (("--format", "xml"), "unknown --format"),
+        (("no-such-file.py",), "no such file"),
+        (("--update-baseline", "--no-baseline"), "cannot be combined"),
+    ],
+)
+def test_usage_errors(run: Runner, repo: Path, args: tuple[str, ...], message: str) -> None:
+    result = run("scan", *args)
+    assert result.code == 2 and message in result.stderr
+
+
+def test_staged_outside_a_repository(
+    run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("scan", "--staged")
+    assert result.code == 2 and "needs a git repository" in result.stderr
+
+
+def test_no_output_path_ever_leaks_a_planted_secret(run: Runner, repo: Path) -> None:
+    (repo / "app.py").write_text(DIRTY)
+    (repo / "secrets").mkdir()
+    (repo / "secrets" / "prod.yaml").write_text(f"password: {PASSWORD}\ntoken: {GH_TOKEN}\n")
+    git(repo, "add", "-A")
+    outputs: list[str] = []
+    for args in (
+        ("scan",), ("scan", "-f", "json"), ("scan", "-f", "sarif"), ("scan", "--staged"),
+        ("scan", "--no-git"), ("scan", "--update-baseline"),
+        ("scan", "--no-baseline", "-f", "json"),
+        ("check-encrypted",), ("check-encrypted", "-f", "json"), ("check-encrypted", "--staged"),
+    ):  # fmt: skip
+        result = run(*args)
+        outputs += [result.stdout, result.stderr]
+    result = run("scan", "-", stdin=DIRTY)
+    outputs += [result.stdout, result.stderr]
+    outputs.append((repo / ".secretsfile-baseline.json").read_text())
+    assert_no_secret(*outputs)
+    assert any("AKIA*****" in text for text in outputs)
+
+
+ENC = "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]"
+ENCRYPTED_YAML = f"password: {ENC}\nsops:\n    mac: {ENC}\n    version: 3.11.0\n"
+
+
+def test_check_encrypted_default_policy(run: Runner, repo: Path) -> None:
+    (repo / "secrets").mkdir()
+    (repo / "secrets" / "dev.yaml").write_text(ENCRYPTED_YAML)
+    assert run("check-encrypted").code == 0
+    (repo / "secrets" / "prod.yaml").write_text(f"password: {PASSWORD}\n")
+    (repo / "app.enc.json").write_text('{"a": 1}')
+    result = run("check-encrypted")
+    assert result.code == 1
+    assert sorted(result.stdout.splitlines()) == [
+        "app.enc.json: not encrypted (no sops metadata)",
+        "secrets/prod.yaml: not encrypted (no sops metadata)",
+    ]
+    # named files: those outside the policy are ignored (pre-commit passes every file)
+    assert run("check-encrypted", "README.md", "secrets/dev.yaml").code == 0
+    assert_no_secret(result.stdout, result.stderr)
+
+
+def test_check_encrypted_config_and_sops_rules(run: Runner, repo: Path) -> None:
+    (repo / ".secretsfile.yaml").write_text("environments:\n  prod:\n    file: config/prod.yaml\n")
+    (repo / ".sops.yaml").write_text("creation_rules:\n  - path_regex: k8s/.*\\.secret\\.yaml$\n")
+    (repo / "config").mkdir()
+    (repo / "k8s").mkdir()
+    (repo / "config" / "prod.yaml").write_text(ENCRYPTED_YAML)
+    (repo / "k8s" / "db.secret.yaml").write_text("stringData:\n  pw: plain\n")
+    (repo / "secrets").mkdir()
+    (repo / "secrets" / "x.yaml").write_text("not: covered\n")  # the default is off with a config
+    data = json.loads(run("check-encrypted", "-f", "json").stdout)
+    assert {f["path"]: f["ok"] for f in data["files"]} == {
+        "config/prod.yaml": True,
+        "k8s/db.secret.yaml": False,
+    }
+    (repo / "config" / "prod.yaml").write_text(
+        ENCRYPTED_YAML.replace(f"password: {ENC}", "password: plain")
+    )
+    result = run("check-encrypted", "config/prod.yaml")
+    assert (
+        result.code == 1 and result.stdout == 'config/prod.yaml: plaintext value at ["password"]\n'
+    )
+
+
+def test_check_encrypted_staged_reads_the_index(run: Runner, repo: Path) -> None:
+    (repo / "secrets").mkdir()
+    (repo / "secrets" / "prod.yaml").write_text("password: plain\n")
+    git(repo, "add", "secrets/prod.yaml")
+    (repo / "secrets" / "prod.yaml").write_text(ENCRYPTED_YAML)  # fixed only in the worktree
+    assert run("check-encrypted", "--staged").code == 1
+    git(repo, "add", "secrets/prod.yaml")
+    assert run("check-encrypted", "--staged").code == 0
+
+
+def test_hooks_commands(run: Runner, repo: Path) -> None:
+    result = run("hooks", "install")
+    assert result.code == 0 and "installed" in result.stderr
+    assert (repo / ".git" / "hooks" / "pre-commit").exists()
+    result = run("hooks", "uninstall")
+    assert result.code == 0 and not (repo / ".git" / "hooks" / "pre-commit").exists()
+    assert "nothing changed" in run("hooks", "uninstall").stderr
+
+
+def test_fast_entry_point_matches_and_imports_no_rich(repo: Path) -> None:
+    (repo / "app.py").write_text(DIRTY)
+    code = (
+        "import sys\nfrom secretsfile.cli.scan import main\n"
+        "rc = main(['scan', '-f', 'json'])\n"
+        "print('RICH' if 'rich' in sys.modules else 'NORICH', file=sys.stderr)\n"
+        "print('GITPYTHON' if 'git' in sys.modules else 'NOGIT', file=sys.stderr)\n"
+        "sys.exit(rc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["findings"]
+    assert "NORICH" in done.stderr and "NOGIT" in done.stderr
+    module = subprocess.run(
+        [sys.executable, "-m", "secretsfile.cli.scan", "scan", "--format", "xml"],
+        cwd=repo, capture_output=True, text=True,
+    )  # fmt: skip
+    assert module.returncode == 2 and "unknown --format" in module.stderr
