@@ -129,7 +129,7 @@ NOT_A_LITERAL = Allowlist(
     regexes=(
         r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$",  # snake_case identifier: real_secret, db_password
         r"^[A-Z][A-Z0-9]{0,11}(?:[_-][A-Z0-9]{1,12})+$",  # CONSTANT_NAME / ENV-NAME
-        r"^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+(?:\(\))?$",  # dotted path / attribute / call
+        r"^[A-Za-z_$][A-Za-z_$]*\d*(?:(?:\.|::|->)[A-Za-z_$][A-Za-z_$]*\d*)+(?:\(\))?$",  # attribute path
         r"^[A-Za-z_]\w*\(.*\)$",  # function call
         r"^[a-z][a-z0-9+.-]*://",  # URL (credentials in URLs have their own rules)
         r"^(?:~|\.{1,2})?/[\w./@-]*$|^[A-Za-z]:\\",  # file paths

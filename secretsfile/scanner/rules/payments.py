@@ -87,7 +87,7 @@ RULES: tuple[Rule, ...] = (
         keywords=("paypal",),
         secret_group=1,
         entropy=3.5,
-        allowlists=_STD + (DOCS,),
+        allowlists=(*_STD, DOCS),
         true_samples=("PAYPAL_CLIENT_SECRET=E8f_JgGcIBY1k3NDZ6GgiDo5MphdmDsUr6Mt2Fa-ZhCQSDw4AG_DguXaxcpKLp0lLzA4yw76RC26lBqv",),
         false_samples=("PAYPAL_CLIENT_SECRET=<client secret from the developer dashboard>",),
         tags=("paypal",),
