@@ -30,9 +30,11 @@ __all__ = [
     "SOPS_CONFIG_NAME",
     "CreationRule",
     "Environment",
+    "KeyPlan",
     "ProjectConfig",
     "find_config",
     "find_sops_config",
+    "load",
     "load_project_config",
     "load_sops_config",
     "read_yaml_mapping",
@@ -43,16 +45,38 @@ SOPS_CONFIG_NAME = ".sops.yaml"
 _MAX_PARENTS = 100
 
 
+KeyRef = tuple[str, str]  # (key kind, public id): ("age", "age1…"), ("fernet", "<key id>")
+_SELECTORS = (
+    "unencrypted_suffix", "encrypted_suffix", "unencrypted_regex", "encrypted_regex",
+    "unencrypted_comment_regex", "encrypted_comment_regex", "mac_only_encrypted",
+)
+_KEY_FIELDS = {"age": "age", "pgp": "pgp", "kms": "kms", "gcp_kms": "gcp_kms",
+               "azure_keyvault": "azure_kv", "hc_vault_transit_uri": "hc_vault",
+               "hc_vault": "hc_vault", "hckms": "hckms", "fernet": "fernet"}
+
+
+@dataclass(frozen=True)
+class KeyPlan:
+    """Who a file is encrypted for, and which values: what encrypt needs from the config."""
+
+    groups: tuple[tuple[KeyRef, ...], ...]
+    shamir_threshold: int = 0
+    selector: Mapping[str, Any] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Environment:
     name: str
     file: str  # relative to the project root, '/'-separated
+    recipients: tuple[KeyRef, ...] = ()
+    selector: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class CreationRule:
     path_regex: str | None  # None: the rule matches every path (sops semantics)
     source: Path  # the config file it came from; path_regex is relative to its directory
+    plan: KeyPlan = field(default_factory=lambda: KeyPlan(()))
 
 
 @dataclass(frozen=True)
@@ -63,6 +87,35 @@ class ProjectConfig:
     creation_rules: tuple[CreationRule, ...] = ()
     scan: Mapping[str, Any] = field(default_factory=dict)  # raw `scan:` section
     raw: Mapping[str, Any] = field(default_factory=dict)
+    default_env: str | None = None
+
+    def environment(self, name: str) -> Environment:
+        """The named environment; an unknown name is a ConfigError naming the closest."""
+        for env in self.environments:
+            if env.name == name:
+                return env
+        import difflib
+
+        names = [env.name for env in self.environments]
+        close = difflib.get_close_matches(name, names, n=1)
+        where = str(self.path) if self.path else "no .secretsfile.yaml found"
+        hint = (f"did you mean {close[0]!r}?" if close else
+                f"known: {', '.join(names)}" if names else "run 'secretsfile init'")
+        raise ConfigError(f"unknown environment {name!r} ({where})", hint=hint)
+
+    def env_path(self, env: Environment) -> Path:
+        return self.root / env.file
+
+    def plan_for(self, path: Path) -> KeyPlan | None:
+        """Recipients for ``path``: its environment's, else the first matching creation rule."""
+        resolved = path.resolve()
+        for env in self.environments:
+            if self.env_path(env).resolve() == resolved and env.recipients:
+                return KeyPlan(((*env.recipients,),), 0, env.selector)
+        for rule in self.creation_rules:
+            if rule_matches(rule, resolved):
+                return rule.plan if rule.plan.groups else None
+        return None
 
 
 def _walk_up(start: Path, names: tuple[str, ...]) -> Path | None:
@@ -136,8 +189,77 @@ def _creation_rules(data: Mapping[str, Any], source: Path) -> tuple[CreationRule
                     f"creation_rules entry {number}: path_regex is not a valid regex ({error})",
                     path=str(source),
                 ) from None
-        out.append(CreationRule(regex, source))
+        plan = _plan(rule, source, f"creation_rules entry {number}")
+        out.append(CreationRule(regex, source, plan))
     return tuple(out)
+
+
+def rule_matches(rule: CreationRule, path: Path) -> bool:
+    """sops semantics: a search of path_regex in the path relative to the rule's directory."""
+    if rule.path_regex is None:
+        return True
+    try:
+        relative = path.resolve().relative_to(rule.source.parent.resolve()).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    return re.search(rule.path_regex, relative) is not None
+
+
+def parse_recipient(text: str, where: str, source: Path) -> KeyRef:
+    """``age1…``/``ssh-…`` are age recipients; ``fernet:<key id>`` names a Fernet key."""
+    text = text.strip()
+    if text.startswith("fernet:"):
+        return ("fernet", text[len("fernet:"):].strip())
+    if text.startswith(("age1", "ssh-ed25519 ", "ssh-rsa ")):
+        return ("age", text)
+    raise ConfigError(
+        f"{where}: {text[:20]!r} is not a recipient", path=str(source),
+        hint="use an age1… or ssh-ed25519 … public key, or fernet:<key id>",
+    )
+
+
+def _listed(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, list):
+        return [str(item.get("arn") or item.get("resource_id") or item.get("vaultUrl") or item)
+                if isinstance(item, dict) else str(item) for item in value]
+    return [str(value)]
+
+
+def _group(raw: Mapping[str, Any], where: str, source: Path) -> tuple[KeyRef, ...]:
+    keys: list[KeyRef] = []
+    for field_name, kind in _KEY_FIELDS.items():
+        for item in _listed(raw.get(field_name)):
+            parsed = kind in ("age", "fernet")
+            ref = parse_recipient(item, where, source) if parsed else (kind, item)
+            if kind == "fernet" and ref[0] == "age":
+                ref = ("fernet", item)
+            if ref not in keys:
+                keys.append(ref)
+    for nested in raw.get("merge") or []:
+        if isinstance(nested, dict):
+            keys += [k for k in _group(nested, where, source) if k not in keys]
+    return tuple(keys)
+
+
+def _plan(raw: Mapping[str, Any], source: Path, where: str) -> KeyPlan:
+    selector = {name: raw[name] for name in _SELECTORS if raw.get(name)}
+    groups_raw = raw.get("key_groups")
+    if groups_raw:
+        if not isinstance(groups_raw, list):
+            raise ConfigError(f"{where}: key_groups must be a list", path=str(source))
+        groups = tuple(_group(g, f"{where} key group", source) for g in groups_raw
+                       if isinstance(g, dict))
+    else:
+        flat = _group(raw, where, source)
+        groups = (flat,) if flat else ()
+    threshold = raw.get("shamir_threshold") or 0
+    if not isinstance(threshold, int):
+        raise ConfigError(f"{where}: shamir_threshold must be an integer", path=str(source))
+    return KeyPlan(groups, threshold, selector)
 
 
 def _environments(data: Mapping[str, Any], source: Path) -> tuple[Environment, ...]:
@@ -157,7 +279,13 @@ def _environments(data: Mapping[str, Any], source: Path) -> tuple[Environment, .
         file = settings.get("file", f"secrets/{name}.yaml")
         if not isinstance(file, str) or not file:
             raise ConfigError(f"environment {name!s}: file must be a path", path=str(source))
-        out.append(Environment(str(name), Path(file).as_posix()))
+        where = f"environment {name!s}"
+        raw_recipients = settings.get("recipients") or []
+        if not isinstance(raw_recipients, list):
+            raise ConfigError(f"{where}: recipients must be a list", path=str(source))
+        recipients = tuple(parse_recipient(str(r), where, source) for r in raw_recipients)
+        selector = {k: settings[k] for k in _SELECTORS if settings.get(k)}
+        out.append(Environment(str(name), Path(file).as_posix(), recipients, selector))
     return tuple(out)
 
 
@@ -167,13 +295,21 @@ def load_project_config(path: Path) -> ProjectConfig:
     scan = data.get("scan") or {}
     if not isinstance(scan, dict):
         raise ConfigError("the scan section must be a mapping", path=str(path))
+    default_env = data.get("default_env")
+    if default_env is not None and not isinstance(default_env, str):
+        raise ConfigError("default_env must be an environment name", path=str(path))
+    rules = _creation_rules(data, path)
+    if not rules:  # a .secretsfile.yaml without rules still honours a .sops.yaml beside it
+        sops = find_sops_config(path.parent)
+        rules = load_sops_config(sops) if sops is not None else ()
     return ProjectConfig(
         path=path,
         root=path.parent,
         environments=_environments(data, path),
-        creation_rules=_creation_rules(data, path),
+        creation_rules=rules,
         scan=scan,
         raw=data,
+        default_env=default_env,
     )
 
 
@@ -188,3 +324,27 @@ def discover(start: Path) -> ProjectConfig:
     if path is None:
         return ProjectConfig(path=None, root=start.resolve())
     return load_project_config(path)
+
+
+def load(start: Path | None = None, override: str | Path | None = None) -> ProjectConfig:
+    """The config a command uses: ``--config``, else ``SECRETSFILE_CONFIG``, else the nearest
+    ``.secretsfile.yaml``, else the nearest ``.sops.yaml`` (its creation rules), else empty."""
+    import os
+
+    start = start if start is not None else Path.cwd()
+    chosen = override or os.environ.get("SECRETSFILE_CONFIG")
+    if chosen:
+        given = Path(chosen)
+        if not given.is_file():
+            raise ConfigError(f"config file {given} not found", hint="check --config")
+        if given.name == SOPS_CONFIG_NAME:
+            rules = load_sops_config(given)
+            return ProjectConfig(None, given.parent.resolve(), creation_rules=rules)
+        return load_project_config(given)
+    found = find_config(start)
+    if found is not None:
+        return load_project_config(found)
+    sops = find_sops_config(start)
+    if sops is not None:
+        return ProjectConfig(None, sops.parent.resolve(), creation_rules=load_sops_config(sops))
+    return ProjectConfig(path=None, root=start.resolve())

@@ -31,7 +31,7 @@ from secretsfile.ops.document import (
     seal_with,
 )
 from secretsfile.ops.fileio import locked, read_text, write_atomic
-from secretsfile.ops.recipients import KeyOptions, resolve
+from secretsfile.ops.recipients import KeyOptions, plan_for
 from secretsfile.stores import dump_documents, format_for_path
 
 NEW_FILE_TEMPLATE = {
@@ -112,8 +112,9 @@ def edit_file(path: Path, keys: KeyOptions | None = None,
                     if not retry(error):
                         raise
         if opened is None:
-            selector = Selector.from_fields({}, default_suffix=True)
-            metadata, cipher = new_metadata([resolve(keys or KeyOptions())], selector)
+            plan = plan_for(path, keys or KeyOptions())
+            selector = Selector.from_fields(plan.selector, default_suffix=True)
+            metadata, cipher = new_metadata(plan.groups, selector, plan.threshold)
             write_atomic(path, seal_with(docs, cipher, metadata, fmt, None))
             return EditResult(changed=True, created=True)
         write_atomic(path, seal(opened, docs))

@@ -37,7 +37,7 @@ from secretsfile.ops.document import (
     wrap_data_key,
 )
 from secretsfile.ops.fileio import locked, read_text, write_atomic
-from secretsfile.ops.recipients import KeyOptions, resolve
+from secretsfile.ops.recipients import KeyOptions, Plan, plan_for
 from secretsfile.stores import dump_documents, format_for_path
 
 
@@ -51,10 +51,11 @@ class EncryptOptions:
     key_groups: tuple[tuple[Recipient, ...], ...] = ()  # overrides keys when given
 
 
-def _groups(options: EncryptOptions) -> list[list[Recipient]]:
+def _plan(options: EncryptOptions, target: Path | None) -> Plan:
     if options.key_groups:
-        return [list(group) for group in options.key_groups]
-    return [resolve(options.keys)]
+        groups = [list(group) for group in options.key_groups]
+        return Plan(groups, options.shamir_threshold, dict(options.selector))
+    return plan_for(target, options.keys, options.selector, options.shamir_threshold)
 
 
 def _recipient_set(metadata_groups: list[list[MasterKey]]) -> list[set[tuple[str, str]]]:
@@ -66,30 +67,30 @@ def _recipient_set(metadata_groups: list[list[MasterKey]]) -> list[set[tuple[str
 
 
 def encrypt_text(text: str, path: str, options: EncryptOptions,
-                 previous: OpenDocument | None = None) -> str:
-    """Encrypt plaintext file content. With ``previous`` (the output file, opened), reuse
-    its data key and the ciphertext of unchanged values, so the diff stays minimal."""
+                 previous: OpenDocument | None = None, target: Path | None = None) -> str:
+    """Encrypt plaintext file content for the recipients ``target`` (default: ``path``)
+    should have. With ``previous`` (the output file, opened), reuse its data key and the
+    ciphertext of unchanged values, so the diff stays minimal."""
     fmt = format_for_path(path, options.input_type)
     docs, meta = parse_documents(text, fmt, path)
     refuse_encrypted(meta, path)
     out_fmt = options.output_type or fmt
-    selector = Selector.from_fields(options.selector, default_suffix=True)
-    groups = _groups(options)
-    if previous is not None and _reusable(previous, groups, selector, options):
+    plan = _plan(options, target or Path(path))
+    selector = Selector.from_fields(plan.selector, default_suffix=True)
+    if previous is not None and _reusable(previous, plan, selector):
         metadata = copy.deepcopy(previous.source.metadata)
         return seal_with(docs, previous.cipher, metadata, out_fmt, previous.source.indent)
-    metadata, cipher = new_metadata(groups, selector, options.shamir_threshold)
+    metadata, cipher = new_metadata(plan.groups, selector, plan.threshold)
     return seal_with(docs, cipher, metadata, out_fmt, None)
 
 
-def _reusable(previous: OpenDocument, groups: list[list[Recipient]], selector: Selector,
-              options: EncryptOptions) -> bool:
+def _reusable(previous: OpenDocument, plan: Plan, selector: Selector) -> bool:
     old = previous.source.metadata
     if old.selector != selector:
         return False
-    if not (options.keys.explicit or options.key_groups):
-        return True  # no recipients requested: keep the file's own
-    wanted = [{(r.kind, r.value) for r in group} for group in groups]
+    if not plan.chosen:
+        return True  # nobody asked for recipients: keep the file's own
+    wanted = [{(r.kind, r.value) for r in group} for group in plan.groups]
     return _recipient_set(old.key_groups) == wanted
 
 
@@ -124,7 +125,7 @@ def encrypt_file(path: Path, options: EncryptOptions, output: Path | None = None
         out_fmt = format_for_path(target, options.output_type or options.input_type or
                                   format_for_path(path, options.input_type))
         previous = None if in_place else _try_open_previous(target, out_fmt)
-        write_atomic(target, encrypt_text(text, str(path), options, previous))
+        write_atomic(target, encrypt_text(text, str(path), options, previous, target))
     return ""
 
 

@@ -1,14 +1,18 @@
 """Who a new file is encrypted for, when the caller does not say.
 
-Order: explicit ``--age``/``--fernet`` options; ``SECRETSFILE_AGE_RECIPIENTS`` or
-``SOPS_AGE_RECIPIENTS`` (comma-separated); otherwise the public key of the user's own age
-identity, so ``secretsfile keygen && secretsfile encrypt f.yaml`` just works.
+Order: explicit ``--age``/``--fernet`` options; the project config (the environment whose
+file it is, else the first matching creation rule of ``.secretsfile.yaml``/``.sops.yaml``);
+``SECRETSFILE_AGE_RECIPIENTS`` or ``SOPS_AGE_RECIPIENTS`` (comma-separated); otherwise the
+public key of the user's own age identity, so ``secretsfile keygen && secretsfile encrypt
+f.yaml`` just works.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from secretsfile.errors import ConfigError
 from secretsfile.keysources.interface import Recipient
@@ -82,3 +86,31 @@ def _unique(recipients: list[Recipient]) -> list[Recipient]:
         if recipient not in seen:
             seen.append(recipient)
     return seen
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Recipients (per key group), Shamir threshold and selector for a new data key."""
+
+    groups: list[list[Recipient]]
+    threshold: int = 0
+    selector: dict[str, Any] = field(default_factory=dict)
+    chosen: bool = True  # False: nobody asked (own key / env default), so an existing
+    # file's recipients should be kept rather than replaced
+
+
+def plan_for(path: Path | None, keys: KeyOptions, selector: dict[str, Any] | None = None,
+             threshold: int = 0) -> Plan:
+    """Who ``path`` is encrypted for, following the lookup order above."""
+    selector = dict(selector or {})
+    if keys.explicit:
+        return Plan([resolve(keys)], threshold, selector)
+    if path is not None:
+        from secretsfile.config.project import load
+
+        configured = load().plan_for(path)
+        if configured is not None:
+            groups = [[Recipient(kind, value) for kind, value in g] for g in configured.groups]
+            return Plan(groups, configured.shamir_threshold or threshold,
+                        selector or dict(configured.selector))
+    return Plan([resolve(keys)], threshold, selector, chosen=False)
