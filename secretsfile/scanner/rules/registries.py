@@ -105,7 +105,7 @@ RULES: tuple[Rule, ...] = (
         regex=r"(?i)<add\s+key=\"(?:ClearText)?Password\"\s+value=\"([^\"%$]{6,200})\"",
         keywords=("cleartextpassword", 'key="password"'),
         secret_group=1,
-        entropy=2.5,
+        entropy=3.0,
         allowlists=(MASKED, RUNS),
         true_samples=('<add key="ClearTextPassword" value="ukaABB2W9X1ucZBQ4gFC" />',),
         false_samples=('<add key="ClearTextPassword" value="%NUGET_PASSWORD%" />', '<add key="ClearTextPassword" value="abc" />'),
