@@ -1,0 +1,185 @@
+"""The pre-commit hooks, end to end, with the real pre-commit tool.
+
+One module-scoped hook repository (a committed snapshot of this checkout, uncommitted
+changes included: what `pre-commit try-repo` itself does with a dirty checkout) and one
+PRE_COMMIT_HOME, so pre-commit builds the hook's virtualenv and pip-installs secretsfile
+once for all the scenarios. The virtualenv sees the test interpreter's site-packages
+(VIRTUALENV_SYSTEM_SITE_PACKAGES), so pip resolves the dependencies without downloading
+them; secretsfile itself is still built and installed from the snapshot by pip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+AWS_ID = "AKIAZ2345672345672AB"
+AWS_SECRET = "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"
+ORIGINAL_HOME = os.environ.get("HOME", "")
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pre-commit") is None, reason="pre-commit not installed"
+)
+
+
+def _env(home: Path, pre_commit_home: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GIT_", "PRE_COMMIT", "VIRTUAL_ENV"))
+    }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update(
+        HOME=str(home),
+        PRE_COMMIT_HOME=str(pre_commit_home),
+        VIRTUALENV_SYSTEM_SITE_PACKAGES="1",
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.invalid",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.invalid",
+        GIT_CONFIG_NOSYSTEM="1",
+    )
+    if ORIGINAL_HOME:  # reuse the user's pip cache (wheels for the build backend)
+        env.setdefault("PIP_CACHE_DIR", str(Path(ORIGINAL_HOME) / ".cache" / "pip"))
+    return env
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+    base = tmp_path_factory.mktemp("precommit")
+    env = _env(base / "home", base / "pre-commit-home")
+    (base / "home").mkdir()
+    snapshot = base / "secretsfile-hooks"
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=CHECKOUT, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    for name in filter(None, listing.decode().split("\0")):
+        source = CHECKOUT / name
+        if source.is_file():
+            target = snapshot / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    for args in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "-A"],
+        ["git", "commit", "-qm", "snapshot"],
+    ):
+        done = _run(args, snapshot, env)
+        assert done.returncode == 0, done.stderr
+    yield snapshot, env
+
+
+@pytest.fixture
+def target(tmp_path: Path, hook_repo: tuple[Path, dict[str, str]]) -> tuple[Path, dict[str, str]]:
+    repo = tmp_path / "target"
+    repo.mkdir()
+    _, env = hook_repo
+    assert _run(["git", "init", "-q", "-b", "main"], repo, env).returncode == 0
+    (repo / "README.md").write_text("demo\n")
+    _run(["git", "add", "README.md"], repo, env)
+    assert _run(["git", "commit", "-qm", "init", "--no-verify"], repo, env).returncode == 0
+    return repo, env
+
+
+def try_repo(hook_repo: Path, repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return _run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "--verbose"], repo, env
+    )
+
+
+def test_manifest_is_valid() -> None:
+    manifest = str(CHECKOUT / ".pre-commit-hooks.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", manifest],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_try_repo_blocks_an_aws_key_pair(
+    hook_repo: tuple[Path, dict[str, str]], target: tuple[Path, dict[str, str]]
+) -> None:
+    repo, env = target
+    (repo / "settings.py").write_text(
+        f'AWS_ACCESS_KEY_ID = "{AWS_ID}"\nAWS_SECRET_ACCESS_KEY = "{AWS_SECRET}"\n'
+    )
+    _run(["git", "add", "settings.py"], repo, env)
+    done = try_repo(hook_repo[0], repo, env)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "secretsfile scan" in output and "Failed" in output
+    assert "settings.py:1:" in output and "aws-access-key-id" in output
+    assert AWS_ID not in output and AWS_SECRET not in output
+
+
+def test_try_repo_lets_a_clean_change_through(
+    hook_repo: tuple[Path, dict[str, str]], target: tuple[Path, dict[str, str]]
+) -> None:
+    repo, env = target
+    (repo / "app.py").write_text("import os\n\nPASSWORD = os.environ['DB_PASSWORD']\n")
+    (repo / "secrets").mkdir()
+    enc = "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]"
+    (repo / "secrets" / "dev.yaml").write_text(
+        f"password: {enc}\nsops:\n    mac: {enc}\n    version: 3.11.0\n"
+    )
+    _run(["git", "add", "app.py", "secrets/dev.yaml"], repo, env)
+    done = try_repo(hook_repo[0], repo, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_try_repo_blocks_a_plaintext_secrets_file(
+    hook_repo: tuple[Path, dict[str, str]], target: tuple[Path, dict[str, str]]
+) -> None:
+    repo, env = target
+    (repo / "secrets").mkdir()
+    (repo / "secrets" / "prod.yaml").write_text("database:\n  password: correct-horse-battery\n")
+    _run(["git", "add", "secrets/prod.yaml"], repo, env)
+    done = try_repo(hook_repo[0], repo, env)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "secrets/prod.yaml: not encrypted (no sops metadata)" in output
+    assert "correct-horse-battery" not in output
+
+
+def test_installed_hook_blocks_the_commit(
+    hook_repo: tuple[Path, dict[str, str]], target: tuple[Path, dict[str, str]]
+) -> None:
+    snapshot, _ = hook_repo
+    repo, env = target
+    rev = _run(["git", "rev-parse", "HEAD"], snapshot, env).stdout.strip()
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {snapshot}\n    rev: {rev}\n    hooks:\n"
+        "      - id: secretsfile-scan\n      - id: secretsfile-check-encrypted\n"
+    )
+    assert _run([sys.executable, "-m", "pre_commit", "install"], repo, env).returncode == 0
+    (repo / "deploy.sh").write_text(
+        f"export AWS_ACCESS_KEY_ID={AWS_ID}\nexport AWS_SECRET_ACCESS_KEY={AWS_SECRET}\n"
+    )
+    _run(["git", "add", ".pre-commit-config.yaml", "deploy.sh"], repo, env)
+    blocked = _run(["git", "commit", "-qm", "add deploy script"], repo, env)
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert AWS_ID not in blocked.stdout + blocked.stderr
+    (repo / "deploy.sh").write_text(
+        'export AWS_ACCESS_KEY_ID="$(vault read -field=id aws/creds)"\n'
+    )
+    _run(["git", "add", "deploy.sh"], repo, env)
+    done = _run(["git", "commit", "-qm", "add deploy script"], repo, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # pre-commit installed secretsfile from the snapshot into the hook's own virtualenv
+    installed = list(
+        Path(env["PRE_COMMIT_HOME"]).glob("repo*/py_env-*/lib/python*/site-packages/secretsfile")
+    )
+    assert installed and (installed[0] / "cli" / "scan.py").is_file()
