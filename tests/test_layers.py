@@ -14,7 +14,8 @@ ALLOWED = {
     "stores": {"core"},
     "keysources": {"core"},
     "config": {"core", "stores"},
-    "ops": {"core", "stores", "keysources", "config"},
+    "secrets": {"core", "config"},
+    "ops": {"core", "stores", "keysources", "config", "secrets", "git"},
     "scanner": {"core", "stores", "config", "git"},
     "git": {"core", "scanner", "config"},
 }

@@ -1,1 +1,1 @@
-"""secrets layer."""
+"""Named secrets: model, naming rules, schemas, references."""

@@ -1,0 +1,197 @@
+"""Named secrets in environment files: read, create, update, delete; private overrides.
+
+Each environment's file (``secrets/<env>.yaml`` unless configured) holds that
+environment's secrets. ``--private`` secrets live in a personal file outside the repo
+(``$XDG_CONFIG_HOME/secretsfile/private/<project>/<env>.yaml``), encrypted to the user's
+own age key and looked up before the team's file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from secretsfile.config.project import Environment, ProjectConfig, load
+from secretsfile.core.tree import Selector
+from secretsfile.core.values import Branch
+from secretsfile.errors import ConfigError, NotEncryptedError, UsageError
+from secretsfile.ops import files
+from secretsfile.ops.document import new_metadata, read_encrypted, seal, seal_with
+from secretsfile.ops.fileio import locked, read_text, write_atomic
+from secretsfile.ops.recipients import KeyOptions, own_age_recipients, plan_for
+from secretsfile.secrets.model import Secret, secret_from_tree, secret_to_tree
+from secretsfile.secrets.naming import NamingPolicy
+from secretsfile.stores import format_for_path
+
+
+def project(config: str | Path | None = None) -> ProjectConfig:
+    return load(override=config)
+
+
+def choose_env(config: ProjectConfig, env: str | None = None) -> Environment:
+    """The environment: the argument, ``SECRETSFILE_ENV``, ``default_env``, or the only one."""
+    name = env or os.environ.get("SECRETSFILE_ENV") or config.default_env
+    if name:
+        return config.environment(name)
+    if len(config.environments) == 1:
+        return config.environments[0]
+    if not config.environments:
+        raise ConfigError("no environments configured", hint="run 'secretsfile init'")
+    names = ", ".join(e.name for e in config.environments)
+    raise UsageError("which environment?", hint=f"pass --env ({names}) or set SECRETSFILE_ENV")
+
+
+def policy(config: ProjectConfig) -> NamingPolicy:
+    return NamingPolicy.from_config(config.raw.get("naming"))
+
+
+def private_path(config: ProjectConfig, env: Environment) -> Path:
+    """This user's private file for (project, environment), outside the repository."""
+    from secretsfile.keysources.age import config_home
+
+    root = str(config.root.resolve())
+    slug = re.sub(r"[^A-Za-z0-9_.-]", "-", config.root.name) or "project"
+    project_id = f"{slug}-{hashlib.sha256(root.encode()).hexdigest()[:10]}"
+    return config_home() / "secretsfile" / "private" / project_id / f"{env.name}.yaml"
+
+
+def _read(path: Path, env: str, private: bool) -> dict[str, Secret]:
+    if not path.exists():
+        return {}
+    data = files.open_file(path, for_update=False).plain[0]
+    return {str(name): secret_from_tree(str(name), env, node, private)
+            for name, node in data.items() if isinstance(name, str)}
+
+
+def read_secrets(config: ProjectConfig, env: Environment, include_private: bool = True
+                 ) -> dict[str, Secret]:
+    """Every secret of the environment; a private secret overrides the team's one."""
+    secrets = _read(config.env_path(env), env.name, private=False)
+    if include_private:
+        secrets.update(_read(private_path(config, env), env.name, private=True))
+    return secrets
+
+
+def secret_shapes(path: Path) -> dict[str, list[str]]:
+    """Names and keys of the secrets in a file, read without any key (names are in clear)."""
+    if not path.exists():
+        return {}
+    document = read_encrypted(read_text(path), format_for_path(path), str(path))
+    shapes: dict[str, list[str]] = {}
+    for name, node in document.docs[0].items():
+        if isinstance(name, str):
+            shapes[name] = ([k for k in node if isinstance(k, str) and not k.startswith("_")]
+                            if isinstance(node, dict) else [])
+    return shapes
+
+
+def _own_plan(path: Path) -> KeyOptions:
+    own = own_age_recipients()
+    if not own:
+        raise ConfigError("private secrets need your own age key", hint="run 'secretsfile keygen'")
+    return KeyOptions(age=(own[0],))
+
+
+def modify_file(path: Path, change: Callable[[Branch], None], private: bool = False) -> None:
+    """Apply ``change`` to the file's plaintext mapping and write it back; a missing file is
+    created, encrypted for the environment's recipients (or your own key when private)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
+    with locked(path):
+        if path.exists():
+            opened = files.open_file(path)
+            change(opened.plain[0])
+            write_atomic(path, seal(opened))
+            return
+        doc: Branch = {}
+        change(doc)
+        plan = plan_for(path, _own_plan(path) if private else KeyOptions())
+        selector = Selector.from_fields(plan.selector, default_suffix=True)
+        metadata, cipher = new_metadata(plan.groups, selector, plan.threshold)
+        write_atomic(path, seal_with([doc], cipher, metadata, format_for_path(path), None),
+                     mode=0o600 if private else None)
+
+
+def _target(config: ProjectConfig, env: Environment, private: bool) -> Path:
+    return private_path(config, env) if private else config.env_path(env)
+
+
+def save_secret(config: ProjectConfig, env: Environment, secret: Secret, *,
+                create: bool) -> None:
+    """Create (refusing an existing name) or update (refusing a missing one) a secret."""
+    policy(config).check(secret.name)
+    path = _target(config, env, secret.private)
+
+    def change(doc: Branch) -> None:
+        exists = secret.name in doc
+        if create and exists:
+            raise UsageError(f"secret {secret.name!r} already exists in {env.name}",
+                             hint="use 'secretsfile secret update'")
+        if not create and not exists:
+            raise UsageError(f"secret {secret.name!r} not found in {env.name}"
+                             + (" (private)" if secret.private else ""),
+                             hint=_closest_hint(secret.name, [str(k) for k in doc]))
+        doc[secret.name] = secret_to_tree(secret)
+
+    modify_file(path, change, secret.private)
+
+
+def delete_secret(config: ProjectConfig, env: Environment, name: str, private: bool) -> None:
+    path = _target(config, env, private)
+
+    def change(doc: Branch) -> None:
+        if name not in doc:
+            raise UsageError(f"secret {name!r} not found in {env.name}",
+                             hint=_closest_hint(name, [str(k) for k in doc]))
+        del doc[name]
+
+    if not path.exists():
+        raise UsageError(f"secret {name!r} not found in {env.name}")
+    modify_file(path, change, private)
+
+
+def find_secret(config: ProjectConfig, env: Environment, name: str,
+                private: bool | None = None) -> Secret:
+    """A secret by name: private first unless ``private`` says which one."""
+    team = {} if private is True else _read(config.env_path(env), env.name, False)
+    mine = {} if private is False else _read(private_path(config, env), env.name, True)
+    found = mine.get(name) or team.get(name)
+    if found is None:
+        raise UsageError(f"secret {name!r} not found in {env.name}",
+                         hint=_closest_hint(name, [*mine, *team]))
+    return found
+
+
+def _closest_hint(name: str, names: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return f"known: {', '.join(sorted(names)[:10])}" if names else "the environment is empty"
+
+
+def merged(secret: Secret, values: dict[str, str] | None, value: str | None,
+           schema: str | None) -> Secret:
+    """An updated copy: group keys merged over the old ones, or a new single value."""
+    if value is not None:
+        return replace(secret, value=value, values={}, schema=None)
+    combined = {**secret.values, **(values or {})}
+    return replace(secret, value=None, values=combined, schema=schema or secret.schema)
+
+
+def shapes_with_private(config: ProjectConfig, env: Environment) -> dict[str, list[str]]:
+    shapes = secret_shapes(config.env_path(env))
+    with contextlib.suppress(NotEncryptedError):
+        shapes.update(secret_shapes(private_path(config, env)))
+    return shapes
+
+
+def plain_values(secrets: dict[str, Secret]) -> dict[str, Any]:
+    """name -> value, or name -> {key: value} for groups."""
+    return {name: (s.value if not s.is_group else dict(s.values)) for name, s in secrets.items()}

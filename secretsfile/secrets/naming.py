@@ -1,0 +1,72 @@
+"""Secret names: one policy, configurable, with a suggested fix for a bad name.
+
+Default (as hosted ML secret services): 3 to 36 characters, a leading letter, then
+lowercase letters, digits and hyphens. ``naming:`` in ``.secretsfile.yaml`` may change
+``min_length``, ``max_length`` and ``pattern``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from secretsfile.errors import ConfigError, UsageError
+
+
+@dataclass(frozen=True)
+class NamingPolicy:
+    min_length: int = 3
+    max_length: int = 36
+    pattern: str = r"^[a-z][a-z0-9-]*$"
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any] | None) -> NamingPolicy:
+        if not raw:
+            return cls()
+        try:
+            policy = cls(
+                int(raw.get("min_length", cls.min_length)),
+                int(raw.get("max_length", cls.max_length)),
+                str(raw.get("pattern", cls.pattern)),
+            )
+            re.compile(policy.pattern)
+        except (TypeError, ValueError, re.error) as error:
+            raise ConfigError(f"naming: invalid policy ({error})") from None
+        return policy
+
+    def describe(self) -> str:
+        return f"{self.min_length}-{self.max_length} characters matching {self.pattern}"
+
+    def problem(self, name: str) -> str | None:
+        if not self.min_length <= len(name) <= self.max_length:
+            return f"must be {self.min_length} to {self.max_length} characters long"
+        if not re.search(self.pattern, name):
+            if self.pattern == NamingPolicy.pattern:
+                return "must start with a letter and use only lowercase letters, digits and '-'"
+            return f"must match {self.pattern}"
+        return None
+
+    def suggest(self, name: str) -> str | None:
+        """A name that passes, close to the one given (snowflake_user -> snowflake-user)."""
+        fixed = re.sub(r"[^a-z0-9-]+", "-", name.strip().lower()).strip("-")
+        fixed = re.sub(r"-{2,}", "-", fixed)
+        fixed = re.sub(r"^[^a-z]+", "", fixed)[: self.max_length].rstrip("-")
+        return fixed if fixed and self.problem(fixed) is None else None
+
+    def check(self, name: str) -> None:
+        problem = self.problem(name)
+        if problem is None:
+            return
+        suggestion = self.suggest(name)
+        raise UsageError(
+            f"invalid secret name {name!r}: {problem}",
+            hint=f"try {suggestion!r}" if suggestion else self.describe(),
+        )
+
+
+def env_var_name(secret: str, key: str | None = None) -> str:
+    """``db-password`` -> ``DB_PASSWORD``; a group key joins with ``_`` (``DB_USER``)."""
+    base = secret if key is None else f"{secret}_{key}"
+    return re.sub(r"[^A-Za-z0-9]", "_", base).upper()

@@ -1,0 +1,148 @@
+"""Secret schemas: the fields a kind of credential has, validated on create and update.
+
+Built in: ``aws``, ``gcp-service-account``, ``postgres``, ``mysql``, ``snowflake``,
+``basic-auth``, ``api-key``. Projects add their own under ``schemas:`` in
+``.secretsfile.yaml``::
+
+    schemas:
+      my-service:
+        fields:
+          - {name: token, required: true}
+          - {name: port, type: int, default: 443}
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from secretsfile.errors import ConfigError, UsageError
+
+TYPES = ("str", "int", "float", "bool")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str = "str"
+    required: bool = True
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    fields: tuple[Field, ...]
+    description: str = ""
+
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def validate(self, values: Mapping[str, str]) -> dict[str, str]:
+        """Check ``values`` and fill defaults; the error names the field at fault."""
+        known = {f.name: f for f in self.fields}
+        for key in values:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"fields: {', '.join(known)}"
+                raise UsageError(f"schema {self.name}: unknown field {key!r}", hint=hint)
+        out: dict[str, str] = {}
+        for spec in self.fields:
+            if spec.name in values:
+                out[spec.name] = _check_type(self.name, spec, values[spec.name])
+            elif spec.default is not None:
+                out[spec.name] = spec.default
+            elif spec.required:
+                raise UsageError(
+                    f"schema {self.name}: missing required field {spec.name!r}",
+                    hint=f"add --{spec.name}=… (fields: {', '.join(known)})",
+                )
+        return out
+
+
+def _check_type(schema: str, spec: Field, value: str) -> str:
+    try:
+        if spec.type == "int":
+            int(value)
+        elif spec.type == "float":
+            float(value)
+        elif spec.type == "bool" and value.lower() not in ("true", "false"):
+            raise ValueError(value)
+    except ValueError:
+        raise UsageError(
+            f"schema {schema}: field {spec.name!r} must be {spec.type}",
+            hint="the value was not changed",
+        ) from None
+    return value
+
+
+def _f(name: str, required: bool = True, type_: str = "str", default: str | None = None) -> Field:
+    return Field(name, type_, required, default)
+
+
+_SSL = ("sslmode", "sslrootcert", "sslcert", "sslkey")
+BUILTIN: dict[str, Schema] = {
+    schema.name: schema
+    for schema in (
+        Schema("aws", (_f("access_key_id"), _f("secret_access_key"),
+                       _f("session_token", False)), "AWS access key pair"),
+        Schema("gcp-service-account", (
+            _f("type", False, default="service_account"), _f("project_id"),
+            _f("private_key_id", False), _f("private_key"), _f("client_email"),
+            _f("client_id", False), _f("auth_uri", False), _f("token_uri", False),
+            _f("auth_provider_x509_cert_url", False), _f("client_x509_cert_url", False),
+            _f("universe_domain", False)), "a GCP service-account key (JSON fields)"),
+        Schema("postgres", (_f("user"), _f("password"), _f("host"),
+                            _f("port", False, "int", "5432"), _f("database"),
+                            *(_f(name, False) for name in _SSL)), "PostgreSQL connection"),
+        Schema("mysql", (_f("user"), _f("password"), _f("host"),
+                         _f("port", False, "int", "3306"), _f("database"),
+                         _f("ssl_ca", False), _f("ssl_cert", False), _f("ssl_key", False),
+                         _f("ssl_mode", False)), "MySQL connection"),
+        Schema("snowflake", (_f("account"), _f("user"), _f("password", False),
+                             _f("private_key", False), _f("private_key_passphrase", False),
+                             _f("warehouse", False), _f("database", False),
+                             _f("schema", False), _f("role", False)), "Snowflake login"),
+        Schema("basic-auth", (_f("username"), _f("password")), "user name and password"),
+        Schema("api-key", (_f("api_key"), _f("base_url", False)), "an API key"),
+    )
+}
+
+
+def user_schemas(raw: Any) -> dict[str, Schema]:
+    """Schemas defined in the config's ``schemas:`` section."""
+    if not raw:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError("schemas must map a schema name to its fields")
+    out: dict[str, Schema] = {}
+    for name, body in raw.items():
+        specs = body.get("fields") if isinstance(body, Mapping) else None
+        if not isinstance(specs, list) or not specs:
+            raise ConfigError(f"schema {name}: needs a non-empty 'fields' list")
+        fields = []
+        for spec in specs:
+            if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
+                raise ConfigError(f"schema {name}: every field needs a name")
+            type_ = str(spec.get("type", "str"))
+            if type_ not in TYPES:
+                raise ConfigError(f"schema {name}: field {spec['name']!r} has unknown type "
+                                  f"{type_!r}", hint=f"use one of {', '.join(TYPES)}")
+            default = spec.get("default")
+            fields.append(Field(spec["name"], type_, bool(spec.get("required", default is None)),
+                                None if default is None else str(default)))
+        out[str(name)] = Schema(str(name), tuple(fields), str(body.get("description", "")))
+    return out
+
+
+def find_schema(name: str, config_raw: Mapping[str, Any] | None = None) -> Schema:
+    schemas = {**BUILTIN, **user_schemas((config_raw or {}).get("schemas"))}
+    if name in schemas:
+        return schemas[name]
+    close = difflib.get_close_matches(name, schemas, n=1)
+    raise UsageError(
+        f"unknown schema {name!r}",
+        hint=f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(schemas))}",
+    )
