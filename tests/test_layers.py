@@ -17,7 +17,7 @@ ALLOWED = {
     "secrets": {"core", "config"},
     "ops": {"core", "stores", "keysources", "config", "secrets", "git"},
     "scanner": {"core", "stores", "config", "git"},
-    "git": {"core", "scanner", "config"},
+    "git": {"core", "scanner", "config", "stores"},
 }
 GATES = {"typer": "cli", "rich": "cli", "git": "git", "click": "cli"}
 

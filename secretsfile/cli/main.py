@@ -29,11 +29,20 @@ app = typer.Typer(
 
 def _register_commands() -> None:
     # Each command module adds its commands to the app; order here is the order in --help.
-    from secretsfile.cli import files_cmd, keys_cmd, project_cmd, refs_cmd, run_cmd, scan
+    from secretsfile.cli import (
+        files_cmd,
+        keys_cmd,
+        project_cmd,
+        refs_cmd,
+        run_cmd,
+        scan,
+        secrets_cmd,
+    )
 
     keys_cmd.register(app)
     files_cmd.register(app)
     project_cmd.register(app)
+    secrets_cmd.register(app)
     refs_cmd.register(app)
     run_cmd.register(app)
     scan.register(app)

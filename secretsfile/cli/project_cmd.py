@@ -1,9 +1,138 @@
-"""Placeholder: filled in by the issue 3 work."""
+"""Project commands: init, env add, recipients add/remove."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from secretsfile.cli.common import say
+
+PANEL = "Project"
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help="The project config (default: nearest .secretsfile.yaml).",
+                 envvar="SECRETSFILE_CONFIG", show_envvar=True),
+]
+
+
+def init(
+    env: Annotated[
+        list[str] | None,
+        typer.Option("--env", "-e", help="An environment to create; repeatable (default: dev)."),
+    ] = None,
+) -> None:
+    """Set up this folder: your key (if you have none), .secretsfile.yaml, one encrypted
+    file per environment, and .gitignore lines. Safe to run again: it only adds what is
+    missing."""
+    from secretsfile.ops.project import init as init_project
+
+    result = init_project(Path.cwd(), list(env or []))
+    if result.created_key:
+        say(f"created your age key at {result.created_key.path} (back it up)")
+    say(f"{'wrote' if result.config_written else 'kept'} .secretsfile.yaml "
+        f"(recipient {result.recipient})")
+    for path in result.files_created:
+        say(f"created {path.relative_to(result.root)}")
+    if result.gitignore_added:
+        say(f"added to .gitignore: {', '.join(result.gitignore_added)}")
+    if not result.changed:
+        say("nothing to do: already initialised")
+    first = (env or ["dev"])[0]
+    say("\nnext:")
+    say(f"  secretsfile secret create app-db --env {first} --schema postgres --user=app "
+        "--password=@password.txt --host=db --database=app")
+    say(f"  secretsfile secret list --env {first}")
+    say(f"  secretsfile recipients add {first} <teammate's age1... key>")
+
+
+env_app = typer.Typer(help="Environments (one encrypted file each).", no_args_is_help=True)
+
+
+@env_app.command("add")
+def env_add(
+    name: Annotated[str, typer.Argument(help="Environment name, e.g. staging.")],
+    recipient: Annotated[
+        list[str] | None,
+        typer.Option("--recipient", "-r", help="Who may read it (default: you); repeatable."),
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Add an environment to the config and create its encrypted file."""
+    from secretsfile.ops.project import add_environment
+    from secretsfile.ops.secrets import project
+
+    path = add_environment(project(config), name, list(recipient or []))
+    say(f"added environment {name} ({path})")
+
+
+@env_app.command("list")
+def env_list(config: ConfigOpt = None) -> None:
+    """List the environments and their files."""
+    from secretsfile.cli.common import out
+    from secretsfile.ops.secrets import project
+
+    cfg = project(config)
+    for env in cfg.environments:
+        out(f"{env.name}\t{env.file}\t{len(env.recipients)} recipient(s)\n")
+
+
+recipients_app = typer.Typer(help="Who can read an environment.", no_args_is_help=True)
+
+
+@recipients_app.command("add")
+def recipients_add(
+    env: Annotated[str, typer.Argument(help="The environment.")],
+    recipient: Annotated[str, typer.Argument(help="age1…, 'ssh-ed25519 …' or fernet:<id>.")],
+    config: ConfigOpt = None,
+) -> None:
+    """Give a recipient access: recorded in the config, data key re-wrapped for it."""
+    from secretsfile.ops.project import add_recipient
+    from secretsfile.ops.secrets import project
+
+    change = add_recipient(project(config), env, recipient)
+    if not (change.config_changed or change.file_changed):
+        say(f"{env}: already a recipient")
+    else:
+        say(f"{env}: added recipient; the data key is re-wrapped, values unchanged")
+
+
+@recipients_app.command("remove")
+def recipients_remove(
+    env: Annotated[str, typer.Argument(help="The environment.")],
+    recipient: Annotated[str, typer.Argument(help="The recipient to remove.")],
+    config: ConfigOpt = None,
+) -> None:
+    """Remove a recipient and rotate the data key.
+
+    The removed key can still read every old version of the file in git history (and
+    whatever it read before): rotate the underlying credentials too.
+    """
+    from secretsfile.ops.project import remove_recipient
+    from secretsfile.ops.secrets import project
+
+    change = remove_recipient(project(config), env, recipient)
+    say(f"{env}: removed recipient" + ("; data key rotated" if change.rotated else ""))
+    say("warning: the removed key can still read old versions of this file in git history; "
+        "rotate the credentials it could read (database passwords, API keys, ...)")
+
+
+@recipients_app.command("list")
+def recipients_list(
+    env: Annotated[str, typer.Argument(help="The environment.")],
+    config: ConfigOpt = None,
+) -> None:
+    """The environment's recipients, as configured."""
+    from secretsfile.cli.common import out
+    from secretsfile.ops.secrets import project
+
+    cfg = project(config)
+    for kind, value in cfg.environment(env).recipients:
+        out(f"{kind}:{value}\n" if kind == "fernet" else f"{value}\n")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    app.command("init", rich_help_panel=PANEL)(init)
+    app.add_typer(env_app, name="env", rich_help_panel=PANEL)
+    app.add_typer(recipients_app, name="recipients", rich_help_panel=PANEL)

@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from secretsfile.ops import files
 from secretsfile.ops.document import new_metadata, read_encrypted, seal, seal_with
 from secretsfile.ops.fileio import locked, read_text, write_atomic
 from secretsfile.ops.recipients import KeyOptions, own_age_recipients, plan_for
-from secretsfile.secrets.model import Secret, secret_from_tree, secret_to_tree
+from secretsfile.secrets.model import SCHEMA_KEY, Secret, secret_from_tree, secret_to_tree
 from secretsfile.secrets.naming import NamingPolicy
 from secretsfile.stores import format_for_path
 
@@ -195,3 +195,55 @@ def shapes_with_private(config: ProjectConfig, env: Environment) -> dict[str, li
 def plain_values(secrets: dict[str, Secret]) -> dict[str, Any]:
     """name -> value, or name -> {key: value} for groups."""
     return {name: (s.value if not s.is_group else dict(s.values)) for name, s in secrets.items()}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What ``secret list`` shows: everything but values (read without a key)."""
+
+    name: str
+    env: str
+    keys: list[str]
+    schema: str | None
+    private: bool
+    created: str | None = None
+    updated: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _entries(path: Path, env: str, private: bool) -> list[Entry]:
+    if not path.exists():
+        return []
+    document = read_encrypted(read_text(path), format_for_path(path), str(path))
+    dates = {} if private else _dates(path)
+    out = []
+    for name, node in document.docs[0].items():
+        if not isinstance(name, str):
+            continue
+        keys, schema = [], None
+        if isinstance(node, dict):
+            keys = [k for k in node if isinstance(k, str) and not k.startswith("_")]
+            raw_schema = node.get(SCHEMA_KEY)
+            if isinstance(raw_schema, str) and not raw_schema.startswith("ENC["):
+                schema = raw_schema
+        when = dates.get(name)
+        out.append(Entry(name, env, keys, schema, private,
+                         when.created.isoformat() if when else None,
+                         when.updated.isoformat() if when else None))
+    return out
+
+
+def _dates(path: Path) -> dict[str, Any]:
+    from secretsfile.git.history import secret_dates
+
+    return dict(secret_dates(path))
+
+
+def list_entries(config: ProjectConfig, envs: list[Environment]) -> list[Entry]:
+    entries: list[Entry] = []
+    for env in envs:
+        entries += _entries(config.env_path(env), env.name, private=False)
+        entries += _entries(private_path(config, env), env.name, private=True)
+    return entries

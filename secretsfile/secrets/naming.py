@@ -70,3 +70,17 @@ def env_var_name(secret: str, key: str | None = None) -> str:
     """``db-password`` -> ``DB_PASSWORD``; a group key joins with ``_`` (``DB_USER``)."""
     base = secret if key is None else f"{secret}_{key}"
     return re.sub(r"[^A-Za-z0-9]", "_", base).upper()
+
+
+_ENV_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,35}\Z")
+
+
+def check_env_name(name: str) -> None:
+    """Environment names: a leading letter, then lowercase letters, digits, '-' or '_'."""
+    if not _ENV_NAME.match(name):
+        fixed = re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-_")
+        fixed = re.sub(r"^[^a-z]+", "", fixed)[:36]
+        raise UsageError(
+            f"invalid environment name {name!r}",
+            hint=f"try {fixed!r}" if fixed else "use e.g. dev, staging, prod",
+        )

@@ -1,0 +1,175 @@
+"""Project set-up and named secrets through the CLI, in real folders and git repos."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from secretsfile.ops.keygen import keygen
+from tests.cli.conftest import Runner
+
+PLANTED = "pw-PLANTED-9f8e7d"
+
+
+@pytest.fixture
+def project(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    subprocess.run(["git", "init", "-q"], check=True)
+    assert run("init", "--env", "dev", "--env", "staging", "--env", "prod").code == 0
+    return root
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".git/" not in str(p)}
+
+
+def test_init_creates_everything_once(run: Runner, project: Path) -> None:
+    assert (project / ".secretsfile.yaml").exists()
+    assert sorted(p.name for p in (project / "secrets").iterdir()) == [
+        "dev.yaml", "prod.yaml", "staging.yaml"]
+    assert "keys.txt" in (project / ".gitignore").read_text()
+    before = _snapshot(project)
+    again = run("init", "--env", "dev", "--env", "staging", "--env", "prod")
+    assert again.code == 0 and "nothing to do" in again.stderr
+    assert _snapshot(project) == before
+    assert "secretsfile secret create" in again.stderr  # the next commands
+
+
+def test_secret_lifecycle(run: Runner, project: Path, tmp_path: Path) -> None:
+    password = tmp_path / "pw.txt"
+    password.write_text(PLANTED + "\n")
+    created = run("secret", "create", "app-db", "--env", "prod", "--schema", "postgres",
+                  "--user=app", f"--password=@{password}", "--host=db", "--database=app")
+    assert created.code == 0, created.stderr
+    shown = run("secret", "get", "app-db", "--env", "prod")
+    assert "password: **********" in shown.stdout and "port: **********" in shown.stdout
+    revealed = run("secret", "get", "app-db", "--env", "prod", "--key", "password", "--reveal")
+    assert revealed.stdout == PLANTED + "\n"
+    as_json = json.loads(run("secret", "get", "app-db", "--env", "prod", "--json").stdout)
+    assert as_json["schema"] == "postgres" and as_json["values"]["port"] == "**********"
+    assert run("secret", "set", "openai-key", "--env", "prod", "--value-stdin",
+               stdin="sk-1").code == 0
+    listing = run("secret", "list", "--json")
+    names = [(e["name"], e["env"], e["schema"]) for e in json.loads(listing.stdout)]
+    assert names == [("app-db", "prod", "postgres"), ("openai-key", "prod", None)]
+    before = (project / "secrets" / "prod.yaml").read_text().splitlines()
+    assert run("secret", "update", "app-db", "--env", "prod", "--port=6543").code == 0
+    after = (project / "secrets" / "prod.yaml").read_text().splitlines()
+    changed = [b.split(":")[0].strip() for a, b in zip(before, after, strict=True) if a != b]
+    assert [c for c in changed if c != "lastmodified"] == ["port", "mac"]
+    assert run("secret", "delete", "openai-key", "--env", "prod", "--yes").code == 0
+    assert "openai-key" not in run("secret", "list").stdout
+    for result in (created, shown, listing):
+        assert PLANTED not in result.output
+
+
+def test_list_shows_git_dates_and_needs_no_key(
+    run: Runner, project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert run("secret", "set", "api-token", "--env", "dev", "--value-stdin",
+               stdin="x").code == 0
+    subprocess.run(["git", "add", "-A"], check=True)
+    subprocess.run(["git", "commit", "-qm", "add token"], check=True)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-keys"))
+    entry = json.loads(run("secret", "list", "--env", "dev", "--json").stdout)[0]
+    assert entry["name"] == "api-token" and entry["created"] and entry["updated"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("secret", "create", "snowflake_user", "--env", "dev", "--x=1"), 2, "snowflake-user"),
+        (("secret", "create", "pg-main", "--env", "dev", "--schema", "postgres", "--user=u"),
+         2, "missing required field 'password'"),
+        (("secret", "get", "nope", "--env", "dev"), 2, "not found in dev"),
+        (("secret", "list", "--env", "prd"), 5, "did you mean 'prod'"),
+        (("secret", "create", "abc", "--env", "dev", "--schema", "postgress", "--user=u"),
+         2, "did you mean 'postgres'"),
+    ],
+)
+def test_bad_input_is_one_line(run: Runner, project: Path, args: tuple[str, ...], code: int,
+                               message: str) -> None:
+    result = run(*args)
+    assert result.code == code, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_not_found_suggests_closest(run: Runner, project: Path) -> None:
+    run("secret", "set", "openai-api-key", "--env", "dev", "--value-stdin", stdin="x")
+    result = run("secret", "get", "openai-apikey", "--env", "dev")
+    assert result.code == 2 and "did you mean 'openai-api-key'" in result.stderr
+
+
+def test_environment_separation(
+    run: Runner, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev_only = keygen("age", tmp_path / "dev-key.txt")
+    assert run("recipients", "add", "dev", dev_only.public).code == 0
+    run("secret", "set", "dev-token", "--env", "dev", "--value-stdin", stdin="dev-value")
+    run("secret", "set", "prod-token", "--env", "prod", "--value-stdin", stdin="prod-value")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "other"))
+    monkeypatch.setenv("SECRETSFILE_AGE_KEY_FILE", str(dev_only.path))
+    assert run("secret", "get", "dev-token", "--env", "dev", "--reveal").stdout == "dev-value\n"
+    denied = run("secret", "get", "prod-token", "--env", "prod", "--reveal")
+    assert denied.code == 3 and "prod-value" not in denied.output
+
+
+def test_recipients_remove_rotates_and_warns(
+    run: Runner, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    teammate = keygen("age", tmp_path / "mate.txt")
+    run("secret", "set", "api-token", "--env", "staging", "--value-stdin", stdin="v1")
+    assert run("recipients", "add", "staging", teammate.public).code == 0
+    assert teammate.public in run("recipients", "list", "staging").stdout
+    old_data = [line for line in (project / "secrets" / "staging.yaml").read_text().splitlines()
+                if line.startswith("api-token")]
+    removed = run("recipients", "remove", "staging", teammate.public)
+    assert removed.code == 0 and "rotated" in removed.stderr and "git history" in removed.stderr
+    new_data = [line for line in (project / "secrets" / "staging.yaml").read_text().splitlines()
+                if line.startswith("api-token")]
+    assert old_data != new_data
+    assert teammate.public not in (project / ".secretsfile.yaml").read_text()
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "other"))
+    monkeypatch.setenv("SECRETSFILE_AGE_KEY_FILE", str(teammate.path))
+    assert run("secret", "get", "api-token", "--env", "staging").code == 3
+
+
+def test_private_secret_overrides_the_team_one(run: Runner, project: Path) -> None:
+    run("secret", "set", "api-token", "--env", "dev", "--value-stdin", stdin="team")
+    assert run("secret", "set", "api-token", "--env", "dev", "--private", "--value-stdin",
+               stdin="mine").code == 0
+    assert run("secret", "get", "api-token", "--env", "dev", "--reveal").stdout == "mine\n"
+    team = run("secret", "get", "api-token", "--env", "dev", "--reveal", "--team")
+    assert team.stdout == "team\n"
+    assert not list(project.rglob("*private*"))  # nothing private inside the repo
+    listing = run("secret", "list", "--env", "dev").stdout
+    assert "api-token (private)" in listing
+
+
+def test_env_add_and_config_comments_survive(run: Runner, project: Path) -> None:
+    config = project / ".secretsfile.yaml"
+    config.write_text(config.read_text() + "# team note: keep me\n")
+    assert run("env", "add", "qa").code == 0
+    assert "# team note: keep me" in config.read_text()
+    assert (project / "secrets" / "qa.yaml").exists()
+    assert run("env", "add", "qa").code == 2
+
+
+def test_sops_yaml_only_repo(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    me = keygen("age")
+    other = keygen("age", tmp_path / "other.txt")
+    (tmp_path / ".sops.yaml").write_text(
+        f"creation_rules:\n  - path_regex: ^secrets/.*\n    age: {me.public},{other.public}\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "x.yaml").write_text("a: 1\n")
+    assert run("encrypt", "--in-place", "secrets/x.yaml").code == 0
+    status = json.loads(run("status", "--json", "secrets/x.yaml").stdout)
+    assert {r["id"] for r in status["recipients"]} == {me.public, other.public}
