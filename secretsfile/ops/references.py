@@ -1,0 +1,284 @@
+"""Secret references in files and Python data: check (no key needed), render, resolve.
+
+``check`` reads only the names and keys of the secrets (they are in clear in the
+environment files), so it runs without any key, in CI or a pre-commit hook. ``render``
+and ``resolve`` first validate against those names, then decrypt the environment once,
+and only when at least one reference resolves.
+
+Which environment: ``env``, else ``SECRETSFILE_ENV``, else ``default_env``, else the only
+one. ``check`` without any of these checks every configured environment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from secretsfile.config.project import Environment, ProjectConfig
+from secretsfile.errors import ConfigError, NotEncryptedError, UsageError
+from secretsfile.ops.fileio import read_text
+from secretsfile.ops.secrets import choose_env, policy, private_path, project, read_secrets
+from secretsfile.secrets.model import RESERVED_PREFIX, Secret
+from secretsfile.secrets.references import (
+    LEVEL_ENV_VAR,
+    Problem,
+    Shapes,
+    ValidationLevel,
+    find_references,
+    format_for_template,
+    parse_level,
+    render_text,
+    validate,
+)
+
+__all__ = [
+    "CheckReport",
+    "check_files",
+    "configured_files",
+    "environment_shapes",
+    "render_file",
+    "render_string",
+    "resolve",
+    "validation_level",
+]
+
+ConfigArg = ProjectConfig | str | Path | None
+
+
+def _config(config: ConfigArg) -> ProjectConfig:
+    return config if isinstance(config, ProjectConfig) else project(config)
+
+
+def validation_level(level: str | ValidationLevel | None = None) -> ValidationLevel:
+    """``level``, else ``SECRETSFILE_SECRET_VALIDATION_LEVEL``, else SECRET_AND_KEY_EXISTS."""
+    if isinstance(level, ValidationLevel):
+        return level
+    return parse_level(level if level else os.environ.get(LEVEL_ENV_VAR))
+
+
+def _file_shapes(path: Path) -> dict[str, tuple[str, ...] | None]:
+    """name -> group keys (None: one value), read without any key."""
+    if not path.exists():
+        return {}
+    from secretsfile.ops.document import read_encrypted
+    from secretsfile.stores import format_for_path
+
+    document = read_encrypted(read_text(path), format_for_path(path), str(path))
+    shapes: dict[str, tuple[str, ...] | None] = {}
+    for name, node in document.docs[0].items():
+        if isinstance(name, str):
+            shapes[name] = (tuple(k for k in node if isinstance(k, str)
+                                  and not k.startswith(RESERVED_PREFIX))
+                            if isinstance(node, dict) else None)
+    return shapes
+
+
+def environment_shapes(config: ProjectConfig, env: Environment
+                       ) -> dict[str, tuple[str, ...] | None]:
+    """The environment's secret names and keys, private ones over the team's; no key used."""
+    shapes = _file_shapes(config.env_path(env))
+    with contextlib.suppress(NotEncryptedError):
+        shapes.update(_file_shapes(private_path(config, env)))
+    return shapes
+
+
+def _check_envs(config: ProjectConfig, env: str | None) -> list[Environment]:
+    name = env or os.environ.get("SECRETSFILE_ENV") or config.default_env
+    if name:
+        return [config.environment(name)]
+    if not config.environments:
+        raise ConfigError("no environments configured", hint="run 'secretsfile init'")
+    return list(config.environments)
+
+
+def configured_files(config: ProjectConfig) -> list[Path]:
+    """The files named by ``references:`` in ``.secretsfile.yaml`` (globs from the root)::
+
+        references: [config/*.yaml, deploy/**/*.json]     # or: references: {files: [...]}
+    """
+    raw = config.raw.get("references")
+    if isinstance(raw, Mapping):
+        raw = raw.get("files")
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
+        raise ConfigError("references must be a list of file patterns",
+                          path=str(config.path) if config.path else None)
+    found: list[Path] = []
+    for pattern in raw:
+        for path in sorted(config.root.glob(pattern)):
+            if path.is_file() and path not in found:
+                found.append(path)
+    return found
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class CheckReport:
+    """What ``check`` found: problems as (file shown to the user, problem)."""
+
+    level: ValidationLevel
+    envs: tuple[str, ...] = ()
+    files: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # binary files
+    references: int = 0
+    problems: list[tuple[str, Problem]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        return [problem.line_text(path) for path, problem in self.problems]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "level": self.level.value, "envs": list(self.envs),
+                "files": self.files, "skipped": self.skipped, "references": self.references,
+                "problems": [problem.as_dict(path) for path, problem in self.problems]}
+
+
+def check_files(paths: list[Path] | None = None, *, env: str | None = None,
+                level: str | ValidationLevel | None = None,
+                config: ConfigArg = None) -> CheckReport:
+    """Validate every reference of ``paths`` (default: ``references:`` in the config)
+    against the environment(s), without decrypting anything."""
+    chosen = validation_level(level)
+    cfg = _config(config)
+    files = list(paths) if paths else configured_files(cfg)
+    report = CheckReport(chosen)
+    envs: list[tuple[str | None, Shapes | None]] = [(None, None)]
+    if chosen is not ValidationLevel.NONE:
+        environments = _check_envs(cfg, env)
+        envs = [(e.name, environment_shapes(cfg, e)) for e in environments]
+        report.envs = tuple(e.name for e in environments)
+    rules = policy(cfg)
+    for path in files:
+        shown = _display(path)
+        text = read_text(path)
+        if "\x00" in text:
+            report.skipped.append(shown)
+            continue
+        report.files.append(shown)
+        refs = find_references(text)
+        report.references += sum(1 for r in refs if r.kind in ("ref", "broken"))
+        seen: set[tuple[int, str]] = set()
+        for env_name, shapes in envs:
+            for problem in validate(refs, shapes, level=chosen, policy=rules, env=env_name):
+                if problem.code == "broken":
+                    problem = replace(problem, env=None)
+                key = (problem.reference.start, problem.message)
+                if key not in seen:
+                    seen.add(key)
+                    report.problems.append((shown, problem))
+    report.problems.sort(key=lambda item: (item[0], item[1].reference.start))
+    return report
+
+
+class _Resolver:
+    """One environment's references: names and keys without a key, values decrypted once."""
+
+    def __init__(self, config: ConfigArg, env: str | None) -> None:
+        self.config = _config(config)
+        self.env = choose_env(self.config, env)
+        self.shapes = environment_shapes(self.config, self.env)
+        self.policy = policy(self.config)
+        self._secrets: dict[str, Secret] | None = None
+
+    def value(self, name: str, key: str | None) -> str:
+        if self._secrets is None:
+            self._secrets = read_secrets(self.config, self.env)
+        secret = self._secrets.get(name)
+        if secret is None:  # changed since the names were read
+            raise UsageError(f"secret {name!r} not found in {self.env.name}")
+        try:
+            return secret.get(key)
+        except KeyError as error:
+            raise UsageError(str(error.args[0]) + f" in {self.env.name}") from None
+
+    def render(self, text: str, fmt: str, where: str | None) -> str:
+        if "{{" not in text:
+            return text
+        return render_text(text, self.value, fmt=fmt, shapes=self.shapes, policy=self.policy,
+                           env=self.env.name, path=where)
+
+
+def render_string(text: str, *, env: str | None = None, fmt: str | None = None,
+                  source: str | None = None, config: ConfigArg = None) -> str:
+    """``text`` with its references replaced by the environment's values (see
+    ``secretsfile.secrets.references`` for the grammar and the escaping per format)."""
+    fmt = format_for_template(source, fmt)
+    return _Resolver(config, env).render(text, fmt, source)
+
+
+def render_file(path: Path, *, env: str | None = None, fmt: str | None = None,
+                config: ConfigArg = None) -> str:
+    """A template file rendered; nothing is written."""
+    text = read_text(path)
+    return render_string(text, env=env, fmt=format_for_template(path, fmt), source=_display(path),
+                         config=config)
+
+
+def resolve(obj: Any, env: str | None = None, *, config: ConfigArg = None) -> Any:
+    """A copy of ``obj`` (dicts, lists, tuples, strings) with ``{{name.key}}`` references in
+    its strings replaced by the environment's values; other objects are returned as they
+    are. An object with ``get_secret_value()`` (pydantic ``SecretStr``) is resolved inside
+    and rebuilt with the same type. A reference that does not resolve raises a
+    ``UsageError`` (missing secret or key) or a ``FormatError`` (broken reference) naming
+    where it is, never a value::
+
+        settings = secretsfile.resolve({"url": "postgres://{{db.user}}:{{db.password}}@db"},
+                                       env="prod")
+    """
+    resolver: _Resolver | None = None
+
+    def text(value: str, where: str) -> str:
+        nonlocal resolver
+        if "{{" not in value:
+            return value
+        if resolver is None:
+            resolver = _Resolver(config, env)
+        return resolver.render(value, "text", where)
+
+    def walk(node: Any, where: str) -> Any:
+        if isinstance(node, str):
+            return text(node, where)
+        if isinstance(node, Mapping):
+            return _rebuild_mapping(
+                node, {k: walk(v, f"{where}.{k}" if where else str(k)) for k, v in node.items()})
+        if isinstance(node, (list, tuple)):
+            items = [walk(v, f"{where}[{i}]") for i, v in enumerate(node)]
+            if type(node) in (list, tuple):
+                return type(node)(items)
+            if isinstance(node, tuple) and hasattr(node, "_fields"):  # a namedtuple
+                return type(node)(*items)
+            return items
+        reveal = getattr(node, "get_secret_value", None)
+        if callable(reveal):
+            inner = reveal()
+            if isinstance(inner, str) and "{{" in inner:
+                return type(node)(text(inner, where))
+        return node
+
+    return walk(obj, "")
+
+
+def _rebuild_mapping(original: Mapping[Any, Any], items: dict[Any, Any]) -> Any:
+    if type(original) is dict:
+        return items
+    try:
+        return type(original)(items)  # type: ignore[call-arg]
+    except TypeError:
+        return items
+

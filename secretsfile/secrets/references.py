@@ -1,0 +1,577 @@
+"""Secret references in config text: ``{{ name }}`` and ``{{ name.key }}``.
+
+Pure: text in, references / problems / rendered text out. No file is read and nothing is
+decrypted here; ``secretsfile.ops.references`` supplies what the environment holds.
+
+Grammar
+-------
+A reference is ``{{`` *name* [``.`` *key*] ``}}`` with optional spaces inside the braces
+(``{{db.password}}`` and ``{{ db.password }}`` are the same reference):
+
+* *name*: a letter, then letters, digits, ``-`` and ``_`` (secret names);
+* *key*: letters, digits, ``-`` and ``_`` (one key of a group; no nesting).
+
+``{{ name }}`` is a single-value secret; ``{{ name.key }}`` one key of a group.
+
+What is left alone (never substituted, never reported):
+
+* ``${{ … }}`` (GitHub Actions expressions) and ``{{{ … }}}`` (Handlebars);
+* braces whose content is not a reference: ``{{ .Values.x }}`` (Helm), ``{{ x | upper }}``,
+  ``{{- if … }}``;
+* a name that is neither a secret of the environment nor a valid secret name under the
+  project's naming policy (``{{ FOO }}``, ``{{ user_name }}`` with the default policy), unless
+  fixing its spelling gives an existing secret (then it is reported, with the fix).
+
+A name that *looks* like a secret name (valid under the naming policy) but is not in the
+environment is a missing secret: ``render`` fails, ``check`` reports it with the closest
+names. A Jinja or Go template that uses such names must escape them.
+
+Escaping: ``\\{{ name.key }}`` renders as the literal text ``{{ name.key }}`` (the backslash is
+removed) and is never checked. The backslash is an escape only in front of something that
+starts a reference (``\\{{2}`` in a regex is untouched), and only when it is not itself
+escaped (``\\\\{{ db.password }}`` keeps ``\\\\`` and renders the reference).
+
+Placing values (the substitution is textual; the format decides the escaping)
+-----------------------------------------------------------------------------
+The format comes from the file extension (``.yaml``/``.yml``, ``.json``, ``.toml``,
+``.ini``/``.cfg``/``.conf``/``.properties``, anything else is text; a trailing ``.tmpl``,
+``.tpl``, ``.template``, ``.j2`` or ``.in`` is ignored: ``app.json.tmpl`` is JSON).
+
+* JSON: inside a string, the value is JSON-escaped; outside a string, a value that is a
+  JSON number, ``true``, ``false`` or ``null`` is written as is, any other value as a JSON
+  string (quoted and escaped). A valid JSON template therefore renders to valid JSON.
+* YAML: inside ``"…"`` the value is escaped (JSON escapes are YAML escapes); inside
+  ``'…'`` quotes are doubled and a multi-line value is an error; in a block scalar
+  (``key: |``) every line of the value gets the reference's indentation; unquoted, a value
+  made only of ``[A-Za-z0-9_.+/=@%~-]`` (and ``:`` not followed by a space) is written as is
+  (so ``port: {{ db.port }}`` stays a number), else, when the reference is the whole
+  scalar, it is written as a double-quoted string; inside a longer unquoted scalar such a
+  value is an error (quote the scalar).
+* TOML: inside ``"…"``/``\"\"\"…\"\"\"`` the value is escaped; inside ``'…'`` a value with
+  ``'`` or a line break is an error (``'''…'''``: one with ``'''``); unquoted, like JSON
+  (numbers and booleans as is, anything else a quoted string).
+* INI: the value is written as is; a multi-line value is an error.
+* Text: the value is written as is.
+* Comments (YAML, TOML, INI): as is; a multi-line value is an error.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import PurePath
+
+from secretsfile.errors import ConfigError, FormatError, SecretsfileError, UsageError
+from secretsfile.secrets.naming import NamingPolicy
+
+__all__ = [
+    "FORMATS",
+    "LEVEL_ENV_VAR",
+    "Problem",
+    "Reference",
+    "Shapes",
+    "ValidationLevel",
+    "find_references",
+    "format_for_template",
+    "parse_level",
+    "render_text",
+    "validate",
+]
+
+LEVEL_ENV_VAR = "SECRETSFILE_SECRET_VALIDATION_LEVEL"
+FORMATS = ("yaml", "json", "toml", "ini", "text")
+
+# name -> the keys of a group, or None for a single-value secret
+Shapes = Mapping[str, tuple[str, ...] | None]
+
+_NAME = r"[A-Za-z][A-Za-z0-9_-]*"
+_KEY = r"[A-Za-z0-9_][A-Za-z0-9_-]*"
+# Where something that starts like a reference begins: "{{", spaces, a name.
+_START = re.compile(r"\{\{[ \t]*(" + _NAME + r")")
+_COMPLETE = re.compile(r"(?:\.(" + _KEY + r"))?[ \t]*\}\}")
+_EMPTY_KEY = re.compile(r"\.[ \t]*\}\}")
+_TAIL = re.compile(r"(?:\.(?:" + _KEY + r")?)?[ \t]*\}?")
+_OTHER = "unexpected text after the name (a reference is {{ name }} or {{ name.key }})"
+_TEMPLATE_SUFFIXES = {".tmpl", ".tpl", ".template", ".j2", ".jinja", ".in"}
+_BY_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml",
+              ".ini": "ini", ".cfg": "ini", ".conf": "ini", ".properties": "ini"}
+
+
+class ValidationLevel(str, Enum):
+    """How much ``check`` verifies (``SECRETSFILE_SECRET_VALIDATION_LEVEL``)."""
+
+    NONE = "NONE"  # the syntax only; no environment file is read
+    SECRET_EXISTS = "SECRET_EXISTS"  # every referenced secret exists
+    SECRET_AND_KEY_EXISTS = "SECRET_AND_KEY_EXISTS"  # ... and every referenced key (default)
+
+
+def parse_level(value: str | None) -> ValidationLevel:
+    """A validation level from its name (any case); empty or None is the default."""
+    if not value or not value.strip():
+        return ValidationLevel.SECRET_AND_KEY_EXISTS
+    try:
+        return ValidationLevel(value.strip().upper())
+    except ValueError:
+        names = ", ".join(level.value for level in ValidationLevel)
+        raise ConfigError(f"unknown validation level {value.strip()[:40]!r}",
+                          hint=f"{LEVEL_ENV_VAR} must be one of {names}") from None
+
+
+def format_for_template(path: str | PurePath | None, explicit: str | None = None) -> str:
+    """The format that decides escaping: ``explicit``, else the extension, else text."""
+    if explicit:
+        fmt = explicit.strip().lower()
+        fmt = {"yml": "yaml", "txt": "text", "cfg": "ini"}.get(fmt, fmt)
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {explicit!r}",
+                             hint=f"use one of {', '.join(FORMATS)}")
+        return fmt
+    if path is None:
+        return "text"
+    suffixes = [s.lower() for s in PurePath(path).suffixes]
+    while suffixes and suffixes[-1] in _TEMPLATE_SUFFIXES:
+        suffixes.pop()
+    return _BY_SUFFIX.get(suffixes[-1], "text") if suffixes else "text"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Something in the text that is, or starts like, a reference.
+
+    ``kind``: ``ref`` (well formed), ``escaped`` (``\\{{…}}``: a literal), ``broken``
+    (``{{ db.password }`` or ``{{ db. }}``: ``problem`` says why) or ``other`` (a name
+    followed by something that is not a reference, such as ``{{ db | upper }}``).
+    ``start``/``end`` delimit the text to replace (for ``escaped``: the backslash only).
+    """
+
+    kind: str
+    name: str
+    key: str | None
+    text: str
+    start: int
+    end: int
+    line: int
+    column: int
+    problem: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How problems name it: the reference as written, trimmed to one line."""
+        return self.text.strip()
+
+
+def _escaped(text: str, index: int) -> bool:
+    """Is the ``{{`` at ``index`` escaped by one (unescaped) backslash?"""
+    return index >= 1 and text[index - 1] == "\\" and not (index >= 2 and text[index - 2] == "\\")
+
+
+def _foreign(text: str, index: int) -> bool:
+    """``${{`` (GitHub Actions) and ``{{{`` (Handlebars) are other tools' syntax."""
+    return index >= 1 and text[index - 1] in "${"
+
+
+class _Lines:
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+def find_references(text: str) -> list[Reference]:
+    """Every reference-like span of ``text``, in order, with 1-based line and column."""
+    lines = _Lines(text)
+    found: list[Reference] = []
+    for match in _START.finditer(text):
+        start = match.start()
+        if _foreign(text, start):
+            continue
+        name = match.group(1)
+        rest = match.end()
+        line, column = lines.at(start)
+        complete = _COMPLETE.match(text, rest)
+        if _escaped(text, start):
+            end = complete.end() if complete else match.end()
+            found.append(Reference("escaped", name, complete.group(1) if complete else None,
+                                   text[start:end], start - 1, start, line, column - 1))
+            continue
+        if complete:
+            found.append(Reference("ref", name, complete.group(1), text[start:complete.end()],
+                                   start, complete.end(), line, column))
+            continue
+        empty = _EMPTY_KEY.match(text, rest)
+        if empty:
+            found.append(Reference("broken", name, None, text[start:empty.end()], start,
+                                   empty.end(), line, column, "empty key after '.'"))
+            continue
+        line_end = text.find("\n", rest)
+        closing = text.find("}}", rest, len(text) if line_end < 0 else line_end)
+        if closing < 0:
+            tail = _TAIL.match(text, rest)
+            end = tail.end() if tail else rest
+            found.append(Reference("broken", name, None, text[start:end], start, end, line,
+                                   column, "missing '}}'"))
+            continue
+        found.append(Reference("other", name, None, text[start:closing + 2], start, closing + 2,
+                               line, column, _OTHER))
+    return found
+
+
+# --- validation --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """One reference that does not resolve. ``message`` never holds a value."""
+
+    reference: Reference
+    code: str  # broken | secret-not-found | key-not-found | needs-key | not-a-group
+    message: str
+    env: str | None = None
+    suggestions: tuple[str, ...] = ()
+
+    def line_text(self, path: str) -> str:
+        """``path:line:col: {{ref}}: message`` (the linter line)."""
+        ref = self.reference
+        return f"{path}:{ref.line}:{ref.column}: {ref.label}: {self.message}"
+
+    def as_dict(self, path: str) -> dict[str, object]:
+        ref = self.reference
+        return {"path": path, "line": ref.line, "column": ref.column, "reference": ref.label,
+                "secret": ref.name, "key": ref.key, "env": self.env, "code": self.code,
+                "message": self.message, "suggestions": list(self.suggestions)}
+
+
+def closest(name: str, names: Sequence[str], n: int = 3) -> tuple[str, ...]:
+    import difflib
+
+    return tuple(difflib.get_close_matches(name, list(names), n=n, cutoff=0.5))
+
+
+def _did_you_mean(close: Sequence[str]) -> str:
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)" if close else ""
+
+
+def spelled_as(name: str, shapes: Shapes, policy: NamingPolicy) -> str | None:
+    """The existing secret a badly spelled name stands for (``snowflake_user`` ->
+    ``snowflake-user``), if any."""
+    fixed = policy.suggest(name)
+    return fixed if fixed and fixed != name and fixed in shapes else None
+
+
+def is_candidate(ref: Reference, shapes: Shapes | None, policy: NamingPolicy) -> bool:
+    """Is this ours? An existing secret's name, a valid secret name, or a misspelled one."""
+    if shapes is not None and ref.name in shapes:
+        return True
+    if policy.problem(ref.name) is None:
+        return True
+    return shapes is not None and spelled_as(ref.name, shapes, policy) is not None
+
+
+def validate(refs: Sequence[Reference], shapes: Shapes | None, *,
+             level: ValidationLevel = ValidationLevel.SECRET_AND_KEY_EXISTS,
+             policy: NamingPolicy | None = None, env: str | None = None) -> list[Problem]:
+    """The problems of ``refs`` against an environment's secret shapes (``None``: unknown,
+    as for level NONE: only syntax is checked)."""
+    policy = policy or NamingPolicy()
+    if level is ValidationLevel.NONE:
+        shapes = None
+    where = f" in {env}" if env else ""
+    problems: list[Problem] = []
+    for ref in refs:
+        if ref.kind == "escaped":
+            continue
+        if ref.kind == "broken":
+            if is_candidate(ref, shapes, policy):
+                problems.append(Problem(ref, "broken", f"broken reference: {ref.problem}", env))
+            continue
+        if ref.kind == "other":
+            if shapes is not None and ref.name in shapes:
+                problems.append(Problem(ref, "broken", f"broken reference: {ref.problem}", env))
+            continue
+        if shapes is None or not is_candidate(ref, shapes, policy):
+            continue
+        problem = _resolve_problem(ref, shapes, level, policy, env, where)
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
+def _resolve_problem(ref: Reference, shapes: Shapes, level: ValidationLevel,
+                     policy: NamingPolicy, env: str | None, where: str) -> Problem | None:
+    if ref.name not in shapes:
+        fixed = spelled_as(ref.name, shapes, policy)
+        close = (fixed,) if fixed else closest(ref.name, list(shapes))
+        return Problem(ref, "secret-not-found",
+                       f"secret {ref.name!r} not found{where}{_did_you_mean(close)}", env, close)
+    if level is not ValidationLevel.SECRET_AND_KEY_EXISTS:
+        return None
+    keys = shapes[ref.name]
+    if ref.key is None:
+        if keys is None:
+            return None
+        shown = ", ".join(keys[:8]) if keys else "none"
+        return Problem(ref, "needs-key", f"secret {ref.name!r} is a group: name a key "
+                       f"({{{{ {ref.name}.KEY }}}}; keys: {shown})", env, tuple(keys))
+    if keys is None:
+        return Problem(ref, "not-a-group", f"secret {ref.name!r} is a single value, it has no "
+                       f"key {ref.key!r} (use {{{{ {ref.name} }}}})", env)
+    if ref.key not in keys:
+        close = closest(ref.key, keys)
+        hint = _did_you_mean(close) if close else f" (keys: {', '.join(keys[:8]) or 'none'})"
+        return Problem(ref, "key-not-found",
+                       f"secret {ref.name!r} has no key {ref.key!r}{where}{hint}", env, close)
+    return None
+
+
+def problem_error(problems: Sequence[Problem], path: str | None) -> SecretsfileError:
+    """One error for a list of problems: the first, and how many more there are."""
+    first = problems[0]
+    ref = first.reference
+    more = len(problems) - 1
+    message = f"{ref.label}: {first.message}"
+    hint = (f"{more} more problem{'s' if more > 1 else ''}; run 'secretsfile check'"
+            if more else None)
+    family = FormatError if first.code == "broken" else UsageError
+    return family(message, path=path, line=ref.line, hint=hint)
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+_JSON_LITERAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null")
+_TOML_LITERAL = re.compile(r"[+-]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false")
+_YAML_PLAIN = re.compile(r"(?:[A-Za-z0-9_./+]|-(?=\S))(?:[A-Za-z0-9_.+/=@%~-]|:(?=[^\s:]))*")
+_YAML_WHOLE_BEFORE = re.compile(
+    r"[ \t]*(?:-[ \t]+)*(?:(?:\"[^\"]*\"|'[^']*'|[^\s#'\"{\[][^#]*?)[ \t]*:[ \t]+(?:-[ \t]+)*)?")
+_YAML_WHOLE_AFTER = re.compile(r"[ \t]*(?:#.*)?")
+_YAML_BLOCK_HEADER = re.compile(r"(?:.*?:[ \t]+|(?:-[ \t]+)+)?[|>][-+0-9]*[ \t]*(?:#.*)?")
+
+
+@dataclass(frozen=True)
+class _Region:
+    start: int
+    end: int
+    kind: str  # dq sq tdq tsq comment block
+
+
+def _scan_regions(text: str, fmt: str) -> list[_Region]:
+    """Quoted strings, comments and (YAML) block scalars of ``text``: where a value lands."""
+    if fmt == "json":
+        return _scan_quoted(text, comments=None, toml=False, yaml=False)
+    if fmt == "toml":
+        return _scan_quoted(text, comments="#", toml=True, yaml=False)
+    if fmt == "yaml":
+        return _scan_quoted(text, comments="#", toml=False, yaml=True)
+    if fmt == "ini":
+        return [_Region(m.start(), m.end(), "comment")
+                for m in re.finditer(r"(?m)^[ \t]*[;#].*$", text)]
+    return []
+
+
+def _yaml_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of YAML block scalar content (the lines after ``key: |`` more indented)."""
+    spans: list[tuple[int, int]] = []
+    lines = text.splitlines(keepends=True)
+    offset = 0
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        stripped = line.rstrip("\r\n")
+        body = stripped.lstrip(" ")
+        offset_next = offset + len(line)
+        if body and not body.startswith("#") and _YAML_BLOCK_HEADER.fullmatch(body):
+            indent = len(stripped) - len(body)
+            start = offset_next
+            end = start
+            index += 1
+            while index < len(lines):
+                candidate = lines[index]
+                content = candidate.strip()
+                if content and len(candidate) - len(candidate.lstrip(" ")) <= indent:
+                    break
+                end += len(candidate)
+                index += 1
+            if end > start:
+                spans.append((start, end))
+            offset = end
+            continue
+        offset = offset_next
+        index += 1
+    return spans
+
+
+def _scan_quoted(text: str, comments: str | None, toml: bool, yaml: bool) -> list[_Region]:
+    regions: list[_Region] = []
+    blocks = _yaml_blocks(text) if yaml else []
+    for start, end in blocks:
+        regions.append(_Region(start, end, "block"))
+    block_starts = {start: end for start, end in blocks}
+    i = 0
+    n = len(text)
+    while i < n:
+        if i in block_starts:
+            i = block_starts[i]
+            continue
+        c = text[i]
+        if comments and c == comments and (not yaml or i == 0 or text[i - 1] in " \t\n"):
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            regions.append(_Region(i, end, "comment"))
+            i = end
+            continue
+        if c in "\"'" and (not yaml or _yaml_scalar_start(text, i)):
+            if toml and text.startswith(c * 3, i):
+                close = _find_close(text, i + 3, c * 3, backslash=c == '"')
+                regions.append(_Region(i + 3, close, "tdq" if c == '"' else "tsq"))
+                i = min(n, close + 3)
+                continue
+            close = _find_close(text, i + 1, c, backslash=c == '"', doubled=yaml and c == "'")
+            regions.append(_Region(i + 1, close, "dq" if c == '"' else "sq"))
+            i = min(n, close + 1)
+            continue
+        i += 1
+    return regions
+
+
+def _find_close(text: str, i: int, quote: str, *, backslash: bool, doubled: bool = False) -> int:
+    n = len(text)
+    while i < n:
+        if backslash and text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(quote, i):
+            if doubled and text.startswith(quote * 2, i):
+                i += 2
+                continue
+            return i
+        i += 1
+    return n
+
+
+def _yaml_scalar_start(text: str, i: int) -> bool:
+    """A quote opens a YAML scalar only where a scalar can start (not in ``it's``)."""
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j < 0 or text[j] in "\n:-[{,?"
+
+
+def _context(regions: list[_Region], starts: list[int], offset: int) -> _Region | None:
+    index = bisect.bisect_right(starts, offset) - 1
+    if index >= 0 and regions[index].start <= offset < regions[index].end:
+        return regions[index]
+    return None
+
+
+def _line_bounds(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, (len(text) if end < 0 else end)
+
+
+class _Unplaceable(Exception):
+    def __init__(self, reason: str, hint: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint
+
+
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff]")
+
+
+def _escape_dq(value: str) -> str:
+    """The inside of a double-quoted string, valid in JSON, YAML and TOML alike."""
+    escaped = json.dumps(value, ensure_ascii=False)[1:-1]
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped)
+
+
+def _place(value: str, fmt: str, region: _Region | None, text: str, ref: Reference) -> str:
+    kind = region.kind if region else "plain"
+    multiline = "\n" in value or "\r" in value
+    if kind in ("dq", "tdq"):
+        return _escape_dq(value)
+    if kind == "comment":
+        if multiline:
+            raise _Unplaceable("a multi-line value cannot go in a comment")
+        return value
+    if fmt == "json":
+        return value if _JSON_LITERAL.fullmatch(value) else json.dumps(value, ensure_ascii=False)
+    if fmt == "toml":
+        if kind == "sq":
+            if multiline or "'" in value:
+                raise _Unplaceable("the value cannot go in a TOML literal string ('…')",
+                                   'use a basic string ("…")')
+            return value
+        if kind == "tsq":
+            if "'''" in value:
+                raise _Unplaceable("the value cannot go in a TOML literal string ('''…''')",
+                                   'use a basic string ("""…""")')
+            return value
+        return value if _TOML_LITERAL.fullmatch(value) else json.dumps(value, ensure_ascii=False)
+    if fmt == "yaml":
+        return _place_yaml(value, kind, text, ref)
+    if fmt == "ini" and multiline:
+        raise _Unplaceable("a multi-line value cannot go in an INI file")
+    return value
+
+
+def _place_yaml(value: str, kind: str, text: str, ref: Reference) -> str:
+    if kind == "sq":
+        if "\n" in value or "\r" in value:
+            raise _Unplaceable("a multi-line value cannot go in a single-quoted YAML string",
+                               'use double quotes: "{{ … }}"')
+        return value.replace("'", "''")
+    line_start, line_end = _line_bounds(text, ref.start)
+    if kind == "block":
+        before = text[line_start:ref.start]
+        indent = before if not before.strip(" \t") else before[: len(before) - len(before.lstrip())]
+        return value.replace("\r\n", "\n").replace("\n", "\n" + indent)
+    if _YAML_PLAIN.fullmatch(value):
+        return value
+    whole = (_YAML_WHOLE_BEFORE.fullmatch(text[line_start:ref.start])
+             and _YAML_WHOLE_AFTER.fullmatch(text[ref.end:line_end]))
+    if whole:
+        return '"' + _escape_dq(value) + '"'
+    raise _Unplaceable("the value cannot go in an unquoted YAML scalar safely",
+                       'put the whole scalar in double quotes: "…{{ … }}…"')
+
+
+def render_text(text: str, values: Callable[[str, str | None], str], *, fmt: str = "text",
+                shapes: Shapes, policy: NamingPolicy | None = None, env: str | None = None,
+                path: str | None = None) -> str:
+    """``text`` with every reference replaced by its value, escaped for ``fmt``.
+
+    ``shapes`` (the environment's names and keys) decides which references are ours and
+    whether they resolve; ``values(name, key)`` is called only for references that do.
+    Any problem raises (the first, with a count of the others) before a value is read.
+    """
+    policy = policy or NamingPolicy()
+    refs = find_references(text)
+    problems = validate(refs, shapes, policy=policy, env=env)
+    if problems:
+        raise problem_error(problems, path)
+    todo = [r for r in refs if r.kind == "escaped" or
+            (r.kind == "ref" and is_candidate(r, shapes, policy))]
+    if not todo:
+        return text
+    regions = _scan_regions(text, fmt)
+    starts = [r.start for r in regions]
+    pieces: list[str] = []
+    cursor = 0
+    for ref in todo:
+        pieces.append(text[cursor:ref.start])
+        cursor = ref.end
+        if ref.kind == "escaped":
+            continue  # drop the backslash; the braces stay as they are
+        try:
+            pieces.append(_place(values(ref.name, ref.key), fmt,
+                                 _context(regions, starts, ref.start), text, ref))
+        except _Unplaceable as error:
+            raise FormatError(f"{ref.label}: {error.reason}", path=path, line=ref.line,
+                              hint=error.hint) from None
+    pieces.append(text[cursor:])
+    return "".join(pieces)
