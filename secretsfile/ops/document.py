@@ -73,7 +73,7 @@ def read_encrypted(text: str, fmt: str, path: str) -> EncryptedDocument:
 
 def _indent_of(text: str, fmt: str) -> int | None:
     if fmt == "yaml":
-        from secretsfile.stores.yaml_store import detect_indent
+        from secretsfile.stores.yaml_emit import detect_indent
 
         return detect_indent(text)
     if fmt == "json":

@@ -104,6 +104,6 @@ def dump_documents(docs: list[Branch], fmt: str, metadata: dict[str, Any] | None
         from secretsfile.stores.json_store import dump_json
 
         return dump_json(docs, -1 if indent is None else indent)
-    from secretsfile.stores.yaml_store import dump_yaml
+    from secretsfile.stores.yaml_emit import dump_yaml
 
     return dump_yaml(docs, 4 if indent is None else indent)
