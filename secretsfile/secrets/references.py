@@ -17,13 +17,14 @@ What is left alone (never substituted, never reported):
 
 * ``${{ … }}`` (GitHub Actions expressions) and ``{{{ … }}}`` (Handlebars);
 * braces whose content is not a reference: ``{{ .Values.x }}`` (Helm), ``{{ x | upper }}``,
-  ``{{- if … }}``;
-* a name that is neither a secret of the environment nor a valid secret name under the
-  project's naming policy (``{{ FOO }}``, ``{{ user_name }}`` with the default policy), unless
-  fixing its spelling gives an existing secret (then it is reported, with the fix).
+  ``{{- if … }}`` (but ``{{ db | upper }}`` where ``db`` is a secret is a broken reference);
+* a name that is neither a secret of the environment nor spelled like a secret name
+  (the pattern of the project's naming policy, length aside: ``{{ FOO }}`` and
+  ``{{ user_name }}`` with the default policy), unless fixing its spelling gives an
+  existing secret (then it is reported, with the fix).
 
-A name that *looks* like a secret name (valid under the naming policy) but is not in the
-environment is a missing secret: ``render`` fails, ``check`` reports it with the closest
+A name that *looks* like a secret name (matches the naming policy's pattern) but is not
+in the environment is a missing secret: ``render`` fails, ``check`` reports it with the closest
 names. A Jinja or Go template that uses such names must escape them.
 
 Escaping: ``\\{{ name.key }}`` renders as the literal text ``{{ name.key }}`` (the backslash is
@@ -263,11 +264,20 @@ def spelled_as(name: str, shapes: Shapes, policy: NamingPolicy) -> str | None:
     return fixed if fixed and fixed != name and fixed in shapes else None
 
 
+def looks_like_name(name: str, policy: NamingPolicy) -> bool:
+    """Spelled like a secret name under the policy's pattern (length aside: a reference to
+    ``db`` is a missing secret, not someone else's template syntax)."""
+    try:
+        return re.search(policy.pattern, name) is not None
+    except re.error:
+        return policy.problem(name) is None
+
+
 def is_candidate(ref: Reference, shapes: Shapes | None, policy: NamingPolicy) -> bool:
     """Is this ours? An existing secret's name, a valid secret name, or a misspelled one."""
     if shapes is not None and ref.name in shapes:
         return True
-    if policy.problem(ref.name) is None:
+    if looks_like_name(ref.name, policy):
         return True
     return shapes is not None and spelled_as(ref.name, shapes, policy) is not None
 
@@ -434,7 +444,7 @@ def _scan_quoted(text: str, comments: str | None, toml: bool, yaml: bool) -> lis
             i = min(n, close + 1)
             continue
         i += 1
-    return regions
+    return sorted(regions, key=lambda region: region.start)
 
 
 def _find_close(text: str, i: int, quote: str, *, backslash: bool, doubled: bool = False) -> int:
