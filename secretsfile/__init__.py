@@ -8,6 +8,9 @@ Library API (the CLI is a thin layer over it)::
     secretsfile.encrypt_file("secrets/dev.yaml", in_place=True, age=["age1…"])
     secretsfile.set_value("secrets/dev.yaml", "db.password", "…")
 
+    secrets = secretsfile.load("prod")     # an environment: name -> SecretValue (masked)
+    secrets["db-password"].reveal()        # the plaintext, when you ask for it
+
 Names are imported lazily so that ``import secretsfile`` stays fast.
 """
 
@@ -34,6 +37,15 @@ _LAZY = {
     "AlreadyEncryptedError": "secretsfile.errors",
     "ConfigError": "secretsfile.errors",
     "UsageError": "secretsfile.errors",
+    "load": "secretsfile.loader",
+    "values": "secretsfile.loader",
+    "get_secret": "secretsfile.loader",
+    "SecretsClient": "secretsfile.loader",
+    "SecretValue": "secretsfile.loader",
+    "SecretGroup": "secretsfile.loader",
+    "Secrets": "secretsfile.loader",
+    "SecretNotFoundError": "secretsfile.loader",
+    "redact_logging": "secretsfile.loader",
 }
 
 __all__ = [
@@ -43,15 +55,24 @@ __all__ = [
     "IntegrityError",
     "KeyUnavailableError",
     "NotEncryptedError",
+    "SecretGroup",
+    "SecretNotFoundError",
+    "SecretValue",
+    "Secrets",
+    "SecretsClient",
     "SecretsfileError",
     "UsageError",
     "decrypt_file",
     "encrypt_file",
+    "get_secret",
     "get_value",
+    "load",
     "load_file",
+    "redact_logging",
     "rotate",
     "set_value",
     "unset_value",
+    "values",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,6 +94,17 @@ if TYPE_CHECKING:  # pragma: no cover
         NotEncryptedError,
         SecretsfileError,
         UsageError,
+    )
+    from secretsfile.loader import (
+        SecretGroup,
+        SecretNotFoundError,
+        Secrets,
+        SecretsClient,
+        SecretValue,
+        get_secret,
+        load,
+        redact_logging,
+        values,
     )
 
 

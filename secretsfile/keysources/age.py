@@ -4,17 +4,23 @@ Identities are gathered from every source, not just the first found, and every o
 tried: ``SECRETSFILE_AGE_KEY`` (key text), ``SECRETSFILE_AGE_KEY_FILE``, the default
 ``$XDG_CONFIG_HOME/secretsfile/age/keys.txt``, then sops' ``SOPS_AGE_KEY``,
 ``SOPS_AGE_KEY_FILE`` and ``…/sops/age/keys.txt``, and ssh keys for ssh recipients.
+Inside ``for_environment(name)`` (the loader, ``run``, ``ci export``), the environment's
+own variable comes first: ``SECRETSFILE_AGE_KEY_PROD`` for ``prod`` (see ``env_key_var``).
 Only X25519 and ssh identities are ever handed to pyrage, so a file carrying an scrypt
 (passphrase) stanza can never make us run an attacker-chosen work factor.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import logging
 import os
+import re
 import stat
 import sys
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +35,22 @@ log = logging.getLogger("secretsfile")
 _SECRET_PREFIX = "AGE-SECRET-KEY-1"
 _PLUGIN_PREFIX = "AGE-PLUGIN-"
 Identity = Any  # pyrage.x25519.Identity | pyrage.ssh.Identity
+_environment: ContextVar[str | None] = ContextVar("secretsfile_age_environment", default=None)
+
+
+def env_key_var(env: str) -> str:
+    """The per-environment key variable: ``prod`` -> ``SECRETSFILE_AGE_KEY_PROD``."""
+    return "SECRETSFILE_AGE_KEY_" + re.sub(r"[^A-Za-z0-9]", "_", env).upper()
+
+
+@contextlib.contextmanager
+def for_environment(env: str) -> Iterator[None]:
+    """Within this block (this thread/task), also use ``env_key_var(env)``'s identities."""
+    token = _environment.set(env)
+    try:
+        yield
+    finally:
+        _environment.reset(token)
 
 
 def config_home() -> Path:
@@ -138,6 +160,12 @@ def _ssh_identity(path: Path, label: str) -> _Found:
 def gather(include_ssh: bool = False) -> list[_Found]:
     """Every identity source, in lookup order, with what each held."""
     found: list[_Found] = []
+    env = _environment.get()
+    if env is not None:
+        env_var = env_key_var(env)
+        text = os.environ.get(env_var)
+        found.append(_Found(SourceReport(env_var, "not set")) if text is None
+                     else parse_identities(text, env_var))
     for var in ("SECRETSFILE_AGE_KEY", "SOPS_AGE_KEY"):
         text = os.environ.get(var)
         if text is None:
@@ -175,7 +203,9 @@ def _cache_key(include_ssh: bool) -> tuple[object, ...]:
             stamps.append((info.st_mtime_ns, info.st_mode))
         except OSError:
             stamps.append(None)
-    return (include_ssh, *(os.environ.get(n) for n in names), *stamps)
+    env = _environment.get()
+    scoped = (env, os.environ.get(env_key_var(env))) if env is not None else (None, None)
+    return (include_ssh, *scoped, *(os.environ.get(n) for n in names), *stamps)
 
 
 def identities(include_ssh: bool = False) -> list[_Found]:

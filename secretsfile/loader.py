@@ -1,0 +1,520 @@
+"""The loader for builds: an environment's secrets, decrypted in memory, masked when printed.
+
+::
+
+    import secretsfile
+
+    secrets = secretsfile.load("prod")          # env: argument, SECRETSFILE_ENV, default_env
+    connect(password=secrets["db-password"].reveal())
+    print(secrets["db-password"])               # **********
+    db = secrets["db"]                          # a key group: a read-only mapping
+    db["user"].reveal(), db.reveal()            # 'admin', {'user': 'admin', 'password': ...}
+
+    secretsfile.values("prod")                  # {'db-password': '…', 'db': {'user': …}}
+    secretsfile.values("prod", as_environ=True) # {'DB_PASSWORD': '…', 'DB_USER': …}
+    secretsfile.get_secret("db", "user")        # 'admin' (plaintext, like hosted services)
+    secretsfile.SecretsClient("prod").get_secret("api-token")
+    secretsfile.redact_logging()                # loaded values never reach a log line
+
+Each file is decrypted once per process (cached by path, mtime, size and inode; a changed
+file is read again), under a lock, and never written anywhere. Private secrets (your own
+file outside the repo) override the team's, as everywhere else.
+
+This module imports no CLI, git or rich code; the heavy modules (YAML, crypto, age) are
+imported on the first ``load``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from secretsfile.errors import (
+    ConfigError,
+    ConflictError,
+    InputNotFoundError,
+    KeyUnavailableError,
+    UsageError,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from secretsfile.config.project import Environment, ProjectConfig
+    from secretsfile.secrets.model import Secret
+
+__all__ = [
+    "MASK",
+    "RedactingFilter",
+    "SecretGroup",
+    "SecretNotFoundError",
+    "SecretValue",
+    "Secrets",
+    "SecretsClient",
+    "clear_cache",
+    "get_secret",
+    "load",
+    "redact_logging",
+    "values",
+]
+
+MASK = "**********"
+# Values shorter than this are not redacted from log lines: '1', 'no' or 'dev' would
+# blank out ordinary words everywhere without protecting anything worth a secret.
+MIN_REDACTED_LENGTH = 4
+
+
+class SecretNotFoundError(UsageError, KeyError):
+    """A secret or key that the environment does not hold (a KeyError too, so ``in``,
+    ``.get()`` and ``except KeyError`` work as on any mapping). Names only, never values."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return self.diagnostics()
+
+
+def _closest(name: str, names: Iterable[str]) -> str:
+    import difflib
+
+    known = sorted(names)
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    if not known:
+        return "the environment is empty"
+    return f"known: {', '.join(known[:10])}" + (", …" if len(known) > 10 else "")
+
+
+# -- values ---------------------------------------------------------------------------------
+
+
+class SecretValue:
+    """One secret value. ``str``, ``repr``, f-strings, ``%`` formatting and logging show
+    ``**********``; ``.reveal()`` (or pydantic's spelling ``.get_secret_value()``) returns
+    the plaintext. Equal to another SecretValue with the same plaintext, never to a str.
+    Not picklable: pickles end up on disk and in caches; pickle ``.reveal()`` on purpose."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __str__(self) -> str:
+        return MASK
+
+    def __repr__(self) -> str:
+        return f"SecretValue('{MASK}')"
+
+    def __format__(self, spec: str) -> str:
+        return format(MASK, spec)
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SecretValue):
+            import hmac
+
+            return hmac.compare_digest(self._value.encode(), other._value.encode())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((SecretValue, self._value))
+
+    def __copy__(self) -> SecretValue:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SecretValue:
+        return self
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a SecretValue cannot be pickled; pickle .reveal() if you mean to")
+
+
+class SecretGroup(Mapping[str, SecretValue]):
+    """A key group (``db: {user: …, password: …}``): a read-only mapping of key ->
+    SecretValue. ``.reveal()`` returns a plain ``dict[str, str]``."""
+
+    __slots__ = ("_env", "_name", "_values")
+
+    def __init__(self, name: str, values: Mapping[str, str], env: str = "") -> None:
+        self._name = name
+        self._env = env
+        self._values = {key: SecretValue(value) for key, value in values.items()}
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def __getitem__(self, key: str) -> SecretValue:
+        try:
+            return self._values[key]
+        except KeyError:
+            where = f" in {self._env}" if self._env else ""
+            raise SecretNotFoundError(f"secret {self._name!r}{where} has no key {key!r}",
+                                      hint=_closest(key, self._values)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def reveal(self) -> dict[str, str]:
+        return {key: value.reveal() for key, value in self._values.items()}
+
+    def __repr__(self) -> str:
+        return f"SecretGroup({self._name!r}, keys={sorted(self._values)!r})"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a SecretGroup cannot be pickled; pickle .reveal() if you mean to")
+
+
+Entry = SecretValue | SecretGroup
+
+
+class Secrets(Mapping[str, Entry]):
+    """An environment's secrets: a read-only mapping of name -> SecretValue (one value) or
+    SecretGroup (a key group). Shows names, never values."""
+
+    def __init__(self, env: str, secrets: Mapping[str, Secret]) -> None:
+        self._env = env
+        self._secrets = dict(secrets)
+        self._entries: dict[str, Entry] = {
+            name: (SecretGroup(name, s.values, env) if s.is_group else SecretValue(s.get()))
+            for name, s in self._secrets.items()
+        }
+
+    @property
+    def env(self) -> str:
+        """The environment's name."""
+        return self._env
+
+    def __getitem__(self, name: str) -> Entry:
+        try:
+            return self._entries[name]
+        except KeyError:
+            raise SecretNotFoundError(f"secret {name!r} not found in {self._env}",
+                                      hint=_closest(name, self._entries)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        names = sorted(self._entries)
+        more = f", … {len(names) - 8} more" if len(names) > 8 else ""
+        return f"Secrets(env={self._env!r}, names=[{', '.join(map(repr, names[:8]))}{more}])"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("Secrets cannot be pickled; pickle .reveal() if you mean to")
+
+    def secret(self, name: str) -> Secret:
+        """The underlying ``Secret`` (name, env, value or values, schema, private)."""
+        self[name]  # the not-found error, with suggestions
+        return self._secrets[name]
+
+    def reveal(self) -> dict[str, Any]:
+        """Plain data: name -> str, or name -> {key: str} for groups."""
+        return {name: (s.get() if not s.is_group else dict(s.values))
+                for name, s in self._secrets.items()}
+
+    def environ(self, only: Iterable[str] | None = None) -> dict[str, str]:
+        """Environment variables: ``db-password`` -> ``DB_PASSWORD``, a group key ->
+        ``DB_USER``. Two secrets mapping to one variable is a ConflictError."""
+        from secretsfile.secrets.naming import env_var_name
+
+        names = list(self._secrets) if only is None else list(dict.fromkeys(only))
+        out: dict[str, str] = {}
+        origin: dict[str, str] = {}
+        for name in names:
+            secret = self.secret(name)
+            pairs = ([(env_var_name(name, key), key, value) for key, value in secret.values.items()]
+                     if secret.is_group else [(env_var_name(name), None, secret.get())])
+            for var, key, value in pairs:
+                what = f"{name!r}" + (f" (key {key!r})" if key is not None else "")
+                if var in out:
+                    raise ConflictError(
+                        f"secrets {origin[var]} and {what} in {self._env} both map to the "
+                        f"variable {var}", hint="rename one of them")
+                out[var] = value
+                origin[var] = what
+        return out
+
+    def export_to_environ(self, override: bool = False, only: Iterable[str] | None = None
+                          ) -> list[str]:
+        """Set the variables in ``os.environ`` (as python-dotenv's ``load_dotenv``): an
+        existing variable wins unless ``override``. Returns the names set. Values in
+        ``os.environ`` are plain strings again: prefer ``reveal()`` where you need them."""
+        chosen = self.environ(only)
+        set_names = [var for var in chosen if override or var not in os.environ]
+        for var in set_names:
+            os.environ[var] = chosen[var]
+        return set_names
+
+
+# -- decrypting, once per file ----------------------------------------------------------------
+
+_lock = threading.RLock()
+_files: dict[str, tuple[tuple[int, int, int], dict[str, Secret]]] = {}
+_known_values: set[str] = set()
+
+
+def clear_cache() -> None:
+    """Forget every decrypted file (the next ``load`` decrypts again)."""
+    with _lock:
+        _files.clear()
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror}") from None
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def _read_file(path: Path, env: str, private: bool) -> dict[str, Secret] | None:
+    """The secrets of one file (None if it does not exist), decrypted once per version."""
+    stamp = _stamp(path)
+    if stamp is None:
+        return None
+    key = f"{int(private)}:{env}:{path.resolve()}"
+    with _lock:
+        cached = _files.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        from secretsfile.keysources.age import env_key_var, for_environment
+        from secretsfile.ops.document import open_document, read_encrypted
+        from secretsfile.ops.fileio import read_text
+        from secretsfile.secrets.model import secret_from_tree
+        from secretsfile.stores import format_for_path
+
+        try:
+            document = read_encrypted(read_text(path), format_for_path(path), str(path))
+            with for_environment(env):
+                data = open_document(document, for_update=False).plain[0]
+        except KeyUnavailableError as error:
+            error.message = f"cannot decrypt environment {env!r}: {error.message}"
+            error.hint = (f"set {env_key_var(env)} or SECRETSFILE_AGE_KEY to an identity of one "
+                          "of those recipients, or ask a recipient to add yours")
+            raise
+        secrets = {str(name): secret_from_tree(str(name), env, node, private)
+                   for name, node in data.items() if isinstance(name, str)}
+        _files[key] = (stamp, secrets)
+        for secret in secrets.values():
+            _remember(secret)
+        return secrets
+
+
+def _remember(secret: Secret) -> None:
+    for value in ([secret.get()] if not secret.is_group else list(secret.values.values())):
+        if len(value) >= MIN_REDACTED_LENGTH:
+            _known_values.add(value)
+        for line in value.splitlines():
+            if len(line.strip()) >= MIN_REDACTED_LENGTH and line != value:
+                _known_values.add(line.strip())
+
+
+def _config(config: str | Path | None) -> ProjectConfig:
+    from secretsfile.config.project import load as load_config
+
+    return load_config(override=config)
+
+
+# The loader reads files through ops.document rather than ops.files/ops.secrets: those
+# import what writing needs (~8 ms of a 50 ms budget). The two helpers below are the same
+# rules as ops.secrets.choose_env and ops.secrets.private_path (tests hold them equal).
+
+
+def _environment(project: ProjectConfig, env: str | None) -> Environment:
+    """The argument, ``SECRETSFILE_ENV``, ``default_env``, or the only environment."""
+    name = env or os.environ.get("SECRETSFILE_ENV") or project.default_env
+    if name:
+        return project.environment(name)
+    if len(project.environments) == 1:
+        return project.environments[0]
+    if not project.environments:
+        where = project.path or f"{Path.cwd()} or its parents (no .secretsfile.yaml)"
+        raise ConfigError(f"no environments configured in {where}",
+                          hint="run 'secretsfile init', or pass --config / SECRETSFILE_CONFIG")
+    names = ", ".join(e.name for e in project.environments)
+    raise UsageError("which environment?", hint=f"pass --env ({names}) or set SECRETSFILE_ENV")
+
+
+def _private_path(project: ProjectConfig, env: Environment) -> Path:
+    import hashlib
+    import re
+
+    from secretsfile.keysources.age import config_home
+
+    root = str(project.root.resolve())
+    slug = re.sub(r"[^A-Za-z0-9_.-]", "-", project.root.name) or "project"
+    project_id = f"{slug}-{hashlib.sha256(root.encode()).hexdigest()[:10]}"
+    return config_home() / "secretsfile" / "private" / project_id / f"{env.name}.yaml"
+
+
+def read_environment(env: str | None = None, *, config: str | Path | None = None,
+                     path: str | Path | None = None, include_private: bool = True
+                     ) -> tuple[str, dict[str, Secret]]:
+    """(environment name, name -> Secret), private secrets over the team's ones."""
+    if path is not None:
+        file = Path(path)
+        name = env or file.stem
+        found = _read_file(file, name, private=False)
+        if found is None:
+            raise InputNotFoundError(f"{file}: no such file", hint="check the path")
+        return name, dict(found)
+    project = _config(config)
+    environment = _environment(project, env)
+    team_path = project.env_path(environment)
+    team = _read_file(team_path, environment.name, private=False)
+    mine = None
+    if include_private:
+        mine = _read_file(_private_path(project, environment), environment.name, private=True)
+    if team is None and mine is None:
+        raise InputNotFoundError(
+            f"environment {environment.name!r} has no secrets file ({team_path})",
+            hint=f"add one with 'secretsfile secret create --env {environment.name} NAME'")
+    return environment.name, {**(team or {}), **(mine or {})}
+
+
+def load(env: str | None = None, *, config: str | Path | None = None,
+         path: str | Path | None = None, include_private: bool = True) -> Secrets:
+    """An environment's secrets as a read-only mapping of name -> SecretValue / SecretGroup.
+
+    ``env``: the argument, else ``SECRETSFILE_ENV``, else the config's ``default_env``, else
+    the only environment. ``config``: a ``.secretsfile.yaml`` (default: ``SECRETSFILE_CONFIG``,
+    else the nearest one above the working directory). ``path``: read this one encrypted
+    file instead of a configured environment. Identities: ``SECRETSFILE_AGE_KEY_<ENV>``
+    (e.g. ``SECRETSFILE_AGE_KEY_PROD``), then the usual age lookup.
+    """
+    name, secrets = read_environment(env, config=config, path=path,
+                                     include_private=include_private)
+    return Secrets(name, secrets)
+
+
+def values(env: str | None = None, *, as_environ: bool = False,
+           config: str | Path | None = None, path: str | Path | None = None
+           ) -> dict[str, Any]:
+    """Plain data for code that needs a dict (as python-dotenv's ``dotenv_values``):
+    name -> str and name -> {key: str} for groups; or, with ``as_environ``, the
+    environment variables ``{'DB_PASSWORD': …, 'DB_USER': …}``."""
+    secrets = load(env, config=config, path=path)
+    return dict(secrets.environ()) if as_environ else secrets.reveal()
+
+
+def get_secret(name: str, key: str | None = None, env: str | None = None, *,
+               config: str | Path | None = None) -> Any:
+    """One secret's plaintext, as hosted secret services return it: a str for a value
+    (or a group's ``key``), a ``dict[str, str]`` for a whole group."""
+    entry = load(env, config=config)[name]
+    if isinstance(entry, SecretGroup):
+        return entry.reveal() if key is None else entry[key].reveal()
+    if key is not None:
+        raise SecretNotFoundError(f"secret {name!r} is a single value, it has no key {key!r}")
+    return entry.reveal()
+
+
+class SecretsClient:
+    """For code written against a hosted secret service's client::
+
+        client = SecretsClient()            # or SecretsClient(env="prod")
+        token = client.get_secret("api-token")
+    """
+
+    def __init__(self, env: str | None = None, *, config: str | Path | None = None) -> None:
+        self.env = env
+        self.config = config
+
+    def get_secret(self, name: str, key: str | None = None) -> Any:
+        return get_secret(name, key, self.env, config=self.config)
+
+    def list_secrets(self) -> list[str]:
+        return sorted(load(self.env, config=self.config))
+
+    def __repr__(self) -> str:
+        return f"SecretsClient(env={self.env!r})"
+
+
+# -- logging ------------------------------------------------------------------------------------
+
+
+def redact(text: str) -> str:
+    """``text`` with every loaded value (and every line of a multi-line one) masked."""
+    if not _known_values:
+        return text
+    for value in sorted(_known_values, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, MASK)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Masks every value the loader has decrypted in this process (also ones loaded after
+    the filter was installed) in a record's message, exception and stack text."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        _redact_record(record)
+        return True
+
+
+def _redact_record(record: logging.LogRecord) -> None:
+    if getattr(record, "_secretsfile_redacted", False) or not _known_values:
+        return
+    try:
+        message = record.getMessage()
+    except Exception:  # a broken format string: logging reports that itself
+        return
+    record.msg, record.args = redact(message), None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
+    setattr(record, "_secretsfile_redacted", True)  # noqa: B010
+
+
+_installed: RedactingFilter | None = None
+
+
+def redact_logging() -> RedactingFilter:
+    """Mask loaded values in every log record, from any logger, to any handler: the record
+    factory is wrapped (so handlers added later and loggers that do not propagate are
+    covered) and the filter is added to the root logger's handlers. Idempotent. Values
+    shorter than 4 characters are left alone. Returns the filter, to add it elsewhere."""
+    global _installed
+    with _lock:
+        if _installed is None:
+            _installed = RedactingFilter()
+            factory = logging.getLogRecordFactory()
+
+            def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+                record = factory(*args, **kwargs)
+                _redact_record(record)
+                return record
+
+            logging.setLogRecordFactory(redacting_factory)
+        for handler in logging.getLogger().handlers:
+            if _installed not in handler.filters:
+                handler.addFilter(_installed)
+        return _installed
