@@ -31,7 +31,7 @@ from secretsfile.loader import MASK, SecretGroup, SecretNotFoundError, SecretVal
 from secretsfile.ops import secrets as ops_secrets
 from secretsfile.secrets.model import Secret
 from tests.loader_project import DEV, PEM, PROD, Project, make_project, planted
-from tests.loader_project import project as project  # noqa: F401  (fixture)
+from tests.loader_project import project as project  # the fixture
 
 
 def test_load_maps_names_to_masked_values(project: Project) -> None:
@@ -54,7 +54,8 @@ def test_every_way_of_printing_shows_the_mask(project: Project) -> None:
     secrets = secretsfile.load("dev")
     token, db = secrets["api-token"], secrets["db"]
     shown = [str(token), repr(token), f"{token}", f"{token!r}", f"{token:>20}",
-             "%s %r" % (token, token), "{}".format(token), str(db), repr(db),
+             "%s %r" % (token, token), "{}".format(token),  # noqa: UP031, UP032
+             str(db), repr(db),
              str(db["password"]), str(secrets), repr(secrets), str(dict(secrets)),
              str(list(secrets.values())), repr(secretsfile.SecretsClient("dev"))]
     assert planted("\n".join(shown)) == []
@@ -93,7 +94,7 @@ def test_missing_names_are_key_errors_with_suggestions(project: Project) -> None
     assert isinstance(caught.value, SecretNotFoundError)
     assert isinstance(caught.value, UsageError)
     assert "did you mean 'api-token'?" in str(caught.value)
-    with pytest.raises(SecretNotFoundError, match="has no key 'usr'.*'user'"):
+    with pytest.raises(SecretNotFoundError, match=r"has no key 'usr'.*'user'"):
         secrets["db"]["usr"]
 
 
@@ -256,7 +257,7 @@ def test_one_file_by_path(project: Project, monkeypatch: pytest.MonkeyPatch,
 
 def test_bad_input_is_one_clear_error(project: Project, tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(ConfigError, match="unknown environment 'prdo'.*did you mean 'prod'"):
+    with pytest.raises(ConfigError, match=r"unknown environment 'prdo'.*did you mean 'prod'"):
         secretsfile.load("prdo")
     project.path("dev").unlink()
     with pytest.raises(InputNotFoundError, match="has no secrets file"):
@@ -264,7 +265,7 @@ def test_bad_input_is_one_clear_error(project: Project, tmp_path: Path,
     empty = tmp_path / "empty"
     empty.mkdir()
     monkeypatch.chdir(empty)
-    with pytest.raises(ConfigError, match="no environments configured.*no .secretsfile.yaml"):
+    with pytest.raises(ConfigError, match=r"no environments configured.*no \.secretsfile\.yaml"):
         secretsfile.load()
 
 
@@ -317,7 +318,7 @@ def test_redact_logging(project: Project, restore_logging: None) -> None:
     secrets = secretsfile.load("dev")  # loaded after installing: still redacted
     token = secrets["api-token"].reveal()  # type: ignore[union-attr]
     lonely.info("token=%s", token)
-    lonely.info(f"inline {token} and {secrets['db']['password'].reveal()}")  # noqa: G004
+    lonely.info(f"inline {token} and {secrets['db']['password'].reveal()}")
     lonely.warning("pem %r", secrets["tls-key"].reveal())  # type: ignore[union-attr]
     lonely.info("one line of the key: %s", PEM.splitlines()[1])
     try:
