@@ -499,44 +499,54 @@ def _escape_dq(value: str) -> str:
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped)
 
 
+_RAW_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff]")
+
+
 def _place(value: str, fmt: str, region: _Region | None, text: str, ref: Reference) -> str:
     kind = region.kind if region else "plain"
     multiline = "\n" in value or "\r" in value
+    # unescaped quoted strings and comments hold one line of printable characters
+    unsafe = _RAW_UNSAFE.search(value) is not None
     if kind in ("dq", "tdq"):
         return _escape_dq(value)
     if kind == "comment":
-        if multiline:
-            raise _Unplaceable("a multi-line value cannot go in a comment")
+        if unsafe:
+            raise _Unplaceable("a multi-line value (or one with control characters) cannot "
+                               "go in a comment")
         return value
     if fmt == "json":
         return value if _JSON_LITERAL.fullmatch(value) else json.dumps(value, ensure_ascii=False)
     if fmt == "toml":
         if kind == "sq":
-            if multiline or "'" in value:
+            if unsafe or "'" in value:
                 raise _Unplaceable("the value cannot go in a TOML literal string ('…')",
                                    'use a basic string ("…")')
             return value
         if kind == "tsq":
-            if "'''" in value:
+            if "'''" in value or (unsafe and _RAW_UNSAFE.search(value.replace("\n", ""))):
                 raise _Unplaceable("the value cannot go in a TOML literal string ('''…''')",
                                    'use a basic string ("""…""")')
             return value
-        return value if _TOML_LITERAL.fullmatch(value) else json.dumps(value, ensure_ascii=False)
+        return value if _TOML_LITERAL.fullmatch(value) else '"' + _escape_dq(value) + '"'
     if fmt == "yaml":
-        return _place_yaml(value, kind, text, ref)
+        return _place_yaml(value, kind, text, ref, unsafe)
     if fmt == "ini" and multiline:
         raise _Unplaceable("a multi-line value cannot go in an INI file")
     return value
 
 
-def _place_yaml(value: str, kind: str, text: str, ref: Reference) -> str:
+def _place_yaml(value: str, kind: str, text: str, ref: Reference, unsafe: bool) -> str:
     if kind == "sq":
-        if "\n" in value or "\r" in value:
-            raise _Unplaceable("a multi-line value cannot go in a single-quoted YAML string",
+        if unsafe:
+            raise _Unplaceable("a multi-line value (or one with control characters) cannot go "
+                               "in a single-quoted YAML string",
                                'use double quotes: "{{ … }}"')
         return value.replace("'", "''")
     line_start, line_end = _line_bounds(text, ref.start)
     if kind == "block":
+        if _RAW_UNSAFE.search(value.replace("\r\n", "").replace("\n", "")):
+            raise _Unplaceable("a value with control characters cannot go in a YAML block "
+                               "scalar", 'use a double-quoted string: "{{ … }}"')
         before = text[line_start:ref.start]
         indent = before if not before.strip(" \t") else before[: len(before) - len(before.lstrip())]
         return value.replace("\r\n", "\n").replace("\n", "\n" + indent)
