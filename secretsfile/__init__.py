@@ -46,6 +46,7 @@ _LAZY = {
     "Secrets": "secretsfile.loader",
     "SecretNotFoundError": "secretsfile.loader",
     "redact_logging": "secretsfile.loader",
+    "resolve": "secretsfile.ops.references",
 }
 
 __all__ = [
@@ -69,6 +70,7 @@ __all__ = [
     "load",
     "load_file",
     "redact_logging",
+    "resolve",
     "rotate",
     "set_value",
     "unset_value",
@@ -106,6 +108,7 @@ if TYPE_CHECKING:  # pragma: no cover
         redact_logging,
         values,
     )
+    from secretsfile.ops.references import resolve
 
 
 def __getattr__(name: str) -> Any:
