@@ -68,10 +68,18 @@ def try_fast(argv: Sequence[str]) -> int | None:
     return guarded(invoke)
 
 
+_SCANNER_COMMANDS = ("scan", "check-encrypted")
+
+
 def run() -> None:
-    code = try_fast(sys.argv[1:])
+    argv = sys.argv[1:]
+    code = try_fast(argv)
+    if code is None and argv and argv[0] in _SCANNER_COMMANDS:
+        from secretsfile.cli.scan import main as scan_main  # the hook path: scanner only
+
+        code = scan_main(argv)
     if code is None:
         from secretsfile.cli.main import main
 
-        code = main()
+        code = main(argv)
     sys.exit(code)

@@ -358,44 +358,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """A fast entry point for git hooks: ``python -m secretsfile.cli.scan scan --staged``.
 
     Only the scanner commands are loaded (``secretsfile``'s full CLI imports every command
-    group and the crypto stack). Errors map to the same exit codes as ``secretsfile``.
+    group and the crypto stack); the error boundary and exit codes are the same.
     """
-    import click
+    from secretsfile.cli.runner import new_app, run_app
 
-    from secretsfile.cli.exit_codes import ExitCode, exit_code_for
-    from secretsfile.errors import SecretsfileError
-
-    app = typer.Typer(
-        name="secretsfile",
-        no_args_is_help=True,
-        add_completion=False,
-        pretty_exceptions_enable=False,
-        pretty_exceptions_show_locals=False,
-        context_settings={"help_option_names": ["-h", "--help"]},
-    )
+    app = new_app()
     register(app)
-    command = typer.main.get_command(app)
-    args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        result = command.main(args=args, prog_name="secretsfile", standalone_mode=False)
-    except SecretsfileError as error:
-        _say(f"error: {error.diagnostics()}")
-        return int(exit_code_for(error))
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        _say("interrupted")
-        return int(ExitCode.INTERRUPTED)
-    except click.exceptions.ClickException as error:
-        error.show()
-        return int(ExitCode.USAGE)
-    except BrokenPipeError:
-        return int(ExitCode.OK)
-    except Exception as error:  # the boundary: never a traceback, never a value
-        _say(
-            f"error: unexpected {type(error).__name__}; this is a bug in secretsfile, "
-            "please report it"
-        )
-        return int(ExitCode.UNEXPECTED)
-    return int(result) if isinstance(result, int) else int(ExitCode.OK)
+    return run_app(app, argv)
 
 
 if __name__ == "__main__":
