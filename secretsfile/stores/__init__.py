@@ -36,9 +36,14 @@ def format_for_path(path: str | PurePath, explicit: str | None = None) -> str:
 
 def load_documents(text: str, fmt: str, path: str) -> list[Branch]:
     if fmt == "yaml":
+        from secretsfile.stores.yaml_fast import parse_simple
+
+        fast = parse_simple(text)  # the shape sops writes, read without PyYAML
+        if fast is not None:
+            return fast
         from secretsfile.stores.yaml_store import load_yaml
 
-        return _load_yaml_fast(text, path) or load_yaml(text, path)
+        return load_yaml(text, path)
     if fmt == "json":
         from secretsfile.stores.json_store import load_json
 
@@ -46,25 +51,6 @@ def load_documents(text: str, fmt: str, path: str) -> list[Branch]:
     from secretsfile.stores.dotenv_store import load_dotenv
 
     return load_dotenv(text, path)
-
-
-def _load_yaml_fast(text: str, path: str) -> list[Branch] | None:
-    """The plain-shaped encrypted files most repos hold, read 3x faster (see yaml_fast)."""
-    from secretsfile.stores.yaml_fast import parse_simple
-    from secretsfile.stores.yaml_store import load_yaml
-
-    parsed = parse_simple(text)
-    if parsed is None or "#" in parsed[1]:
-        return None
-    docs, tail = parsed
-    try:
-        meta = load_yaml(tail, path)
-    except FormatError:
-        return None  # the full parse reports it with the right line number
-    if len(meta) != 1 or list(meta[0]) != [METADATA_KEY]:
-        return None
-    docs[0][METADATA_KEY] = meta[0][METADATA_KEY]
-    return docs
 
 
 def split_metadata(docs: list[Branch], fmt: str) -> tuple[list[Branch], dict[str, Any] | None]:

@@ -1,12 +1,16 @@
-"""A fast reader for the plainest YAML: nested maps of ``key: scalar`` lines, as sops and
-secretsfile write encrypted files. Parsing is half of a big file's decrypt time, and these
-files are nearly always this shape.
+"""A fast reader for the block YAML that sops and secretsfile write, without PyYAML.
 
-It is deliberately conservative: any line its one regex does not fully match (lists, quotes other
-than ``""``, comments, anchors, tags, flow or block scalars, odd indentation, duplicate or
-non-string keys, several documents) makes it return None, and the caller uses the full
-libyaml parser. Scalars are typed by the same go-yaml rules as the full parser, so both give
-the same tree; the ``sops:`` block at the end is always read by the full parser.
+Parsing (and importing PyYAML) is most of a small file's decrypt time, and encrypted files
+nearly always have one shape: nested ``key: scalar`` maps, indented block sequences,
+``key: |`` literal blocks (the age envelopes), ``"..."`` strings (``lastmodified``) and
+empty ``{}``/``[]``.
+This reader accepts exactly that, typed by the same go-yaml rules as the full parser, so
+both give the same tree.
+
+It is deliberately conservative: anything else (comments, flow collections, anchors,
+tags, single quotes, escapes, chomping indicators, blank lines, tabs, several documents,
+duplicate or non-string keys, odd indentation) makes it return None, and the caller uses
+the full libyaml parser, which also reports errors with their line numbers.
 """
 
 from __future__ import annotations
@@ -17,10 +21,9 @@ from secretsfile.core.values import Branch, Value
 from secretsfile.errors import FormatError
 from secretsfile.stores.yaml_resolve import must_quote, resolve_plain
 
-_LINE = re.compile(
-    r"( *)([A-Za-z_][A-Za-z0-9_.-]*):(?: ([A-Za-z0-9_.+/=-][A-Za-z0-9_.+/=:,@\[\]-]*|\"\"))?\Z"
-)
-_METADATA_LINE = "\nsops:\n"
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?: (.*))?\Z")
+_PLAIN = re.compile(r"[A-Za-z0-9_.+/=-][A-Za-z0-9_.+/=:,@\[\]-]*\Z")
+_QUOTED = re.compile(r'"([^"\\]*)"\Z')
 # Keys starting with a letter need quoting only if they are one of these words.
 _WORDS = frozenset(
     "y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF "  # noqa: SIM905
@@ -28,47 +31,105 @@ _WORDS = frozenset(
 )
 
 
-def parse_simple(text: str) -> tuple[list[Branch], str] | None:
-    """(the data document, the text of the trailing ``sops:`` block) or None to fall back."""
-    cut = text.find(_METADATA_LINE)
-    if cut < 0:
+class _Unsupported(Exception):
+    """Raised inside the reader: fall back to the full parser."""
+
+
+def parse_simple(text: str) -> list[Branch] | None:
+    """The single document, or None when the text is not of the simple shape."""
+    if "\t" in text or "\r" in text or not text.endswith("\n"):
         return None
-    body, tail = text[: cut + 1], text[cut + 1 :]
-    root: Branch = {}
-    stack: list[tuple[int, Branch]] = [(0, root)]
-    pending: tuple[int, Branch, str] | None = None  # a key waiting for its nested map
-    for line in body.split("\n"):
-        if not line:
-            continue
-        match = _LINE.match(line)
-        if match is None:
-            return None
-        indent, key, raw = len(match.group(1)), match.group(2), match.group(3)
-        if pending is not None:
-            parent_indent, parent, parent_key = pending
-            pending = None
-            if indent > parent_indent:
-                child: Branch = {}
-                parent[parent_key] = child
-                stack.append((indent, child))
+    reader = _Reader(text[:-1].split("\n"))
+    try:
+        root = reader.mapping(0)
+    except _Unsupported:
+        return None
+    if reader.index != len(reader.lines) or not root:
+        return None
+    return [root]
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+class _Reader:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.index = 0
+
+    def _peek(self) -> str | None:
+        return self.lines[self.index] if self.index < len(self.lines) else None
+
+    def mapping(self, indent: int) -> Branch:
+        branch: Branch = {}
+        while (line := self._peek()) is not None and _indent(line) == indent:
+            match = _KEY.match(line, indent)
+            if match is None:
+                if line[indent:].startswith("- ") or not line.strip():
+                    raise _Unsupported
+                break
+            key, rest = match.group(1), match.group(2)
+            if key in branch or ((key in _WORDS or not key[0].isalpha()) and must_quote(key)):
+                raise _Unsupported
+            self.index += 1
+            branch[key] = self._value_after(rest, indent)
+        if (line := self._peek()) is not None and _indent(line) > indent:
+            raise _Unsupported  # a line indented deeper than any open block
+        return branch
+
+    def sequence(self, indent: int) -> list[Value]:
+        items: list[Value] = []
+        while (line := self._peek()) is not None and _indent(line) == indent:
+            if not line.startswith("- ", indent):
+                break
+            rest = line[indent + 2 :]
+            if _KEY.match(rest) or rest.startswith("- "):
+                # "- key: v" opens a map (and "- - x" a list) at the column after the dash
+                self.lines[self.index] = " " * (indent + 2) + rest
+                items.append(self.sequence(indent + 2) if rest.startswith("- ")
+                             else self.mapping(indent + 2))
             else:
-                parent[parent_key] = None
-        while stack and indent < stack[-1][0]:
-            stack.pop()
-        if not stack or indent != stack[-1][0]:
-            return None
-        branch = stack[-1][1]
-        if key in branch or ((key in _WORDS or not key[0].isalpha()) and must_quote(key)):
-            return None
-        if raw is not None and (raw.endswith(":") or raw == "-"):
-            return None
-        if raw is None:
-            pending = (indent, branch, key)
-            branch[key] = None
-            continue
+                self.index += 1
+                items.append(self._value_after(rest, indent))
+        return items
+
+    def _value_after(self, rest: str | None, indent: int) -> Value:
+        """The value that follows ``key:`` or ``-`` on a line of ``indent``."""
+        if rest is None or rest == "":
+            if rest == "":
+                raise _Unsupported  # "key: " with a trailing space
+            nxt = self._peek()
+            if nxt is None or _indent(nxt) <= indent:
+                return None
+            deeper = _indent(nxt)
+            return self.sequence(deeper) if nxt.startswith("- ", deeper) else self.mapping(deeper)
+        if rest == "|":
+            return self._literal(indent)
+        if rest == "{}":
+            return {}
+        if rest == "[]":
+            return []
+        quoted = _QUOTED.match(rest)
+        if quoted:
+            return quoted.group(1)
+        if not _PLAIN.match(rest) or rest.endswith(":") or rest == "-":
+            raise _Unsupported
         try:
-            value: Value = "" if raw == '""' else resolve_plain(raw)
+            return resolve_plain(rest)
         except FormatError:
-            return None
-        branch[key] = value
-    return [root], tail
+            raise _Unsupported from None
+
+    def _literal(self, indent: int) -> str:
+        """``|`` (clip chomping): the lines indented deeper, joined, one final newline."""
+        first = self._peek()
+        if first is None or _indent(first) <= indent or not first.strip():
+            raise _Unsupported
+        block = _indent(first)
+        body: list[str] = []
+        while (line := self._peek()) is not None and _indent(line) >= block and line.strip():
+            body.append(line[block:])
+            self.index += 1
+        if (line := self._peek()) is not None and not line.strip():
+            raise _Unsupported  # blank lines: let the full parser decide
+        return "\n".join(body) + "\n"
