@@ -61,6 +61,8 @@ def render(
     if output is None:
         out(text)
         return
+    if not output.parent.is_dir():
+        raise UsageError(f"{output.parent}: no such directory", hint="create it first")
     write_atomic(output, text, mode=0o600)
     say(f"warning: wrote plaintext secrets to {output} (mode 0600): keep it out of git "
         "and delete it when done")
