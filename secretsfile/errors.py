@@ -79,3 +79,22 @@ class KeyUnavailableError(SecretsfileError):
 
 class KeySourceError(SecretsfileError):
     """A key backend failed (bad key file, unreadable identity, bad recipient)."""
+
+
+_warning_sink: list[object] = []
+
+
+def set_warning_sink(sink: object) -> None:
+    """Where library warnings go: the CLI prints them as 'warning:' lines on stderr."""
+    _warning_sink[:] = [sink]
+
+
+def warn(message: str) -> None:
+    """A warning from the library (never containing a value). Without a sink set by the
+    CLI it goes to the ``secretsfile`` logger; logging is imported only then."""
+    if _warning_sink and callable(_warning_sink[0]):
+        _warning_sink[0](message)
+        return
+    import logging
+
+    logging.getLogger("secretsfile").warning("%s", message)

@@ -6,7 +6,6 @@ else is reported by type only (its message could contain a secret).
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import traceback
@@ -50,15 +49,8 @@ def guarded(call: Callable[[], int]) -> int:
         return int(ExitCode.UNEXPECTED)
 
 
-class _StderrHandler(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        report(f"warning: {record.getMessage()}")
-
-
 def install_warning_handler() -> None:
     """Library warnings (e.g. a key file readable by others) become 'warning:' lines."""
-    logger = logging.getLogger("secretsfile")
-    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
-        logger.addHandler(_StderrHandler())
-        logger.setLevel(logging.WARNING)
-        logger.propagate = False
+    from secretsfile.errors import set_warning_sink
+
+    set_warning_sink(lambda message: report(f"warning: {message}"))

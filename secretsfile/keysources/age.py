@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import logging
 import os
 import re
 import stat
@@ -28,10 +27,9 @@ from typing import Any
 import pyrage
 
 from secretsfile.core.metadata import MasterKey
-from secretsfile.errors import KeySourceError
+from secretsfile.errors import KeySourceError, warn
 from secretsfile.keysources.interface import SourceReport
 
-log = logging.getLogger("secretsfile")
 _SECRET_PREFIX = "AGE-SECRET-KEY-1"
 _PLUGIN_PREFIX = "AGE-PLUGIN-"
 Identity = Any  # pyrage.x25519.Identity | pyrage.ssh.Identity
@@ -97,9 +95,8 @@ def check_private_mode(path: Path) -> None:
     except OSError:
         return
     if os.name == "posix" and mode & 0o077:
-        log.warning(
-            "key file %s is readable by others (mode %04o); run: chmod 600 %s", path, mode, path
-        )
+        warn(f"key file {path} is readable by others (mode {mode:04o}); "
+             f"run: chmod 600 {path}")
 
 
 @dataclass
