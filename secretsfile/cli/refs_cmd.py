@@ -77,7 +77,7 @@ def check(
     env: Annotated[
         str | None,
         typer.Option("--env", "-e", help="Check against this environment (default: "
-                     "SECRETSFILE_ENV, default_env, else every environment)."),
+                     "SECRETSFILE_ENV, else every environment)."),
     ] = None,
     level: Annotated[
         str | None,

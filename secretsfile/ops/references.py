@@ -6,7 +6,9 @@ and ``resolve`` first validate against those names, then decrypt the environment
 and only when at least one reference resolves.
 
 Which environment: ``env``, else ``SECRETSFILE_ENV``, else ``default_env``, else the only
-one. ``check`` without any of these checks every configured environment.
+one. ``check`` without ``env`` or ``SECRETSFILE_ENV`` checks every configured environment
+(``default_env`` aside): a template is rendered for each of them, and a pre-commit hook
+should catch a secret missing in prod while you work in dev.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from secretsfile.config.project import Environment, ProjectConfig
-from secretsfile.errors import ConfigError, NotEncryptedError, UsageError
+from secretsfile.errors import ConfigError, KeyUnavailableError, NotEncryptedError, UsageError
 from secretsfile.ops.fileio import read_text
 from secretsfile.ops.secrets import choose_env, policy, private_path, project, read_secrets
 from secretsfile.secrets.model import RESERVED_PREFIX, Secret
@@ -87,7 +89,7 @@ def environment_shapes(config: ProjectConfig, env: Environment
 
 
 def _check_envs(config: ProjectConfig, env: str | None) -> list[Environment]:
-    name = env or os.environ.get("SECRETSFILE_ENV") or config.default_env
+    name = env or os.environ.get("SECRETSFILE_ENV")
     if name:
         return [config.environment(name)]
     if not config.environments:
@@ -198,7 +200,16 @@ class _Resolver:
 
     def value(self, name: str, key: str | None) -> str:
         if self._secrets is None:
-            self._secrets = read_secrets(self.config, self.env)
+            from secretsfile.keysources.age import env_key_var, for_environment
+
+            try:
+                with for_environment(self.env.name):  # SECRETSFILE_AGE_KEY_<ENV> too
+                    self._secrets = read_secrets(self.config, self.env)
+            except KeyUnavailableError as error:
+                error.hint = (f"set {env_key_var(self.env.name)} or SECRETSFILE_AGE_KEY to an "
+                              "identity of one of those recipients, or ask a recipient to add "
+                              "yours ('secretsfile check' needs no key)")
+                raise
         secret = self._secrets.get(name)
         if secret is None:  # changed since the names were read
             raise UsageError(f"secret {name!r} not found in {self.env.name}")

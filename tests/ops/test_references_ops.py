@@ -259,3 +259,15 @@ def test_library_export() -> None:
     import secretsfile
 
     assert secretsfile.resolve is resolve
+
+
+def test_check_ignores_default_env(proj: ProjectConfig, tmp_path: Path) -> None:
+    cfg = tmp_path / ".secretsfile.yaml"
+    cfg.write_text("default_env: prod\n" + cfg.read_text())
+    app = tmp_path / "app.txt"
+    app.write_text("{{ api-token }}")
+    report = check_files([app])
+    assert report.envs == ("dev", "prod")
+    assert [p.env for _, p in report.problems] == ["dev"]
+    # render and resolve use it
+    assert render_string("{{ api-token }}") == PLANTED[2]
