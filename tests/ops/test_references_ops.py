@@ -271,3 +271,15 @@ def test_check_ignores_default_env(proj: ProjectConfig, tmp_path: Path) -> None:
     assert [p.env for _, p in report.problems] == ["dev"]
     # render and resolve use it
     assert render_string("{{ api-token }}") == PLANTED[2]
+
+
+def test_render_uses_the_environments_key_variable(proj: ProjectConfig,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRETSFILE_AGE_KEY_PROD", default_key_file().read_text())
+    drop_key()
+    assert render_string("{{ api-token }}", env="prod", config=proj) == PLANTED[2]
+    assert resolve(["{{ database.user }}"], env="prod", config=proj) == ["admin"]
+    with pytest.raises(KeyUnavailableError) as caught:
+        render_string("{{ database.user }}", env="dev", config=proj)
+    assert "SECRETSFILE_AGE_KEY_DEV" in (caught.value.hint or "")
+    no_value_in(caught.value.diagnostics())
