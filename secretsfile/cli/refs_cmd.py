@@ -19,7 +19,8 @@ EnvOpt = Annotated[
 ]
 ConfigOpt = Annotated[
     str | None,
-    typer.Option("--config", help="The project config (default: nearest .secretsfile.yaml)."),
+    typer.Option("--config", help="The project config (default: nearest .secretsfile.yaml).",
+                 envvar="SECRETSFILE_CONFIG", show_envvar=True),
 ]
 FormatOpt = Annotated[
     str | None,
