@@ -281,8 +281,9 @@ def test_nothing_written_to_disk(project: Project, isolated_env: Path) -> None:
 
 def test_export_to_environ(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("API_TOKEN", "already-set")
-    monkeypatch.delenv("DB_USER", raising=False)
-    monkeypatch.delenv("DB_PASSWORD", raising=False)
+    for name in ("DB_USER", "DB_PASSWORD"):  # recorded, so teardown removes what we set
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     secrets = secretsfile.load("prod")
     set_names = secrets.export_to_environ()
     assert sorted(set_names) == ["DB_PASSWORD", "DB_USER"]
