@@ -192,7 +192,7 @@ def create(
 ) -> None:
     """Create a group secret: --KEY=VALUE pairs (--KEY=@path reads a file), --values, or -i.
 
-    Example: secretsfile secret create db --env prod --schema postgres --user=app
+    Example: secretsfile secret create app-db --env prod --schema postgres --user=app
     --password=@pw.txt --host=db.internal --database=app
     """
     from secretsfile.ops.secrets import save_secret

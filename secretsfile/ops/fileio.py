@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from secretsfile.errors import InputNotFoundError, SecretsfileError, UsageError
+from secretsfile.errors import InputNotFoundError, UsageError
 
 try:
     import fcntl
@@ -63,7 +63,8 @@ def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
-        raise SecretsfileError(f"cannot write {path}: {error.strerror}") from None
+        raise UsageError(f"cannot write {path}: {error.strerror}",
+                         hint="check that the directory exists and is writable") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8", "surrogateescape"))

@@ -18,7 +18,7 @@ from secretsfile.ops import files
 from secretsfile.ops.fileio import locked, write_atomic
 from secretsfile.ops.keygen import NewKey, keygen
 from secretsfile.ops.recipients import own_age_recipients
-from secretsfile.ops.secrets import modify_file
+from secretsfile.ops.secrets import env_keys, modify_file
 from secretsfile.secrets.naming import check_env_name
 
 GITIGNORE_LINES = (
@@ -189,7 +189,8 @@ def add_recipient(config: ProjectConfig, env_name: str, recipient: str) -> Recip
     changed = _set_recipients(config.path, env.name,
                               lambda cur: cur if recipient in cur else [*cur, recipient])
     path = config.env_path(env)
-    rewrapped = path.exists() and files.updatekeys(path, files.KeyChange(add=(ref,)))
+    with env_keys(env.name):
+        rewrapped = path.exists() and files.updatekeys(path, files.KeyChange(add=(ref,)))
     return RecipientChange(changed, rewrapped, rotated=False)
 
 
@@ -209,6 +210,7 @@ def remove_recipient(config: ProjectConfig, env_name: str, recipient: str) -> Re
     path = config.env_path(env)
     if not path.exists():
         return RecipientChange(changed, False, False)
-    file_changed = files.updatekeys(path, files.KeyChange(remove=(ref,)))
-    files.rotate(path)
+    with env_keys(env.name):
+        file_changed = files.updatekeys(path, files.KeyChange(remove=(ref,)))
+        files.rotate(path)
     return RecipientChange(changed, file_changed, rotated=True)

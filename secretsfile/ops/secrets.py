@@ -61,10 +61,18 @@ def private_path(config: ProjectConfig, env: Environment) -> Path:
     return config_home() / "secretsfile" / "private" / project_id / f"{env.name}.yaml"
 
 
+def env_keys(env: str) -> contextlib.AbstractContextManager[None]:
+    """Use ``SECRETSFILE_AGE_KEY_<ENV>`` (e.g. a CI key for prod) besides the usual keys."""
+    from secretsfile.keysources.age import for_environment
+
+    return for_environment(env)
+
+
 def _read(path: Path, env: str, private: bool) -> dict[str, Secret]:
     if not path.exists():
         return {}
-    data = files.open_file(path, for_update=False).plain[0]
+    with env_keys(env):
+        data = files.open_file(path, for_update=False).plain[0]
     return {str(name): secret_from_tree(str(name), env, node, private)
             for name, node in data.items() if isinstance(name, str)}
 
@@ -138,7 +146,8 @@ def save_secret(config: ProjectConfig, env: Environment, secret: Secret, *,
                              hint=_closest_hint(secret.name, [str(k) for k in doc]))
         doc[secret.name] = secret_to_tree(secret)
 
-    modify_file(path, change, secret.private)
+    with env_keys(env.name):
+        modify_file(path, change, secret.private)
 
 
 def delete_secret(config: ProjectConfig, env: Environment, name: str, private: bool) -> None:
@@ -152,19 +161,30 @@ def delete_secret(config: ProjectConfig, env: Environment, name: str, private: b
 
     if not path.exists():
         raise UsageError(f"secret {name!r} not found in {env.name}")
-    modify_file(path, change, private)
+    with env_keys(env.name):
+        modify_file(path, change, private)
 
 
 def find_secret(config: ProjectConfig, env: Environment, name: str,
                 private: bool | None = None) -> Secret:
-    """A secret by name: private first unless ``private`` says which one."""
-    team = {} if private is True else _read(config.env_path(env), env.name, False)
-    mine = {} if private is False else _read(private_path(config, env), env.name, True)
-    found = mine.get(name) or team.get(name)
-    if found is None:
-        raise UsageError(f"secret {name!r} not found in {env.name}",
-                         hint=_closest_hint(name, [*mine, *team]))
-    return found
+    """A secret by name: private first unless ``private`` says which one. A missing name is
+    reported from the names in clear, before anything is decrypted."""
+    team_path, mine_path = config.env_path(env), private_path(config, env)
+    team_names = [] if private is True else list(_shape_names(team_path))
+    mine_names = [] if private is False else list(_shape_names(mine_path))
+    if name in mine_names:
+        return _read(mine_path, env.name, True)[name]
+    if name in team_names:
+        return _read(team_path, env.name, False)[name]
+    raise UsageError(f"secret {name!r} not found in {env.name}",
+                     hint=_closest_hint(name, [*mine_names, *team_names]))
+
+
+def _shape_names(path: Path) -> dict[str, list[str]]:
+    try:
+        return secret_shapes(path)
+    except NotEncryptedError:
+        return {}
 
 
 def _closest_hint(name: str, names: list[str]) -> str:

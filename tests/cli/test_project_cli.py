@@ -173,3 +173,22 @@ def test_sops_yaml_only_repo(run: Runner, tmp_path: Path, monkeypatch: pytest.Mo
     assert run("encrypt", "--in-place", "secrets/x.yaml").code == 0
     status = json.loads(run("status", "--json", "secrets/x.yaml").stdout)
     assert {r["id"] for r in status["recipients"]} == {me.public, other.public}
+
+
+def test_environment_key_variable_opens_that_environment(
+    run: Runner, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ci = keygen("age", tmp_path / "ci.txt")
+    assert run("recipients", "add", "prod", ci.public).code == 0
+    run("secret", "set", "deploy-token", "--env", "prod", "--value-stdin", stdin="from-ci")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "ci-machine"))
+    monkeypatch.setenv("SECRETSFILE_AGE_KEY_PROD", ci.path.read_text())
+    got = run("secret", "get", "deploy-token", "--env", "prod", "--reveal")
+    assert got.code == 0 and got.stdout == "from-ci\n"
+    missing = run("secret", "get", "nope-token", "--env", "prod")
+    assert missing.code == 2 and "did you mean 'deploy-token'" in missing.stderr
+
+
+def test_decrypt_to_a_missing_directory_is_a_usage_error(run: Runner, project: Path) -> None:
+    result = run("decrypt", "secrets/dev.yaml", "--output", "no/such/dir/out.yaml")
+    assert result.code == 2 and "cannot write" in result.stderr
