@@ -61,6 +61,15 @@ class FileKind(str, Enum):
 
 # -- run ---------------------------------------------------------------------------------------
 
+RUN_HELP = (
+    "Run a command with an environment's secrets as environment variables.\n\n"
+    "db-password becomes DB_PASSWORD; a group db with keys user and password becomes "
+    "DB_USER and DB_PASSWORD. The exit code is the command's (127: not found, 128+N: killed "
+    "by signal N); signals are passed on. secretsfile writes nothing on stdout, and the key "
+    "variables SECRETSFILE_AGE_KEY[_<ENV>] are not passed to the command.\n\n"
+    "Example: secretsfile run --env prod -- ./deploy.sh --fast"
+)
+
 
 def _child_environment(variables: Mapping[str, str], override: bool) -> dict[str, str]:
     base = {name: value for name, value in os.environ.items() if not _is_key_material(name)}
@@ -229,13 +238,7 @@ def run(
     ] = False,
     config: ConfigOpt = None,
 ) -> int:
-    """Run a command with an environment's secrets as environment variables.
-
-    db-password becomes DB_PASSWORD; a group db with keys user and password becomes DB_USER
-    and DB_PASSWORD. The exit code is the command's. secretsfile writes nothing on stdout.
-
-    Example: secretsfile run --env prod -- ./deploy.sh --fast
-    """
+    """Run a command with an environment's secrets in its environment (help: RUN_HELP)."""
     from secretsfile.loader import load
 
     if not command:
@@ -278,6 +281,15 @@ def _spec_value(secrets: Mapping[str, Any], name: str, key: str | None) -> str:
 
 
 # -- ci export ---------------------------------------------------------------------------------
+
+CI_EXPORT_HELP = (
+    "Export an environment's secrets as CI variables (db-password -> DB_PASSWORD).\n\n"
+    "Key material: SECRETSFILE_AGE_KEY_<ENV> (e.g. SECRETSFILE_AGE_KEY_PROD) or "
+    "SECRETSFILE_AGE_KEY, from a CI secret.\n\n"
+    "Values in $GITHUB_ENV reach every later step of the job, third-party actions included: "
+    "prefer 'secretsfile run -- CMD' when one step needs them. GitLab does not mask values "
+    "decrypted in a job, and dotenv report artifacts are stored and downloadable."
+)
 
 
 class ExportFormat(str, Enum):
@@ -378,13 +390,7 @@ def ci_export(
     ] = False,
     config: ConfigOpt = None,
 ) -> int:
-    """Export an environment's secrets as CI variables (db-password -> DB_PASSWORD).
-
-    Key material: SECRETSFILE_AGE_KEY_<ENV> (e.g. SECRETSFILE_AGE_KEY_PROD) or
-    SECRETSFILE_AGE_KEY, as a CI secret. Values in $GITHUB_ENV reach every later step of the
-    job; prefer 'secretsfile run -- CMD' when one step needs them. GitLab does not mask
-    values decrypted in a job, and dotenv report artifacts are stored and downloadable.
-    """
+    """Export an environment's secrets as CI variables; --help shows CI_EXPORT_HELP."""
     from secretsfile.loader import load
 
     github_env: Path | None = None
@@ -426,13 +432,14 @@ ci_app = typer.Typer(
     help="CI helpers: export an environment's secrets to a CI job.",
     no_args_is_help=True,
 )
-ci_app.command("export")(ci_export)
+ci_app.command("export", help=CI_EXPORT_HELP)(ci_export)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
     app.command(
         "run",
+        help=RUN_HELP,
         rich_help_panel=PANEL,
         context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True},
     )(run)
