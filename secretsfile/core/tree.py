@@ -240,3 +240,41 @@ def strip_comments(value: Value) -> Value:
     if isinstance(value, list):
         return [strip_comments(v) for v in value if not isinstance(v, Comment)]
     return value
+
+
+def must_encrypt(selector: Selector, path: list[str]) -> bool | None:
+    """Whether a value at ``path`` must be encrypted; None when comments decide it."""
+    if selector.field is not None and selector.field.endswith("comment_regex"):
+        return None
+    return selector.should_encrypt(path, [], False)
+
+
+def plaintext_paths(value: object, selector: Selector) -> list[list[str | int]]:
+    """Key paths of values left in clear where ``selector`` wants them encrypted (list
+    indices included for display). Reads no key: a value is in clear when it is not
+    null, not empty and not an ``ENC[...]`` string."""
+    found: list[list[str | int]] = []
+
+    def walk(node: object, keys: list[str], shown: list[str | int]) -> None:
+        if isinstance(node, dict):
+            for key, child in node.items():
+                if not isinstance(key, Comment):
+                    walk(child, [*keys, str(key)], [*shown, str(key)])
+        elif isinstance(node, list):
+            items = [item for item in node if not isinstance(item, Comment)]
+            for index, child in enumerate(items):
+                walk(child, keys, [*shown, index])
+        elif node is not None and node != "" and not (
+            isinstance(node, str) and node.startswith("ENC[AES256_GCM,")
+        ) and must_encrypt(selector, keys):
+            found.append(shown)
+
+    walk(value, [], [])
+    return found
+
+
+def render_path(parts: list[str | int]) -> str:
+    """sops' path syntax for messages: ``["db"]["password"]``, ``["hosts"][0]``."""
+    import json
+
+    return "".join(f"[{p}]" if isinstance(p, int) else f"[{json.dumps(p)}]" for p in parts)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from secretsfile.core.cipher import is_encrypted_value
+from secretsfile.core.tree import Selector, plaintext_paths, render_path
 from secretsfile.errors import NotEncryptedError
 from secretsfile.ops import treepath
 from secretsfile.ops.document import read_encrypted
@@ -44,12 +44,8 @@ def status(path: Path, input_type: str | None = None) -> FileStatus:
         for index, group in enumerate(metadata.key_groups)
         for key in group
     ]
-    plaintext = [
-        treepath.render_path(p)
-        for doc in document.docs
-        for p in treepath.leaf_paths(doc)
-        if p and _is_plain(doc, p)
-    ]
+    everything = Selector()  # list every value in clear, allowed by the selector or not
+    plaintext = [render_path(p) for doc in document.docs for p in plaintext_paths(doc, everything)]
     fields = metadata.selector.to_fields()
     if metadata.selector.mac_only_encrypted:
         fields["mac_only_encrypted"] = True
@@ -59,13 +55,8 @@ def status(path: Path, input_type: str | None = None) -> FileStatus:
     )
 
 
-def _is_plain(doc: Any, parts: list[treepath.PathPart]) -> bool:
-    value = treepath.get_at(doc, parts)
-    return value not in (None, "") and not is_encrypted_value(value)
-
-
 def list_keys(path: Path, input_type: str | None = None) -> list[str]:
     """Every key path in the file, in order; values are never read."""
     fmt = format_for_path(path, input_type)
     document = read_encrypted(read_text(path), fmt, str(path))
-    return [treepath.render_path(p) for doc in document.docs for p in treepath.leaf_paths(doc)]
+    return [render_path(p) for doc in document.docs for p in treepath.leaf_paths(doc)]

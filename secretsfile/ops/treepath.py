@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from secretsfile.core.tree import render_path as render_path
 from secretsfile.core.values import Branch, Comment, Value
 from secretsfile.errors import UsageError
 
@@ -35,10 +36,6 @@ def parse_path(text: str) -> list[PathPart]:
     if position != len(text) or not parts:
         raise UsageError(f"cannot parse key path {text!r}", hint='use \'["a"]["b"][0]\' or a.b.0')
     return parts
-
-
-def render_path(parts: list[PathPart]) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f"[{json.dumps(p)}]" for p in parts)
 
 
 def _data(items: list[Value]) -> list[Value]:

@@ -17,22 +17,17 @@ from __future__ import annotations
 import configparser
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from secretsfile.core.cipher import ENC_PREFIX as ENC_VALUE_PREFIX
+from secretsfile.core.tree import Selector, plaintext_paths, render_path
+
 __all__ = ["GuardResult", "Selector", "check_bytes", "check_file", "file_format"]
 
-ENC_PREFIX = "ENC[AES256_GCM,"
-_SELECTORS = (
-    "unencrypted_suffix",
-    "encrypted_suffix",
-    "unencrypted_regex",
-    "encrypted_regex",
-    "unencrypted_comment_regex",
-    "encrypted_comment_regex",
-)
+ENC_PREFIX = ENC_VALUE_PREFIX
 
 
 @dataclass(frozen=True)
@@ -52,26 +47,6 @@ class GuardResult:
             out.append(self.problem)
         out.extend(f"plaintext value at {p}" for p in self.plaintext)
         return out
-
-
-@dataclass(frozen=True)
-class Selector:
-    """Which leaves sops encrypts, decided by the key path (sops' ``shouldBeEncrypted``)."""
-
-    kind: str = "unencrypted_suffix"
-    value: str = "_unencrypted"
-
-    def must_encrypt(self, components: list[str]) -> bool | None:
-        """True/False per sops; None when it depends on comments (not judged here)."""
-        if self.kind.endswith("comment_regex"):
-            return None
-        if self.kind == "unencrypted_suffix":
-            return not any(c.endswith(self.value) for c in components)
-        if self.kind == "encrypted_suffix":
-            return any(c.endswith(self.value) for c in components)
-        regex = re.compile(self.value)
-        hit = any(regex.search(c) for c in components)
-        return (not hit) if self.kind == "unencrypted_regex" else hit
 
 
 def file_format(name: str) -> str:
@@ -149,19 +124,12 @@ def _parse_yaml(text: str) -> list[Any] | str:
 
 
 def _selector(meta: Mapping[str, Any]) -> Selector | str:
-    present = [k for k in _SELECTORS if meta.get(k) not in (None, "")]
-    if len(present) > 1:
-        return f"invalid sops metadata: several selectors ({', '.join(present)})"
-    if not present:
-        return Selector()
-    kind = present[0]
-    value = str(meta[kind])
-    if kind.endswith("_regex") and not kind.endswith("comment_regex"):
-        try:
-            re.compile(value)
-        except re.error:
-            return f"invalid sops metadata: {kind} is not a regex Python can run"
-    return Selector(kind, value)
+    from secretsfile.errors import ConfigError
+
+    try:
+        return Selector.from_fields(dict(meta), default_suffix=True)
+    except ConfigError as error:
+        return f"invalid sops metadata: {error.message}"
 
 
 def _metadata_problem(meta: object) -> str | None:
@@ -194,31 +162,8 @@ def _check_documents(parsed: list[Any] | str, display: str, kind: str) -> GuardR
         if isinstance(selector, str):
             return GuardResult(display, False, problem=prefix + selector)
         body = {k: v for k, v in document.items() if k != "sops"}
-        for components, shown, value in _leaves(body, [], ""):
-            if _is_plain(value) and selector.must_encrypt(components):
-                plaintext.append(prefix + shown)
+        plaintext += [prefix + render_path(p) for p in plaintext_paths(body, selector)]
     return GuardResult(display, True, tuple(plaintext))
-
-
-def _leaves(node: Any, components: list[str], shown: str) -> Iterator[tuple[list[str], str, Any]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            name = str(key)
-            yield from _leaves(value, [*components, name], f"{shown}[{json.dumps(name)}]")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _leaves(value, components, f"{shown}[{index}]")
-    else:
-        yield components, shown or "[]", node
-
-
-def _is_plain(value: Any) -> bool:
-    """A leaf that holds data in the clear: not null, not empty, not ENC[...]."""
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return value != "" and not value.startswith(ENC_PREFIX)
-    return True
 
 
 # --- dotenv and INI ---------------------------------------------------------------------
@@ -272,12 +217,14 @@ def _check_flat(
     selector = _selector(meta)
     if isinstance(selector, str):
         return GuardResult(display, False, problem=selector)
-    plaintext = []
+    tree: dict[str, Any] = {}
     for key, value in values:
         components = key.split(":", 1) if split else [key]
-        shown = "".join(f"[{json.dumps(c)}]" for c in components)
-        if _is_plain(value) and selector.must_encrypt(components):
-            plaintext.append(shown)
+        node = tree
+        for part in components[:-1]:
+            node = node.setdefault(part, {})
+        node[components[-1]] = value
+    plaintext = [render_path(p) for p in plaintext_paths(tree, selector)]
     return GuardResult(display, True, tuple(plaintext))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from secretsfile.core.tree import must_encrypt
 from secretsfile.scanner.plaintext_guard import (
     Selector,
     build_policy,
@@ -68,18 +69,16 @@ def test_selectors(selector: str, allowed: list[str]) -> None:
 
 
 def test_selector_applies_to_any_path_component() -> None:
-    assert (
-        Selector("unencrypted_suffix", "_unencrypted").must_encrypt(["a_unencrypted", "b"]) is False
-    )
-    assert Selector("encrypted_regex", "^data$").must_encrypt(["data", "x"]) is True
-    assert Selector("encrypted_comment_regex", "x").must_encrypt(["a"]) is None
+    assert must_encrypt(Selector("unencrypted_suffix", "_unencrypted"), ["a_unencrypted", "b"]) is False
+    assert must_encrypt(Selector("encrypted_regex", "^data$"), ["data", "x"]) is True
+    assert must_encrypt(Selector("encrypted_comment_regex", "x"), ["a"]) is None
 
 
 def test_several_selectors_is_invalid_metadata() -> None:
     text = "a: 1\n" + META_YAML.replace(
         "    version:", "    encrypted_regex: a\n    unencrypted_regex: b\n    version:"
     )
-    assert "several selectors" in (check_bytes(text.encode(), "s.yaml").problem or "")
+    assert "only one encryption selector" in (check_bytes(text.encode(), "s.yaml").problem or "")
 
 
 def test_json_dotenv_ini_and_binary_stores() -> None:
