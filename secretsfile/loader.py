@@ -34,15 +34,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from secretsfile.errors import (
-    ConfigError,
     ConflictError,
     InputNotFoundError,
-    KeyUnavailableError,
     UsageError,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from secretsfile.config.project import Environment, ProjectConfig
+    from secretsfile.config.project import ProjectConfig
     from secretsfile.secrets.model import Secret
 
 __all__ = [
@@ -302,23 +300,11 @@ def _read_file(path: Path, env: str, private: bool) -> dict[str, Secret] | None:
         cached = _files.get(key)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        from secretsfile.keysources.age import env_key_var, for_environment
-        from secretsfile.ops.document import open_document, read_encrypted
-        from secretsfile.ops.fileio import read_text
-        from secretsfile.secrets.model import secret_from_tree
-        from secretsfile.stores import format_for_path
+        from secretsfile.ops.envfile import read_env_file
 
-        try:
-            document = read_encrypted(read_text(path), format_for_path(path), str(path))
-            with for_environment(env):
-                data = open_document(document, for_update=False).plain[0]
-        except KeyUnavailableError as error:
-            error.message = f"cannot decrypt environment {env!r}: {error.message}"
-            error.hint = (f"set {env_key_var(env)} or SECRETSFILE_AGE_KEY to an identity of one "
-                          "of those recipients, or ask a recipient to add yours")
-            raise
-        secrets = {str(name): secret_from_tree(str(name), env, node, private)
-                   for name, node in data.items() if isinstance(name, str)}
+        secrets = read_env_file(path, env, private)
+        if secrets is None:
+            return None
         _files[key] = (stamp, secrets)
         for secret in secrets.values():
             _remember(secret)
@@ -340,38 +326,6 @@ def _config(config: str | Path | None) -> ProjectConfig:
     return load_config(override=config)
 
 
-# The loader reads files through ops.document rather than ops.files/ops.secrets: those
-# import what writing needs (~8 ms of a 50 ms budget). The two helpers below are the same
-# rules as ops.secrets.choose_env and ops.secrets.private_path (tests hold them equal).
-
-
-def _environment(project: ProjectConfig, env: str | None) -> Environment:
-    """The argument, ``SECRETSFILE_ENV``, ``default_env``, or the only environment."""
-    name = env or os.environ.get("SECRETSFILE_ENV") or project.default_env
-    if name:
-        return project.environment(name)
-    if len(project.environments) == 1:
-        return project.environments[0]
-    if not project.environments:
-        where = project.path or f"{Path.cwd()} or its parents (no .secretsfile.yaml)"
-        raise ConfigError(f"no environments configured in {where}",
-                          hint="run 'secretsfile init', or pass --config / SECRETSFILE_CONFIG")
-    names = ", ".join(e.name for e in project.environments)
-    raise UsageError("which environment?", hint=f"pass --env ({names}) or set SECRETSFILE_ENV")
-
-
-def _private_path(project: ProjectConfig, env: Environment) -> Path:
-    import hashlib
-    import re
-
-    from secretsfile.keysources.age import config_home
-
-    root = str(project.root.resolve())
-    slug = re.sub(r"[^A-Za-z0-9_.-]", "-", project.root.name) or "project"
-    project_id = f"{slug}-{hashlib.sha256(root.encode()).hexdigest()[:10]}"
-    return config_home() / "secretsfile" / "private" / project_id / f"{env.name}.yaml"
-
-
 def read_environment(env: str | None = None, *, config: str | Path | None = None,
                      path: str | Path | None = None, include_private: bool = True
                      ) -> tuple[str, dict[str, Secret]]:
@@ -384,12 +338,12 @@ def read_environment(env: str | None = None, *, config: str | Path | None = None
             raise InputNotFoundError(f"{file}: no such file", hint="check the path")
         return name, dict(found)
     project = _config(config)
-    environment = _environment(project, env)
+    environment = project.choose(env)
     team_path = project.env_path(environment)
     team = _read_file(team_path, environment.name, private=False)
     mine = None
     if include_private:
-        mine = _read_file(_private_path(project, environment), environment.name, private=True)
+        mine = _read_file(project.private_path(environment), environment.name, private=True)
     if team is None and mine is None:
         raise InputNotFoundError(
             f"environment {environment.name!r} has no secrets file ({team_path})",

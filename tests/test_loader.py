@@ -18,7 +18,6 @@ import pytest
 
 import secretsfile
 from secretsfile import loader
-from secretsfile.config.project import load as load_config
 from secretsfile.errors import (
     ConfigError,
     ConflictError,
@@ -111,17 +110,6 @@ def test_default_env_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     made = make_project(tmp_path / "p", default_env="prod")
     monkeypatch.setenv("SECRETSFILE_AGE_KEY", made.prod_key)
     assert secretsfile.load(config=made.root / ".secretsfile.yaml").env == "prod"
-
-
-def test_helpers_match_ops_secrets(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The loader's own copies of choose_env / private_path follow ops.secrets."""
-    config = load_config()
-    for env in config.environments:
-        assert loader._private_path(config, env) == ops_secrets.private_path(config, env)
-    for chosen in ("dev", "prod"):
-        assert loader._environment(config, chosen) == ops_secrets.choose_env(config, chosen)
-    monkeypatch.setenv("SECRETSFILE_ENV", "prod")
-    assert loader._environment(config, None) == ops_secrets.choose_env(config, None)
 
 
 def test_per_environment_key_variable(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -54,10 +54,10 @@ InteractiveOpt = Annotated[
 
 
 def _context(config: Path | None, env: str | None) -> tuple[Any, Any]:
-    from secretsfile.ops.secrets import choose_env, project
+    from secretsfile.ops.secrets import project
 
     cfg = project(config)
-    return cfg, choose_env(cfg, env)
+    return cfg, cfg.choose(env)
 
 
 def _read_at(reference: str) -> str:
@@ -169,9 +169,7 @@ def set_(
 
     cfg, environment = _context(config, env)
     text = read_value(value, value_stdin, value_file, prompt=f"Value for {name}")
-    from secretsfile.ops.secrets import private_path
-
-    path = private_path(cfg, environment) if private else cfg.env_path(environment)
+    path = cfg.private_path(environment) if private else cfg.env_path(environment)
     exists = name in secret_shapes(path)
     save_secret(cfg, environment, Secret(name, environment.name, value=text, private=private),
                 create=not exists)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from secretsfile.errors import ConfigError
+from secretsfile.errors import ConfigError, UsageError
 
 __all__ = [
     "CONFIG_NAMES",
@@ -105,6 +105,35 @@ class ProjectConfig:
 
     def env_path(self, env: Environment) -> Path:
         return self.root / env.file
+
+    def choose(self, env: str | None = None) -> Environment:
+        """The environment: the argument, ``SECRETSFILE_ENV``, ``default_env``, or the only
+        one; anything else is an error that says how to choose."""
+        import os
+
+        name = env or os.environ.get("SECRETSFILE_ENV") or self.default_env
+        if name:
+            return self.environment(name)
+        if len(self.environments) == 1:
+            return self.environments[0]
+        if not self.environments:
+            where = self.path or f"{Path.cwd()} or its parents (no .secretsfile.yaml)"
+            raise ConfigError(f"no environments configured in {where}",
+                              hint="run 'secretsfile init', or pass --config / SECRETSFILE_CONFIG")
+        names = ", ".join(e.name for e in self.environments)
+        raise UsageError("which environment?",
+                         hint=f"pass --env ({names}) or set SECRETSFILE_ENV")
+
+    def private_path(self, env: Environment) -> Path:
+        """This user's private file for (project, environment), outside the repository."""
+        import hashlib
+
+        from secretsfile._paths import config_home
+
+        root = str(self.root.resolve())
+        slug = re.sub(r"[^A-Za-z0-9_.-]", "-", self.root.name) or "project"
+        project_id = f"{slug}-{hashlib.sha256(root.encode()).hexdigest()[:10]}"
+        return config_home() / "secretsfile" / "private" / project_id / f"{env.name}.yaml"
 
     def plan_for(self, path: Path) -> KeyPlan | None:
         """Recipients for ``path``: its environment's, else the first matching creation rule."""

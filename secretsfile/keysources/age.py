@@ -26,6 +26,7 @@ from typing import Any
 
 import pyrage
 
+from secretsfile._paths import config_home as config_home
 from secretsfile.core.metadata import MasterKey
 from secretsfile.errors import KeySourceError, warn
 from secretsfile.keysources.interface import SourceReport
@@ -49,11 +50,6 @@ def for_environment(env: str) -> Iterator[None]:
         yield
     finally:
         _environment.reset(token)
-
-
-def config_home() -> Path:
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    return Path(xdg) if xdg else Path.home() / ".config"
 
 
 def default_key_file() -> Path:

@@ -23,7 +23,7 @@ from typing import Any
 from secretsfile.config.project import Environment, ProjectConfig
 from secretsfile.errors import ConfigError, KeyUnavailableError, NotEncryptedError, UsageError
 from secretsfile.ops.fileio import read_text
-from secretsfile.ops.secrets import choose_env, policy, private_path, project, read_secrets
+from secretsfile.ops.secrets import policy, project, read_secrets
 from secretsfile.secrets.model import RESERVED_PREFIX, Secret
 from secretsfile.secrets.references import (
     LEVEL_ENV_VAR,
@@ -84,7 +84,7 @@ def environment_shapes(config: ProjectConfig, env: Environment
     """The environment's secret names and keys, private ones over the team's; no key used."""
     shapes = _file_shapes(config.env_path(env))
     with contextlib.suppress(NotEncryptedError):
-        shapes.update(_file_shapes(private_path(config, env)))
+        shapes.update(_file_shapes(config.private_path(env)))
     return shapes
 
 
@@ -193,7 +193,7 @@ class _Resolver:
 
     def __init__(self, config: ConfigArg, env: str | None) -> None:
         self.config = _config(config)
-        self.env = choose_env(self.config, env)
+        self.env = self.config.choose(env)
         self.shapes = environment_shapes(self.config, self.env)
         self.policy = policy(self.config)
         self._secrets: dict[str, Secret] | None = None

@@ -9,9 +9,6 @@ own age key and looked up before the team's file.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,9 +20,10 @@ from secretsfile.core.values import Branch
 from secretsfile.errors import ConfigError, NotEncryptedError, UsageError
 from secretsfile.ops import files
 from secretsfile.ops.document import new_metadata, read_encrypted, seal, seal_with
+from secretsfile.ops.envfile import read_env_file
 from secretsfile.ops.fileio import locked, read_text, write_atomic
 from secretsfile.ops.recipients import KeyOptions, own_age_recipients, plan_for
-from secretsfile.secrets.model import SCHEMA_KEY, Secret, secret_from_tree, secret_to_tree
+from secretsfile.secrets.model import SCHEMA_KEY, Secret, secret_to_tree
 from secretsfile.secrets.naming import NamingPolicy
 from secretsfile.stores import format_for_path
 
@@ -34,31 +32,8 @@ def project(config: str | Path | None = None) -> ProjectConfig:
     return load(override=config)
 
 
-def choose_env(config: ProjectConfig, env: str | None = None) -> Environment:
-    """The environment: the argument, ``SECRETSFILE_ENV``, ``default_env``, or the only one."""
-    name = env or os.environ.get("SECRETSFILE_ENV") or config.default_env
-    if name:
-        return config.environment(name)
-    if len(config.environments) == 1:
-        return config.environments[0]
-    if not config.environments:
-        raise ConfigError("no environments configured", hint="run 'secretsfile init'")
-    names = ", ".join(e.name for e in config.environments)
-    raise UsageError("which environment?", hint=f"pass --env ({names}) or set SECRETSFILE_ENV")
-
-
 def policy(config: ProjectConfig) -> NamingPolicy:
     return NamingPolicy.from_config(config.raw.get("naming"))
-
-
-def private_path(config: ProjectConfig, env: Environment) -> Path:
-    """This user's private file for (project, environment), outside the repository."""
-    from secretsfile.keysources.age import config_home
-
-    root = str(config.root.resolve())
-    slug = re.sub(r"[^A-Za-z0-9_.-]", "-", config.root.name) or "project"
-    project_id = f"{slug}-{hashlib.sha256(root.encode()).hexdigest()[:10]}"
-    return config_home() / "secretsfile" / "private" / project_id / f"{env.name}.yaml"
 
 
 def env_keys(env: str) -> contextlib.AbstractContextManager[None]:
@@ -69,12 +44,7 @@ def env_keys(env: str) -> contextlib.AbstractContextManager[None]:
 
 
 def _read(path: Path, env: str, private: bool) -> dict[str, Secret]:
-    if not path.exists():
-        return {}
-    with env_keys(env):
-        data = files.open_file(path, for_update=False).plain[0]
-    return {str(name): secret_from_tree(str(name), env, node, private)
-            for name, node in data.items() if isinstance(name, str)}
+    return read_env_file(path, env, private) or {}
 
 
 def read_secrets(config: ProjectConfig, env: Environment, include_private: bool = True
@@ -82,7 +52,7 @@ def read_secrets(config: ProjectConfig, env: Environment, include_private: bool 
     """Every secret of the environment; a private secret overrides the team's one."""
     secrets = _read(config.env_path(env), env.name, private=False)
     if include_private:
-        secrets.update(_read(private_path(config, env), env.name, private=True))
+        secrets.update(_read(config.private_path(env), env.name, private=True))
     return secrets
 
 
@@ -126,7 +96,7 @@ def modify_file(path: Path, change: Callable[[Branch], None], private: bool = Fa
 
 
 def _target(config: ProjectConfig, env: Environment, private: bool) -> Path:
-    return private_path(config, env) if private else config.env_path(env)
+    return config.private_path(env) if private else config.env_path(env)
 
 
 def save_secret(config: ProjectConfig, env: Environment, secret: Secret, *,
@@ -169,7 +139,7 @@ def find_secret(config: ProjectConfig, env: Environment, name: str,
                 private: bool | None = None) -> Secret:
     """A secret by name: private first unless ``private`` says which one. A missing name is
     reported from the names in clear, before anything is decrypted."""
-    team_path, mine_path = config.env_path(env), private_path(config, env)
+    team_path, mine_path = config.env_path(env), config.private_path(env)
     team_names = [] if private is True else list(_shape_names(team_path))
     mine_names = [] if private is False else list(_shape_names(mine_path))
     if name in mine_names:
@@ -208,7 +178,7 @@ def merged(secret: Secret, values: dict[str, str] | None, value: str | None,
 def shapes_with_private(config: ProjectConfig, env: Environment) -> dict[str, list[str]]:
     shapes = secret_shapes(config.env_path(env))
     with contextlib.suppress(NotEncryptedError):
-        shapes.update(secret_shapes(private_path(config, env)))
+        shapes.update(secret_shapes(config.private_path(env)))
     return shapes
 
 
@@ -265,5 +235,5 @@ def list_entries(config: ProjectConfig, envs: list[Environment]) -> list[Entry]:
     entries: list[Entry] = []
     for env in envs:
         entries += _entries(config.env_path(env), env.name, private=False)
-        entries += _entries(private_path(config, env), env.name, private=True)
+        entries += _entries(config.private_path(env), env.name, private=True)
     return entries

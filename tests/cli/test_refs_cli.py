@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from secretsfile.keysources.age import default_key_file
-from secretsfile.ops.secrets import choose_env, project, save_secret
+from secretsfile.ops.secrets import project, save_secret
 from secretsfile.secrets.model import Secret
 from tests.cli.conftest import Runner
 
@@ -24,7 +24,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, age_key: str) -> Path:
         f"environments:\n  dev:\n    recipients: [{age_key}]\n"
         f"  prod:\n    recipients: [{age_key}]\n")
     config = project()
-    prod, dev = choose_env(config, "prod"), choose_env(config, "dev")
+    prod, dev = config.choose("prod"), config.choose("dev")
     save_secret(config, prod, Secret("database", "prod", values={
         "user": "admin", "password": PLANTED[0], "port": "5432"}), create=True)
     save_secret(config, prod, Secret("api-token", "prod", value=PLANTED[1]), create=True)
@@ -108,7 +108,7 @@ def test_render_broken_reference_exit_6(run: Runner, repo: Path) -> None:
 
 def test_render_value_that_cannot_be_placed_exit_6(run: Runner, repo: Path) -> None:
     config = project()
-    save_secret(config, choose_env(config, "prod"),
+    save_secret(config, config.choose("prod"),
                 Secret("multi", "prod", value="line1-PLANTED\nline2"), create=True)
     (repo / "t.ini").write_text("[x]\nk = {{ multi }}\n")
     result = run("render", "t.ini", "--env", "prod")

@@ -20,7 +20,7 @@ from secretsfile.ops.references import (
     resolve,
     validation_level,
 )
-from secretsfile.ops.secrets import choose_env, project, save_secret
+from secretsfile.ops.secrets import project, save_secret
 from secretsfile.secrets.model import Secret
 from secretsfile.secrets.references import ValidationLevel
 
@@ -36,7 +36,7 @@ def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectConfig:
         f"environments:\n  dev:\n    recipients: [{key.public}]\n"
         f"  prod:\n    recipients: [{key.public}]\n")
     config = project()
-    prod, dev = choose_env(config, "prod"), choose_env(config, "dev")
+    prod, dev = config.choose("prod"), config.choose("dev")
     save_secret(config, prod, Secret("database", "prod", values={
         "user": "admin", "password": PLANTED[0], "port": "5432"}), create=True)
     save_secret(config, prod, Secret("api-token", "prod", value=PLANTED[2]), create=True)
@@ -57,14 +57,14 @@ def drop_key() -> None:
 
 def test_shapes_are_read_without_a_key(proj: ProjectConfig) -> None:
     drop_key()
-    assert environment_shapes(proj, choose_env(proj, "prod")) == {
+    assert environment_shapes(proj, proj.choose("prod")) == {
         "database": ("user", "password", "port"), "api-token": None}
-    assert environment_shapes(proj, choose_env(proj, "dev")) == {
+    assert environment_shapes(proj, proj.choose("dev")) == {
         "database": ("user", "password", "port")}
 
 
 def test_private_secrets_count_for_their_owner(proj: ProjectConfig) -> None:
-    prod = choose_env(proj, "prod")
+    prod = proj.choose("prod")
     save_secret(proj, prod, Secret("mine", "prod", value=PLANTED[3], private=True), create=True)
     assert environment_shapes(proj, prod)["mine"] is None
     assert render_string("x={{ mine }}", env="prod", config=proj) == f"x={PLANTED[3]}"

@@ -1,0 +1,32 @@
+"""Reading one environment file into named secrets: the path shared by the loader (which
+caches it) and the secret commands. Imports only what reading needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from secretsfile.errors import KeyUnavailableError
+from secretsfile.secrets.model import Secret, secret_from_tree
+
+
+def read_env_file(path: Path, env: str, private: bool = False) -> dict[str, Secret] | None:
+    """name -> Secret (None when the file does not exist). ``SECRETSFILE_AGE_KEY_<ENV>``
+    is tried besides the usual identities."""
+    if not path.exists():
+        return None
+    from secretsfile.keysources.age import env_key_var, for_environment
+    from secretsfile.ops.document import open_document, read_encrypted
+    from secretsfile.ops.fileio import read_text
+    from secretsfile.stores import format_for_path
+
+    document = read_encrypted(read_text(path), format_for_path(path), str(path))
+    try:
+        with for_environment(env):
+            data = open_document(document, for_update=False).plain[0]
+    except KeyUnavailableError as error:
+        error.message = f"cannot decrypt environment {env!r}: {error.message}"
+        error.hint = (f"set {env_key_var(env)} or SECRETSFILE_AGE_KEY to an identity of one of "
+                      "those recipients, or ask a recipient to add yours")
+        raise
+    return {str(name): secret_from_tree(str(name), env, node, private)
+            for name, node in data.items() if isinstance(name, str)}
