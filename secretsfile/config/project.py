@@ -173,25 +173,37 @@ def find_sops_config(start: Path) -> Path | None:
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
-    """Parse a YAML file whose top level must be a mapping (empty file: empty mapping)."""
-    import yaml  # lazy: the scan hot path reads no config when there is none
+    """Parse a config file whose top level must be a mapping (empty file: empty mapping).
+
+    Typed the way sops' go-yaml reads ``.sops.yaml`` (YAML 1.2: ``yes`` is a string), by
+    the same reader as secrets files; comments are dropped.
+    """
+    from secretsfile.core.tree import strip_comments
+    from secretsfile.errors import FormatError
+    from secretsfile.stores.yaml_fast import parse_simple
 
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError(f"cannot read the config: {error.strerror}", path=str(path)) from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        data = yaml.load(text, Loader=loader)  # a safe loader (C if available)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise ConfigError(f"invalid YAML: {problem}", path=str(path), line=line) from None
-    if data is None:
+    if not text.strip():
         return {}
-    if not isinstance(data, dict):
-        raise ConfigError("the config must be a mapping at the top level", path=str(path))
+    docs = None
+    if "|" not in text and ">" not in text:  # no block scalars: own-line comments can go
+        kept = [line for line in text.split("\n") if not line.lstrip().startswith("#")]
+        docs = parse_simple("\n".join(kept))
+    if docs is None:
+        from secretsfile.stores.yaml_store import load_yaml
+
+        try:
+            docs = load_yaml(text, str(path))
+        except FormatError as error:
+            raise ConfigError(error.message, path=str(path), line=error.line,
+                              hint=error.hint) from None
+    if len(docs) != 1:
+        raise ConfigError("the config must be one YAML document", path=str(path))
+    data = strip_comments(docs[0])
+    assert isinstance(data, dict)
     return {str(k): v for k, v in data.items()}
 
 

@@ -50,7 +50,7 @@ def test_sops_config(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("- a\n", "mapping at the top level"),
+        ("- a\n", "must be a mapping"),
         ("a: [1\n", "invalid YAML"),
         ("environments: 3\n", "environments must be"),
         ("creation_rules: {}\n", "creation_rules must be a list"),
