@@ -101,8 +101,9 @@ def build(work: Path, count: int) -> tuple[dict[str, str], Path, Path]:
     key_file.chmod(0o600)
     project = work / "project"
     (project / "secrets").mkdir(parents=True)
-    (project / ".secretsfile.yaml").write_text(
-        f"environments:\n  bench: {{recipients: [{recipient}]}}\n")
+    (project / ".secretsfile.yaml").write_text(  # as 'secretsfile init' writes it
+        f"# secretsfile project config\nenvironments:\n  bench:\n    recipients:\n"
+        f"      - {recipient}\n")
     lines, dotenv = [], []
     for i in range(count):
         if i % 5 == 0:
