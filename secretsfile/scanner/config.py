@@ -211,6 +211,25 @@ def _check_regex(pattern: str, where: str, source: str | None) -> str:
     return pattern
 
 
+def _allowlist(data: dict[str, Any], where: str, source: str | None, regexes: tuple[str, ...],
+               paths: tuple[str, ...], target: str, condition: str) -> Allowlist:
+    """The parts both config dialects share; an allowlist that allows nothing is an error."""
+    allowlist = Allowlist(
+        regexes=regexes,
+        regex_target=target,
+        stopwords=_str_list(data.get("stopwords"), f"{where}.stopwords", source),
+        paths=paths,
+        description=str(data.get("description", "")),
+        condition=condition,
+        commits=_str_list(data.get("commits"), f"{where}.commits", source),
+    )
+    if not (allowlist.regexes or allowlist.stopwords or allowlist.paths or allowlist.commits):
+        raise ConfigError(
+            f"{where}: an allowlist needs regexes, stopwords, paths or commits", path=source
+        )
+    return allowlist
+
+
 def _parse_allowlist(
     data: object, where: str, source: str | None
 ) -> tuple[Allowlist, tuple[str, ...]]:
@@ -223,25 +242,15 @@ def _parse_allowlist(
     condition = str(data.get("condition", "OR")).upper()
     if condition not in ("OR", "AND"):
         raise ConfigError(f"{where}: condition must be OR or AND", path=source)
-    allowlist = Allowlist(
-        regexes=tuple(
-            _check_regex(r, where, source)
-            for r in _str_list(data.get("regexes"), f"{where}.regexes", source)
-        ),
-        regex_target=target,
-        stopwords=_str_list(data.get("stopwords"), f"{where}.stopwords", source),
-        paths=tuple(
-            _check_regex(r, where, source)
-            for r in _str_list(data.get("paths"), f"{where}.paths", source)
-        ),
-        description=str(data.get("description", "")),
-        condition=condition,
-        commits=_str_list(data.get("commits"), f"{where}.commits", source),
+    regexes = tuple(
+        _check_regex(r, where, source)
+        for r in _str_list(data.get("regexes"), f"{where}.regexes", source)
     )
-    if not (allowlist.regexes or allowlist.stopwords or allowlist.paths or allowlist.commits):
-        raise ConfigError(
-            f"{where}: an allowlist needs regexes, stopwords, paths or commits", path=source
-        )
+    paths = tuple(
+        _check_regex(r, where, source)
+        for r in _str_list(data.get("paths"), f"{where}.paths", source)
+    )
+    allowlist = _allowlist(data, where, source, regexes, paths, target, condition)
     return allowlist, _str_list(data.get("target_rules"), f"{where}.target_rules", source)
 
 
@@ -403,19 +412,7 @@ def _gl_allowlist(data: object, where: str, source: str) -> tuple[Allowlist, tup
         translate_go_regex(r, f"{where} path", source)
         for r in _str_list(data.get("paths"), f"{where}.paths", source)
     )
-    allowlist = Allowlist(
-        regexes=regexes,
-        regex_target=target,
-        stopwords=_str_list(data.get("stopwords"), f"{where}.stopwords", source),
-        paths=paths,
-        description=str(data.get("description", "")),
-        condition=condition,
-        commits=_str_list(data.get("commits"), f"{where}.commits", source),
-    )
-    if not (allowlist.regexes or allowlist.stopwords or allowlist.paths or allowlist.commits):
-        raise ConfigError(
-            f"{where}: an allowlist needs regexes, stopwords, paths or commits", path=source
-        )
+    allowlist = _allowlist(data, where, source, regexes, paths, target, condition)
     return allowlist, _str_list(data.get("targetrules"), f"{where}.targetRules", source)
 
 
