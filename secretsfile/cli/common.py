@@ -9,8 +9,8 @@ from typing import Any
 
 import typer
 
+from secretsfile._fileio import write_atomic
 from secretsfile.errors import UsageError
-from secretsfile.ops.fileio import write_atomic
 
 
 def say(message: str) -> None:
@@ -55,4 +55,4 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         out(text)
     else:
-        write_atomic(output, text, mode=0o600)
+        write_atomic(output, text, private=True)

@@ -48,7 +48,7 @@ def render(
     """
     import sys
 
-    from secretsfile.ops.fileio import write_atomic
+    from secretsfile._fileio import write_atomic
     from secretsfile.ops.references import render_file, render_string
 
     if template == "-":
@@ -64,7 +64,7 @@ def render(
         return
     if not output.parent.is_dir():
         raise UsageError(f"{output.parent}: no such directory", hint="create it first")
-    write_atomic(output, text, mode=0o600)
+    write_atomic(output, text, private=True)
     say(f"warning: wrote plaintext secrets to {output} (mode 0600): keep it out of git "
         "and delete it when done")
 

@@ -48,10 +48,13 @@ ConfigOpt = Annotated[
 
 
 def _is_key_material(name: str) -> bool:
-    """SECRETSFILE_AGE_KEY and SECRETSFILE_AGE_KEY_<ENV>: the child needs values, not keys
-    (key file paths, *_FILE, are left alone)."""
-    return name == "SECRETSFILE_AGE_KEY" or (
-        name.startswith("SECRETSFILE_AGE_KEY_") and not name.endswith("_FILE"))
+    """Key material (age/sops/Fernet key text, SECRETSFILE_AGE_KEY_<ENV>): the child needs
+    values, not keys. Key file paths (``*_FILE``) are left alone."""
+    from secretsfile.keysources import age, fernet
+
+    if name in age.KEY_VARIABLES or name in fernet.KEY_VARIABLES:
+        return True
+    return name.startswith("SECRETSFILE_AGE_KEY_") and not name.endswith("_FILE")
 
 
 class FileKind(str, Enum):

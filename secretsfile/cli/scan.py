@@ -179,7 +179,9 @@ def scan(
         tool_version=__version__,
     )
     if output is not None:
-        _write_atomic(output, render(report, fmt))
+        from secretsfile._fileio import write_atomic
+
+        write_atomic(output, render(report, fmt))
     elif fmt == "text" and _use_colour():
         _print_coloured(report)
     else:
@@ -225,23 +227,6 @@ def _print_coloured(report: Report) -> None:
             f"[bold]{escape(where)}[/bold] [red]{escape(rule)}[/red] "
             f"[yellow]{escape(secret)}[/yellow] [dim]{escape(description)}[/dim]"
         )
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    import tempfile
-
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
 
 
 def check_encrypted(

@@ -90,17 +90,19 @@ def _pairs_from_args(args: list[str]) -> dict[str, str]:
 
 
 def _pairs_from_values(values: str) -> dict[str, str]:
-    if values.startswith("@"):
-        text = _read_at(values)
-        try:
-            import yaml
+    """``'{json}'``, ``@file.json`` or ``@file.yaml``. YAML scalars are taken as written
+    (``0123`` stays ``0123``, ``on`` stays ``on``): secret values are text."""
+    if values.startswith("@") and not values.lower().endswith(".json"):
+        import yaml
 
-            data = yaml.safe_load(text)
-        except Exception:
-            raise FormatError(f"{values[1:]}: not valid YAML or JSON") from None
-    else:
         try:
-            data = json.loads(values)
+            data = yaml.load(_read_at(values), Loader=yaml.BaseLoader)  # no implicit typing
+        except yaml.YAMLError:
+            raise FormatError(f"{values[1:]}: not valid YAML") from None
+    else:
+        text = _read_at(values) if values.startswith("@") else values
+        try:
+            data = json.loads(text)
         except json.JSONDecodeError as error:
             raise FormatError(f"--values is not JSON: {error.msg}") from None
     if not isinstance(data, dict):
@@ -165,14 +167,12 @@ def set_(
     config: ConfigOpt = None,
 ) -> None:
     """Create or replace a single-value secret (like `qwak secrets set`)."""
-    from secretsfile.ops.secrets import save_secret, secret_shapes
+    from secretsfile.ops.secrets import save_secret
 
     cfg, environment = _context(config, env)
     text = read_value(value, value_stdin, value_file, prompt=f"Value for {name}")
-    path = cfg.private_path(environment) if private else cfg.env_path(environment)
-    exists = name in secret_shapes(path)
-    save_secret(cfg, environment, Secret(name, environment.name, value=text, private=private),
-                create=not exists)
+    secret = Secret(name, environment.name, value=text, private=private)
+    exists = save_secret(cfg, environment, secret, create=None)
     say(f"{'updated' if exists else 'created'} {name} in {environment.name}"
         + (" (private)" if private else ""))
 
@@ -224,22 +224,25 @@ def update(
     """Change some keys of a group secret (others keep their value and ciphertext)."""
     from dataclasses import replace
 
-    from secretsfile.ops.secrets import find_secret, merged, save_secret
+    from secretsfile.ops.secrets import change_secret, merged
     from secretsfile.secrets.schemas import find_schema
 
     cfg, environment = _context(config, env)
-    current = find_secret(cfg, environment, name, private=private)
-    schema_name = schema or current.schema
-    pairs, _ = _collect(ctx, values, interactive, schema_name, cfg.raw)
-    if current.is_group or pairs:
+
+    def change(current: Secret | None) -> Secret:
+        assert current is not None  # change_secret refuses a missing name
+        schema_name = schema or current.schema
+        pairs, _ = _collect(ctx, values, interactive, schema_name, cfg.raw)
+        if not current.is_group and not pairs:
+            raise UsageError(f"{name} is a single-value secret",
+                             hint="use 'secretsfile secret set'")
         updated = merged(current, pairs, None, schema_name)
         kept = {k: v for k, v in updated.values.items() if k not in (remove_key or [])}
         if schema_name:
             kept = find_schema(schema_name, cfg.raw).validate(kept)
-        updated = replace(updated, values=kept)
-    else:
-        raise UsageError(f"{name} is a single-value secret", hint="use 'secretsfile secret set'")
-    save_secret(cfg, environment, updated, create=False)
+        return replace(updated, values=kept)
+
+    change_secret(cfg, environment, name, private, change)
     say(f"updated {name} in {environment.name}")
 
 

@@ -253,8 +253,10 @@ def parse_recipient(text: str, where: str, source: Path) -> KeyRef:
         return ("fernet", text[len("fernet:"):].strip())
     if text.startswith(("age1", "ssh-ed25519 ", "ssh-rsa ")):
         return ("age", text)
+    private = text.upper().startswith(("AGE-SECRET-KEY-", "AGE-PLUGIN-", "-----BEGIN"))
+    shown = "a private key (not shown)" if private else repr(text[:20])
     raise ConfigError(
-        f"{where}: {text[:20]!r} is not a recipient", path=str(source),
+        f"{where}: {shown} is not a recipient", path=str(source),
         hint="use an age1… or ssh-ed25519 … public key, or fernet:<key id>",
     )
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from secretsfile.core.tree import SELECTOR_FIELDS, Selector
+from secretsfile.core.tree import Selector
 from secretsfile.core.values import GoTime, format_time
 from secretsfile.errors import FormatError
 
@@ -37,6 +37,10 @@ class MasterKey:
     @property
     def enc(self) -> str:
         return str(self.fields.get("enc") or "")
+
+    def recipient_id(self) -> str:
+        """The public identifier a key is wrapped for: age recipient or Fernet key id."""
+        return str(self.fields.get("recipient") or self.fields.get("key_id") or "")
 
     def label(self) -> str:
         """Who can open it, for messages: the recipient, key id, ARN, ..."""
@@ -90,8 +94,11 @@ class Metadata:
         if not isinstance(mac, str) or not mac:
             raise FormatError("sops.mac is missing", hint="restore the file from git")
         threshold = raw.get("shamir_threshold") or 0
-        if isinstance(threshold, (float, str)):
-            threshold = int(float(threshold))
+        try:
+            if isinstance(threshold, (float, str)):
+                threshold = int(float(threshold))
+        except ValueError:
+            threshold = None
         if not isinstance(threshold, int):
             raise FormatError("sops.shamir_threshold must be an integer")
         selector = Selector.from_fields(raw, default_suffix=True)
@@ -176,5 +183,3 @@ def mac_aad(lastmodified: str) -> str:
         return text + "Z"
     return text + zone
 
-
-SELECTOR_NAMES = SELECTOR_FIELDS

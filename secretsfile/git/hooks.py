@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from secretsfile._fileio import write_atomic
 from secretsfile.errors import ConflictError
 from secretsfile.git.sources import GitError, _run
 
@@ -103,10 +104,8 @@ def install(root: Path, python: str = sys.executable) -> HookChange:
         kept = legacy
     text = hook_script(python)
     changed = not hook.exists() or hook.read_text(encoding="utf-8", errors="replace") != text
-    temp = directory / f".{HOOK_NAME}.secretsfile.tmp"
-    temp.write_text(text, encoding="utf-8")
-    os.chmod(temp, 0o755)
-    os.replace(temp, hook)
+    write_atomic(hook, text, mode=0o755)
+    os.chmod(hook, 0o755)  # an existing hook of ours keeps its mode; make sure it runs
     return HookChange(hook, kept, changed)
 
 

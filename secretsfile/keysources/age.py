@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import sys
+import threading
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -62,15 +63,30 @@ def sops_default_key_file() -> Path:
     return config_home() / "sops" / "age" / "keys.txt"
 
 
+# Variables that hold key material itself (not paths): never handed to child processes.
+KEY_VARIABLES = ("SECRETSFILE_AGE_KEY", "SOPS_AGE_KEY")
+PRIVATE_KEY_PREFIXES = ("AGE-SECRET-KEY-", "AGE-PLUGIN-", "-----BEGIN")
+
+
+def shown_recipient(text: str) -> str:
+    """A recipient for a message; a private key pasted by mistake is never echoed."""
+    if text.strip().upper().startswith(PRIVATE_KEY_PREFIXES):
+        return "a private key (not shown)"
+    return repr(text.strip()[:24]) + "…"
+
+
 def parse_recipient(text: str) -> Any:
     text = text.strip()
+    if text.upper().startswith(PRIVATE_KEY_PREFIXES):
+        raise KeySourceError("that is a private key, not a recipient (it is not shown)",
+                             hint="give its public key: age1… (age-keygen -y shows it)")
     try:
         if text.startswith(("ssh-ed25519 ", "ssh-rsa ")):
             return pyrage.ssh.Recipient.from_str(text)
         return pyrage.x25519.Recipient.from_str(text)
     except (pyrage.RecipientError, ValueError, TypeError):
         raise KeySourceError(
-            f"{text[:24]!r}… is not an age recipient",
+            f"{shown_recipient(text)} is not an age recipient",
             hint="expected age1…, ssh-ed25519 … or ssh-rsa …",
         ) from None
 
@@ -201,13 +217,21 @@ def _cache_key(include_ssh: bool) -> tuple[object, ...]:
     return (include_ssh, *scoped, *(os.environ.get(n) for n in names), *stamps)
 
 
+_cache_lock = threading.Lock()
+_CACHE_SLOTS = 8  # a few environments / ssh variants, each read once
+
+
 def identities(include_ssh: bool = False) -> list[_Found]:
-    """Gathered once per process per environment (cheap to call again)."""
+    """Gathered once per process per environment (cheap to call again); thread-safe."""
     key = _cache_key(include_ssh)
-    if key not in _cache:
-        _cache.clear()
-        _cache[key] = gather(include_ssh)
-    return _cache[key]
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is None:
+            found = gather(include_ssh)
+            if len(_cache) >= _CACHE_SLOTS:
+                _cache.pop(next(iter(_cache)))
+            _cache[key] = found
+    return found
 
 
 class AgeKeySource:

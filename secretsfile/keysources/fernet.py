@@ -26,6 +26,8 @@ from secretsfile.keysources.age import check_private_mode, config_home
 from secretsfile.keysources.interface import SourceReport
 
 _SPLIT = re.compile(r"[\s,]+")
+# Variables that hold key material itself (not paths): never handed to child processes.
+KEY_VARIABLES = ("SECRETSFILE_FERNET_KEY",)
 
 
 def default_key_file() -> Path:

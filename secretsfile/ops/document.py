@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from secretsfile.core import shamir
 from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
@@ -18,6 +17,7 @@ from secretsfile.core.tree import Selector, decrypt_documents, encrypt_documents
 from secretsfile.core.values import Branch
 from secretsfile.errors import (
     AlreadyEncryptedError,
+    ConfigError,
     IntegrityError,
     KeySourceError,
     KeyUnavailableError,
@@ -25,7 +25,7 @@ from secretsfile.errors import (
     SecretsfileError,
 )
 from secretsfile.keysources import registry
-from secretsfile.keysources.interface import Recipient, SourceReport
+from secretsfile.keysources.interface import KeySource, Recipient, SourceReport
 from secretsfile.stores import dump_documents, load_documents, split_metadata
 
 
@@ -56,7 +56,11 @@ def parse_documents(text: str, fmt: str, path: str
 
 
 def read_encrypted(text: str, fmt: str, path: str) -> EncryptedDocument:
-    docs, raw = parse_documents(text, fmt, path)
+    try:
+        docs, raw = parse_documents(text, fmt, path)
+    except SecretsfileError as error:
+        error.path = error.path or path
+        raise
     if raw is None:
         raise NotEncryptedError(
             "is not encrypted (no sops metadata)",
@@ -98,13 +102,18 @@ def refuse_encrypted(docs_meta: dict[str, object] | None, path: str) -> None:
 def wrap_data_key(data_key: bytes, groups: list[list[Recipient]], threshold: int = 0
                   ) -> tuple[list[list[MasterKey]], int]:
     """Wrap the data key for every recipient; several groups split it with Shamir."""
-    if not groups or not any(groups):
-        raise KeyUnavailableError("no recipients to encrypt for")
+    if not groups or not all(groups):
+        # an empty group would hold a Shamir share nobody can open
+        raise ConfigError("every key group needs at least one recipient",
+                          hint="add recipients to the empty key group or remove it")
     if len(groups) == 1:
         parts = [data_key]
         threshold = 0
     else:
         threshold = threshold or len(groups)
+        if not 2 <= threshold <= len(groups):
+            raise ConfigError(f"shamir_threshold must be between 2 and {len(groups)} "
+                              f"for {len(groups)} key groups (got {threshold})")
         parts = shamir.split(data_key, len(groups), threshold)
     wrapped: list[list[MasterKey]] = []
     for part, group in zip(parts, groups, strict=True):
@@ -122,15 +131,17 @@ def unwrap_data_key(metadata: Metadata, path: str) -> bytes:
     parts: list[bytes] = []
     failures: list[str] = []
     tried: dict[str, list[SourceReport]] = {}
+    sources: dict[str, KeySource] = {}  # one per kind: its report covers what it tried
     for group in metadata.key_groups:
         for key in _sorted_for_decryption(group):
             try:
-                source = registry.get(key.kind)
+                source = sources.get(key.kind) or sources.setdefault(key.kind,
+                                                                     registry.get(key.kind))
                 part = source.unwrap(key)
             except KeySourceError as error:
                 failures.append(f"{key.label()}: {error.message}")
-                if key.kind in registry.supported_kinds():
-                    tried[key.kind] = registry.get(key.kind).reports()
+                if key.kind in sources:
+                    tried[key.kind] = sources[key.kind].reports()
                 continue
             parts.append(part)
             break
@@ -227,7 +238,3 @@ def new_metadata(groups: list[list[Recipient]], selector: Selector, threshold: i
     wrapped, threshold = wrap_data_key(data_key, groups, threshold)
     metadata = Metadata(key_groups=wrapped, shamir_threshold=threshold, selector=selector)
     return metadata, ValueCipher(data_key)
-
-
-def display_path(path: Path) -> str:
-    return str(path)

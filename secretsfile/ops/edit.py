@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from secretsfile._fileio import locked, read_text, write_atomic
 from secretsfile.core.tree import Selector
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops.document import (
@@ -30,7 +31,6 @@ from secretsfile.ops.document import (
     seal,
     seal_with,
 )
-from secretsfile.ops.fileio import locked, read_text, write_atomic
 from secretsfile.ops.recipients import KeyOptions, plan_for
 from secretsfile.stores import dump_documents, format_for_path
 

@@ -14,9 +14,9 @@ def read_env_file(path: Path, env: str, private: bool = False) -> dict[str, Secr
     is tried besides the usual identities."""
     if not path.exists():
         return None
+    from secretsfile._fileio import read_text
     from secretsfile.keysources.age import env_key_var, for_environment
     from secretsfile.ops.document import open_document, read_encrypted
-    from secretsfile.ops.fileio import read_text
     from secretsfile.stores import format_for_path
 
     document = read_encrypted(read_text(path), format_for_path(path), str(path))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from secretsfile._fileio import locked, read_text, write_atomic
 from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
 from secretsfile.core.metadata import MasterKey
 from secretsfile.core.tree import Selector, strip_comments
@@ -36,7 +37,6 @@ from secretsfile.ops.document import (
     seal_with,
     wrap_data_key,
 )
-from secretsfile.ops.fileio import locked, read_text, write_atomic
 from secretsfile.ops.recipients import KeyOptions, Plan, plan_for
 from secretsfile.stores import dump_documents, format_for_path
 
@@ -59,11 +59,7 @@ def _plan(options: EncryptOptions, target: Path | None) -> Plan:
 
 
 def _recipient_set(metadata_groups: list[list[MasterKey]]) -> list[set[tuple[str, str]]]:
-    return [
-        {(key.kind, str(key.fields.get("recipient") or key.fields.get("key_id") or ""))
-         for key in group}
-        for group in metadata_groups
-    ]
+    return [{(key.kind, key.recipient_id()) for key in group} for group in metadata_groups]
 
 
 def encrypt_text(text: str, path: str, options: EncryptOptions,
@@ -269,7 +265,7 @@ def _groups_of(key_groups: list[list[MasterKey]]) -> list[list[Recipient]]:
     for group in key_groups:
         recipients: list[Recipient] = []
         for key in group:
-            ident = key.fields.get("recipient") or key.fields.get("key_id")
+            ident = key.recipient_id()
             if key.kind not in ("age", "fernet") or not ident:
                 raise UsageError(
                     f"cannot re-wrap the data key for {key.label()}",
@@ -286,11 +282,11 @@ class KeyChange:
     remove: tuple[Recipient, ...] = ()
 
 
-def updatekeys(path: Path, change: KeyChange, input_type: str | None = None) -> bool:
-    """Re-wrap the same data key for a changed recipient list (one key group).
-
-    Values keep their ciphertext. Returns False when nothing changed.
-    """
+def updatekeys(path: Path, change: KeyChange, input_type: str | None = None,
+               rotate_key: bool = False) -> bool:
+    """Re-wrap the data key for a changed recipient list (one key group); values keep their
+    ciphertext. With ``rotate_key`` (a recipient is being removed), a new data key is drawn
+    in the same write. Returns False when nothing changed."""
     with locked(path):
         opened = open_file(path, input_type)
         metadata = opened.source.metadata
@@ -303,19 +299,19 @@ def updatekeys(path: Path, change: KeyChange, input_type: str | None = None) -> 
         missing = [r for r in change.remove if r not in current]
         if missing:
             raise UsageError(f"{missing[0].kind} {missing[0].value} is not a recipient of {path}")
-        if wanted == current:
+        if wanted == current and not rotate_key:
             return False
         if not wanted:
             raise UsageError("refusing to remove every recipient: nobody could open the file")
-        keep = {(k.kind, str(k.fields.get("recipient") or k.fields.get("key_id"))): k
-                for k in metadata.key_groups[0]}
-        data_key = opened.cipher.data_key
-        group: list[MasterKey] = []
-        for recipient in wanted:
-            old = keep.get((recipient.kind, recipient.value))
-            group.append(old if old is not None else
-                         wrap_data_key(data_key, [[recipient]])[0][0][0])
-        metadata.key_groups = [group]
+        if rotate_key:
+            data_key = os.urandom(DATA_KEY_SIZE)
+            metadata.key_groups, _ = wrap_data_key(data_key, [wanted])
+            opened.cipher = ValueCipher(data_key)
+        else:
+            keep = {(k.kind, k.recipient_id()): k for k in metadata.key_groups[0]}
+            data_key = opened.cipher.data_key
+            metadata.key_groups = [[keep.get((r.kind, r.value))
+                                    or wrap_data_key(data_key, [[r]])[0][0][0] for r in wanted]]
         write_atomic(path, seal(opened))
     return True
 

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from secretsfile._fileio import read_text
 from secretsfile.core.tree import Selector, plaintext_paths, render_path
 from secretsfile.errors import NotEncryptedError
 from secretsfile.ops import treepath
 from secretsfile.ops.document import read_encrypted
-from secretsfile.ops.fileio import read_text
 from secretsfile.stores import format_for_path
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from secretsfile._fileio import write_new_private
 from secretsfile.errors import UsageError
-from secretsfile.ops.fileio import write_new_private
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from secretsfile._fileio import locked, write_atomic
 from secretsfile.config.edit import updated_text
 from secretsfile.config.project import CONFIG_NAMES, ProjectConfig, load, parse_recipient
 from secretsfile.errors import ConfigError, UsageError
 from secretsfile.keysources.interface import Recipient
 from secretsfile.ops import files
-from secretsfile.ops.fileio import locked, write_atomic
 from secretsfile.ops.keygen import NewKey, keygen
 from secretsfile.ops.recipients import own_age_recipients
 from secretsfile.ops.secrets import env_keys, modify_file
@@ -182,20 +182,21 @@ class RecipientChange:
 
 
 def add_recipient(config: ProjectConfig, env_name: str, recipient: str) -> RecipientChange:
-    """Record the recipient and re-wrap the environment's data key for it."""
+    """Re-wrap the environment's data key for the recipient, then record it in the config
+    (the file first: a config that names a recipient the file lacks would mislead)."""
     env = config.environment(env_name)
     assert config.path is not None
     ref = _recipient(recipient)
-    changed = _set_recipients(config.path, env.name,
-                              lambda cur: cur if recipient in cur else [*cur, recipient])
     path = config.env_path(env)
     with env_keys(env.name):
         rewrapped = path.exists() and files.updatekeys(path, files.KeyChange(add=(ref,)))
+    changed = _set_recipients(config.path, env.name,
+                              lambda cur: cur if recipient in cur else [*cur, recipient])
     return RecipientChange(changed, rewrapped, rotated=False)
 
 
 def remove_recipient(config: ProjectConfig, env_name: str, recipient: str) -> RecipientChange:
-    """Drop the recipient, re-wrap, and rotate the data key so new values are out of reach.
+    """Drop the recipient and rotate the data key in one write, then update the config.
 
     What the removed key already read, and every old version in git history, stays
     readable to it: the underlying credentials must be rotated too.
@@ -205,12 +206,12 @@ def remove_recipient(config: ProjectConfig, env_name: str, recipient: str) -> Re
     ref = _recipient(recipient)
     if recipient not in [f"{k}:{v}" if k == "fernet" else v for k, v in env.recipients]:
         raise UsageError(f"{recipient[:24]}… is not a recipient of {env.name}")
+    path = config.env_path(env)
+    file_changed = False
+    if path.exists():
+        with env_keys(env.name):
+            file_changed = files.updatekeys(path, files.KeyChange(remove=(ref,)),
+                                            rotate_key=True)
     changed = _set_recipients(config.path, env.name,
                               lambda cur: [r for r in cur if r != recipient])
-    path = config.env_path(env)
-    if not path.exists():
-        return RecipientChange(changed, False, False)
-    with env_keys(env.name):
-        file_changed = files.updatekeys(path, files.KeyChange(remove=(ref,)))
-        files.rotate(path)
-    return RecipientChange(changed, file_changed, rotated=True)
+    return RecipientChange(changed, file_changed, rotated=file_changed)

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from secretsfile._fileio import read_text
 from secretsfile.config.project import Environment, ProjectConfig
 from secretsfile.errors import ConfigError, KeyUnavailableError, NotEncryptedError, UsageError
-from secretsfile.ops.fileio import read_text
 from secretsfile.ops.secrets import policy, project, read_secrets
 from secretsfile.secrets.model import RESERVED_PREFIX, Secret
 from secretsfile.secrets.references import (

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from secretsfile._fileio import locked, read_text, write_atomic
 from secretsfile.config.project import Environment, ProjectConfig, load
 from secretsfile.core.tree import Selector
 from secretsfile.core.values import Branch
@@ -21,9 +22,8 @@ from secretsfile.errors import ConfigError, NotEncryptedError, UsageError
 from secretsfile.ops import files
 from secretsfile.ops.document import new_metadata, read_encrypted, seal, seal_with
 from secretsfile.ops.envfile import read_env_file
-from secretsfile.ops.fileio import locked, read_text, write_atomic
 from secretsfile.ops.recipients import KeyOptions, own_age_recipients, plan_for
-from secretsfile.secrets.model import SCHEMA_KEY, Secret, secret_to_tree
+from secretsfile.secrets.model import SCHEMA_KEY, Secret, secret_from_tree, secret_to_tree
 from secretsfile.secrets.naming import NamingPolicy
 from secretsfile.stores import format_for_path
 
@@ -92,7 +92,7 @@ def modify_file(path: Path, change: Callable[[Branch], None], private: bool = Fa
         selector = Selector.from_fields(plan.selector, default_suffix=True)
         metadata, cipher = new_metadata(plan.groups, selector, plan.threshold)
         write_atomic(path, seal_with([doc], cipher, metadata, format_for_path(path), None),
-                     mode=0o600 if private else None)
+                     private=private)
 
 
 def _target(config: ProjectConfig, env: Environment, private: bool) -> Path:
@@ -100,24 +100,38 @@ def _target(config: ProjectConfig, env: Environment, private: bool) -> Path:
 
 
 def save_secret(config: ProjectConfig, env: Environment, secret: Secret, *,
-                create: bool) -> None:
-    """Create (refusing an existing name) or update (refusing a missing one) a secret."""
-    policy(config).check(secret.name)
-    path = _target(config, env, secret.private)
+                create: bool | None) -> bool:
+    """Create (``create=True``: refuse an existing name), replace (``False``: refuse a
+    missing one) or either (``None``). Returns whether the name existed."""
+    return change_secret(config, env, secret.name, secret.private,
+                         lambda current: secret, create=create)
 
-    def change(doc: Branch) -> None:
-        exists = secret.name in doc
-        if create and exists:
-            raise UsageError(f"secret {secret.name!r} already exists in {env.name}",
+
+def change_secret(config: ProjectConfig, env: Environment, name: str, private: bool,
+                  change: Callable[[Secret | None], Secret], *,
+                  create: bool | None = False) -> bool:
+    """Read-modify-write one secret under the file's lock: ``change`` gets the current
+    secret (None when absent) and returns the new one. Returns whether it existed."""
+    policy(config).check(name)
+    path = _target(config, env, private)
+    existed: list[bool] = []
+
+    def apply(doc: Branch) -> None:
+        exists = name in doc
+        if create is True and exists:
+            raise UsageError(f"secret {name!r} already exists in {env.name}",
                              hint="use 'secretsfile secret update'")
-        if not create and not exists:
-            raise UsageError(f"secret {secret.name!r} not found in {env.name}"
-                             + (" (private)" if secret.private else ""),
-                             hint=_closest_hint(secret.name, [str(k) for k in doc]))
-        doc[secret.name] = secret_to_tree(secret)
+        if create is False and not exists:
+            raise UsageError(f"secret {name!r} not found in {env.name}"
+                             + (" (private)" if private else ""),
+                             hint=_closest_hint(name, [str(k) for k in doc]))
+        current = secret_from_tree(name, env.name, doc[name], private) if exists else None
+        doc[name] = secret_to_tree(change(current))
+        existed.append(exists)
 
     with env_keys(env.name):
-        modify_file(path, change, secret.private)
+        modify_file(path, apply, private)
+    return existed[0]
 
 
 def delete_secret(config: ProjectConfig, env: Environment, name: str, private: bool) -> None:

@@ -8,11 +8,8 @@ merge cleanly. It is written only by ``scan --update-baseline``, never by the ho
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,21 +79,7 @@ def render_baseline(fingerprints: Iterable[str]) -> str:
 
 
 def write_baseline(path: Path, fingerprints: Iterable[str]) -> None:
-    """Write atomically: temp file in the same directory, fsync, rename."""
-    text = render_baseline(fingerprints)
-    directory = path.parent
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.chmod(temp, path.stat().st_mode & 0o7777)
-        except FileNotFoundError:
-            os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
+    """Write the baseline atomically (mode kept; a new file 0644)."""
+    from secretsfile._fileio import write_atomic
+
+    write_atomic(path, render_baseline(fingerprints), mode=0o644)

@@ -100,7 +100,19 @@ def split_metadata(branch: Branch) -> tuple[Branch, dict[str, Any] | None]:
     return data, _unflatten(flat)
 
 
+_MAX_LIST_INDEX = 1000  # metadata lists are short; a huge index must not allocate
+
+
 def _unflatten(flat: dict[str, str]) -> dict[str, Any]:
+    try:
+        return _build(flat)
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError):
+        raise FormatError(
+            "malformed sops_* metadata keys", hint="restore the file from git"
+        ) from None
+
+
+def _build(flat: dict[str, str]) -> dict[str, Any]:
     root: dict[str, Any] = {}
     for key, text in flat.items():
         parts = _SEPARATOR.split(key)
@@ -117,6 +129,8 @@ def _unflatten(flat: dict[str, str]) -> dict[str, Any]:
                     node = node.setdefault(name, nxt)
             else:
                 index = int(name)
+                if not 0 <= index <= _MAX_LIST_INDEX:
+                    raise ValueError(name)
                 while len(node) <= index:
                     node.append(None)
                 if last:

@@ -191,3 +191,46 @@ def test_every_command_keeps_secrets_out_of_output(run: Runner, enc_yaml: Path) 
         result = run(*args, stdin="hunter2-PLANTED-SECRET")
         assert result.code == 0, (args, result.stderr)
         _assert_clean(result.output)
+
+
+def test_private_key_given_as_recipient_is_never_echoed(run: Runner, plain_yaml: Path) -> None:
+    from secretsfile.keysources.age import generate_identity
+
+    text, _ = generate_identity()
+    private = text.splitlines()[-1]
+    result = run("encrypt", "--age", private, plain_yaml)
+    assert result.code == 3 and "private key" in result.stderr
+    assert private[:16] not in result.output
+
+
+def test_empty_key_group_or_bad_threshold_is_refused(
+    run: Runner, age_key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "b.yaml").write_text("a: 1\n")
+    for rule, message in (
+        (f"key_groups: [{{age: [{age_key}]}}, {{}}]\n    shamir_threshold: 2",
+         "needs at least one recipient"),
+        (f"key_groups: [{{age: [{age_key}]}}, {{age: [{age_key}]}}]\n    shamir_threshold: 3",
+         "shamir_threshold must be between 2 and 2"),
+    ):
+        (tmp_path / ".sops.yaml").write_text(f"creation_rules:\n  - {rule}\n")
+        before = (tmp_path / "b.yaml").read_text()
+        result = run("encrypt", "--in-place", "b.yaml")
+        assert result.code == 5 and message in result.stderr, result.stderr
+        assert (tmp_path / "b.yaml").read_text() == before
+
+
+@pytest.mark.parametrize("line", ["sops_age__list_x__map_enc=a", "sops_shamir_threshold=abc",
+                                  "sops_age__list_99999999__map_enc=a"])
+def test_malformed_dotenv_metadata_is_a_format_error(
+    run: Runner, age_key: str, tmp_path: Path, line: str
+) -> None:
+    path = tmp_path / "s.env"
+    path.write_text("A=1\n")
+    assert run("encrypt", "--in-place", path).code == 0
+    path.write_text(path.read_text() + line + "\n")
+    for args in (("decrypt", path), ("status", path), ("keys", path)):
+        result = run(*args)
+        assert result.code == 6, (args, result.stderr)
+        assert "Traceback" not in result.output

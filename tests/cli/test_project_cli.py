@@ -192,3 +192,14 @@ def test_environment_key_variable_opens_that_environment(
 def test_decrypt_to_a_missing_directory_is_a_usage_error(run: Runner, project: Path) -> None:
     result = run("decrypt", "secrets/dev.yaml", "--output", "no/such/dir/out.yaml")
     assert result.code == 2 and "cannot write" in result.stderr
+
+
+def test_values_from_a_yaml_file_are_taken_as_written(
+    run: Runner, project: Path, tmp_path: Path
+) -> None:
+    values = tmp_path / "v.yaml"
+    values.write_text("pin: 0123\nwhen: 12:30\nflag: on\n")
+    assert run("secret", "create", "device", "--env", "dev", "--values", f"@{values}").code == 0
+    shown = json.loads(run("secret", "get", "device", "--env", "dev", "--reveal",
+                           "--json").stdout)
+    assert shown["values"] == {"pin": "0123", "when": "12:30", "flag": "on"}

@@ -214,3 +214,15 @@ def test_signals_are_forwarded(project: Project, tmp_path: Path) -> None:
     assert process.returncode == 42, err
     assert got.read_text() == str(int(signal.SIGTERM))
     assert out == "" and planted(out + err) == []
+
+
+def test_no_key_material_reaches_the_child(project: Project, run: Runner, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOPS_AGE_KEY", "AGE-SECRET-KEY-1NOTREAL")
+    monkeypatch.setenv("SECRETSFILE_FERNET_KEY", "not-a-real-fernet-key")
+    monkeypatch.setenv("SOPS_AGE_KEY_FILE", "/some/path")
+    command, out = child(tmp_path, "SOPS_AGE_KEY,SECRETSFILE_FERNET_KEY,SOPS_AGE_KEY_FILE")
+    assert run("run", "--env", "dev", "--", *command).code == 0
+    got = json.loads(out.read_text())["env"]
+    assert got == {"SOPS_AGE_KEY": None, "SECRETSFILE_FERNET_KEY": None,
+                   "SOPS_AGE_KEY_FILE": "/some/path"}

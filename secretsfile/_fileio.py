@@ -1,4 +1,6 @@
-"""Reading and writing files safely: atomic replace, kept mode, one writer at a time."""
+"""Reading and writing files safely: atomic replace, kept mode, one writer at a time.
+
+Standard library only (and the error classes): every layer may use it."""
 
 from __future__ import annotations
 
@@ -36,30 +38,66 @@ def read_text(path: Path) -> str:
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Serialise writers of ``path``: an exclusive lock on its directory (POSIX)."""
+    """Serialise writers of ``path`` (POSIX flock; other files are not blocked).
+
+    The lock is taken on the file itself; since every write replaces the file (a new
+    inode), a waiter that wakes up on the old inode takes the lock again on the new one.
+    A file that does not exist yet is locked through its directory until it does.
+    """
     if fcntl is None:
         yield
         return
-    directory = path.resolve().parent
-    fd = os.open(directory, os.O_RDONLY)
-    try:
+    target = path.resolve()
+    while True:
+        on_file = True
+        try:
+            fd = os.open(target, os.O_RDONLY)
+        except FileNotFoundError:
+            on_file = False
+            try:
+                fd = os.open(target.parent, os.O_RDONLY)
+            except OSError as error:
+                raise UsageError(f"cannot write {path}: {error.strerror}",
+                                 hint="check that the directory exists") from None
         fcntl.flock(fd, fcntl.LOCK_EX)
+        if _still_current(target, fd, on_file):
+            break
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    try:
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
 
-def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
+def _still_current(target: Path, fd: int, on_file: bool) -> bool:
+    """Is the locked object still the one writers lock (the current file, or the directory
+    of a file that still does not exist)?"""
+    if not on_file:
+        return not target.exists()
+    try:
+        return os.stat(target).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def write_atomic(path: Path, text: str, mode: int | None = None, private: bool = False) -> None:
     """Write to a temp file beside ``path``, fsync, then rename over it.
 
     An interrupt at any point leaves either the old file or the new one, never a torn one.
     The file keeps its permission bits; a new file gets ``mode`` (default: umask).
+    ``private`` (plaintext outputs) forces 0600 whatever the old file had. A symlink is
+    followed: its target is replaced, the link stays.
     """
-    directory = path.resolve().parent
+    path = path.resolve()
+    directory = path.parent
     keep: int | None = mode
-    with contextlib.suppress(FileNotFoundError):
-        keep = stat.S_IMODE(path.stat().st_mode)
+    if private:
+        keep = 0o600
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            keep = stat.S_IMODE(path.stat().st_mode)
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
