@@ -149,3 +149,15 @@ def write_new_private(path: Path, text: str) -> None:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def private_dir() -> Path:
+    """A fresh directory only its owner can enter (0700), on tmpfs (``/dev/shm``) when
+    there is one, for plaintext that must exist as a file for a moment."""
+    import tempfile
+
+    shm = Path("/dev/shm")
+    base = str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+    directory = Path(tempfile.mkdtemp(prefix="secretsfile-", dir=base))
+    os.chmod(directory, 0o700)
+    return directory

@@ -38,6 +38,7 @@ from secretsfile.errors import (
     InputNotFoundError,
     UsageError,
 )
+from secretsfile.secrets.naming import closest_hint
 
 if TYPE_CHECKING:  # pragma: no cover
     from secretsfile.config.project import ProjectConfig
@@ -70,18 +71,6 @@ class SecretNotFoundError(UsageError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return self.diagnostics()
-
-
-def _closest(name: str, names: Iterable[str]) -> str:
-    import difflib
-
-    known = sorted(names)
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-    if close:
-        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
-    if not known:
-        return "the environment is empty"
-    return f"known: {', '.join(known[:10])}" + (", …" if len(known) > 10 else "")
 
 
 # -- values ---------------------------------------------------------------------------------
@@ -160,7 +149,7 @@ class SecretGroup(Mapping[str, SecretValue]):
         except KeyError:
             where = f" in {self._env}" if self._env else ""
             raise SecretNotFoundError(f"secret {self._name!r}{where} has no key {key!r}",
-                                      hint=_closest(key, self._values)) from None
+                                      hint=closest_hint(key, self._values)) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)
@@ -205,7 +194,7 @@ class Secrets(Mapping[str, Entry]):
             return self._entries[name]
         except KeyError:
             raise SecretNotFoundError(f"secret {name!r} not found in {self._env}",
-                                      hint=_closest(name, self._entries)) from None
+                                      hint=closest_hint(name, self._entries)) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)
@@ -472,3 +461,4 @@ def redact_logging() -> RedactingFilter:
             if _installed not in handler.filters:
                 handler.addFilter(_installed)
         return _installed
+

@@ -14,7 +14,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import uuid
 from collections.abc import Iterator, Mapping
@@ -97,13 +96,6 @@ def _parse_file_specs(specs: list[str]) -> list[tuple[str, str | None, str]]:
     return parsed
 
 
-def _private_dir() -> Path:
-    """A fresh 0700 directory, on tmpfs (/dev/shm) when there is one."""
-    shm = Path("/dev/shm")
-    base = str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
-    return Path(tempfile.mkdtemp(prefix="secretsfile-", dir=base))
-
-
 class _FifoServer:
     """Writes ``data`` to a FIFO each time a reader opens it, until stopped."""
 
@@ -151,7 +143,9 @@ def _handoff(files: list[tuple[str, bytes]], kind: FileKind) -> Iterator[dict[st
     if not files:
         yield {}
         return
-    directory = _private_dir()
+    from secretsfile._fileio import private_dir
+
+    directory = private_dir()
     servers: list[_FifoServer] = []
     paths: dict[str, str] = {}
     try:

@@ -13,12 +13,11 @@ import os
 import shlex
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from secretsfile._fileio import locked, read_text, write_atomic
+from secretsfile._fileio import locked, private_dir, read_text, write_atomic
 from secretsfile.core.tree import Selector
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops.document import (
@@ -62,10 +61,7 @@ def editor_command() -> list[str]:
 @contextlib.contextmanager
 def private_file(name: str) -> Iterator[Path]:
     """A 0600 file in a fresh 0700 directory (tmpfs if available), removed on exit."""
-    shm = Path("/dev/shm")
-    base = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
-    directory = Path(tempfile.mkdtemp(prefix="secretsfile-", dir=base))
-    os.chmod(directory, 0o700)
+    directory = private_dir()
     path = directory / name
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)

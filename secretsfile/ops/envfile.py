@@ -4,22 +4,39 @@ caches it) and the secret commands. Imports only what reading needs."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from secretsfile.errors import KeyUnavailableError
 from secretsfile.secrets.model import Secret, secret_from_tree
+
+if TYPE_CHECKING:
+    from secretsfile.ops.document import EncryptedDocument
 
 
 def read_env_file(path: Path, env: str, private: bool = False) -> dict[str, Secret] | None:
     """name -> Secret (None when the file does not exist). ``SECRETSFILE_AGE_KEY_<ENV>``
     is tried besides the usual identities."""
+    document = parse_env_file(path)
+    return None if document is None else open_env_document(document, env, private)
+
+
+def parse_env_file(path: Path) -> EncryptedDocument | None:
+    """The encrypted file parsed, no key needed (None when it does not exist)."""
     if not path.exists():
         return None
     from secretsfile._fileio import read_text
-    from secretsfile.keysources.age import env_key_var, for_environment
-    from secretsfile.ops.document import open_document, read_encrypted
+    from secretsfile.ops.document import read_encrypted
     from secretsfile.stores import format_for_path
 
-    document = read_encrypted(read_text(path), format_for_path(path), str(path))
+    return read_encrypted(read_text(path), format_for_path(path), str(path))
+
+
+def open_env_document(document: EncryptedDocument, env: str, private: bool = False
+                      ) -> dict[str, Secret]:
+    """Decrypt a parsed environment file into its named secrets."""
+    from secretsfile.keysources.age import env_key_var, for_environment
+    from secretsfile.ops.document import open_document
+
     try:
         with for_environment(env):
             data = open_document(document, for_update=False).plain[0]

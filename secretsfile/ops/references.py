@@ -13,7 +13,6 @@ should catch a secret missing in prod while you work in dev.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -22,9 +21,9 @@ from typing import Any
 
 from secretsfile._fileio import read_text
 from secretsfile.config.project import Environment, ProjectConfig
-from secretsfile.errors import ConfigError, KeyUnavailableError, NotEncryptedError, UsageError
-from secretsfile.ops.secrets import policy, project, read_secrets
-from secretsfile.secrets.model import RESERVED_PREFIX, Secret
+from secretsfile.errors import ConfigError, KeyUnavailableError, UsageError
+from secretsfile.ops.secrets import environment_shapes, policy, project, read_secrets
+from secretsfile.secrets.model import Secret
 from secretsfile.secrets.references import (
     LEVEL_ENV_VAR,
     Problem,
@@ -60,32 +59,6 @@ def validation_level(level: str | ValidationLevel | None = None) -> ValidationLe
     if isinstance(level, ValidationLevel):
         return level
     return parse_level(level if level else os.environ.get(LEVEL_ENV_VAR))
-
-
-def _file_shapes(path: Path) -> dict[str, tuple[str, ...] | None]:
-    """name -> group keys (None: one value), read without any key."""
-    if not path.exists():
-        return {}
-    from secretsfile.ops.document import read_encrypted
-    from secretsfile.stores import format_for_path
-
-    document = read_encrypted(read_text(path), format_for_path(path), str(path))
-    shapes: dict[str, tuple[str, ...] | None] = {}
-    for name, node in document.docs[0].items():
-        if isinstance(name, str):
-            shapes[name] = (tuple(k for k in node if isinstance(k, str)
-                                  and not k.startswith(RESERVED_PREFIX))
-                            if isinstance(node, dict) else None)
-    return shapes
-
-
-def environment_shapes(config: ProjectConfig, env: Environment
-                       ) -> dict[str, tuple[str, ...] | None]:
-    """The environment's secret names and keys, private ones over the team's; no key used."""
-    shapes = _file_shapes(config.env_path(env))
-    with contextlib.suppress(NotEncryptedError):
-        shapes.update(_file_shapes(config.private_path(env)))
-    return shapes
 
 
 def _check_envs(config: ProjectConfig, env: str | None) -> list[Environment]:
@@ -200,15 +173,10 @@ class _Resolver:
 
     def value(self, name: str, key: str | None) -> str:
         if self._secrets is None:
-            from secretsfile.keysources.age import env_key_var, for_environment
-
             try:
-                with for_environment(self.env.name):  # SECRETSFILE_AGE_KEY_<ENV> too
-                    self._secrets = read_secrets(self.config, self.env)
+                self._secrets = read_secrets(self.config, self.env)
             except KeyUnavailableError as error:
-                error.hint = (f"set {env_key_var(self.env.name)} or SECRETSFILE_AGE_KEY to an "
-                              "identity of one of those recipients, or ask a recipient to add "
-                              "yours ('secretsfile check' needs no key)")
+                error.hint = f"{error.hint}; 'secretsfile check' needs no key"
                 raise
         secret = self._secrets.get(name)
         if secret is None:  # changed since the names were read

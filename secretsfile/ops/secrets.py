@@ -21,10 +21,16 @@ from secretsfile.core.values import Branch
 from secretsfile.errors import ConfigError, NotEncryptedError, UsageError
 from secretsfile.ops import files
 from secretsfile.ops.document import new_metadata, read_encrypted, seal, seal_with
-from secretsfile.ops.envfile import read_env_file
+from secretsfile.ops.envfile import open_env_document, parse_env_file, read_env_file
 from secretsfile.ops.recipients import KeyOptions, own_age_recipients, plan_for
-from secretsfile.secrets.model import SCHEMA_KEY, Secret, secret_from_tree, secret_to_tree
-from secretsfile.secrets.naming import NamingPolicy
+from secretsfile.secrets.model import (
+    RESERVED_PREFIX,
+    SCHEMA_KEY,
+    Secret,
+    secret_from_tree,
+    secret_to_tree,
+)
+from secretsfile.secrets.naming import NamingPolicy, closest_hint
 from secretsfile.stores import format_for_path
 
 
@@ -56,16 +62,28 @@ def read_secrets(config: ProjectConfig, env: Environment, include_private: bool 
     return secrets
 
 
-def secret_shapes(path: Path) -> dict[str, list[str]]:
-    """Names and keys of the secrets in a file, read without any key (names are in clear)."""
+def _group_keys(node: object) -> tuple[str, ...] | None:
+    """A group's keys (metadata keys left out); None for a single-value secret."""
+    if not isinstance(node, dict):
+        return None
+    return tuple(k for k in node if isinstance(k, str) and not k.startswith(RESERVED_PREFIX))
+
+
+def secret_shapes(path: Path) -> dict[str, tuple[str, ...] | None]:
+    """name -> group keys (None: one value), read without any key (names are in clear)."""
     if not path.exists():
         return {}
     document = read_encrypted(read_text(path), format_for_path(path), str(path))
-    shapes: dict[str, list[str]] = {}
-    for name, node in document.docs[0].items():
-        if isinstance(name, str):
-            shapes[name] = ([k for k in node if isinstance(k, str) and not k.startswith("_")]
-                            if isinstance(node, dict) else [])
+    return {name: _group_keys(node) for name, node in document.docs[0].items()
+            if isinstance(name, str)}
+
+
+def environment_shapes(config: ProjectConfig, env: Environment
+                       ) -> dict[str, tuple[str, ...] | None]:
+    """The environment's secret names and keys, private ones over the team's; no key used."""
+    shapes = secret_shapes(config.env_path(env))
+    with contextlib.suppress(NotEncryptedError):
+        shapes.update(secret_shapes(config.private_path(env)))
     return shapes
 
 
@@ -124,7 +142,7 @@ def change_secret(config: ProjectConfig, env: Environment, name: str, private: b
         if create is False and not exists:
             raise UsageError(f"secret {name!r} not found in {env.name}"
                              + (" (private)" if private else ""),
-                             hint=_closest_hint(name, [str(k) for k in doc]))
+                             hint=closest_hint(name, [str(k) for k in doc]))
         current = secret_from_tree(name, env.name, doc[name], private) if exists else None
         doc[name] = secret_to_tree(change(current))
         existed.append(exists)
@@ -140,7 +158,7 @@ def delete_secret(config: ProjectConfig, env: Environment, name: str, private: b
     def change(doc: Branch) -> None:
         if name not in doc:
             raise UsageError(f"secret {name!r} not found in {env.name}",
-                             hint=_closest_hint(name, [str(k) for k in doc]))
+                             hint=closest_hint(name, [str(k) for k in doc]))
         del doc[name]
 
     if not path.exists():
@@ -151,33 +169,27 @@ def delete_secret(config: ProjectConfig, env: Environment, name: str, private: b
 
 def find_secret(config: ProjectConfig, env: Environment, name: str,
                 private: bool | None = None) -> Secret:
-    """A secret by name: private first unless ``private`` says which one. A missing name is
-    reported from the names in clear, before anything is decrypted."""
-    team_path, mine_path = config.env_path(env), config.private_path(env)
-    team_names = [] if private is True else list(_shape_names(team_path))
-    mine_names = [] if private is False else list(_shape_names(mine_path))
-    if name in mine_names:
-        return _read(mine_path, env.name, True)[name]
-    if name in team_names:
-        return _read(team_path, env.name, False)[name]
+    """A secret by name: private first unless ``private`` says which one. Each file is read
+    once; a missing name is reported from the names in clear, before any decryption."""
+    candidates = []
+    if private is not False:
+        candidates.append((config.private_path(env), True))
+    if private is not True:
+        candidates.append((config.env_path(env), False))
+    known: list[str] = []
+    for path, is_private in candidates:
+        try:
+            document = parse_env_file(path)
+        except NotEncryptedError:
+            continue
+        if document is None:
+            continue
+        names = [str(k) for k in document.docs[0] if isinstance(k, str)]
+        if name in names:
+            return open_env_document(document, env.name, is_private)[name]
+        known += names
     raise UsageError(f"secret {name!r} not found in {env.name}",
-                     hint=_closest_hint(name, [*mine_names, *team_names]))
-
-
-def _shape_names(path: Path) -> dict[str, list[str]]:
-    try:
-        return secret_shapes(path)
-    except NotEncryptedError:
-        return {}
-
-
-def _closest_hint(name: str, names: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    if close:
-        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
-    return f"known: {', '.join(sorted(names)[:10])}" if names else "the environment is empty"
+                     hint=closest_hint(name, known))
 
 
 def merged(secret: Secret, values: dict[str, str] | None, value: str | None,
@@ -187,13 +199,6 @@ def merged(secret: Secret, values: dict[str, str] | None, value: str | None,
         return replace(secret, value=value, values={}, schema=None)
     combined = {**secret.values, **(values or {})}
     return replace(secret, value=None, values=combined, schema=schema or secret.schema)
-
-
-def shapes_with_private(config: ProjectConfig, env: Environment) -> dict[str, list[str]]:
-    shapes = secret_shapes(config.env_path(env))
-    with contextlib.suppress(NotEncryptedError):
-        shapes.update(secret_shapes(config.private_path(env)))
-    return shapes
 
 
 def plain_values(secrets: dict[str, Secret]) -> dict[str, Any]:
@@ -226,9 +231,8 @@ def _entries(path: Path, env: str, private: bool) -> list[Entry]:
     for name, node in document.docs[0].items():
         if not isinstance(name, str):
             continue
-        keys, schema = [], None
+        keys, schema = list(_group_keys(node) or ()), None
         if isinstance(node, dict):
-            keys = [k for k in node if isinstance(k, str) and not k.startswith("_")]
             raw_schema = node.get(SCHEMA_KEY)
             if isinstance(raw_schema, str) and not raw_schema.startswith("ENC["):
                 schema = raw_schema

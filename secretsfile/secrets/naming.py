@@ -8,7 +8,7 @@ lowercase letters, digits and hyphens. ``naming:`` in ``.secretsfile.yaml`` may 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,3 +84,16 @@ def check_env_name(name: str) -> None:
             f"invalid environment name {name!r}",
             hint=f"try {fixed!r}" if fixed else "use e.g. dev, staging, prod",
         )
+
+
+def closest_hint(name: str, names: Iterable[str]) -> str:
+    """'did you mean …?' with the closest names, else the known ones."""
+    import difflib
+
+    known = sorted(set(names))
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    if not known:
+        return "the environment is empty"
+    return f"known: {', '.join(known[:10])}" + (", …" if len(known) > 10 else "")
