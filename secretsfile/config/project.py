@@ -361,14 +361,6 @@ def load_sops_config(path: Path) -> tuple[CreationRule, ...]:
     return _creation_rules(read_yaml_mapping(path), path)
 
 
-def discover(start: Path) -> ProjectConfig:
-    """The project config for ``start`` (an empty one rooted at ``start`` if there is none)."""
-    path = find_config(start)
-    if path is None:
-        return ProjectConfig(path=None, root=start.resolve())
-    return load_project_config(path)
-
-
 def load(start: Path | None = None, override: str | Path | None = None) -> ProjectConfig:
     """The config a command uses: ``--config``, else ``SECRETSFILE_CONFIG``, else the nearest
     ``.secretsfile.yaml``, else the nearest ``.sops.yaml`` (its creation rules), else empty."""

@@ -83,9 +83,9 @@ def builtin_rules() -> tuple[Rule, ...]:
 
 
 def _project(cwd: Path) -> ProjectConfig:
-    from secretsfile.config.project import discover
+    from secretsfile.config.project import load
 
-    return discover(cwd)
+    return load(start=cwd)  # the same lookup as every command (SECRETSFILE_CONFIG too)
 
 
 def load_scan_config(cwd: Path, config_file: Path | None) -> tuple[ScanConfig, str]:
@@ -277,10 +277,12 @@ def load_policy(cwd: Path) -> tuple[Policy, Path]:
     environments = [(project.root, env.file) for env in project.environments]
     rules = [(r.source.parent, r.path_regex) for r in project.creation_rules if r.path_regex]
     origin = [str(project.path)] if project.path else []
-    if sops_path is not None:
+    already = any(r.source == sops_path for r in project.creation_rules)
+    if sops_path is not None and not already:  # both configs' rules count for the guard
         rules += [
             (r.source.parent, r.path_regex) for r in load_sops_config(sops_path) if r.path_regex
         ]
+    if sops_path is not None:
         origin.append(str(sops_path))
     root = _repo_root(cwd) or (
         project.root if project.path else (sops_path.parent if sops_path else cwd)

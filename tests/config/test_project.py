@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from secretsfile.config.project import (
-    discover,
     find_config,
     find_sops_config,
     load_project_config,
@@ -65,6 +64,8 @@ def test_errors(tmp_path: Path, text: str, message: str) -> None:
         load_project_config(path)
 
 
-def test_discover_without_config(tmp_path: Path) -> None:
-    config = discover(tmp_path)
+def test_no_config_at_all(tmp_path: Path) -> None:
+    from secretsfile.config.project import load
+
+    config = load(start=tmp_path)
     assert config.path is None and config.environments == () and config.root == tmp_path.resolve()
