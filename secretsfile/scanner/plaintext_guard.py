@@ -109,14 +109,15 @@ def _parse_json(text: str) -> list[Any] | str:
 
 
 def _parse_yaml(text: str) -> list[Any] | str:
-    import yaml
+    """Read as sops reads it (go-yaml typing), by the reader the encrypted files use: the
+    plain block YAML of encrypted files needs no PyYAML import on the hook path."""
+    from secretsfile.errors import FormatError
+    from secretsfile.stores import load_documents
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return [d for d in yaml.load_all(text, Loader=loader) if d is not None]
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
+        return list(load_documents(text, "yaml", "<guard>"))
+    except FormatError as error:
+        where = f" (line {error.line})" if error.line else ""
         return f"not valid YAML{where}"
 
 
