@@ -316,7 +316,9 @@ def list_(
 
     cfg = project(config)
     envs = [cfg.environment(env)] if env else list(cfg.environments)
-    entries = list_entries(cfg, envs)
+    from secretsfile.git.history import secret_dates
+
+    entries = list_entries(cfg, envs, dates_of=secret_dates)
     if sort not in ("name", "env", "created"):
         raise UsageError(f"cannot sort by {sort!r}", hint="use name, env or created")
     entries.sort(key=lambda e: (getattr(e, sort) or "", e.name, e.env))

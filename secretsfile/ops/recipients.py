@@ -34,18 +34,14 @@ def split_list(text: str) -> list[str]:
 
 
 def own_age_recipients() -> list[str]:
-    """Public keys of the age identities this user has (secretsfile sources first)."""
+    """The public key of this user's first age identity (secretsfile sources first), as a
+    list: empty when the user has none."""
     from secretsfile.keysources.age import identities
 
-    publics: list[str] = []
     for found in identities():
-        for identity in found.identities:
-            public = str(identity.to_public())
-            if public not in publics:
-                publics.append(public)
-        if publics:
-            return publics[:1]
-    return publics
+        if found.identities:
+            return [str(found.identities[0].to_public())]
+    return []
 
 
 def resolve(options: KeyOptions) -> list[Recipient]:

@@ -9,7 +9,7 @@ own age key and looked up before the team's file.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,7 @@ def environment_shapes(config: ProjectConfig, env: Environment
     return shapes
 
 
-def _own_plan(path: Path) -> KeyOptions:
+def _own_keys() -> KeyOptions:
     own = own_age_recipients()
     if not own:
         raise ConfigError("private secrets need your own age key", hint="run 'secretsfile keygen'")
@@ -106,7 +106,7 @@ def modify_file(path: Path, change: Callable[[Branch], None], private: bool = Fa
             return
         doc: Branch = {}
         change(doc)
-        plan = plan_for(path, _own_plan(path) if private else KeyOptions())
+        plan = plan_for(path, _own_keys() if private else KeyOptions())
         selector = Selector.from_fields(plan.selector, default_suffix=True)
         metadata, cipher = new_metadata(plan.groups, selector, plan.threshold)
         write_atomic(path, seal_with([doc], cipher, metadata, format_for_path(path), None),
@@ -222,11 +222,14 @@ class Entry:
         return dict(self.__dict__)
 
 
-def _entries(path: Path, env: str, private: bool) -> list[Entry]:
+DatesOf = Callable[[Path], Mapping[str, Any]]  # path -> name -> (created, updated) dates
+
+
+def _entries(path: Path, env: str, private: bool, dates_of: DatesOf | None) -> list[Entry]:
     if not path.exists():
         return []
     document = read_encrypted(read_text(path), format_for_path(path), str(path))
-    dates = {} if private else _dates(path)
+    dates = dates_of(path) if dates_of is not None and not private else {}
     out = []
     for name, node in document.docs[0].items():
         if not isinstance(name, str):
@@ -243,15 +246,12 @@ def _entries(path: Path, env: str, private: bool) -> list[Entry]:
     return out
 
 
-def _dates(path: Path) -> dict[str, Any]:
-    from secretsfile.git.history import secret_dates
-
-    return dict(secret_dates(path))
-
-
-def list_entries(config: ProjectConfig, envs: list[Environment]) -> list[Entry]:
+def list_entries(config: ProjectConfig, envs: list[Environment],
+                 dates_of: DatesOf | None = None) -> list[Entry]:
+    """Every secret's entry, without a key. ``dates_of`` (the git history reader, handed
+    in by the caller) dates the team's secrets."""
     entries: list[Entry] = []
     for env in envs:
-        entries += _entries(config.env_path(env), env.name, private=False)
-        entries += _entries(config.private_path(env), env.name, private=True)
+        entries += _entries(config.env_path(env), env.name, False, dates_of)
+        entries += _entries(config.private_path(env), env.name, True, dates_of)
     return entries
