@@ -261,6 +261,7 @@ class Secrets(Mapping[str, Entry]):
 _lock = threading.RLock()
 _files: dict[str, tuple[tuple[int, int, int], dict[str, Secret]]] = {}
 _known_values: set[str] = set()
+_redaction_order: tuple[str, ...] = ()  # _known_values, longest first (redact reads this)
 
 
 def clear_cache() -> None:
@@ -301,12 +302,14 @@ def _read_file(path: Path, env: str, private: bool) -> dict[str, Secret] | None:
 
 
 def _remember(secret: Secret) -> None:
+    global _redaction_order
     for value in ([secret.get()] if not secret.is_group else list(secret.values.values())):
         if len(value) >= MIN_REDACTED_LENGTH:
             _known_values.add(value)
         for line in value.splitlines():
             if len(line.strip()) >= MIN_REDACTED_LENGTH and line != value:
                 _known_values.add(line.strip())
+    _redaction_order = tuple(sorted(_known_values, key=len, reverse=True))
 
 
 def _config(config: str | Path | None) -> ProjectConfig:
@@ -403,9 +406,7 @@ class SecretsClient:
 
 def redact(text: str) -> str:
     """``text`` with every loaded value (and every line of a multi-line one) masked."""
-    if not _known_values:
-        return text
-    for value in sorted(_known_values, key=len, reverse=True):
+    for value in _redaction_order:
         if value in text:
             text = text.replace(value, MASK)
     return text

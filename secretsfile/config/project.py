@@ -332,8 +332,26 @@ def _environments(data: Mapping[str, Any], source: Path) -> tuple[Environment, .
     return tuple(out)
 
 
+_parsed: dict[Path, tuple[tuple[int, int], ProjectConfig]] = {}
+
+
 def load_project_config(path: Path) -> ProjectConfig:
-    """Read one ``.secretsfile.yaml``."""
+    """Read one ``.secretsfile.yaml`` (parsed once per process while it is unchanged)."""
+    resolved = path.resolve()
+    try:
+        info = resolved.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = (0, -1)
+    cached = _parsed.get(resolved)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    config = _parse_project_config(path)
+    _parsed[resolved] = (stamp, config)
+    return config
+
+
+def _parse_project_config(path: Path) -> ProjectConfig:
     data = read_yaml_mapping(path)
     scan = data.get("scan") or {}
     if not isinstance(scan, dict):
