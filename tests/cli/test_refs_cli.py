@@ -13,6 +13,7 @@ from secretsfile.keysources.age import default_key_file
 from secretsfile.ops.secrets import project, save_secret
 from secretsfile.secrets.model import Secret
 from tests.cli.conftest import Runner
+from tests.references_project import seed_project
 
 PLANTED = ("pw-PLANTED-prod-1", "tok-PLANTED-2", "pw-PLANTED-dev-3")
 
@@ -20,16 +21,7 @@ PLANTED = ("pw-PLANTED-prod-1", "tok-PLANTED-2", "pw-PLANTED-dev-3")
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, age_key: str) -> Path:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".secretsfile.yaml").write_text(
-        f"environments:\n  dev:\n    recipients: [{age_key}]\n"
-        f"  prod:\n    recipients: [{age_key}]\n")
-    config = project()
-    prod, dev = config.choose("prod"), config.choose("dev")
-    save_secret(config, prod, Secret("database", "prod", values={
-        "user": "admin", "password": PLANTED[0], "port": "5432"}), create=True)
-    save_secret(config, prod, Secret("api-token", "prod", value=PLANTED[1]), create=True)
-    save_secret(config, dev, Secret("database", "dev", values={
-        "user": "dev", "password": PLANTED[2], "port": "5433"}), create=True)
+    seed_project(tmp_path, age_key, PLANTED[0], PLANTED[1], PLANTED[2])
     (tmp_path / "app.yaml").write_text(
         "db:\n  url: \"postgres://{{ database.user }}:{{ database.password }}@db\"\n"
         "  port: {{ database.port }}\n"

@@ -20,9 +20,10 @@ from secretsfile.ops.references import (
     resolve,
     validation_level,
 )
-from secretsfile.ops.secrets import project, save_secret
+from secretsfile.ops.secrets import save_secret
 from secretsfile.secrets.model import Secret
 from secretsfile.secrets.references import ValidationLevel
+from tests.references_project import seed_project
 
 PLANTED = ("pw-PLANTED-prod-1", "pw-PLANTED-dev-2", "tok-PLANTED-3", "mine-PLANTED-4")
 
@@ -32,17 +33,7 @@ def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectConfig:
     """dev and prod, encrypted for the user's own age key."""
     monkeypatch.chdir(tmp_path)
     key = keygen("age")
-    (tmp_path / ".secretsfile.yaml").write_text(
-        f"environments:\n  dev:\n    recipients: [{key.public}]\n"
-        f"  prod:\n    recipients: [{key.public}]\n")
-    config = project()
-    prod, dev = config.choose("prod"), config.choose("dev")
-    save_secret(config, prod, Secret("database", "prod", values={
-        "user": "admin", "password": PLANTED[0], "port": "5432"}), create=True)
-    save_secret(config, prod, Secret("api-token", "prod", value=PLANTED[2]), create=True)
-    save_secret(config, dev, Secret("database", "dev", values={
-        "user": "dev", "password": PLANTED[1], "port": "5433"}), create=True)
-    return project()
+    return seed_project(tmp_path, key.public, PLANTED[0], PLANTED[2], PLANTED[1])
 
 
 def no_value_in(*texts: str) -> None:
