@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from secretsfile.scanner.plaintext_guard import Policy
     from secretsfile.scanner.report import Report
 
 PANEL = "Scanner"
@@ -246,9 +247,12 @@ def check_encrypted(
 ) -> int:
     """Fail for every file that must be encrypted but is not. Needs no key.
 
-    Which files must be encrypted: the environments' files and creation_rules path_regex of
-    .secretsfile.yaml, and creation_rules of .sops.yaml (both found from the current
-    directory upwards). With neither: secrets/*.yaml|yml|json|env at any depth and any
+    Which files must be encrypted: the environments' files, every file below the
+    directories holding them (secrets/ after init; README*, .gitkeep, .gitignore and
+    .gitattributes excepted), and the creation_rules path_regex of .secretsfile.yaml and
+    .sops.yaml (both found from the current directory upwards), less the gitignore-like
+    globs of `check_encrypted: {exclude_paths: [...]}` in .secretsfile.yaml (never an
+    environment's file). With no config: secrets/*.yaml|yml|json|env at any depth and any
     *.enc.* / *.sops.* file. A file fails without sops metadata, or with a value that is
     not ENC[...] where the file's own selector (unencrypted_suffix, ...) wants one.
     """
@@ -286,10 +290,18 @@ def check_encrypted(
             _say(f"secretsfile: no file here must be encrypted (policy: {policy.origin})")
         elif failed:
             _say(f"secretsfile: {len(failed)} of {len(results)} file(s) that must be encrypted "
-                 "are not (encrypt them with `secretsfile encrypt -i FILE`)")  # fmt: skip
+                 "are not (encrypt them with `secretsfile encrypt -i FILE`"
+                 f"{_exception_hint(policy)})")  # fmt: skip
         else:
             _say(f"secretsfile: {len(results)} file(s) checked, all encrypted")
     return 1 if failed else 0
+
+
+def _exception_hint(policy: Policy) -> str:
+    """How to allow a plaintext file, when a project config is what requires it."""
+    if policy.origin == "default":
+        return ""
+    return ", or list them under check_encrypted.exclude_paths in .secretsfile.yaml"
 
 
 @hooks_app.command("install")

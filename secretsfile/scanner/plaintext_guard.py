@@ -91,10 +91,13 @@ def check_bytes(data: bytes, display: str, fmt: str | None = None) -> GuardResul
         return _check_documents(_parse_json(text), display, "JSON")
     if fmt == "yaml":
         return _check_documents(_parse_yaml(text), display, "YAML")
-    # binary store: sops writes JSON (or YAML with --output-type yaml) around the data
+    # binary store: sops writes JSON (or YAML with --output-type yaml) around the data, so
+    # text that is neither is a plaintext file (a token in a .txt, a PEM key), not a typo
     parsed = _parse_json(text)
     if isinstance(parsed, str):
         parsed = _parse_yaml(text)
+    if isinstance(parsed, str):
+        return GuardResult(display, False, problem="not encrypted (no sops metadata)")
     return _check_documents(parsed, display, "JSON or YAML")
 
 
@@ -238,34 +241,105 @@ DEFAULT_PATTERNS = (
     r"(?:^|/)[^/]+\.(?:enc|sops)\.[^/]+$",
 )
 
+#: Names that live beside secrets without being secrets: git placeholders and the tools'
+#: own configs. With README files (``_README``) they need no exception inside a secrets
+#: directory; anything else there (a ``.txt`` token, a ``.pem`` key) is a secret until the
+#: config says otherwise. A creation rule that matches one of them still applies.
+NON_SECRET_NAMES = frozenset(
+    {".gitkeep", ".keep", ".gitignore", ".gitattributes",
+     ".secretsfile.yaml", ".secretsfile.yml", ".sops.yaml"}
+)  # fmt: skip
+_README = re.compile(r"(?i)readme(?:\.(?:md|markdown|txt|rst|adoc))?")
+
+#: The config section that lists files allowed to stay plaintext (see ``read_exceptions``).
+EXCEPTIONS_SECTION = "check_encrypted"
+_EXCEPTION_KEYS = frozenset({"exclude_paths"})
+
+Rooted = tuple[Path, re.Pattern[str]]  # a regex searched in the path relative to the dir
+
+
+def _search(rooted: Rooted, resolved: Path) -> bool:
+    base, pattern = rooted
+    try:
+        relative = resolved.relative_to(base).as_posix()
+    except ValueError:
+        return False
+    return pattern.search(relative) is not None
+
 
 @dataclass(frozen=True)
 class Policy:
-    """Which files must be encrypted: exact environment files plus path regexes.
+    """Which files must be encrypted: exact environment files, path regexes (creation
+    rules) and every file below the secrets directories, less the configured exceptions.
 
     Each regex is searched in the path relative to its base directory (the directory of
     the config file that declared it), as sops does for ``path_regex``.
     """
 
     files: frozenset[Path] = frozenset()  # resolved absolute paths
-    patterns: tuple[tuple[Path, re.Pattern[str]], ...] = ()
+    patterns: tuple[Rooted, ...] = ()
     origin: str = "default"  # "default" or the config files it came from
+    directories: frozenset[Path] = frozenset()  # resolved; every file below, at any depth
+    exceptions: tuple[Rooted, ...] = ()  # never for environment files
 
     def requires(self, path: Path) -> bool:
         resolved = path.resolve()
         if resolved in self.files:
+            return True  # the tool's own encrypted files: no exception can exempt them
+        if any(_search(rooted, resolved) for rooted in self.exceptions):
+            return False
+        if any(_search(rooted, resolved) for rooted in self.patterns):
             return True
-        for base, pattern in self.patterns:
-            try:
-                relative = resolved.relative_to(base).as_posix()
-            except ValueError:
-                continue
-            if pattern.search(relative):
-                return True
-        return False
+        return self._in_secrets_directory(resolved)
+
+    def _in_secrets_directory(self, resolved: Path) -> bool:
+        if resolved.name in NON_SECRET_NAMES or _README.fullmatch(resolved.name):
+            return False
+        return any(parent in self.directories for parent in resolved.parents)
 
     def required_files(self) -> list[Path]:
         return sorted(self.files)
+
+
+def secrets_directories(environments: list[tuple[Path, str]]) -> frozenset[Path]:
+    """The directories holding environment files (``secrets/`` after ``init``).
+
+    A file directly in its project root names no directory: that would put every file
+    of the project under the guard.
+    """
+    out: set[Path] = set()
+    for base, file in environments:
+        directory = (base / file).resolve().parent
+        if directory != base.resolve():
+            out.add(directory)
+    return frozenset(out)
+
+
+def read_exceptions(raw: Mapping[str, Any], source: Path | None) -> list[tuple[Path, str]]:
+    """(base dir, glob) for each file the config allows to stay plaintext.
+
+    ``check_encrypted: {exclude_paths: [...]}`` in .secretsfile.yaml: gitignore-like globs
+    relative to the config's directory, the syntax of ``scan.exclude_paths``. A separate
+    list on purpose: excluding a file from the credential scan must not let it be
+    committed in plaintext.
+    """
+    from secretsfile.scanner.config import _check_keys, _str_list
+
+    section = raw.get(EXCEPTIONS_SECTION)
+    if section is None or source is None:
+        return []
+    where = str(source)
+    if not isinstance(section, dict):
+        from secretsfile.errors import ConfigError
+
+        raise ConfigError(
+            f"{EXCEPTIONS_SECTION} must be a mapping",
+            path=where,
+            hint=f"{EXCEPTIONS_SECTION}: {{exclude_paths: [secrets/README.md]}}",
+        )
+    _check_keys(section, _EXCEPTION_KEYS, EXCEPTIONS_SECTION, where)
+    globs = _str_list(section.get("exclude_paths"), f"{EXCEPTIONS_SECTION}.exclude_paths", where)
+    return [(source.parent, glob) for glob in globs if glob.strip("/")]
 
 
 def build_policy(
@@ -273,17 +347,24 @@ def build_policy(
     environments: list[tuple[Path, str]],
     creation_rules: list[tuple[Path, str]],
     origin: list[str],
+    exceptions: list[tuple[Path, str]] | None = None,
 ) -> Policy:
-    """A policy from environment files (base dir, file) and creation rules (base dir, regex).
+    """A policy from environment files (base dir, file), creation rules (base dir, regex)
+    and exceptions (base dir, gitignore-like glob; see ``read_exceptions``).
 
-    With neither, the documented default patterns apply, rooted at ``root``.
+    With neither environments nor rules, the documented default patterns apply, rooted at
+    ``root`` (exceptions still apply).
     """
     from secretsfile.scanner.config import translate_go_regex
+    from secretsfile.scanner.sources import glob_to_regex
 
+    excepted = tuple((base.resolve(), re.compile(glob_to_regex(glob)))
+                     for base, glob in exceptions or ())  # fmt: skip
     if not environments and not creation_rules:
         return Policy(
             patterns=tuple((root.resolve(), re.compile(p)) for p in DEFAULT_PATTERNS),
             origin="default",
+            exceptions=excepted,
         )
     files = frozenset((base / file).resolve() for base, file in environments)
     patterns = tuple(
@@ -293,4 +374,10 @@ def build_policy(
         )
         for base, regex in creation_rules
     )
-    return Policy(files=files, patterns=patterns, origin=", ".join(origin))
+    return Policy(
+        files=files,
+        patterns=patterns,
+        origin=", ".join(origin),
+        directories=secrets_directories(environments),
+        exceptions=excepted,
+    )

@@ -270,7 +270,7 @@ def load_policy(cwd: Path) -> tuple[Policy, Path]:
     """Which files must be encrypted, from .secretsfile.yaml and/or .sops.yaml (walking up
     from ``cwd``), else the documented defaults; and the project root."""
     from secretsfile.config.project import find_sops_config, load_sops_config
-    from secretsfile.scanner.plaintext_guard import build_policy
+    from secretsfile.scanner.plaintext_guard import build_policy, read_exceptions
 
     project = _project(cwd)
     sops_path = find_sops_config(cwd)
@@ -287,7 +287,8 @@ def load_policy(cwd: Path) -> tuple[Policy, Path]:
     root = _repo_root(cwd) or (
         project.root if project.path else (sops_path.parent if sops_path else cwd)
     )
-    return build_policy(root, environments, rules, origin), root
+    exceptions = read_exceptions(project.raw, project.path)
+    return build_policy(root, environments, rules, origin, exceptions), root
 
 
 def check_encrypted(

@@ -305,3 +305,106 @@ def test_fast_entry_point_matches_and_imports_no_rich(repo: Path) -> None:
         cwd=repo, capture_output=True, text=True,
     )  # fmt: skip
     assert module.returncode == 2 and "unknown --format" in module.stderr
+
+
+# --- item 18: after init, the secrets directory is guarded, not only the environment files
+
+
+def hook_entry(hook_id: str) -> list[str]:
+    """The command `.pre-commit-hooks.yaml` runs, with this interpreter as `python`."""
+    import yaml
+
+    manifest = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
+    hook = next(h for h in yaml.safe_load(manifest.read_text()) if h["id"] == hook_id)
+    program, *args = hook["entry"].split()
+    assert program == "python"
+    return [sys.executable, *args]
+
+
+def run_hook(repo: Path, *files: str) -> subprocess.CompletedProcess[str]:
+    """As pre-commit calls the hook: the staged file names as arguments."""
+    entry = hook_entry("secretsfile-check-encrypted")
+    return subprocess.run([*entry, *files], cwd=repo, capture_output=True, text=True)
+
+
+@pytest.fixture
+def initialised(run: Runner, repo: Path) -> Path:
+    result = run("init")
+    assert result.code == 0, result.stderr
+    assert (repo / "secrets" / "dev.yaml").is_file()
+    (repo / "secrets" / "README.md").write_text("How to add a secret: secretsfile set ...\n")
+    (repo / "secrets" / ".gitkeep").write_text("")
+    git(repo, "add", "-A")
+    assert run("check-encrypted").code == 0
+    return repo
+
+
+def test_plaintext_file_in_the_secrets_directory_is_refused(run: Runner, initialised: Path) -> None:
+    repo = initialised
+    (repo / "secrets" / "internal.yaml").write_text(f"db_password: {PASSWORD}\n")
+    (repo / "secrets" / "api-token.txt").write_text(f"{GH_TOKEN}\n")
+    git(repo, "add", "secrets")
+    expected = [
+        "secrets/api-token.txt: not encrypted (no sops metadata)",
+        "secrets/internal.yaml: not encrypted (no sops metadata)",
+    ]
+    for args in ((), ("--staged",), ("secrets/internal.yaml", "secrets/api-token.txt")):
+        result = run("check-encrypted", *args)
+        assert result.code == 1, args
+        assert sorted(result.stdout.splitlines()) == expected
+        assert "check_encrypted.exclude_paths" in result.stderr
+        assert_no_secret(result.stdout, result.stderr)
+    staged = [".gitignore", ".secretsfile.yaml", "secrets/README.md", "secrets/dev.yaml",
+              "secrets/internal.yaml", "secrets/api-token.txt"]  # fmt: skip
+    hook = run_hook(repo, *staged)
+    assert hook.returncode == 1, hook.stderr
+    assert sorted(hook.stdout.splitlines()) == expected
+    assert_no_secret(hook.stdout, hook.stderr)
+
+
+def test_excepted_and_encrypted_extra_files_pass(run: Runner, initialised: Path) -> None:
+    repo = initialised
+    with (repo / ".secretsfile.yaml").open("a") as config:
+        config.write("check_encrypted:\n  exclude_paths:\n    - secrets/*.example.yaml\n")
+    (repo / "secrets" / "app.example.yaml").write_text("db_password: CHANGE_ME\n")
+    (repo / "secrets" / "internal.yaml").write_text(f"db_password: {PASSWORD}\n")
+    assert run("encrypt", "--in-place", "secrets/internal.yaml").code == 0
+    git(repo, "add", "-A")
+    result = run("check-encrypted", "-f", "json")
+    assert result.code == 0, result.stdout
+    checked = {f["path"] for f in json.loads(result.stdout)["files"]}
+    assert checked == {"secrets/dev.yaml", "secrets/internal.yaml"}
+    assert run("check-encrypted", "--staged").code == 0
+    hook = run_hook(repo, "secrets/app.example.yaml", "secrets/internal.yaml", "secrets/dev.yaml")
+    assert hook.returncode == 0, hook.stdout + hook.stderr
+    # an exception never exempts an environment's own file
+    with (repo / ".secretsfile.yaml").open("a") as config:
+        config.write("    - secrets/dev.yaml\n")
+    (repo / "secrets" / "dev.yaml").write_text(f"db_password: {PASSWORD}\n")
+    result = run("check-encrypted", "secrets/dev.yaml")
+    assert result.code == 1 and result.stdout.startswith("secrets/dev.yaml: not encrypted")
+
+
+def test_malformed_exception_list_is_a_config_error(run: Runner, initialised: Path) -> None:
+    with (initialised / ".secretsfile.yaml").open("a") as config:
+        config.write("check_encrypted:\n  exclude: [secrets/notes.yaml]\n")
+    result = run("check-encrypted")
+    assert result.code == 5
+    assert "check_encrypted: unknown key 'exclude'" in result.stderr
+    assert "Traceback" not in result.output
+    assert run_hook(initialised, "secrets/dev.yaml").returncode == 5
+
+
+def test_no_config_default_is_unchanged(run: Runner, repo: Path) -> None:
+    (repo / "secrets").mkdir()
+    (repo / "secrets" / "notes.txt").write_text("not a secrets format\n")
+    (repo / "secrets" / "team").mkdir()
+    (repo / "secrets" / "team" / "a.yaml").write_text("not: covered\n")
+    (repo / "secrets" / "prod.yaml").write_text(f"password: {PASSWORD}\n")
+    git(repo, "add", "-A")
+    result = run("check-encrypted")
+    assert result.code == 1
+    assert result.stdout == "secrets/prod.yaml: not encrypted (no sops metadata)\n"
+    assert "check_encrypted.exclude_paths" not in result.stderr
+    hook = run_hook(repo, "secrets/notes.txt", "secrets/team/a.yaml", "secrets/prod.yaml")
+    assert hook.returncode == 1 and hook.stdout == result.stdout

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from secretsfile.core.tree import must_encrypt
+from secretsfile.errors import ConfigError
 from secretsfile.scanner.plaintext_guard import (
     Selector,
     build_policy,
     check_bytes,
     file_format,
+    read_exceptions,
 )
 
 ENC = "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]"
@@ -96,6 +98,8 @@ def test_json_dotenv_ini_and_binary_stores() -> None:
 def test_unparsable_and_empty_files_fail() -> None:
     assert "not valid YAML" in (check_bytes(b"a: [1\n", "s.yaml").problem or "")
     assert "not valid JSON" in (check_bytes(b"{", "s.json").problem or "")
+    for text in (b"-----BEGIN PRIVATE KEY-----\nMIIB: x: y\n", b"{", b"- [a\n"):  # not JSON/YAML
+        assert check_bytes(text, "secrets/k.pem").problem == "not encrypted (no sops metadata)"
     assert not check_bytes(b"", "s.yaml").ok
     assert not check_bytes(b"\xff\xfe\x00", "s.yaml").ok
     assert "no encrypted mac" in (
@@ -130,6 +134,56 @@ def test_configured_policy(tmp_path: Path) -> None:
     assert policy.requires(tmp_path / "k8s/app.secret.yaml")
     assert not policy.requires(tmp_path / "other/app.secret.yaml")  # relative to the rule's dir
     assert not policy.requires(tmp_path / "secrets/prod.yaml")  # defaults are off with a config
+
+
+def test_every_file_below_an_environments_directory_is_required(tmp_path: Path) -> None:
+    policy = build_policy(tmp_path, [(tmp_path, "secrets/dev.yaml")], [], ["x"])
+    required = ["secrets/internal.yaml", "secrets/team/ops.json", "secrets/token.txt",
+                "secrets/tls.pem", "secrets/.env.prod", "secrets/internal.ini"]  # fmt: skip
+    exempt = ["secrets/README.md", "secrets/readme", "secrets/.gitkeep", "secrets/.gitignore",
+              "secrets/.gitattributes", "secrets/.sops.yaml", "secretsx/a.yaml", "app.yaml"]  # fmt: skip
+    assert [p for p in required if not policy.requires(tmp_path / p)] == []
+    assert [p for p in exempt if policy.requires(tmp_path / p)] == []
+
+
+def test_an_environment_file_at_the_root_does_not_claim_the_whole_project(tmp_path: Path) -> None:
+    policy = build_policy(tmp_path, [(tmp_path, "prod.yaml")], [], ["x"])
+    assert policy.requires(tmp_path / "prod.yaml")
+    assert not policy.requires(tmp_path / "app.yaml")
+
+
+def test_exceptions_are_globs_relative_to_the_config(tmp_path: Path) -> None:
+    raw = {"check_encrypted": {"exclude_paths": ["secrets/*.example.yaml", "notes/", "x.txt"]}}
+    exceptions = read_exceptions(raw, tmp_path / ".secretsfile.yaml")
+    policy = build_policy(
+        tmp_path,
+        [(tmp_path, "secrets/dev.yaml"), (tmp_path, "secrets/x.txt")],
+        [(tmp_path, r"^notes/")],
+        ["x"],
+        exceptions,
+    )
+    assert not policy.requires(tmp_path / "secrets/app.example.yaml")
+    assert policy.requires(tmp_path / "secrets/sub/app.example.yaml")  # '/' anchors the glob
+    assert not policy.requires(tmp_path / "notes/a.yaml")  # creation rules yield too
+    assert policy.requires(tmp_path / "secrets/x.txt")  # an environment's file never does
+    assert policy.requires(tmp_path / "secrets/internal.yaml")
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        (["secrets/README.md"], "check_encrypted must be a mapping"),
+        ({"exclude": ["a"]}, "check_encrypted: unknown key 'exclude'"),
+        ({"exclude_paths": [1]}, "check_encrypted.exclude_paths must be a list of strings"),
+    ],
+)
+def test_malformed_exceptions_are_config_errors(
+    tmp_path: Path, section: object, message: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        read_exceptions({"check_encrypted": section}, tmp_path / ".secretsfile.yaml")
+    assert caught.value.message == message
+    assert caught.value.path == str(tmp_path / ".secretsfile.yaml")
 
 
 @pytest.mark.skipif(shutil.which("sops") is None, reason="sops binary not installed")
