@@ -183,3 +183,20 @@ def test_installed_hook_blocks_the_commit(
         Path(env["PRE_COMMIT_HOME"]).glob("repo*/py_env-*/lib/python*/site-packages/secretsfile")
     )
     assert installed and (installed[0] / "cli" / "scan.py").is_file()
+
+
+def test_try_repo_blocks_a_plaintext_file_beside_the_environments_after_init(
+    hook_repo: tuple[Path, dict[str, str]], target: tuple[Path, dict[str, str]]
+) -> None:
+    repo, env = target
+    init = _run([sys.executable, "-m", "secretsfile", "init"], repo, env)
+    assert init.returncode == 0, init.stderr
+    plain = "database:\n  password: correct-horse-battery\n"
+    (repo / "secrets" / "internal.yaml").write_text(plain)
+    _run(["git", "add", "-A"], repo, env)
+    done = try_repo(hook_repo[0], repo, env)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "secrets/internal.yaml: not encrypted (no sops metadata)" in output
+    assert "secrets/dev.yaml:" not in output  # init's encrypted file passes
+    assert "correct-horse-battery" not in output
