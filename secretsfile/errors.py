@@ -81,6 +81,23 @@ class KeySourceError(SecretsfileError):
     """A key backend failed (bad key file, unreadable identity, bad recipient)."""
 
 
+def without_frames(error: BaseException) -> BaseException:
+    """``error`` with its traceback and chained exceptions dropped, for re-raising at the
+    boundary of code that holds decrypted values or key material in local variables:
+    tools that record traceback locals (Sentry, rich, ``pytest -l``) would store them.
+    ``SECRETSFILE_DEBUG=1`` keeps the frames for debugging (the CLI prints frames, never
+    locals)."""
+    import os
+
+    if os.environ.get("SECRETSFILE_DEBUG"):
+        return error
+    error.__traceback__ = None
+    error.__context__ = None
+    error.__cause__ = None
+    error.__suppress_context__ = True
+    return error
+
+
 _warning_sink: list[object] = []
 
 

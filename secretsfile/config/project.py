@@ -88,6 +88,8 @@ class ProjectConfig:
     scan: Mapping[str, Any] = field(default_factory=dict)  # raw `scan:` section
     raw: Mapping[str, Any] = field(default_factory=dict)
     default_env: str | None = None
+    # `integrity: strict`: a file without a structure tag is refused (core/integrity.py)
+    integrity_strict: bool = False
 
     def environment(self, name: str) -> Environment:
         """The named environment; an unknown name is a ConfigError naming the closest."""
@@ -359,6 +361,10 @@ def _parse_project_config(path: Path) -> ProjectConfig:
     default_env = data.get("default_env")
     if default_env is not None and not isinstance(default_env, str):
         raise ConfigError("default_env must be an environment name", path=str(path))
+    integrity = data.get("integrity", "warn")
+    if integrity not in ("strict", "warn"):
+        raise ConfigError("integrity must be 'strict' or 'warn'", path=str(path),
+                          hint="'strict' refuses files without an integrity tag")
     rules = _creation_rules(data, path)
     if not rules:  # a .secretsfile.yaml without rules still honours a .sops.yaml beside it
         sops = find_sops_config(path.parent)
@@ -371,6 +377,7 @@ def _parse_project_config(path: Path) -> ProjectConfig:
         scan=scan,
         raw=data,
         default_env=default_env,
+        integrity_strict=integrity == "strict",
     )
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from secretsfile.core.integrity import TAG_FIELD
 from secretsfile.core.tree import Selector
 from secretsfile.core.values import GoTime, format_time
 from secretsfile.errors import FormatError
@@ -58,6 +59,7 @@ class Metadata:
     mac: str = ""
     selector: Selector = field(default_factory=Selector)
     version: str = SOPS_VERSION
+    tag: str = ""  # the structure tag (core.integrity); "" when sops last wrote the file
 
     def master_keys(self) -> list[MasterKey]:
         return [key for group in self.key_groups for key in group]
@@ -93,16 +95,13 @@ class Metadata:
         mac = raw.get("mac")
         if not isinstance(mac, str) or not mac:
             raise FormatError("sops.mac is missing", hint="restore the file from git")
-        threshold = raw.get("shamir_threshold") or 0
-        try:
-            if isinstance(threshold, (float, str)):
-                threshold = int(float(threshold))
-        except ValueError:
-            threshold = None
-        if not isinstance(threshold, int):
-            raise FormatError("sops.shamir_threshold must be an integer")
+        tag = raw.get(TAG_FIELD) or ""
+        if not isinstance(tag, str):
+            raise FormatError(f"sops.{TAG_FIELD} must be a string",
+                              hint="restore the file from git")
         selector = Selector.from_fields(raw, default_suffix=True)
-        return cls(groups, threshold, lastmodified, mac, selector, version)
+        return cls(groups, _threshold(raw.get("shamir_threshold")), lastmodified, mac,
+                   selector, version, tag)
 
     # -- writing ---------------------------------------------------------------------
 
@@ -119,6 +118,8 @@ class Metadata:
                 out[kind] = flat[kind]
         out["lastmodified"] = self.lastmodified
         out["mac"] = self.mac
+        if self.tag:
+            out[TAG_FIELD] = self.tag
         for kind in _FLAT_AFTER:
             if flat.get(kind):
                 out[kind] = flat[kind]
@@ -127,6 +128,21 @@ class Metadata:
             out["mac_only_encrypted"] = True
         out["version"] = self.version
         return out
+
+
+def _threshold(raw: Any) -> int:
+    """``shamir_threshold``: an int; older sops wrote ``2.0``, dotenv stores text. Anything
+    else (``.inf``, ``nan``, ``true``, a huge number) is a format error, not a crash."""
+    if raw is None or raw == "" or raw == 0:
+        return 0
+    try:
+        value = int(float(raw)) if isinstance(raw, (float, str)) else raw
+    except (ValueError, OverflowError):
+        value = None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 255:
+        raise FormatError("sops.shamir_threshold must be an integer from 0 to 255",
+                          hint="restore the file from git")
+    return value
 
 
 def _read_group(raw: dict[str, Any]) -> list[MasterKey]:

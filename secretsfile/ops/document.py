@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from secretsfile.core import shamir
 from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
+from secretsfile.core.integrity import structure_tag, tag_matches
 from secretsfile.core.metadata import MasterKey, Metadata, mac_aad
 from secretsfile.core.tree import Selector, decrypt_documents, encrypt_documents
 from secretsfile.core.values import Branch
@@ -23,6 +24,8 @@ from secretsfile.errors import (
     KeyUnavailableError,
     NotEncryptedError,
     SecretsfileError,
+    warn,
+    without_frames,
 )
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import KeySource, Recipient, SourceReport
@@ -180,9 +183,21 @@ def _describe_failure(metadata: Metadata, failures: list[str],
 
 
 def open_document(document: EncryptedDocument, *, verify_mac: bool = True,
-                  for_update: bool = True) -> OpenDocument:
-    """Unwrap, decrypt and verify. ``for_update=False`` (read-only callers) skips
-    remembering IVs, which only matters when values are encrypted again."""
+                  for_update: bool = True, strict: bool | None = None) -> OpenDocument:
+    """Unwrap, decrypt and verify the MAC and the structure tag. ``for_update=False``
+    (read-only callers) skips remembering IVs, which only matters when values are
+    encrypted again. ``strict``: a missing structure tag is an error (None: as the project
+    config says for this file, see ``tag_required``).
+
+    Errors leave without the frames below: those hold the data key and decrypted values."""
+    try:
+        return _open_document(document, verify_mac, for_update, strict)
+    except Exception as error:
+        raise without_frames(error) from None
+
+
+def _open_document(document: EncryptedDocument, verify_mac: bool, for_update: bool,
+                   strict: bool | None) -> OpenDocument:
     data_key = unwrap_data_key(document.metadata, document.path)
     cipher = ValueCipher(data_key, remember=for_update)
     try:
@@ -192,6 +207,7 @@ def open_document(document: EncryptedDocument, *, verify_mac: bool = True,
         raise
     if verify_mac:
         verify(document, cipher, mac)
+        check_tag(document, plain, cipher, strict)
     return OpenDocument(document, plain, cipher)
 
 
@@ -216,6 +232,56 @@ def verify(document: EncryptedDocument, cipher: ValueCipher, computed_mac: str) 
         )
 
 
+def check_tag(document: EncryptedDocument, plain: list[Branch], cipher: ValueCipher,
+              strict: bool | None) -> None:
+    """Check the structure tag. A strict project (``integrity: strict``) refuses a file
+    whose tag is missing or does not match; elsewhere both are a warning: without strict,
+    anyone could strip the tag to turn a mismatch into "missing", so an error would add
+    friction (sops-edited files, hand edits of ``mac_only_encrypted`` files) but no
+    safety."""
+    metadata = document.metadata
+    if metadata.tag:
+        computed = structure_tag(cipher.data_key, plain, metadata.selector)
+        if tag_matches(metadata.tag, computed):
+            return
+        problem = ("the integrity tag does not match: key names, value types, empty values "
+                   "or documents were changed outside secretsfile")
+    else:
+        problem = ("has no integrity tag (sops or an older secretsfile wrote it last, or the "
+                   "tag was removed), so key names, empty values and value types are not "
+                   "authenticated")
+    reseal = f"review the change (git diff), then run 'secretsfile reseal {document.path}'"
+    if strict is None:
+        strict = tag_required(document.path)
+    if strict:
+        raise IntegrityError(f"{problem}; this project requires it (integrity: strict)",
+                             path=document.path, hint=reseal)
+    if (document.path, problem) not in _warned:
+        _warned.add((document.path, problem))
+        warn(f"{document.path}: {problem}; {reseal}")
+
+
+_warned: set[tuple[str, str]] = set()
+
+
+def tag_required(path: str) -> bool:
+    """Whether the project that holds ``path`` sets ``integrity: strict`` (the config the
+    commands use: --config / SECRETSFILE_CONFIG, else found from the working directory).
+    A broken config is an error, not a way to turn the check off."""
+    from pathlib import Path
+
+    from secretsfile.config.project import load
+
+    config = load()
+    if not config.integrity_strict:
+        return False
+    try:
+        Path(path).resolve().relative_to(config.root.resolve())
+    except ValueError:
+        return False  # a file outside the project: its policy does not apply
+    return True
+
+
 def seal(opened: OpenDocument, plain: list[Branch] | None = None) -> str:
     """Encrypt ``plain`` (default: the opened documents) into file text with a fresh MAC."""
     source = opened.source
@@ -226,6 +292,7 @@ def seal(opened: OpenDocument, plain: list[Branch] | None = None) -> str:
 def seal_with(plain: list[Branch], cipher: ValueCipher, metadata: Metadata, fmt: str,
               indent: int | None) -> str:
     encrypted, mac = encrypt_documents(plain, cipher, metadata.selector)
+    metadata.tag = structure_tag(cipher.data_key, plain, metadata.selector)
     metadata.touch()
     metadata.mac = cipher.encrypt(mac, mac_aad(metadata.lastmodified))
     return dump_documents(encrypted, fmt, metadata.to_dict(), indent)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from secretsfile.errors import KeyUnavailableError
+from secretsfile.errors import IntegrityError, KeyUnavailableError, without_frames
 from secretsfile.secrets.model import Secret, secret_from_tree
 
 if TYPE_CHECKING:
@@ -28,18 +28,39 @@ def parse_env_file(path: Path) -> EncryptedDocument | None:
     from secretsfile.ops.document import read_encrypted
     from secretsfile.stores import format_for_path
 
-    return read_encrypted(read_text(path), format_for_path(path), str(path))
+    return single_document(read_encrypted(read_text(path), format_for_path(path), str(path)))
 
 
-def open_env_document(document: EncryptedDocument, env: str, private: bool = False
-                      ) -> dict[str, Secret]:
-    """Decrypt a parsed environment file into its named secrets."""
+def single_document(document: EncryptedDocument) -> EncryptedDocument:
+    """An environment file holds exactly one document: readers of named secrets look at
+    one, so a second one (a '---' added by hand) would hide secrets or shadow them."""
+    if len(document.docs) != 1:
+        raise IntegrityError(
+            f"holds {len(document.docs)} YAML documents; an environment file holds exactly one",
+            path=document.path,
+            hint="remove the '---' lines (restore the file from git if you did not add them)",
+        )
+    return document
+
+
+def open_env_document(document: EncryptedDocument, env: str, private: bool = False,
+                      strict: bool | None = None) -> dict[str, Secret]:
+    """Decrypt a parsed environment file into its named secrets. Errors leave without
+    the frames that hold decrypted values."""
+    try:
+        return _open_env_document(single_document(document), env, private, strict)
+    except Exception as error:
+        raise without_frames(error) from None
+
+
+def _open_env_document(document: EncryptedDocument, env: str, private: bool,
+                       strict: bool | None) -> dict[str, Secret]:
     from secretsfile.keysources.age import env_key_var, for_environment
     from secretsfile.ops.document import open_document
 
     try:
         with for_environment(env):
-            data = open_document(document, for_update=False).plain[0]
+            data = open_document(document, for_update=False, strict=strict).plain[0]
     except KeyUnavailableError as error:
         error.message = f"cannot decrypt environment {env!r}: {error.message}"
         error.hint = (f"set {env_key_var(env)} or SECRETSFILE_AGE_KEY to an identity of one of "

@@ -10,8 +10,9 @@ from pathlib import PurePath
 from typing import Any
 
 from secretsfile.core.metadata import METADATA_KEY
+from secretsfile.core.tree import strip_comments
 from secretsfile.core.values import Branch, Comment
-from secretsfile.errors import FormatError, UsageError
+from secretsfile.errors import FormatError, IntegrityError, UsageError
 
 FORMATS = ("yaml", "json", "dotenv")
 _EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".env": "dotenv"}
@@ -54,22 +55,40 @@ def load_documents(text: str, fmt: str, path: str) -> list[Branch]:
 
 
 def split_metadata(docs: list[Branch], fmt: str) -> tuple[list[Branch], dict[str, Any] | None]:
-    """Remove the sops metadata from every document; return it (from the first) or None."""
+    """Remove the sops metadata from every document; return it, or None when no document
+    has any (a plaintext file).
+
+    sops writes one identical copy into every YAML document and reads the first. A
+    document without it is refused, as is a copy that differs: otherwise someone without
+    a key could prepend ``api-token: ""`` + ``---`` (the MAC, which skips empty values,
+    still verifies) or split the file with ``---`` so readers of one document miss the
+    rest."""
     if fmt == "dotenv":
         from secretsfile.stores.dotenv_store import split_metadata as split_env
 
         data, env_meta = split_env(docs[0])
         return [data], env_meta
-    metadata: dict[str, Any] | None = None
-    out: list[Branch] = []
-    for doc in docs:
-        raw = doc.get(METADATA_KEY)
-        if raw is not None and metadata is None:
-            if not isinstance(raw, dict):
-                raise FormatError("the top-level 'sops' key is not a metadata mapping")
-            metadata = {str(k): v for k, v in raw.items()}
-        out.append({k: v for k, v in doc.items() if k != METADATA_KEY})
-    return out, metadata
+    raws = [doc.get(METADATA_KEY) for doc in docs]
+    out = [{k: v for k, v in doc.items() if k != METADATA_KEY} for doc in docs]
+    if all(raw is None for raw in raws):
+        return out, None
+    first = raws[0]
+    for number, raw in enumerate(raws, start=1):
+        if raw is None:
+            raise IntegrityError(
+                f"document {number} of {len(docs)} has no sops metadata: every document of an "
+                "encrypted file carries it (a '---' or a document was added by hand)",
+                hint="restore the file from git",
+            )
+        if not isinstance(raw, dict):
+            raise FormatError("the top-level 'sops' key is not a metadata mapping")
+        if number > 1 and strip_comments(raw) != strip_comments(first):
+            raise IntegrityError(
+                f"the sops metadata of document {number} differs from document 1's",
+                hint="restore the file from git",
+            )
+    assert isinstance(first, dict)
+    return out, {str(k): v for k, v in first.items()}
 
 
 def dump_documents(docs: list[Branch], fmt: str, metadata: dict[str, Any] | None = None,

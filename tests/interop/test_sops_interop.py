@@ -127,7 +127,9 @@ _ENC = re.compile(r"ENC\[AES256_GCM,data:[^\]]*?,type:(\w+)\]")
 
 
 def mask(text: str) -> str:
-    """Hide what is random or time-dependent; keep type tags and every other byte."""
+    """Hide what is random or time-dependent, and our integrity tag (sops has none); keep
+    type tags and every other byte."""
+    text = re.sub(r'(?m)^\s*"?(sops_)?secretsfile_tag"?\s*[:=].*\n', "", text)
     text = _ENC.sub(lambda m: f"ENC[{m.group(1)}]", text)
     text = re.sub(r"-----BEGIN AGE ENCRYPTED FILE-----[^-]*-----END AGE ENCRYPTED FILE-----",
                   "AGE", text)  # fmt: skip
@@ -162,8 +164,13 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
+def _without_tag(text: str) -> list[str]:
+    """The lines without our integrity tag: a sops-written file gains it on our first write."""
+    return [line for line in text.splitlines() if "secretsfile_tag" not in line]
+
+
 def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
-    old, new = before.splitlines(), after.splitlines()
+    old, new = _without_tag(before), _without_tag(after)
     assert len(old) == len(new), "line count changed"
     return [(a, b) for a, b in zip(old, new, strict=True) if a != b]
 
@@ -417,9 +424,9 @@ def test_set_on_sops_file_changes_one_line(sops: Sops, sops_yaml: Path) -> None:
 
 
 def test_unset_on_sops_file_removes_only_that_line(sops: Sops, sops_yaml: Path) -> None:
-    before = sops_yaml.read_text().splitlines()
+    before = _without_tag(sops_yaml.read_text())
     files.unset_value(sops_yaml, '["app"]["ratio"]')
-    after = sops_yaml.read_text().splitlines()
+    after = _without_tag(sops_yaml.read_text())
     removed = [line for line in before if line not in after]
     assert [line.split(":")[0] for line in removed if not _meta_line(line)] == ["    ratio"]
     assert len(before) == len(after) + 1

@@ -64,7 +64,8 @@ def test_edit_changes_one_value_and_cleans_up(
     assert result.changed
     after = secrets.read_text().splitlines()
     changed = [b.split(":")[0] for a, b in zip(before, after, strict=True) if a != b]
-    assert [c.strip() for c in changed if "lastmodified" not in c] == ["a", "mac"]
+    assert [c.strip() for c in changed if "lastmodified" not in c] == [
+        "a", "mac", "secretsfile_tag"]  # the tag changes with the content
     assert files.load_file(secrets) == {"a": "uno", "b": "two"}
     assert "# comment kept" in files.decrypt_file(secrets)
     record = json.loads(editor.read_text())[0]
