@@ -1,5 +1,10 @@
 """Reading and writing files safely: atomic replace, kept mode, one writer at a time.
 
+A writer killed inside the write window (SIGKILL, power loss) leaves its temp file behind;
+temp names carry the writer's PID (``.<name>.secretsfile-<pid>-XXXXXXXX.tmp``, the
+``TEMP_PATTERN`` that ``init`` gitignores) so the next writer in that folder can tell
+which ones are orphaned and remove them.
+
 Standard library only (and the error classes): every layer may use it."""
 
 from __future__ import annotations
@@ -7,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +25,11 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
+
+
+TEMP_PATTERN = ".*.secretsfile-*.tmp"  # the gitignore line for our temp files
+_TEMP_NAME = re.compile(r"\.(?P<target>.+)\.secretsfile-(?P<pid>[1-9][0-9]{0,9})-[a-z0-9_]{8}\.tmp")
+STALE_AFTER = 30.0  # seconds; no write keeps its temp file open this long
 
 
 def read_text(path: Path) -> str:
@@ -65,6 +77,7 @@ def locked(path: Path) -> Iterator[None]:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
     try:
+        remove_stale_temps(target.parent, locked_name=target.name)
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
@@ -98,8 +111,9 @@ def write_atomic(path: Path, text: str, mode: int | None = None, private: bool =
     else:
         with contextlib.suppress(FileNotFoundError):
             keep = stat.S_IMODE(path.stat().st_mode)
+    prefix = f".{path.name}.secretsfile-{os.getpid()}-"  # the PID: see remove_stale_temps
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror}",
                          hint="check that the directory exists and is writable") from None
@@ -120,6 +134,55 @@ def write_atomic(path: Path, text: str, mode: int | None = None, private: bool =
             os.unlink(tmp)
         raise
     _fsync_directory(directory)
+    remove_stale_temps(directory)
+
+
+def remove_stale_temps(directory: Path, locked_name: str | None = None) -> int:
+    """Delete the temp files that killed writers left in ``directory``; how many went.
+
+    Only names ``write_atomic`` makes, owned by this user, whose writer process is gone.
+    The PID test alone is not enough where PIDs are not shared (a container writing to
+    the same folder looks dead from here), so a temp file must also be either for
+    ``locked_name``, the file whose lock the caller holds (every writer of a secrets file
+    holds it, so nobody is writing that one), or untouched for ``STALE_AFTER`` seconds.
+    """
+    if os.name != "posix":  # os.kill(pid, 0) means something else on Windows
+        return 0
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return 0
+    for entry in entries:
+        found = _TEMP_NAME.fullmatch(entry.name)
+        if found is None or not _writer_gone(int(found["pid"])):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+            continue
+        if found["target"] != locked_name and now - info.st_mtime < STALE_AFTER:
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+            removed += 1
+    return removed
+
+
+def _writer_gone(pid: int) -> bool:
+    """Has process ``pid`` exited? (A reused PID reads as alive: the file just waits.)"""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):  # alive but someone else's / not a PID
+        return False
+    return False
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -92,10 +92,12 @@ def recipients_add(
     from secretsfile.ops.secrets import project
 
     change = add_recipient(project(config), env, recipient)
-    if not (change.config_changed or change.file_changed):
-        say(f"{env}: already a recipient")
-    else:
+    if change.file_changed:
         say(f"{env}: added recipient; the data key is re-wrapped, values unchanged")
+    elif change.config_changed:
+        say(f"{env}: recorded the recipient in the config (the file already had it)")
+    else:
+        say(f"{env}: already a recipient")
 
 
 @recipients_app.command("remove")
@@ -113,7 +115,8 @@ def recipients_remove(
     from secretsfile.ops.secrets import project
 
     change = remove_recipient(project(config), env, recipient)
-    say(f"{env}: removed recipient" + ("; data key rotated" if change.rotated else ""))
+    where = "" if change.config_changed else " (the config no longer listed it)"
+    say(f"{env}: removed recipient{where}" + ("; data key rotated" if change.rotated else ""))
     say("warning: the removed key can still read old versions of this file in git history; "
         "rotate the credentials it could read (database passwords, API keys, ...)")
 

@@ -2,6 +2,20 @@
 
 ``init`` is idempotent: it creates what is missing (your key, the config, the environment
 files, the ``.gitignore`` lines) and changes nothing on a second run.
+
+Recipient changes touch two files, the environment file and the config, and no write
+spans both. The order keeps one invariant: the environment file (what actually decides
+who can read) is always at least as far along as the config. The file step goes first
+because it is the one that can fail for reasons other than a crash (no key to open the
+file, a failed MAC): a failure there leaves both untouched. The config step only records
+what the file already says. A crash between the two leaves
+  add X:    the file has X, the config does not (X can read but is not listed yet);
+  remove X: the file has dropped X and has a new data key, the config still lists X.
+Both verbs compare what is wanted with each file separately and write only the side that
+differs, so running the same command again from a half-done state (X in the file only, or
+in the config only) finishes the job instead of failing; from the done state it changes
+nothing. (``remove`` of a recipient that neither names stays an error: likely a typo.)
+``secretsfile status FILE`` always shows who the file is really encrypted for.
 """
 
 from __future__ import annotations
@@ -10,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from secretsfile._fileio import locked, write_atomic
+from secretsfile._fileio import TEMP_PATTERN, locked, write_atomic
 from secretsfile.config.edit import updated_text
 from secretsfile.config.project import CONFIG_NAMES, ProjectConfig, load, parse_recipient
 from secretsfile.errors import ConfigError, UsageError
@@ -30,6 +44,7 @@ GITIGNORE_LINES = (
     "*.dec.json",
     "*.decrypted.*",
     ".env.decrypted",
+    TEMP_PATTERN,  # temp files of a write killed midway (removed by the next write)
 )
 
 
@@ -74,7 +89,10 @@ def _env_entry(recipients: list[str]) -> Any:
     return entry
 
 
-def _add_environments(path: Path, names: list[str], recipient: str) -> bool:
+def _add_environments(path: Path, names: list[str], recipient: str, new: bool = False
+                      ) -> bool:
+    """Add environments (and default_env) to the config; a new project also gets
+    ``integrity: strict``, so files that lost their integrity tag are refused."""
     def mutate(data: Any) -> bool:
         from ruamel.yaml.comments import CommentedMap
 
@@ -89,6 +107,9 @@ def _add_environments(path: Path, names: list[str], recipient: str) -> bool:
                 changed = True
         if "default_env" not in data and names:
             data.insert(0, "default_env", names[0])
+            changed = True
+        if new and "integrity" not in data:
+            data.insert(1, "integrity", "strict")
             changed = True
         return changed
 
@@ -124,7 +145,8 @@ def init(root: Path, envs: list[str]) -> InitResult:
     existing = next((root / n for n in CONFIG_NAMES if (root / n).exists()), None)
     config_path = existing or root / CONFIG_NAMES[0]
     result = InitResult(root, recipient, new_key)
-    result.config_written = _add_environments(config_path, names, recipient)
+    result.config_written = _add_environments(config_path, names, recipient,
+                                              new=existing is None)
     config = load(override=config_path)
     result.files_created = _ensure_files(config)
     result.gitignore_added = _ensure_gitignore(root)
@@ -174,6 +196,17 @@ def _recipient(text: str) -> Recipient:
     return Recipient(kind, value)
 
 
+def _lists(entries: list[str], ref: Recipient) -> bool:
+    """Does a config recipient list name ``ref``, however it is spelled?"""
+    return any(_recipient(entry) == ref for entry in entries)
+
+
+def _file_recipients(path: Path) -> set[Recipient]:
+    """Who the file's data key is wrapped for, read without any key."""
+    groups = files.document_of(path).metadata.key_groups
+    return {Recipient(key.kind, key.recipient_id()) for group in groups for key in group}
+
+
 @dataclass(frozen=True)
 class RecipientChange:
     config_changed: bool
@@ -183,7 +216,7 @@ class RecipientChange:
 
 def add_recipient(config: ProjectConfig, env_name: str, recipient: str) -> RecipientChange:
     """Re-wrap the environment's data key for the recipient, then record it in the config
-    (the file first: a config that names a recipient the file lacks would mislead)."""
+    (each step skipped when already done; see the invariant above)."""
     env = config.environment(env_name)
     assert config.path is not None
     ref = _recipient(recipient)
@@ -191,27 +224,33 @@ def add_recipient(config: ProjectConfig, env_name: str, recipient: str) -> Recip
     with env_keys(env.name):
         rewrapped = path.exists() and files.updatekeys(path, files.KeyChange(add=(ref,)))
     changed = _set_recipients(config.path, env.name,
-                              lambda cur: cur if recipient in cur else [*cur, recipient])
+                              lambda cur: cur if _lists(cur, ref) else [*cur, recipient])
     return RecipientChange(changed, rewrapped, rotated=False)
 
 
 def remove_recipient(config: ProjectConfig, env_name: str, recipient: str) -> RecipientChange:
     """Drop the recipient and rotate the data key in one write, then update the config.
 
-    What the removed key already read, and every old version in git history, stays
-    readable to it: the underlying credentials must be rotated too.
+    A recipient that only the config still lists (a removal interrupted after its file
+    write) is dropped from the config, and the data key is rotated once more: that state
+    cannot be told apart from a recipient dropped without rotation (``updatekeys``), and a
+    second rotation costs only a larger diff. One that only the file lists (an interrupted
+    ``add``) is removed from the file. What the removed key already read, and every old
+    version in git history, stays readable to it: the underlying credentials must be
+    rotated too.
     """
     env = config.environment(env_name)
     assert config.path is not None
     ref = _recipient(recipient)
-    if recipient not in [f"{k}:{v}" if k == "fernet" else v for k, v in env.recipients]:
-        raise UsageError(f"{recipient[:24]}… is not a recipient of {env.name}")
     path = config.env_path(env)
-    file_changed = False
+    in_file = path.exists() and ref in _file_recipients(path)
+    if not in_file and ref not in {Recipient(kind, value) for kind, value in env.recipients}:
+        raise UsageError(f"{recipient[:24]}… is not a recipient of {env.name}")
+    rotated = False
     if path.exists():
         with env_keys(env.name):
-            file_changed = files.updatekeys(path, files.KeyChange(remove=(ref,)),
-                                            rotate_key=True)
+            rotated = files.updatekeys(path, files.KeyChange(remove=(ref,) if in_file else ()),
+                                       rotate_key=True)
     changed = _set_recipients(config.path, env.name,
-                              lambda cur: [r for r in cur if r != recipient])
-    return RecipientChange(changed, file_changed, rotated=file_changed)
+                              lambda cur: [r for r in cur if _recipient(r) != ref])
+    return RecipientChange(changed, rotated, rotated=rotated)

@@ -3,13 +3,16 @@ both land."""
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from secretsfile._fileio import write_atomic
+from secretsfile._fileio import TEMP_PATTERN, locked, write_atomic
 from secretsfile.ops import files
 from secretsfile.ops.keygen import keygen
 
@@ -62,8 +65,6 @@ def test_concurrent_setters_both_land(tmp_path: Path) -> None:
 
 
 def test_lock_on_one_file_does_not_block_another(tmp_path: Path) -> None:
-    from secretsfile._fileio import locked
-
     keygen("age")
     first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
     for path in (first, second):
@@ -98,3 +99,83 @@ def test_private_output_is_0600_even_over_a_loose_file(tmp_path: Path) -> None:
     target.chmod(0o644)
     write_atomic(target, "secret", private=True)
     assert (target.stat().st_mode & 0o777) == 0o600
+
+
+# -- temp files of killed writers --------------------------------------------------------
+
+
+def _dead_pid() -> int:
+    """The PID of a process that has exited (and been reaped)."""
+    child = subprocess.run(["sh", "-c", "echo $$"], capture_output=True, text=True, check=True)
+    return int(child.stdout)
+
+
+def _temp(directory: Path, target: str, pid: int, age: float = 0, tag: str = "ab_12cd3"
+          ) -> Path:
+    path = directory / f".{target}.secretsfile-{pid}-{tag}.tmp"
+    path.write_text("ENC[partial")
+    if age:
+        then = time.time() - age
+        os.utime(path, (then, then))
+    return path
+
+
+def test_temp_names_carry_the_writer_pid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    seen: list[str] = []
+
+    def record(src: str, dst: str) -> None:
+        seen.append(Path(src).name)
+        real_replace(src, dst)
+
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", record)
+    write_atomic(tmp_path / "f.yaml", "new\n")
+    assert seen and seen[0].startswith(f".f.yaml.secretsfile-{os.getpid()}-")
+    assert fnmatch.fnmatch(seen[0], TEMP_PATTERN)
+
+
+def test_next_write_removes_temp_files_of_dead_writers(tmp_path: Path) -> None:
+    target = tmp_path / "f.yaml"
+    target.write_text("old\n")
+    dead = _dead_pid()
+    orphan = _temp(tmp_path, "f.yaml", dead)  # just now: the lock says nobody writes it
+    with locked(target):
+        write_atomic(target, "new\n")
+    assert not orphan.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.yaml"]
+
+
+def test_only_our_dead_writers_temp_files_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "f.yaml"
+    target.write_text("old\n")
+    dead = _dead_pid()
+    with subprocess.Popen(["sleep", "60"]) as live:
+        try:
+            kept = [
+                _temp(tmp_path, "f.yaml", live.pid, age=3600),  # its writer is still running
+                _temp(tmp_path, "other.yaml", dead),  # not locked and too fresh to judge
+                tmp_path / ".f.yaml.ab_12cd3.tmp",  # not our name (or from an old version)
+                tmp_path / "notes.secretsfile-1-ab_12cd3.tmp",
+            ]
+            kept[2].write_text("x")
+            kept[3].write_text("x")
+            link = tmp_path / f".f.yaml.secretsfile-{dead}-zz_12cd3.tmp"
+            link.symlink_to(target)  # not a file we wrote
+            old_other = _temp(tmp_path, "other.yaml", dead, age=3600, tag="old12cd3")
+            with locked(target):
+                write_atomic(target, "new\n")
+        finally:
+            live.kill()
+    assert all(path.exists() for path in kept) and link.is_symlink()
+    assert not old_other.exists()  # another file's, but old: nobody writes that long
+
+
+def test_a_lock_alone_cleans_up(tmp_path: Path) -> None:
+    """A read-modify-write that ends up writing nothing still tidies its file."""
+    target = tmp_path / "f.yaml"
+    target.write_text("old\n")
+    orphan = _temp(tmp_path, "f.yaml", _dead_pid())
+    with locked(target):
+        pass
+    assert not orphan.exists()
