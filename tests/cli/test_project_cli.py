@@ -41,6 +41,21 @@ def test_init_creates_everything_once(run: Runner, project: Path) -> None:
     assert "secretsfile secret create" in again.stderr  # the next commands
 
 
+def test_init_gitignores_temp_files_of_killed_writes(run: Runner, project: Path) -> None:
+    def ignored(name: str) -> bool:
+        return subprocess.run(["git", "check-ignore", "-q", name], check=False).returncode == 0
+
+    assert ignored("secrets/.prod.yaml.secretsfile-4242-ab_12cd3.tmp")
+    assert ignored(".secretsfile.yaml.secretsfile-4242-ab_12cd3.tmp")
+    assert not ignored("secrets/prod.yaml") and not ignored("notes.tmp")
+    gitignore = project / ".gitignore"  # a project set up before the line existed
+    gitignore.write_text(gitignore.read_text().replace(".*.secretsfile-*.tmp\n", ""))
+    upgraded = run("init", "--env", "dev")
+    assert upgraded.code == 0 and ".*.secretsfile-*.tmp" in upgraded.stderr
+    assert "nothing to do" in run("init", "--env", "dev").stderr
+    assert gitignore.read_text().count(".*.secretsfile-*.tmp") == 1
+
+
 def test_secret_lifecycle(run: Runner, project: Path, tmp_path: Path) -> None:
     password = tmp_path / "pw.txt"
     password.write_text(PLANTED + "\n")
@@ -62,7 +77,8 @@ def test_secret_lifecycle(run: Runner, project: Path, tmp_path: Path) -> None:
     assert run("secret", "update", "app-db", "--env", "prod", "--port=6543").code == 0
     after = (project / "secrets" / "prod.yaml").read_text().splitlines()
     changed = [b.split(":")[0].strip() for a, b in zip(before, after, strict=True) if a != b]
-    assert [c for c in changed if c != "lastmodified"] == ["port", "mac"]
+    assert [c for c in changed if c not in ("lastmodified", "secretsfile_tag")] == [
+        "port", "mac"]
     assert run("secret", "delete", "openai-key", "--env", "prod", "--yes").code == 0
     assert "openai-key" not in run("secret", "list").stdout
     for result in (created, shown, listing):
@@ -139,6 +155,33 @@ def test_recipients_remove_rotates_and_warns(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "other"))
     monkeypatch.setenv("SECRETSFILE_AGE_KEY_FILE", str(teammate.path))
     assert run("secret", "get", "api-token", "--env", "staging").code == 3
+
+
+def test_recipients_remove_finishes_a_half_done_removal(
+    run: Runner, project: Path, tmp_path: Path
+) -> None:
+    """The file no longer has the key but the config still lists it (a removal killed
+    between its two writes): running remove again completes it instead of failing."""
+    teammate = keygen("age", tmp_path / "mate.txt")
+    assert run("recipients", "add", "staging", teammate.public).code == 0
+    assert run("updatekeys", "secrets/staging.yaml", "--rm-age", teammate.public).code == 0
+    removed = run("recipients", "remove", "staging", teammate.public)
+    assert removed.code == 0, removed.stderr
+    assert "rotated" in removed.stderr
+    assert teammate.public not in (project / ".secretsfile.yaml").read_text()
+    again = run("recipients", "remove", "staging", teammate.public)
+    assert again.code == 2 and "is not a recipient of staging" in again.stderr
+
+
+def test_recipients_add_finishes_a_half_done_addition(
+    run: Runner, project: Path, tmp_path: Path
+) -> None:
+    teammate = keygen("age", tmp_path / "mate.txt")
+    assert run("updatekeys", "secrets/staging.yaml", "--age", teammate.public).code == 0
+    added = run("recipients", "add", "staging", teammate.public)
+    assert added.code == 0 and "recorded the recipient in the config" in added.stderr
+    assert teammate.public in run("recipients", "list", "staging").stdout
+    assert "already a recipient" in run("recipients", "add", "staging", teammate.public).stderr
 
 
 def test_private_secret_overrides_the_team_one(run: Runner, project: Path) -> None:
