@@ -17,6 +17,7 @@ def _register_commands() -> None:
     # Each command module adds its commands to the app; order here is the order in --help.
     from secretsfile.cli import (
         files_cmd,
+        integrity_cmd,
         keys_cmd,
         project_cmd,
         refs_cmd,
@@ -27,6 +28,7 @@ def _register_commands() -> None:
 
     keys_cmd.register(app)
     files_cmd.register(app)
+    integrity_cmd.register(app)
     project_cmd.register(app)
     secrets_cmd.register(app)
     refs_cmd.register(app)

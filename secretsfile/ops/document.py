@@ -183,21 +183,23 @@ def _describe_failure(metadata: Metadata, failures: list[str],
 
 
 def open_document(document: EncryptedDocument, *, verify_mac: bool = True,
-                  for_update: bool = True, strict: bool | None = None) -> OpenDocument:
+                  for_update: bool = True, strict: bool | None = None,
+                  verify_tag: bool = True) -> OpenDocument:
     """Unwrap, decrypt and verify the MAC and the structure tag. ``for_update=False``
     (read-only callers) skips remembering IVs, which only matters when values are
-    encrypted again. ``strict``: a missing structure tag is an error (None: as the project
-    config says for this file, see ``tag_required``).
+    encrypted again. ``strict``: a missing or failing structure tag is an error (None: as
+    the project config says for this file, see ``tag_required``); ``verify_tag=False``
+    skips the tag (only ``reseal``, which replaces it).
 
     Errors leave without the frames below: those hold the data key and decrypted values."""
     try:
-        return _open_document(document, verify_mac, for_update, strict)
+        return _open_document(document, verify_mac, for_update, strict, verify_tag)
     except Exception as error:
         raise without_frames(error) from None
 
 
 def _open_document(document: EncryptedDocument, verify_mac: bool, for_update: bool,
-                   strict: bool | None) -> OpenDocument:
+                   strict: bool | None, verify_tag: bool) -> OpenDocument:
     data_key = unwrap_data_key(document.metadata, document.path)
     cipher = ValueCipher(data_key, remember=for_update)
     try:
@@ -207,7 +209,8 @@ def _open_document(document: EncryptedDocument, verify_mac: bool, for_update: bo
         raise
     if verify_mac:
         verify(document, cipher, mac)
-        check_tag(document, plain, cipher, strict)
+        if verify_tag:
+            check_tag(document, plain, cipher, strict)
     return OpenDocument(document, plain, cipher)
 
 
@@ -234,34 +237,35 @@ def verify(document: EncryptedDocument, cipher: ValueCipher, computed_mac: str) 
 
 def check_tag(document: EncryptedDocument, plain: list[Branch], cipher: ValueCipher,
               strict: bool | None) -> None:
-    """Check the structure tag. A strict project (``integrity: strict``) refuses a file
-    whose tag is missing or does not match; elsewhere both are a warning: without strict,
-    anyone could strip the tag to turn a mismatch into "missing", so an error would add
-    friction (sops-edited files, hand edits of ``mac_only_encrypted`` files) but no
-    safety."""
+    """A tag that does not match is always an error: the file was changed outside
+    secretsfile (or sops) after it was sealed. A missing tag (sops rewrote the file, or
+    someone stripped it) is an error in a strict project (``integrity: strict``) and a
+    warning elsewhere."""
     metadata = document.metadata
+    reseal = f"review the change (git diff), then run 'secretsfile reseal {document.path}'"
     if metadata.tag:
         computed = structure_tag(cipher.data_key, plain, metadata.selector)
-        if tag_matches(metadata.tag, computed):
-            return
-        problem = ("the integrity tag does not match: key names, value types, empty values "
-                   "or documents were changed outside secretsfile")
-    else:
-        problem = ("has no integrity tag (sops or an older secretsfile wrote it last, or the "
-                   "tag was removed), so key names, empty values and value types are not "
-                   "authenticated")
-    reseal = f"review the change (git diff), then run 'secretsfile reseal {document.path}'"
+        if not tag_matches(metadata.tag, computed):
+            raise IntegrityError(
+                "the integrity tag does not match: key names, value types, empty values or "
+                "documents were changed outside secretsfile",
+                path=document.path,
+                hint=f"restore the file from git, or if the change is wanted, {reseal}",
+            )
+        return
+    problem = ("has no integrity tag (sops or an older secretsfile wrote it last, or the tag "
+               "was removed), so key names, empty values and value types are not authenticated")
     if strict is None:
         strict = tag_required(document.path)
     if strict:
-        raise IntegrityError(f"{problem}; this project requires it (integrity: strict)",
+        raise IntegrityError(f"{problem}; this project requires one (integrity: strict)",
                              path=document.path, hint=reseal)
-    if (document.path, problem) not in _warned:
-        _warned.add((document.path, problem))
+    if document.path not in _warned_untagged:
+        _warned_untagged.add(document.path)
         warn(f"{document.path}: {problem}; {reseal}")
 
 
-_warned: set[tuple[str, str]] = set()
+_warned_untagged: set[str] = set()
 
 
 def tag_required(path: str) -> bool:

@@ -25,6 +25,7 @@ from secretsfile.errors import (
 )
 from secretsfile.keysources.interface import Recipient
 from secretsfile.ops import files
+from secretsfile.ops.integrity import reseal
 from secretsfile.ops.recipients import KeyOptions
 
 from .conftest import AgeKey, Sops
@@ -309,12 +310,19 @@ def test_mac_only_encrypted_both_ways(sops: Sops, age_key: AgeKey, tmp_path: Pat
     assert mask(ours) == mask(by_sops)
     assert sops.decrypt(write(tmp_path, "ours.yaml", ours)) == canonical
     assert sf_decrypt(by_sops, "m.yaml") == canonical
-    # the point of mac_only_encrypted: plaintext values may be edited by hand
+    # the point of mac_only_encrypted: plaintext values may be edited by hand; sops'
+    # MAC allows it, our integrity tag does not until the change is resealed
     for text in (by_sops, ours):
         edited = text.replace("    ratio: 0.5\n", "    ratio: 0.75\n")
         assert edited != text
+        path = write(tmp_path, "edited.yaml", edited)
+        assert "ratio: 0.75" in sops.decrypt(path)
+        if text is ours:
+            with pytest.raises(IntegrityError, match="integrity tag does not match"):
+                sf_decrypt(edited, "m.yaml")
+            assert reseal(path) == "mismatch"
+            edited = path.read_text()
         assert "ratio: 0.75" in sf_decrypt(edited, "m.yaml")
-        assert "ratio: 0.75" in sops.decrypt(write(tmp_path, "edited.yaml", edited))
 
 
 def test_mac_only_encrypted_from_sops_config(sops: Sops, age_key: AgeKey, tmp_path: Path) -> None:
