@@ -3,6 +3,7 @@ not be able to blank, hide, rename or retype a secret (issue 7, items 1 and 2)."
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -232,7 +233,7 @@ def test_copied_metadata_does_not_make_a_prepended_document_valid(
 
 
 @pytest.mark.parametrize(("name", "plain", "pattern", "replacement"), [
-    ("s.json", '{"api": "%s", "empty": ""}' % PLANTED, r'"empty":', '"emptx":'),
+    ("s.json", json.dumps({"api": PLANTED, "empty": ""}), r'"empty":', '"emptx":'),
     ("s.env", f"API={PLANTED}\nEMPTY=\n", r"^EMPTY=", "EMPTX="),
 ])
 def test_json_and_dotenv_files_carry_the_tag(run: Runner, age_key: str, tmp_path: Path,
