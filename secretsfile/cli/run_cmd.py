@@ -8,14 +8,13 @@ stdout. ``ci export`` is the opt-in for CI systems whose later steps need the va
 from __future__ import annotations
 
 import contextlib
-import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
-import uuid
 from collections.abc import Iterator, Mapping
 from enum import Enum
 from pathlib import Path
@@ -26,6 +25,16 @@ import typer
 
 from secretsfile.cli.common import say, write_output
 from secretsfile.errors import KeyUnavailableError, UsageError
+from secretsfile.ops.exporting import (
+    ExportFormat,
+    check_github,
+    check_variables,
+    export_variables,
+    github_env_text,
+    github_masks,
+    is_key_variable,
+    render,
+)
 
 PANEL = "Run and CI"
 
@@ -38,22 +47,18 @@ OnlyOpt = Annotated[
     list[str] | None,
     typer.Option("--only", help="Only this secret (by name); repeatable.", show_default=False),
 ]
+AllowOpt = Annotated[
+    list[str] | None,
+    typer.Option("--allow", metavar="NAME", help="Set this variable even though it is on the "
+                 "deny-list of variables that change how programs load or run (PATH, LD_*, "
+                 "BASH_ENV, PYTHON*, NODE_OPTIONS, GIT_SSH_COMMAND, GITHUB_*, ...); "
+                 "repeatable.", show_default=False),
+]
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", help="The project config (default: nearest .secretsfile.yaml).",
                  envvar="SECRETSFILE_CONFIG", show_envvar=True, show_default=False),
 ]
-
-
-
-def _is_key_material(name: str) -> bool:
-    """Key material (age/sops/Fernet key text, SECRETSFILE_AGE_KEY_<ENV>): the child needs
-    values, not keys. Key file paths (``*_FILE``) are left alone."""
-    from secretsfile.keysources import age, fernet
-
-    if name in age.KEY_VARIABLES or name in fernet.KEY_VARIABLES:
-        return True
-    return name.startswith("SECRETSFILE_AGE_KEY_") and not name.endswith("_FILE")
 
 
 class FileKind(str, Enum):
@@ -67,20 +72,26 @@ RUN_HELP = (
     "Run a command with an environment's secrets as environment variables.\n\n"
     "db-password becomes DB_PASSWORD; a group db with keys user and password becomes "
     "DB_USER and DB_PASSWORD. The exit code is the command's (127: not found, 128+N: killed "
-    "by signal N); signals are passed on. secretsfile writes nothing on stdout, and the key "
-    "variables SECRETSFILE_AGE_KEY[_<ENV>] are not passed to the command.\n\n"
+    "by signal N); signals are passed on. secretsfile writes nothing on stdout. Key variables "
+    "(every name starting with SECRETSFILE_AGE_KEY, SOPS_AGE_KEY, SOPS_AGE_SSH_PRIVATE_KEY or "
+    "SECRETSFILE_FERNET_KEY, key file paths included) are not passed to the command, and "
+    "secrets may not set variables that change how programs run (PATH, LD_PRELOAD, ...; "
+    "--allow NAME to override).\n\n"
     "Example: secretsfile run --env prod -- ./deploy.sh --fast"
 )
 
 
 def _child_environment(variables: Mapping[str, str], override: bool) -> dict[str, str]:
-    base = {name: value for name, value in os.environ.items() if not _is_key_material(name)}
+    base = {name: value for name, value in os.environ.items() if not is_key_variable(name)}
     kept = sorted(name for name in variables if name in base and not override)
     if kept:
         say(f"warning: already set, kept (use --override to replace): {', '.join(kept)}")
     base.update({name: value for name, value in variables.items()
                  if override or name not in base})
     return base
+
+
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def _parse_file_specs(specs: list[str]) -> list[tuple[str, str | None, str]]:
@@ -91,6 +102,9 @@ def _parse_file_specs(specs: list[str]) -> list[tuple[str, str | None, str]]:
         if not eq or not target or not var:
             raise UsageError(f"--file {spec!r}: expected NAME=VAR or NAME.KEY=VAR",
                              hint="e.g. --file gcp-key=GOOGLE_APPLICATION_CREDENTIALS")
+        if not _VARIABLE.match(var):
+            raise UsageError(f"--file {spec!r}: {var!r} is not a variable name",
+                             hint="letters, digits and '_', not starting with a digit")
         name, dot, key = target.partition(".")
         parsed.append((name, key if dot else None, var))
     return parsed
@@ -233,6 +247,7 @@ def run(
         bool, typer.Option("--override", help="Secrets replace variables already set in the "
                            "environment (default: an existing variable wins, with a warning).")
     ] = False,
+    allow: AllowOpt = None,
     config: ConfigOpt = None,
 ) -> int:
     """Run a command with an environment's secrets in its environment (help: RUN_HELP)."""
@@ -250,9 +265,12 @@ def run(
     from secretsfile.secrets.naming import env_var_name
 
     handed = {env_var_name(name, key) for name, key, _ in specs}
-    names = list(only) if only else list(secrets)
-    variables = {var: value for var, value in secrets.environ(names).items()
+    variables = {var: value for var, value in
+                 export_variables(secrets, only or None, allow or ()).items()
                  if var not in handed}
+    file_origins = {var: f"--file {name}{'.' + key if key else ''}={var}"
+                    for name, key, var in specs}  # a path in a private directory, no secret
+    check_variables(dict.fromkeys(file_origins, ""), file_origins, allow or ())
     payload = [(var, _spec_value(secrets, name, key).encode("utf-8"))
                for name, key, var in specs]
     with _handoff(payload, file_kind) as paths:
@@ -289,78 +307,6 @@ CI_EXPORT_HELP = (
 )
 
 
-class ExportFormat(str, Enum):
-    github = "github"
-    gitlab = "gitlab"
-    dotenv = "dotenv"
-    json = "json"
-
-
-_RESERVED_PREFIXES = ("GITHUB_", "RUNNER_")
-_RESERVED_NAMES = ("NODE_OPTIONS",)
-
-
-def _mask_escape(text: str) -> str:
-    """The workflow-command escaping of @actions/core (escapeData)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def github_masks(variables: Mapping[str, str]) -> str:
-    """One ``::add-mask::`` line per value, and per line of a multi-line value."""
-    lines: list[str] = []
-    seen: set[str] = set()
-    for value in variables.values():
-        parts = [value, *value.splitlines()] if ("\n" in value or "\r" in value) else [value]
-        for part in parts:
-            if part.strip() and part not in seen:
-                seen.add(part)
-                lines.append(f"::add-mask::{_mask_escape(part)}\n")
-    return "".join(lines)
-
-
-def github_env_text(variables: Mapping[str, str]) -> str:
-    """``NAME<<DELIM`` heredocs for ``$GITHUB_ENV``, each with a fresh random delimiter
-    that occurs in neither the name nor the value."""
-    chunks = []
-    for name, value in variables.items():
-        while True:
-            delimiter = f"ghadelimiter_{uuid.uuid4()}"
-            if delimiter not in value and delimiter not in name:
-                break
-        chunks.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
-    return "".join(chunks)
-
-
-def _check_github(variables: Mapping[str, str]) -> None:
-    for name, value in variables.items():
-        if name.startswith(_RESERVED_PREFIXES) or name in _RESERVED_NAMES:
-            raise UsageError(f"refusing to set {name} in GITHUB_ENV: the runner owns it",
-                             hint="rename the secret, or leave it out with --only")
-        if value.endswith("\r"):
-            raise UsageError(f"{name}: a value ending in a carriage return cannot pass "
-                             "through GITHUB_ENV unchanged", hint="use 'secretsfile run'")
-
-
-def _dotenv_quote(value: str) -> str:
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\n", "\\n").replace("\r", "\\r"))
-    return f'"{escaped}"'
-
-
-def render(variables: Mapping[str, str], fmt: ExportFormat) -> str:
-    """The text of the dotenv, gitlab and json formats."""
-    if fmt is ExportFormat.json:
-        return json.dumps(dict(variables), indent=2, ensure_ascii=False) + "\n"
-    if fmt is ExportFormat.gitlab:
-        for name, value in variables.items():
-            if "\n" in value or "\r" in value:
-                raise UsageError(
-                    f"{name} has several lines, which GitLab dotenv reports cannot hold",
-                    hint="use 'secretsfile run --file' or --format dotenv")
-        return "".join(f"{name}={value}\n" for name, value in variables.items())
-    return "".join(f"{name}={_dotenv_quote(value)}\n" for name, value in variables.items())
-
-
 def _append(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8", newline="") as handle:
@@ -372,8 +318,9 @@ def ci_export(
     fmt: Annotated[
         ExportFormat,
         typer.Option("--format", "-f", help="github: ::add-mask:: every value on stdout, then "
-                     "append to $GITHUB_ENV. gitlab: KEY=value lines (single-line values). "
-                     "dotenv: KEY=\"escaped\" lines. json: {\"KEY\": \"value\"}."),
+                     "append to $GITHUB_ENV. gitlab: KEY=value lines, for values that are the "
+                     "same unquoted to GitLab and to a shell. dotenv: KEY='quoted' lines, safe "
+                     "to source with 'set -a; . FILE'. json: {\"KEY\": \"value\"}."),
     ] = ExportFormat.github,
     only: OnlyOpt = None,
     output: Annotated[
@@ -381,10 +328,16 @@ def ci_export(
         typer.Option("--output", "-o", help="Write gitlab/dotenv/json output to this file "
                      "(mode 0600) instead of stdout.", show_default=False),
     ] = None,
+    mask: Annotated[
+        bool, typer.Option("--mask", help="With --output, first print ::add-mask:: for every "
+                           "value on stdout, so that GitHub hides them if a later step prints "
+                           "them.")
+    ] = False,
     allow_missing_key: Annotated[
         bool, typer.Option("--allow-missing-key", help="Without a key that opens the "
                            "environment (e.g. a fork's pull request), warn and export nothing.")
     ] = False,
+    allow: AllowOpt = None,
     config: ConfigOpt = None,
 ) -> int:
     """Export an environment's secrets as CI variables; --help shows CI_EXPORT_HELP."""
@@ -399,6 +352,9 @@ def ci_export(
             raise UsageError("GITHUB_ENV is not set: --format github runs inside a GitHub "
                              "Actions step", hint="use --format dotenv or json elsewhere")
         github_env = Path(raw)
+    elif mask and output is None:
+        raise UsageError("--mask needs --output: masked values would still be printed",
+                         hint="add --output FILE")
     try:
         secrets = load(env, config=config)
     except KeyUnavailableError as error:
@@ -406,11 +362,10 @@ def ci_export(
             raise
         say(f"warning: {error.message}; exporting nothing (--allow-missing-key)")
         return 0
-    variables = secrets.environ(only)
+    variables = export_variables(secrets, only, allow or ())
     if github_env is not None:
-        _check_github(variables)
-        sys.stdout.write(github_masks(variables))  # before anything else can print a value
-        sys.stdout.flush()
+        check_github(variables)
+        _print_masks(variables)
         _append(github_env, github_env_text(variables))
         names_out = os.environ.get("GITHUB_OUTPUT")
         if names_out:
@@ -421,8 +376,17 @@ def ci_export(
     if fmt is ExportFormat.gitlab:
         say("note: GitLab does not mask values decrypted in a job, and dotenv report "
             "artifacts are stored and downloadable; prefer 'secretsfile run'")
-    write_output(render(variables, fmt), output)
+    text = render(variables, fmt)
+    if mask:
+        _print_masks(variables)
+    write_output(text, output)
     return 0
+
+
+def _print_masks(variables: Mapping[str, str]) -> None:
+    """``::add-mask::`` lines, flushed before anything else can print a value."""
+    sys.stdout.write(github_masks(variables))
+    sys.stdout.flush()
 
 
 ci_app = typer.Typer(

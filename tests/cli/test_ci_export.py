@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import stat
+import subprocess
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
-from secretsfile.cli import run_cmd
+from secretsfile.ops import exporting
+from secretsfile.ops.files import EncryptOptions, encrypt_file
+from secretsfile.ops.recipients import KeyOptions
 from tests.cli.conftest import Runner
 from tests.loader_project import DEV, PEM, PROD, Project, planted
 from tests.loader_project import project as project  # the fixture
@@ -84,7 +90,7 @@ def test_github_masks_first_then_heredocs(project: Project, run: Runner,
     assert set(DEV_VARS.values()) <= masked
     assert {line for line in PEM.splitlines() if line.strip()} <= masked
     assert "%0A" in result.stdout  # the PEM, escaped onto one line
-    assert unmask(f"::add-mask::{run_cmd._mask_escape(DEV_VARS['DB_PASSWORD'])}") == \
+    assert unmask(f"::add-mask::{exporting._mask_escape(DEV_VARS['DB_PASSWORD'])}") == \
         DEV_VARS["DB_PASSWORD"]  # a literal '%0A' in a value survives the escaping
     # $GITHUB_ENV: appended, and the runner's parse gives back exactly the values
     parsed = parse_github_env(env_file.read_text())
@@ -97,9 +103,9 @@ def test_github_masks_first_then_heredocs(project: Project, run: Runner,
 def test_random_delimiter_never_occurs_in_the_value(monkeypatch: pytest.MonkeyPatch) -> None:
     taken = uuid.UUID(int=1)
     values = iter([taken, taken, uuid.UUID(int=2), uuid.UUID(int=3)])
-    monkeypatch.setattr(run_cmd.uuid, "uuid4", lambda: next(values))
+    monkeypatch.setattr(exporting.uuid, "uuid4", lambda: next(values))
     tricky = {"X": f"line\nghadelimiter_{taken}\nmore\n", "EMPTY": ""}
-    text = run_cmd.github_env_text(tricky)
+    text = exporting.github_env_text(tricky)
     assert f"X<<ghadelimiter_{uuid.UUID(int=2)}\n" in text
     assert parse_github_env(text) == tricky
 
@@ -107,22 +113,58 @@ def test_random_delimiter_never_occurs_in_the_value(monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize("value", ["", "trailing newline\n", "p@ss=word<<x%20", "a\r\nb",
                                    "\n\nleading", "EOF\nEOF", "ünï\tcode"])
 def test_github_env_round_trip(value: str) -> None:
-    assert parse_github_env(run_cmd.github_env_text({"V": value})) == {"V": value}
+    assert parse_github_env(exporting.github_env_text({"V": value})) == {"V": value}
 
 
-@pytest.mark.parametrize("secret", ["github-token", "runner-temp", "node-options"])
-def test_github_refuses_runner_variables(project: Project, run: Runner,
-                                         github: tuple[Path, Path], secret: str) -> None:
+@pytest.mark.parametrize(("secret", "variable"), [
+    ("github-token", "GITHUB_TOKEN"), ("runner-temp", "RUNNER_TEMP"),
+    ("node-options", "NODE_OPTIONS"), ("path", "PATH"), ("ld-preload", "LD_PRELOAD"),
+    ("ld-library-path", "LD_LIBRARY_PATH"), ("bash-env", "BASH_ENV"),
+    ("pythonpath", "PYTHONPATH"), ("java-tool-options", "JAVA_TOOL_OPTIONS"),
+    ("git-ssh-command", "GIT_SSH_COMMAND"), ("home", "HOME"),
+    ("actions-runtime-token", "ACTIONS_RUNTIME_TOKEN"), ("sops-age-key-file", "SOPS_AGE_KEY_FILE"),
+])
+def test_github_refuses_variables_that_change_how_programs_run(
+        project: Project, run: Runner, github: tuple[Path, Path], secret: str,
+        variable: str) -> None:
     project.write("prod", {**PROD, secret: "prod-PLANTED-reserved"})
     result = run("ci", "export", "-e", "prod")
     assert result.code == 2
-    assert "refusing to set" in result.stderr and result.stderr.count("\n") == 1
+    assert f"refusing to set {variable} (from secret {secret!r}" in result.stderr
+    assert f"--allow {variable}" in result.stderr and result.stderr.count("\n") == 1
     assert result.stdout == ""
     assert github[0].read_text() == "EARLIER=kept\n"
     assert planted(result.output) == [] and "prod-PLANTED-reserved" not in result.output
     result = run("ci", "export", "-e", "prod", "--only", "db", "--only", "api-token")
     assert result.code == 0
     assert parse_github_env(github[0].read_text()) == {"EARLIER": "kept", **PROD_VARS}
+
+
+@pytest.mark.parametrize("fmt", ["dotenv", "json", "gitlab"])
+def test_every_format_refuses_them_unless_allowed(project: Project, run: Runner,
+                                                  tmp_path: Path, fmt: str) -> None:
+    project.write("prod", {**PROD, "ld": {"preload": "/PLANTED/lib.so"}, "path": "/PLANTED"})
+    target = tmp_path / "out"
+    result = run("ci", "export", "-e", "prod", "-f", fmt, "-o", target)
+    assert result.code == 2 and not target.exists()
+    assert ("refusing to set LD_PRELOAD (from secret 'ld' (key 'preload')" in result.stderr
+            and "PATH (from secret 'path'" in result.stderr)
+    assert "--allow LD_PRELOAD --allow PATH" in result.stderr
+    assert "/PLANTED" not in result.output and result.stderr.count("\n") == 1
+    result = run("ci", "export", "-e", "prod", "-f", fmt, "-o", target,
+                 "--allow", "LD_PRELOAD", "--allow", "path")
+    assert result.code == 0, result.stderr
+    assert "LD_PRELOAD" in target.read_text() and "/PLANTED/lib.so" in target.read_text()
+
+
+def test_nul_in_a_value_is_refused(project: Project, run: Runner) -> None:
+    project.path("prod").write_text('api-token: "prod-PLANTED\\0token"\n')  # YAML's \0
+    encrypt_file(project.path("prod"),
+                 EncryptOptions(keys=KeyOptions(age=(project.prod_recipient,))), in_place=True)
+    result = run("ci", "export", "-e", "prod", "-f", "dotenv")
+    assert result.code == 2 and "API_TOKEN (from secret 'api-token') holds a NUL" in \
+        result.stderr
+    assert result.stdout == "" and "PLANTED" not in result.output
 
 
 def test_github_needs_github_env(project: Project, run: Runner) -> None:
@@ -140,6 +182,35 @@ def test_dotenv_round_trips_through_python_dotenv(project: Project, run: Runner)
     assert planted(result.stderr) == []
 
 
+HOSTILE: dict[str, Any] = {"api-token": "$(touch pwned)`touch pwned`${HOME}\\\"'%s",
+           "db": {"user": "line1\n'; touch pwned; '\nü✓", "password": 'x"; touch pwned; "'}}
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+@pytest.mark.parametrize("shell", ["bash", "dash"])
+def test_dotenv_is_safe_to_source(project: Project, run: Runner, tmp_path: Path,
+                                  shell: str) -> None:
+    """``set -a; . FILE`` yields each value byte for byte and runs nothing."""
+    if shutil.which(shell) is None:
+        pytest.skip(f"needs {shell}")
+    project.path("prod").write_text(yaml.safe_dump(HOSTILE, default_style='"'))
+    encrypt_file(project.path("prod"),
+                 EncryptOptions(keys=KeyOptions(age=(project.prod_recipient,))), in_place=True)
+    target = tmp_path / "out.env"
+    result = run("ci", "export", "-e", "prod", "-f", "dotenv", "-o", target)
+    assert result.code == 0, result.stderr
+    work = tmp_path / "work"
+    work.mkdir()
+    script = "set -a; . " + str(target) + "\n" + "".join(
+        f'printf %s "${var}" > {var}\n' for var in ("API_TOKEN", "DB_USER", "DB_PASSWORD"))
+    done = subprocess.run([shell, "-c", script], cwd=work, capture_output=True, timeout=60)
+    assert done.returncode == 0 and done.stderr == b""
+    assert sorted(p.name for p in work.iterdir()) == ["API_TOKEN", "DB_PASSWORD", "DB_USER"]
+    assert (work / "API_TOKEN").read_bytes() == HOSTILE["api-token"].encode()
+    assert (work / "DB_USER").read_text() == HOSTILE["db"]["user"]
+    assert (work / "DB_PASSWORD").read_text() == HOSTILE["db"]["password"]
+
+
 def test_json(project: Project, run: Runner) -> None:
     result = run("ci", "export", "-e", "prod", "--format", "json")
     assert result.code == 0
@@ -153,8 +224,8 @@ def test_gitlab(project: Project, run: Runner) -> None:
     assert "not mask" in result.stderr
     result = run("ci", "export", "-e", "dev", "--format", "gitlab")
     assert result.code == 2
-    assert "TLS_KEY has several lines" in result.stderr and result.stdout == ""
-    assert planted(result.output) == []
+    assert "cannot write DB_PASSWORD, TLS_KEY as a GitLab dotenv report" in result.stderr
+    assert result.stdout == "" and planted(result.output) == []
 
 
 def test_output_file(project: Project, run: Runner, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Runner
-from tests.loader_project import PEM, Project, planted
+from tests.loader_project import PEM, PROD, Project, planted
 from tests.loader_project import project as project  # the fixture
 
 # The child dumps what it got into a JSON file: its environment (selected names) and files.
@@ -218,11 +218,71 @@ def test_signals_are_forwarded(project: Project, tmp_path: Path) -> None:
 
 def test_no_key_material_reaches_the_child(project: Project, run: Runner, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOPS_AGE_KEY", "AGE-SECRET-KEY-1NOTREAL")
-    monkeypatch.setenv("SECRETSFILE_FERNET_KEY", "not-a-real-fernet-key")
-    monkeypatch.setenv("SOPS_AGE_KEY_FILE", "/some/path")
-    command, out = child(tmp_path, "SOPS_AGE_KEY,SECRETSFILE_FERNET_KEY,SOPS_AGE_KEY_FILE")
+    """Key text, key files and key commands all stay with secretsfile: a path to a key is
+    as good as the key to the child."""
+    key_vars = {"SOPS_AGE_KEY": "AGE-SECRET-KEY-1NOTREAL",
+                "SECRETSFILE_FERNET_KEY": "not-a-real-fernet-key",
+                "SOPS_AGE_KEY_FILE": "/some/path", "SECRETSFILE_AGE_KEY_FILE": "/other",
+                "SOPS_AGE_KEY_CMD": "cat /some/path",
+                "SOPS_AGE_SSH_PRIVATE_KEY_FILE": "/id_ed25519",
+                "SECRETSFILE_FERNET_KEY_FILE": "/fernet"}
+    for name, value in key_vars.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SECRETSFILE_CONFIG_NOT_A_KEY", "kept")
+    command, out = child(tmp_path, ",".join([*key_vars, "SECRETSFILE_CONFIG_NOT_A_KEY"]))
     assert run("run", "--env", "dev", "--", *command).code == 0
     got = json.loads(out.read_text())["env"]
-    assert got == {"SOPS_AGE_KEY": None, "SECRETSFILE_FERNET_KEY": None,
-                   "SOPS_AGE_KEY_FILE": "/some/path"}
+    assert got == {**dict.fromkeys(key_vars), "SECRETSFILE_CONFIG_NOT_A_KEY": "kept"}
+
+
+def test_key_of_an_environment_named_like_a_file_variable(project: Project, run: Runner,
+                                                           tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """The environment 'x-file' reads its key from SECRETSFILE_AGE_KEY_X_FILE, which ends
+    like a key-file variable: it is key text all the same and never reaches the child."""
+    config = project.root / ".secretsfile.yaml"
+    config.write_text(config.read_text()
+                      + f"  x-file: {{recipients: [{project.prod_recipient}]}}\n")
+    project.write("x-file", PROD)
+    monkeypatch.delenv("SECRETSFILE_AGE_KEY_PROD")
+    monkeypatch.setenv("SECRETSFILE_AGE_KEY_X_FILE", project.prod_key)
+    command, out = child(tmp_path, "SECRETSFILE_AGE_KEY_X_FILE,DB_PASSWORD")
+    result = run("run", "--env", "x-file", "--", *command)
+    assert result.code == 0, result.stderr
+    got = json.loads(out.read_text())["env"]
+    assert got == {"SECRETSFILE_AGE_KEY_X_FILE": None, "DB_PASSWORD": "prod-PLANTED-pw"}
+    assert "AGE-SECRET-KEY" not in result.output
+
+
+@pytest.mark.parametrize(("secret", "variable"), [
+    ("ld-preload", "LD_PRELOAD"), ("path", "PATH"), ("bash-env", "BASH_ENV"),
+    ("pythonpath", "PYTHONPATH"), ("node-options", "NODE_OPTIONS"),
+    ("git-ssh-command", "GIT_SSH_COMMAND"), ("home", "HOME"),
+])
+def test_secrets_may_not_set_variables_that_change_how_programs_run(
+        project: Project, run: Runner, tmp_path: Path, secret: str, variable: str) -> None:
+    project.write("prod", {**PROD, secret: "prod-PLANTED-hostile"})
+    command, out = child(tmp_path, variable)
+    result = run("run", "-e", "prod", "--override", "--", *command)
+    assert result.code == 2 and not out.exists()  # the child never ran
+    assert f"refusing to set {variable} (from secret {secret!r}" in result.stderr
+    assert f"--allow {variable}" in result.stderr and result.stderr.count("\n") == 1
+    assert "prod-PLANTED-hostile" not in result.output and planted(result.output) == []
+    result = run("run", "-e", "prod", "--override", "--allow", variable, "--", *command)
+    assert result.code == 0, result.stderr
+    assert json.loads(out.read_text())["env"] == {variable: "prod-PLANTED-hostile"}
+
+
+def test_a_group_key_and_a_file_variable_are_checked_too(project: Project, run: Runner,
+                                                         tmp_path: Path) -> None:
+    project.write("prod", {**PROD, "ld": {"preload": "prod-PLANTED-lib", "x": "y"}})
+    result = run("run", "-e", "prod", "--", "true")
+    assert result.code == 2
+    assert "LD_PRELOAD (from secret 'ld' (key 'preload')" in result.stderr
+    result = run("run", "-e", "prod", "--only", "db", "--file", "db.user=BASH_ENV", "--",
+                 "true")
+    assert result.code == 2 and "BASH_ENV (from --file db.user=BASH_ENV" in result.stderr
+    assert planted(result.output) == [] and "prod-PLANTED-lib" not in result.output
+    result = run("run", "-e", "prod", "--only", "db", "--file", "db.user=A=B", "--", "true")
+    assert result.code == 2 and "not a variable name" in result.stderr

@@ -1,0 +1,240 @@
+"""Secrets as environment variables for another process: which names may be set, which
+variables hold key material, and the text of each export format.
+
+Shared by ``run`` (a child's environment) and ``ci export`` (GitHub's ``$GITHUB_ENV``, GitLab
+dotenv reports, dotenv and JSON files). A secret named ``ld-preload`` or ``path`` would
+become ``LD_PRELOAD`` or ``PATH`` and change how every later program loads or runs, so such
+names are refused unless the caller allows them one by one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from enum import Enum
+from typing import Any, Protocol
+
+from secretsfile.errors import UsageError
+
+# -- the deny-list ------------------------------------------------------------------------------
+
+# (patterns, why): a pattern ending in '*' is a prefix. Matching is case-insensitive, as
+# Windows environments are. Left out on purpose: proxies, CA bundles, package-index URLs and
+# cloud credentials (AWS_*, ...), which redirect traffic but execute nothing and are often the
+# very secrets people store.
+DENIED_VARIABLES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("LD_*", "DYLD_*", "GCONV_PATH", "GLIBC_TUNABLES", "LOCPATH", "NLSPATH", "MALLOC_TRACE",
+      "HOSTALIASES", "RESOLV_HOST_CONF"),
+     "read by the dynamic loader or the C library: loads code into every program"),
+    (("PATH", "PATHEXT", "COMSPEC", "HOME", "USERPROFILE", "XDG_*", "TMPDIR", "SHELL"),
+     "decides which programs run and which startup files they read"),
+    (("BASH_*", "ENV", "PROMPT_COMMAND", "SHELLOPTS", "BASHOPTS", "IFS", "PS0", "PS1", "PS2",
+      "PS3", "PS4", "CDPATH", "GLOBIGNORE", "FPATH", "ZDOTDIR", "INPUTRC", "PSMODULEPATH"),
+     "read by shells at startup or while running: runs commands"),
+    (("PYTHON*", "PERL5LIB", "PERL5OPT", "PERLLIB", "PERL5DB", "RUBYOPT", "RUBYLIB",
+      "RUBYSHELL", "GEM_HOME", "GEM_PATH", "BUNDLE_GEMFILE", "NODE_OPTIONS", "NODE_PATH",
+      "NODE_REPL_EXTERNAL_MODULE", "NPM_CONFIG_*", "LUA_INIT*", "LUA_PATH*", "LUA_CPATH*",
+      "PHPRC", "PHP_INI_SCAN_DIR", "DOTNET_STARTUP_HOOKS", "CORECLR_*", "COR_*",
+      "OPENSSL_CONF", "OPENSSL_ENGINES", "OPENSSL_MODULES", "GOFLAGS", "GOTOOLCHAIN"),
+     "read by an interpreter or runtime: loads code or options into it"),
+    (("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "JAVA_OPTS", "JAVA_HOME",
+      "CLASSPATH", "MAVEN_OPTS", "GRADLE_OPTS"),
+     "read by the JVM or its launchers: loads agents and classes"),
+    (("GIT_SSH", "GIT_SSH_COMMAND", "GIT_SSH_VARIANT", "GIT_EXEC_PATH", "GIT_ASKPASS",
+      "GIT_EDITOR", "GIT_SEQUENCE_EDITOR", "GIT_PAGER", "GIT_EXTERNAL_DIFF",
+      "GIT_PROXY_COMMAND", "GIT_TEMPLATE_DIR", "GIT_CONFIG*", "GIT_DIR", "GIT_WORK_TREE",
+      "GIT_COMMON_DIR", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+      "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_ALLOW_PROTOCOL", "GIT_PROTOCOL_FROM_USER",
+      "GIT_TRACE*"),
+     "read by git: runs commands or changes which repository and configuration it uses"),
+    (("SSH_ASKPASS", "SSH_ASKPASS_REQUIRE", "SSH_AUTH_SOCK", "SUDO_ASKPASS", "EDITOR",
+      "VISUAL", "SUDO_EDITOR", "PAGER", "MANPAGER", "LESSOPEN", "LESSCLOSE", "BROWSER",
+      "SSLKEYLOGFILE"),
+     "names a program that others run (or a file they write key material to)"),
+    (("GITHUB_*", "RUNNER_*", "ACTIONS_*", "CI", "CI_*", "GITLAB_CI", "GITLAB_FEATURES",
+      "GITLAB_USER_*"),
+     "owned by the CI runner: changes how the job and its later steps run"),
+    (("SECRETSFILE_*", "SOPS_*"),
+     "read by secretsfile or sops: changes which keys and configuration they use"),
+)
+
+
+def denied_reason(name: str) -> str | None:
+    """Why ``name`` may not be set from a secret, or None when it may."""
+    upper = name.upper()
+    for patterns, reason in DENIED_VARIABLES:
+        for pattern in patterns:
+            if upper == pattern or (pattern.endswith("*") and upper.startswith(pattern[:-1])):
+                return reason
+    return None
+
+
+class DeniedVariableError(UsageError):
+    """A secret would set a variable on the deny-list (exit 2)."""
+
+
+def check_variables(variables: Mapping[str, str], origins: Mapping[str, str],
+                    allow: Collection[str] = ()) -> None:
+    """Refuse names on the deny-list (unless in ``allow``) and values no environment can
+    hold; ``origins`` says where each variable came from (``secret 'db' (key 'user')``)."""
+    allowed = {name.upper() for name in allow}
+    denied = [(var, reason) for var in variables
+              if var.upper() not in allowed and (reason := denied_reason(var)) is not None]
+    if denied:
+        listed = ", ".join(f"{var} (from {origins.get(var, 'the command line')}: {reason})"
+                           for var, reason in denied)
+        flags = " ".join(f"--allow {var}" for var, _ in denied)
+        raise DeniedVariableError(
+            f"refusing to set {listed}",
+            hint=f"rename the secret or leave it out with --only; if deliberate: {flags}")
+    for var, value in variables.items():
+        if "\0" in value:
+            raise UsageError(f"{var} (from {origins.get(var, 'the command line')}) holds a NUL "
+                             "character, which no environment variable can hold",
+                             hint="store it encoded (base64), or leave it out with --only")
+
+
+class EnvironmentSecrets(Protocol):
+    """What the loader's ``Secrets`` offers (ops does not import the loader)."""
+
+    def __iter__(self) -> Iterator[str]: ...
+    def __getitem__(self, name: str) -> Any: ...
+    def environ(self, only: Iterable[str] | None = None) -> dict[str, str]: ...
+
+
+def secret_origins(secrets: EnvironmentSecrets, names: Iterable[str]) -> dict[str, str]:
+    """variable -> the secret (and group key) it comes from, for messages."""
+    from secretsfile.secrets.naming import env_var_name
+
+    origins: dict[str, str] = {}
+    for name in names:
+        entry = secrets[name]
+        if isinstance(entry, Mapping):
+            origins.update({env_var_name(name, key): f"secret {name!r} (key {key!r})"
+                            for key in entry})
+        else:
+            origins[env_var_name(name)] = f"secret {name!r}"
+    return origins
+
+
+def export_variables(secrets: EnvironmentSecrets, only: Iterable[str] | None = None,
+                     allow: Collection[str] = ()) -> dict[str, str]:
+    """``secrets.environ(only)``, checked against the deny-list."""
+    variables = secrets.environ(only)
+    names = list(secrets) if only is None else list(only)
+    check_variables(variables, secret_origins(secrets, names), allow)
+    return variables
+
+
+# -- key variables --------------------------------------------------------------------------------
+
+# Every variable whose name starts with one of these holds key material or says where to find
+# it (SECRETSFILE_AGE_KEY, SECRETSFILE_AGE_KEY_<ENV>, SECRETSFILE_AGE_KEY_FILE, SOPS_AGE_KEY,
+# SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE, SECRETSFILE_FERNET_KEY
+# [_FILE]). A prefix, not a list with a '_FILE' exception: the environment 'x-file' has the key
+# variable SECRETSFILE_AGE_KEY_X_FILE, which no suffix rule can tell from a path variable.
+KEY_VARIABLE_PREFIXES = ("SECRETSFILE_AGE_KEY", "SOPS_AGE_KEY", "SOPS_AGE_SSH_PRIVATE_KEY",
+                         "SECRETSFILE_FERNET_KEY")
+
+
+def is_key_variable(name: str) -> bool:
+    """True for variables a child process must not inherit: key text, key files, key
+    commands. A child gets values, never the keys that open every other value."""
+    return name.upper().startswith(KEY_VARIABLE_PREFIXES)
+
+
+# -- formats --------------------------------------------------------------------------------------
+
+class ExportFormat(str, Enum):
+    github = "github"
+    gitlab = "gitlab"
+    dotenv = "dotenv"
+    json = "json"
+
+
+def _mask_escape(text: str) -> str:
+    """The workflow-command escaping of @actions/core (escapeData)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_masks(variables: Mapping[str, str]) -> str:
+    """One ``::add-mask::`` line per value, and per line of a multi-line value."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for value in variables.values():
+        parts = [value, *value.splitlines()] if ("\n" in value or "\r" in value) else [value]
+        for part in parts:
+            if part.strip() and part not in seen:
+                seen.add(part)
+                lines.append(f"::add-mask::{_mask_escape(part)}\n")
+    return "".join(lines)
+
+
+def check_github(variables: Mapping[str, str]) -> None:
+    """What ``$GITHUB_ENV`` cannot carry unchanged."""
+    for name, value in variables.items():
+        if value.endswith("\r"):
+            raise UsageError(f"{name}: a value ending in a carriage return cannot pass "
+                             "through GITHUB_ENV unchanged", hint="use 'secretsfile run'")
+
+
+def github_env_text(variables: Mapping[str, str]) -> str:
+    """``NAME<<DELIM`` heredocs for ``$GITHUB_ENV``, each with a fresh random delimiter
+    that occurs in neither the name nor the value."""
+    chunks = []
+    for name, value in variables.items():
+        while True:
+            delimiter = f"ghadelimiter_{uuid.uuid4()}"
+            if delimiter not in value and delimiter not in name:
+                break
+        chunks.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+    return "".join(chunks)
+
+
+def dotenv_quote(value: str) -> str:
+    """``value`` quoted so that ``set -a; . FILE`` (sh, dash, bash, zsh) yields exactly it and
+    runs nothing, while dotenv readers (python-dotenv, direnv) read the same value whenever
+    the value allows it.
+
+    1. No ``'`` and no ``\\``: single quotes, inside which every reader takes every
+       character (newlines included) literally.
+    2. No ``$``, no backtick, no ``\\`` at the end: double quotes, escaping only ``\\`` and
+       ``"``; the shell and python-dotenv both undo exactly those two escapes, and nothing is
+       left to expand (python-dotenv misreads an escaped backslash before the closing quote).
+    3. Otherwise the POSIX form ``'it'\\''s'``: exact in every shell, which is the contract;
+       dotenv libraries do not read it (the README says so).
+    """
+    if "'" not in value and "\\" not in value:
+        return f"'{value}'"
+    if "$" not in value and "`" not in value and not value.endswith("\\"):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+# Characters that mean nothing to a shell in the value of an unquoted assignment
+# (NAME=value): GitLab reads report values as written, so they cannot be quoted.
+_SHELL_ACTIVE = re.compile(r"""[\s'"\\$`|&;<>()~]|[\x00-\x1f\x7f]""")
+
+
+def check_gitlab(variables: Mapping[str, str]) -> None:
+    """GitLab's dotenv reports keep quotes and backslashes as written and hold one line, so
+    a value is exported only if it is the same unquoted to GitLab and to a shell."""
+    unsafe = [name for name, value in variables.items() if _SHELL_ACTIVE.search(value)]
+    if unsafe:
+        raise UsageError(
+            f"cannot write {', '.join(unsafe)} as a GitLab dotenv report: GitLab reads values "
+            "unquoted and on one line, and these hold whitespace, quotes, a backslash or "
+            "characters a shell would run ($, `, ;, |, &, <, >, parentheses, ~)",
+            hint="use 'secretsfile run', or --format dotenv (quoted) for a file to source")
+
+
+def render(variables: Mapping[str, str], fmt: ExportFormat) -> str:
+    """The text of the dotenv, gitlab and json formats."""
+    if fmt is ExportFormat.json:
+        return json.dumps(dict(variables), indent=2, ensure_ascii=False) + "\n"
+    if fmt is ExportFormat.gitlab:
+        check_gitlab(variables)
+        return "".join(f"{name}={value}\n" for name, value in variables.items())
+    return "".join(f"{name}={dotenv_quote(value)}\n" for name, value in variables.items())
