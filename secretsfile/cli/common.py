@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from secretsfile._fileio import write_atomic
-from secretsfile.errors import UsageError
+from secretsfile.errors import FormatError, UsageError
 
 
 def say(message: str) -> None:
@@ -28,6 +28,21 @@ def emit_json(data: Any) -> None:
     out(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def utf8_value(raw: bytes | str, source: str) -> str:
+    """A value as UTF-8 text, or a FormatError naming ``source`` (never the bytes). Values
+    are text: non-UTF-8 bytes would reach YAML, JSON, dotenv and programs as mangled
+    escapes. A str from argv carries undecodable bytes as surrogates; they count too."""
+    try:
+        data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw
+        return data.decode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError) as error:
+        raise FormatError(
+            f"{source}: not UTF-8 text (at offset {error.start})",
+            hint="secret values are text; base64-encode binary data first, e.g. "
+            "base64 FILE | secretsfile set ... --value-stdin",
+        ) from None
+
+
 def read_value(value: str | None, value_stdin: bool, value_file: Path | None,
                prompt: str = "Value") -> str:  # fmt: skip
     """A secret value from stdin, a file, a hidden prompt, or (with a warning) argv."""
@@ -37,13 +52,14 @@ def read_value(value: str | None, value_stdin: bool, value_file: Path | None,
     if value is not None:
         say("warning: a value on the command line lands in shell history and the process "
             "list; prefer --value-stdin or --value-file")  # fmt: skip
-        return value
+        return utf8_value(value, "the --value argument")
     if value_stdin:
-        text = sys.stdin.read()
+        stdin = getattr(sys.stdin, "buffer", sys.stdin)  # bytes, whatever the locale says
+        text = utf8_value(stdin.read(), "stdin")
         return text[:-1] if text.endswith("\n") and text.count("\n") == 1 else text
     if value_file is not None:
         try:
-            return value_file.read_text(encoding="utf-8")
+            return utf8_value(value_file.read_bytes(), str(value_file))
         except OSError as error:
             raise UsageError(f"{value_file}: {error.strerror}") from None
     if not sys.stdin.isatty():

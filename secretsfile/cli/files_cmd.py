@@ -127,10 +127,16 @@ def decrypt(
     output_type: OutputType = None,
     input_type: InputType = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write plaintext here (mode 0600).")
+        Path | None,
+        typer.Option("--output", "-o", help="Write plaintext here (mode 0600); never over an "
+                     "encrypted file or where check-encrypted requires encryption."),
     ] = None,
 ) -> None:
     """Decrypt a file to stdout (or --output). The MAC is always verified."""
+    from secretsfile.cli.plaintext_output import refuse_plaintext_target
+
+    if output is not None:
+        refuse_plaintext_target(output)  # before any decryption: no key needed to say no
     text = files.decrypt_file(file, input_type, output_type, extract)
     write_output(text, output)
     if output is not None:
@@ -189,14 +195,19 @@ def set_(
     as_json: Annotated[
         bool, typer.Option("--json", help="Parse the value as JSON (numbers, lists, maps).")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Also when other values would be dropped (a "
+                           "scalar on the way, or keys of a replaced map).")
+    ] = False,
     input_type: InputType = None,
 ) -> None:
     """Set one value (missing keys are created). Only that value's ciphertext changes.
 
-    With no value option you are prompted (hidden input).
+    With no value option you are prompted (hidden input). Replacing anything but that
+    value (a.b when a holds a scalar, a map by a value) is refused without --force.
     """
     text = read_value(value, value_stdin, value_file, prompt=f"Value for {key_path}")
-    files.set_value(file, key_path, _parse_typed(text, as_json), input_type)
+    files.set_value(file, key_path, _parse_typed(text, as_json), input_type, force=force)
     say(f"set {key_path} in {file}")
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from secretsfile.cli.common import emit_json, out, read_value, say
+from secretsfile.cli.common import emit_json, out, read_value, say, utf8_value
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.secrets.model import Secret, text_of
 
@@ -51,6 +51,10 @@ ValuesOpt = Annotated[
 InteractiveOpt = Annotated[
     bool, typer.Option("--interactive", "-i", help="Prompt for each value (hidden input).")
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Also when a group would become one value, or the reverse."),
+]
 
 
 def _context(config: Path | None, env: str | None) -> tuple[Any, Any]:
@@ -63,7 +67,7 @@ def _context(config: Path | None, env: str | None) -> tuple[Any, Any]:
 def _read_at(reference: str) -> str:
     path = Path(reference[1:])
     try:
-        text = path.read_text(encoding="utf-8")
+        text = utf8_value(path.read_bytes(), str(path))
     except OSError as error:
         raise UsageError(f"{path}: {error.strerror}") from None
     return text[:-1] if text.endswith("\n") and text.count("\n") == 1 else text
@@ -81,10 +85,12 @@ def _pairs_from_args(args: list[str]) -> dict[str, str]:
             raise UsageError(f"unexpected argument {arg!r}")
         if value.startswith("@"):
             value = _read_at(value)
-        elif not warned:
-            say("warning: values on the command line land in shell history; prefer "
-                "--KEY=@file, --values @file or -i")
-            warned = True
+        else:
+            value = utf8_value(value, f"the --{key} argument")
+            if not warned:
+                say("warning: values on the command line land in shell history; prefer "
+                    "--KEY=@file, --values @file or -i")
+                warned = True
         pairs[key] = value
     return pairs
 
@@ -164,15 +170,19 @@ def set_(
     value_file: Annotated[Path | None, typer.Option("--value-file", help="Read a file.")] = None,
     value: Annotated[str | None, typer.Option("--value", help="Avoid: shell history.")] = None,
     private: PrivateOpt = False,
+    force: ForceOpt = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Create or replace a single-value secret (like `qwak secrets set`)."""
+    """Create or replace a single-value secret (like `qwak secrets set`).
+
+    Replacing a group secret's keys by one value needs --force.
+    """
     from secretsfile.ops.secrets import save_secret
 
     cfg, environment = _context(config, env)
     text = read_value(value, value_stdin, value_file, prompt=f"Value for {name}")
     secret = Secret(name, environment.name, value=text, private=private)
-    exists = save_secret(cfg, environment, secret, create=None)
+    exists = save_secret(cfg, environment, secret, create=None, force=force)
     say(f"{'updated' if exists else 'created'} {name} in {environment.name}"
         + (" (private)" if private else ""))
 
@@ -219,9 +229,13 @@ def update(
         list[str] | None, typer.Option("--remove-key", help="Drop a key; repeatable.")
     ] = None,
     private: PrivateOpt = False,
+    force: ForceOpt = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Change some keys of a group secret (others keep their value and ciphertext)."""
+    """Change some keys of a group secret (others keep their value and ciphertext).
+
+    Giving keys to a single-value secret drops its value: that needs --force.
+    """
     from dataclasses import replace
 
     from secretsfile.ops.secrets import change_secret, merged
@@ -242,7 +256,7 @@ def update(
             kept = find_schema(schema_name, cfg.raw).validate(kept)
         return replace(updated, values=kept)
 
-    change_secret(cfg, environment, name, private, change)
+    change_secret(cfg, environment, name, private, change, force=force)
     say(f"updated {name} in {environment.name}")
 
 

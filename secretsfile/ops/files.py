@@ -38,7 +38,7 @@ from secretsfile.ops.document import (
     wrap_data_key,
 )
 from secretsfile.ops.recipients import KeyOptions, Plan, plan_for
-from secretsfile.stores import dump_documents, format_for_path
+from secretsfile.stores import FORMATS, dump_documents, format_for_path
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,14 @@ class EncryptOptions:
     output_type: str | None = None
     shamir_threshold: int = 0
     key_groups: tuple[tuple[Recipient, ...], ...] = ()  # overrides keys when given
+
+
+def output_format(name: str | None) -> str | None:
+    """An explicit output format, refused when unknown (the writers would fall back to
+    YAML without a word); None or "" means "the input's format"."""
+    if name and name not in FORMATS:
+        raise UsageError(f"unknown output format {name!r}", hint=f"use {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
+    return name or None
 
 
 def _plan(options: EncryptOptions, target: Path | None) -> Plan:
@@ -68,9 +76,9 @@ def encrypt_text(text: str, path: str, options: EncryptOptions,
     should have. With ``previous`` (the output file, opened), reuse its data key and the
     ciphertext of unchanged values, so the diff stays minimal."""
     fmt = format_for_path(path, options.input_type)
+    out_fmt = output_format(options.output_type) or fmt
     docs, meta = parse_documents(text, fmt, path)
     refuse_encrypted(meta, path)
-    out_fmt = options.output_type or fmt
     plan = _plan(options, target or Path(path))
     selector = Selector.from_fields(plan.selector, default_suffix=True)
     if previous is not None and _reusable(previous, plan, selector):
@@ -92,8 +100,8 @@ def _reusable(previous: OpenDocument, plan: Plan, selector: Selector) -> bool:
 
 def open_file(path: Path, input_type: str | None = None, for_update: bool = True
               ) -> OpenDocument:
-    fmt = format_for_path(path, input_type)
-    document = read_encrypted(read_text(path), fmt, str(path))
+    text = read_text(path)  # first: a directory or a missing file is said as such
+    document = read_encrypted(text, format_for_path(path, input_type), str(path))
     return open_document(document, for_update=for_update)
 
 
@@ -113,6 +121,7 @@ def _try_open_previous(path: Path, fmt: str) -> OpenDocument | None:
 def encrypt_file(path: Path, options: EncryptOptions, output: Path | None = None,
                  in_place: bool = False) -> str:
     """Encrypt ``path``; write to ``output`` or in place (then return ""), else return text."""
+    output_format(options.output_type)
     text = read_text(path)
     target = path if in_place else output
     if target is None:
@@ -136,7 +145,7 @@ def decrypt_text(text: str, path: str, input_type: str | None = None) -> OpenDoc
 def render(opened: OpenDocument, output_type: str | None = None,
            extract: str | None = None) -> str:
     """The plaintext as file text, or one extracted value (scalars printed bare)."""
-    fmt = output_type or opened.source.fmt
+    fmt = output_format(output_type) or opened.source.fmt
     docs = opened.plain
     if extract:
         value = treepath.get_at(docs[0], treepath.parse_path(extract))
@@ -193,6 +202,7 @@ def value_text(value: Value, key_path: str) -> str:
 
 def decrypt_file(path: Path, input_type: str | None = None, output_type: str | None = None,
                  extract: str | None = None) -> str:
+    output_format(output_type)  # a bad option is said before any work (and without a key)
     return render(open_file(path, input_type, for_update=False), output_type, extract)
 
 
@@ -232,13 +242,21 @@ def _rewrite(path: Path, change: Any, input_type: str | None = None) -> None:
     """Open, apply ``change(opened)``, seal with the same cipher, write atomically."""
     with locked(path):
         opened = open_file(path, input_type)
-        change(opened)
+        try:
+            change(opened)
+        except SecretsfileError as error:
+            error.path = error.path or str(path)  # the tree walk does not know the file
+            raise
         write_atomic(path, seal(opened))
 
 
-def set_value(path: Path, key_path: str, value: Value, input_type: str | None = None) -> None:
+def set_value(path: Path, key_path: str, value: Value, input_type: str | None = None,
+              force: bool = False) -> None:
+    """Set one value. Replacing data other than that value (a scalar on the way, or a map's
+    keys) is a ConflictError naming the key paths unless ``force``."""
     parts = treepath.parse_path(key_path)
-    _rewrite(path, lambda opened: treepath.set_at(opened.plain[0], parts, value), input_type)
+    _rewrite(path, lambda opened: treepath.set_at(opened.plain[0], parts, value, force),
+             input_type)
 
 
 def unset_value(path: Path, key_path: str, input_type: str | None = None) -> None:
@@ -318,5 +336,5 @@ def updatekeys(path: Path, change: KeyChange, input_type: str | None = None,
 
 def document_of(path: Path, input_type: str | None = None) -> EncryptedDocument:
     """Parse an encrypted file without any key (for keys/status)."""
-    fmt = format_for_path(path, input_type)
-    return read_encrypted(read_text(path), fmt, str(path))
+    text = read_text(path)
+    return read_encrypted(text, format_for_path(path, input_type), str(path))

@@ -18,7 +18,7 @@ from secretsfile._fileio import locked, read_text, write_atomic
 from secretsfile.config.project import Environment, ProjectConfig, load
 from secretsfile.core.tree import Selector
 from secretsfile.core.values import Branch
-from secretsfile.errors import ConfigError, NotEncryptedError, UsageError
+from secretsfile.errors import ConfigError, ConflictError, NotEncryptedError, UsageError
 from secretsfile.ops import files
 from secretsfile.ops.document import new_metadata, read_encrypted, seal, seal_with
 from secretsfile.ops.envfile import open_env_document, parse_env_file, read_env_file
@@ -118,18 +118,37 @@ def _target(config: ProjectConfig, env: Environment, private: bool) -> Path:
 
 
 def save_secret(config: ProjectConfig, env: Environment, secret: Secret, *,
-                create: bool | None) -> bool:
+                create: bool | None, force: bool = False) -> bool:
     """Create (``create=True``: refuse an existing name), replace (``False``: refuse a
-    missing one) or either (``None``). Returns whether the name existed."""
+    missing one) or either (``None``). Returns whether the name existed. Replacing a group
+    by one value (or the reverse) needs ``force``."""
     return change_secret(config, env, secret.name, secret.private,
-                         lambda current: secret, create=create)
+                         lambda current: secret, create=create, force=force)
+
+
+def refuse_shape_change(current: Secret, new: Secret) -> None:
+    """A ConflictError when ``new`` would drop ``current``'s value or keys (names only)."""
+    where = f"secret {current.name!r} in {current.env}" + (" (private)" if current.private
+                                                            else "")
+    if current.is_group and not new.is_group and current.keys:
+        raise ConflictError(
+            f"{where} is a group (keys: {', '.join(current.keys)}); one value would "
+            "replace them all",
+            hint="change keys with 'secretsfile secret update NAME --KEY=...', or pass "
+            "--force to replace the group")
+    if not current.is_group and new.is_group:
+        raise ConflictError(
+            f"{where} holds one value; making it a group of keys would drop that value",
+            hint="change the value with 'secretsfile secret set', or pass --force to "
+            "replace it by the keys")
 
 
 def change_secret(config: ProjectConfig, env: Environment, name: str, private: bool,
                   change: Callable[[Secret | None], Secret], *,
-                  create: bool | None = False) -> bool:
+                  create: bool | None = False, force: bool = False) -> bool:
     """Read-modify-write one secret under the file's lock: ``change`` gets the current
-    secret (None when absent) and returns the new one. Returns whether it existed."""
+    secret (None when absent) and returns the new one. Returns whether it existed.
+    Turning a group into one value or the reverse needs ``force``."""
     policy(config).check(name)
     path = _target(config, env, private)
     existed: list[bool] = []
@@ -144,7 +163,10 @@ def change_secret(config: ProjectConfig, env: Environment, name: str, private: b
                              + (" (private)" if private else ""),
                              hint=closest_hint(name, [str(k) for k in doc]))
         current = secret_from_tree(name, env.name, doc[name], private) if exists else None
-        doc[name] = secret_to_tree(change(current))
+        new = change(current)
+        if current is not None and not force:
+            refuse_shape_change(current, new)
+        doc[name] = secret_to_tree(new)
         existed.append(exists)
 
     with env_keys(env.name):

@@ -7,7 +7,7 @@ import re
 
 from secretsfile.core.tree import render_path as render_path
 from secretsfile.core.values import Branch, Comment, Value
-from secretsfile.errors import UsageError
+from secretsfile.errors import ConflictError, UsageError
 
 PathPart = str | int
 _INDEX = re.compile(r'\[\s*("(?:[^"\\]|\\.)*"|\'[^\']*\'|-?\d+)\s*\]')
@@ -60,8 +60,10 @@ def get_at(doc: Branch, parts: list[PathPart]) -> Value:
     return node
 
 
-def set_at(doc: Branch, parts: list[PathPart], value: Value) -> None:
-    """Set a value, creating missing maps on the way (as sops' set does)."""
+def set_at(doc: Branch, parts: list[PathPart], value: Value, force: bool = False) -> None:
+    """Set a value, creating missing maps on the way (as sops' set does). Replacing what
+    holds other data (a scalar on the way, a map or list by something without its keys) is
+    refused unless ``force``: sops drops it silently."""
     node: Value = doc
     for depth, part in enumerate(parts):
         last = depth == len(parts) - 1
@@ -69,10 +71,12 @@ def set_at(doc: Branch, parts: list[PathPart], value: Value) -> None:
         if isinstance(node, dict):
             key = str(part)
             if last:
+                _refuse_loss(node.get(key), value, parts, depth, force)
                 node[key] = value
                 return
             child = node.get(key)
             if not isinstance(child, (dict, list)):
+                _refuse_loss(child, {}, parts, depth, force)
                 child = {}
                 node[key] = child
             node = child
@@ -84,11 +88,38 @@ def set_at(doc: Branch, parts: list[PathPart], value: Value) -> None:
             if not 0 <= part < len(positions):
                 raise UsageError(f"{where}: index out of range ({len(positions)} items)")
             if last:
+                _refuse_loss(node[positions[part]], value, parts, depth, force)
                 node[positions[part]] = value
                 return
             node = node[positions[part]]
         else:
             raise UsageError(f"{where}: cannot index a scalar")
+
+
+def lost_paths(old: Value, new: Value) -> list[list[PathPart]]:
+    """The leaves of ``old`` that replacing it by ``new`` would drop (relative paths; an
+    absent, null or empty old value loses nothing)."""
+    if old is None or old == "":
+        return []
+    kept = {tuple(path) for path in leaf_paths(new)}
+    return [path for path in leaf_paths(old) if tuple(path) not in kept]
+
+
+_NAMED = 5  # key paths named in the message; the rest are counted
+
+
+def _refuse_loss(old: Value, new: Value, parts: list[PathPart], depth: int, force: bool) -> None:
+    lost = [] if force else lost_paths(old, new)
+    if not lost:
+        return
+    base = parts[: depth + 1]
+    names = [render_path([*base, *path]) for path in lost[:_NAMED]]
+    more = f" and {len(lost) - _NAMED} more" if len(lost) > _NAMED else ""
+    what = "the value at " if len(lost) == 1 else f"{len(lost)} values: "
+    raise ConflictError(
+        f"setting {render_path(parts)} would drop {what}{', '.join(names)}{more}",
+        hint="pass --force to replace it" if len(lost) == 1 else "pass --force to replace them",
+    )
 
 
 def unset_at(doc: Branch, parts: list[PathPart]) -> None:
