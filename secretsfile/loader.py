@@ -38,6 +38,7 @@ from secretsfile.errors import (
     InputNotFoundError,
     UsageError,
 )
+from secretsfile.secrets.model import MASK, SecretValue
 from secretsfile.secrets.naming import closest_hint
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,7 +60,6 @@ __all__ = [
     "values",
 ]
 
-MASK = "**********"
 # Values shorter than this are not redacted from log lines: '1', 'no' or 'dev' would
 # blank out ordinary words everywhere without protecting anything worth a secret.
 MIN_REDACTED_LENGTH = 4
@@ -76,68 +76,18 @@ class SecretNotFoundError(UsageError, KeyError):
 # -- values ---------------------------------------------------------------------------------
 
 
-class SecretValue:
-    """One secret value. ``str``, ``repr``, f-strings, ``%`` formatting and logging show
-    ``**********``; ``.reveal()`` (or pydantic's spelling ``.get_secret_value()``) returns
-    the plaintext. Equal to another SecretValue with the same plaintext, never to a str.
-    Not picklable: pickles end up on disk and in caches; pickle ``.reveal()`` on purpose."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def get_secret_value(self) -> str:
-        return self._value
-
-    def __str__(self) -> str:
-        return MASK
-
-    def __repr__(self) -> str:
-        return f"SecretValue('{MASK}')"
-
-    def __format__(self, spec: str) -> str:
-        return format(MASK, spec)
-
-    def __len__(self) -> int:
-        return len(self._value)
-
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, SecretValue):
-            import hmac
-
-            return hmac.compare_digest(self._value.encode(), other._value.encode())
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((SecretValue, self._value))
-
-    def __copy__(self) -> SecretValue:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> SecretValue:
-        return self
-
-    def __reduce__(self) -> NoReturn:
-        raise TypeError("a SecretValue cannot be pickled; pickle .reveal() if you mean to")
-
-
 class SecretGroup(Mapping[str, SecretValue]):
     """A key group (``db: {user: …, password: …}``): a read-only mapping of key ->
     SecretValue. ``.reveal()`` returns a plain ``dict[str, str]``."""
 
     __slots__ = ("_env", "_name", "_values")
 
-    def __init__(self, name: str, values: Mapping[str, str], env: str = "") -> None:
+    def __init__(self, name: str, values: Mapping[str, str | SecretValue], env: str = ""
+                 ) -> None:
         self._name = name
         self._env = env
-        self._values = {key: SecretValue(value) for key, value in values.items()}
+        self._values = {key: value if isinstance(value, SecretValue) else SecretValue(value)
+                        for key, value in values.items()}
 
     @property
     def name(self) -> str:
@@ -180,7 +130,8 @@ class Secrets(Mapping[str, Entry]):
         self._env = env
         self._secrets = dict(secrets)
         self._entries: dict[str, Entry] = {
-            name: (SecretGroup(name, s.values, env) if s.is_group else SecretValue(s.get()))
+            name: (SecretGroup(name, s.masked_values, env) if s.masked_value is None
+                   else s.masked_value)
             for name, s in self._secrets.items()
         }
 
@@ -213,27 +164,35 @@ class Secrets(Mapping[str, Entry]):
         raise TypeError("Secrets cannot be pickled; pickle .reveal() if you mean to")
 
     def secret(self, name: str) -> Secret:
-        """The underlying ``Secret`` (name, env, value or values, schema, private)."""
+        """The underlying ``Secret`` (name, env, value or values, schema, private); it
+        masks its values like SecretValue does."""
         self[name]  # the not-found error, with suggestions
         return self._secrets[name]
 
     def reveal(self) -> dict[str, Any]:
         """Plain data: name -> str, or name -> {key: str} for groups."""
-        return {name: (s.get() if not s.is_group else dict(s.values))
+        return {name: (s.get() if not s.is_group else s.values)
                 for name, s in self._secrets.items()}
 
     def environ(self, only: Iterable[str] | None = None) -> dict[str, str]:
         """Environment variables: ``db-password`` -> ``DB_PASSWORD``, a group key ->
         ``DB_USER``. Two secrets mapping to one variable is a ConflictError."""
+        return {var: value.reveal() for var, value in self._masked_environ(only).items()}
+
+    def _masked_environ(self, only: Iterable[str] | None) -> dict[str, SecretValue]:
+        """``environ()`` still masked: the errors raised here leave no plaintext in the
+        traceback's locals."""
         from secretsfile.secrets.naming import env_var_name
 
         names = list(self._secrets) if only is None else list(dict.fromkeys(only))
-        out: dict[str, str] = {}
+        out: dict[str, SecretValue] = {}
         origin: dict[str, str] = {}
         for name in names:
             secret = self.secret(name)
-            pairs = ([(env_var_name(name, key), key, value) for key, value in secret.values.items()]
-                     if secret.is_group else [(env_var_name(name), None, secret.get())])
+            pairs = ([(env_var_name(name, key), key, value)
+                      for key, value in secret.masked_values.items()]
+                     if secret.masked_value is None
+                     else [(env_var_name(name), None, secret.masked_value)])
             for var, key, value in pairs:
                 what = f"{name!r}" + (f" (key {key!r})" if key is not None else "")
                 if var in out:
@@ -249,11 +208,29 @@ class Secrets(Mapping[str, Entry]):
         """Set the variables in ``os.environ`` (as python-dotenv's ``load_dotenv``): an
         existing variable wins unless ``override``. Returns the names set. Values in
         ``os.environ`` are plain strings again: prefer ``reveal()`` where you need them."""
-        chosen = self.environ(only)
+        chosen = self._masked_environ(only)
         set_names = [var for var in chosen if override or var not in os.environ]
         for var in set_names:
-            os.environ[var] = chosen[var]
+            problem = _unfit_for_environ(chosen[var])
+            if problem is not None:
+                raise UsageError(f"the value for {var} {problem}: it cannot be an "
+                                 "environment variable", hint="read it with reveal()")
+        for var in set_names:
+            os.environ[var] = chosen[var].reveal()
         return set_names
+
+
+def _unfit_for_environ(value: SecretValue) -> str | None:
+    """Why ``os.environ`` would refuse the value, checked first: its error would leave the
+    plaintext in the locals of the frame that raised it."""
+    text = value.reveal()
+    if "\0" in text:
+        return "holds a NUL character"
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError:
+        return "is not valid text"
+    return None
 
 
 # -- decrypting, once per file ----------------------------------------------------------------

@@ -4,6 +4,7 @@ environment, redaction of log records; planted values never leak."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
 import logging
 import os
@@ -11,7 +12,7 @@ import pickle
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,7 @@ from secretsfile.ops import secrets as ops_secrets
 from secretsfile.secrets.model import Secret
 from tests.loader_project import DEV, PEM, PROD, Project, make_project, planted
 from tests.loader_project import project as project  # the fixture
+from tests.tracebacks import recorded_locals
 
 
 def test_load_maps_names_to_masked_values(project: Project) -> None:
@@ -354,3 +356,51 @@ def test_public_api_is_exported() -> None:
                  "redact_logging"):
         assert name in secretsfile.__all__
         assert getattr(secretsfile, name) is getattr(loader, name)
+
+
+def test_the_underlying_secret_is_masked_too(project: Project) -> None:
+    secrets = secretsfile.load("dev")
+    for name in ("api-token", "db"):
+        secret = secrets.secret(name)
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        logger = logging.getLogger("test-loader-secret")
+        logger.addHandler(handler)
+        try:
+            logger.warning("%s %r", secret, secret)
+        finally:
+            logger.removeHandler(handler)
+        shown = [repr(secret), str(secret), f"{secret}", str(dataclasses.asdict(secret)),
+                 stream.getvalue()]
+        assert planted("\n".join(shown)) == [] and MASK in shown[0]
+        with pytest.raises(TypeError, match="cannot be pickled") as caught:
+            pickle.dumps(secret)
+        assert planted(str(caught.value)) == []
+    assert secrets.secret("api-token").get() == DEV["api-token"]
+    assert secrets.secret("db").values == DEV["db"]
+
+
+def test_errors_leave_no_value_in_traceback_locals(project: Project) -> None:
+    project.write("dev", {**DEV, "db-user": "dev-PLANTED-other"})
+    secrets = secretsfile.load("dev")
+    failing: list[Callable[[], object]] = [
+        secrets.environ, secrets.export_to_environ, lambda: secrets["nope"],
+        lambda: secrets["db"]["nope"],  # type: ignore[index]
+        lambda: secrets.secret("db").get(), lambda: secrets.secret("db").get("nope"),
+        lambda: secretsfile.get_secret("api-token", "key", env="dev")]
+    for call in failing:
+        with pytest.raises((ConflictError, KeyError)) as caught:
+            call()
+        assert planted(recorded_locals(caught.value)) == [], call
+        assert planted(str(caught.value)) == []
+
+
+@pytest.mark.parametrize("value", ["nul-PLANTED\0byte", "bad-PLANTED\ud800text"])
+def test_export_refuses_what_the_environment_cannot_hold(
+        project: Project, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.delenv("ODD", raising=False)
+    secrets = loader.Secrets("dev", {"odd": Secret("odd", "dev", value)})
+    with pytest.raises(UsageError, match="ODD") as caught:
+        secrets.export_to_environ()
+    assert "PLANTED" not in recorded_locals(caught.value) + str(caught.value)
+    assert "ODD" not in os.environ

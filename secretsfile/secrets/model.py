@@ -6,18 +6,76 @@ password: ..}``), as hosted ML secret services and ZenML model them. Inside a gr
 starting with ``_`` are secretsfile's own metadata, never values: ``_schema_unencrypted``
 names the schema the group was validated against (left in clear by the default selector,
 so ``check`` and ``secret list`` can read it without a key).
+
+Plaintext is held in ``SecretValue`` objects, which mask themselves wherever an object
+gets printed, logged, copied into a dict or recorded from a traceback's locals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import InitVar, dataclass, field
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from secretsfile.errors import FormatError
 
 SCHEMA_KEY = "_schema_unencrypted"
 RESERVED_PREFIX = "_"
+MASK = "**********"
+
+
+class SecretValue:
+    """One secret value. ``str``, ``repr``, f-strings, ``%`` formatting and logging show
+    ``**********``; ``.reveal()`` (or pydantic's spelling ``.get_secret_value()``) returns
+    the plaintext. Equal to another SecretValue with the same plaintext, never to a str.
+    Not picklable: pickles end up on disk and in caches; pickle ``.reveal()`` on purpose."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __str__(self) -> str:
+        return MASK
+
+    def __repr__(self) -> str:
+        return f"SecretValue('{MASK}')"
+
+    def __format__(self, spec: str) -> str:
+        return format(MASK, spec)
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SecretValue):
+            import hmac
+
+            # surrogatepass: any str encodes (an encoding error would carry the value)
+            return hmac.compare_digest(self._value.encode("utf-8", "surrogatepass"),
+                                       other._value.encode("utf-8", "surrogatepass"))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((SecretValue, self._value))
+
+    def __copy__(self) -> SecretValue:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SecretValue:
+        return self
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a SecretValue cannot be pickled; pickle .reveal() if you mean to")
 
 
 def text_of(value: Any) -> str:
@@ -32,55 +90,120 @@ def text_of(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Secret:
-    """One named secret of one environment; ``values`` is empty for a single-value secret."""
+    """One named secret of one environment; ``values`` is empty for a single-value secret.
+
+    Built from plaintext (``Secret(name, env, value)``, ``Secret(name, env, None, values)``,
+    ``dataclasses.replace(secret, value=...)``) and read as plaintext (``value``,
+    ``values``, ``get()``), but only held masked, in SecretValue objects: repr, str,
+    ``dataclasses.asdict``, logging and traceback locals show ``**********`` and pickling
+    is refused."""
 
     name: str
     env: str
-    value: str | None = None
-    values: Mapping[str, str] = field(default_factory=dict)
+    if TYPE_CHECKING:  # what callers see: plaintext in and out, as plain dataclass fields
+        value: str | None = None
+        values: Mapping[str, str] = field(default_factory=dict)
+    else:  # what is stored: init-only arguments, masked by __post_init__; read back
+        value: InitVar[str | None] = None  # through the properties set below the class
+        values: InitVar[Mapping[str, str] | None] = None
     schema: str | None = None
     private: bool = False
+    masked_value: SecretValue | None = field(init=False, default=None)
+    masked_values: Mapping[str, SecretValue] = field(init=False, default_factory=dict)
+
+    if not TYPE_CHECKING:
+
+        def __post_init__(self, value, values):
+            _store_masked(self, value, values)
 
     @property
     def is_group(self) -> bool:
-        return self.value is None
+        return self.masked_value is None
 
     @property
     def keys(self) -> list[str]:
-        return list(self.values)
+        return list(self.masked_values)
 
     def get(self, key: str | None = None) -> str:
         """The value, or one key's value of a group (KeyError names the key, not values)."""
         if key is None:
-            if self.value is None:
+            if self.masked_value is None:
                 raise KeyError(f"secret {self.name!r} is a group; name a key: {self.keys}")
-            return self.value
-        if key not in self.values:
+            return self.masked_value.reveal()
+        if key not in self.masked_values:
             raise KeyError(f"secret {self.name!r} has no key {key!r}")
-        return self.values[key]
+        return self.masked_values[key].reveal()
+
+    def __copy__(self) -> Secret:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
+        return self
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a Secret cannot be pickled; pickle .get() or .values if you mean to")
+
+
+def _store_masked(secret: Secret, value: str | None, values: Mapping[str, str] | None
+                  ) -> None:
+    object.__setattr__(secret, "masked_value", None if value is None else SecretValue(value))
+    object.__setattr__(secret, "masked_values",
+                       {key: SecretValue(text) for key, text in (values or {}).items()})
+
+
+def _plain_value(secret: Secret) -> str | None:
+    """The plaintext of a single-value secret (None for a group)."""
+    return None if secret.masked_value is None else secret.masked_value.reveal()
+
+
+def _plain_values(secret: Secret) -> dict[str, str]:
+    """A group's keys and plaintext values (empty for a single-value secret)."""
+    return {key: value.reveal() for key, value in secret.masked_values.items()}
+
+
+if not TYPE_CHECKING:  # after @dataclass, which would take a property for a default
+    Secret.value = property(_plain_value, doc=_plain_value.__doc__)
+    Secret.values = property(_plain_values, doc=_plain_values.__doc__)
 
 
 def secret_from_tree(name: str, env: str, node: Any, private: bool = False) -> Secret:
     """Build a Secret from a decrypted top-level entry of an environment file."""
-    if isinstance(node, Mapping):
-        values: dict[str, str] = {}
-        schema = None
-        for key, value in node.items():
-            if not isinstance(key, str):
-                continue  # a comment
-            if key == SCHEMA_KEY:
-                schema = text_of(value)
-            elif not key.startswith(RESERVED_PREFIX):
-                if isinstance(value, (Mapping, list)):
-                    raise FormatError(
-                        f"secret {name!r}: key {key!r} holds a nested structure",
-                        hint="a secret is one value or one level of key/value pairs",
-                    )
-                values[key] = text_of(value)
-        return Secret(name, env, None, values, schema, private)
-    if isinstance(node, list):
-        raise FormatError(f"secret {name!r} is a list", hint="use a value or key/value pairs")
-    return Secret(name, env, text_of(node), {}, None, private)
+    built = _build_secret(name, env, node, private)
+    # The error leaves from this frame, which no longer holds the decrypted entry: tools
+    # that record traceback locals (Sentry, rich, pytest -l) would store it.
+    del node
+    if isinstance(built, FormatError):
+        raise built
+    return built
+
+
+def _build_secret(name: str, env: str, node: Any, private: bool) -> Secret | FormatError:
+    """The Secret, or the error to raise (returned: raising here would keep ``node``,
+    the plaintext, in the traceback's locals)."""
+    try:
+        if isinstance(node, Mapping):
+            values: dict[str, str] = {}
+            schema = None
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    continue  # a comment
+                if key == SCHEMA_KEY:
+                    schema = text_of(value)
+                elif not key.startswith(RESERVED_PREFIX):
+                    if isinstance(value, (Mapping, list)):
+                        return FormatError(
+                            f"secret {name!r}: key {key!r} holds a nested structure",
+                            hint="a secret is one value or one level of key/value pairs",
+                        )
+                    values[key] = text_of(value)
+            return Secret(name, env, None, values, schema, private)
+        if isinstance(node, list):
+            return FormatError(f"secret {name!r} is a list",
+                               hint="use a value or key/value pairs")
+        return Secret(name, env, text_of(node), {}, None, private)
+    except ValueError:  # an integer too long to print (over sys.get_int_max_str_digits())
+        return FormatError(f"secret {name!r} holds a number too long to read as text",
+                           hint="quote the value to keep it as a string")
 
 
 def secret_to_tree(secret: Secret) -> Any:
