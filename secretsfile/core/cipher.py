@@ -17,12 +17,14 @@ from collections.abc import Callable
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from secretsfile.core.values import Comment, Scalar, from_bytes, to_bytes, type_tag
+from secretsfile.core.values import Comment, Scalar, encode_text, from_bytes, to_bytes, type_tag
 from secretsfile.errors import FormatError, IntegrityError
 
 NONCE_SIZE = 32
 TAG_SIZE = 16
 DATA_KEY_SIZE = 32
+# sops writes 32-byte IVs but decrypts with any length; AES-GCM here takes 8 to 128 bytes.
+_MIN_IV, _MAX_IV = 8, 128
 ENC_PREFIX = "ENC[AES256_GCM,"
 # sops' own reader regex: greedy groups, anchored at the start only.
 _ENC = re.compile(r"^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]")
@@ -93,7 +95,7 @@ class ValueCipher:
         if iv is None:
             iv = self._random(NONCE_SIZE)
             self._stash[stash_key] = iv
-        sealed = self._aead.encrypt(iv, plaintext, aad.encode("utf-8", "surrogateescape"))
+        sealed = self._aead.encrypt(iv, plaintext, encode_text(aad))
         data, gcm_tag = sealed[:-TAG_SIZE], sealed[-TAG_SIZE:]
         return (
             f"ENC[AES256_GCM,data:{base64.b64encode(data).decode()},"
@@ -121,12 +123,13 @@ class ValueCipher:
                 f"malformed base64 in the encrypted value at {where!r}",
                 hint="the ENC[...] string was edited by hand; restore it from git",
             ) from None
-        if len(gcm_tag) != TAG_SIZE or not iv:
-            raise FormatError(f"malformed encrypted value at {where!r}", hint="restore it from git")
-        try:
-            plaintext = self._aead.decrypt(
-                iv, data + gcm_tag, aad.encode("utf-8", "surrogateescape")
+        if len(gcm_tag) != TAG_SIZE or not _MIN_IV <= len(iv) <= _MAX_IV:
+            raise FormatError(
+                f"malformed encrypted value at {where!r}: its iv or tag has the wrong length",
+                hint="restore it from git",
             )
+        try:
+            plaintext = self._aead.decrypt(iv, data + gcm_tag, encode_text(aad))
         except InvalidTag:
             raise IntegrityError(
                 f"the value at {where!r} failed authentication",
@@ -136,7 +139,8 @@ class ValueCipher:
             value = from_bytes(tag, plaintext)
         except ValueError:
             raise FormatError(
-                f"the value at {where!r} has type {tag!r} but its content does not parse as one"
+                f"the value at {where!r} does not parse as its type tag says",
+                hint="the type: field was edited; restore the file from git",
             ) from None
         if self._remember:
             self._stash[(type_tag(value), to_bytes(value), aad)] = iv

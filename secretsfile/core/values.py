@@ -48,6 +48,25 @@ Scalar: TypeAlias = str | int | float | bool | GoTime | None
 Value: TypeAlias = Union[Scalar, Comment, "Branch", "list[Value]"]
 Branch: TypeAlias = "dict[str | Comment, Value]"
 
+# How deeply maps and lists may nest. The readers refuse deeper input before anything walks
+# it recursively (Python's recursion limit is about 1,000 frames; a walk takes one or two
+# per level); no secrets file comes close.
+MAX_DEPTH = 200
+
+
+
+def nesting_exceeds(value: object, limit: int) -> bool:
+    """Whether maps and lists nest more than ``limit`` levels deep (found without recursing)."""
+    pending = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while pending:
+        node, level = pending.pop()
+        if level > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        pending.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
 TYPE_STR = "str"
 TYPE_INT = "int"
 TYPE_FLOAT = "float"
@@ -182,10 +201,24 @@ def parse_timestamp(text: str) -> GoTime | None:
     return GoTime(format_time(moment, nanos))
 
 
+# Lone surrogates that are not undecodable bytes kept by "surrogateescape": a JSON
+# "\ud800" escape gives one. Go's JSON reader turns them into U+FFFD.
+_LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+
+
+def encode_text(text: str) -> bytes:
+    """UTF-8 bytes of text read from a file: undecodable bytes (kept as surrogates when the
+    file was read) come back as they were; any other lone surrogate becomes U+FFFD."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text).encode("utf-8", "surrogateescape")
+
+
 def to_bytes(value: Scalar | Comment) -> bytes:
     """Go ``sops.ToBytes``: the plaintext bytes that are encrypted and hashed into the MAC."""
     if isinstance(value, str):
-        return value.encode("utf-8", "surrogateescape")
+        return encode_text(value)
     if isinstance(value, bool):
         return b"True" if value else b"False"
     if isinstance(value, int):
@@ -195,11 +228,13 @@ def to_bytes(value: Scalar | Comment) -> bytes:
     if isinstance(value, GoTime):
         return value.text.encode()
     if isinstance(value, Comment):
-        return value.text.encode("utf-8", "surrogateescape")
+        return encode_text(value.text)
     raise TypeError(f"cannot convert a value of type {type(value).__name__} to bytes")
 
 
-_GO_INT = re.compile(r"^[+-]?\d+\Z")
+_GO_INT = re.compile(r"^[+-]?[0-9]{1,19}\Z")  # Go's Atoi: int64, longer never fits
+_INT64 = range(-(2**63), 2**63)
+_GO_INFINITY = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
 _GO_BOOL = {
     "1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
     "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False,
@@ -214,13 +249,16 @@ def from_bytes(tag: str, data: bytes) -> Scalar | Comment:
     if tag == TYPE_COMMENT:
         return Comment(text)
     if tag == TYPE_INT:
-        if not _GO_INT.match(text):
-            raise ValueError("not a decimal integer")
+        if not _GO_INT.match(text) or int(text) not in _INT64:
+            raise ValueError("not a 64-bit decimal integer")
         return int(text)
     if tag == TYPE_FLOAT:
         if "_" in text:
             raise ValueError("not a float")
-        return float(text)
+        number = float(text)
+        if math.isinf(number) and text.lower() not in _GO_INFINITY:
+            raise ValueError("overflows a float64")  # Go's ParseFloat refuses it
+        return number
     if tag == TYPE_BOOL:
         if text not in _GO_BOOL:
             raise ValueError("not a boolean")
@@ -230,4 +268,4 @@ def from_bytes(tag: str, data: bytes) -> Scalar | Comment:
         if parsed is None:
             raise ValueError("not an RFC 3339 time")
         return parsed
-    raise ValueError(f"unknown type tag {tag!r}")
+    raise ValueError("unknown type tag")

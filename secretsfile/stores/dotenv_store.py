@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from secretsfile.core.values import Branch, Comment, GoTime, Value, format_float_positional
+from secretsfile.core.values import (
+    MAX_DEPTH,
+    Branch,
+    Comment,
+    GoTime,
+    Value,
+    format_float_positional,
+)
 from secretsfile.errors import FormatError
 
 PREFIX = "sops_"
@@ -118,6 +125,8 @@ def _build(flat: dict[str, str]) -> dict[str, Any]:
         parts = _SEPARATOR.split(key)
         tokens: list[tuple[str, str]] = [("map", parts[0])]
         tokens += [(parts[i], parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
+        if len(tokens) > MAX_DEPTH:
+            raise ValueError("nested too deeply")
         node: Any = root
         for depth, (kind, name) in enumerate(tokens):
             last = depth == len(tokens) - 1
@@ -146,5 +155,8 @@ def _typed(name: str, text: str) -> Any:
     if name == "mac_only_encrypted":
         return text.lower() == "true"
     if name == "shamir_threshold":
-        return int(float(text))
+        number = float(text)  # sops writes an integer; "2.0" is read as 2 all the same
+        if not number.is_integer():  # also NaN and infinity
+            raise ValueError("not an integer")
+        return int(number)
     return text

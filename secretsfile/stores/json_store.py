@@ -7,7 +7,15 @@ import math
 import re
 from typing import Any
 
-from secretsfile.core.values import Branch, Comment, GoTime, Value, format_float_json
+from secretsfile.core.values import (
+    MAX_DEPTH,
+    Branch,
+    Comment,
+    GoTime,
+    Value,
+    format_float_json,
+    nesting_exceeds,
+)
 from secretsfile.errors import FormatError
 
 _NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\<>&\u2028\u2029\ud800-\udfff\x7f]')
@@ -26,14 +34,31 @@ def _pairs(path: str) -> Any:
     return hook
 
 
+class _BadNumber(ValueError):
+    """Raised inside the JSON decoder; load_json turns it into one FormatError."""
+
+
 def _reject_constant(name: str) -> float:
-    raise ValueError(name)
+    raise _BadNumber("NaN and Infinity are not JSON")
+
+
+def _parse_float(text: str) -> float:
+    """Go's ParseFloat refuses what overflows a float64 (sops: "cannot unmarshal")."""
+    value = float(text)
+    if math.isinf(value):
+        raise _BadNumber("a number is too large for a 64-bit float")
+    return value
+
+
+_INT64_DIGITS = 19  # longer decimals cannot fit (and int() refuses past 4,300 digits)
 
 
 def _parse_int(text: str) -> int | float:
     """A JSON integer as sops reads it: int64 when it fits (3.13.2+), else float64 (3.11
     reads every number as float64). ``-0`` stays a negative-zero float so its MAC bytes
     stay ``-0``, as sops 3.11 computes them."""
+    if len(text.lstrip("-")) > _INT64_DIGITS:
+        return _parse_float(text)
     value = int(text)
     if value == 0 and text.startswith("-"):
         return -0.0
@@ -49,13 +74,21 @@ def load_json(text: str, path: str = "<json>") -> list[Branch]:
             object_pairs_hook=_pairs(path),
             parse_constant=_reject_constant,
             parse_int=_parse_int,
+            parse_float=_parse_float,
         )
     except json.JSONDecodeError as error:
         raise FormatError(
             f"invalid JSON: {error.msg}", path=path, line=error.lineno, hint="fix the syntax"
         ) from None
-    except ValueError:
-        raise FormatError("invalid JSON: NaN and Infinity are not JSON", path=path) from None
+    except _BadNumber as error:
+        raise FormatError(f"invalid JSON: {error}", path=path) from None
+    except RecursionError:  # the decoder recurses per level: far past MAX_DEPTH
+        too_deep = True
+    else:
+        too_deep = nesting_exceeds(data, MAX_DEPTH)
+    if too_deep:
+        raise FormatError(f"JSON nested more than {MAX_DEPTH} levels deep", path=path,
+                          hint="flatten the structure")
     if not isinstance(data, dict):
         raise FormatError("the top level of a JSON document must be an object", path=path)
     return [data]

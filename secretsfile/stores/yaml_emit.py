@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from secretsfile.core.values import Branch, Comment, GoTime, Value, format_float_yaml
+from secretsfile.errors import FormatError
 from secretsfile.stores.yaml_resolve import must_quote
 
 
@@ -197,6 +198,11 @@ class YamlEmitter:
 
 
 def dump_yaml(docs: list[Branch], indent: int = 4) -> str:
+    if not docs:  # an empty or comment-only input: nowhere to put the sops metadata
+        raise FormatError(
+            "the YAML holds no document (it is empty or only comments)",
+            hint="add at least one key: value; sops refuses an empty YAML file too",
+        )
     emitter = YamlEmitter(indent)
     for index, doc in enumerate(docs):
         if index:

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import re
 
-from secretsfile.core.values import Branch, Value
+from secretsfile.core.values import MAX_DEPTH, Branch, Value
 from secretsfile.errors import FormatError
 from secretsfile.stores.yaml_resolve import must_quote, resolve_plain
 
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?: (.*))?\Z")
 _PLAIN = re.compile(r"[A-Za-z0-9_.+/=-][A-Za-z0-9_.+/=:,@\[\]-]*\Z")
-_QUOTED = re.compile(r'"([^"\\]*)"\Z')
+_QUOTED = re.compile(r'"([^"\\\ud800-\udfff]*)"\Z')  # surrogates: bytes not UTF-8
 # Keys starting with a letter need quoting only if they are one of these words.
 _WORDS = frozenset(
     "y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF "  # noqa: SIM905
@@ -61,7 +61,9 @@ class _Reader:
     def _peek(self) -> str | None:
         return self.lines[self.index] if self.index < len(self.lines) else None
 
-    def mapping(self, indent: int) -> Branch:
+    def mapping(self, indent: int, depth: int = 0) -> Branch:
+        if depth > MAX_DEPTH:
+            raise _Unsupported  # the full parser reports it, before Python's recursion limit
         branch: Branch = {}
         while (line := self._peek()) is not None and _indent(line) == indent:
             match = _KEY.match(line, indent)
@@ -73,12 +75,14 @@ class _Reader:
             if key in branch or ((key in _WORDS or not key[0].isalpha()) and must_quote(key)):
                 raise _Unsupported
             self.index += 1
-            branch[key] = self._value_after(rest, indent)
+            branch[key] = self._value_after(rest, indent, depth)
         if (line := self._peek()) is not None and _indent(line) > indent:
             raise _Unsupported  # a line indented deeper than any open block
         return branch
 
-    def sequence(self, indent: int) -> list[Value]:
+    def sequence(self, indent: int, depth: int) -> list[Value]:
+        if depth > MAX_DEPTH:
+            raise _Unsupported
         items: list[Value] = []
         while (line := self._peek()) is not None and _indent(line) == indent:
             if not line.startswith("- ", indent):
@@ -87,14 +91,14 @@ class _Reader:
             if _KEY.match(rest) or rest.startswith("- "):
                 # "- key: v" opens a map (and "- - x" a list) at the column after the dash
                 self.lines[self.index] = " " * (indent + 2) + rest
-                items.append(self.sequence(indent + 2) if rest.startswith("- ")
-                             else self.mapping(indent + 2))
+                items.append(self.sequence(indent + 2, depth + 1) if rest.startswith("- ")
+                             else self.mapping(indent + 2, depth + 1))
             else:
                 self.index += 1
-                items.append(self._value_after(rest, indent))
+                items.append(self._value_after(rest, indent, depth))
         return items
 
-    def _value_after(self, rest: str | None, indent: int) -> Value:
+    def _value_after(self, rest: str | None, indent: int, depth: int) -> Value:
         """The value that follows ``key:`` or ``-`` on a line of ``indent``."""
         if rest is None or rest == "":
             if rest == "":
@@ -103,7 +107,9 @@ class _Reader:
             if nxt is None or _indent(nxt) <= indent:
                 return None
             deeper = _indent(nxt)
-            return self.sequence(deeper) if nxt.startswith("- ", deeper) else self.mapping(deeper)
+            if nxt.startswith("- ", deeper):
+                return self.sequence(deeper, depth + 1)
+            return self.mapping(deeper, depth + 1)
         if rest == "|":
             return self._literal(indent)
         if rest == "{}":

@@ -7,6 +7,7 @@ and therefore the MAC, identical to what sops computes.
 
 from __future__ import annotations
 
+import math
 import re
 
 from secretsfile.core.values import Scalar, parse_timestamp
@@ -24,6 +25,7 @@ _GO_INT = re.compile(r"^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*
 _YAML_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INT64_MAX = 2**63 - 1
 _UINT64_MAX = 2**64 - 1
+_UINT64_DIGITS = 20  # longer decimals cannot fit, and int() refuses past 4,300 digits
 # YAML 1.1 words that go-yaml still quotes on output, so old readers do not misread them.
 _OLD_BOOLS = frozenset(
     "y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF".split()  # noqa: SIM905
@@ -45,6 +47,8 @@ def _parse_go_int(text: str) -> int | None:
         number = int(digits[2:], 2)
     elif len(digits) > 1 and digits[0] == "0":
         number = int(digits[1:], 8)  # legacy octal, as Go's ParseInt with base 0
+    elif len(digits) > _UINT64_DIGITS:
+        return None  # not a 64-bit integer: go-yaml tries it as a float next
     else:
         number = int(digits)
     return -number if sign == "-" else number
@@ -71,11 +75,13 @@ def resolve_plain(text: str) -> Scalar:
             return number
         if 0 <= number <= _UINT64_MAX:
             raise FormatError(
-                f"the integer {text} does not fit in 64 bits",
-                hint="quote it to keep it as a string",
+                "an integer does not fit in 64 bits", hint="quote it to keep it as a string"
             )
     if _YAML_FLOAT.match(plain):
-        return float(plain)
+        real = float(plain)
+        if not math.isinf(real):
+            return real
+        # Go's ParseFloat refuses what overflows a float64, so go-yaml keeps the text
     return text
 
 
