@@ -158,6 +158,7 @@ def _ssh_identity(path: Path, label: str) -> _Found:
         data = path.read_bytes()
     except OSError as error:
         return _Found(SourceReport(label, f"unreadable: {error.strerror}"))
+    check_private_mode(path)
     try:
         identity = pyrage.ssh.Identity.from_buffer(data)
         return _Found(SourceReport(label, "1 ssh identity"), [identity])
@@ -204,7 +205,7 @@ _cache: dict[tuple[object, ...], list[_Found]] = {}
 
 def _cache_key(include_ssh: bool) -> tuple[object, ...]:
     names = ("SECRETSFILE_AGE_KEY", "SECRETSFILE_AGE_KEY_FILE", "SOPS_AGE_KEY",
-             "SOPS_AGE_KEY_FILE", "XDG_CONFIG_HOME", "HOME")
+             "SOPS_AGE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE", "XDG_CONFIG_HOME", "HOME")
     stamps: list[tuple[int, int] | None] = []
     for path in (default_key_file(), sops_default_key_file()):
         try:
