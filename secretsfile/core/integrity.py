@@ -36,12 +36,14 @@ def structure_tag(data_key: bytes, docs: list[Branch], selector: Selector) -> st
     # A key of its own, derived with the data key as PRF key, so the HMAC never shares a
     # key with AES-GCM.
     tag_key = hmac.new(data_key, _KEY_LABEL, hashlib.sha256).digest()
-    parts: list[bytes] = [_field(selector.field or ""), _field(selector.pattern),
-                          b"1" if selector.mac_only_encrypted else b"0",
-                          b"D%d;" % len(docs)]
+    parts: list[str] = [_text(selector.field or ""), _text(selector.pattern),
+                        "1" if selector.mac_only_encrypted else "0", f"D{len(docs)};"]
     for doc in docs:
         _encode(doc, parts)
-    digest = hmac.new(tag_key, b"".join(parts), hashlib.sha256).digest()
+    # Built as text with lengths in code points, encoded once: injective, and about five
+    # times faster than encoding every value on its own. surrogatepass: any code point.
+    message = "".join(parts).encode("utf-8", "surrogatepass")
+    digest = hmac.new(tag_key, message, hashlib.sha256).digest()
     return f"{_VERSION}:{base64.b64encode(digest).decode()}"
 
 
@@ -49,36 +51,59 @@ def tag_matches(stored: str, computed: str) -> bool:
     return hmac.compare_digest(stored.encode("utf-8", "surrogateescape"), computed.encode())
 
 
-def _field(data: str | bytes) -> bytes:
-    raw = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
-    return b"%d:" % len(raw) + raw
+def _text(data: str) -> str:
+    return f"{len(data)}:{data}"
 
 
-def _encode(value: Value, parts: list[bytes]) -> None:
+def _encode(value: Value, parts: list[str]) -> None:
     """Append the canonical encoding of ``value``; comments contribute nothing."""
     if isinstance(value, dict):
-        items = [(k, v) for k, v in value.items() if not isinstance(k, Comment)]
-        parts.append(b"{%d;" % len(items))
+        items = [(k, v) for k, v in value.items() if type(k) is str]
+        parts.append(f"{{{len(items)};")
         for key, child in items:
-            parts.append(_field(str(key)))
-            _encode(child, parts)
+            leaf = _scalar(child)
+            if leaf is None:
+                parts.append(f"{len(key)}:{key}")
+                _encode(child, parts)
+            else:
+                parts.append(f"{len(key)}:{key}{leaf}")
     elif isinstance(value, list):
         elements = [v for v in value if not isinstance(v, Comment)]
-        parts.append(b"[%d;" % len(elements))
+        parts.append(f"[{len(elements)};")
         for child in elements:
-            _encode(child, parts)
-    elif value is None:
-        parts.append(b"~")
+            leaf = _scalar(child)
+            if leaf is None:
+                _encode(child, parts)
+            else:
+                parts.append(leaf)
     else:
-        assert not isinstance(value, Comment)
-        parts.append(_type_class(value) + _field(to_bytes(value)))
+        leaf = _scalar(value)
+        assert leaf is not None
+        parts.append(leaf)
 
 
-def _type_class(value: str | int | float | bool | GoTime) -> bytes:
-    if isinstance(value, str):
-        return b"s"
-    if isinstance(value, bool):  # before int: bool is an int subclass
-        return b"b"
-    if isinstance(value, (int, float)):
-        return b"n"
-    return b"t"
+_BOOLS = {True: "b4:True", False: "b5:False"}
+
+
+def _scalar(value: Value) -> str | None:
+    """A scalar's type class and text, length-prefixed; None for maps and lists. Exact
+    type checks first: this runs once per value."""
+    kind = type(value)
+    if kind is str:
+        assert isinstance(value, str)
+        return f"s{len(value)}:{value}"
+    if kind is int:
+        text = str(value)
+        return f"n{len(text)}:{text}"
+    if value is None:
+        return "~"
+    if kind is bool:
+        assert isinstance(value, bool)
+        return _BOOLS[value]
+    if isinstance(value, (dict, list)):
+        return None
+    if isinstance(value, (float, GoTime)):
+        text = to_bytes(value).decode()
+        return f"{'n' if kind is float else 't'}{len(text)}:{text}"
+    assert isinstance(value, str)  # a str subclass
+    return f"s{len(value)}:{value}"
