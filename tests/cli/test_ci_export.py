@@ -238,6 +238,19 @@ def test_output_file(project: Project, run: Runner, tmp_path: Path) -> None:
     assert result.code == 2 and "--output" in result.stderr
 
 
+def test_mask_prints_masks_then_writes_the_file(project: Project, run: Runner,
+                                               tmp_path: Path) -> None:
+    target = tmp_path / "out.env"
+    result = run("ci", "export", "-e", "dev", "-f", "dotenv", "--mask")
+    assert result.code == 2 and "--mask needs --output" in result.stderr
+    assert result.stdout == "" and planted(result.output) == []
+    result = run("ci", "export", "-e", "dev", "-f", "dotenv", "-o", target, "--mask")
+    assert result.code == 0, result.stderr
+    masked = {unmask(line) for line in result.stdout.splitlines()}
+    assert set(DEV_VARS.values()) <= masked
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600 and "TLS_KEY=" in target.read_text()
+
+
 def test_missing_key(project: Project, run: Runner, github: tuple[Path, Path],
                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SECRETSFILE_AGE_KEY_PROD")
