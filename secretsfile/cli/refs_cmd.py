@@ -49,8 +49,13 @@ def render(
     import sys
 
     from secretsfile._fileio import write_atomic
+    from secretsfile.cli.plaintext_output import refuse_plaintext_target
     from secretsfile.ops.references import render_file, render_string
 
+    if output is not None:  # before any decryption
+        if not output.parent.is_dir():
+            raise UsageError(f"{output.parent}: no such directory", hint="create it first")
+        refuse_plaintext_target(output)
     if template == "-":
         text = render_string(sys.stdin.read(), env=env, fmt=fmt, source=None, config=config)
     else:
@@ -62,8 +67,6 @@ def render(
     if output is None:
         out(text)
         return
-    if not output.parent.is_dir():
-        raise UsageError(f"{output.parent}: no such directory", hint="create it first")
     write_atomic(output, text, private=True)
     say(f"warning: wrote plaintext secrets to {output} (mode 0600): keep it out of git "
         "and delete it when done")

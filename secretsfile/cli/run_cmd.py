@@ -355,6 +355,10 @@ def ci_export(
     elif mask and output is None:
         raise UsageError("--mask needs --output: masked values would still be printed",
                          hint="add --output FILE")
+    if output is not None:
+        from secretsfile.cli.plaintext_output import refuse_plaintext_target
+
+        refuse_plaintext_target(output)  # before any decryption
     try:
         secrets = load(env, config=config)
     except KeyUnavailableError as error:

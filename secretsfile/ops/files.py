@@ -55,7 +55,8 @@ def output_format(name: str | None) -> str | None:
     """An explicit output format, refused when unknown (the writers would fall back to
     YAML without a word); None or "" means "the input's format"."""
     if name and name not in FORMATS:
-        raise UsageError(f"unknown output format {name!r}", hint=f"use {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
+        raise UsageError(f"unknown output format {name!r}",
+                         hint=f"use {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
     return name or None
 
 

@@ -21,7 +21,12 @@ from secretsfile.core.values import Branch
 from secretsfile.errors import ConfigError, ConflictError, NotEncryptedError, UsageError
 from secretsfile.ops import files
 from secretsfile.ops.document import new_metadata, read_encrypted, seal, seal_with
-from secretsfile.ops.envfile import open_env_document, parse_env_file, read_env_file
+from secretsfile.ops.envfile import (
+    open_env_document,
+    parse_env_file,
+    read_env_file,
+    single_document,
+)
 from secretsfile.ops.recipients import KeyOptions, own_age_recipients, plan_for
 from secretsfile.secrets.model import (
     RESERVED_PREFIX,
@@ -73,7 +78,8 @@ def secret_shapes(path: Path) -> dict[str, tuple[str, ...] | None]:
     """name -> group keys (None: one value), read without any key (names are in clear)."""
     if not path.exists():
         return {}
-    document = read_encrypted(read_text(path), format_for_path(path), str(path))
+    document = single_document(read_encrypted(read_text(path), format_for_path(path),
+                                              str(path)))
     return {name: _group_keys(node) for name, node in document.docs[0].items()
             if isinstance(name, str)}
 
@@ -250,7 +256,8 @@ DatesOf = Callable[[Path], Mapping[str, Any]]  # path -> name -> (created, updat
 def _entries(path: Path, env: str, private: bool, dates_of: DatesOf | None) -> list[Entry]:
     if not path.exists():
         return []
-    document = read_encrypted(read_text(path), format_for_path(path), str(path))
+    document = single_document(read_encrypted(read_text(path), format_for_path(path),
+                                              str(path)))
     dates = dates_of(path) if dates_of is not None and not private else {}
     out = []
     for name, node in document.docs[0].items():

@@ -6,7 +6,7 @@ unless given explicitly.
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from secretsfile.core.metadata import METADATA_KEY
@@ -29,6 +29,8 @@ def format_for_path(path: str | PurePath, explicit: str | None = None) -> str:
         return _EXTENSIONS[suffix]
     if name == ".env" or name.startswith(".env."):
         return "dotenv"
+    if Path(path).is_dir():  # only on the error path: costs nothing otherwise
+        raise UsageError(f"{path} is a directory, not a file", hint="name a secrets file")
     raise UsageError(
         f"cannot tell the format of {name!r} from its extension",
         hint="name it .yaml, .json or .env, or pass --input-type",

@@ -75,6 +75,30 @@ def test_decrypt_into_the_secrets_directory_is_refused(
     assert PLANTED[0] in outside.read_text()
 
 
+@pytest.mark.parametrize("command", [
+    ("render", "app.tmpl", "--env", "dev", "-o"),
+    ("ci", "export", "--env", "dev", "--format", "dotenv", "-o"),
+])
+def test_render_and_ci_export_refuse_the_same_targets(
+    run: Runner, project: Path, command: tuple[str, ...]
+) -> None:
+    assert run("secret", "set", "api", "--env", "dev", "--value-stdin", stdin=PLANTED[0]).code == 0
+    (project / "app.tmpl").write_text("token: {{ api }}\n")
+    before = (project / "secrets" / "prod.yaml").read_text()
+    for target in ("secrets/prod.yaml", "secrets/rendered.txt"):
+        result = run(*command, target)
+        assert result.code == 2, (target, result.output)
+        _clean(result.output)
+    assert (project / "secrets" / "prod.yaml").read_text() == before
+    assert not (project / "secrets" / "rendered.txt").exists()
+
+
+def test_keys_and_status_on_a_directory_say_so(run: Runner, tmp_path: Path) -> None:
+    for command in ("keys", "status"):
+        result = run(command, str(tmp_path))
+        assert result.code == 2 and "is a directory" in result.stderr, result.output
+
+
 def test_decrypt_into_a_creation_rule_path_is_refused(
     run: Runner, enc_yaml: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
