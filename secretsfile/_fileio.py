@@ -156,7 +156,7 @@ def remove_stale_temps(directory: Path, locked_name: str | None = None) -> int:
         return 0
     for entry in entries:
         found = _TEMP_NAME.fullmatch(entry.name)
-        if found is None or not _writer_gone(int(found["pid"])):
+        if found is None or not process_gone(int(found["pid"])):
             continue
         try:
             info = entry.stat(follow_symlinks=False)
@@ -172,7 +172,7 @@ def remove_stale_temps(directory: Path, locked_name: str | None = None) -> int:
     return removed
 
 
-def _writer_gone(pid: int) -> bool:
+def process_gone(pid: int) -> bool:
     """Has process ``pid`` exited? (A reused PID reads as alive: the file just waits.)"""
     if pid == os.getpid():
         return False
@@ -214,13 +214,26 @@ def write_new_private(path: Path, text: str) -> None:
         os.fsync(handle.fileno())
 
 
-def private_dir() -> Path:
-    """A fresh directory only its owner can enter (0700), on tmpfs (``/dev/shm``) when
-    there is one, for plaintext that must exist as a file for a moment."""
-    import tempfile
-
+def private_base() -> Path:
+    """Where private directories go: ``SECRETSFILE_TMPDIR`` when set, else ``/dev/shm``
+    (tmpfs: the plaintext never reaches a disk) when writable, else the system temp dir."""
+    chosen = os.environ.get("SECRETSFILE_TMPDIR")
+    if chosen:
+        return Path(chosen)
     shm = Path("/dev/shm")
-    base = str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
-    directory = Path(tempfile.mkdtemp(prefix="secretsfile-", dir=base))
+    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        return shm
+    return Path(tempfile.gettempdir())
+
+
+def private_dir(prefix: str = "secretsfile-") -> Path:
+    """A fresh directory only its owner can enter (0700) in ``private_base()``, for
+    plaintext that must exist as a file for a moment."""
+    base = private_base()
+    try:
+        directory = Path(tempfile.mkdtemp(prefix=prefix, dir=base))
+    except OSError as error:
+        raise UsageError(f"cannot create a private directory in {base}: {error.strerror}",
+                         hint="set SECRETSFILE_TMPDIR to a writable directory") from None
     os.chmod(directory, 0o700)
     return directory
