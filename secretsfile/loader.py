@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -203,12 +203,19 @@ class Secrets(Mapping[str, Entry]):
                 origin[var] = what
         return out
 
-    def export_to_environ(self, override: bool = False, only: Iterable[str] | None = None
-                          ) -> list[str]:
+    def export_to_environ(self, override: bool = False, only: Iterable[str] | None = None,
+                          allow: Collection[str] = ()) -> list[str]:
         """Set the variables in ``os.environ`` (as python-dotenv's ``load_dotenv``): an
         existing variable wins unless ``override``. Returns the names set. Values in
-        ``os.environ`` are plain strings again: prefer ``reveal()`` where you need them."""
+        ``os.environ`` are plain strings again: prefer ``reveal()`` where you need them.
+        Names that change how programs run (PATH, LD_PRELOAD, PYTHONPATH, ...: the
+        deny-list of ``run`` and ``ci export``) raise DeniedVariableError unless in
+        ``allow``: child processes inherit ``os.environ``."""
+        from secretsfile.ops.exporting import check_variables, secret_origins
+
         chosen = self._masked_environ(only)
+        names = list(self) if only is None else list(only)
+        check_variables(dict.fromkeys(chosen, ""), secret_origins(self, names), allow)
         set_names = [var for var in chosen if override or var not in os.environ]
         for var in set_names:
             problem = _unfit_for_environ(chosen[var])

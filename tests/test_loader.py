@@ -282,6 +282,24 @@ def test_export_to_environ(project: Project, monkeypatch: pytest.MonkeyPatch) ->
     assert os.environ["API_TOKEN"] == "prod-PLANTED-token"
 
 
+def test_export_to_environ_refuses_variables_that_change_how_programs_run(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from secretsfile.loader import clear_cache
+    from secretsfile.ops.exporting import DeniedVariableError
+
+    project.write("dev", {"ld-preload": "/tmp/evil-PLANTED.so", "api-token": "t"})
+    clear_cache()
+    monkeypatch.delenv("LD_PRELOAD", raising=False)
+    secrets = secretsfile.load("dev")
+    with pytest.raises(DeniedVariableError, match="LD_PRELOAD") as caught:
+        secrets.export_to_environ()
+    assert "PLANTED" not in str(caught.value)
+    assert "LD_PRELOAD" not in os.environ and "API_TOKEN" not in os.environ
+    monkeypatch.setenv("LD_PRELOAD", "")  # recorded, so teardown removes what we set
+    monkeypatch.delenv("LD_PRELOAD")
+    assert secrets.export_to_environ(only=["ld-preload"], allow=["LD_PRELOAD"]) == ["LD_PRELOAD"]
+
+
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
     factory = logging.getLogRecordFactory()
