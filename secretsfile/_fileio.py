@@ -104,6 +104,8 @@ def write_atomic(path: Path, text: str, mode: int | None = None, private: bool =
     followed: its target is replaced, the link stays.
     """
     path = path.resolve()
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory, not a file", hint="name a file to write")
     directory = path.parent
     keep: int | None = mode
     if private:

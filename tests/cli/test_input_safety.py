@@ -283,3 +283,10 @@ def test_secret_update_of_a_single_value_is_refused(run: Runner, project: Path) 
     assert run("secret", "get", "token", "--env", "dev", "-k", "key", "--reveal").stdout == "v\n"
     assert run("secret", "set", "token2", "--env", "dev", "--value-stdin", stdin="x").code == 0
     assert run("secret", "set", "token2", "--env", "dev", "--value-stdin", stdin="y").code == 0
+
+
+def test_output_to_a_directory_is_a_usage_error(run: Runner, enc_yaml: Path,
+                                                tmp_path: Path) -> None:
+    result = run("decrypt", str(enc_yaml), "-o", str(tmp_path))
+    assert result.code == 2 and "is a directory" in result.stderr
+    _clean(result.output)
