@@ -75,8 +75,19 @@ def env_var_name(secret: str, key: str | None = None) -> str:
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,35}\Z")
 
 
+# An environment's key variable is SECRETSFILE_AGE_KEY_<ENV>: these names would make it
+# another variable (SECRETSFILE_AGE_KEY_FILE is the key file's path, _CMD a key command).
+_RESERVED_ENV_NAMES = ("file", "cmd")
+
+
 def check_env_name(name: str) -> None:
     """Environment names: a leading letter, then lowercase letters, digits, '-' or '_'."""
+    if name in _RESERVED_ENV_NAMES:
+        raise UsageError(
+            f"the environment name {name!r} is reserved: its key variable "
+            f"SECRETSFILE_AGE_KEY_{name.upper()} already means something else",
+            hint=f"use e.g. {name}s or {name}-env",
+        )
     if not _ENV_NAME.match(name):
         fixed = re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-_")
         fixed = re.sub(r"^[^a-z]+", "", fixed)[:36]

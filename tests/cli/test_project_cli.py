@@ -246,3 +246,12 @@ def test_values_from_a_yaml_file_are_taken_as_written(
     shown = json.loads(run("secret", "get", "device", "--env", "dev", "--reveal",
                            "--json").stdout)
     assert shown["values"] == {"pin": "0123", "when": "12:30", "flag": "on"}
+
+
+@pytest.mark.parametrize("name", ["file", "cmd"])
+def test_environment_names_whose_key_variable_is_taken_are_refused(
+        run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "--env", name)
+    assert result.code == 2 and "reserved" in result.stderr
+    assert not (tmp_path / ".secretsfile.yaml").exists()
