@@ -91,7 +91,29 @@ def load_json(text: str, path: str = "<json>") -> list[Branch]:
                           hint="flatten the structure")
     if not isinstance(data, dict):
         raise FormatError("the top level of a JSON document must be an object", path=path)
+    if _SURROGATE.search(text) or "\\u" in text:
+        data = _go_strings(data, path)
     return [data]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # undecodable bytes, or an escape's half
+
+
+def _go_strings(value: Any, path: str) -> Any:
+    """Strings as Go's JSON reader makes them: bytes that are not UTF-8 (kept as surrogates
+    when the file was read) and unpaired surrogate escapes become U+FFFD. Decrypted values
+    and the MAC then match what sops computes."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        out = {_go_strings(key, path): _go_strings(child, path) for key, child in value.items()}
+        if len(out) != len(value):
+            raise FormatError("duplicate key once bytes that are not UTF-8 are replaced",
+                              path=path, hint="keep one of them")
+        return out
+    if isinstance(value, list):
+        return [_go_strings(child, path) for child in value]
+    return value
 
 
 def _string(text: str) -> str:
