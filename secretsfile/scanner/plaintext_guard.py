@@ -109,6 +109,8 @@ def _parse_json(text: str) -> list[Any] | str:
         return [json.loads(text)]
     except json.JSONDecodeError as error:
         return f"not valid JSON (line {error.lineno})"
+    except (ValueError, RecursionError):  # an integer over 4,300 digits, deep nesting
+        return "not valid JSON (a number too long or nesting too deep)"
 
 
 def _parse_yaml(text: str) -> list[Any] | str:

@@ -203,7 +203,8 @@ def test_an_iv_the_cipher_cannot_take(run: Runner, enc_yaml: Path, iv: str) -> N
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n"], ids=["empty", "comment"])
-def test_yaml_without_a_document(run: Runner, age_key: str, tmp_path: Path, text: str) -> None:
+def test_yaml_without_a_document(run: Runner, age_key: str, tmp_path: Path, text: str,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A comment-only file raised IndexError (exit 128) everywhere; an empty one encrypted
     to a file without metadata. Like sops, encrypt refuses both; status says 'not encrypted'
     and check-encrypted blocks it."""
@@ -220,6 +221,22 @@ def test_yaml_without_a_document(run: Runner, age_key: str, tmp_path: Path, text
     keys = run("keys", path)
     assert keys.code == INPUT_FORMAT and "not encrypted" in keys.stderr
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     guard = run("check-encrypted", "secrets/x.yaml")
     assert guard.code == 1 and "not encrypted" in guard.output
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+    '{"a": ' + "9" * 5_000 + "}\n",
+], ids=["deep", "5000-digits"])  # fmt: skip
+def test_check_encrypted_judges_hostile_json(run: Runner, tmp_path: Path, text: str,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hook's own JSON reading raised RecursionError / ValueError (exit 128)."""
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "x.json").write_text(text)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    monkeypatch.chdir(tmp_path)
+    result = run("check-encrypted", "secrets/x.json")
+    assert result.code == 1, result.output
+    assert "secrets/x.json: not valid JSON" in result.stdout and "Traceback" not in result.output
