@@ -107,7 +107,7 @@ def _compose(text: str, path: str) -> list[Node]:
             hint="re-save it as UTF-8; sops refuses other encodings too",
         ) from None  # fmt: skip
     try:
-        return _Composer(loader, path, len(text)).documents()
+        return _Composer(loader, path).documents()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "syntax error"
@@ -129,7 +129,7 @@ def _compose(text: str, path: str) -> list[Node]:
 # never more than the hard cap, which keeps any input under 1 MB fast and small.
 _ALIAS_FACTOR = 10
 _ALIAS_FLOOR = 10_000
-_ALIAS_CAP = 200_000
+_ALIAS_CAP = 50_000
 
 
 class _Composer:
@@ -141,7 +141,7 @@ class _Composer:
     or alias at all (sops never writes one). All of it is checked on the events, before
     any alias is expanded."""
 
-    def __init__(self, loader: _NodeLoader, path: str, size: int) -> None:
+    def __init__(self, loader: _NodeLoader, path: str) -> None:
         self.loader = loader
         self.path = path
         # (node, anchor, nodes expanded when it opened) for each open collection
