@@ -326,7 +326,7 @@ class _Builder:
         value = self.scalar(node)
         if not isinstance(value, str):
             raise FormatError(
-                f"non-string key {node.value!r} ({type(value).__name__})",
+                f"non-string key (a {type(value).__name__}, not shown)",
                 path=self.path,
                 line=line,
                 hint='quote the key, e.g. "1": or "true":',

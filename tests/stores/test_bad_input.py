@@ -224,3 +224,9 @@ def test_writing_no_document_is_refused() -> None:
 
 def test_resolve_plain_keeps_special_floats() -> None:
     assert resolve_plain(".inf") == math.inf and resolve_plain("1e3") == 1000.0
+
+
+def test_a_non_string_key_is_named_by_its_line_not_its_text() -> None:
+    with pytest.raises(FormatError, match="non-string key") as info:
+        load_yaml("a: 1\n12345678901: x\n", "k.yaml")
+    assert info.value.line == 2 and "12345678901" not in str(info.value)
