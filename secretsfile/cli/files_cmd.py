@@ -177,6 +177,8 @@ def _parse_typed(text: str, as_json: bool) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise FormatError(f"--json value is not JSON: {error.msg}") from None
+    except (ValueError, RecursionError):  # numbers past int() limits, deep nesting
+        raise FormatError("--json value is too large or too deeply nested") from None
 
 
 def set_(

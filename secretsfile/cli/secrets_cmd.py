@@ -79,10 +79,13 @@ def _pairs_from_args(args: list[str]) -> dict[str, str]:
     warned = False
     for arg in args:
         if not arg.startswith("--") or "=" not in arg:
-            raise UsageError(f"unexpected argument {arg!r}", hint="use --KEY=VALUE or --KEY=@file")
+            # never echo it: a mistyped '--password hunter2' puts the value here
+            raise UsageError("unexpected argument (not --KEY=VALUE)",
+                             hint="use --KEY=VALUE or --KEY=@file")
         key, _, value = arg[2:].partition("=")
         if not key:
-            raise UsageError(f"unexpected argument {arg!r}")
+            raise UsageError("unexpected argument '--=…': a key name is missing",
+                             hint="use --KEY=VALUE or --KEY=@file")
         if value.startswith("@"):
             value = _read_at(value)
         else:
@@ -111,6 +114,8 @@ def _pairs_from_values(values: str) -> dict[str, str]:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise FormatError(f"--values is not JSON: {error.msg}") from None
+        except (ValueError, RecursionError):  # numbers past int() limits, deep nesting
+            raise FormatError("--values is too large or too deeply nested") from None
     if not isinstance(data, dict):
         raise FormatError("--values must be a mapping of key to value")
     pairs = {}

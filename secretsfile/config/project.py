@@ -202,6 +202,8 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
         except FormatError as error:
             raise ConfigError(error.message, path=str(path), line=error.line,
                               hint=error.hint) from None
+    if not docs:  # comments only
+        return {}
     if len(docs) != 1:
         raise ConfigError("the config must be one YAML document", path=str(path))
     data = strip_comments(docs[0])

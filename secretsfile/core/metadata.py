@@ -190,7 +190,7 @@ def mac_aad(lastmodified: str) -> str:
     match = _RFC3339.match(lastmodified.strip())
     if match is None:
         raise FormatError(
-            f"sops.lastmodified {lastmodified!r} is not an RFC 3339 time",
+            "sops.lastmodified is not an RFC 3339 time",
             hint="restore the file from git",
         )
     year, month, day, hour, minute, second, zone = match.groups()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from secretsfile.core.cipher import ValueCipher, encrypted_type
-from secretsfile.core.values import Branch, Comment, Scalar, Value, to_bytes
+from secretsfile.core.values import MAX_DEPTH, Branch, Comment, Scalar, Value, to_bytes
 from secretsfile.errors import ConfigError, FormatError, IntegrityError
 
 DEFAULT_UNENCRYPTED_SUFFIX = "_unencrypted"
@@ -28,7 +28,6 @@ SELECTOR_FIELDS = (
     "encrypted_comment_regex",
 )
 MAC_ONLY_ENCRYPTED_INIT = hashlib.sha256(b"sops").digest()
-_MAX_DEPTH = 200
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ Visitor = Callable[[Leaf, list[str], list[list[str]], bool], Leaf]
 
 def _walk_value(value: Value, path: list[str], stack: list[list[str]], visit: Visitor,
                 in_list: bool, depth: int) -> Value:  # fmt: skip
-    if depth > _MAX_DEPTH:
+    if depth > MAX_DEPTH:
         raise FormatError("the document is nested too deeply (a recursive alias?)")
     if isinstance(value, dict):
         return _walk_branch(value, path, stack, visit, depth + 1)

@@ -30,6 +30,8 @@ def parse_path(text: str) -> list[PathPart]:
             parts.append(json.loads(token))
         elif token.startswith("'"):
             parts.append(token[1:-1])
+        elif len(token) > 18:  # int() refuses past 4,300 digits; no list is that long
+            raise UsageError("a list index in the key path is too large")
         else:
             parts.append(int(token))
         position = match.end()

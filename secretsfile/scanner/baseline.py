@@ -52,6 +52,9 @@ def load_baseline(path: Path) -> Baseline:
             path=str(path),
             hint="regenerate it with `secretsfile scan --update-baseline`",
         ) from None
+    except (ValueError, RecursionError):  # numbers past int() limits, deep nesting
+        raise FormatError("the baseline is too large or too deeply nested", path=str(path),
+                          hint="regenerate it with `secretsfile scan --update-baseline`") from None
     entries = data.get("fingerprints") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not all(
         isinstance(e, str) and _FINGERPRINT.fullmatch(e) for e in entries

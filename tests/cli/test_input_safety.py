@@ -290,3 +290,17 @@ def test_output_to_a_directory_is_a_usage_error(run: Runner, enc_yaml: Path,
     result = run("decrypt", str(enc_yaml), "-o", str(tmp_path))
     assert result.code == 2 and "is a directory" in result.stderr
     _clean(result.output)
+
+
+def test_odd_arguments_exit_cleanly_without_echoing_them(run: Runner, enc_yaml: Path,
+                                                         project: Path) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    result = run("set", str(enc_yaml), "a", "--json", "--value", deep)
+    assert result.code == 6 and "too deeply nested" in result.stderr
+    result = run("set", str(enc_yaml), "[" + "9" * 5000 + "]", "--value", "x")
+    assert result.code == 2 and "too large" in result.stderr
+    assert run("secret", "set", "api", "--env", "dev", "--value-stdin", stdin="x").code == 0
+    result = run("secret", "update", "api", "--env", "dev", "hunter2-PLANTED")
+    assert result.code == 2 and "hunter2-PLANTED" not in result.output
+    result = run("secret", "create", "new-one", "--env", "dev", "--values", deep)
+    assert result.code == 6 and "too large or too deeply nested" in result.stderr
