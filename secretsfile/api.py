@@ -1,51 +1,73 @@
-"""The typed library API behind ``import secretsfile`` (paths as str or Path)."""
+"""The typed library API behind ``import secretsfile`` (paths as str or Path).
+
+Like the CLI, these are entry points: each finds the project configuration the usual way
+(``config=`` a ``.secretsfile.yaml``, else ``SECRETSFILE_CONFIG``, else the nearest one from
+the working directory) and hands it to the library verbs, which never look it up
+themselves. It says who new files are encrypted for and whether integrity tags are
+required (``integrity: strict``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secretsfile.ops import files
 from secretsfile.ops.recipients import KeyOptions
 
+if TYPE_CHECKING:
+    from secretsfile.config.project import ProjectConfig
+
+ConfigArg = str | Path | None
+
+
+def _project(config: ConfigArg) -> ProjectConfig:
+    from secretsfile.config.project import load
+
+    return load(override=config)
+
 
 def encrypt_file(path: str | Path, *, age: Sequence[str] = (), fernet: bool = False,
                  output: str | Path | None = None, in_place: bool = False,
-                 selector: dict[str, Any] | None = None) -> str:
+                 selector: dict[str, Any] | None = None, config: ConfigArg = None) -> str:
     """Encrypt a plaintext file. Returns the encrypted text unless ``output``/``in_place``."""
     options = files.EncryptOptions(
-        keys=KeyOptions(age=tuple(age), use_fernet=fernet), selector=dict(selector or {})
+        keys=KeyOptions(age=tuple(age), use_fernet=fernet), selector=dict(selector or {}),
+        config=_project(config),
     )
     target = Path(output) if output is not None else None
     return files.encrypt_file(Path(path), options, output=target, in_place=in_place)
 
 
 def decrypt_file(path: str | Path, *, output_type: str | None = None,
-                 extract: str | None = None) -> str:
+                 extract: str | None = None, config: ConfigArg = None) -> str:
     """Decrypt to plaintext file text (MAC verified). Nothing is written to disk."""
-    return files.decrypt_file(Path(path), output_type=output_type, extract=extract)
+    return files.decrypt_file(Path(path), output_type=output_type, extract=extract,
+                              config=_project(config))
 
 
-def load_file(path: str | Path) -> Any:
+def load_file(path: str | Path, *, config: ConfigArg = None) -> Any:
     """Decrypt in memory into plain Python data (dict; list of dicts for multi-doc YAML)."""
-    return files.load_file(path)
+    return files.load_file(path, config=_project(config))
 
 
-def get_value(path: str | Path, key_path: str) -> Any:
+def get_value(path: str | Path, key_path: str, *, config: ConfigArg = None) -> Any:
     """One decrypted value, addressed as ``a.b.0`` or ``'["a"]["b"][0]'``."""
-    return files.to_python(files.get_value(Path(path), key_path))
+    return files.to_python(files.get_value(Path(path), key_path, config=_project(config)))
 
 
-def set_value(path: str | Path, key_path: str, value: Any) -> None:
-    """Set one value; every other value keeps its ciphertext."""
-    files.set_value(Path(path), key_path, value)
+def set_value(path: str | Path, key_path: str, value: Any, *, force: bool = False,
+              config: ConfigArg = None) -> None:
+    """Set one value; every other value keeps its ciphertext. Replacing more than that
+    value (a scalar on the way, a map's keys) needs ``force``."""
+    files.set_value(Path(path), key_path, value, force=force, config=_project(config))
 
 
-def unset_value(path: str | Path, key_path: str) -> None:
-    files.unset_value(Path(path), key_path)
+def unset_value(path: str | Path, key_path: str, *, config: ConfigArg = None) -> None:
+    files.unset_value(Path(path), key_path, config=_project(config))
 
 
-def rotate(path: str | Path) -> None:
+def rotate(path: str | Path, *, config: ConfigArg = None) -> None:
     """New data key for the same recipients."""
-    files.rotate(Path(path))
+    files.rotate(Path(path), config=_project(config))

@@ -264,8 +264,9 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def _read_file(path: Path, env: str, private: bool) -> dict[str, Secret] | None:
-    """The secrets of one file (None if it does not exist), decrypted once per version."""
+def _read_file(path: Path, env: str, private: bool, strict: bool) -> dict[str, Secret] | None:
+    """The secrets of one file (None if it does not exist), decrypted once per version.
+    ``strict``: a missing integrity tag is an error (the project's ``integrity: strict``)."""
     stamp = _stamp(path)
     if stamp is None:
         return None
@@ -276,7 +277,7 @@ def _read_file(path: Path, env: str, private: bool) -> dict[str, Secret] | None:
             return cached[1]
         from secretsfile.ops.envfile import read_env_file
 
-        secrets = read_env_file(path, env, private)
+        secrets = read_env_file(path, env, private, strict)
         if secrets is None:
             return None
         _files[key] = (stamp, secrets)
@@ -309,17 +310,17 @@ def read_environment(env: str | None = None, *, config: str | Path | None = None
     if path is not None:
         file = Path(path)
         name = env or file.stem
-        found = _read_file(file, name, private=False)
+        found = _read_file(file, name, False, _config(config).requires_tag(file))
         if found is None:
             raise InputNotFoundError(f"{file}: no such file", hint="check the path")
         return name, dict(found)
     project = _config(config)
     environment = project.choose(env)
     team_path = project.env_path(environment)
-    team = _read_file(team_path, environment.name, private=False)
+    team = _read_file(team_path, environment.name, False, project.requires_tag(team_path))
     mine = None
-    if include_private:
-        mine = _read_file(project.private_path(environment), environment.name, private=True)
+    if include_private:  # outside the project: its own key, no project policy
+        mine = _read_file(project.private_path(environment), environment.name, True, False)
     if team is None and mine is None:
         raise InputNotFoundError(
             f"environment {environment.name!r} has no secrets file ({team_path})",

@@ -51,15 +51,16 @@ def try_fast(argv: Sequence[str]) -> int | None:
     install_warning_handler()
 
     def invoke() -> int:
+        from secretsfile.config.project import load as load_config
         from secretsfile.ops import files
 
         path = Path(positionals[0])
         input_type = options.get("--input-type")
         if command == "decrypt":
             text = files.decrypt_file(path, input_type, options.get("--output-type"),
-                                      options.get("--extract"))
+                                      options.get("--extract"), load_config())
         else:
-            value = files.get_value(path, positionals[1], input_type)
+            value = files.get_value(path, positionals[1], input_type, load_config())
             text = files.value_text(value, positionals[1])
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from secretsfile.cli.common import emit_json, out, read_value, say, write_output
+from secretsfile.config.project import load as load_config
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops import files
 from secretsfile.ops.recipients import KeyOptions
@@ -110,6 +111,7 @@ def encrypt(
         ),
         input_type=input_type,
         output_type=output_type,
+        config=load_config(),
     )
     text = files.encrypt_file(file, options, output=output, in_place=in_place)
     if text:
@@ -137,7 +139,7 @@ def decrypt(
 
     if output is not None:
         refuse_plaintext_target(output)  # before any decryption: no key needed to say no
-    text = files.decrypt_file(file, input_type, output_type, extract)
+    text = files.decrypt_file(file, input_type, output_type, extract, load_config())
     write_output(text, output)
     if output is not None:
         say(f"wrote plaintext to {output}: keep it out of git")
@@ -163,7 +165,8 @@ def edit(
 
     from secretsfile.ops.edit import edit_file
 
-    result = edit_file(file, KeyOptions(tuple(age or ()), use_fernet=fernet), retry, input_type)
+    result = edit_file(file, KeyOptions(tuple(age or ()), use_fernet=fernet), retry, input_type,
+                       load_config())
     if not result.changed:
         say(f"{file} not modified")
     else:
@@ -209,7 +212,8 @@ def set_(
     value (a.b when a holds a scalar, a map by a value) is refused without --force.
     """
     text = read_value(value, value_stdin, value_file, prompt=f"Value for {key_path}")
-    files.set_value(file, key_path, _parse_typed(text, as_json), input_type, force=force)
+    files.set_value(file, key_path, _parse_typed(text, as_json), input_type, force=force,
+                    config=load_config())
     say(f"set {key_path} in {file}")
 
 
@@ -219,7 +223,7 @@ def unset(
     input_type: InputType = None,
 ) -> None:
     """Remove one key (and its value)."""
-    files.unset_value(file, key_path, input_type)
+    files.unset_value(file, key_path, input_type, load_config())
     say(f"removed {key_path} from {file}")
 
 
@@ -230,7 +234,7 @@ def get(
     input_type: InputType = None,
 ) -> None:
     """Print one decrypted value on stdout (maps and lists as YAML, or --json)."""
-    value = files.get_value(file, key_path, input_type)
+    value = files.get_value(file, key_path, input_type, load_config())
     if as_json:
         emit_json(files.to_python(value))
     else:
@@ -275,7 +279,7 @@ def rotate(file: FileArg, input_type: InputType = None) -> None:
 
     Do this after someone loses access: old git history stays readable with the old key.
     """
-    files.rotate(file, input_type)
+    files.rotate(file, input_type, load_config())
     say(f"rotated the data key of {file}")
 
 
@@ -309,7 +313,7 @@ def updatekeys(
     if not change.add and not change.remove:
         raise UsageError("nothing to do", hint="pass --age, --rm-age, --fernet-id, --rm-fernet-id")
     for file in file_list:
-        changed = files.updatekeys(file, change, input_type)
+        changed = files.updatekeys(file, change, input_type, config=load_config())
         say(f"{'updated' if changed else 'unchanged'}: {file}")
     if change.remove:
         say("note: removed recipients can still read old versions in git history; "

@@ -105,6 +105,17 @@ class ProjectConfig:
                 f"known: {', '.join(names)}" if names else "run 'secretsfile init'")
         raise ConfigError(f"unknown environment {name!r} ({where})", hint=hint)
 
+    def requires_tag(self, path: Path | str) -> bool:
+        """Whether a file must carry an integrity tag: ``integrity: strict`` and the file is
+        inside this project (a file elsewhere is not governed by its policy)."""
+        if not self.integrity_strict:
+            return False
+        try:
+            Path(path).resolve().relative_to(self.root.resolve())
+        except ValueError:
+            return False
+        return True
+
     def env_path(self, env: Environment) -> Path:
         return self.root / env.file
 

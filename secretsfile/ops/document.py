@@ -183,13 +183,13 @@ def _describe_failure(metadata: Metadata, failures: list[str],
 
 
 def open_document(document: EncryptedDocument, *, verify_mac: bool = True,
-                  for_update: bool = True, strict: bool | None = None,
+                  for_update: bool = True, strict: bool = False,
                   verify_tag: bool = True) -> OpenDocument:
     """Unwrap, decrypt and verify the MAC and the structure tag. ``for_update=False``
     (read-only callers) skips remembering IVs, which only matters when values are
-    encrypted again. ``strict``: a missing or failing structure tag is an error (None: as
-    the project config says for this file, see ``tag_required``); ``verify_tag=False``
-    skips the tag (only ``reseal``, which replaces it).
+    encrypted again. ``strict``: a missing structure tag is an error (the caller asks its
+    project config: ``ProjectConfig.requires_tag``); ``verify_tag=False`` skips the tag
+    (only ``reseal``, which replaces it).
 
     Errors leave without the frames below: those hold the data key and decrypted values."""
     try:
@@ -199,7 +199,7 @@ def open_document(document: EncryptedDocument, *, verify_mac: bool = True,
 
 
 def _open_document(document: EncryptedDocument, verify_mac: bool, for_update: bool,
-                   strict: bool | None, verify_tag: bool) -> OpenDocument:
+                   strict: bool, verify_tag: bool) -> OpenDocument:
     data_key = unwrap_data_key(document.metadata, document.path)
     cipher = ValueCipher(data_key, remember=for_update)
     try:
@@ -236,7 +236,7 @@ def verify(document: EncryptedDocument, cipher: ValueCipher, computed_mac: str) 
 
 
 def check_tag(document: EncryptedDocument, plain: list[Branch], cipher: ValueCipher,
-              strict: bool | None) -> None:
+              strict: bool) -> None:
     """A tag that does not match is always an error: the file was changed outside
     secretsfile (or sops) after it was sealed. A missing tag (sops rewrote the file, or
     someone stripped it) is an error in a strict project (``integrity: strict``) and a
@@ -255,8 +255,6 @@ def check_tag(document: EncryptedDocument, plain: list[Branch], cipher: ValueCip
         return
     problem = ("has no integrity tag (sops or an older secretsfile wrote it last, or the tag "
                "was removed), so key names, empty values and value types are not authenticated")
-    if strict is None:
-        strict = tag_required(document.path)
     if strict:
         raise IntegrityError(f"{problem}; this project requires one (integrity: strict)",
                              path=document.path, hint=reseal)
@@ -266,24 +264,6 @@ def check_tag(document: EncryptedDocument, plain: list[Branch], cipher: ValueCip
 
 
 _warned_untagged: set[str] = set()
-
-
-def tag_required(path: str) -> bool:
-    """Whether the project that holds ``path`` sets ``integrity: strict`` (the config the
-    commands use: --config / SECRETSFILE_CONFIG, else found from the working directory).
-    A broken config is an error, not a way to turn the check off."""
-    from pathlib import Path
-
-    from secretsfile.config.project import load
-
-    config = load()
-    if not config.integrity_strict:
-        return False
-    try:
-        Path(path).resolve().relative_to(config.root.resolve())
-    except ValueError:
-        return False  # a file outside the project: its policy does not apply
-    return True
 
 
 def seal(opened: OpenDocument, plain: list[Branch] | None = None) -> str:

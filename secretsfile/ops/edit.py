@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secretsfile._fileio import (
     locked,
@@ -56,6 +56,9 @@ from secretsfile.ops.document import (
 )
 from secretsfile.ops.recipients import KeyOptions, plan_for
 from secretsfile.stores import dump_documents, format_for_path
+
+if TYPE_CHECKING:
+    from secretsfile.config.project import ProjectConfig
 
 try:
     import fcntl
@@ -251,8 +254,10 @@ def _stop(editor: subprocess.Popen[bytes]) -> None:
 
 def edit_file(path: Path, keys: KeyOptions | None = None,
               retry: Callable[[FormatError], bool] = lambda error: False,
-              input_type: str | None = None) -> EditResult:
+              input_type: str | None = None,
+              config: ProjectConfig | None = None) -> EditResult:
     """Decrypt to a private file, run the editor, re-encrypt if the content changed.
+    ``config``: the caller's project (who a new file is for; whether a tag is required).
 
     Errors leave without the frames below this one (they hold the plaintext). SIGTERM,
     SIGHUP and SIGINT remove the private copy, then take their usual course."""
@@ -261,7 +266,7 @@ def edit_file(path: Path, keys: KeyOptions | None = None,
     outcome: EditResult | BaseException
     try:
         with guard, locked(path):
-            outcome = _edit(path, fmt, keys, retry, guard)
+            outcome = _edit(path, fmt, keys, retry, guard, config)
     except _Signalled:  # only reached when a handler of the caller's lets us go on
         outcome = UsageError("the edit was interrupted by a signal; nothing was saved",
                              path=str(path))
@@ -274,10 +279,12 @@ def edit_file(path: Path, keys: KeyOptions | None = None,
 
 
 def _edit(path: Path, fmt: str, keys: KeyOptions | None,
-          retry: Callable[[FormatError], bool], guard: _SignalGuard) -> EditResult:
+          retry: Callable[[FormatError], bool], guard: _SignalGuard,
+          config: ProjectConfig | None) -> EditResult:
     opened: OpenDocument | None = None
     if path.exists():
-        opened = open_document(read_encrypted(read_text(path), fmt, str(path)))
+        strict = config is not None and config.requires_tag(path)
+        opened = open_document(read_encrypted(read_text(path), fmt, str(path)), strict=strict)
         original = dump_documents(opened.plain, fmt, indent=opened.source.indent)
     else:
         original = NEW_FILE_TEMPLATE[fmt]
@@ -296,7 +303,7 @@ def _edit(path: Path, fmt: str, keys: KeyOptions | None,
                 if not retry(error):
                     raise
     if opened is None:
-        plan = plan_for(path, keys or KeyOptions())
+        plan = plan_for(path, keys or KeyOptions(), config=config)
         selector = Selector.from_fields(plan.selector, default_suffix=True)
         metadata, cipher = new_metadata(plan.groups, selector, plan.threshold)
         write_atomic(path, seal_with(docs, cipher, metadata, fmt, None))

@@ -13,11 +13,13 @@ if TYPE_CHECKING:
     from secretsfile.ops.document import EncryptedDocument
 
 
-def read_env_file(path: Path, env: str, private: bool = False) -> dict[str, Secret] | None:
+def read_env_file(path: Path, env: str, private: bool = False, strict: bool = False
+                  ) -> dict[str, Secret] | None:
     """name -> Secret (None when the file does not exist). ``SECRETSFILE_AGE_KEY_<ENV>``
-    is tried besides the usual identities."""
+    is tried besides the usual identities; ``strict``: a missing integrity tag is an
+    error (``ProjectConfig.requires_tag``)."""
     document = parse_env_file(path)
-    return None if document is None else open_env_document(document, env, private)
+    return None if document is None else open_env_document(document, env, private, strict)
 
 
 def parse_env_file(path: Path) -> EncryptedDocument | None:
@@ -44,7 +46,7 @@ def single_document(document: EncryptedDocument) -> EncryptedDocument:
 
 
 def open_env_document(document: EncryptedDocument, env: str, private: bool = False,
-                      strict: bool | None = None) -> dict[str, Secret]:
+                      strict: bool = False) -> dict[str, Secret]:
     """Decrypt a parsed environment file into its named secrets. Errors leave without
     the frames that hold decrypted values."""
     try:
@@ -54,7 +56,7 @@ def open_env_document(document: EncryptedDocument, env: str, private: bool = Fal
 
 
 def _open_env_document(document: EncryptedDocument, env: str, private: bool,
-                       strict: bool | None) -> dict[str, Secret]:
+                       strict: bool) -> dict[str, Secret]:
     from secretsfile.keysources.age import env_key_var, for_environment
     from secretsfile.ops.document import open_document
 

@@ -10,7 +10,7 @@ import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secretsfile._fileio import locked, read_text, write_atomic
 from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
@@ -40,6 +40,9 @@ from secretsfile.ops.document import (
 from secretsfile.ops.recipients import KeyOptions, Plan, plan_for
 from secretsfile.stores import FORMATS, dump_documents, format_for_path
 
+if TYPE_CHECKING:
+    from secretsfile.config.project import ProjectConfig
+
 
 @dataclass(frozen=True)
 class EncryptOptions:
@@ -49,6 +52,7 @@ class EncryptOptions:
     output_type: str | None = None
     shamir_threshold: int = 0
     key_groups: tuple[tuple[Recipient, ...], ...] = ()  # overrides keys when given
+    config: ProjectConfig | None = None  # the project whose rules say who files are for
 
 
 def output_format(name: str | None) -> str | None:
@@ -64,7 +68,8 @@ def _plan(options: EncryptOptions, target: Path | None) -> Plan:
     if options.key_groups:
         groups = [list(group) for group in options.key_groups]
         return Plan(groups, options.shamir_threshold, dict(options.selector))
-    return plan_for(target, options.keys, options.selector, options.shamir_threshold)
+    return plan_for(target, options.keys, options.selector, options.shamir_threshold,
+                    config=options.config)
 
 
 def _recipient_set(metadata_groups: list[list[MasterKey]]) -> list[set[tuple[str, str]]]:
@@ -99,11 +104,14 @@ def _reusable(previous: OpenDocument, plan: Plan, selector: Selector) -> bool:
     return _recipient_set(old.key_groups) == wanted
 
 
-def open_file(path: Path, input_type: str | None = None, for_update: bool = True
-              ) -> OpenDocument:
+def open_file(path: Path, input_type: str | None = None, for_update: bool = True,
+              config: ProjectConfig | None = None) -> OpenDocument:
+    """Read, decrypt and verify ``path``; ``config`` (the caller's project, None: none)
+    decides whether a missing integrity tag is an error."""
     text = read_text(path)  # first: a directory or a missing file is said as such
     document = read_encrypted(text, format_for_path(path, input_type), str(path))
-    return open_document(document, for_update=for_update)
+    strict = config is not None and config.requires_tag(path)
+    return open_document(document, for_update=for_update, strict=strict)
 
 
 def _try_open_previous(path: Path, fmt: str) -> OpenDocument | None:
@@ -202,9 +210,9 @@ def value_text(value: Value, key_path: str) -> str:
 
 
 def decrypt_file(path: Path, input_type: str | None = None, output_type: str | None = None,
-                 extract: str | None = None) -> str:
+                 extract: str | None = None, config: ProjectConfig | None = None) -> str:
     output_format(output_type)  # a bad option is said before any work (and without a key)
-    return render(open_file(path, input_type, for_update=False), output_type, extract)
+    return render(open_file(path, input_type, False, config), output_type, extract)
 
 
 def to_python(value: Value) -> Any:
@@ -223,26 +231,29 @@ def _convert(value: Value) -> Any:
     return value
 
 
-def load_file(path: str | Path, input_type: str | None = None) -> Any:
+def load_file(path: str | Path, input_type: str | None = None,
+              config: ProjectConfig | None = None) -> Any:
     """Decrypt a file in memory and return plain Python data (a dict; a list of dicts for a
     multi-document YAML file). Nothing is written to disk."""
-    opened = open_file(Path(path), input_type, for_update=False)
+    opened = open_file(Path(path), input_type, False, config)
     docs = [to_python(doc) for doc in opened.plain]
     return docs[0] if len(docs) == 1 else docs
 
 
-def get_value(path: Path, key_path: str, input_type: str | None = None) -> Value:
-    opened = open_file(path, input_type, for_update=False)
+def get_value(path: Path, key_path: str, input_type: str | None = None,
+              config: ProjectConfig | None = None) -> Value:
+    opened = open_file(path, input_type, False, config)
     return treepath.get_at(opened.plain[0], treepath.parse_path(key_path))
 
 
 # -- changing ------------------------------------------------------------------------------
 
 
-def _rewrite(path: Path, change: Any, input_type: str | None = None) -> None:
+def _rewrite(path: Path, change: Any, input_type: str | None,
+             config: ProjectConfig | None) -> None:
     """Open, apply ``change(opened)``, seal with the same cipher, write atomically."""
     with locked(path):
-        opened = open_file(path, input_type)
+        opened = open_file(path, input_type, True, config)
         try:
             change(opened)
         except SecretsfileError as error:
@@ -252,23 +263,26 @@ def _rewrite(path: Path, change: Any, input_type: str | None = None) -> None:
 
 
 def set_value(path: Path, key_path: str, value: Value, input_type: str | None = None,
-              force: bool = False) -> None:
+              force: bool = False, config: ProjectConfig | None = None) -> None:
     """Set one value. Replacing data other than that value (a scalar on the way, or a map's
     keys) is a ConflictError naming the key paths unless ``force``."""
     parts = treepath.parse_path(key_path)
     _rewrite(path, lambda opened: treepath.set_at(opened.plain[0], parts, value, force),
-             input_type)
+             input_type, config)
 
 
-def unset_value(path: Path, key_path: str, input_type: str | None = None) -> None:
+def unset_value(path: Path, key_path: str, input_type: str | None = None,
+                config: ProjectConfig | None = None) -> None:
     parts = treepath.parse_path(key_path)
-    _rewrite(path, lambda opened: treepath.unset_at(opened.plain[0], parts), input_type)
+    _rewrite(path, lambda opened: treepath.unset_at(opened.plain[0], parts), input_type,
+             config)
 
 
-def rotate(path: Path, input_type: str | None = None) -> None:
+def rotate(path: Path, input_type: str | None = None,
+           config: ProjectConfig | None = None) -> None:
     """A new data key wrapped for the same recipients; every value re-encrypted."""
     with locked(path):
-        opened = open_file(path, input_type)
+        opened = open_file(path, input_type, True, config)
         metadata = opened.source.metadata
         groups = _groups_of(metadata.key_groups)
         data_key = os.urandom(DATA_KEY_SIZE)
@@ -302,12 +316,12 @@ class KeyChange:
 
 
 def updatekeys(path: Path, change: KeyChange, input_type: str | None = None,
-               rotate_key: bool = False) -> bool:
+               rotate_key: bool = False, config: ProjectConfig | None = None) -> bool:
     """Re-wrap the data key for a changed recipient list (one key group); values keep their
     ciphertext. With ``rotate_key`` (a recipient is being removed), a new data key is drawn
     in the same write. Returns False when nothing changed."""
     with locked(path):
-        opened = open_file(path, input_type)
+        opened = open_file(path, input_type, True, config)
         metadata = opened.source.metadata
         if len(metadata.key_groups) > 1:
             raise UsageError("updatekeys works on files with one key group",

@@ -132,7 +132,7 @@ def _ensure_files(config: ProjectConfig) -> list[Path]:
     for env in config.environments:
         path = config.env_path(env)
         if not path.exists():
-            modify_file(path, lambda doc: None)
+            modify_file(config, path, lambda doc: None)
             created.append(path)
     return created
 
@@ -169,7 +169,7 @@ def add_environment(config: ProjectConfig, name: str, recipients: list[str]) -> 
     fresh = load(override=config.path)
     path = fresh.env_path(fresh.environment(name))
     if not path.exists():
-        modify_file(path, lambda doc: None)
+        modify_file(fresh, path, lambda doc: None)
     return path
 
 
@@ -222,7 +222,8 @@ def add_recipient(config: ProjectConfig, env_name: str, recipient: str) -> Recip
     ref = _recipient(recipient)
     path = config.env_path(env)
     with env_keys(env.name):
-        rewrapped = path.exists() and files.updatekeys(path, files.KeyChange(add=(ref,)))
+        rewrapped = path.exists() and files.updatekeys(path, files.KeyChange(add=(ref,)),
+                                                       config=config)
     changed = _set_recipients(config.path, env.name,
                               lambda cur: cur if _lists(cur, ref) else [*cur, recipient])
     return RecipientChange(changed, rewrapped, rotated=False)
@@ -250,7 +251,7 @@ def remove_recipient(config: ProjectConfig, env_name: str, recipient: str) -> Re
     if path.exists():
         with env_keys(env.name):
             rotated = files.updatekeys(path, files.KeyChange(remove=(ref,) if in_file else ()),
-                                       rotate_key=True)
+                                       rotate_key=True, config=config)
     changed = _set_recipients(config.path, env.name,
                               lambda cur: [r for r in cur if _recipient(r) != ref])
     return RecipientChange(changed, rotated, rotated=rotated)

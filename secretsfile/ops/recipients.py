@@ -12,10 +12,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secretsfile.errors import ConfigError
 from secretsfile.keysources.interface import Recipient
+
+if TYPE_CHECKING:
+    from secretsfile.config.project import ProjectConfig
 
 
 @dataclass(frozen=True)
@@ -96,15 +99,15 @@ class Plan:
 
 
 def plan_for(path: Path | None, keys: KeyOptions, selector: dict[str, Any] | None = None,
-             threshold: int = 0) -> Plan:
-    """Who ``path`` is encrypted for, following the lookup order above."""
+             threshold: int = 0, *, config: ProjectConfig | None) -> Plan:
+    """Who ``path`` is encrypted for, following the lookup order above. ``config`` is the
+    project the caller works in (None: no project); it is never looked up here, so a
+    command run with ``--config`` elsewhere encrypts for that project's recipients."""
     selector = dict(selector or {})
     if keys.explicit:
         return Plan([resolve(keys)], threshold, selector)
-    if path is not None:
-        from secretsfile.config.project import load
-
-        configured = load().plan_for(path)
+    if path is not None and config is not None:
+        configured = config.plan_for(path)
         if configured is not None:
             groups = [[Recipient(kind, value) for kind, value in g] for g in configured.groups]
             return Plan(groups, configured.shamir_threshold or threshold,

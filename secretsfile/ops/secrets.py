@@ -54,16 +54,16 @@ def env_keys(env: str) -> contextlib.AbstractContextManager[None]:
     return for_environment(env)
 
 
-def _read(path: Path, env: str, private: bool) -> dict[str, Secret]:
-    return read_env_file(path, env, private) or {}
+def _read(config: ProjectConfig, path: Path, env: str, private: bool) -> dict[str, Secret]:
+    return read_env_file(path, env, private, config.requires_tag(path)) or {}
 
 
 def read_secrets(config: ProjectConfig, env: Environment, include_private: bool = True
                  ) -> dict[str, Secret]:
     """Every secret of the environment; a private secret overrides the team's one."""
-    secrets = _read(config.env_path(env), env.name, private=False)
+    secrets = _read(config, config.env_path(env), env.name, private=False)
     if include_private:
-        secrets.update(_read(config.private_path(env), env.name, private=True))
+        secrets.update(_read(config, config.private_path(env), env.name, private=True))
     return secrets
 
 
@@ -100,19 +100,21 @@ def _own_keys() -> KeyOptions:
     return KeyOptions(age=(own[0],))
 
 
-def modify_file(path: Path, change: Callable[[Branch], None], private: bool = False) -> None:
+def modify_file(config: ProjectConfig, path: Path, change: Callable[[Branch], None],
+                private: bool = False) -> None:
     """Apply ``change`` to the file's plaintext mapping and write it back; a missing file is
-    created, encrypted for the environment's recipients (or your own key when private)."""
+    created, encrypted for the environment's recipients in ``config`` (or your own key
+    when private)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
     with locked(path):
         if path.exists():
-            opened = files.open_file(path)
+            opened = files.open_file(path, config=config)
             change(opened.plain[0])
             write_atomic(path, seal(opened))
             return
         doc: Branch = {}
         change(doc)
-        plan = plan_for(path, _own_keys() if private else KeyOptions())
+        plan = plan_for(path, _own_keys() if private else KeyOptions(), config=config)
         selector = Selector.from_fields(plan.selector, default_suffix=True)
         metadata, cipher = new_metadata(plan.groups, selector, plan.threshold)
         write_atomic(path, seal_with([doc], cipher, metadata, format_for_path(path), None),
@@ -176,7 +178,7 @@ def change_secret(config: ProjectConfig, env: Environment, name: str, private: b
         existed.append(exists)
 
     with env_keys(env.name):
-        modify_file(path, apply, private)
+        modify_file(config, path, apply, private)
     return existed[0]
 
 
@@ -192,7 +194,7 @@ def delete_secret(config: ProjectConfig, env: Environment, name: str, private: b
     if not path.exists():
         raise UsageError(f"secret {name!r} not found in {env.name}")
     with env_keys(env.name):
-        modify_file(path, change, private)
+        modify_file(config, path, change, private)
 
 
 def find_secret(config: ProjectConfig, env: Environment, name: str,
@@ -214,7 +216,8 @@ def find_secret(config: ProjectConfig, env: Environment, name: str,
             continue
         names = [str(k) for k in document.docs[0] if isinstance(k, str)]
         if name in names:
-            return open_env_document(document, env.name, is_private)[name]
+            strict = config.requires_tag(path)
+            return open_env_document(document, env.name, is_private, strict)[name]
         known += names
     raise UsageError(f"secret {name!r} not found in {env.name}",
                      hint=closest_hint(name, known))

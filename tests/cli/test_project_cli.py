@@ -255,3 +255,26 @@ def test_environment_names_whose_key_variable_is_taken_are_refused(
     result = run("init", "--env", name)
     assert result.code == 2 and "reserved" in result.stderr
     assert not (tmp_path / ".secretsfile.yaml").exists()
+
+
+def test_config_option_decides_recipients_from_any_directory(
+        run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ops never looks the config up itself: a command run elsewhere with --config encrypts
+    a new environment file for that project's recipients, not for your own key."""
+    import pyrage
+
+    team = pyrage.x25519.Identity.generate()
+    mine = run("keygen").stdout.strip()
+    proj = tmp_path / "proj"
+    (proj / "secrets").mkdir(parents=True)
+    config = proj / ".secretsfile.yaml"
+    config.write_text(f"environments:\n  prod:\n    recipients: [{team.to_public()}, {mine}]\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = run("secret", "set", "api-token", "--env", "prod", "--config", str(config),
+                 "--value-stdin", stdin="tok-PLANTED-1")
+    assert result.code == 0, result.output
+    status = json.loads(run("status", str(proj / "secrets" / "prod.yaml"), "--json").stdout)
+    recipients = {key["id"] for key in status["recipients"]}
+    assert recipients == {str(team.to_public()), mine}
