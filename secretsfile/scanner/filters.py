@@ -12,9 +12,9 @@ and where on the line) and returns True when the candidate is *not* a credential
 - placeholders: ``changeme``, ``<your-token>``, ``xxxxxxxx``, ``****``, ``None``/``null``,
   documentation examples (``EXAMPLE``, ``your_api_key``) and obvious test passwords.
 
-Shape filters (``uuid``, ``hex-hash``) can be exempted per rule: a rule whose own true
-samples are UUIDs (a Heroku key is one) is not silenced by the UUID filter. The engine
-works that out from the rule's ``true_samples``.
+Shape filters (``uuid``, ``hex-hash``, ...) can be exempted per rule: a rule whose secrets
+are UUIDs (a Heroku key is one) lists ``uuid`` in its ``exempt_filters``; the rule tests
+check that list against the rule's true samples. The word lists live in wordlists.py.
 
 Everything here is pure and cheap: plain string tests first, one precompiled regex at most.
 """
@@ -257,164 +257,12 @@ def reference(c: Candidate) -> bool:
 
 # --- placeholders -----------------------------------------------------------------------
 
-_EMPTY_LIKE = frozenset(
-    {
-        "",
-        "none",
-        "null",
-        "nil",
-        "undefined",
-        "true",
-        "false",
-        "yes",
-        "no",
-        "n/a",
-        "na",
-        "tbd",
-        "todo",
-        "fixme",
-        "...",
-        "…",
-        "[]",
-        "{}",
-        "''",
-        '""',
-        "empty",
-        "default",
-        "required",
-        "optional",
-        "string",
-        "str",
-        "bytes",
-        "int",
-        "any",
-        "object",
-        "value",
-        "secret",
-        "password",
-        "passwd",
-        "token",
-        "apikey",
-        "api_key",
-        "api-key",
-        "key",
-        "pass",
-        "pwd",
-    }
-)
-# Obvious test and demo passwords; a whole-value match only ("sk_test_..." stays a finding).
-_TEST_PASSWORDS = frozenset(
-    {
-        "test",
-        "tests",
-        "testing",
-        "test123",
-        "testpass",
-        "testpassword",
-        "test_password",
-        "test-password",
-        "password1",
-        "password12",
-        "password123",
-        "password1234",
-        "passw0rd",
-        "p@ssw0rd",
-        "p@ssword",
-        "pa55word",
-        "secret123",
-        "mysecret",
-        "mypassword",
-        "my_password",
-        "mypass",
-        "123456",
-        "1234567",
-        "12345678",
-        "123456789",
-        "1234567890",
-        "qwerty",
-        "qwerty123",
-        "letmein",
-        "admin",
-        "admin123",
-        "administrator",
-        "root",
-        "toor",
-        "guest",
-        "user",
-        "username",
-        "foo",
-        "bar",
-        "baz",
-        "foobar",
-        "foobarbaz",
-        "abc",
-        "abc123",
-        "abcdef",
-        "hunter2",
-        "changeit",
-        "sesame",
-        "opensesame",
-        "welcome",
-        "welcome1",
-        "demo",
-        "sample",
-        "fake",
-        "dummy",
-        "mock",
-        "pass123",
-        "pass1234",
-        "s3cr3t",
-        "s3cret",
-        "supersecret",
-        "super_secret",
-        "topsecret",
-    }
-)
-_PLACEHOLDER_WORDS = (
-    "changeme",
-    "change_me",
-    "change-me",
-    "changethis",
-    "change_this",
-    "replaceme",
-    "replace_me",
-    "replace-me",
-    "replace_with",
-    "placeholder",
-    "example",
-    "redacted",
-    "dummy",
-    "your_",
-    "your-",
-    "yourkey",
-    "yourtoken",
-    "yourpassword",
-    "yoursecret",
-    "insert_",
-    "insert-",
-    "enter_your",
-    "enter-your",
-    "put_your",
-    "_here",
-    "-here",
-    "notreal",
-    "not_real",
-    "not-a-real",
-    "not_a_real",
-    "fakekey",
-    "fake_key",
-    "fake-key",
-    "faketoken",
-    "fake_token",
-    "fakepassword",
-    "fake_password",
-    "fakesecret",
-    "fake_secret",
-    "xxxxx",
-    "*****",
-    "#####",
-    "00000000",
-)
+def _word_lists() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    from secretsfile.scanner import wordlists  # lazy: see wordlists.py
+
+    return wordlists.EMPTY_LIKE, wordlists.TEST_PASSWORDS, wordlists.PLACEHOLDER_WORDS
+
+
 _SAME_CHAR = re.compile(r"(.)\1*")
 _MASKED = re.compile(r"[\s*xX•.#_-]+")
 
@@ -423,7 +271,8 @@ def is_placeholder(value: str) -> bool:
     """True for values written to be replaced: examples, masks, dummies, test passwords."""
     v = value.strip().strip("'\"`")
     low = v.lower()
-    if low in _EMPTY_LIKE or low in _TEST_PASSWORDS:
+    empty_like, test_passwords, placeholder_words = _word_lists()
+    if low in empty_like or low in test_passwords:
         return True
     if "<" in v and ">" in v.partition("<")[2]:
         return True  # "<your-token>", "sk_<redacted>"
@@ -431,7 +280,7 @@ def is_placeholder(value: str) -> bool:
         return True  # "[your token here]"
     if _SAME_CHAR.fullmatch(v) or _MASKED.fullmatch(v):
         return True
-    if any(word in low for word in _PLACEHOLDER_WORDS):
+    if any(word in low for word in placeholder_words):
         return True
     # Mostly one character: "AP6xxxxxxxxxx", "sk_live_000000000000" are masks with a prefix.
     if len(v) >= 8:
@@ -464,8 +313,8 @@ FILTERS: tuple[tuple[str, Filter], ...] = (
     ("data-uri", data_uri),
 )
 
-#: Filters that judge only the secret's shape; a rule whose true samples have that shape is
-#: exempt from them (a Heroku API key *is* a UUID).
+#: Filters that judge only the secret's shape; a rule whose secrets have that shape lists
+#: them in its ``exempt_filters`` (a Heroku API key *is* a UUID).
 SHAPE_FILTERS: frozenset[str] = frozenset({"uuid", "hex-hash", "placeholder", "public-key"})
 
 

@@ -9,7 +9,6 @@ the test suite checks.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -45,12 +44,42 @@ class Rule:
     true_samples: tuple[str, ...] = ()
     false_samples: tuple[str, ...] = ()
     tags: tuple[str, ...] = field(default=())
-    # Optional extra check, a module-level function (so rules stay picklable for worker
-    # processes): called with (secret, line); return False to drop the match.
-    validate: Callable[[str, str], bool] | None = field(default=None, compare=False)
+    # Shape filters (filters.SHAPE_FILTERS) that do not apply to this rule because its real
+    # secrets have that shape: a Heroku API key *is* a UUID. The rule tests check that the
+    # true samples trip exactly these filters, so the list cannot drift from the samples.
+    exempt_filters: tuple[str, ...] = ()
 
     def compiled(self) -> re.Pattern[str]:
         return re.compile(self.regex)
+
+    def validate(self) -> list[str]:
+        """What is wrong with the rule (an empty list when nothing is): checked for every
+        built-in rule by the tests and for every configured rule when it is loaded."""
+        from secretsfile.scanner.filters import SHAPE_FILTERS
+
+        problems: list[str] = []
+        if not self.id:
+            problems.append("a rule needs an id")
+        if not self.regex and not self.path:
+            problems.append("a rule needs a regex or a path")
+        groups = 0
+        for name, pattern in (("regex", self.regex), ("path", self.path)):
+            try:
+                compiled = re.compile(pattern or "")
+            except re.error as error:
+                problems.append(f"invalid {name} ({error})")
+                continue
+            groups = compiled.groups if name == "regex" else groups
+        if self.secret_group > groups:
+            problems.append(
+                f"secret_group {self.secret_group} but the regex has fewer groups ({groups})"
+            )
+        if any(k != k.lower() or not k for k in self.keywords):
+            problems.append("keywords must be non-empty and lower-case")
+        unknown = sorted(set(self.exempt_filters) - SHAPE_FILTERS)
+        if unknown:
+            problems.append(f"exempt_filters names {unknown[0]!r}, not a shape filter")
+        return problems
 
 
 @dataclass(frozen=True)

@@ -325,7 +325,8 @@ def read_exceptions(raw: Mapping[str, Any], source: Path | None) -> list[tuple[P
     list on purpose: excluding a file from the credential scan must not let it be
     committed in plaintext.
     """
-    from secretsfile.scanner.config import _check_keys, _str_list
+    from secretsfile.scanner.config import check_keys as _check_keys
+    from secretsfile.scanner.config import str_list as _str_list
 
     section = raw.get(EXCEPTIONS_SECTION)
     if section is None or source is None:
@@ -357,7 +358,7 @@ def build_policy(
     With neither environments nor rules, the documented default patterns apply, rooted at
     ``root`` (exceptions still apply).
     """
-    from secretsfile.scanner.config import translate_go_regex
+    from secretsfile.core.goregex import translate_go_regex
     from secretsfile.scanner.sources import glob_to_regex
 
     excepted = tuple((base.resolve(), re.compile(glob_to_regex(glob)))

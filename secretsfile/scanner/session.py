@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from secretsfile.errors import InputNotFoundError, UsageError
 from secretsfile.scanner.baseline import BASELINE_NAME, Baseline, load_baseline, write_baseline
-from secretsfile.scanner.config import ScanConfig, load_gitleaks_toml, parse_scan_section
+from secretsfile.scanner.config import ScanConfig, parse_scan_section
+from secretsfile.scanner.gitleaks import load_gitleaks_toml
 from secretsfile.scanner.engine import Fragment, Scanner
 from secretsfile.scanner.model import Finding, Rule
 from secretsfile.scanner.runner import ScanStats, scan_files, scan_fragments

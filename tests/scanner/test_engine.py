@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from secretsfile.scanner.engine import Fragment, Scanner, _newline_span, fingerprint
+from secretsfile.scanner.engine import Fragment, Scanner, fingerprint
 from secretsfile.scanner.model import Allowlist, Finding, Rule
+from secretsfile.scanner.regex_shape import newline_span as _newline_span
 
 AWS = Rule(
     id="aws-access-key-id",
@@ -191,14 +192,14 @@ def test_commit_allowlist_only_applies_to_that_commit() -> None:
     assert len(scanner.scan_fragment(Fragment("a.py", KEY_ID, None, "def456"))) == 1
 
 
-def test_validate_function_can_drop_matches() -> None:
-    rule = Rule(**{**PASSWORD.__dict__, "validate": _no_digits})
-    assert scan('password = "abcdefgh"', rule, filters_enabled=False) == []
-    assert len(scan('password = "abc1efgh"', rule, filters_enabled=False)) == 1
-
-
-def _no_digits(secret: str, line: str) -> bool:
-    return any(ch.isdigit() for ch in secret)
+def test_rule_validate_names_each_problem() -> None:
+    assert PASSWORD.validate() == []
+    bad = Rule("x", "x", "(a", ("X",), secret_group=0, exempt_filters=("reference",))
+    problems = bad.validate()
+    assert any(p.startswith("invalid regex") for p in problems)
+    assert "keywords must be non-empty and lower-case" in problems
+    assert any("exempt_filters" in p for p in problems)
+    assert "fewer groups" in Rule("y", "y", "a(b)", ("a",), secret_group=2).validate()[0]
 
 
 def test_global_filters_drop_placeholders_and_references() -> None:
@@ -211,7 +212,7 @@ def test_global_filters_can_be_disabled() -> None:
     assert len(scan('password = "changeme"', filters_enabled=False)) == 1
 
 
-def test_shape_filter_exempt_for_rules_whose_true_samples_have_that_shape() -> None:
+def test_shape_filter_exempt_for_rules_that_list_it() -> None:
     heroku = Rule(
         "heroku-api-key",
         "Heroku API key",
@@ -219,7 +220,7 @@ def test_shape_filter_exempt_for_rules_whose_true_samples_have_that_shape() -> N
         r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",
         ("heroku",),
         secret_group=1,
-        true_samples=("HEROKU_API_KEY=1d2c3b4a-5e6f-4a1b-9c8d-7e6f5a4b3c2d",),
+        exempt_filters=("uuid",),
     )
     generic = Rule(
         "generic-token",

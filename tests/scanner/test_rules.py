@@ -12,6 +12,7 @@ from functools import cache
 
 import pytest
 
+from secretsfile.scanner import filters
 from secretsfile.scanner.engine import Scanner
 from secretsfile.scanner.model import Finding, Rule
 from secretsfile.scanner.rules import BUILTIN_RULES
@@ -63,6 +64,7 @@ def test_rule_ids_are_unique_kebab_case() -> None:
 
 @pytest.mark.parametrize("rule", BUILTIN_RULES, ids=lambda r: r.id)
 def test_rule_is_well_formed(rule: Rule) -> None:
+    assert rule.validate() == []
     assert rule.description
     compiled = re.compile(rule.regex)
     assert 1 <= rule.secret_group <= compiled.groups, "the secret must be a capture group"
@@ -94,3 +96,30 @@ def test_false_sample_is_not_reported(rule_id: str, sample: str) -> None:
     rule = _BY_ID[rule_id]
     found = _scan(rule, sample)
     assert not found, f"{rule_id} reported its false sample at {[(f.line, f.column) for f in found]}"
+
+
+def _shape_filters_tripped(rule: Rule) -> set[str]:
+    """The shape filters the rule's own true samples would trip."""
+    tripped: set[str] = set()
+    pattern = rule.compiled()
+    for sample in rule.true_samples:
+        for m in pattern.finditer(sample):
+            group = rule.secret_group if rule.secret_group <= pattern.groups else 0
+            secret = (m.group(group) or "").strip("\r\n")
+            if not secret:
+                continue
+            line_start = sample.rfind("\n", 0, m.start(group)) + 1
+            line_end = sample.find("\n", m.start(group))
+            line = sample[line_start : len(sample) if line_end < 0 else line_end]
+            candidate = filters.Candidate(secret, line, m.start(group) - line_start)
+            tripped |= {name for name, check in filters.FILTERS
+                        if name in filters.SHAPE_FILTERS and check(candidate)}  # fmt: skip
+    return tripped
+
+
+@pytest.mark.parametrize("rule", BUILTIN_RULES, ids=lambda r: r.id)
+def test_exempt_filters_match_the_true_samples(rule: Rule) -> None:
+    """A rule lists exactly the shape filters its real secrets trip: fewer and its true
+    samples would be silenced, more and it would report what the filter exists to drop."""
+    assert set(rule.exempt_filters) == _shape_filters_tripped(rule)
+

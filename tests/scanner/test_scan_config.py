@@ -8,13 +8,9 @@ from pathlib import Path
 import pytest
 
 from secretsfile.errors import ConfigError
-from secretsfile.scanner.config import (
-    ScanConfig,
-    load_gitleaks_toml,
-    parse_scan_section,
-    parse_size,
-    translate_go_regex,
-)
+from secretsfile.core.goregex import translate_go_regex
+from secretsfile.scanner.config import ScanConfig, parse_scan_section, parse_size
+from secretsfile.scanner.gitleaks import load_gitleaks_toml
 from secretsfile.scanner.engine import Scanner
 from secretsfile.scanner.model import Rule
 

@@ -126,6 +126,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="pinecone-legacy-api-key",
+        exempt_filters=("uuid",),
         description="Pinecone legacy API key (a UUID assigned to a Pinecone-named setting)",
         regex=(
             r"(?i)pinecone[\w.-]{0,20}?(?:api[_.-]?key|key)" + ASSIGN

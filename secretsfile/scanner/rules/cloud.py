@@ -37,6 +37,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="heroku-legacy-api-key",
+        exempt_filters=("uuid",),
         description="Heroku legacy API key (a UUID assigned to a Heroku-named setting)",
         regex=r"(?i)heroku[\w.-]{0,20}?(?:api[_.-]?key|key|token)" + ASSIGN + _UUID,
         keywords=("heroku",),
@@ -272,6 +273,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="snyk-api-token",
+        exempt_filters=("uuid",),
         description="Snyk API token (a UUID assigned to a Snyk-named setting)",
         regex=r"(?i)snyk[\w.-]{0,20}?(?:api[_.-]?)?(?:token|key)" + ASSIGN + _UUID,
         keywords=("snyk",),
@@ -452,6 +454,7 @@ RULES += (
     ),
     Rule(
         id="hubspot-legacy-api-key",
+        exempt_filters=("uuid",),
         description="HubSpot legacy API key (a UUID assigned to a HubSpot-named setting)",
         regex=r"(?i)hubspot[\w.-]{0,20}?(?:api[_.-]?)?(?:key|token)" + ASSIGN + _UUID,
         keywords=("hubspot",),

@@ -29,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="gcp-service-account-key",
+        exempt_filters=("hex-hash",),
         description="Google Cloud service-account key file (private_key_id of a JSON key)",
         regex=r""""private_key_id"\s*:\s*"([0-9a-f]{40})\"""",
         keywords=("private_key_id",),

@@ -86,6 +86,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="age-secret-key",
+        exempt_filters=("placeholder",),
         description="age identity (X25519 secret key)",
         regex=r"(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?![A-Za-z0-9])",
         keywords=("age-secret-key-1",),

@@ -208,6 +208,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="postmark-server-token",
+        exempt_filters=("uuid",),
         description="Postmark server or account token (UUID) assigned to a Postmark-named setting",
         regex=(
             r"(?i)postmark[\w.-]{0,20}?(?:token|key)" + ASSIGN
@@ -222,6 +223,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="messagebird-api-key",
+        exempt_filters=("uuid",),
         description="MessageBird (Bird) API key or client id assigned to a MessageBird-named setting",
         regex=(
             r"(?i)message[_.-]?bird[\w.-]{0,20}?(?:api[_.-]?key|key|token|client[_.-]?id)" + ASSIGN

@@ -70,6 +70,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="braintree-private-key",
+        exempt_filters=("hex-hash",),
         description="Braintree private key assigned to a Braintree-named setting",
         regex=r"(?i)braintree[\w.-]{0,20}?private[_.-]?key" + ASSIGN + r"([a-f0-9]{32})(?![A-Za-z0-9])",
         keywords=("braintree",),

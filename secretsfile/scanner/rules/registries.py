@@ -28,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="npmrc-auth-token",
+        exempt_filters=("uuid",),
         description="Registry credential in an .npmrc (//host/:_authToken, _auth or _password)",
         regex=r"(?i)//[^\s:/]+(?::\d+)?(?:/[^\s:]*)?/:(?:_authToken|_auth|_password)\s*=\s*([^\s\"']{8,})",
         keywords=("_authtoken", ":_auth", ":_password"),

@@ -189,6 +189,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="netrc-password",
+        exempt_filters=("uuid",),
         description="Password in a .netrc / _netrc entry",
         regex=r"(?i)\bmachine\s+\S+\s+login\s+\S+\s+password\s+([^\s'\"]{4,})",
         keywords=("machine",),
