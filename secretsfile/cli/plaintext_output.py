@@ -15,16 +15,18 @@ from secretsfile.errors import UsageError
 
 def refuse_plaintext_target(path: Path) -> None:
     """A UsageError (exit 2) when plaintext must not be written to ``path``."""
-    from secretsfile.scanner.plaintext_guard import check_file
+    from secretsfile.ops.guard import check_file
 
     if path.is_file() and check_file(path).encrypted:
         raise UsageError(
             "refusing to write plaintext over an encrypted file", path=str(path),
             hint="write to another path or to stdout",
         )
-    from secretsfile.scanner.session import load_policy
+    from secretsfile.git.sources import find_repo_root
+    from secretsfile.ops.guard_policy import load_policy
 
-    policy, _ = load_policy(_policy_start(path))
+    start = _policy_start(path)
+    policy, _ = load_policy(start, find_repo_root(start))
     if policy.requires(path):
         raise UsageError(
             "refusing to write plaintext where files must be encrypted", path=str(path),

@@ -1,8 +1,9 @@
-"""Scanner commands: ``scan``, ``check-encrypted`` and ``hooks install|uninstall``.
+"""Scanner commands: ``scan``, ``check-encrypted`` (and ``hooks``, from hooks_cmd.py).
 
-Thin: options in, ``secretsfile.scanner.session`` does the work, findings out on stdout,
-messages on stderr. Exit 0 clean, 1 findings, >= 2 errors (the boundary in main.py maps
-errors). Heavy imports (the engine, git, rich) happen inside the commands.
+Options in; ``ops.scanning`` / ``ops.check_encrypted`` do the work, handed
+``secretsfile.git.sources`` as their git reader; reports on stdout, messages on stderr.
+Exit 0 clean, 1 findings, >= 2 errors (the boundary maps errors). Heavy imports (the
+engine, git, rich) happen inside the commands.
 """
 
 from __future__ import annotations
@@ -16,19 +17,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from secretsfile.scanner.plaintext_guard import Policy
     from secretsfile.scanner.report import Report
 
 PANEL = "Scanner"
-
-hooks_app = typer.Typer(
-    name="hooks",
-    help="Install or remove a plain git pre-commit hook (without the pre-commit framework).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-)
 
 
 def _say(message: str) -> None:
@@ -40,15 +31,6 @@ def _use_colour() -> bool:
     return (
         sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     )
-
-
-def _human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"  # pragma: no cover
 
 
 def scan(
@@ -135,21 +117,14 @@ def scan(
     """
     from secretsfile import __version__
     from secretsfile.errors import UsageError
+    from secretsfile.git import sources
+    from secretsfile.ops.scanning import Mode, ScanRequest, run_scan
     from secretsfile.scanner.config import parse_size
-    from secretsfile.scanner.report import FORMATS, Report, render
-    from secretsfile.scanner.session import Mode, ScanRequest, run_scan
+    from secretsfile.scanner.report import FORMATS, render, summary
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r}", hint="use text, json or sarif")
-    flags = (("--staged", staged), ("--since", since is not None), ("--history", history),
-             ("--no-git", no_git))  # fmt: skip
-    chosen = [flag for flag, on in flags if on]
-    if len(chosen) > 1:
-        raise UsageError(f"{chosen[0]} and {chosen[1]} cannot be combined")
-    mode = (
-        Mode.STAGED if staged else Mode.SINCE if since is not None else Mode.HISTORY if history
-        else Mode.NO_GIT if no_git else Mode.TREE
-    )  # fmt: skip
+    mode = Mode.chosen(staged=staged, since=since is not None, history=history, no_git=no_git)
     if update_baseline and no_baseline:
         raise UsageError("--update-baseline and --no-baseline cannot be combined")
     names = tuple(paths or ())
@@ -170,15 +145,8 @@ def scan(
         stdin=stdin,
         stdin_name=stdin_name,
     )
-    result = run_scan(request)
-    report = Report(
-        findings=result.findings,
-        files_scanned=result.stats.files,
-        bytes_scanned=result.stats.bytes,
-        skipped=dict(result.stats.skipped),
-        baselined=result.baselined,
-        tool_version=__version__,
-    )
+    result = run_scan(request, sources)
+    report = result.report(__version__)
     if output is not None:
         from secretsfile._fileio import write_atomic
 
@@ -189,31 +157,8 @@ def scan(
         sys.stdout.write(render(report, fmt))
         sys.stdout.flush()
     if not quiet:
-        _say(_summary(report, result.baseline_written, result.baseline_path))
+        _say(summary(report, result.baseline_written, result.baseline_path))
     return 1 if result.findings else 0
-
-
-def _summary(report: Report, written: int | None, baseline: Path | None) -> str:
-    parts = [f"{report.files_scanned} file{'s' if report.files_scanned != 1 else ''}",
-             f"{_human_size(report.bytes_scanned)} scanned"]  # fmt: skip
-    if report.baselined:
-        parts.append(f"{report.baselined} baselined")
-    if report.skipped:
-        parts.append(
-            "skipped " + ", ".join(f"{n} {why}" for why, n in sorted(report.skipped.items()))
-        )
-    count = len(report.findings)
-    head = (
-        f"secretsfile: {count} finding{'s' if count != 1 else ''}"
-        if count
-        else "secretsfile: no findings"
-    )
-    text = f"{head} ({'; '.join(parts)})"
-    if written is not None and baseline is not None:
-        text += (
-            f"\nsecretsfile: wrote {written} fingerprint{'s' if written != 1 else ''} to {baseline}"
-        )
-    return text
 
 
 def _print_coloured(report: Report) -> None:
@@ -259,95 +204,28 @@ def check_encrypted(
     import json
 
     from secretsfile.errors import UsageError
-    from secretsfile.scanner.session import check_encrypted as run_check
+    from secretsfile.git import sources
+    from secretsfile.ops.check_encrypted import check_encrypted as run_check
 
     if fmt not in ("text", "json"):
         raise UsageError(f"unknown --format {fmt!r}", hint="use text or json")
-    results, policy = run_check(tuple(files or ()), staged=staged)
-    failed = [r for r in results if not r.ok]
+    report = run_check(tuple(files or ()), sources, staged=staged)
     if fmt == "json":
-        payload = {
-            "files": [
-                {
-                    "path": r.path,
-                    "ok": r.ok,
-                    "encrypted": r.encrypted,
-                    "plaintext": list(r.plaintext),
-                    "problem": r.problem,
-                }
-                for r in results
-            ],
-            "failed": len(failed),
-            "policy": policy.origin,
-        }
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        sys.stdout.write(json.dumps(report.as_json(), indent=2) + "\n")
     else:
-        lines = [f"{r.path}: {message}" for r in failed for message in r.messages()]
-        sys.stdout.write("".join(line + "\n" for line in lines))
+        sys.stdout.write("".join(line + "\n" for line in report.lines()))
     sys.stdout.flush()
     if not quiet:
-        if not results:
-            _say(f"secretsfile: no file here must be encrypted (policy: {policy.origin})")
-        elif failed:
-            _say(f"secretsfile: {len(failed)} of {len(results)} file(s) that must be encrypted "
-                 "are not (encrypt them with `secretsfile encrypt -i FILE`"
-                 f"{_exception_hint(policy)})")  # fmt: skip
-        else:
-            _say(f"secretsfile: {len(results)} file(s) checked, all encrypted")
-    return 1 if failed else 0
-
-
-def _exception_hint(policy: Policy) -> str:
-    """How to allow a plaintext file, when a project config is what requires it."""
-    if policy.origin == "default":
-        return ""
-    return ", or list them under check_encrypted.exclude_paths in .secretsfile.yaml"
-
-
-@hooks_app.command("install")
-def hooks_install() -> int:
-    """Install a git pre-commit hook that runs `scan --staged` and `check-encrypted --staged`.
-
-    An existing hook is kept as pre-commit.legacy and still runs after ours.
-    """
-    from secretsfile.errors import UsageError
-    from secretsfile.git.hooks import install
-    from secretsfile.git.sources import find_repo_root
-
-    root = find_repo_root(Path.cwd())
-    if root is None:
-        raise UsageError("not inside a git repository")
-    change = install(root)
-    _say(f"secretsfile: {'installed' if change.changed else 'already installed:'} {change.hook}")
-    if change.legacy is not None:
-        _say(f"secretsfile: the previous hook is kept as {change.legacy} and runs after ours")
-    return 0
-
-
-@hooks_app.command("uninstall")
-def hooks_uninstall() -> int:
-    """Remove the hook and restore the previous one (pre-commit.legacy), if any."""
-    from secretsfile.errors import UsageError
-    from secretsfile.git.hooks import uninstall
-    from secretsfile.git.sources import find_repo_root
-
-    root = find_repo_root(Path.cwd())
-    if root is None:
-        raise UsageError("not inside a git repository")
-    change = uninstall(root)
-    if not change.changed:
-        _say("secretsfile: no secretsfile hook installed; nothing changed")
-    elif change.legacy is not None:
-        _say(f"secretsfile: removed the hook and restored the previous one at {change.legacy}")
-    else:
-        _say(f"secretsfile: removed {change.hook}")
-    return 0
+        _say(report.summary())
+    return 1 if report.failed else 0
 
 
 def register(app: typer.Typer) -> None:
     """Add the scanner commands to the app."""
     app.command("scan", rich_help_panel=PANEL)(scan)
     app.command("check-encrypted", rich_help_panel=PANEL)(check_encrypted)
+    from secretsfile.cli.hooks_cmd import hooks_app
+
     app.add_typer(hooks_app, name="hooks", rich_help_panel=PANEL)
 
 

@@ -88,6 +88,43 @@ def _header_path(line: bytes) -> str:
     return ""
 
 
+@dataclass
+class _Hunk:
+    """Where the parser is inside a hunk: lines left on each side, the next new line."""
+
+    old_left: int = 0
+    new_left: int = 0
+    new_number: int = 0
+
+    def take(self, line: bytes, current: AddedLines | None) -> bool:
+        """Consume a hunk body line; False when the hunk is over (or the line is not one)."""
+        if self.old_left <= 0 and self.new_left <= 0:
+            return False
+        if line.startswith(b"+") and self.new_left > 0:
+            if current is not None:
+                current.lines.append(line[1:].decode("utf-8", "replace"))
+                current.numbers.append(self.new_number)
+                current.size += len(line)
+            self.new_number += 1
+            self.new_left -= 1
+            return True
+        if line.startswith(b"-") and self.old_left > 0:
+            self.old_left -= 1
+            return True
+        if line.startswith(b" ") and self.old_left > 0 and self.new_left > 0:  # context (-U1+)
+            self.old_left -= 1
+            self.new_left -= 1
+            self.new_number += 1
+            return True
+        if line.startswith(b"\\"):  # "\ No newline at end of file"
+            return True
+        self.old_left = self.new_left = 0  # malformed: fall through to header parsing
+        return False
+
+
+_FILE_HEADERS = (b"diff --git ", b"diff --cc ", b"diff --combined ")
+
+
 def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
     """Yield one ``AddedLines`` per file section of a patch stream (trailing newlines ok).
 
@@ -96,72 +133,44 @@ def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
     """
     commit: str | None = None
     current: AddedLines | None = None
-    old_left = new_left = 0
-    new_number = 0
+    hunk = _Hunk()
     for raw in lines:
         line = raw[:-1] if raw.endswith(b"\n") else raw
-        if old_left > 0 or new_left > 0:
-            if line.startswith(b"+") and new_left > 0:
-                if current is not None:
-                    text = line[1:].decode("utf-8", "replace")
-                    current.lines.append(text)
-                    current.numbers.append(new_number)
-                    current.size += len(line)
-                new_number += 1
-                new_left -= 1
-                continue
-            if line.startswith(b"-") and old_left > 0:
-                old_left -= 1
-                continue
-            if line.startswith(b" ") and old_left > 0 and new_left > 0:  # context (-U1+)
-                old_left -= 1
-                new_left -= 1
-                new_number += 1
-                continue
-            if line.startswith(b"\\"):  # "\ No newline at end of file"
-                continue
-            old_left = new_left = 0  # malformed: fall through to header parsing
-        if line.startswith(b"\\"):
+        if hunk.take(line, current) or line.startswith(b"\\"):
             continue
-        if line.startswith(COMMIT_MARKER):
+        if line.startswith(COMMIT_MARKER) or line.startswith(_FILE_HEADERS):
             if current is not None:
                 yield current
-                current = None
-            commit = line[len(COMMIT_MARKER) :].decode("ascii", "replace").strip()
-            continue
-        if (
-            line.startswith(b"diff --git ")
-            or line.startswith(b"diff --cc ")
-            or line.startswith(b"diff --combined ")
-        ):
-            if current is not None:
-                yield current
-            current = AddedLines(path=_header_path(line), commit=commit)
+            current = None
+            if line.startswith(COMMIT_MARKER):
+                commit = line[len(COMMIT_MARKER) :].decode("ascii", "replace").strip()
+            else:
+                current = AddedLines(path=_header_path(line), commit=commit)
             continue
         if current is None:
             continue
-        if line.startswith(b"+++ "):
-            target = line[4:]
-            if target != b"/dev/null":
-                current.path = _strip_prefix(unquote_path(target.rstrip(b"\t")), "b/")
-            continue
-        if line.startswith(b"--- "):
-            continue
-        if line.startswith(b"rename to ") and not current.path:
-            current.path = unquote_path(line[len(b"rename to ") :])
-            continue
-        if line.startswith(b"Binary files ") or line.startswith(b"GIT binary patch"):
-            current.binary = True
-            if not current.path:
-                match = re.search(rb" and (?:\"?b/)(.*?)\"? differ$", line)
-                if match:
-                    current.path = match.group(1).decode("utf-8", "surrogateescape")
-            continue
         match = _HUNK.match(line)
         if match:
-            old_left = int(match.group(1)) if match.group(1) is not None else 1
-            new_number = int(match.group(2))
-            new_left = int(match.group(3)) if match.group(3) is not None else 1
-            continue
+            old = int(match.group(1)) if match.group(1) is not None else 1
+            new = int(match.group(3)) if match.group(3) is not None else 1
+            hunk = _Hunk(old, new, int(match.group(2)))
+        else:
+            _file_header(line, current)
     if current is not None:
         yield current
+
+
+def _file_header(line: bytes, current: AddedLines) -> None:
+    """The path and binary-ness from a file section's header lines."""
+    if line.startswith(b"+++ "):
+        target = line[4:]
+        if target != b"/dev/null":
+            current.path = _strip_prefix(unquote_path(target.rstrip(b"\t")), "b/")
+    elif line.startswith(b"rename to ") and not current.path:
+        current.path = unquote_path(line[len(b"rename to ") :])
+    elif line.startswith(b"Binary files ") or line.startswith(b"GIT binary patch"):
+        current.binary = True
+        if not current.path:
+            match = re.search(rb" and (?:\"?b/)(.*?)\"? differ$", line)
+            if match:
+                current.path = match.group(1).decode("utf-8", "surrogateescape")

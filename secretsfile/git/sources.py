@@ -31,6 +31,7 @@ __all__ = [
     "list_files",
     "staged_blobs",
     "staged_changes",
+    "staged_paths",
 ]
 
 _DROPPED_ENV = (

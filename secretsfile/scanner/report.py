@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from secretsfile.scanner.model import Finding
@@ -146,3 +147,36 @@ def render(report: Report, fmt: str) -> str:
     if fmt == "sarif":
         return render_sarif(report)
     return render_text(report)
+
+
+def _human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} B"  # pragma: no cover
+
+
+def summary(report: Report, written: int | None = None, baseline: Path | None = None) -> str:
+    """The one-line outcome for stderr (and what the baseline update wrote)."""
+    parts = [f"{report.files_scanned} file{'s' if report.files_scanned != 1 else ''}",
+             f"{_human_size(report.bytes_scanned)} scanned"]  # fmt: skip
+    if report.baselined:
+        parts.append(f"{report.baselined} baselined")
+    if report.skipped:
+        parts.append(
+            "skipped " + ", ".join(f"{n} {why}" for why, n in sorted(report.skipped.items()))
+        )
+    count = len(report.findings)
+    head = (
+        f"secretsfile: {count} finding{'s' if count != 1 else ''}"
+        if count
+        else "secretsfile: no findings"
+    )
+    text = f"{head} ({'; '.join(parts)})"
+    if written is not None and baseline is not None:
+        text += (
+            f"\nsecretsfile: wrote {written} fingerprint{'s' if written != 1 else ''} to {baseline}"
+        )
+    return text

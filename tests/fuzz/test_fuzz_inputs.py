@@ -23,8 +23,8 @@ import pytest
 import secretsfile
 from secretsfile.errors import SecretsfileError
 from secretsfile.ops.document import open_document, read_encrypted
+from secretsfile.ops.guard import check_bytes
 from secretsfile.ops.inspect import list_keys, status
-from secretsfile.scanner.plaintext_guard import check_bytes
 
 SEED = 20_240_607
 CASES = {"yaml": 2_000, "json": 1_700, "dotenv": 1_500}  # encrypted inputs

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from secretsfile.errors import ConfigError
 from secretsfile.core.goregex import translate_go_regex
+from secretsfile.errors import ConfigError
 from secretsfile.scanner.config import ScanConfig, parse_scan_section, parse_size
-from secretsfile.scanner.gitleaks import load_gitleaks_toml
 from secretsfile.scanner.engine import Scanner
+from secretsfile.scanner.gitleaks import load_gitleaks_toml
 from secretsfile.scanner.model import Rule
 
 BUILTIN = (

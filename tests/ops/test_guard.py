@@ -9,15 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from secretsfile.core.tree import must_encrypt
+from secretsfile.core.tree import Selector, must_encrypt
 from secretsfile.errors import ConfigError
-from secretsfile.scanner.plaintext_guard import (
-    Selector,
-    build_policy,
-    check_bytes,
-    file_format,
-    read_exceptions,
-)
+from secretsfile.ops.guard import check_bytes, file_format
+from secretsfile.ops.guard_policy import build_policy, read_exceptions
 
 ENC = "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]"
 META_YAML = (
@@ -71,7 +66,8 @@ def test_selectors(selector: str, allowed: list[str]) -> None:
 
 
 def test_selector_applies_to_any_path_component() -> None:
-    assert must_encrypt(Selector("unencrypted_suffix", "_unencrypted"), ["a_unencrypted", "b"]) is False
+    suffix = Selector("unencrypted_suffix", "_unencrypted")
+    assert must_encrypt(suffix, ["a_unencrypted", "b"]) is False
     assert must_encrypt(Selector("encrypted_regex", "^data$"), ["data", "x"]) is True
     assert must_encrypt(Selector("encrypted_comment_regex", "x"), ["a"]) is None
 
@@ -141,7 +137,8 @@ def test_every_file_below_an_environments_directory_is_required(tmp_path: Path) 
     required = ["secrets/internal.yaml", "secrets/team/ops.json", "secrets/token.txt",
                 "secrets/tls.pem", "secrets/.env.prod", "secrets/internal.ini"]  # fmt: skip
     exempt = ["secrets/README.md", "secrets/readme", "secrets/.gitkeep", "secrets/.gitignore",
-              "secrets/.gitattributes", "secrets/.sops.yaml", "secretsx/a.yaml", "app.yaml"]  # fmt: skip
+              "secrets/.gitattributes", "secrets/.sops.yaml", "secretsx/a.yaml",
+              "app.yaml"]  # fmt: skip
     assert [p for p in required if not policy.requires(tmp_path / p)] == []
     assert [p for p in exempt if policy.requires(tmp_path / p)] == []
 

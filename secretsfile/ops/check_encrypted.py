@@ -1,0 +1,100 @@
+"""``check-encrypted``: every file the policy says must be encrypted, judged, and the report.
+
+No key is needed and no value is ever reported: only paths and key paths. The CLI prints
+what ``CheckReport`` says; git is reached through the ``GitReader`` it hands in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from secretsfile.errors import InputNotFoundError, UsageError
+from secretsfile.ops.git_reader import GitReader
+from secretsfile.ops.guard import GuardResult, check_bytes, check_file
+from secretsfile.ops.guard_policy import Policy, load_policy
+from secretsfile.scanner.sources import display_path, walk
+
+__all__ = ["CheckReport", "check_encrypted"]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    results: list[GuardResult]
+    policy: Policy
+
+    @property
+    def failed(self) -> list[GuardResult]:
+        return [r for r in self.results if not r.ok]
+
+    def as_json(self) -> dict[str, Any]:
+        files = [{"path": r.path, "ok": r.ok, "encrypted": r.encrypted,
+                  "plaintext": list(r.plaintext), "problem": r.problem}
+                 for r in self.results]  # fmt: skip
+        return {"files": files, "failed": len(self.failed), "policy": self.policy.origin}
+
+    def lines(self) -> list[str]:
+        """One line per problem: ``path: message``."""
+        return [f"{r.path}: {message}" for r in self.failed for message in r.messages()]
+
+    def summary(self) -> str:
+        if not self.results:
+            return f"secretsfile: no file here must be encrypted (policy: {self.policy.origin})"
+        failed = len(self.failed)
+        if not failed:
+            return f"secretsfile: {len(self.results)} file(s) checked, all encrypted"
+        # How to allow a plaintext file, when a project config is what requires it.
+        hint = "" if self.policy.origin == "default" else (
+            ", or list them under check_encrypted.exclude_paths in .secretsfile.yaml")  # fmt: skip
+        return (f"secretsfile: {failed} of {len(self.results)} file(s) that must be encrypted "
+                f"are not (encrypt them with `secretsfile encrypt -i FILE`{hint})")  # fmt: skip
+
+
+def check_encrypted(
+    paths: Sequence[str], git: GitReader, *, cwd: Path | None = None, staged: bool = False
+) -> CheckReport:
+    """Guard results for every file the policy says must be encrypted.
+
+    ``paths`` given: those files (others are ignored: pre-commit passes every staged file).
+    ``staged``: the staged content (the index) of staged files. Neither: every file of the
+    repository (or directory tree) plus the configured environment files.
+    """
+    here = (cwd or Path.cwd()).resolve()
+    repo = git.find_repo_root(here)
+    policy, root = load_policy(here, repo)
+    if staged:
+        if repo is None:
+            raise UsageError("--staged needs a git repository", path=str(here))
+        return CheckReport(_staged(paths, here, repo, policy, git), policy)
+    results: list[GuardResult] = []
+    if paths:
+        for raw in paths:
+            path = here / raw
+            if policy.requires(path):
+                if not path.exists():
+                    raise InputNotFoundError("no such file", path=raw)
+                results.append(check_file(path, display_path(path, root)))
+        return CheckReport(results, policy)
+    candidates = [repo / n for n in git.list_files(repo)] if repo else list(walk(root))
+    seen: set[Path] = set()
+    for path in [*candidates, *policy.required_files()]:
+        resolved = path.resolve()
+        if resolved in seen or not path.is_file() or not policy.requires(path):
+            continue
+        seen.add(resolved)
+        results.append(check_file(path, display_path(path, root)))
+    return CheckReport(results, policy)
+
+
+def _staged(
+    paths: Sequence[str], here: Path, repo: Path, policy: Policy, git: GitReader
+) -> list[GuardResult]:
+    names = git.staged_paths(repo)
+    if paths:
+        wanted = {display_path(here / p, repo) for p in paths}
+        names = [n for n in names if n in wanted]
+    names = [n for n in names if policy.requires(repo / n)]
+    blobs = git.staged_blobs(repo, names)
+    return [check_bytes(data, name) for name, data in blobs.items() if data is not None]

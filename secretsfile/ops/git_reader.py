@@ -1,0 +1,52 @@
+"""What the ops layer needs from git, as a protocol: the CLI hands in ``secretsfile.git.sources``.
+
+ops never imports ``secretsfile.git`` (DESIGN: ops -> config, stores, keysources, core,
+and the scanner); the command that runs a scan passes the module, as ``secret list``
+passes git's history reader. Tests can pass a stub.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+__all__ = ["AddedText", "GitReader", "StagedText"]
+
+
+class AddedText(Protocol):
+    """The lines one diff adds to one file (``secretsfile.git.diff.AddedLines``)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def commit(self) -> str | None: ...
+    @property
+    def numbers(self) -> list[int]: ...
+    @property
+    def binary(self) -> bool: ...
+    @property
+    def lines(self) -> list[str]: ...
+    def text(self) -> str: ...
+
+
+class StagedText(Protocol):
+    """``secretsfile.git.sources.StagedChanges``."""
+
+    @property
+    def added(self) -> Sequence[AddedText]: ...
+    @property
+    def changed(self) -> frozenset[str]: ...
+
+
+class GitReader(Protocol):
+    """The functions of ``secretsfile.git.sources`` a scan or a guard run uses."""
+
+    def find_repo_root(self, start: Path) -> Path | None: ...
+    def list_files(self, root: Path, paths: Sequence[str] = ()) -> list[str]: ...
+    def staged_changes(self, root: Path, paths: Sequence[str] = ()) -> StagedText: ...
+    def staged_paths(self, root: Path) -> list[str]: ...
+    def staged_blobs(self, root: Path, paths: Sequence[str]) -> dict[str, bytes | None]: ...
+    def history_added_lines(
+        self, root: Path, *, since: str | None = None, all_refs: bool = False
+    ) -> Iterator[AddedText]: ...

@@ -1,0 +1,258 @@
+"""One credential scan, end to end: configuration, sources, engine, baseline. No printing.
+
+This is what ``secretsfile scan`` calls. It picks the sources (the git working tree,
+staged changes, history, a plain directory walk or stdin), loads the configuration
+(.secretsfile.yaml's ``scan:`` section, or ``--config`` FILE.yaml / gitleaks FILE.toml),
+runs the scanner and applies the baseline. Git is reached only through the ``GitReader``
+the caller hands in. The root that paths are reported against is found once per run.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from secretsfile.errors import InputNotFoundError, UsageError
+from secretsfile.ops.git_reader import AddedText, GitReader
+from secretsfile.scanner.baseline import BASELINE_NAME, Baseline, load_baseline, write_baseline
+from secretsfile.scanner.config import ScanConfig, parse_scan_section
+from secretsfile.scanner.engine import Fragment, Scanner
+from secretsfile.scanner.model import Finding, Rule
+from secretsfile.scanner.report import Report
+from secretsfile.scanner.runner import ScanStats, scan_files, scan_fragments
+from secretsfile.scanner.sources import FileLimits, Skip, display_path, walk
+
+__all__ = ["Mode", "ScanRequest", "ScanResult", "builtin_rules", "load_scan_config", "run_scan"]
+
+
+class Mode(enum.Enum):
+    TREE = "tree"  # the working tree: tracked + untracked-not-ignored files (or a walk)
+    STAGED = "staged"  # added lines of the staged changes
+    SINCE = "since"  # added lines of the commits in REV..HEAD
+    HISTORY = "history"  # added lines of every commit reachable from any ref
+    NO_GIT = "no-git"  # a plain directory walk
+
+    @classmethod
+    def chosen(cls, *, staged: bool, since: bool, history: bool, no_git: bool) -> Mode:
+        """The mode the command-line flags name; two of them is a usage error."""
+        flags = ((cls.STAGED, staged), (cls.SINCE, since), (cls.HISTORY, history),
+                 (cls.NO_GIT, no_git))  # fmt: skip
+        chosen = [mode for mode, on in flags if on]
+        if len(chosen) > 1:
+            raise UsageError(f"--{chosen[0].value} and --{chosen[1].value} cannot be combined")
+        return chosen[0] if chosen else cls.TREE
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    paths: tuple[str, ...] = ()  # "-" means stdin
+    mode: Mode = Mode.TREE
+    since: str | None = None
+    cwd: Path = field(default_factory=Path.cwd)
+    config_file: Path | None = None
+    baseline_file: Path | None = None
+    use_baseline: bool = True
+    update_baseline: bool = False
+    jobs: int = 0
+    max_file_size: int | None = None
+    stdin: bytes | None = None
+    stdin_name: str = "-"
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding]  # not in the baseline: what fails the run
+    root: Path
+    stats: ScanStats
+    baselined: int = 0
+    baseline_path: Path | None = None
+    baseline_written: int | None = None  # number of fingerprints written, if updated
+    config_origin: str = "built-in rules"
+
+    def report(self, tool_version: str) -> Report:
+        return Report(
+            findings=self.findings,
+            files_scanned=self.stats.files,
+            bytes_scanned=self.stats.bytes,
+            skipped=dict(self.stats.skipped),
+            baselined=self.baselined,
+            tool_version=tool_version,
+        )
+
+
+@dataclass(frozen=True)
+class LoadedScanConfig:
+    config: ScanConfig
+    origin: str  # for messages: the file it came from, or "built-in rules"
+    directory: Path | None  # the YAML config's directory: the root outside a repository
+
+
+def builtin_rules() -> tuple[Rule, ...]:
+    """The built-in catalog."""
+    from secretsfile.scanner.rules import BUILTIN_RULES
+
+    return BUILTIN_RULES
+
+
+def load_scan_config(cwd: Path, config_file: Path | None) -> LoadedScanConfig:
+    """The scan configuration: ``config_file``, else the project's ``scan:`` section."""
+    from secretsfile.config.project import load, read_yaml_mapping
+
+    if config_file is None:
+        project = load(start=cwd)  # the same lookup as every command (SECRETSFILE_CONFIG too)
+        where = project.root.resolve() if project.path is not None else None
+        if project.path is None or not project.scan:
+            return LoadedScanConfig(ScanConfig(), "built-in rules", where)
+        section = parse_scan_section(project.scan, str(project.path), project.root)
+        return LoadedScanConfig(section, str(project.path), where)
+    if not config_file.exists():
+        raise InputNotFoundError("config file not found", path=str(config_file))
+    if config_file.suffix.lower() == ".toml":
+        from secretsfile.scanner.gitleaks import load_gitleaks_toml
+
+        return LoadedScanConfig(load_gitleaks_toml(config_file), str(config_file), None)
+    data = read_yaml_mapping(config_file)
+    section = data.get("scan", data)
+    if not isinstance(section, dict):
+        raise UsageError("the scan section must be a mapping", path=str(config_file))
+    parsed = parse_scan_section(section, str(config_file), config_file.parent)
+    return LoadedScanConfig(parsed, str(config_file), config_file.parent.resolve())
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every source of one run shares: where it runs and how it scans."""
+
+    request: ScanRequest
+    root: Path  # resolved; reported paths are relative to it
+    repo: Path | None  # the git repository, when git is used
+    scanner: Scanner
+    limits: FileLimits
+    git: GitReader
+
+    def relative(self, raw: str | Path) -> str:
+        path = Path(raw)
+        return display_path(path if path.is_absolute() else self.request.cwd / path, self.root)
+
+
+def run_scan(request: ScanRequest, git: GitReader) -> ScanResult:
+    """Scan what the request names and apply the baseline; writes it if asked to."""
+    cwd = request.cwd.resolve()
+    repo = git.find_repo_root(cwd) if request.mode is not Mode.NO_GIT else None
+    if request.mode in (Mode.STAGED, Mode.SINCE, Mode.HISTORY) and repo is None:
+        raise UsageError(
+            f"--{request.mode.value} needs a git repository", path=str(cwd), hint="use --no-git"
+        )
+    loaded = load_scan_config(cwd, request.config_file)
+    limits = loaded.config.limits
+    if request.max_file_size is not None:
+        limits = replace(limits, max_file_size=request.max_file_size)
+    rules = loaded.config.build_rules(builtin_rules())
+    scanner = Scanner(rules, loaded.config.allowlists, loaded.config.stopwords)
+    run = _Run(request, repo or loaded.directory or cwd, repo, scanner, limits, git)
+    findings, stats = _collect(run)
+    baseline_path = request.baseline_file or (run.root / BASELINE_NAME)
+    if not baseline_path.is_absolute():
+        baseline_path = cwd / baseline_path
+    result = ScanResult(findings, run.root, stats, baseline_path=baseline_path,
+                        config_origin=loaded.origin)  # fmt: skip
+    _apply_baseline(result, request)
+    return result
+
+
+def _collect(run: _Run) -> tuple[list[Finding], ScanStats]:
+    request = run.request
+    if request.mode is Mode.STAGED:
+        findings, stats = _staged(run)
+    elif request.mode in (Mode.SINCE, Mode.HISTORY):
+        findings, stats = _history(run)
+    else:
+        findings, stats = scan_files(run.scanner, _files(run), run.limits, jobs=request.jobs)
+    # stdin is read when named ("-"), except by history scans, or when piped with no paths
+    named_stdin = "-" in request.paths and request.mode not in (Mode.SINCE, Mode.HISTORY)
+    if named_stdin or (request.stdin is not None and not request.paths):
+        data = request.stdin or b""
+        fragment = Fragment(request.stdin_name, data.decode("utf-8", "replace"))
+        found, more = scan_fragments(run.scanner, [fragment], run.limits)
+        findings.extend(found)
+        stats.add(more)
+    return findings, stats
+
+
+def _fragments(sections: Iterable[AddedText]) -> Iterator[Fragment | Skip]:
+    for section in sections:
+        if section.binary:
+            yield Skip.BINARY
+        elif section.lines:
+            yield Fragment(section.path, section.text(), tuple(section.numbers), section.commit)
+
+
+def _staged(run: _Run) -> tuple[list[Finding], ScanStats]:
+    assert run.repo is not None
+    relative = [run.relative(p) for p in run.request.paths if p != "-"]
+    staged = run.git.staged_changes(run.repo, relative)
+    findings, stats = scan_fragments(run.scanner, _fragments(staged.added), run.limits)
+    # A named file without staged changes (pre-commit run --all-files) is scanned whole.
+    whole = [(run.root / r, r) for r in relative
+             if r not in staged.changed and (run.root / r).is_file()]  # fmt: skip
+    found, more = scan_files(run.scanner, whole, run.limits, jobs=run.request.jobs)
+    findings.extend(found)
+    stats.add(more)
+    return findings, stats
+
+
+def _history(run: _Run) -> tuple[list[Finding], ScanStats]:
+    assert run.repo is not None
+    sections: Iterable[AddedText] = run.git.history_added_lines(
+        run.repo, since=run.request.since, all_refs=run.request.mode is Mode.HISTORY
+    )
+    wanted = {run.relative(p) for p in run.request.paths if p != "-"}
+    if wanted:
+        sections = (
+            s for s in sections
+            if any(s.path == w or s.path.startswith(w.rstrip("/") + "/") for w in wanted)
+        )  # fmt: skip
+    return scan_fragments(run.scanner, _fragments(sections), run.limits)
+
+
+def _files(run: _Run) -> list[tuple[Path, str]]:
+    """(file to read, path to report) for the request's paths, or the whole tree."""
+    request, root, repo = run.request, run.root, run.repo
+    if not request.paths:
+        if repo is not None:
+            listed = [(root / name, name) for name in run.git.list_files(repo)]
+            return [(p, d) for p, d in listed if p.is_file() and not p.is_symlink()]
+        return [(p, run.relative(p)) for p in walk(request.cwd)]
+    items: list[tuple[Path, str]] = []
+    for raw in request.paths:
+        if raw == "-":
+            continue
+        path = Path(raw) if Path(raw).is_absolute() else request.cwd / raw
+        if path.is_file():
+            items.append((path, run.relative(path)))
+        elif path.is_dir() and repo is not None:
+            names = run.git.list_files(repo, [run.relative(path)])
+            items.extend((root / n, n) for n in names if (root / n).is_file())
+        elif path.is_dir():
+            items.extend((p, run.relative(p)) for p in walk(path))
+        else:
+            raise InputNotFoundError("no such file or directory", path=raw)
+    return items
+
+
+def _apply_baseline(result: ScanResult, request: ScanRequest) -> None:
+    """Drop baselined findings; first rewrite the baseline when asked to."""
+    assert result.baseline_path is not None
+    findings = result.findings
+    baseline = load_baseline(result.baseline_path) if request.use_baseline else Baseline()
+    if request.update_baseline:
+        full_tree = request.mode is Mode.TREE and not request.paths
+        keep = set() if full_tree else set(baseline.fingerprints)
+        fingerprints = keep | {f.fingerprint for f in findings}
+        write_baseline(result.baseline_path, fingerprints)
+        result.baseline_written = len(fingerprints)
+        baseline = Baseline(frozenset(fingerprints))
+    result.findings = baseline.filter(findings)
+    result.baselined = len(findings) - len(result.findings)
