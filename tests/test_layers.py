@@ -15,7 +15,7 @@ ALLOWED = {
     "keysources": {"core"},
     "config": {"core", "stores"},
     "secrets": {"core", "config"},
-    "ops": {"core", "stores", "keysources", "config", "secrets"},
+    "ops": {"core", "stores", "keysources", "config", "secrets", "scanner"},
     "loader": {"core", "stores", "keysources", "config", "secrets", "ops"},
     "integrations": {"core", "stores", "keysources", "config", "secrets", "ops", "loader"},
     "scanner": {"core", "stores", "config", "git"},
