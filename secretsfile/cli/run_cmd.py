@@ -7,34 +7,18 @@ stdout. ``ci export`` is the opt-in for CI systems whose later steps need the va
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-import shutil
-import signal
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator, Mapping
 from enum import Enum
 from pathlib import Path
-from types import FrameType
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from secretsfile.cli.common import say, write_output
 from secretsfile.errors import KeyUnavailableError, UsageError
-from secretsfile.ops.exporting import (
-    ExportFormat,
-    check_github,
-    check_variables,
-    export_variables,
-    github_env_text,
-    github_masks,
-    is_key_variable,
-    render,
-)
+from secretsfile.ops.exporting import FORMATS, export_variables, github_masks, job_target
+from secretsfile.ops.running import FileKind
 
 PANEL = "Run and CI"
 
@@ -61,11 +45,6 @@ ConfigOpt = Annotated[
 ]
 
 
-class FileKind(str, Enum):
-    fifo = "fifo"
-    file = "file"
-
-
 # -- run ---------------------------------------------------------------------------------------
 
 RUN_HELP = (
@@ -79,148 +58,6 @@ RUN_HELP = (
     "--allow NAME to override).\n\n"
     "Example: secretsfile run --env prod -- ./deploy.sh --fast"
 )
-
-
-def _child_environment(variables: Mapping[str, str], override: bool) -> dict[str, str]:
-    base = {name: value for name, value in os.environ.items() if not is_key_variable(name)}
-    kept = sorted(name for name in variables if name in base and not override)
-    if kept:
-        say(f"warning: already set, kept (use --override to replace): {', '.join(kept)}")
-    base.update({name: value for name, value in variables.items()
-                 if override or name not in base})
-    return base
-
-
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-def _parse_file_specs(specs: list[str]) -> list[tuple[str, str | None, str]]:
-    """``NAME=VAR`` / ``NAME.KEY=VAR`` -> (secret, key, variable)."""
-    parsed = []
-    for spec in specs:
-        target, eq, var = spec.partition("=")
-        if not eq or not target or not var:
-            raise UsageError(f"--file {spec!r}: expected NAME=VAR or NAME.KEY=VAR",
-                             hint="e.g. --file gcp-key=GOOGLE_APPLICATION_CREDENTIALS")
-        if not _VARIABLE.match(var):
-            raise UsageError(f"--file {spec!r}: {var!r} is not a variable name",
-                             hint="letters, digits and '_', not starting with a digit")
-        name, dot, key = target.partition(".")
-        parsed.append((name, key if dot else None, var))
-    return parsed
-
-
-class _FifoServer:
-    """Writes ``data`` to a FIFO each time a reader opens it, until stopped."""
-
-    def __init__(self, path: Path, data: bytes) -> None:
-        self.path = path
-        self.data = data
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, name="secretsfile-fifo", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                fd = os.open(self.path, os.O_WRONLY)  # blocks until a reader opens it
-            except OSError:
-                return
-            try:
-                if self.stop.is_set():
-                    return
-                view = memoryview(self.data)
-                while view:
-                    view = view[os.write(fd, view):]
-            except OSError:  # the reader went away early
-                pass
-            finally:
-                os.close(fd)
-            self.stop.wait(0.05)  # let the reader see end-of-file and close
-
-    def close(self) -> None:
-        self.stop.set()
-        try:  # release a writer blocked in open()
-            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
-        except OSError:
-            fd = -1
-        self.thread.join(timeout=2)
-        if fd >= 0:
-            os.close(fd)
-
-
-@contextlib.contextmanager
-def _handoff(files: list[tuple[str, bytes]], kind: FileKind) -> Iterator[dict[str, str]]:
-    """variable -> path of a FIFO (or a 0600 file) holding the value; removed afterwards."""
-    if not files:
-        yield {}
-        return
-    from secretsfile._fileio import private_dir
-
-    directory = private_dir()
-    servers: list[_FifoServer] = []
-    paths: dict[str, str] = {}
-    try:
-        for number, (var, data) in enumerate(files):
-            path = directory / f"{number}-{var.lower()}"
-            if kind is FileKind.fifo and hasattr(os, "mkfifo"):
-                os.mkfifo(path, 0o600)
-                server = _FifoServer(path, data)
-                server.start()
-                servers.append(server)
-            else:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-            paths[var] = str(path)
-        yield paths
-    finally:
-        for server in servers:
-            server.close()
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-def _terminal_delivers_sigint() -> bool:
-    """True when we (and so the child, in our process group) are the terminal's foreground
-    group: Ctrl-C already reached the child, forwarding it would deliver it twice."""
-    for fd in (0, 1, 2):
-        try:
-            if os.isatty(fd):
-                return os.tcgetpgrp(fd) == os.getpgrp()
-        except OSError:
-            continue
-    return False
-
-
-_FORWARDED = tuple(getattr(signal, name) for name in
-                   ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGINT")
-                   if hasattr(signal, name))
-
-
-def _wait_forwarding(child: subprocess.Popen[bytes]) -> int:
-    """Wait for the child, passing on the signals we receive; its exit code (128+N when a
-    signal N ended it, as shells report)."""
-    previous: dict[int, Any] = {}
-
-    def forward(signum: int, frame: FrameType | None) -> None:
-        if signum == signal.SIGINT and _terminal_delivers_sigint():
-            return
-        with contextlib.suppress(ProcessLookupError):
-            child.send_signal(signum)
-
-    in_main = threading.current_thread() is threading.main_thread()
-    if in_main:
-        for signum in _FORWARDED:
-            with contextlib.suppress(OSError, ValueError):
-                previous[signum] = signal.signal(signum, forward)
-    try:
-        code = child.wait()
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    return 128 - code if code < 0 else code
 
 
 def run(
@@ -252,29 +89,17 @@ def run(
 ) -> int:
     """Run a command with an environment's secrets in its environment (help: RUN_HELP)."""
     from secretsfile.loader import load
+    from secretsfile.ops import running
 
     if not command:
         raise UsageError("no command given", hint="secretsfile run --env ENV -- CMD [ARGS]...")
     secrets = load(env, config=config)
-    specs = _parse_file_specs(list(file or []))
-    for name, key, _ in specs:
-        entry = secrets[name]
-        if key is None and isinstance(entry, Mapping):
-            raise UsageError(f"secret {name!r} is a group; name a key: "
-                             + ", ".join(f"{name}.{k}" for k in entry))
-    from secretsfile.secrets.naming import env_var_name
-
-    handed = {env_var_name(name, key) for name, key, _ in specs}
-    variables = {var: value for var, value in
-                 export_variables(secrets, only or None, allow or ()).items()
-                 if var not in handed}
-    file_origins = {var: f"--file {name}{'.' + key if key else ''}={var}"
-                    for name, key, var in specs}  # a path in a private directory, no secret
-    check_variables(dict.fromkeys(file_origins, ""), file_origins, allow or ())
-    payload = [(var, _spec_value(secrets, name, key).encode("utf-8"))
-               for name, key, var in specs]
-    with _handoff(payload, file_kind) as paths:
-        child_env = _child_environment({**variables, **paths}, override)
+    specs = running.parse_file_specs(file or [])
+    variables, payload = running.child_variables(secrets, only or None, specs, allow or ())
+    with running.handoff(payload, file_kind) as paths:
+        child_env, kept = running.child_environment({**variables, **paths}, override)
+        if kept:
+            say(f"warning: already set, kept (use --override to replace): {', '.join(kept)}")
         try:
             child = subprocess.Popen(command, env=child_env)
         except FileNotFoundError:
@@ -286,13 +111,7 @@ def run(
         except OSError as error:
             say(f"error: cannot run {command[0]}: {error.strerror}")
             return 126
-        return _wait_forwarding(child)
-
-
-def _spec_value(secrets: Mapping[str, Any], name: str, key: str | None) -> str:
-    entry = secrets[name]
-    value = entry[key] if key is not None else entry
-    return str(value.reveal())
+        return running.wait_forwarding(child)
 
 
 # -- ci export ---------------------------------------------------------------------------------
@@ -307,21 +126,17 @@ CI_EXPORT_HELP = (
 )
 
 
-def _append(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+FORMAT_HELP = " ".join(f"{fmt.name}: {fmt.summary}" for fmt in FORMATS.values())
+# The registry's names as the str Enum that typer offers as choices.
+FormatName = Enum("FormatName", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
 def ci_export(
     env: EnvOpt = None,
     fmt: Annotated[
-        ExportFormat,
-        typer.Option("--format", "-f", help="github: ::add-mask:: every value on stdout, then "
-                     "append to $GITHUB_ENV. gitlab: KEY=value lines, for values that are the "
-                     "same unquoted to GitLab and to a shell. dotenv: KEY='quoted' lines, safe "
-                     "to source with 'set -a; . FILE'. json: {\"KEY\": \"value\"}."),
-    ] = ExportFormat.github,
+        FormatName,
+        typer.Option("--format", "-f", help=FORMAT_HELP),
+    ] = FormatName(next(iter(FORMATS))),
     only: OnlyOpt = None,
     output: Annotated[
         Path | None,
@@ -343,16 +158,9 @@ def ci_export(
     """Export an environment's secrets as CI variables; --help shows CI_EXPORT_HELP."""
     from secretsfile.loader import load
 
-    github_env: Path | None = None
-    if fmt is ExportFormat.github:
-        if output is not None:
-            raise UsageError("--output does not apply to --format github (it writes $GITHUB_ENV)")
-        raw = os.environ.get("GITHUB_ENV")
-        if not raw:
-            raise UsageError("GITHUB_ENV is not set: --format github runs inside a GitHub "
-                             "Actions step", hint="use --format dotenv or json elsewhere")
-        github_env = Path(raw)
-    elif mask and output is None:
+    exporter = FORMATS[fmt.value]
+    job = job_target(exporter, output)
+    if job is None and mask and output is None:
         raise UsageError("--mask needs --output: masked values would still be printed",
                          hint="add --output FILE")
     if output is not None:
@@ -367,30 +175,20 @@ def ci_export(
         say(f"warning: {error.message}; exporting nothing (--allow-missing-key)")
         return 0
     variables = export_variables(secrets, only, allow or ())
-    if github_env is not None:
-        check_github(variables)
-        _print_masks(variables)
-        _append(github_env, github_env_text(variables))
-        names_out = os.environ.get("GITHUB_OUTPUT")
-        if names_out:
-            _append(Path(names_out), f"names={','.join(variables)}\n")
+    if exporter.note:
+        say(f"note: {exporter.note}")
+    text = exporter.render(variables)  # refuses what the format cannot carry, before output
+    if job is not None or mask:
+        # flushed before anything else can print a value
+        sys.stdout.write(github_masks(variables))
+        sys.stdout.flush()
+    if job is not None:
+        job.append(text, list(variables))
         say(f"exported {len(variables)} variable{'s' if len(variables) != 1 else ''} from "
-            f"{secrets.env} to GITHUB_ENV (masked)")
+            f"{secrets.env} to {job.job.variable} (masked)")
         return 0
-    if fmt is ExportFormat.gitlab:
-        say("note: GitLab does not mask values decrypted in a job, and dotenv report "
-            "artifacts are stored and downloadable; prefer 'secretsfile run'")
-    text = render(variables, fmt)
-    if mask:
-        _print_masks(variables)
     write_output(text, output)
     return 0
-
-
-def _print_masks(variables: Mapping[str, str]) -> None:
-    """``::add-mask::`` lines, flushed before anything else can print a value."""
-    sys.stdout.write(github_masks(variables))
-    sys.stdout.flush()
 
 
 ci_app = typer.Typer(

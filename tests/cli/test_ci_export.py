@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from secretsfile.ops import exporting
+from secretsfile.ops.exporting import github as exporting
 from secretsfile.ops.files import EncryptOptions, encrypt_file
 from secretsfile.ops.recipients import KeyOptions
 from tests.cli.conftest import Runner

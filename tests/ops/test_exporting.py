@@ -16,8 +16,8 @@ import pytest
 from secretsfile.errors import UsageError
 from secretsfile.ops.exporting import (
     DENIED_VARIABLES,
+    FORMATS,
     DeniedVariableError,
-    ExportFormat,
     check_variables,
     denied_reason,
     dotenv_quote,
@@ -69,7 +69,7 @@ def source(shell: str, text: str, names: list[str], tmp_path: Path) -> dict[str,
 
 @pytest.mark.parametrize("shell", _shells())
 def test_dotenv_sourced_by_a_shell_gives_back_every_value(shell: str, tmp_path: Path) -> None:
-    text = render(VARIABLES, ExportFormat.dotenv)
+    text = render(VARIABLES, "dotenv")
     got = source(shell, text, list(VARIABLES), tmp_path)
     assert got == {name: value.encode("utf-8") for name, value in VARIABLES.items()}
 
@@ -81,7 +81,7 @@ def test_gitlab_lines_are_inert_in_a_shell(shell: str, tmp_path: Path) -> None:
     safe = {name: value for name, value in VARIABLES.items() if _gitlab_accepts(value)}
     assert {"p%40ss%0A%s", "a=b=c", "ünï✓🔑", "!event", "*", "x#y"} <= \
         set(safe.values())
-    text = render(safe, ExportFormat.gitlab)
+    text = render(safe, "gitlab")
     gitlab = dict(line.split("=", 1) for line in text.splitlines())
     assert {name: value.strip() for name, value in gitlab.items()} == safe
     got = source(shell, text, list(safe), tmp_path)
@@ -90,7 +90,7 @@ def test_gitlab_lines_are_inert_in_a_shell(shell: str, tmp_path: Path) -> None:
 
 def _gitlab_accepts(value: str) -> bool:
     try:
-        render({"V": value}, ExportFormat.gitlab)
+        render({"V": value}, "gitlab")
     except UsageError as error:
         assert str(error).startswith("cannot write V as a GitLab")  # fixed text, no value
         return False
@@ -102,7 +102,7 @@ def test_gitlab_refuses_what_a_shell_would_interpret() -> None:
         if value:
             assert not _gitlab_accepts(value), value
     with pytest.raises(UsageError, match="cannot write A, C as a GitLab"):
-        render({"A": "x y", "B": "fine", "C": "$x"}, ExportFormat.gitlab)
+        render({"A": "x y", "B": "fine", "C": "$x"}, "gitlab")
 
 
 def test_python_dotenv_reads_the_same_values_where_the_quoting_allows() -> None:
@@ -111,12 +111,12 @@ def test_python_dotenv_reads_the_same_values_where_the_quoting_allows() -> None:
                 if "\r" not in value and (("'" not in value and "\\" not in value) or (
                     "$" not in value and "`" not in value and not value.endswith("\\")))}
     assert len(readable) > len(VARIABLES) * 3 // 4
-    text = render(readable, ExportFormat.dotenv)
+    text = render(readable, "dotenv")
     parsed = dotenv.dotenv_values(stream=io.StringIO(text), interpolate=False)
     assert parsed == readable
     # python-dotenv expands ${NAME} in any quotes by default, with no way to escape it
     plain = {name: value for name, value in readable.items() if "${" not in value}
-    text = render(plain, ExportFormat.dotenv)
+    text = render(plain, "dotenv")
     assert dotenv.dotenv_values(stream=io.StringIO(text)) == plain
 
 
@@ -183,3 +183,21 @@ def test_every_key_variable_the_key_sources_read_is_one() -> None:
     for name in (*age.KEY_VARIABLES, *fernet.KEY_VARIABLES, age.env_key_var("x-file"),
                  age.env_key_var("prod"), *(f"{n}_FILE" for n in age.KEY_VARIABLES)):
         assert is_key_variable(name), name
+
+
+# -- the registry: what every format promises (a new format's module gets these for free) --
+
+@pytest.mark.parametrize("name", list(FORMATS))
+def test_every_registered_format_meets_the_interface(name: str) -> None:
+    fmt = FORMATS[name]
+    assert fmt.name == name and fmt.summary.strip()
+    text = fmt.render({"PLAIN": "value-1", "OTHER": "value-2"})
+    assert "PLAIN" in text and "value-1" in text and text.index("PLAIN") < text.index("OTHER")
+    assert render({}, name) == fmt.render({})
+
+
+def test_ci_export_offers_exactly_the_registry() -> None:
+    from secretsfile.cli.run_cmd import FORMAT_HELP, FormatName
+
+    assert [member.value for member in FormatName] == list(FORMATS)
+    assert all(f"{name}: " in FORMAT_HELP for name in FORMATS)

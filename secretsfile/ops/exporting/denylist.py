@@ -1,24 +1,16 @@
-"""Secrets as environment variables for another process: which names may be set, which
-variables hold key material, and the text of each export format.
+"""Which variables a secret may not set, and which ones hold key material.
 
-Shared by ``run`` (a child's environment) and ``ci export`` (GitHub's ``$GITHUB_ENV``, GitLab
-dotenv reports, dotenv and JSON files). A secret named ``ld-preload`` or ``path`` would
-become ``LD_PRELOAD`` or ``PATH`` and change how every later program loads or runs, so such
-names are refused unless the caller allows them one by one.
+A secret named ``ld-preload`` or ``path`` would become ``LD_PRELOAD`` or ``PATH`` and change
+how every later program loads or runs, so such names are refused unless the caller allows
+them one by one. Shared by every export format, by ``run`` and by the loader's ``environ``.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from enum import Enum
 from typing import Any, Protocol
 
 from secretsfile.errors import UsageError
-
-# -- the deny-list ------------------------------------------------------------------------------
 
 # (patterns, why): a pattern ending in '*' is a prefix. Matching is case-insensitive, as
 # Windows environments are. Left out on purpose: proxies, CA bundles, package-index URLs and
@@ -128,8 +120,6 @@ def export_variables(secrets: EnvironmentSecrets, only: Iterable[str] | None = N
     return variables
 
 
-# -- key variables --------------------------------------------------------------------------------
-
 # Every variable whose name starts with one of these holds key material or says where to find
 # it (SECRETSFILE_AGE_KEY, SECRETSFILE_AGE_KEY_<ENV>, SECRETSFILE_AGE_KEY_FILE, SOPS_AGE_KEY,
 # SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE, SECRETSFILE_FERNET_KEY
@@ -143,98 +133,3 @@ def is_key_variable(name: str) -> bool:
     """True for variables a child process must not inherit: key text, key files, key
     commands. A child gets values, never the keys that open every other value."""
     return name.upper().startswith(KEY_VARIABLE_PREFIXES)
-
-
-# -- formats --------------------------------------------------------------------------------------
-
-class ExportFormat(str, Enum):
-    github = "github"
-    gitlab = "gitlab"
-    dotenv = "dotenv"
-    json = "json"
-
-
-def _mask_escape(text: str) -> str:
-    """The workflow-command escaping of @actions/core (escapeData)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def github_masks(variables: Mapping[str, str]) -> str:
-    """One ``::add-mask::`` line per value, and per line of a multi-line value."""
-    lines: list[str] = []
-    seen: set[str] = set()
-    for value in variables.values():
-        parts = [value, *value.splitlines()] if ("\n" in value or "\r" in value) else [value]
-        for part in parts:
-            if part.strip() and part not in seen:
-                seen.add(part)
-                lines.append(f"::add-mask::{_mask_escape(part)}\n")
-    return "".join(lines)
-
-
-def check_github(variables: Mapping[str, str]) -> None:
-    """What ``$GITHUB_ENV`` cannot carry unchanged."""
-    for name, value in variables.items():
-        if value.endswith("\r"):
-            raise UsageError(f"{name}: a value ending in a carriage return cannot pass "
-                             "through GITHUB_ENV unchanged", hint="use 'secretsfile run'")
-
-
-def github_env_text(variables: Mapping[str, str]) -> str:
-    """``NAME<<DELIM`` heredocs for ``$GITHUB_ENV``, each with a fresh random delimiter
-    that occurs in neither the name nor the value."""
-    chunks = []
-    for name, value in variables.items():
-        while True:
-            delimiter = f"ghadelimiter_{uuid.uuid4()}"
-            if delimiter not in value and delimiter not in name:
-                break
-        chunks.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
-    return "".join(chunks)
-
-
-def dotenv_quote(value: str) -> str:
-    """``value`` quoted so that ``set -a; . FILE`` (sh, dash, bash, zsh) yields exactly it and
-    runs nothing, while dotenv readers (python-dotenv, direnv) read the same value whenever
-    the value allows it.
-
-    1. No ``'`` and no ``\\``: single quotes, inside which every reader takes every
-       character (newlines included) literally.
-    2. No ``$``, no backtick, no ``\\`` at the end: double quotes, escaping only ``\\`` and
-       ``"``; the shell and python-dotenv both undo exactly those two escapes, and nothing is
-       left to expand (python-dotenv misreads an escaped backslash before the closing quote).
-    3. Otherwise the POSIX form ``'it'\\''s'``: exact in every shell, which is the contract;
-       dotenv libraries do not read it (the README says so).
-    """
-    if "'" not in value and "\\" not in value:
-        return f"'{value}'"
-    if "$" not in value and "`" not in value and not value.endswith("\\"):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return "'" + value.replace("'", "'\\''") + "'"
-
-
-# Characters that mean nothing to a shell in the value of an unquoted assignment
-# (NAME=value): GitLab reads report values as written, so they cannot be quoted.
-_SHELL_ACTIVE = re.compile(r"""[\s'"\\$`|&;<>()~]|[\x00-\x1f\x7f]""")
-
-
-def check_gitlab(variables: Mapping[str, str]) -> None:
-    """GitLab's dotenv reports keep quotes and backslashes as written and hold one line, so
-    a value is exported only if it is the same unquoted to GitLab and to a shell."""
-    unsafe = [name for name, value in variables.items() if _SHELL_ACTIVE.search(value)]
-    if unsafe:
-        raise UsageError(
-            f"cannot write {', '.join(unsafe)} as a GitLab dotenv report: GitLab reads values "
-            "unquoted and on one line, and these hold whitespace, quotes, a backslash or "
-            "characters a shell would run ($, `, ;, |, &, <, >, parentheses, ~)",
-            hint="use 'secretsfile run', or --format dotenv (quoted) for a file to source")
-
-
-def render(variables: Mapping[str, str], fmt: ExportFormat) -> str:
-    """The text of the dotenv, gitlab and json formats."""
-    if fmt is ExportFormat.json:
-        return json.dumps(dict(variables), indent=2, ensure_ascii=False) + "\n"
-    if fmt is ExportFormat.gitlab:
-        check_gitlab(variables)
-        return "".join(f"{name}={value}\n" for name, value in variables.items())
-    return "".join(f"{name}={dotenv_quote(value)}\n" for name, value in variables.items())
