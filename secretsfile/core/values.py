@@ -125,6 +125,22 @@ def _exponent_form(digits: str, point: int, min_exp_digits: int) -> str:
     return f"{mantissa}e{sign}{str(abs(exp)).zfill(min_exp_digits)}"
 
 
+def scalar_text(value: Value) -> str:
+    """A scalar as plain text, the one way everywhere: dotenv values, ``get`` and
+    ``decrypt --extract`` output, environment variables of named secrets. Booleans are
+    ``true``/``false`` (what YAML and JSON wrote), floats Go's ``%f``-style positional digits
+    (as sops prints them in dotenv), times as written, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return format_float_positional(value)
+    if isinstance(value, GoTime):
+        return value.text
+    return str(value)
+
+
 def format_float_yaml(value: float) -> str:
     """How go-yaml writes a float64: ``FormatFloat(v, 'g', -1, 64)`` and YAML specials."""
     if math.isnan(value):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from secretsfile._fileio import read_text
 from secretsfile.core import shamir
 from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
 from secretsfile.core.integrity import structure_tag, tag_matches
@@ -29,7 +31,7 @@ from secretsfile.errors import (
 )
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import KeySource, Recipient, SourceReport
-from secretsfile.stores import dump_documents, load_documents, split_metadata
+from secretsfile.stores import dump_documents, format_for_path, get_store
 
 
 @dataclass
@@ -55,7 +57,23 @@ class OpenDocument:
 
 def parse_documents(text: str, fmt: str, path: str
                     ) -> tuple[list[Branch], dict[str, object] | None]:
-    return split_metadata(load_documents(text, fmt, path), fmt)
+    """Any file's documents and its sops metadata (None: not encrypted)."""
+    return get_store(fmt).read(text, path)
+
+
+def read_plaintext(text: str, fmt: str, path: str) -> list[Branch]:
+    """A file about to be encrypted (``encrypt``, ``edit``): its documents, or
+    AlreadyEncryptedError."""
+    docs, metadata = get_store(fmt).read_plain(text, path)
+    refuse_encrypted(metadata, path)
+    return docs
+
+
+def read_encrypted_file(path: Path, input_type: str | None = None) -> EncryptedDocument:
+    """``path`` read and parsed, no key needed; the format from its name or ``input_type``.
+    The file is read first: a directory or a missing file is said as such."""
+    text = read_text(path)
+    return read_encrypted(text, format_for_path(path, input_type), str(path))
 
 
 def read_encrypted(text: str, fmt: str, path: str) -> EncryptedDocument:
@@ -75,19 +93,7 @@ def read_encrypted(text: str, fmt: str, path: str) -> EncryptedDocument:
     except SecretsfileError as error:
         error.path = path
         raise
-    return EncryptedDocument(path, fmt, docs, metadata, _indent_of(text, fmt))
-
-
-def _indent_of(text: str, fmt: str) -> int | None:
-    if fmt == "yaml":
-        from secretsfile.stores.yaml_emit import detect_indent
-
-        return detect_indent(text)
-    if fmt == "json":
-        for line in text.splitlines()[1:2]:
-            stripped = line.lstrip(" ")
-            return len(line) - len(stripped) if line.startswith(" ") else None
-    return None
+    return EncryptedDocument(path, fmt, docs, metadata, get_store(fmt).detect_indent(text))
 
 
 def refuse_encrypted(docs_meta: dict[str, object] | None, path: str) -> None:

@@ -41,21 +41,18 @@ from secretsfile._fileio import (
     read_text,
     write_atomic,
 )
-from secretsfile.core.tree import Selector
 from secretsfile.core.values import encode_text
 from secretsfile.errors import FormatError, UsageError, warn, without_frames
 from secretsfile.ops.document import (
     OpenDocument,
-    new_metadata,
     open_document,
-    parse_documents,
-    read_encrypted,
-    refuse_encrypted,
+    read_encrypted_file,
+    read_plaintext,
     seal,
-    seal_with,
 )
+from secretsfile.ops.files import seal_new
 from secretsfile.ops.recipients import KeyOptions, plan_for
-from secretsfile.stores import dump_documents, format_for_path
+from secretsfile.stores import format_for_path, get_store
 
 if TYPE_CHECKING:
     from secretsfile.config.project import ProjectConfig
@@ -65,12 +62,6 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-NEW_FILE_TEMPLATE = {
-    "yaml": "# New secrets file: keys stay readable, values are encrypted on save.\n"
-    "example_key: example_value\n",
-    "json": '{\n\t"example_key": "example_value"\n}\n',
-    "dotenv": "EXAMPLE_KEY=example_value\n",
-}
 EDIT_DIR_PREFIX = "secretsfile-edit-"
 _EDIT_DIR = re.compile(r"secretsfile-edit-(?P<pid>[1-9][0-9]{0,9})-[a-z0-9_]{8}")
 _CLEANUP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")
@@ -282,12 +273,13 @@ def _edit(path: Path, fmt: str, keys: KeyOptions | None,
           retry: Callable[[FormatError], bool], guard: _SignalGuard,
           config: ProjectConfig | None) -> EditResult:
     opened: OpenDocument | None = None
+    store = get_store(fmt)
     if path.exists():
         strict = config is not None and config.requires_tag(path)
-        opened = open_document(read_encrypted(read_text(path), fmt, str(path)), strict=strict)
-        original = dump_documents(opened.plain, fmt, indent=opened.source.indent)
+        opened = open_document(read_encrypted_file(path, fmt), strict=strict)
+        original = store.write(opened.plain, None, opened.source.indent)
     else:
-        original = NEW_FILE_TEMPLATE[fmt]
+        original = store.new_file_template
     with private_file(f"edit{path.suffix or '.txt'}", guard) as scratch:
         scratch.write_bytes(encode_text(original))
         while True:
@@ -296,17 +288,14 @@ def _edit(path: Path, fmt: str, keys: KeyOptions | None,
             if edited == original and opened is not None:
                 return EditResult(changed=False, created=False)
             try:
-                docs, meta = parse_documents(edited, fmt, str(path))
-                refuse_encrypted(meta, str(path))
+                docs = read_plaintext(edited, fmt, str(path))
                 break
             except FormatError as error:
                 if not retry(error):
                     raise
     if opened is None:
         plan = plan_for(path, keys or KeyOptions(), config=config)
-        selector = Selector.from_fields(plan.selector, default_suffix=True)
-        metadata, cipher = new_metadata(plan.groups, selector, plan.threshold)
-        write_atomic(path, seal_with(docs, cipher, metadata, fmt, None))
+        write_atomic(path, seal_new(docs, fmt, plan))
         return EditResult(changed=True, created=True)
     write_atomic(path, seal(opened, docs))
     return EditResult(changed=True, created=False)

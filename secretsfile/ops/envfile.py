@@ -26,11 +26,9 @@ def parse_env_file(path: Path) -> EncryptedDocument | None:
     """The encrypted file parsed, no key needed (None when it does not exist)."""
     if not path.exists():
         return None
-    from secretsfile._fileio import read_text
-    from secretsfile.ops.document import read_encrypted
-    from secretsfile.stores import format_for_path
+    from secretsfile.ops.document import read_encrypted_file
 
-    return single_document(read_encrypted(read_text(path), format_for_path(path), str(path)))
+    return single_document(read_encrypted_file(path))
 
 
 def single_document(document: EncryptedDocument) -> EncryptedDocument:

@@ -16,7 +16,8 @@ from secretsfile._fileio import locked, read_text, write_atomic
 from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
 from secretsfile.core.metadata import MasterKey
 from secretsfile.core.tree import Selector, strip_comments
-from secretsfile.core.values import Branch, Comment, GoTime, Value
+from secretsfile.core.values import Branch, GoTime, Value
+from secretsfile.core.values import scalar_text as scalar_text  # the CLI prints through files
 from secretsfile.errors import (
     KeyUnavailableError,
     NotEncryptedError,
@@ -26,19 +27,18 @@ from secretsfile.errors import (
 from secretsfile.keysources.interface import Recipient
 from secretsfile.ops import treepath
 from secretsfile.ops.document import (
-    EncryptedDocument,
     OpenDocument,
     new_metadata,
     open_document,
-    parse_documents,
     read_encrypted,
-    refuse_encrypted,
+    read_encrypted_file,
+    read_plaintext,
     seal,
     seal_with,
     wrap_data_key,
 )
 from secretsfile.ops.recipients import KeyOptions, Plan, plan_for
-from secretsfile.stores import FORMATS, dump_documents, format_for_path
+from secretsfile.stores import check_name, dump_documents, format_for_path, get_store
 
 if TYPE_CHECKING:
     from secretsfile.config.project import ProjectConfig
@@ -58,10 +58,7 @@ class EncryptOptions:
 def output_format(name: str | None) -> str | None:
     """An explicit output format, refused when unknown (the writers would fall back to
     YAML without a word); None or "" means "the input's format"."""
-    if name and name not in FORMATS:
-        raise UsageError(f"unknown output format {name!r}",
-                         hint=f"use {', '.join(FORMATS[:-1])} or {FORMATS[-1]}")
-    return name or None
+    return check_name(name, "output format") if name else None
 
 
 def _plan(options: EncryptOptions, target: Path | None) -> Plan:
@@ -83,15 +80,21 @@ def encrypt_text(text: str, path: str, options: EncryptOptions,
     ciphertext of unchanged values, so the diff stays minimal."""
     fmt = format_for_path(path, options.input_type)
     out_fmt = output_format(options.output_type) or fmt
-    docs, meta = parse_documents(text, fmt, path)
-    refuse_encrypted(meta, path)
+    docs = read_plaintext(text, fmt, path)
     plan = _plan(options, target or Path(path))
     selector = Selector.from_fields(plan.selector, default_suffix=True)
     if previous is not None and _reusable(previous, plan, selector):
         metadata = copy.deepcopy(previous.source.metadata)
         return seal_with(docs, previous.cipher, metadata, out_fmt, previous.source.indent)
+    return seal_new(docs, out_fmt, plan)
+
+
+def seal_new(docs: list[Branch], fmt: str, plan: Plan) -> str:
+    """A new encrypted file's text: a fresh data key wrapped for the plan's recipients.
+    The one way files are created (``encrypt``, ``edit`` of a new file, ``secret set``)."""
+    selector = Selector.from_fields(plan.selector, default_suffix=True)
     metadata, cipher = new_metadata(plan.groups, selector, plan.threshold)
-    return seal_with(docs, cipher, metadata, out_fmt, None)
+    return seal_with(docs, cipher, metadata, fmt, None)
 
 
 def _reusable(previous: OpenDocument, plan: Plan, selector: Selector) -> bool:
@@ -108,8 +111,7 @@ def open_file(path: Path, input_type: str | None = None, for_update: bool = True
               config: ProjectConfig | None = None) -> OpenDocument:
     """Read, decrypt and verify ``path``; ``config`` (the caller's project, None: none)
     decides whether a missing integrity tag is an error."""
-    text = read_text(path)  # first: a directory or a missing file is said as such
-    document = read_encrypted(text, format_for_path(path, input_type), str(path))
+    document = read_encrypted_file(path, input_type)
     strict = config is not None and config.requires_tag(path)
     return open_document(document, for_update=for_update, strict=strict)
 
@@ -119,8 +121,7 @@ def _try_open_previous(path: Path, fmt: str) -> OpenDocument | None:
     if not path.exists():
         return None
     try:
-        document = read_encrypted(read_text(path), fmt, str(path))
-        return open_document(document)
+        return open_document(read_encrypted_file(path, fmt))
     except (NotEncryptedError, KeyUnavailableError):
         return None
     except SecretsfileError:
@@ -163,42 +164,9 @@ def render(opened: OpenDocument, output_type: str | None = None,
         if isinstance(value, list) and fmt != "json":
             return dump_documents([{"value": value}], "yaml").split("\n", 1)[1]
         docs = [value] if isinstance(value, dict) else [{"value": value}]
-    if fmt == "dotenv":
-        docs = [flat_branch(docs[0])]
-    return dump_documents(docs, fmt, indent=opened.source.indent if fmt == opened.source.fmt
-                          else None)
-
-
-def flat_branch(branch: Branch, prefix: str = "") -> Branch:
-    """Nested maps and lists as ``a__b__0`` keys, for dotenv output (comments kept)."""
-    flat: Branch = {}
-    for key, value in branch.items():
-        if isinstance(key, Comment):
-            flat[key] = None
-            continue
-        name = f"{prefix}__{key}" if prefix else key
-        if isinstance(value, dict):
-            flat.update(flat_branch(value, name))
-        elif isinstance(value, list):
-            items = [v for v in value if not isinstance(v, Comment)]
-            flat.update(flat_branch({str(i): v for i, v in enumerate(items)}, name))
-        else:
-            flat[name] = value
-    return flat
-
-
-def scalar_text(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, GoTime):
-        return value.text
-    if isinstance(value, float):
-        from secretsfile.core.values import format_float_positional
-
-        return format_float_positional(value)
-    return str(value)
+    store = get_store(fmt)
+    indent = opened.source.indent if fmt == opened.source.fmt else None
+    return store.write(store.plain_output(docs), None, indent)
 
 
 def value_text(value: Value, key_path: str) -> str:
@@ -349,7 +317,5 @@ def updatekeys(path: Path, change: KeyChange, input_type: str | None = None,
     return True
 
 
-def document_of(path: Path, input_type: str | None = None) -> EncryptedDocument:
-    """Parse an encrypted file without any key (for keys/status)."""
-    text = read_text(path)
-    return read_encrypted(text, format_for_path(path, input_type), str(path))
+# Parse an encrypted file without any key (recipients, keys, status).
+document_of = read_encrypted_file

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from secretsfile._fileio import read_text
 from secretsfile.core.tree import Selector, plaintext_paths, render_path
 from secretsfile.errors import NotEncryptedError
 from secretsfile.ops import treepath
-from secretsfile.ops.document import read_encrypted
+from secretsfile.ops.document import read_encrypted_file
 from secretsfile.stores import format_for_path
 
 
@@ -33,9 +32,8 @@ class FileStatus:
 
 def status(path: Path, input_type: str | None = None) -> FileStatus:
     fmt = format_for_path(path, input_type)
-    text = read_text(path)
     try:
-        document = read_encrypted(text, fmt, str(path))
+        document = read_encrypted_file(path, fmt)
     except NotEncryptedError:
         return FileStatus(str(path), fmt, encrypted=False)
     metadata = document.metadata
@@ -57,6 +55,5 @@ def status(path: Path, input_type: str | None = None) -> FileStatus:
 
 def list_keys(path: Path, input_type: str | None = None) -> list[str]:
     """Every key path in the file, in order; values are never read."""
-    fmt = format_for_path(path, input_type)
-    document = read_encrypted(read_text(path), fmt, str(path))
+    document = read_encrypted_file(path, input_type)
     return [render_path(p) for doc in document.docs for p in treepath.leaf_paths(doc)]

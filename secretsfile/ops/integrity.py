@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from secretsfile._fileio import locked, read_text, write_atomic
+from secretsfile._fileio import locked, write_atomic
 from secretsfile.core.integrity import structure_tag, tag_matches
-from secretsfile.ops.document import open_document, read_encrypted, seal
-from secretsfile.stores import format_for_path
+from secretsfile.ops.document import open_document, read_encrypted_file, seal
 
 TagState = Literal["ok", "missing", "mismatch"]
 
@@ -21,7 +20,7 @@ def reseal(path: Path, input_type: str | None = None) -> TagState:
     The tag is what vouches for key names, types and empty values, so this is the moment
     a person accepts them: run it after reviewing the change, never blindly in CI."""
     with locked(path):
-        document = read_encrypted(read_text(path), format_for_path(path, input_type), str(path))
+        document = read_encrypted_file(path, input_type)
         opened = open_document(document, verify_tag=False)
         metadata = document.metadata
         computed = structure_tag(opened.cipher.data_key, opened.plain, metadata.selector)

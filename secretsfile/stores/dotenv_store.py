@@ -2,26 +2,23 @@
 
 No quote or ``export`` handling (so sops and secretsfile agree byte for byte), empty lines
 are dropped, a literal ``\\n`` in a value is a newline. Metadata is flattened into sorted
-``sops_…`` keys with ``__map_<key>`` / ``__list_<index>`` separators.
+``sops_…`` keys with ``__map_<key>`` / ``__list_<index>`` separators (``flatten.SOPS``).
+
+This is sops' dotenv, the format of encrypted ``.env`` files. It is not the shell-safe
+dotenv that ``ci export --format dotenv`` writes (``ops/exporting.dotenv_quote``: quoted
+for ``set -a; . FILE``): that one would change every value's bytes for sops.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from typing import Any, ClassVar, cast
 
-from secretsfile.core.values import (
-    MAX_DEPTH,
-    Branch,
-    Comment,
-    GoTime,
-    Value,
-    format_float_positional,
-)
+from secretsfile.core.values import Branch, Comment, scalar_text
 from secretsfile.errors import FormatError
+from secretsfile.stores.flatten import ENV, SOPS, flatten, unflatten_metadata
+from secretsfile.stores.interface import Metadata, Store
 
 PREFIX = "sops_"
-_SEPARATOR = re.compile(r"__(map|list)_")
 
 
 def load_dotenv(text: str, path: str = "<dotenv>") -> list[Branch]:
@@ -44,32 +41,11 @@ def load_dotenv(text: str, path: str = "<dotenv>") -> list[Branch]:
     return [branch]
 
 
-def _text(value: Value) -> str:
-    if value is None:
-        return ""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, float):
-        return format_float_positional(value)
-    if isinstance(value, GoTime):
-        return value.text
-    return str(value)
-
-
-def flatten(value: Any, prefix: str, out: dict[str, str], top: bool = False) -> None:
-    """Nested values become ``prefix__map_key`` / ``prefix__list_i`` keys (``key`` at top)."""
-    if isinstance(value, dict):
-        for key, child in value.items():
-            if isinstance(key, Comment):
-                continue
-            flatten(child, str(key) if top else f"{prefix}__map_{key}", out)
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            flatten(child, f"{prefix}__list_{index}", out)
-    elif value is not None:
-        out[prefix] = _text(value)
+def _sops_flat(branch: Branch) -> dict[str, str]:
+    """``branch`` flattened the way sops flattens metadata: text values, no comments and
+    no empty (None) leaves."""
+    return {key: scalar_text(value) for key, value in flatten(branch, SOPS).items()
+            if isinstance(key, str) and value is not None}
 
 
 def dump_dotenv(docs: list[Branch], metadata: dict[str, Any] | None = None) -> str:
@@ -80,14 +56,12 @@ def dump_dotenv(docs: list[Branch], metadata: dict[str, Any] | None = None) -> s
         if isinstance(key, Comment):
             lines.append("#" + key.text)
         elif isinstance(value, (dict, list)):
-            flat: dict[str, str] = {}
-            flatten(value, key, flat)
-            lines.extend(f"{k}={v}".replace("\n", "\\n") for k, v in flat.items())
+            lines.extend(f"{k}={v}".replace("\n", "\\n")
+                         for k, v in _sops_flat({key: value}).items())
         else:
-            lines.append(f"{key}={_text(value)}".replace("\n", "\\n"))
+            lines.append(f"{key}={scalar_text(value)}".replace("\n", "\\n"))
     if metadata is not None:
-        flat_meta: dict[str, str] = {}
-        flatten(metadata, "", flat_meta, top=True)
+        flat_meta = _sops_flat(cast(Branch, metadata))
         for key in sorted(flat_meta):
             lines.append(f"{PREFIX}{key}={flat_meta[key]}".replace("\n", "\\n"))
     return "".join(line + "\n" for line in lines)
@@ -104,59 +78,26 @@ def split_metadata(branch: Branch) -> tuple[Branch, dict[str, Any] | None]:
             data[key] = value
     if not flat:
         return data, None
-    return data, _unflatten(flat)
+    return data, unflatten_metadata(flat)
 
 
-_MAX_LIST_INDEX = 1000  # metadata lists are short; a huge index must not allocate
+class DotenvStore(Store):
+    name = "dotenv"
+    new_file_template: ClassVar[str] = "EXAMPLE_KEY=example_value\n"
 
+    def load(self, text: str, path: str) -> list[Branch]:
+        return load_dotenv(text, path)
 
-def _unflatten(flat: dict[str, str]) -> dict[str, Any]:
-    try:
-        return _build(flat)
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError):
-        raise FormatError(
-            "malformed sops_* metadata keys", hint="restore the file from git"
-        ) from None
+    def dump(self, docs: list[Branch], indent: int | None) -> str:
+        return dump_dotenv(docs)
 
+    def split_metadata(self, docs: list[Branch]) -> tuple[list[Branch], Metadata | None]:
+        data, metadata = split_metadata(docs[0])
+        return [data], metadata
 
-def _build(flat: dict[str, str]) -> dict[str, Any]:
-    root: dict[str, Any] = {}
-    for key, text in flat.items():
-        parts = _SEPARATOR.split(key)
-        tokens: list[tuple[str, str]] = [("map", parts[0])]
-        tokens += [(parts[i], parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
-        if len(tokens) > MAX_DEPTH:
-            raise ValueError("nested too deeply")
-        node: Any = root
-        for depth, (kind, name) in enumerate(tokens):
-            last = depth == len(tokens) - 1
-            nxt: Any = None if last else ({} if tokens[depth + 1][0] == "map" else [])
-            if kind == "map":
-                if last:
-                    node[name] = _typed(name, text)
-                else:
-                    node = node.setdefault(name, nxt)
-            else:
-                index = int(name)
-                if not 0 <= index <= _MAX_LIST_INDEX:
-                    raise ValueError(name)
-                while len(node) <= index:
-                    node.append(None)
-                if last:
-                    node[index] = text
-                else:
-                    if node[index] is None:
-                        node[index] = nxt
-                    node = node[index]
-    return root
+    def write(self, docs: list[Branch], metadata: Metadata | None = None,
+              indent: int | None = None) -> str:
+        return dump_dotenv(docs, metadata)
 
-
-def _typed(name: str, text: str) -> Any:
-    if name == "mac_only_encrypted":
-        return text.lower() == "true"
-    if name == "shamir_threshold":
-        number = float(text)  # sops writes an integer; "2.0" is read as 2 all the same
-        if not number.is_integer():  # also NaN and infinity
-            raise ValueError("not an integer")
-        return int(number)
-    return text
+    def plain_output(self, docs: list[Branch]) -> list[Branch]:
+        return [flatten(docs[0], ENV)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from secretsfile.core.values import (
     MAX_DEPTH,
@@ -17,6 +17,7 @@ from secretsfile.core.values import (
     nesting_exceeds,
 )
 from secretsfile.errors import FormatError
+from secretsfile.stores.interface import Store
 
 _NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\<>&\u2028\u2029\ud800-\udfff\x7f]')
 _SHORT = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -187,3 +188,21 @@ def dump_json(docs: list[Branch], indent: int = -1) -> str:
     out: list[str] = []
     _emit(docs[0], 0, unit, out)
     return "".join(out) + "\n"
+
+
+class JsonStore(Store):
+    name = "json"
+    new_file_template: ClassVar[str] = '{\n\t"example_key": "example_value"\n}\n'
+
+    def load(self, text: str, path: str) -> list[Branch]:
+        return load_json(text, path)
+
+    def dump(self, docs: list[Branch], indent: int | None) -> str:
+        return dump_json(docs, -1 if indent is None else indent)  # -1: a tab, as sops
+
+    def detect_indent(self, text: str) -> int | None:
+        """The spaces before the second line's key (None: tabs, sops' default)."""
+        for line in text.splitlines()[1:2]:
+            stripped = line.lstrip(" ")
+            return len(line) - len(stripped) if line.startswith(" ") else None
+        return None

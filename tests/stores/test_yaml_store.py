@@ -12,8 +12,9 @@ import pytest
 
 from secretsfile.core.values import Comment, GoTime, Value, to_bytes
 from secretsfile.errors import FormatError
+from secretsfile.stores.yaml_emit import detect_indent, dump_yaml
 from secretsfile.stores.yaml_resolve import must_quote, resolve_plain
-from secretsfile.stores.yaml_store import detect_indent, dump_yaml, load_yaml
+from secretsfile.stores.yaml_store import load_yaml
 
 NAN = float("nan")
 

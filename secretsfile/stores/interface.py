@@ -1,0 +1,114 @@
+"""What a file format is to the rest of secretsfile: the :class:`Store` interface.
+
+A store turns file text into documents (typed trees, ``core.values``) and back, and knows
+where the sops metadata sits in its files. It does no crypto: values arrive encrypted or
+plain and leave as they came. The methods mirror sops' own ``Store`` interface (load and
+emit, plain and encrypted), so a format sops has (INI, binary) maps onto one subclass:
+
+- tree formats (YAML, JSON) override :meth:`Store.load` and :meth:`Store.dump` only; the
+  metadata is a top-level ``sops`` key copied into every document;
+- formats without nesting (dotenv, INI) also override :meth:`Store.split_metadata` and
+  :meth:`Store.write` to keep the metadata as flattened ``sops_…`` keys or a ``[sops]``
+  section (``stores.flatten``);
+- a format whose plaintext is not a tree (binary: the whole file is the ``data`` key)
+  overrides :meth:`Store.read_plain` and :meth:`Store.write` (the encrypted file is JSON).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from secretsfile.core.values import Branch, Comment
+from secretsfile.errors import FormatError, IntegrityError
+
+Metadata = dict[str, Any]
+
+
+class Store:
+    """One file format. Subclasses set the class fields and override what differs."""
+
+    name: ClassVar[str]
+    #: indent a new file is written with (None: the format has no indentation)
+    default_indent: ClassVar[int | None] = None
+    #: whether one file may hold several documents (YAML ``---``)
+    multi_document: ClassVar[bool] = False
+    #: what ``edit`` shows for a file that does not exist yet
+    new_file_template: ClassVar[str] = ""
+
+    # -- the format itself (tree formats override these two) ----------------------------
+
+    def load(self, text: str, path: str) -> list[Branch]:
+        """The documents of ``text``, metadata included; FormatError names ``path``."""
+        raise NotImplementedError
+
+    def dump(self, docs: list[Branch], indent: int | None) -> str:
+        """File text for documents that already carry their metadata (if any)."""
+        raise NotImplementedError
+
+    # -- metadata and intent (formats that do not nest override these) -----------------
+
+    def read(self, text: str, path: str) -> tuple[list[Branch], Metadata | None]:
+        """Documents without the metadata, and the metadata (None: a plaintext file)."""
+        return self.split_metadata(self.load(text, path))
+
+    def read_plain(self, text: str, path: str) -> tuple[list[Branch], Metadata | None]:
+        """A file about to be encrypted; metadata found means it already is. Binary
+        overrides this: any text is its plaintext."""
+        return self.read(text, path)
+
+    def write(self, docs: list[Branch], metadata: Metadata | None = None,
+              indent: int | None = None) -> str:
+        """File text; with metadata, each document gets its own copy (as sops does)."""
+        if metadata is not None:
+            from secretsfile.core.metadata import METADATA_KEY
+
+            with_meta: list[Branch] = []
+            for doc in docs:
+                copy: dict[str | Comment, Any] = dict(doc)
+                copy[METADATA_KEY] = metadata
+                with_meta.append(copy)
+            docs = with_meta
+        return self.dump(docs, self.default_indent if indent is None else indent)
+
+    def plain_output(self, docs: list[Branch]) -> list[Branch]:
+        """The decrypted documents as ``decrypt`` prints them in this format (dotenv
+        flattens nested values into ``a__b__0`` names)."""
+        return docs
+
+    def detect_indent(self, text: str) -> int | None:
+        """The indent ``text`` uses, kept when the file is rewritten (None: default)."""
+        return None
+
+    def split_metadata(self, docs: list[Branch]) -> tuple[list[Branch], Metadata | None]:
+        """Remove the top-level ``sops`` key from every document; return it, or None when
+        no document has any (a plaintext file).
+
+        sops writes one identical copy into every YAML document and reads the first. A
+        document without it is refused, as is a copy that differs: otherwise someone
+        without a key could prepend ``api-token: ""`` + ``---`` (the MAC, which skips empty
+        values, still verifies) or split the file with ``---`` so readers of one document
+        miss the rest."""
+        from secretsfile.core.metadata import METADATA_KEY
+        from secretsfile.core.tree import strip_comments
+
+        raws = [doc.get(METADATA_KEY) for doc in docs]
+        out = [{k: v for k, v in doc.items() if k != METADATA_KEY} for doc in docs]
+        if all(raw is None for raw in raws):
+            return out, None
+        first = raws[0]
+        for number, raw in enumerate(raws, start=1):
+            if raw is None:
+                raise IntegrityError(
+                    f"document {number} of {len(docs)} has no sops metadata: every document of "
+                    "an encrypted file carries it (a '---' or a document was added by hand)",
+                    hint="restore the file from git",
+                )
+            if not isinstance(raw, dict):
+                raise FormatError("the top-level 'sops' key is not a metadata mapping")
+            if number > 1 and strip_comments(raw) != strip_comments(first):
+                raise IntegrityError(
+                    f"the sops metadata of document {number} differs from document 1's",
+                    hint="restore the file from git",
+                )
+        assert isinstance(first, dict)
+        return out, {str(k): v for k, v in first.items()}
