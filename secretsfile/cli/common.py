@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from secretsfile._fileio import write_atomic
-from secretsfile.errors import FormatError, UsageError
+from secretsfile.errors import UsageError
+from secretsfile.ops.secret_input import utf8_value
+
+if TYPE_CHECKING:
+    from secretsfile.secrets.schemas import Schema
 
 
 def say(message: str) -> None:
@@ -26,21 +30,6 @@ def out(text: str) -> None:
 
 def emit_json(data: Any) -> None:
     out(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
-def utf8_value(raw: bytes | str, source: str) -> str:
-    """A value as UTF-8 text, or a FormatError naming ``source`` (never the bytes). Values
-    are text: non-UTF-8 bytes would reach YAML, JSON, dotenv and programs as mangled
-    escapes. A str from argv carries undecodable bytes as surrogates; they count too."""
-    try:
-        data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw
-        return data.decode("utf-8")
-    except (UnicodeDecodeError, UnicodeEncodeError) as error:
-        raise FormatError(
-            f"{source}: not UTF-8 text (at offset {error.start})",
-            hint="secret values are text; base64-encode binary data first, e.g. "
-            "base64 FILE | secretsfile set ... --value-stdin",
-        ) from None
 
 
 def read_value(value: str | None, value_stdin: bool, value_file: Path | None,
@@ -65,6 +54,26 @@ def read_value(value: str | None, value_stdin: bool, value_file: Path | None,
     if not sys.stdin.isatty():
         raise UsageError("no value given", hint="use --value-stdin, --value-file or a terminal")
     return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
+def prompt_pairs(schema: Schema | None) -> dict[str, str]:
+    """``-i``: each field of the schema (hidden input), or keys until an empty one."""
+    if not sys.stdin.isatty():
+        raise UsageError("-i needs a terminal", hint="use --values @file or --KEY=@file")
+    pairs: dict[str, str] = {}
+    if schema is not None:
+        for spec in schema.fields:
+            label = f"{spec.name}{'' if spec.required else ' (optional, Enter to skip)'}"
+            value = typer.prompt(label, hide_input=True, default="" if not spec.required else None,
+                                 show_default=False)
+            if value:
+                pairs[spec.name] = value
+        return pairs
+    while True:
+        key = typer.prompt("key (Enter to finish)", default="", show_default=False)
+        if not key:
+            return pairs
+        pairs[key] = typer.prompt(f"value for {key}", hide_input=True)
 
 
 def write_output(text: str, output: Path | None) -> None:

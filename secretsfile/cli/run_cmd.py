@@ -129,6 +129,7 @@ CI_EXPORT_HELP = (
 FORMAT_HELP = " ".join(f"{fmt.name}: {fmt.summary}" for fmt in FORMATS.values())
 # The registry's names as the str Enum that typer offers as choices.
 FormatName = Enum("FormatName", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+DEFAULT_FORMAT = FormatName(next(iter(FORMATS)))  # the registry's first
 
 
 def ci_export(
@@ -136,7 +137,7 @@ def ci_export(
     fmt: Annotated[
         FormatName,
         typer.Option("--format", "-f", help=FORMAT_HELP),
-    ] = FormatName(next(iter(FORMATS))),
+    ] = DEFAULT_FORMAT,
     only: OnlyOpt = None,
     output: Annotated[
         Path | None,

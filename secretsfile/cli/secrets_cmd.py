@@ -7,18 +7,16 @@ shell history.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from secretsfile.cli.common import emit_json, out, read_value, say, utf8_value
-from secretsfile.errors import FormatError, UsageError
-from secretsfile.secrets.model import Secret, text_of
+from secretsfile.cli.common import emit_json, out, prompt_pairs, read_value, say
+from secretsfile.errors import UsageError
+from secretsfile.secrets.model import MASK, Secret, secret_view
 
-MASK = "**********"
 EXTRA = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 app = typer.Typer(
@@ -64,107 +62,14 @@ def _context(config: Path | None, env: str | None) -> tuple[Any, Any]:
     return cfg, cfg.choose(env)
 
 
-def _read_at(reference: str) -> str:
-    path = Path(reference[1:])
-    try:
-        text = utf8_value(path.read_bytes(), str(path))
-    except OSError as error:
-        raise UsageError(f"{path}: {error.strerror}") from None
-    return text[:-1] if text.endswith("\n") and text.count("\n") == 1 else text
-
-
-def _pairs_from_args(args: list[str]) -> dict[str, str]:
-    """``--KEY=VALUE`` / ``--KEY=@path`` extra options."""
-    pairs: dict[str, str] = {}
-    warned = False
-    for arg in args:
-        if not arg.startswith("--") or "=" not in arg:
-            # never echo it: a mistyped '--password hunter2' puts the value here
-            raise UsageError("unexpected argument (not --KEY=VALUE)",
-                             hint="use --KEY=VALUE or --KEY=@file")
-        key, _, value = arg[2:].partition("=")
-        if not key:
-            raise UsageError("unexpected argument '--=…': a key name is missing",
-                             hint="use --KEY=VALUE or --KEY=@file")
-        if value.startswith("@"):
-            value = _read_at(value)
-        else:
-            value = utf8_value(value, f"the --{key} argument")
-            if not warned:
-                say("warning: values on the command line land in shell history; prefer "
-                    "--KEY=@file, --values @file or -i")
-                warned = True
-        pairs[key] = value
-    return pairs
-
-
-def _pairs_from_values(values: str) -> dict[str, str]:
-    """``'{json}'``, ``@file.json`` or ``@file.yaml``. YAML scalars are taken as written
-    (``0123`` stays ``0123``, ``on`` stays ``on``): secret values are text."""
-    if values.startswith("@") and not values.lower().endswith(".json"):
-        import yaml
-
-        try:
-            data = yaml.load(_read_at(values), Loader=yaml.BaseLoader)  # no implicit typing
-        except yaml.YAMLError:
-            raise FormatError(f"{values[1:]}: not valid YAML") from None
-    else:
-        text = _read_at(values) if values.startswith("@") else values
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise FormatError(f"--values is not JSON: {error.msg}") from None
-        except (ValueError, RecursionError):  # numbers past int() limits, deep nesting
-            raise FormatError("--values is too large or too deeply nested") from None
-    if not isinstance(data, dict):
-        raise FormatError("--values must be a mapping of key to value")
-    pairs = {}
-    for key, value in data.items():
-        if isinstance(value, (dict, list)):
-            raise FormatError(f"--values: key {key!r} holds a nested structure",
-                              hint="a secret is one level of key/value pairs")
-        pairs[str(key)] = text_of(value)
-    return pairs
-
-
-def _prompt_pairs(schema: Any) -> dict[str, str]:
-    if not sys.stdin.isatty():
-        raise UsageError("-i needs a terminal", hint="use --values @file or --KEY=@file")
-    pairs: dict[str, str] = {}
-    if schema is not None:
-        for spec in schema.fields:
-            label = f"{spec.name}{'' if spec.required else ' (optional, Enter to skip)'}"
-            value = typer.prompt(label, hide_input=True, default="" if not spec.required else None,
-                                 show_default=False)
-            if value:
-                pairs[spec.name] = value
-        return pairs
-    while True:
-        key = typer.prompt("key (Enter to finish)", default="", show_default=False)
-        if not key:
-            return pairs
-        pairs[key] = typer.prompt(f"value for {key}", hide_input=True)
-
-
 def _collect(ctx: typer.Context, values: str | None, interactive: bool,
-             schema_name: str | None, config_raw: Any) -> tuple[dict[str, str], Any]:
+             schema_name: str | None, config_raw: Any) -> dict[str, str]:
+    from secretsfile.ops.secret_input import gather_pairs, schema_keys
     from secretsfile.secrets.schemas import find_schema
 
     schema = find_schema(schema_name, config_raw) if schema_name else None
-    sources = int(bool(ctx.args)) + int(values is not None) + int(interactive)
-    if sources > 1:
-        raise UsageError("give the values one way: --KEY=VALUE options, --values or -i")
-    if interactive:
-        pairs = _prompt_pairs(schema)
-    elif values is not None:
-        pairs = _pairs_from_values(values)
-    else:
-        pairs = _pairs_from_args(list(ctx.args))
-    if schema is not None:
-        known = set(schema.field_names())
-        pairs = {(k.replace("-", "_") if k.replace("-", "_") in known else k): v
-                 for k, v in pairs.items()}
-    return pairs, schema
+    prompted = (lambda: prompt_pairs(schema)) if interactive else None
+    return schema_keys(gather_pairs(list(ctx.args), values, prompted), schema)
 
 
 @app.command("set")
@@ -208,16 +113,11 @@ def create(
     Example: secretsfile secret create app-db --env prod --schema postgres --user=app
     --password=@pw.txt --host=db.internal --database=app
     """
-    from secretsfile.ops.secrets import save_secret
+    from secretsfile.ops.secrets import create_secret
 
     cfg, environment = _context(config, env)
-    pairs, found = _collect(ctx, values, interactive, schema, cfg.raw)
-    if found is not None:
-        pairs = found.validate(pairs)
-    if not pairs:
-        raise UsageError("no values given", hint="add --KEY=VALUE options, --values or -i")
-    secret = Secret(name, environment.name, None, pairs, schema, private)
-    save_secret(cfg, environment, secret, create=True)
+    pairs = create_secret(cfg, environment, name, _collect(ctx, values, interactive, schema,
+                                                           cfg.raw), schema, private)
     say(f"created {name} in {environment.name} ({len(pairs)} keys"
         + (f", schema {schema}" if schema else "") + (", private" if private else "") + ")")
 
@@ -241,39 +141,13 @@ def update(
 
     Giving keys to a single-value secret drops its value: that needs --force.
     """
-    from dataclasses import replace
-
-    from secretsfile.ops.secrets import change_secret, merged
-    from secretsfile.secrets.schemas import find_schema
+    from secretsfile.ops.secrets import update_secret
 
     cfg, environment = _context(config, env)
-
-    def change(current: Secret | None) -> Secret:
-        assert current is not None  # change_secret refuses a missing name
-        schema_name = schema or current.schema
-        pairs, _ = _collect(ctx, values, interactive, schema_name, cfg.raw)
-        if not current.is_group and not pairs:
-            raise UsageError(f"{name} is a single-value secret",
-                             hint="use 'secretsfile secret set'")
-        updated = merged(current, pairs, None, schema_name)
-        kept = {k: v for k, v in updated.values.items() if k not in (remove_key or [])}
-        if schema_name:
-            kept = find_schema(schema_name, cfg.raw).validate(kept)
-        return replace(updated, values=kept)
-
-    change_secret(cfg, environment, name, private, change, force=force)
+    update_secret(cfg, environment, name, private,
+                  lambda schema_name: _collect(ctx, values, interactive, schema_name, cfg.raw),
+                  schema, remove_keys=remove_key or (), force=force)
     say(f"updated {name} in {environment.name}")
-
-
-def _view(secret: Secret, reveal: bool) -> dict[str, Any]:
-    shown = (lambda v: v) if reveal else (lambda v: MASK)
-    view: dict[str, Any] = {"name": secret.name, "env": secret.env, "private": secret.private}
-    if secret.is_group:
-        view["schema"] = secret.schema
-        view["values"] = {k: shown(v) for k, v in secret.values.items()}
-    else:
-        view["value"] = shown(secret.value)
-    return view
 
 
 @app.command("get")
@@ -304,7 +178,7 @@ def get(
         else:
             out((value if reveal else MASK) + "\n")
         return
-    view = _view(secret, reveal)
+    view = secret_view(secret, reveal)
     if as_json:
         emit_json(view)
         return
@@ -337,10 +211,7 @@ def list_(
     envs = [cfg.environment(env)] if env else list(cfg.environments)
     from secretsfile.git.history import secret_dates
 
-    entries = list_entries(cfg, envs, dates_of=secret_dates)
-    if sort not in ("name", "env", "created"):
-        raise UsageError(f"cannot sort by {sort!r}", hint="use name, env or created")
-    entries.sort(key=lambda e: (getattr(e, sort) or "", e.name, e.env))
+    entries = list_entries(cfg, envs, dates_of=secret_dates, sort=sort)
     if as_json:
         emit_json([e.to_dict() for e in entries])
         return

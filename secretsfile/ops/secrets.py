@@ -9,7 +9,7 @@ own age key and looked up before the team's file.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from secretsfile.secrets.model import (
     secret_to_tree,
 )
 from secretsfile.secrets.naming import NamingPolicy, closest_hint
+from secretsfile.secrets.schemas import find_schema
 from secretsfile.stores import format_for_path
 
 
@@ -232,6 +233,41 @@ def merged(secret: Secret, values: dict[str, str] | None, value: str | None,
     return replace(secret, value=None, values=combined, schema=schema or secret.schema)
 
 
+def create_secret(config: ProjectConfig, env: Environment, name: str, pairs: dict[str, str],
+                  schema: str | None, private: bool) -> dict[str, str]:
+    """A new group secret from ``pairs`` (checked and completed by ``schema``); returns the
+    pairs stored."""
+    if schema:
+        pairs = find_schema(schema, config.raw).validate(pairs)
+    if not pairs:
+        raise UsageError("no values given", hint="add --KEY=VALUE options, --values or -i")
+    save_secret(config, env, Secret(name, env.name, None, pairs, schema, private), create=True)
+    return pairs
+
+
+def update_secret(config: ProjectConfig, env: Environment, name: str, private: bool,
+                  pairs_for: Callable[[str | None], dict[str, str]], schema: str | None, *,
+                  remove_keys: Collection[str] = (), force: bool = False) -> None:
+    """Merge new keys over a group secret's (the others keep value and ciphertext), drop
+    ``remove_keys``, check against the schema. ``pairs_for(schema)`` is asked for the new
+    pairs once the current secret (and so its schema) is known."""
+
+    def change(current: Secret | None) -> Secret:
+        assert current is not None  # change_secret refuses a missing name
+        schema_name = schema or current.schema
+        pairs = pairs_for(schema_name)
+        if not current.is_group and not pairs:
+            raise UsageError(f"{name} is a single-value secret",
+                             hint="use 'secretsfile secret set'")
+        updated = merged(current, pairs, None, schema_name)
+        kept = {k: v for k, v in updated.values.items() if k not in remove_keys}
+        if schema_name:
+            kept = find_schema(schema_name, config.raw).validate(kept)
+        return replace(updated, values=kept)
+
+    change_secret(config, env, name, private, change, force=force)
+
+
 def plain_values(secrets: dict[str, Secret]) -> dict[str, Any]:
     """name -> value, or name -> {key: value} for groups."""
     return {name: (s.value if not s.is_group else dict(s.values)) for name, s in secrets.items()}
@@ -278,12 +314,19 @@ def _entries(path: Path, env: str, private: bool, dates_of: DatesOf | None) -> l
     return out
 
 
+SORT_KEYS = ("name", "env", "created")
+
+
 def list_entries(config: ProjectConfig, envs: list[Environment],
-                 dates_of: DatesOf | None = None) -> list[Entry]:
-    """Every secret's entry, without a key. ``dates_of`` (the git history reader, handed
-    in by the caller) dates the team's secrets."""
+                 dates_of: DatesOf | None = None, sort: str = "name") -> list[Entry]:
+    """Every secret's entry, without a key, sorted by ``sort`` (then name, environment).
+    ``dates_of`` (the git history reader, handed in by the caller) dates the team's
+    secrets."""
+    if sort not in SORT_KEYS:
+        raise UsageError(f"cannot sort by {sort!r}", hint="use name, env or created")
     entries: list[Entry] = []
     for env in envs:
         entries += _entries(config.env_path(env), env.name, False, dates_of)
         entries += _entries(config.private_path(env), env.name, True, dates_of)
+    entries.sort(key=lambda e: (getattr(e, sort) or "", e.name, e.env))
     return entries

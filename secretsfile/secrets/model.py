@@ -215,3 +215,18 @@ def secret_to_tree(secret: Secret) -> Any:
         node[SCHEMA_KEY] = secret.schema
     node.update(secret.values)
     return node
+
+
+def secret_view(secret: Secret, reveal: bool) -> dict[str, Any]:
+    """What ``secret get`` shows: name, environment, schema and the values, masked unless
+    ``reveal``."""
+    def shown(value: str) -> str:
+        return value if reveal else MASK
+
+    view: dict[str, Any] = {"name": secret.name, "env": secret.env, "private": secret.private}
+    if secret.is_group:
+        view["schema"] = secret.schema
+        view["values"] = {k: shown(v) for k, v in secret.values.items()}
+    else:
+        view["value"] = shown(secret.value or "")
+    return view

@@ -1,0 +1,122 @@
+"""Secret values as the user gives them: ``--KEY=VALUE`` / ``--KEY=@path`` options,
+``--values '{json}'`` / ``@file.json`` / ``@file.yaml``, always UTF-8 text, never echoed.
+
+The CLI hands over the raw arguments (and, for ``-i``, a prompt); this module turns them
+into key/value pairs, so every front end reads values the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+from secretsfile.errors import FormatError, UsageError, warn
+from secretsfile.secrets.model import text_of
+from secretsfile.secrets.schemas import Schema
+
+
+def utf8_value(raw: bytes | str, source: str) -> str:
+    """A value as UTF-8 text, or a FormatError naming ``source`` (never the bytes). Values
+    are text: non-UTF-8 bytes would reach YAML, JSON, dotenv and programs as mangled
+    escapes. A str from argv carries undecodable bytes as surrogates; they count too."""
+    try:
+        data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw
+        return data.decode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError) as error:
+        raise FormatError(
+            f"{source}: not UTF-8 text (at offset {error.start})",
+            hint="secret values are text; base64-encode binary data first, e.g. "
+            "base64 FILE | secretsfile set ... --value-stdin",
+        ) from None
+
+
+def read_at(reference: str) -> str:
+    """The text of ``@path``, without the one trailing newline editors add."""
+    path = Path(reference[1:])
+    try:
+        text = utf8_value(path.read_bytes(), str(path))
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror}") from None
+    return text[:-1] if text.endswith("\n") and text.count("\n") == 1 else text
+
+
+def pairs_from_args(args: Iterable[str]) -> dict[str, str]:
+    """``--KEY=VALUE`` / ``--KEY=@path`` extra options."""
+    pairs: dict[str, str] = {}
+    warned = False
+    for arg in args:
+        if not arg.startswith("--") or "=" not in arg:
+            # never echo it: a mistyped '--password hunter2' puts the value here
+            raise UsageError("unexpected argument (not --KEY=VALUE)",
+                             hint="use --KEY=VALUE or --KEY=@file")
+        key, _, value = arg[2:].partition("=")
+        if not key:
+            raise UsageError("unexpected argument '--=…': a key name is missing",
+                             hint="use --KEY=VALUE or --KEY=@file")
+        if value.startswith("@"):
+            value = read_at(value)
+        else:
+            value = utf8_value(value, f"the --{key} argument")
+            if not warned:
+                warn("values on the command line land in shell history; prefer "
+                     "--KEY=@file, --values @file or -i")
+                warned = True
+        pairs[key] = value
+    return pairs
+
+
+def _parse_values(values: str) -> object:
+    if values.startswith("@") and not values.lower().endswith(".json"):
+        import yaml
+
+        try:
+            return yaml.load(read_at(values), Loader=yaml.BaseLoader)  # no implicit typing
+        except yaml.YAMLError:
+            raise FormatError(f"{values[1:]}: not valid YAML") from None
+    text = read_at(values) if values.startswith("@") else values
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FormatError(f"--values is not JSON: {error.msg}") from None
+    except (ValueError, RecursionError):  # numbers past int() limits, deep nesting
+        raise FormatError("--values is too large or too deeply nested") from None
+
+
+def pairs_from_values(values: str) -> dict[str, str]:
+    """``'{json}'``, ``@file.json`` or ``@file.yaml``. YAML scalars are taken as written
+    (``0123`` stays ``0123``, ``on`` stays ``on``): secret values are text."""
+    data = _parse_values(values)
+    if not isinstance(data, dict):
+        raise FormatError("--values must be a mapping of key to value")
+    pairs = {}
+    for key, value in data.items():
+        if isinstance(value, (dict, list)):
+            raise FormatError(f"--values: key {key!r} holds a nested structure",
+                              hint="a secret is one level of key/value pairs")
+        pairs[str(key)] = text_of(value)
+    return pairs
+
+
+def gather_pairs(args: list[str], values: str | None,
+                 prompted: Callable[[], dict[str, str]] | None) -> dict[str, str]:
+    """The pairs from exactly one source: ``--KEY=VALUE`` options, ``--values`` or the
+    prompt (``-i``)."""
+    sources = int(bool(args)) + int(values is not None) + int(prompted is not None)
+    if sources > 1:
+        raise UsageError("give the values one way: --KEY=VALUE options, --values or -i")
+    if prompted is not None:
+        return prompted()
+    if values is not None:
+        return pairs_from_values(values)
+    return pairs_from_args(args)
+
+
+def schema_keys(pairs: Mapping[str, str], schema: Schema | None) -> dict[str, str]:
+    """``--client-id`` names the schema field ``client_id``: a key whose '-' spelling of a
+    field is that field takes the field's name; others stay as given."""
+    if schema is None:
+        return dict(pairs)
+    known = set(schema.field_names())
+    return {(k.replace("-", "_") if k.replace("-", "_") in known else k): v
+            for k, v in pairs.items()}
