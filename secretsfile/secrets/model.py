@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import InitVar, dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from secretsfile.core.values import scalar_text
 from secretsfile.errors import FormatError
 
 SCHEMA_KEY = "_schema_unencrypted"
@@ -79,13 +80,9 @@ class SecretValue:
 
 
 def text_of(value: Any) -> str:
-    """A scalar as the string a program sees (YAML booleans as ``true``/``false``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    text = getattr(value, "text", None)  # GoTime
-    return text if isinstance(text, str) else str(value)
+    """A scalar as the string a program sees: ``core.values.scalar_text`` (YAML booleans
+    as ``true``/``false``, floats as ``get`` and dotenv print them)."""
+    return scalar_text(value)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from secretsfile.core.suggest import suggestion
 from secretsfile.errors import ConfigError, UsageError
 
 
@@ -59,10 +60,10 @@ class NamingPolicy:
         problem = self.problem(name)
         if problem is None:
             return
-        suggestion = self.suggest(name)
+        fixed = self.suggest(name)
         raise UsageError(
             f"invalid secret name {name!r}: {problem}",
-            hint=f"try {suggestion!r}" if suggestion else self.describe(),
+            hint=f"try {fixed!r}" if fixed else self.describe(),
         )
 
 
@@ -99,12 +100,8 @@ def check_env_name(name: str) -> None:
 
 def closest_hint(name: str, names: Iterable[str]) -> str:
     """'did you mean …?' with the closest names, else the known ones."""
-    import difflib
-
     known = sorted(set(names))
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-    if close:
-        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
     if not known:
         return "the environment is empty"
-    return f"known: {', '.join(known[:10])}" + (", …" if len(known) > 10 else "")
+    return suggestion(name, known,
+                      f"known: {', '.join(known[:10])}" + (", …" if len(known) > 10 else ""))

@@ -32,42 +32,21 @@ removed) and is never checked. The backslash is an escape only in front of somet
 starts a reference (``\\{{2}`` in a regex is untouched), and only when it is not itself
 escaped (``\\\\{{ db.password }}`` keeps ``\\\\`` and renders the reference).
 
-Placing values (the substitution is textual; the format decides the escaping)
------------------------------------------------------------------------------
-The format comes from the file extension (``.yaml``/``.yml``, ``.json``, ``.toml``,
-``.ini``/``.cfg``/``.conf``/``.properties``, anything else is text; a trailing ``.tmpl``,
-``.tpl``, ``.template``, ``.j2`` or ``.in`` is ignored: ``app.json.tmpl`` is JSON).
-
-* JSON: inside a string, the value is JSON-escaped; outside a string, a value that is a
-  JSON number, ``true``, ``false`` or ``null`` is written as is, any other value as a JSON
-  string (quoted and escaped). A valid JSON template therefore renders to valid JSON.
-* YAML: inside ``"…"`` the value is escaped (JSON escapes are YAML escapes); inside
-  ``'…'`` quotes are doubled and a multi-line value is an error; in a block scalar
-  (``key: |``) every line of the value gets the reference's indentation; unquoted, a value
-  made only of ``[A-Za-z0-9_.+/=@%~-]`` (and ``:`` not followed by a space) is written as is
-  (so ``port: {{ db.port }}`` stays a number), else, when the reference is the whole
-  scalar, it is written as a double-quoted string; inside a longer unquoted scalar such a
-  value is an error (quote the scalar).
-* TOML: inside ``"…"``/``\"\"\"…\"\"\"`` the value is escaped; inside ``'…'`` a value with
-  ``'`` or a line break is an error (``'''…'''``: one with ``'''``); unquoted, like JSON
-  (numbers and booleans as is, anything else a quoted string).
-* INI: the value is written as is; a multi-line value is an error.
-* Text: the value is written as is.
-* Comments (YAML, TOML, INI): as is; a multi-line value is an error.
+Placing values (escaped for the file format): see ``secretsfile.secrets.placing``.
 """
 
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import PurePath
 
+from secretsfile.core.suggest import close_matches, did_you_mean
 from secretsfile.errors import ConfigError, FormatError, SecretsfileError, UsageError
 from secretsfile.secrets.naming import NamingPolicy
+from secretsfile.secrets.placing import FORMATS, Regions, Unplaceable, format_for_template, place
 
 __all__ = [
     "FORMATS",
@@ -84,7 +63,6 @@ __all__ = [
 ]
 
 LEVEL_ENV_VAR = "SECRETSFILE_SECRET_VALIDATION_LEVEL"
-FORMATS = ("yaml", "json", "toml", "ini", "text")
 
 # name -> the keys of a group, or None for a single-value secret
 Shapes = Mapping[str, tuple[str, ...] | None]
@@ -97,9 +75,6 @@ _COMPLETE = re.compile(r"(?:\.(" + _KEY + r"))?[ \t]*\}\}")
 _EMPTY_KEY = re.compile(r"\.[ \t]*\}\}")
 _TAIL = re.compile(r"(?:\.(?:" + _KEY + r")?)?[ \t]*\}?")
 _OTHER = "unexpected text after the name (a reference is {{ name }} or {{ name.key }})"
-_TEMPLATE_SUFFIXES = {".tmpl", ".tpl", ".template", ".j2", ".jinja", ".in"}
-_BY_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml",
-              ".ini": "ini", ".cfg": "ini", ".conf": "ini", ".properties": "ini"}
 
 
 class ValidationLevel(str, Enum):
@@ -120,23 +95,6 @@ def parse_level(value: str | None) -> ValidationLevel:
         names = ", ".join(level.value for level in ValidationLevel)
         raise ConfigError(f"unknown validation level {value.strip()[:40]!r}",
                           hint=f"{LEVEL_ENV_VAR} must be one of {names}") from None
-
-
-def format_for_template(path: str | PurePath | None, explicit: str | None = None) -> str:
-    """The format that decides escaping: ``explicit``, else the extension, else text."""
-    if explicit:
-        fmt = explicit.strip().lower()
-        fmt = {"yml": "yaml", "txt": "text", "cfg": "ini"}.get(fmt, fmt)
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown format {explicit!r}",
-                             hint=f"use one of {', '.join(FORMATS)}")
-        return fmt
-    if path is None:
-        return "text"
-    suffixes = [s.lower() for s in PurePath(path).suffixes]
-    while suffixes and suffixes[-1] in _TEMPLATE_SUFFIXES:
-        suffixes.pop()
-    return _BY_SUFFIX.get(suffixes[-1], "text") if suffixes else "text"
 
 
 @dataclass(frozen=True)
@@ -247,14 +205,9 @@ class Problem:
                 "message": self.message, "suggestions": list(self.suggestions)}
 
 
-def closest(name: str, names: Sequence[str], n: int = 3) -> tuple[str, ...]:
-    import difflib
-
-    return tuple(difflib.get_close_matches(name, list(names), n=n, cutoff=0.5))
-
-
 def _did_you_mean(close: Sequence[str]) -> str:
-    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)" if close else ""
+    suggested = did_you_mean(close)
+    return f" ({suggested})" if suggested else ""
 
 
 def spelled_as(name: str, shapes: Shapes, policy: NamingPolicy) -> str | None:
@@ -315,7 +268,7 @@ def _resolve_problem(ref: Reference, shapes: Shapes, level: ValidationLevel,
                      policy: NamingPolicy, env: str | None, where: str) -> Problem | None:
     if ref.name not in shapes:
         fixed = spelled_as(ref.name, shapes, policy)
-        close = (fixed,) if fixed else closest(ref.name, list(shapes))
+        close = (fixed,) if fixed else close_matches(ref.name, shapes)
         return Problem(ref, "secret-not-found",
                        f"secret {ref.name!r} not found{where}{_did_you_mean(close)}", env, close)
     if level is not ValidationLevel.SECRET_AND_KEY_EXISTS:
@@ -331,7 +284,7 @@ def _resolve_problem(ref: Reference, shapes: Shapes, level: ValidationLevel,
         return Problem(ref, "not-a-group", f"secret {ref.name!r} is a single value, it has no "
                        f"key {ref.key!r} (use {{{{ {ref.name} }}}})", env)
     if ref.key not in keys:
-        close = closest(ref.key, keys)
+        close = close_matches(ref.key, keys)
         hint = _did_you_mean(close) if close else f" (keys: {', '.join(keys[:8]) or 'none'})"
         return Problem(ref, "key-not-found",
                        f"secret {ref.name!r} has no key {ref.key!r}{where}{hint}", env, close)
@@ -352,214 +305,6 @@ def problem_error(problems: Sequence[Problem], path: str | None) -> SecretsfileE
 
 # --- rendering ---------------------------------------------------------------------------
 
-_JSON_LITERAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null")
-_TOML_LITERAL = re.compile(r"[+-]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false")
-_YAML_PLAIN = re.compile(r"(?:[A-Za-z0-9_./+]|-(?=\S))(?:[A-Za-z0-9_.+/=@%~-]|:(?=[^\s:]))*")
-_YAML_WHOLE_BEFORE = re.compile(
-    r"[ \t]*(?:-[ \t]+)*(?:(?:\"[^\"]*\"|'[^']*'|[^\s#'\"{\[][^#]*?)[ \t]*:[ \t]+(?:-[ \t]+)*)?")
-_YAML_WHOLE_AFTER = re.compile(r"[ \t]*(?:#.*)?")
-_YAML_BLOCK_HEADER = re.compile(r"(?:.*?:[ \t]+|(?:-[ \t]+)+)?[|>][-+0-9]*[ \t]*(?:#.*)?")
-
-
-@dataclass(frozen=True)
-class _Region:
-    start: int
-    end: int
-    kind: str  # dq sq tdq tsq comment block
-
-
-def _scan_regions(text: str, fmt: str) -> list[_Region]:
-    """Quoted strings, comments and (YAML) block scalars of ``text``: where a value lands."""
-    if fmt == "json":
-        return _scan_quoted(text, comments=None, toml=False, yaml=False)
-    if fmt == "toml":
-        return _scan_quoted(text, comments="#", toml=True, yaml=False)
-    if fmt == "yaml":
-        return _scan_quoted(text, comments="#", toml=False, yaml=True)
-    if fmt == "ini":
-        return [_Region(m.start(), m.end(), "comment")
-                for m in re.finditer(r"(?m)^[ \t]*[;#].*$", text)]
-    return []
-
-
-def _yaml_blocks(text: str) -> list[tuple[int, int]]:
-    """Spans of YAML block scalar content (the lines after ``key: |`` more indented)."""
-    spans: list[tuple[int, int]] = []
-    lines = text.splitlines(keepends=True)
-    offset = 0
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        stripped = line.rstrip("\r\n")
-        body = stripped.lstrip(" ")
-        offset_next = offset + len(line)
-        if body and not body.startswith("#") and _YAML_BLOCK_HEADER.fullmatch(body):
-            indent = len(stripped) - len(body)
-            start = offset_next
-            end = start
-            index += 1
-            while index < len(lines):
-                candidate = lines[index]
-                content = candidate.strip()
-                if content and len(candidate) - len(candidate.lstrip(" ")) <= indent:
-                    break
-                end += len(candidate)
-                index += 1
-            if end > start:
-                spans.append((start, end))
-            offset = end
-            continue
-        offset = offset_next
-        index += 1
-    return spans
-
-
-def _scan_quoted(text: str, comments: str | None, toml: bool, yaml: bool) -> list[_Region]:
-    regions: list[_Region] = []
-    blocks = _yaml_blocks(text) if yaml else []
-    for start, end in blocks:
-        regions.append(_Region(start, end, "block"))
-    block_starts = {start: end for start, end in blocks}
-    i = 0
-    n = len(text)
-    while i < n:
-        if i in block_starts:
-            i = block_starts[i]
-            continue
-        c = text[i]
-        if comments and c == comments and (not yaml or i == 0 or text[i - 1] in " \t\n"):
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            regions.append(_Region(i, end, "comment"))
-            i = end
-            continue
-        if c in "\"'" and (not yaml or _yaml_scalar_start(text, i)):
-            if toml and text.startswith(c * 3, i):
-                close = _find_close(text, i + 3, c * 3, backslash=c == '"')
-                regions.append(_Region(i + 3, close, "tdq" if c == '"' else "tsq"))
-                i = min(n, close + 3)
-                continue
-            close = _find_close(text, i + 1, c, backslash=c == '"', doubled=yaml and c == "'")
-            regions.append(_Region(i + 1, close, "dq" if c == '"' else "sq"))
-            i = min(n, close + 1)
-            continue
-        i += 1
-    return sorted(regions, key=lambda region: region.start)
-
-
-def _find_close(text: str, i: int, quote: str, *, backslash: bool, doubled: bool = False) -> int:
-    n = len(text)
-    while i < n:
-        if backslash and text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(quote, i):
-            if doubled and text.startswith(quote * 2, i):
-                i += 2
-                continue
-            return i
-        i += 1
-    return n
-
-
-def _yaml_scalar_start(text: str, i: int) -> bool:
-    """A quote opens a YAML scalar only where a scalar can start (not in ``it's``)."""
-    j = i - 1
-    while j >= 0 and text[j] in " \t":
-        j -= 1
-    return j < 0 or text[j] in "\n:-[{,?"
-
-
-def _context(regions: list[_Region], starts: list[int], offset: int) -> _Region | None:
-    index = bisect.bisect_right(starts, offset) - 1
-    if index >= 0 and regions[index].start <= offset < regions[index].end:
-        return regions[index]
-    return None
-
-
-def _line_bounds(text: str, offset: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return start, (len(text) if end < 0 else end)
-
-
-class _Unplaceable(Exception):
-    def __init__(self, reason: str, hint: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.hint = hint
-
-
-_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff]")
-
-
-def _escape_dq(value: str) -> str:
-    """The inside of a double-quoted string, valid in JSON, YAML and TOML alike."""
-    escaped = json.dumps(value, ensure_ascii=False)[1:-1]
-    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped)
-
-
-_RAW_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff]")
-
-
-def _place(value: str, fmt: str, region: _Region | None, text: str, ref: Reference) -> str:
-    kind = region.kind if region else "plain"
-    multiline = "\n" in value or "\r" in value
-    # unescaped quoted strings and comments hold one line of printable characters
-    unsafe = _RAW_UNSAFE.search(value) is not None
-    if kind in ("dq", "tdq"):
-        return _escape_dq(value)
-    if kind == "comment":
-        if unsafe:
-            raise _Unplaceable("a multi-line value (or one with control characters) cannot "
-                               "go in a comment")
-        return value
-    if fmt == "json":
-        return value if _JSON_LITERAL.fullmatch(value) else json.dumps(value, ensure_ascii=False)
-    if fmt == "toml":
-        if kind == "sq":
-            if unsafe or "'" in value:
-                raise _Unplaceable("the value cannot go in a TOML literal string ('…')",
-                                   'use a basic string ("…")')
-            return value
-        if kind == "tsq":
-            if "'''" in value or (unsafe and _RAW_UNSAFE.search(value.replace("\n", ""))):
-                raise _Unplaceable("the value cannot go in a TOML literal string ('''…''')",
-                                   'use a basic string ("""…""")')
-            return value
-        return value if _TOML_LITERAL.fullmatch(value) else '"' + _escape_dq(value) + '"'
-    if fmt == "yaml":
-        return _place_yaml(value, kind, text, ref, unsafe)
-    if fmt == "ini" and multiline:
-        raise _Unplaceable("a multi-line value cannot go in an INI file")
-    return value
-
-
-def _place_yaml(value: str, kind: str, text: str, ref: Reference, unsafe: bool) -> str:
-    if kind == "sq":
-        if unsafe:
-            raise _Unplaceable("a multi-line value (or one with control characters) cannot go "
-                               "in a single-quoted YAML string",
-                               'use double quotes: "{{ … }}"')
-        return value.replace("'", "''")
-    line_start, line_end = _line_bounds(text, ref.start)
-    if kind == "block":
-        if _RAW_UNSAFE.search(value.replace("\r\n", "").replace("\n", "")):
-            raise _Unplaceable("a value with control characters cannot go in a YAML block "
-                               "scalar", 'use a double-quoted string: "{{ … }}"')
-        before = text[line_start:ref.start]
-        indent = before if not before.strip(" \t") else before[: len(before) - len(before.lstrip())]
-        return value.replace("\r\n", "\n").replace("\n", "\n" + indent)
-    if _YAML_PLAIN.fullmatch(value):
-        return value
-    whole = (_YAML_WHOLE_BEFORE.fullmatch(text[line_start:ref.start])
-             and _YAML_WHOLE_AFTER.fullmatch(text[ref.end:line_end]))
-    if whole:
-        return '"' + _escape_dq(value) + '"'
-    raise _Unplaceable("the value cannot go in an unquoted YAML scalar safely",
-                       'put the whole scalar in double quotes: "…{{ … }}…"')
-
-
 def render_text(text: str, values: Callable[[str, str | None], str], *, fmt: str = "text",
                 shapes: Shapes, policy: NamingPolicy | None = None, env: str | None = None,
                 path: str | None = None) -> str:
@@ -578,8 +323,7 @@ def render_text(text: str, values: Callable[[str, str | None], str], *, fmt: str
             (r.kind == "ref" and is_candidate(r, shapes, policy))]
     if not todo:
         return text
-    regions = _scan_regions(text, fmt)
-    starts = [r.start for r in regions]
+    regions = Regions(text, fmt)
     pieces: list[str] = []
     cursor = 0
     for ref in todo:
@@ -588,9 +332,9 @@ def render_text(text: str, values: Callable[[str, str | None], str], *, fmt: str
         if ref.kind == "escaped":
             continue  # drop the backslash; the braces stay as they are
         try:
-            pieces.append(_place(values(ref.name, ref.key), fmt,
-                                 _context(regions, starts, ref.start), text, ref))
-        except _Unplaceable as error:
+            pieces.append(place(values(ref.name, ref.key), fmt, regions.at(ref.start), text,
+                                ref.start, ref.end))
+        except Unplaceable as error:
             raise FormatError(f"{ref.label}: {error.reason}", path=path, line=ref.line,
                               hint=error.hint) from None
     pieces.append(text[cursor:])

@@ -13,11 +13,11 @@ Built in: ``aws``, ``gcp-service-account``, ``postgres``, ``mysql``, ``snowflake
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from secretsfile.core.suggest import suggestion
 from secretsfile.errors import ConfigError, UsageError
 
 TYPES = ("str", "int", "float", "bool")
@@ -45,8 +45,7 @@ class Schema:
         known = {f.name: f for f in self.fields}
         for key in values:
             if key not in known:
-                close = difflib.get_close_matches(key, known, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"fields: {', '.join(known)}"
+                hint = suggestion(key, known, f"fields: {', '.join(known)}", n=1, cutoff=0.6)
                 raise UsageError(f"schema {self.name}: unknown field {key!r}", hint=hint)
         out: dict[str, str] = {}
         for spec in self.fields:
@@ -141,8 +140,6 @@ def find_schema(name: str, config_raw: Mapping[str, Any] | None = None) -> Schem
     schemas = {**BUILTIN, **user_schemas((config_raw or {}).get("schemas"))}
     if name in schemas:
         return schemas[name]
-    close = difflib.get_close_matches(name, schemas, n=1)
-    raise UsageError(
-        f"unknown schema {name!r}",
-        hint=f"did you mean {close[0]!r}?" if close else f"known: {', '.join(sorted(schemas))}",
-    )
+    raise UsageError(f"unknown schema {name!r}",
+                     hint=suggestion(name, schemas, f"known: {', '.join(sorted(schemas))}",
+                                     n=1, cutoff=0.6))
