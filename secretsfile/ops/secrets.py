@@ -14,18 +14,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from secretsfile._fileio import locked, read_text, write_atomic
+from secretsfile._fileio import locked, write_atomic
 from secretsfile.config.project import Environment, ProjectConfig, load
-from secretsfile.core.tree import Selector
 from secretsfile.core.values import Branch
 from secretsfile.errors import ConfigError, ConflictError, NotEncryptedError, UsageError
 from secretsfile.ops import files
-from secretsfile.ops.document import new_metadata, read_encrypted, seal, seal_with
+from secretsfile.ops.document import seal
 from secretsfile.ops.envfile import (
     open_env_document,
     parse_env_file,
     read_env_file,
-    single_document,
 )
 from secretsfile.ops.recipients import KeyOptions, own_age_recipients, plan_for
 from secretsfile.secrets.model import (
@@ -77,10 +75,9 @@ def _group_keys(node: object) -> tuple[str, ...] | None:
 
 def secret_shapes(path: Path) -> dict[str, tuple[str, ...] | None]:
     """name -> group keys (None: one value), read without any key (names are in clear)."""
-    if not path.exists():
+    document = parse_env_file(path)
+    if document is None:
         return {}
-    document = single_document(read_encrypted(read_text(path), format_for_path(path),
-                                              str(path)))
     return {name: _group_keys(node) for name, node in document.docs[0].items()
             if isinstance(name, str)}
 
@@ -116,9 +113,7 @@ def modify_file(config: ProjectConfig, path: Path, change: Callable[[Branch], No
         doc: Branch = {}
         change(doc)
         plan = plan_for(path, _own_keys() if private else KeyOptions(), config=config)
-        selector = Selector.from_fields(plan.selector, default_suffix=True)
-        metadata, cipher = new_metadata(plan.groups, selector, plan.threshold)
-        write_atomic(path, seal_with([doc], cipher, metadata, format_for_path(path), None),
+        write_atomic(path, files.seal_new([doc], format_for_path(path), plan),
                      private=private)
 
 
@@ -293,10 +288,9 @@ DatesOf = Callable[[Path], Mapping[str, Any]]  # path -> name -> (created, updat
 
 
 def _entries(path: Path, env: str, private: bool, dates_of: DatesOf | None) -> list[Entry]:
-    if not path.exists():
+    document = parse_env_file(path)
+    if document is None:
         return []
-    document = single_document(read_encrypted(read_text(path), format_for_path(path),
-                                              str(path)))
     dates = dates_of(path) if dates_of is not None and not private else {}
     out = []
     for name, node in document.docs[0].items():

@@ -10,12 +10,14 @@ import pytest
 from secretsfile.core.values import (
     Comment,
     GoTime,
+    Value,
     format_float_json,
     format_float_positional,
     format_float_yaml,
     format_time,
     from_bytes,
     parse_timestamp,
+    scalar_text,
     to_bytes,
     type_tag,
 )
@@ -114,3 +116,15 @@ def test_format_time_and_back() -> None:
     moment = dt.datetime(2024, 5, 6, 7, 8, 9, 120000, tzinfo=dt.timezone(dt.timedelta(hours=-3)))
     assert format_time(moment) == "2024-05-06T07:08:09.12-03:00"
     assert GoTime("2024-05-06T07:08:09.12-03:00").to_datetime() == moment
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (None, ""), (True, "true"), (False, "false"), (7, "7"), (1e-05, "0.00001"),
+    (1e20, "100000000000000000000"), (2.5, "2.5"), (float("inf"), "+Inf"),
+    (GoTime("2026-01-01T00:00:00Z"), "2026-01-01T00:00:00Z"), ("x\ny", "x\ny"),
+])  # fmt: skip
+def test_scalar_text_is_the_one_plain_text_of_a_value(value: Value, text: str) -> None:
+    """What dotenv files, get, decrypt --extract and named secrets' variables all print."""
+    from secretsfile.secrets.model import text_of
+
+    assert scalar_text(value) == text and text_of(value) == text
