@@ -26,7 +26,6 @@ imported on the first ``load``.
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -40,6 +39,7 @@ from secretsfile.errors import (
 )
 from secretsfile.secrets.model import MASK, SecretValue
 from secretsfile.secrets.naming import closest_hint
+from secretsfile.secrets.redaction import RedactingFilter, redact_logging, remember
 
 if TYPE_CHECKING:  # pragma: no cover
     from secretsfile.config.project import ProjectConfig
@@ -60,9 +60,6 @@ __all__ = [
     "values",
 ]
 
-# Values shorter than this are not redacted from log lines: '1', 'no' or 'dev' would
-# blank out ordinary words everywhere without protecting anything worth a secret.
-MIN_REDACTED_LENGTH = 4
 
 
 class SecretNotFoundError(UsageError, KeyError):
@@ -244,8 +241,6 @@ def _unfit_for_environ(value: SecretValue) -> str | None:
 
 _lock = threading.RLock()
 _files: dict[str, tuple[tuple[int, int, int], dict[str, Secret]]] = {}
-_known_values: set[str] = set()
-_redaction_order: tuple[str, ...] = ()  # _known_values, longest first (redact reads this)
 
 
 def clear_cache() -> None:
@@ -282,19 +277,8 @@ def _read_file(path: Path, env: str, private: bool, strict: bool) -> dict[str, S
             return None
         _files[key] = (stamp, secrets)
         for secret in secrets.values():
-            _remember(secret)
+            remember(secret)
         return secrets
-
-
-def _remember(secret: Secret) -> None:
-    global _redaction_order
-    for value in ([secret.get()] if not secret.is_group else list(secret.values.values())):
-        if len(value) >= MIN_REDACTED_LENGTH:
-            _known_values.add(value)
-        for line in value.splitlines():
-            if len(line.strip()) >= MIN_REDACTED_LENGTH and line != value:
-                _known_values.add(line.strip())
-    _redaction_order = tuple(sorted(_known_values, key=len, reverse=True))
 
 
 def _config(config: str | Path | None) -> ProjectConfig:
@@ -384,67 +368,3 @@ class SecretsClient:
 
     def __repr__(self) -> str:
         return f"SecretsClient(env={self.env!r})"
-
-
-# -- logging ------------------------------------------------------------------------------------
-
-
-def redact(text: str) -> str:
-    """``text`` with every loaded value (and every line of a multi-line one) masked."""
-    for value in _redaction_order:
-        if value in text:
-            text = text.replace(value, MASK)
-    return text
-
-
-class RedactingFilter(logging.Filter):
-    """Masks every value the loader has decrypted in this process (also ones loaded after
-    the filter was installed) in a record's message, exception and stack text."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        _redact_record(record)
-        return True
-
-
-def _redact_record(record: logging.LogRecord) -> None:
-    if getattr(record, "_secretsfile_redacted", False) or not _known_values:
-        return
-    try:
-        message = record.getMessage()
-    except Exception:  # a broken format string: logging reports that itself
-        return
-    record.msg, record.args = redact(message), None
-    if record.exc_info and not record.exc_text:
-        record.exc_text = logging.Formatter().formatException(record.exc_info)
-    if record.exc_text:
-        record.exc_text = redact(record.exc_text)
-    if record.stack_info:
-        record.stack_info = redact(record.stack_info)
-    setattr(record, "_secretsfile_redacted", True)  # noqa: B010
-
-
-_installed: RedactingFilter | None = None
-
-
-def redact_logging() -> RedactingFilter:
-    """Mask loaded values in every log record, from any logger, to any handler: the record
-    factory is wrapped (so handlers added later and loggers that do not propagate are
-    covered) and the filter is added to the root logger's handlers. Idempotent. Values
-    shorter than 4 characters are left alone. Returns the filter, to add it elsewhere."""
-    global _installed
-    with _lock:
-        if _installed is None:
-            _installed = RedactingFilter()
-            factory = logging.getLogRecordFactory()
-
-            def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-                record = factory(*args, **kwargs)
-                _redact_record(record)
-                return record
-
-            logging.setLogRecordFactory(redacting_factory)
-        for handler in logging.getLogger().handlers:
-            if _installed not in handler.filters:
-                handler.addFilter(_installed)
-        return _installed
-

@@ -29,6 +29,7 @@ from secretsfile.errors import (
 from secretsfile.keysources.age import env_key_var
 from secretsfile.loader import MASK, SecretGroup, SecretNotFoundError, SecretValue
 from secretsfile.ops import secrets as ops_secrets
+from secretsfile.secrets import redaction
 from secretsfile.secrets.model import Secret
 from tests.loader_project import DEV, PEM, PROD, Project, make_project, planted
 from tests.loader_project import project as project  # the fixture
@@ -308,10 +309,10 @@ def restore_logging() -> Iterator[None]:
     yield
     logging.setLogRecordFactory(factory)
     for handler in root.handlers:
-        if loader._installed is not None:
-            handler.removeFilter(loader._installed)
+        if redaction._installed is not None:
+            handler.removeFilter(redaction._installed)
     root.handlers[:] = handlers
-    loader._installed = None
+    redaction._installed = None
 
 
 def test_redact_logging(project: Project, restore_logging: None) -> None:
