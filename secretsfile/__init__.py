@@ -21,34 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-_LAZY = {
-    "encrypt_file": "secretsfile.api",
-    "decrypt_file": "secretsfile.api",
-    "load_file": "secretsfile.api",
-    "get_value": "secretsfile.api",
-    "set_value": "secretsfile.api",
-    "unset_value": "secretsfile.api",
-    "rotate": "secretsfile.api",
-    "SecretsfileError": "secretsfile.errors",
-    "IntegrityError": "secretsfile.errors",
-    "KeyUnavailableError": "secretsfile.errors",
-    "FormatError": "secretsfile.errors",
-    "NotEncryptedError": "secretsfile.errors",
-    "AlreadyEncryptedError": "secretsfile.errors",
-    "ConfigError": "secretsfile.errors",
-    "UsageError": "secretsfile.errors",
-    "load": "secretsfile.loader",
-    "values": "secretsfile.loader",
-    "get_secret": "secretsfile.loader",
-    "SecretsClient": "secretsfile.loader",
-    "SecretValue": "secretsfile.loader",
-    "SecretGroup": "secretsfile.loader",
-    "Secrets": "secretsfile.loader",
-    "SecretNotFoundError": "secretsfile.loader",
-    "redact_logging": "secretsfile.loader",
-    "resolve": "secretsfile.ops.references",
-}
-
+# The public API, listed once. Each name is imported on first use from the first of _HOMES
+# that has it (cheapest first), so ``import secretsfile`` loads nothing and ``load`` never
+# imports the file verbs. The TYPE_CHECKING block below only tells type checkers where the
+# names come from; tests/test_public_api.py checks that it matches this list.
 __all__ = [
     "AlreadyEncryptedError",
     "ConfigError",
@@ -76,6 +52,9 @@ __all__ = [
     "unset_value",
     "values",
 ]
+
+_HOMES = ("secretsfile.errors", "secretsfile.loader", "secretsfile.api",
+          "secretsfile.ops.references")
 
 if TYPE_CHECKING:  # pragma: no cover
     from secretsfile.api import (
@@ -112,9 +91,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'secretsfile' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+    if name in __all__:
+        for home in _HOMES:
+            module = import_module(home)
+            if hasattr(module, name):
+                value = getattr(module, name)
+                globals()[name] = value
+                return value
+    raise AttributeError(f"module 'secretsfile' has no attribute {name!r}")

@@ -1,10 +1,12 @@
-"""The typed library API behind ``import secretsfile`` (paths as str or Path).
+"""The file verbs of the library API behind ``import secretsfile`` (paths as str or Path).
 
-Like the CLI, these are entry points: each finds the project configuration the usual way
-(``config=`` a ``.secretsfile.yaml``, else ``SECRETSFILE_CONFIG``, else the nearest one from
-the working directory) and hands it to the library verbs, which never look it up
-themselves. It says who new files are encrypted for and whether integrity tags are
-required (``integrity: strict``).
+Kept apart from ``ops.files`` because, like the CLI, these are entry points: each finds
+the project configuration the usual way (``config=`` a ``.secretsfile.yaml``, else
+``SECRETSFILE_CONFIG``, else the nearest one from the working directory) and hands it to
+the library verbs, which never look it up themselves. It says who new files are encrypted
+for and whether integrity tags are required (``integrity: strict``). Kept out of
+``__init__`` so that ``import secretsfile`` imports nothing (``__init__`` lists the public
+names and loads their modules on first use).
 """
 
 from __future__ import annotations
@@ -29,13 +31,20 @@ def _project(config: ConfigArg) -> ProjectConfig:
 
 
 def encrypt_file(path: str | Path, *, age: Sequence[str] = (), fernet: bool = False,
-                 output: str | Path | None = None, in_place: bool = False,
-                 selector: dict[str, Any] | None = None, config: ConfigArg = None) -> str:
-    """Encrypt a plaintext file. Returns the encrypted text unless ``output``/``in_place``."""
-    options = files.EncryptOptions(
-        keys=KeyOptions(age=tuple(age), use_fernet=fernet), selector=dict(selector or {}),
-        config=_project(config),
-    )
+                 recipients: Sequence[str] = (), output: str | Path | None = None,
+                 in_place: bool = False, selector: dict[str, Any] | None = None,
+                 config: ConfigArg = None) -> str:
+    """Encrypt a plaintext file. Returns the encrypted text unless ``output``/``in_place``.
+
+    Recipients: ``age`` recipients, ``fernet=True`` (your own Fernet key) and
+    ``recipients`` written as in a recipients list (``age1…``, ``fernet:<key id>``, any
+    key source's syntax); none given: the project config, else your own age key."""
+    from secretsfile.keysources import registry
+
+    keys = KeyOptions([registry.parse_recipient(text) for text in recipients],
+                      ["fernet"] if fernet else (), age=age)
+    options = files.EncryptOptions(keys=keys, selector=dict(selector or {}),
+                                   config=_project(config))
     target = Path(output) if output is not None else None
     return files.encrypt_file(Path(path), options, output=target, in_place=in_place)
 

@@ -13,7 +13,7 @@ ALLOWED = {
     "core": set(),
     "stores": {"core"},
     "keysources": {"core"},
-    "config": {"core", "stores"},
+    "config": {"core", "stores", "keysources"},  # recipients are parsed by their key source
     "secrets": {"core", "config"},
     "ops": {"core", "stores", "keysources", "config", "secrets", "scanner"},
     "loader": {"core", "stores", "keysources", "config", "secrets", "ops"},

@@ -1,5 +1,5 @@
-"""Commands on one secrets file: encrypt, decrypt, edit, set, unset, get, keys, status,
-rotate, updatekeys."""
+"""Commands on one secrets file: encrypt, decrypt, edit, set, unset, get (and, from
+``rekey_cmd``, keys, status, rotate, updatekeys)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from secretsfile.cli.common import emit_json, out, read_value, say, write_output
+from secretsfile.cli.key_options import with_key_options
 from secretsfile.config.project import load as load_config
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops import files
@@ -23,13 +24,6 @@ InputType = Annotated[
 ]
 OutputType = Annotated[
     str | None, typer.Option("--output-type", help="yaml, json or dotenv (default: input).")
-]
-AgeOpt = Annotated[
-    list[str] | None,
-    typer.Option("--age", "-a", help="An age recipient (age1…, ssh-ed25519 …); repeatable."),
-]
-FernetOpt = Annotated[
-    bool, typer.Option("--fernet", help="Also wrap the data key with your Fernet key.")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 
@@ -52,10 +46,10 @@ def _selector(unencrypted_suffix: str | None, encrypted_suffix: str | None,
     return selected
 
 
+@with_key_options
 def encrypt(
     file: FileArg,
-    age: AgeOpt = None,
-    fernet: FernetOpt = False,
+    keys: KeyOptions,
     in_place: Annotated[bool, typer.Option("--in-place", "-i", help="Replace FILE.")] = False,
     output: Annotated[
         Path | None,
@@ -99,7 +93,7 @@ def encrypt(
     if in_place and output is not None:
         raise UsageError("use either --in-place or --output")
     options = files.EncryptOptions(
-        keys=KeyOptions(age=tuple(age or ()), use_fernet=fernet),
+        keys=keys,
         selector=_selector(
             unencrypted_suffix,
             encrypted_suffix,
@@ -145,10 +139,10 @@ def decrypt(
         say(f"wrote plaintext to {output}: keep it out of git")
 
 
+@with_key_options
 def edit(
     file: FileArg,
-    age: AgeOpt = None,
-    fernet: FernetOpt = False,
+    keys: KeyOptions,
     input_type: InputType = None,
 ) -> None:
     """Edit in $EDITOR; unchanged values keep their ciphertext (one-line diffs).
@@ -165,8 +159,7 @@ def edit(
 
     from secretsfile.ops.edit import edit_file
 
-    result = edit_file(file, KeyOptions(tuple(age or ()), use_fernet=fernet), retry, input_type,
-                       load_config())
+    result = edit_file(file, keys, retry, input_type, load_config())
     if not result.changed:
         say(f"{file} not modified")
     else:
@@ -241,89 +234,12 @@ def get(
         out(files.value_text(value, key_path))
 
 
-def keys(file: FileArg, as_json: JsonOpt = False, input_type: InputType = None) -> None:
-    """List the key paths of a file. Needs no key; never prints values."""
-    from secretsfile.ops.inspect import list_keys
-
-    paths = list_keys(file, input_type)
-    if as_json:
-        emit_json(paths)
-    else:
-        out("".join(p + "\n" for p in paths))
-
-
-def status(file: FileArg, as_json: JsonOpt = False, input_type: InputType = None) -> None:
-    """Is it encrypted, for whom, when was it changed. Needs no key."""
-    from secretsfile.ops.inspect import status as file_status
-
-    info = file_status(file, input_type)
-    if as_json:
-        emit_json(info.to_dict())
-        return
-    if not info.encrypted:
-        out(f"{info.path}: not encrypted\n")
-        return
-    lines = [f"{info.path}: encrypted ({info.format}, sops {info.version})",
-             f"  lastmodified: {info.lastmodified}"]
-    if info.key_groups > 1:
-        lines.append(f"  key groups: {info.key_groups}, threshold {info.shamir_threshold}")
-    lines += [f"  {r['type']}: {r['id']}" for r in info.recipients]
-    lines += [f"  {k}: {v}" for k, v in info.selector.items()]
-    if info.plaintext_values:
-        lines.append(f"  values in clear: {', '.join(info.plaintext_values)}")
-    out("\n".join(lines) + "\n")
-
-
-def rotate(file: FileArg, input_type: InputType = None) -> None:
-    """New data key for the same recipients; every value is re-encrypted.
-
-    Do this after someone loses access: old git history stays readable with the old key.
-    """
-    files.rotate(file, input_type, load_config())
-    say(f"rotated the data key of {file}")
-
-
-def updatekeys(
-    file_list: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Secrets files.")],
-    age: AgeOpt = None,
-    rm_age: Annotated[list[str], typer.Option("--rm-age", help="Remove an age recipient.")] = [],  # noqa: B006
-    fernet: Annotated[list[str], typer.Option("--fernet-id", help="Add a Fernet key id.")] = [],  # noqa: B006
-    rm_fernet: Annotated[
-        list[str], typer.Option("--rm-fernet-id", help="Remove a Fernet key id.")
-    ] = [],  # noqa: B006
-    input_type: InputType = None,
-) -> None:
-    """Re-wrap the data key for added/removed recipients; values keep their ciphertext.
-
-    Removing a recipient does not rotate the data key: run 'rotate' too, and rotate the
-    credentials themselves, since old versions in git stay readable.
-    """
-    from secretsfile.keysources.interface import Recipient
-
-    change = files.KeyChange(
-        add=tuple(
-            [Recipient("age", r) for r in age or ()]
-            + [Recipient("fernet", f) for f in fernet or ()]
-        ),
-        remove=tuple(
-            [Recipient("age", r) for r in rm_age or ()]
-            + [Recipient("fernet", f) for f in rm_fernet or ()]
-        ),
-    )
-    if not change.add and not change.remove:
-        raise UsageError("nothing to do", hint="pass --age, --rm-age, --fernet-id, --rm-fernet-id")
-    for file in file_list:
-        changed = files.updatekeys(file, change, input_type, config=load_config())
-        say(f"{'updated' if changed else 'unchanged'}: {file}")
-    if change.remove:
-        say("note: removed recipients can still read old versions in git history; "
-            "run 'secretsfile rotate' and rotate the underlying credentials")
-
-
 def register(app: typer.Typer) -> None:
+    from secretsfile.cli import rekey_cmd
+
     for name, function in (
         ("encrypt", encrypt), ("decrypt", decrypt), ("edit", edit), ("set", set_),
-        ("unset", unset), ("get", get), ("keys", keys), ("status", status),
-        ("rotate", rotate), ("updatekeys", updatekeys),
+        ("unset", unset), ("get", get),
     ):
         app.command(name, rich_help_panel=PANEL)(function)
+    rekey_cmd.register(app, PANEL)

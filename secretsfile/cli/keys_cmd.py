@@ -10,6 +10,7 @@ import typer
 
 from secretsfile.cli.common import out, say
 from secretsfile.errors import UsageError
+from secretsfile.keysources import registry
 
 PANEL = "Keys"
 SAMPLE = """\
@@ -23,7 +24,8 @@ port: 5432
 
 
 def keygen(
-    key_type: Annotated[str, typer.Option("--type", "-t", help="age (default) or fernet.")] = "age",
+    key_type: Annotated[str, typer.Option(
+        "--type", "-t", help=f"{' or '.join(registry.generators())}.")] = registry.DEFAULT_KIND,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Key file (default: your config dir).")
     ] = None,
@@ -38,7 +40,6 @@ def keygen(
 
 def quickstart() -> None:
     """Try it end to end: ensure a key, encrypt a sample file in a temp dir, read it back."""
-    from secretsfile.keysources.age import default_key_file
     from secretsfile.ops import files
     from secretsfile.ops.keygen import keygen as make_key
     from secretsfile.ops.recipients import own_age_recipients
@@ -47,7 +48,7 @@ def quickstart() -> None:
     if recipients:
         say(f"using your age key ({recipients[0]})")
     else:
-        key = make_key("age")
+        key = make_key(registry.DEFAULT_KIND)
         recipients = [key.public]
         say(f"created an age key at {key.path} (back it up; public key {key.public})")
     with tempfile.TemporaryDirectory(prefix="secretsfile-quickstart-") as folder:
@@ -61,7 +62,8 @@ def quickstart() -> None:
             raise UsageError("quickstart round trip failed")  # pragma: no cover
         say(f"\n$ secretsfile get {sample.name} database.host   # reads one value")
         out(files.scalar_text(files.get_value(sample, "database.host")) + "\n")
-    say(f"\nround trip OK with {default_key_file() if recipients else 'your key'}. Next:")
+    key_file = registry.default_source().default_key_file()
+    say(f"\nround trip OK with {key_file if recipients else 'your key'}. Next:")
     say("  secretsfile encrypt --in-place secrets/dev.yaml   # encrypt your own file")
     say("  secretsfile edit secrets/dev.yaml                 # change it in $EDITOR")
     say("  secretsfile decrypt secrets/dev.yaml              # read it back")

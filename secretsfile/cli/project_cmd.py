@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from secretsfile.cli.common import say
+from secretsfile.keysources import registry
 
 PANEL = "Project"
 ConfigOpt = Annotated[
@@ -30,7 +31,8 @@ def init(
 
     result = init_project(Path.cwd(), list(env or []))
     if result.created_key:
-        say(f"created your age key at {result.created_key.path} (back it up)")
+        say(f"created your {result.created_key.kind} key at {result.created_key.path} "
+            "(back it up)")
     say(f"{'wrote' if result.config_written else 'kept'} .secretsfile.yaml "
         f"(recipient {result.recipient})")
     for path in result.files_created:
@@ -78,13 +80,15 @@ def env_list(config: ConfigOpt = None) -> None:
         out(f"{env.name}\t{env.file}\t{len(env.recipients)} recipient(s)\n")
 
 
+_SYNTAXES = ", or ".join(source.syntax for source in registry.sources())
+_RECIPIENT_HELP = _SYNTAXES[:1].upper() + _SYNTAXES[1:] + "."
 recipients_app = typer.Typer(help="Who can read an environment.", no_args_is_help=True)
 
 
 @recipients_app.command("add")
 def recipients_add(
     env: Annotated[str, typer.Argument(help="The environment.")],
-    recipient: Annotated[str, typer.Argument(help="age1…, 'ssh-ed25519 …' or fernet:<id>.")],
+    recipient: Annotated[str, typer.Argument(help=_RECIPIENT_HELP)],
     config: ConfigOpt = None,
 ) -> None:
     """Give a recipient access: recorded in the config, data key re-wrapped for it."""
@@ -130,9 +134,8 @@ def recipients_list(
     from secretsfile.cli.common import out
     from secretsfile.ops.secrets import project
 
-    cfg = project(config)
-    for kind, value in cfg.environment(env).recipients:
-        out(f"{kind}:{value}\n" if kind == "fernet" else f"{value}\n")
+    for recipient in project(config).environment(env).recipients:
+        out(registry.spell(recipient) + "\n")
 
 
 def register(app: typer.Typer) -> None:

@@ -21,9 +21,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from secretsfile.config.keys import KeyPlan, key_plan, parse_recipient, selector_of
 from secretsfile.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from secretsfile.keysources.interface import Recipient
 
 __all__ = [
     "CONFIG_NAMES",
@@ -45,30 +49,11 @@ SOPS_CONFIG_NAME = ".sops.yaml"
 _MAX_PARENTS = 100
 
 
-KeyRef = tuple[str, str]  # (key kind, public id): ("age", "age1…"), ("fernet", "<key id>")
-_SELECTORS = (
-    "unencrypted_suffix", "encrypted_suffix", "unencrypted_regex", "encrypted_regex",
-    "unencrypted_comment_regex", "encrypted_comment_regex", "mac_only_encrypted",
-)
-_KEY_FIELDS = {"age": "age", "pgp": "pgp", "kms": "kms", "gcp_kms": "gcp_kms",
-               "azure_keyvault": "azure_kv", "hc_vault_transit_uri": "hc_vault",
-               "hc_vault": "hc_vault", "hckms": "hckms", "fernet": "fernet"}
-
-
-@dataclass(frozen=True)
-class KeyPlan:
-    """Who a file is encrypted for, and which values: what encrypt needs from the config."""
-
-    groups: tuple[tuple[KeyRef, ...], ...]
-    shamir_threshold: int = 0
-    selector: Mapping[str, Any] = field(default_factory=dict)
-
-
 @dataclass(frozen=True)
 class Environment:
     name: str
     file: str  # relative to the project root, '/'-separated
-    recipients: tuple[KeyRef, ...] = ()
+    recipients: tuple[Recipient, ...] = ()
     selector: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -245,7 +230,7 @@ def _creation_rules(data: Mapping[str, Any], source: Path) -> tuple[CreationRule
                     f"creation_rules entry {number}: path_regex is not a valid regex ({error})",
                     path=str(source),
                 ) from None
-        plan = _plan(rule, source, f"creation_rules entry {number}")
+        plan = key_plan(rule, source, f"creation_rules entry {number}")
         out.append(CreationRule(regex, source, plan))
     return tuple(out)
 
@@ -259,65 +244,6 @@ def rule_matches(rule: CreationRule, path: Path) -> bool:
     except ValueError:
         relative = path.as_posix()
     return re.search(rule.path_regex, relative) is not None
-
-
-def parse_recipient(text: str, where: str, source: Path) -> KeyRef:
-    """``age1…``/``ssh-…`` are age recipients; ``fernet:<key id>`` names a Fernet key."""
-    text = text.strip()
-    if text.startswith("fernet:"):
-        return ("fernet", text[len("fernet:"):].strip())
-    if text.startswith(("age1", "ssh-ed25519 ", "ssh-rsa ")):
-        return ("age", text)
-    private = text.upper().startswith(("AGE-SECRET-KEY-", "AGE-PLUGIN-", "-----BEGIN"))
-    shown = "a private key (not shown)" if private else repr(text[:20])
-    raise ConfigError(
-        f"{where}: {shown} is not a recipient", path=str(source),
-        hint="use an age1… or ssh-ed25519 … public key, or fernet:<key id>",
-    )
-
-
-def _listed(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    if isinstance(value, list):
-        return [str(item.get("arn") or item.get("resource_id") or item.get("vaultUrl") or item)
-                if isinstance(item, dict) else str(item) for item in value]
-    return [str(value)]
-
-
-def _group(raw: Mapping[str, Any], where: str, source: Path) -> tuple[KeyRef, ...]:
-    keys: list[KeyRef] = []
-    for field_name, kind in _KEY_FIELDS.items():
-        for item in _listed(raw.get(field_name)):
-            parsed = kind in ("age", "fernet")
-            ref = parse_recipient(item, where, source) if parsed else (kind, item)
-            if kind == "fernet" and ref[0] == "age":
-                ref = ("fernet", item)
-            if ref not in keys:
-                keys.append(ref)
-    for nested in raw.get("merge") or []:
-        if isinstance(nested, dict):
-            keys += [k for k in _group(nested, where, source) if k not in keys]
-    return tuple(keys)
-
-
-def _plan(raw: Mapping[str, Any], source: Path, where: str) -> KeyPlan:
-    selector = {name: raw[name] for name in _SELECTORS if raw.get(name)}
-    groups_raw = raw.get("key_groups")
-    if groups_raw:
-        if not isinstance(groups_raw, list):
-            raise ConfigError(f"{where}: key_groups must be a list", path=str(source))
-        groups = tuple(_group(g, f"{where} key group", source) for g in groups_raw
-                       if isinstance(g, dict))
-    else:
-        flat = _group(raw, where, source)
-        groups = (flat,) if flat else ()
-    threshold = raw.get("shamir_threshold") or 0
-    if not isinstance(threshold, int):
-        raise ConfigError(f"{where}: shamir_threshold must be an integer", path=str(source))
-    return KeyPlan(groups, threshold, selector)
 
 
 def _environments(data: Mapping[str, Any], source: Path) -> tuple[Environment, ...]:
@@ -342,7 +268,7 @@ def _environments(data: Mapping[str, Any], source: Path) -> tuple[Environment, .
         if not isinstance(raw_recipients, list):
             raise ConfigError(f"{where}: recipients must be a list", path=str(source))
         recipients = tuple(parse_recipient(str(r), where, source) for r in raw_recipients)
-        selector = {k: settings[k] for k in _SELECTORS if settings.get(k)}
+        selector = selector_of(settings)
         out.append(Environment(str(name), Path(file).as_posix(), recipients, selector))
     return tuple(out)
 

@@ -30,7 +30,11 @@ _GROUP_ALWAYS = ("hc_vault", "age")
 
 @dataclass
 class MasterKey:
-    """One wrapped copy of the data key (or of a Shamir share) for one key source."""
+    """One wrapped copy of the data key (or of a Shamir share) for one key source.
+
+    Raw data: which field names the recipient is the key source's business
+    (``keysources.registry.recipient_id``/``describe``), since core knows no key source.
+    """
 
     kind: str
     fields: dict[str, Any]
@@ -38,17 +42,6 @@ class MasterKey:
     @property
     def enc(self) -> str:
         return str(self.fields.get("enc") or "")
-
-    def recipient_id(self) -> str:
-        """The public identifier a key is wrapped for: age recipient or Fernet key id."""
-        return str(self.fields.get("recipient") or self.fields.get("key_id") or "")
-
-    def label(self) -> str:
-        """Who can open it, for messages: the recipient, key id, ARN, ..."""
-        for name in ("recipient", "key_id", "fp", "arn", "resource_id", "key_name", "vault_url"):
-            if self.fields.get(name):
-                return f"{self.kind} {self.fields[name]}"
-        return self.kind
 
 
 @dataclass

@@ -13,7 +13,6 @@ Only X25519 and ssh identities are ever handed to pyrage, so a file carrying an 
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 import os
 import re
 import stat
@@ -23,14 +22,17 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pyrage
+from typing import TYPE_CHECKING, Any
 
 from secretsfile._paths import config_home as config_home
-from secretsfile.core.metadata import MasterKey
 from secretsfile.errors import KeySourceError, warn
-from secretsfile.keysources.interface import SourceReport
+from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
+
+if TYPE_CHECKING:
+    from secretsfile.core.metadata import MasterKey
+
+# pyrage is imported where it is used: the registry reads this module's recipient syntax
+# and variables to parse configs and build the CLI, which must not load the Rust library.
 
 _SECRET_PREFIX = "AGE-SECRET-KEY-1"
 _PLUGIN_PREFIX = "AGE-PLUGIN-"
@@ -66,6 +68,7 @@ def sops_default_key_file() -> Path:
 # Variables that hold key material itself (not paths): never handed to child processes.
 KEY_VARIABLES = ("SECRETSFILE_AGE_KEY", "SOPS_AGE_KEY")
 PRIVATE_KEY_PREFIXES = ("AGE-SECRET-KEY-", "AGE-PLUGIN-", "-----BEGIN")
+_RECIPIENT_PREFIXES = ("age1", "ssh-ed25519 ", "ssh-rsa ")
 
 
 def shown_recipient(text: str) -> str:
@@ -75,11 +78,23 @@ def shown_recipient(text: str) -> str:
     return repr(text.strip()[:24]) + "…"
 
 
-def parse_recipient(text: str) -> Any:
+def check_recipient_syntax(text: str) -> str:
+    """The recipient, stripped, if it looks like one (no pyrage needed); a pasted private
+    key is refused without being echoed."""
     text = text.strip()
     if text.upper().startswith(PRIVATE_KEY_PREFIXES):
         raise KeySourceError("that is a private key, not a recipient (it is not shown)",
                              hint="give its public key: age1… (age-keygen -y shows it)")
+    if not text.startswith(_RECIPIENT_PREFIXES):
+        raise KeySourceError(f"{shown_recipient(text)} is not an age recipient",
+                             hint="expected age1…, ssh-ed25519 … or ssh-rsa …")
+    return text
+
+
+def parse_recipient(text: str) -> Any:
+    import pyrage
+
+    text = check_recipient_syntax(text)
     try:
         if text.startswith(("ssh-ed25519 ", "ssh-rsa ")):
             return pyrage.ssh.Recipient.from_str(text)
@@ -93,6 +108,10 @@ def parse_recipient(text: str) -> Any:
 
 def generate_identity() -> tuple[str, str]:
     """A new X25519 identity: (key file text, public recipient)."""
+    import datetime as _dt
+
+    import pyrage
+
     identity = pyrage.x25519.Identity.generate()
     public = str(identity.to_public())
     created = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -119,6 +138,8 @@ class _Found:
 
 def parse_identities(text: str, label: str) -> _Found:
     """Parse key-file text: one identity per line, '#' comments and blank lines skipped."""
+    import pyrage
+
     identities: list[Identity] = []
     problems: list[str] = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -154,6 +175,8 @@ def _from_file(path: Path, label: str) -> _Found:
 
 
 def _ssh_identity(path: Path, label: str) -> _Found:
+    import pyrage
+
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -235,18 +258,55 @@ def identities(include_ssh: bool = False) -> list[_Found]:
     return found
 
 
-class AgeKeySource:
+class AgeKeySource(KeySourceBase):
     kind = "age"
+    title = "age"
+    syntax = "an age1… or ssh-ed25519 … public key"
+    private_key_markers = PRIVATE_KEY_PREFIXES
+    id_field = "recipient"
+    config_fields = ("age",)
+    cli = CliOption("age", "An age recipient (age1…, ssh-ed25519 …); repeatable.",
+                    "Remove an age recipient.", short="-a")
+    # prefixes, not names: SECRETSFILE_AGE_KEY_<ENV> (an 'x-file' environment's is
+    # SECRETSFILE_AGE_KEY_X_FILE), the *_FILE paths, SOPS_AGE_KEY_CMD, the ssh key file
+    key_variables = ("SECRETSFILE_AGE_KEY", "SOPS_AGE_KEY", "SOPS_AGE_SSH_PRIVATE_KEY")
+    recipient_variables = ("SECRETSFILE_AGE_RECIPIENTS", "SOPS_AGE_RECIPIENTS")
+    no_key_hint = "create your key with 'secretsfile keygen'"
 
     def __init__(self) -> None:
         self._used_ssh = False
 
+    def claims(self, text: str) -> bool:
+        return text.strip().startswith(_RECIPIENT_PREFIXES)
+
+    def parse_recipient(self, text: str) -> str:
+        return check_recipient_syntax(text)
+
+    def own_recipient(self) -> str | None:
+        """The public key of this user's first age identity (secretsfile sources first)."""
+        for found in identities():
+            if found.identities:
+                return str(found.identities[0].to_public())
+        return None
+
+    def generate(self) -> tuple[str, str]:
+        return generate_identity()
+
+    def default_key_file(self) -> Path | None:
+        return default_key_file()
+
     def wrap(self, recipient: str, data_key: bytes) -> MasterKey:
+        import pyrage
+
+        from secretsfile.core.metadata import MasterKey
+
         parsed = parse_recipient(recipient)
         armored = pyrage.encrypt(data_key, [parsed], armored=True).decode("ascii")
         return MasterKey(self.kind, {"recipient": recipient.strip(), "enc": armored})
 
     def unwrap(self, key: MasterKey) -> bytes:
+        import pyrage
+
         recipient = str(key.fields.get("recipient", ""))
         include_ssh = recipient.startswith("ssh-")
         self._used_ssh = self._used_ssh or include_ssh

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as _dt
 import hashlib
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
-
-from secretsfile.core.metadata import MasterKey
 from secretsfile.errors import KeySourceError
 from secretsfile.keysources.age import check_private_mode, config_home
-from secretsfile.keysources.interface import SourceReport
+from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
+
+if TYPE_CHECKING:
+    from secretsfile.core.metadata import MasterKey
+
+# cryptography is imported where it is used (see keysources/age.py for why).
 
 _SPLIT = re.compile(r"[\s,]+")
 # Variables that hold key material itself (not paths): never handed to child processes.
@@ -42,6 +44,10 @@ def key_id(key: str) -> str:
 
 def generate_key() -> tuple[str, str]:
     """A new key: (key file text, key id)."""
+    import datetime as _dt
+
+    from cryptography.fernet import Fernet
+
     key = Fernet.generate_key().decode("ascii")
     created = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     ident = key_id(key)
@@ -55,6 +61,8 @@ class _Loaded:
 
 
 def _parse(text: str, label: str) -> _Loaded:
+    from cryptography.fernet import Fernet
+
     keys: dict[str, str] = {}
     bad = 0
     for line in text.splitlines():
@@ -107,17 +115,40 @@ def available_keys() -> dict[str, str]:
     return keys
 
 
-class FernetKeySource:
+_NO_KEY_HINT = "run 'secretsfile keygen --type fernet' or set SECRETSFILE_FERNET_KEY"
+
+
+class FernetKeySource(KeySourceBase):
     kind = "fernet"
+    title = "Fernet"
+    syntax = "fernet:<key id>"
+    scheme = "fernet:"
+    id_field = "key_id"
+    config_fields = ("fernet",)
+    cli = CliOption("fernet-id", "Add a Fernet key id.", "Remove a Fernet key id.",
+                    metavar="KEY_ID", own_key_flag="fernet",
+                    own_key_help="Also wrap the data key with your Fernet key.")
+    key_variables = ("SECRETSFILE_FERNET_KEY",)  # and _FILE
+    no_key_hint = _NO_KEY_HINT
+
+    def own_recipient(self) -> str | None:
+        return next(iter(available_keys()), None)
+
+    def generate(self) -> tuple[str, str]:
+        return generate_key()
+
+    def default_key_file(self) -> Path | None:
+        return default_key_file()
 
     def wrap(self, recipient: str, data_key: bytes) -> MasterKey:
+        from secretsfile.core.metadata import MasterKey
+
         """``recipient`` is a key id, or empty for the first available key."""
+        from cryptography.fernet import Fernet
+
         keys = available_keys()
         if not keys:
-            raise KeySourceError(
-                "no Fernet key found",
-                hint="run 'secretsfile keygen --type fernet' or set SECRETSFILE_FERNET_KEY",
-            )
+            raise KeySourceError("no Fernet key found", hint=_NO_KEY_HINT)
         ident = recipient or next(iter(keys))
         if ident not in keys:
             raise KeySourceError(
@@ -128,6 +159,8 @@ class FernetKeySource:
         return MasterKey(self.kind, {"key_id": ident, "enc": token})
 
     def unwrap(self, key: MasterKey) -> bytes:
+        from cryptography.fernet import Fernet, InvalidToken
+
         ident = str(key.fields.get("key_id", ""))
         secret = available_keys().get(ident)
         if secret is None:

@@ -1,37 +1,173 @@
-"""The one list of key backends. A new backend is one module and one line here."""
+"""The one list of key backends, and every question the rest of the tool asks about keys.
+
+A new backend is one module (a ``KeySource``, see ``interface.py``) and one line in
+``BACKENDS``. Config parsing, the CLI options, ``run``'s key-variable stripping, metadata
+labels and the decryption order all read it from here, so nothing else changes.
+Backend modules are imported on first use and import their crypto library later still.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from secretsfile.errors import KeySourceError
-from secretsfile.keysources.interface import KeySource
+from secretsfile.keysources.interface import CliOption, KeySource, Recipient
 
+if TYPE_CHECKING:
+    from secretsfile.core.metadata import MasterKey
 
-def _age() -> KeySource:
-    from secretsfile.keysources.age import AgeKeySource
+# kind -> "module:class". The order is the decryption order (sops tries age first; local
+# keys before remote services) and the order of the CLI options.
+BACKENDS = {
+    "age": "secretsfile.keysources.age:AgeKeySource",
+    "fernet": "secretsfile.keysources.fernet:FernetKeySource",
+}
+DEFAULT_KIND = "age"  # whose own key a file is for when nobody says
 
-    return AgeKeySource()
-
-
-def _fernet() -> KeySource:
-    from secretsfile.keysources.fernet import FernetKeySource
-
-    return FernetKeySource()
-
-
-_FACTORIES = {"age": _age, "fernet": _fernet}
-# sops' default decryption order: age first, then the rest in file order.
-DECRYPTION_ORDER = ("age", "fernet")
+# sops key types no backend handles yet: the .sops.yaml field naming each, so a creation rule
+# using them still reads (encrypting for one then says "cannot use ... keys yet"), and the
+# metadata fields that may identify an entry, for messages. A backend supersedes its line.
+_SOPS_ONLY_FIELDS = {"pgp": "pgp", "kms": "kms", "gcp_kms": "gcp_kms",
+                     "azure_keyvault": "azure_kv", "hc_vault_transit_uri": "hc_vault",
+                     "hc_vault": "hc_vault", "hckms": "hckms"}
+_ID_FIELDS = ("recipient", "key_id", "fp", "arn", "resource_id", "key_name", "vault_url")
 
 
 def supported_kinds() -> tuple[str, ...]:
-    return tuple(_FACTORIES)
+    return tuple(BACKENDS)
+
+
+def supports(kind: str) -> bool:
+    return kind in BACKENDS
 
 
 def get(kind: str) -> KeySource:
-    factory = _FACTORIES.get(kind)
-    if factory is None:
+    """A fresh source (it remembers what it tried, for the failure report)."""
+    if kind not in BACKENDS:
         raise KeySourceError(
             f"secretsfile cannot use {kind} keys yet",
-            hint=f"supported: {', '.join(_FACTORIES)}",
+            hint=f"supported: {', '.join(BACKENDS)}",
         )
-    return factory()
+    module, _, name = BACKENDS[kind].partition(":")
+    source: KeySource = getattr(import_module(module), name)()
+    return source
+
+
+@functools.cache
+def _described(kind: str) -> KeySource:
+    """One shared instance per kind for the questions that need no state."""
+    return get(kind)
+
+
+def sources() -> list[KeySource]:
+    return [_described(kind) for kind in BACKENDS]
+
+
+def default_source() -> KeySource:
+    return _described(DEFAULT_KIND)
+
+
+def decryption_rank(kind: str) -> int:
+    order = list(BACKENDS)
+    return order.index(kind) if kind in order else len(order)
+
+
+# -- metadata entries -----------------------------------------------------------------------
+
+
+def recipient_id(key: MasterKey) -> str:
+    """Who a metadata entry is wrapped for: age recipient, Fernet key id, KMS ARN, ..."""
+    if key.kind in BACKENDS:
+        return _described(key.kind).recipient_id(key.fields)
+    return next((str(key.fields[name]) for name in _ID_FIELDS if key.fields.get(name)), "")
+
+
+def describe(key: MasterKey) -> str:
+    """A metadata entry for messages: ``age age1…``, ``fernet <key id>``, ``pgp <fp>``."""
+    ident = recipient_id(key)
+    return f"{key.kind} {ident}" if ident else key.kind
+
+
+# -- recipient syntax -----------------------------------------------------------------------
+
+
+def shown(text: str) -> str:
+    """A recipient for a message; a private key pasted by mistake is never echoed."""
+    markers = tuple(m for s in sources() for m in s.private_key_markers)
+    if text.strip().upper().startswith(markers):
+        return "a private key (not shown)"
+    return repr(text.strip()[:20])
+
+
+def parse_recipient(text: str, kind: str | None = None) -> Recipient:
+    """A recipient as written in a recipients list (``age1…``, ``fernet:<id>``), or in a
+    config field of ``kind`` (whose source then takes what no other source claims)."""
+    claimed = [s for s in sources() if s.claims(text)]
+    if claimed:
+        source = claimed[0]
+    elif kind is not None and kind in BACKENDS:
+        source = _described(kind)
+    else:
+        syntaxes = ", or ".join(s.syntax for s in sources())
+        raise KeySourceError(f"{shown(text)} is not a recipient", hint=f"use {syntaxes}")
+    return Recipient(source.kind, source.parse_recipient(text))
+
+
+def spell(recipient: Recipient) -> str:
+    """How a recipients list writes ``recipient`` (parsed back by ``parse_recipient``)."""
+    if recipient.kind in BACKENDS:
+        return _described(recipient.kind).spell(recipient.value)
+    return f"{recipient.kind}:{recipient.value}"
+
+
+def config_fields() -> dict[str, str]:
+    """``.sops.yaml``/creation-rule field -> key kind, in sops' field order."""
+    fields = dict(_SOPS_ONLY_FIELDS)
+    for source in sources():
+        for name in [f for f, kind in fields.items() if kind == source.kind]:
+            del fields[name]
+        fields.update(dict.fromkeys(source.config_fields, source.kind))
+    return fields
+
+
+def config_recipients(kind: str, raw: Any) -> list[Recipient]:
+    """The recipients one config field of ``kind`` holds (KeySourceError when malformed)."""
+    if kind in BACKENDS:
+        return [parse_recipient(text, kind) for text in _described(kind).config_entries(raw)]
+    return [Recipient(kind, text) for text in _sops_entries(raw)]
+
+
+def _sops_entries(raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    if isinstance(raw, list):
+        return [str(item.get("arn") or item.get("resource_id") or item.get("vaultUrl") or item)
+                if isinstance(item, Mapping) else str(item) for item in raw]
+    return [str(raw)]
+
+
+# -- environment and command line -----------------------------------------------------------
+
+
+def key_variable_prefixes() -> tuple[str, ...]:
+    """Every variable starting with one of these holds key material or says where it is:
+    a child process (``run``, exports) must not inherit it."""
+    return tuple(prefix for source in sources() for prefix in source.key_variables)
+
+
+def is_key_variable(name: str) -> bool:
+    return name.upper().startswith(key_variable_prefixes())
+
+
+def cli_options() -> list[tuple[str, CliOption]]:
+    return [(source.kind, source.cli) for source in sources()]
+
+
+def generators() -> list[str]:
+    """The kinds ``keygen`` can create (local keys)."""
+    return [s.kind for s in sources() if s.default_key_file() is not None]

@@ -131,8 +131,7 @@ def wrap_data_key(data_key: bytes, groups: list[list[Recipient]], threshold: int
 
 
 def _sorted_for_decryption(group: list[MasterKey]) -> list[MasterKey]:
-    order = {kind: i for i, kind in enumerate(registry.DECRYPTION_ORDER)}
-    return sorted(group, key=lambda key: order.get(key.kind, len(order)))
+    return sorted(group, key=lambda key: registry.decryption_rank(key.kind))
 
 
 def unwrap_data_key(metadata: Metadata, path: str) -> bytes:
@@ -148,7 +147,7 @@ def unwrap_data_key(metadata: Metadata, path: str) -> bytes:
                                                                      registry.get(key.kind))
                 part = source.unwrap(key)
             except KeySourceError as error:
-                failures.append(f"{key.label()}: {error.message}")
+                failures.append(f"{registry.describe(key)}: {error.message}")
                 if key.kind in sources:
                     tried[key.kind] = sources[key.kind].reports()
                 continue
@@ -171,7 +170,7 @@ def unwrap_data_key(metadata: Metadata, path: str) -> bytes:
 
 def _describe_failure(metadata: Metadata, failures: list[str],
                       tried: dict[str, list[SourceReport]]) -> str:
-    recipients = ", ".join(key.label() for key in metadata.master_keys()) or "nobody"
+    recipients = ", ".join(map(registry.describe, metadata.master_keys())) or "nobody"
     text = f"no identity could open the data key; the file is encrypted for: {recipients}"
     if len(metadata.key_groups) > 1:
         text += f" ({len(metadata.key_groups)} key groups, {metadata.shamir_threshold} needed)"

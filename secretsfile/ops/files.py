@@ -24,6 +24,7 @@ from secretsfile.errors import (
     SecretsfileError,
     UsageError,
 )
+from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
 from secretsfile.ops import treepath
 from secretsfile.ops.document import (
@@ -70,7 +71,7 @@ def _plan(options: EncryptOptions, target: Path | None) -> Plan:
 
 
 def _recipient_set(metadata_groups: list[list[MasterKey]]) -> list[set[tuple[str, str]]]:
-    return [{(key.kind, key.recipient_id()) for key in group} for group in metadata_groups]
+    return [{(key.kind, registry.recipient_id(key)) for key in group} for group in metadata_groups]
 
 
 def encrypt_text(text: str, path: str, options: EncryptOptions,
@@ -266,11 +267,12 @@ def _groups_of(key_groups: list[list[MasterKey]]) -> list[list[Recipient]]:
     for group in key_groups:
         recipients: list[Recipient] = []
         for key in group:
-            ident = key.recipient_id()
-            if key.kind not in ("age", "fernet") or not ident:
+            ident = registry.recipient_id(key)
+            if not registry.supports(key.kind) or not ident:
                 raise UsageError(
-                    f"cannot re-wrap the data key for {key.label()}",
-                    hint="secretsfile supports age and Fernet keys; use sops for this file",
+                    f"cannot re-wrap the data key for {registry.describe(key)}",
+                    hint=f"secretsfile supports {', '.join(registry.supported_kinds())} keys; "
+                    "use sops for this file",
                 )
             recipients.append(Recipient(key.kind, str(ident)))
         groups.append(recipients)
@@ -309,7 +311,7 @@ def updatekeys(path: Path, change: KeyChange, input_type: str | None = None,
             metadata.key_groups, _ = wrap_data_key(data_key, [wanted])
             opened.cipher = ValueCipher(data_key)
         else:
-            keep = {(k.kind, k.recipient_id()): k for k in metadata.key_groups[0]}
+            keep = {(k.kind, registry.recipient_id(k)): k for k in metadata.key_groups[0]}
             data_key = opened.cipher.data_key
             metadata.key_groups = [[keep.get((r.kind, r.value))
                                     or wrap_data_key(data_key, [[r]])[0][0][0] for r in wanted]]

@@ -8,6 +8,7 @@ from typing import Any
 
 from secretsfile.core.tree import Selector, plaintext_paths, render_path
 from secretsfile.errors import NotEncryptedError
+from secretsfile.keysources import registry
 from secretsfile.ops import treepath
 from secretsfile.ops.document import read_encrypted_file
 from secretsfile.stores import format_for_path
@@ -38,7 +39,7 @@ def status(path: Path, input_type: str | None = None) -> FileStatus:
         return FileStatus(str(path), fmt, encrypted=False)
     metadata = document.metadata
     recipients = [
-        {"group": str(index), "type": key.kind, "id": key.label().split(" ", 1)[-1]}
+        {"group": str(index), "type": key.kind, "id": registry.recipient_id(key) or key.kind}
         for index, group in enumerate(metadata.key_groups)
         for key in group
     ]

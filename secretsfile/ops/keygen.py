@@ -1,4 +1,5 @@
-"""Creating keys: an age identity or a Fernet key, in a 0600 file that is never overwritten."""
+"""Creating keys: a new local key of any kind that has one (age identity, Fernet key), in a
+0600 file that is never overwritten. Remote keys (KMS, Vault transit) are made elsewhere."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from secretsfile._fileio import write_new_private
 from secretsfile.errors import UsageError
+from secretsfile.keysources import registry
 
 
 @dataclass(frozen=True)
@@ -17,26 +19,16 @@ class NewKey:
 
 
 def default_path(kind: str) -> Path:
-    if kind == "age":
-        from secretsfile.keysources.age import default_key_file
-
-        return default_key_file()
-    from secretsfile.keysources.fernet import default_key_file as fernet_default
-
-    return fernet_default()
+    path = registry.get(kind).default_key_file() if registry.supports(kind) else None
+    if path is None:
+        raise UsageError(f"unknown key type {kind!r}",
+                         hint=f"use {' or '.join(registry.generators())}")
+    return path
 
 
-def keygen(kind: str = "age", output: Path | None = None) -> NewKey:
-    if kind == "age":
-        from secretsfile.keysources.age import generate_identity
-
-        text, public = generate_identity()
-    elif kind == "fernet":
-        from secretsfile.keysources.fernet import generate_key
-
-        text, public = generate_key()
-    else:
-        raise UsageError(f"unknown key type {kind!r}", hint="use age or fernet")
-    path = output or default_path(kind)
-    write_new_private(path, text)
-    return NewKey(kind, path, public)
+def keygen(kind: str = registry.DEFAULT_KIND, output: Path | None = None) -> NewKey:
+    default = default_path(kind)  # first: refuses kinds keygen cannot create
+    target = output or default
+    text, public = registry.get(kind).generate()
+    write_new_private(target, text)
+    return NewKey(kind, target, public)

@@ -26,8 +26,10 @@ from typing import Any
 
 from secretsfile._fileio import TEMP_PATTERN, locked, write_atomic
 from secretsfile.config.edit import updated_text
-from secretsfile.config.project import CONFIG_NAMES, ProjectConfig, load, parse_recipient
+from secretsfile.config.keys import parse_recipient
+from secretsfile.config.project import CONFIG_NAMES, ProjectConfig, load
 from secretsfile.errors import ConfigError, UsageError
+from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
 from secretsfile.ops import files
 from secretsfile.ops.keygen import NewKey, keygen
@@ -77,7 +79,7 @@ def _own_recipient() -> tuple[str, NewKey | None]:
     own = own_age_recipients()
     if own:
         return own[0], None
-    key = keygen("age")
+    key = keygen(registry.DEFAULT_KIND)
     return key.public, key
 
 
@@ -192,8 +194,7 @@ def _set_recipients(path: Path, env: str, change: Any) -> bool:
 
 
 def _recipient(text: str) -> Recipient:
-    kind, value = parse_recipient(text, "recipient", Path("."))
-    return Recipient(kind, value)
+    return parse_recipient(text, "recipient", Path("."))
 
 
 def _lists(entries: list[str], ref: Recipient) -> bool:
@@ -204,7 +205,7 @@ def _lists(entries: list[str], ref: Recipient) -> bool:
 def _file_recipients(path: Path) -> set[Recipient]:
     """Who the file's data key is wrapped for, read without any key."""
     groups = files.document_of(path).metadata.key_groups
-    return {Recipient(key.kind, key.recipient_id()) for group in groups for key in group}
+    return {Recipient(key.kind, registry.recipient_id(key)) for group in groups for key in group}
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,7 @@ def remove_recipient(config: ProjectConfig, env_name: str, recipient: str) -> Re
     ref = _recipient(recipient)
     path = config.env_path(env)
     in_file = path.exists() and ref in _file_recipients(path)
-    if not in_file and ref not in {Recipient(kind, value) for kind, value in env.recipients}:
+    if not in_file and ref not in env.recipients:
         raise UsageError(f"{recipient[:24]}… is not a recipient of {env.name}")
     rotated = False
     if path.exists():

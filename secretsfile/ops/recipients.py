@@ -1,35 +1,49 @@
 """Who a new file is encrypted for, when the caller does not say.
 
-Order: explicit ``--age``/``--fernet`` options; the project config (the environment whose
-file it is, else the first matching creation rule of ``.secretsfile.yaml``/``.sops.yaml``);
-``SECRETSFILE_AGE_RECIPIENTS`` or ``SOPS_AGE_RECIPIENTS`` (comma-separated); otherwise the
-public key of the user's own age identity, so ``secretsfile keygen && secretsfile encrypt
-f.yaml`` just works.
+Order: explicit recipients (``--age``, ``--fernet``, ... options); the project config (the
+environment whose file it is, else the first matching creation rule of
+``.secretsfile.yaml``/``.sops.yaml``); a key source's recipient variables
+(``SECRETSFILE_AGE_RECIPIENTS`` or ``SOPS_AGE_RECIPIENTS``, comma-separated); otherwise the
+public key of the user's own key of the default kind (age), so ``secretsfile keygen &&
+secretsfile encrypt f.yaml`` just works.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secretsfile.errors import ConfigError
+from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
 
 if TYPE_CHECKING:
     from secretsfile.config.project import ProjectConfig
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class KeyOptions:
-    age: tuple[str, ...] = ()
-    fernet: tuple[str, ...] = ()  # key ids; "" means the first available Fernet key
-    use_fernet: bool = False
+    """Recipients asked for explicitly: ``KeyOptions(age=["age1…"], fernet=["<key id>"])``
+    (any registered kind as a keyword), and ``own``: kinds whose own key to add (``--fernet``)."""
+
+    recipients: tuple[Recipient, ...] = ()
+    own: tuple[str, ...] = ()
+
+    def __init__(self, recipients: Iterable[Recipient] = (), own: Iterable[str] = (),
+                 **by_kind: Iterable[str]) -> None:
+        listed = [*recipients]
+        for kind, values in by_kind.items():
+            registry.get(kind)  # an unknown kind is said now, naming the supported ones
+            listed += [Recipient(kind, value) for value in values]
+        object.__setattr__(self, "recipients", tuple(listed))
+        object.__setattr__(self, "own", tuple(own))
 
     @property
     def explicit(self) -> bool:
-        return bool(self.age or self.fernet or self.use_fernet)
+        return bool(self.recipients or self.own)
 
 
 def split_list(text: str) -> list[str]:
@@ -37,46 +51,41 @@ def split_list(text: str) -> list[str]:
 
 
 def own_age_recipients() -> list[str]:
-    """The public key of this user's first age identity (secretsfile sources first), as a
-    list: empty when the user has none."""
-    from secretsfile.keysources.age import identities
+    """The public key of this user's first key of the default kind (age; secretsfile
+    sources first), as a list: empty when the user has none."""
+    own = registry.default_source().own_recipient()
+    return [own] if own else []
 
-    for found in identities():
-        if found.identities:
-            return [str(found.identities[0].to_public())]
-    return []
+
+def _own(kind: str) -> Recipient:
+    source = registry.get(kind)
+    value = source.own_recipient()
+    if value is None:
+        raise ConfigError(f"no {source.title} key found", hint=source.no_key_hint)
+    return Recipient(kind, value)
 
 
 def resolve(options: KeyOptions) -> list[Recipient]:
-    recipients = [Recipient("age", r) for r in options.age]
-    recipients += [Recipient("fernet", ident) for ident in options.fernet]
-    if options.use_fernet and not options.fernet:
-        recipients.append(Recipient("fernet", _first_fernet_id()))
+    recipients = [*options.recipients]
+    recipients += [_own(kind) for kind in options.own
+                   if not any(r.kind == kind for r in options.recipients)]
     if recipients:
         return _unique(recipients)
-    for var in ("SECRETSFILE_AGE_RECIPIENTS", "SOPS_AGE_RECIPIENTS"):
-        value = os.environ.get(var)
-        if value:
-            return _unique([Recipient("age", r) for r in split_list(value)])
+    for source in registry.sources():
+        for var in source.recipient_variables:
+            value = os.environ.get(var)
+            if value:
+                return _unique([Recipient(source.kind, r) for r in split_list(value)])
     own = own_age_recipients()
     if own:
-        return [Recipient("age", own[0])]
+        return [Recipient(registry.DEFAULT_KIND, own[0])]
+    options_text = " or ".join(f"--{cli.own_key_flag}" if cli.own_key_flag
+                               else f"--{cli.name} <{cli.metavar.lower()}>"
+                               for _, cli in registry.cli_options())
     raise ConfigError(
         "no recipients to encrypt for",
-        hint="pass --age <recipient> or --fernet, or create your key with 'secretsfile keygen'",
+        hint=f"pass {options_text}, or {registry.default_source().no_key_hint}",
     )
-
-
-def _first_fernet_id() -> str:
-    from secretsfile.keysources.fernet import available_keys
-
-    keys = available_keys()
-    if not keys:
-        raise ConfigError(
-            "no Fernet key found",
-            hint="run 'secretsfile keygen --type fernet' or set SECRETSFILE_FERNET_KEY",
-        )
-    return next(iter(keys))
 
 
 def _unique(recipients: list[Recipient]) -> list[Recipient]:
@@ -109,7 +118,7 @@ def plan_for(path: Path | None, keys: KeyOptions, selector: dict[str, Any] | Non
     if path is not None and config is not None:
         configured = config.plan_for(path)
         if configured is not None:
-            groups = [[Recipient(kind, value) for kind, value in g] for g in configured.groups]
+            groups = [list(group) for group in configured.groups]
             return Plan(groups, configured.shamir_threshold or threshold,
                         selector or dict(configured.selector))
     return Plan([resolve(keys)], threshold, selector, chosen=False)

@@ -187,3 +187,19 @@ def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "secretsfile", "--help"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0 and "encrypt" in result.stdout
+
+
+def test_key_options_come_from_the_registry(run: Runner, tmp_path: Path) -> None:
+    """--fernet-id and --rm-fernet-id are generated like --age/--rm-age: every key source
+    gets its options on encrypt, edit and updatekeys without CLI code of its own."""
+    key_id = run("keygen", "--type", "fernet").stdout.strip()
+    age = run("keygen").stdout.strip()
+    plain = tmp_path / "s.yaml"
+    plain.write_text("token: abc\n")
+    assert run("encrypt", "--fernet-id", key_id, "--in-place", plain).code == 0
+    assert run("updatekeys", plain, "--age", age, "--rm-fernet-id", key_id).code == 0
+    status = run("status", plain, "--json")
+    assert [(r["type"], r["id"]) for r in json.loads(status.stdout)["recipients"]] == [
+        ("age", age)]
+    nothing = run("updatekeys", plain)
+    assert nothing.code == 2 and "--rm-fernet-id" in nothing.stderr

@@ -22,7 +22,9 @@ def test_found_by_walking_up(tmp_path: Path) -> None:
     deep.mkdir(parents=True)
     assert find_config(deep) == tmp_path / ".secretsfile.yaml"
     assert find_sops_config(deep) == tmp_path / ".sops.yaml"
-    assert find_config(tmp_path.parent) != tmp_path / ".secretsfile.yaml"  # never downwards
+    beside = tmp_path.parent / f"{tmp_path.name}-beside"  # never downwards or sideways
+    beside.mkdir()
+    assert find_config(beside) is None and find_sops_config(beside) is None
 
 
 def test_environments_and_creation_rules(tmp_path: Path) -> None:

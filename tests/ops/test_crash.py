@@ -24,6 +24,7 @@ import pytest
 
 import secretsfile
 from secretsfile.config.project import load
+from secretsfile.keysources import registry
 from secretsfile.ops import files
 from secretsfile.ops import project as project_ops
 from secretsfile.ops.keygen import NewKey, keygen
@@ -165,7 +166,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _state(root: Path, teammate: NewKey) -> tuple[bool, bool]:
     """(the file is encrypted for the teammate, the config lists the teammate)."""
     path = root / "secrets" / "prod.yaml"
-    in_file = teammate.public in {k.recipient_id() for g in
+    in_file = teammate.public in {registry.recipient_id(k) for g in
                                   files.document_of(path).metadata.key_groups for k in g}
     in_config = ("age", teammate.public) in load(override=root / ".secretsfile.yaml"
                                                  ).environment("prod").recipients

@@ -11,6 +11,7 @@ import pytest
 
 from secretsfile.config.project import ProjectConfig, load
 from secretsfile.errors import SecretsfileError, UsageError
+from secretsfile.keysources import registry
 from secretsfile.ops import files
 from secretsfile.ops import project as project_ops
 from secretsfile.ops.keygen import NewKey, keygen
@@ -44,7 +45,7 @@ def _config(root: Path) -> ProjectConfig:
 def _state(root: Path, key: NewKey) -> tuple[bool, bool]:
     """(the file is encrypted for ``key``, the config lists ``key``)."""
     groups = files.document_of(root / "secrets" / "prod.yaml").metadata.key_groups
-    in_file = key.public in {k.recipient_id() for group in groups for k in group}
+    in_file = key.public in {registry.recipient_id(k) for group in groups for k in group}
     return in_file, ("age", key.public) in _config(root).environment("prod").recipients
 
 

@@ -1,0 +1,46 @@
+"""Recipients in the config, parsed by the key source that owns their syntax."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from secretsfile.config.project import load_project_config, load_sops_config
+from secretsfile.errors import ConfigError
+
+AGE = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+
+
+def test_environment_recipients(tmp_path: Path) -> None:
+    path = tmp_path / ".secretsfile.yaml"
+    path.write_text(f"environments:\n  prod:\n    recipients: [{AGE}, 'fernet:0123abcd']\n")
+    env = load_project_config(path).environment("prod")
+    assert env.recipients == (("age", AGE), ("fernet", "0123abcd"))
+
+
+def test_creation_rule_fields_and_key_groups(tmp_path: Path) -> None:
+    path = tmp_path / ".sops.yaml"
+    path.write_text(
+        "creation_rules:\n"
+        f"  - path_regex: a\n    age: '{AGE}, {AGE}'\n    fernet: [0123abcd]\n"
+        "    pgp: FPR1\n    hc_vault_transit_uri: http://127.0.0.1:8200/v1/transit/keys/k\n"
+        f"  - shamir_threshold: 2\n    key_groups:\n      - age: [{AGE}]\n"
+        "      - kms: [{arn: 'arn:aws:kms:eu:1:key/x'}]\n"
+    )
+    first, second = load_sops_config(path)
+    assert set(first.plan.groups[0]) == {("age", AGE), ("fernet", "0123abcd"), ("pgp", "FPR1"),
+                                         ("hc_vault", "http://127.0.0.1:8200/v1/transit/keys/k")}
+    assert second.plan.groups == ((("age", AGE),), (("kms", "arn:aws:kms:eu:1:key/x"),))
+    assert second.plan.shamir_threshold == 2
+
+
+@pytest.mark.parametrize("text", ["AGE-SECRET-KEY-1PLANTED", "not-a-key-PLANTED"])
+def test_bad_recipient_is_a_config_error_without_the_secret(tmp_path: Path, text: str) -> None:
+    path = tmp_path / ".secretsfile.yaml"
+    path.write_text(f"environments:\n  prod:\n    recipients: ['{text}']\n")
+    with pytest.raises(ConfigError) as caught:
+        load_project_config(path)
+    message = str(caught.value)
+    assert "environment prod" in message and "is not a recipient" in message
+    assert ("PLANTED" in message) is (not text.startswith("AGE-SECRET"))
