@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
 from secretsfile.errors import UsageError
+from secretsfile.keysources import registry
 
 # (patterns, why): a pattern ending in '*' is a prefix. Matching is case-insensitive, as
 # Windows environments are. Left out on purpose: proxies, CA bundles, package-index URLs and
@@ -125,11 +126,11 @@ def export_variables(secrets: EnvironmentSecrets, only: Iterable[str] | None = N
 # SOPS_AGE_KEY_FILE, SOPS_AGE_KEY_CMD, SOPS_AGE_SSH_PRIVATE_KEY_FILE, SECRETSFILE_FERNET_KEY
 # [_FILE]). A prefix, not a list with a '_FILE' exception: the environment 'x-file' has the key
 # variable SECRETSFILE_AGE_KEY_X_FILE, which no suffix rule can tell from a path variable.
-KEY_VARIABLE_PREFIXES = ("SECRETSFILE_AGE_KEY", "SOPS_AGE_KEY", "SOPS_AGE_SSH_PRIVATE_KEY",
-                         "SECRETSFILE_FERNET_KEY")
+# Each key source lists its own (KeySource.key_variables); a new backend adds its variables there.
+KEY_VARIABLE_PREFIXES = registry.key_variable_prefixes()
 
 
 def is_key_variable(name: str) -> bool:
     """True for variables a child process must not inherit: key text, key files, key
     commands. A child gets values, never the keys that open every other value."""
-    return name.upper().startswith(KEY_VARIABLE_PREFIXES)
+    return registry.is_key_variable(name)
