@@ -16,14 +16,15 @@ from secretsfile.config.project import load as load_config
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops import files
 from secretsfile.ops.recipients import KeyOptions
+from secretsfile.stores.registry import extensions_text, names_text
 
 PANEL = "Files"
-FileArg = Annotated[Path, typer.Argument(help="The secrets file (.yaml, .json or .env).")]
+FileArg = Annotated[Path, typer.Argument(help=f"The secrets file ({extensions_text()}).")]
 InputType = Annotated[
-    str | None, typer.Option("--input-type", help="yaml, json or dotenv (default: extension).")
+    str | None, typer.Option("--input-type", help=f"{names_text()} (default: extension).")
 ]
 OutputType = Annotated[
-    str | None, typer.Option("--output-type", help="yaml, json or dotenv (default: input).")
+    str | None, typer.Option("--output-type", help=f"{names_text()} (default: input).")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from secretsfile.cli.common import say
+from secretsfile.stores.registry import names_text
 
 PANEL = "Files"
 
@@ -34,7 +35,7 @@ RESEAL_HELP = (
 def reseal(
     file_list: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Secrets files.")],
     input_type: Annotated[
-        str | None, typer.Option("--input-type", help="yaml, json or dotenv (default: extension).")
+        str | None, typer.Option("--input-type", help=f"{names_text()} (default: extension).")
     ] = None,
 ) -> None:
     """Give FILE a fresh integrity tag after you reviewed it (help: RESEAL_HELP)."""

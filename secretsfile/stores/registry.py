@@ -41,10 +41,20 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
+def names_text() -> str:
+    """"yaml, json or dotenv": for help texts and hints."""
+    return _listed(list(FORMATS))
+
+
+def extensions_text() -> str:
+    """".yaml, .json or .env" (each format's first extension): for help texts and hints."""
+    return _listed([fmt.extensions[0] for fmt in _FORMATS])
+
+
 def check_name(name: str, what: str = "format") -> str:
     """``name`` if it is a known format, else a UsageError listing them."""
     if name not in _BY_NAME:
-        raise UsageError(f"unknown {what} {name!r}", hint=f"use {_listed(list(FORMATS))}")
+        raise UsageError(f"unknown {what} {name!r}", hint=f"use {names_text()}")
     return name
 
 
@@ -70,10 +80,9 @@ def format_for_path(path: str | PurePath, explicit: str | None = None) -> str:
         return found
     if Path(path).is_dir():  # only on the error path: costs nothing otherwise
         raise UsageError(f"{path} is a directory, not a file", hint="name a secrets file")
-    extensions = _listed([fmt.extensions[0] for fmt in _FORMATS])
     raise UsageError(
         f"cannot tell the format of {PurePath(path).name!r} from its extension",
-        hint=f"name it {extensions}, or pass --input-type",
+        hint=f"name it {extensions_text()}, or pass --input-type",
     )
 
 
