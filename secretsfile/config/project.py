@@ -81,13 +81,12 @@ class ProjectConfig:
         for env in self.environments:
             if env.name == name:
                 return env
-        import difflib
+        from secretsfile.core.suggest import suggestion
 
         names = [env.name for env in self.environments]
-        close = difflib.get_close_matches(name, names, n=1)
         where = str(self.path) if self.path else "no .secretsfile.yaml found"
-        hint = (f"did you mean {close[0]!r}?" if close else
-                f"known: {', '.join(names)}" if names else "run 'secretsfile init'")
+        hint = suggestion(name, names, f"known: {', '.join(names)}" if names
+                          else "run 'secretsfile init'", n=1, cutoff=0.6)
         raise ConfigError(f"unknown environment {name!r} ({where})", hint=hint)
 
     def requires_tag(self, path: Path | str) -> bool:
