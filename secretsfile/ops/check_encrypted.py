@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secretsfile.errors import InputNotFoundError, UsageError
-from secretsfile.ops.git_reader import GitReader
 from secretsfile.ops.guard import GuardResult, check_bytes, check_file
 from secretsfile.ops.guard_policy import Policy, load_policy
 from secretsfile.scanner.sources import display_path, walk
+
+if TYPE_CHECKING:  # only annotations: the module stays off the hook path
+    from secretsfile.ops.git_reader import GitReader
 
 __all__ = ["CheckReport", "check_encrypted"]
 

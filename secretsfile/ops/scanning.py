@@ -13,9 +13,9 @@ import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from secretsfile.errors import InputNotFoundError, UsageError
-from secretsfile.ops.git_reader import AddedText, GitReader
 from secretsfile.scanner.baseline import BASELINE_NAME, Baseline, load_baseline, write_baseline
 from secretsfile.scanner.config import ScanConfig, parse_scan_section
 from secretsfile.scanner.engine import Fragment, Scanner
@@ -23,6 +23,9 @@ from secretsfile.scanner.model import Finding, Rule
 from secretsfile.scanner.report import Report
 from secretsfile.scanner.runner import ScanStats, scan_files, scan_fragments
 from secretsfile.scanner.sources import FileLimits, Skip, display_path, walk
+
+if TYPE_CHECKING:  # only annotations: the module stays off the hook path
+    from secretsfile.ops.git_reader import AddedText, GitReader
 
 __all__ = ["Mode", "ScanRequest", "ScanResult", "builtin_rules", "load_scan_config", "run_scan"]
 

@@ -25,6 +25,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from secretsfile.scanner import filters
 from secretsfile.scanner.allowlists import CompiledAllowlist, inline_allowed
@@ -65,8 +66,7 @@ class Fragment:
     commit: str | None = None
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):  # a tuple: one is built per regex match
     """A regex match before judgement: its span, where its secret starts, the secret."""
 
     start: int
@@ -262,9 +262,10 @@ class Scanner:
         if inline_allowed(text, candidate.start, candidate.end, line_begin):
             return False
         match_text = text[candidate.start : candidate.end]
-        for allowlist in (*compiled.allowlists, *self._global):
-            if allowlist.drops(secret, match_text, line, path, commit):
-                return False
+        if any(a.drops(secret, match_text, line, path, commit) for a in compiled.allowlists):
+            return False
+        if any(a.drops(secret, match_text, line, path, commit) for a in self._global):
+            return False
         low = secret.lower()
         if any(w in low for w in self._stopwords):
             return False

@@ -257,10 +257,20 @@ def reference(c: Candidate) -> bool:
 
 # --- placeholders -----------------------------------------------------------------------
 
-def _word_lists() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
-    from secretsfile.scanner import wordlists  # lazy: see wordlists.py
+_WordLists = tuple[frozenset[str], frozenset[str], tuple[str, ...]]
+_word_lists_loaded: _WordLists | None = None
 
-    return wordlists.EMPTY_LIKE, wordlists.TEST_PASSWORDS, wordlists.PLACEHOLDER_WORDS
+
+def _word_lists() -> _WordLists:
+    """The lists of wordlists.py, imported on first use (see its docstring)."""
+    global _word_lists_loaded
+    if _word_lists_loaded is None:
+        from secretsfile.scanner import wordlists
+
+        _word_lists_loaded = (
+            wordlists.EMPTY_LIKE, wordlists.TEST_PASSWORDS, wordlists.PLACEHOLDER_WORDS
+        )  # fmt: skip
+    return _word_lists_loaded
 
 
 _SAME_CHAR = re.compile(r"(.)\1*")

@@ -58,28 +58,28 @@ class KeywordIndex:
         lowered = data.lower()
         tokens = b"\n".join(set(lowered.translate(_TOKEN_TABLE).split()))
         hits: set[int] = set(self.always)
+        by_keyword = self.by_keyword  # locals, loops written out: the scanner's hottest code
         if self.long_cores:
             grams = _grams(tokens)
             for gram, core, members in self.long_cores:
                 if gram in grams and core in tokens:
-                    self._add(hits, core, members, lowered)
+                    for raw, keyword in members:
+                        if raw == core or raw in lowered:
+                            hits.update(by_keyword[keyword])
         for core, members in self.short_cores:
             if core in tokens:
-                self._add(hits, core, members, lowered)
+                for raw, keyword in members:
+                    if raw == core or raw in lowered:
+                        hits.update(by_keyword[keyword])
         for raw, keyword in self.coreless:
             if raw in lowered:
-                hits.update(self.by_keyword[keyword])
+                hits.update(by_keyword[keyword])
         if self.wide:
             text_lower = data.decode("utf-8", "replace").lower()
             for keyword in self.wide:
                 if keyword in text_lower:
-                    hits.update(self.by_keyword[keyword])
+                    hits.update(by_keyword[keyword])
         return sorted(hits)
-
-    def _add(self, hits: set[int], core: bytes, members: Members, lowered: bytes) -> None:
-        for raw, keyword in members:
-            if raw == core or raw in lowered:
-                hits.update(self.by_keyword[keyword])
 
 
 def _grams(tokens: bytes) -> set[int]:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from secretsfile.scanner.allowlists import CompiledAllowlist
 from secretsfile.scanner.model import Rule
-from secretsfile.scanner.regex_shape import UNBOUNDED, newline_span
 
 __all__ = ["BLOCK_LIMIT", "CompiledRule", "keyword_lines", "matches"]
 
@@ -59,6 +58,8 @@ class CompiledRule:
     @property
     def mode(self) -> int:
         if self._mode < 0:
+            from secretsfile.scanner.regex_shape import UNBOUNDED, newline_span  # on first hit
+
             span = newline_span(self.rule.regex)
             self._mode = _SINGLE_LINE if span == 0 else _FEW_LINES if span < UNBOUNDED else _BLOCK
         return self._mode

@@ -8,7 +8,7 @@ import pytest
 
 from secretsfile.scanner.engine import Fragment, Scanner, fingerprint
 from secretsfile.scanner.model import Allowlist, Finding, Rule
-from secretsfile.scanner.regex_shape import newline_span as _newline_span
+from secretsfile.scanner.regex_shape import newline_span
 
 AWS = Rule(
     id="aws-access-key-id",
@@ -96,13 +96,13 @@ def test_multiline_block_rule_matches_across_lines() -> None:
 
 
 def test_regex_shape_analysis() -> None:
-    assert _newline_span(AWS.regex) == 0
-    assert _newline_span(PASSWORD.regex) == 0
-    assert 0 < _newline_span(r"a[\s'\"]{0,3}b") < 10
-    assert _newline_span(PEM.regex) > 1000
-    assert _newline_span(r"(?s)a.*b") > 1000
-    assert _newline_span(r"a[^x]*b") > 1000
-    assert _newline_span(r"a[^\n]*b") == 0
+    assert newline_span(AWS.regex) == 0
+    assert newline_span(PASSWORD.regex) == 0
+    assert 0 < newline_span(r"a[\s'\"]{0,3}b") < 10
+    assert newline_span(PEM.regex) > 1000
+    assert newline_span(r"(?s)a.*b") > 1000
+    assert newline_span(r"a[^x]*b") > 1000
+    assert newline_span(r"a[^\n]*b") == 0
 
 
 def test_few_lines_rule_sees_the_next_line() -> None:
