@@ -32,6 +32,7 @@ from secretsfile.scanner.allowlists import CompiledAllowlist, inline_allowed
 from secretsfile.scanner.entropy import shannon_entropy
 from secretsfile.scanner.model import Allowlist, Finding, Rule
 from secretsfile.scanner.prefilter import KeywordIndex
+from secretsfile.scanner.sops_blocks import sops_block_lines
 from secretsfile.scanner.windows import BLOCK_LIMIT, CompiledRule, keyword_lines, matches
 
 __all__ = ["BLOCK_LIMIT", "Fragment", "Scanner", "fingerprint"]
@@ -234,7 +235,7 @@ class Scanner:
             line_no = text.count("\n", 0, candidate.secret_start) + 1
             if self.filters_enabled and "sops" in text:
                 if sops_ranges is None:
-                    sops_ranges = filters.sops_block_lines(text)
+                    sops_ranges = sops_block_lines(text)
                 if any(a <= line_no <= b for a, b in sops_ranges):
                     continue
             if fragment.line_map is not None and 0 < line_no <= len(fragment.line_map):

@@ -6,6 +6,7 @@ import pytest
 
 from secretsfile.scanner import filters
 from secretsfile.scanner.filters import Candidate, is_placeholder, is_reference, rejection_reason
+from secretsfile.scanner.sops_blocks import sops_block_lines
 
 
 def candidate(line: str, secret: str) -> Candidate:
@@ -102,11 +103,11 @@ def test_shape_filters_can_be_exempted() -> None:
 
 def test_sops_block_lines_in_yaml_json_ini_dotenv() -> None:
     yaml_text = "a: 1\nsops:\n    mac: x\n    version: 3\nb: 2\n"
-    assert filters.sops_block_lines(yaml_text) == [(2, 4)]
+    assert sops_block_lines(yaml_text) == [(2, 4)]
     json_text = '{\n  "a": 1,\n  "sops": {\n    "mac": "x",\n    "v": {"n": "}"}\n  }\n}\n'
-    assert filters.sops_block_lines(json_text) == [(3, 6)]
+    assert sops_block_lines(json_text) == [(3, 6)]
     ini_text = "[db]\npw = 1\n[sops]\nmac = x\nversion = 3\n"
-    [(first, last)] = filters.sops_block_lines(ini_text)
+    [(first, last)] = sops_block_lines(ini_text)
     assert first == 3 and last >= 5
     env_text = "A=1\nsops_mac=x\nsops_version=3\n"
-    assert filters.sops_block_lines(env_text) == [(2, 2), (3, 3)]
+    assert sops_block_lines(env_text) == [(2, 2), (3, 3)]
