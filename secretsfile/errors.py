@@ -102,8 +102,9 @@ _warning_sink: list[object] = []
 
 
 def set_warning_sink(sink: object) -> None:
-    """Where library warnings go: the CLI prints them as 'warning:' lines on stderr."""
-    _warning_sink[:] = [sink]
+    """Where library warnings go: the CLI prints them as 'warning:' lines on stderr;
+    ``None``: back to the ``secretsfile`` logger."""
+    _warning_sink[:] = [] if sink is None else [sink]
 
 
 def warn(message: str) -> None:

@@ -30,3 +30,22 @@ def isolated_env(
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     yield home
+    reset_process_state()
+
+
+def reset_process_state() -> None:
+    """Every process-global cache and sink of the library, back to a fresh process: a test
+    must not pass or fail because of what an earlier one left behind."""
+    from secretsfile.config.project import clear_cache as forget_configs
+    from secretsfile.errors import set_warning_sink
+    from secretsfile.keysources.age import clear_cache as forget_identities
+    from secretsfile.loader import clear_cache as forget_files
+    from secretsfile.ops.document import reset_warnings
+    from secretsfile.secrets.redaction import forget_all
+
+    forget_configs()
+    forget_identities()
+    forget_files()
+    forget_all()
+    reset_warnings()
+    set_warning_sink(None)

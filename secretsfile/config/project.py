@@ -275,6 +275,11 @@ def _environments(data: Mapping[str, Any], source: Path) -> tuple[Environment, .
 _parsed: dict[Path, tuple[tuple[int, int], ProjectConfig]] = {}
 
 
+def clear_cache() -> None:
+    """Forget parsed configs (each is also re-read whenever its file changes)."""
+    _parsed.clear()
+
+
 def load_project_config(path: Path) -> ProjectConfig:
     """Read one ``.secretsfile.yaml`` (parsed once per process while it is unchanged)."""
     resolved = path.resolve()

@@ -226,6 +226,11 @@ def gather(include_ssh: bool = False) -> list[_Found]:
 _cache: dict[tuple[object, ...], list[_Found]] = {}
 
 
+def clear_cache() -> None:
+    """Forget the identities found so far (tests; a long-lived process after key changes)."""
+    _cache.clear()
+
+
 def _cache_key(include_ssh: bool) -> tuple[object, ...]:
     names = ("SECRETSFILE_AGE_KEY", "SECRETSFILE_AGE_KEY_FILE", "SOPS_AGE_KEY",
              "SOPS_AGE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE", "XDG_CONFIG_HOME", "HOME")

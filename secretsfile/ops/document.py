@@ -271,6 +271,11 @@ def check_tag(document: EncryptedDocument, plain: list[Branch], cipher: ValueCip
 _warned_untagged: set[str] = set()
 
 
+def reset_warnings() -> None:
+    """Warn again about files already warned about (once per file per process)."""
+    _warned_untagged.clear()
+
+
 def seal(opened: OpenDocument, plain: list[Branch] | None = None) -> str:
     """Encrypt ``plain`` (default: the opened documents) into file text with a fresh MAC."""
     source = opened.source
