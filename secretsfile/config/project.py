@@ -17,6 +17,7 @@ Paths in the file are relative to the directory that holds it (the project root)
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -222,13 +223,7 @@ def _creation_rules(data: Mapping[str, Any], source: Path) -> tuple[CreationRule
                 raise ConfigError(
                     f"creation_rules entry {number}: path_regex must be a string", path=str(source)
                 )
-            try:
-                re.compile(regex)
-            except re.error as error:
-                raise ConfigError(
-                    f"creation_rules entry {number}: path_regex is not a valid regex ({error})",
-                    path=str(source),
-                ) from None
+            _path_pattern(regex, f"creation_rules entry {number}: path_regex", source)
         plan = key_plan(rule, source, f"creation_rules entry {number}")
         out.append(CreationRule(regex, source, plan))
     return tuple(out)
@@ -242,7 +237,20 @@ def rule_matches(rule: CreationRule, path: Path) -> bool:
         relative = path.resolve().relative_to(rule.source.parent.resolve()).as_posix()
     except ValueError:
         relative = path.as_posix()
-    return re.search(rule.path_regex, relative) is not None
+    where = "creation_rules path_regex"
+    return _path_pattern(rule.path_regex, where, rule.source).search(relative) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _path_pattern(regex: str, where: str, source: Path) -> re.Pattern[str]:
+    """path_regex is Go RE2 (sops reads it with Go's regexp): translated the one way the
+    plaintext guard translates it too, so both agree on every path."""
+    from secretsfile.core.goregex import translate_go_regex
+
+    try:
+        return re.compile(translate_go_regex(regex, where, str(source)))
+    except re.error as error:
+        raise ConfigError(f"{where} is not a valid regex ({error})", path=str(source)) from None
 
 
 def _environments(data: Mapping[str, Any], source: Path) -> tuple[Environment, ...]:

@@ -55,7 +55,7 @@ def test_sops_config(tmp_path: Path) -> None:
         ("a: [1\n", "invalid YAML"),
         ("environments: 3\n", "environments must be"),
         ("creation_rules: {}\n", "creation_rules must be a list"),
-        ("creation_rules:\n  - path_regex: '('\n", "not a valid regex"),
+        ("creation_rules:\n  - path_regex: '('\n", "path_regex: missing"),
         ("scan: [1]\n", "scan section must be a mapping"),
     ],
 )
@@ -71,3 +71,13 @@ def test_no_config_at_all(tmp_path: Path) -> None:
 
     config = load(start=tmp_path)
     assert config.path is None and config.environments == () and config.root == tmp_path.resolve()
+
+
+def test_creation_rules_match_with_go_regex_semantics(tmp_path: Path) -> None:
+    """POSIX classes are Go RE2 syntax: the recipients plan and check-encrypted agree."""
+    path = tmp_path / ".secretsfile.yaml"
+    path.write_text("creation_rules:\n  - path_regex: '^[[:alpha:]]+\\.enc\\.yaml$'\n"
+                    "    age: age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq\n")
+    config = load_project_config(path)
+    assert config.plan_for(tmp_path / "prod.enc.yaml") is not None
+    assert config.plan_for(tmp_path / "prod1.enc.yaml") is None
