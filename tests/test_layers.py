@@ -22,7 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "config": {"core", "stores", "keysources"},  # recipients are parsed by their key source
     "secrets": {"core", "config"},
     "scanner": {"core"},  # rules, engine, filters, report: no git, no config, no files
-    "git": {"core", "stores"},  # the only importer of GitPython
+    "git": {"core", "stores"},  # the only layer that runs git (git/run.py)
     "ops": {"core", "stores", "keysources", "config", "secrets", "scanner"},
     "loader": {"core", "stores", "keysources", "config", "secrets", "ops"},
     "integrations": {*_LIBRARY, "loader"},

@@ -1,6 +1,6 @@
 """Parse ``git diff -U0`` / ``git log -p -U0`` output into the added lines of each file.
 
-Pure (no git, no GitPython): bytes in, ``AddedLines`` out. Hunk
+Pure (no git process): bytes in, ``AddedLines`` out. Hunk
 headers give the exact number of old and new lines, so a content line that happens to
 start with ``+++`` or ``diff --git`` is never mistaken for a header.
 """

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from secretsfile._fileio import write_atomic
 from secretsfile.errors import ConflictError
-from secretsfile.git.sources import GitError, _run
+from secretsfile.git.run import GitError, run_git
 
 __all__ = ["HOOK_MARKER", "HookChange", "hook_script", "hooks_dir", "install", "uninstall"]
 
@@ -35,7 +35,7 @@ class HookChange:
 def hooks_dir(root: Path) -> Path:
     """The repository's hooks directory (per worktree-aware ``git rev-parse``)."""
     try:
-        configured = _run(["config", "--get", "core.hooksPath"], root).strip()
+        configured = run_git(["config", "--get", "core.hooksPath"], root).strip()
     except GitError:
         configured = b""  # exit 1: not set
     if configured:
@@ -44,9 +44,8 @@ def hooks_dir(root: Path) -> Path:
             hint="add `secretsfile scan --staged` and `secretsfile check-encrypted --staged` to "
             "that tool, or unset core.hooksPath",
         )
-    out = (
-        _run(["rev-parse", "--git-path", "hooks"], root).decode("utf-8", "surrogateescape").strip()
-    )
+    raw = run_git(["rev-parse", "--git-path", "hooks"], root)
+    out = raw.decode("utf-8", "surrogateescape").strip()
     path = Path(out)
     return path if path.is_absolute() else (root / path)
 
