@@ -148,23 +148,10 @@ def remove_stale_temps(directory: Path, locked_name: str | None = None) -> int:
     ``locked_name``, the file whose lock the caller holds (every writer of a secrets file
     holds it, so nobody is writing that one), or untouched for ``STALE_AFTER`` seconds.
     """
-    if os.name != "posix":  # os.kill(pid, 0) means something else on Windows
-        return 0
     removed = 0
     now = time.time()
-    try:
-        entries = list(os.scandir(directory))
-    except OSError:
-        return 0
-    for entry in entries:
-        found = _TEMP_NAME.fullmatch(entry.name)
-        if found is None or not process_gone(int(found["pid"])):
-            continue
-        try:
-            info = entry.stat(follow_symlinks=False)
-        except OSError:
-            continue
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+    for entry, found, info in left_by_dead_processes(Path(directory), _TEMP_NAME):
+        if not stat.S_ISREG(info.st_mode):
             continue
         if found["target"] != locked_name and now - info.st_mtime < STALE_AFTER:
             continue
@@ -172,6 +159,29 @@ def remove_stale_temps(directory: Path, locked_name: str | None = None) -> int:
             os.unlink(entry.path)
             removed += 1
     return removed
+
+
+def left_by_dead_processes(directory: Path, name: re.Pattern[str]
+                           ) -> Iterator[tuple[os.DirEntry[str], re.Match[str], os.stat_result]]:
+    """Entries of ``directory`` whose name matches ``name`` (with a ``pid`` group), owned by
+    this user, whose process is gone: what killed writers and editors leave behind. The
+    caller still decides (file or directory, age, lock) before removing anything."""
+    if os.name != "posix":  # os.kill(pid, 0) means something else on Windows
+        return
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        found = name.fullmatch(entry.name)
+        if found is None or not process_gone(int(found["pid"])):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if info.st_uid == os.getuid():
+            yield entry, found, info
 
 
 def process_gone(pid: int) -> bool:

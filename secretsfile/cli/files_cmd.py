@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -168,14 +167,9 @@ def edit(
 
 
 def _parse_typed(text: str, as_json: bool) -> Any:
-    if not as_json:
-        return text
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise FormatError(f"--json value is not JSON: {error.msg}") from None
-    except (ValueError, RecursionError):  # numbers past int() limits, deep nesting
-        raise FormatError("--json value is too large or too deeply nested") from None
+    from secretsfile.ops.secret_input import parse_json
+
+    return parse_json(text, "--json value") if as_json else text
 
 
 def set_(

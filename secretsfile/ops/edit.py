@@ -34,10 +34,10 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from secretsfile._fileio import (
+    left_by_dead_processes,
     locked,
     private_base,
     private_dir,
-    process_gone,
     read_text,
     write_atomic,
 )
@@ -143,23 +143,12 @@ def remove_stale_copies() -> list[Path]:
     ours by name, owner and mode (0700), whose PID is gone and whose lock is free (the lock
     matters where PIDs are not shared: another container's live edit looks dead from
     here). Warns with the paths removed; returns them."""
-    if os.name != "posix" or fcntl is None:
-        return []
-    try:
-        entries = list(os.scandir(private_base()))
-    except OSError:
+    if fcntl is None:
         return []
     removed: list[Path] = []
-    for entry in entries:
-        found = _EDIT_DIR.fullmatch(entry.name)
-        if found is None or not process_gone(int(found["pid"])):
-            continue
-        try:
-            info = entry.stat(follow_symlinks=False)
-        except OSError:
-            continue
-        if (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
-                and stat.S_IMODE(info.st_mode) == 0o700 and _remove_if_unlocked(entry.path)):
+    for entry, _, info in left_by_dead_processes(private_base(), _EDIT_DIR):
+        if (stat.S_ISDIR(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o700
+                and _remove_if_unlocked(entry.path)):
             removed.append(Path(entry.path))
     if removed:
         warn("removed the plaintext copies that killed 'secretsfile edit' runs left behind: "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from secretsfile.errors import FormatError, UsageError, warn
 from secretsfile.secrets.model import text_of
@@ -74,13 +75,17 @@ def _parse_values(values: str) -> object:
             return yaml.load(read_at(values), Loader=yaml.BaseLoader)  # no implicit typing
         except yaml.YAMLError:
             raise FormatError(f"{values[1:]}: not valid YAML") from None
-    text = read_at(values) if values.startswith("@") else values
+    return parse_json(read_at(values) if values.startswith("@") else values, "--values")
+
+
+def parse_json(text: str, what: str) -> Any:
+    """JSON from the command line: a FormatError naming ``what``, never the text."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise FormatError(f"--values is not JSON: {error.msg}") from None
+        raise FormatError(f"{what} is not JSON: {error.msg}") from None
     except (ValueError, RecursionError):  # numbers past int() limits, deep nesting
-        raise FormatError("--values is too large or too deeply nested") from None
+        raise FormatError(f"{what} is too large or too deeply nested") from None
 
 
 def pairs_from_values(values: str) -> dict[str, str]:

@@ -197,31 +197,24 @@ class _Builder:
             ) from None
 
 
+_RESOLVED_AS: dict[str, type] = {"int": int, "bool": bool, "timestamp": GoTime}
+
+
 def _tagged(tag: str, text: str) -> Value:
     """Explicitly tagged scalars; unknown (custom) tags are dropped, as sops does."""
     short = tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org,2002:") else None
     if short == "float":
         value = resolve_plain(text)
         return float(value) if isinstance(value, (int, float)) else float(text)
-    if short == "int":
+    if short in _RESOLVED_AS:  # the tag must agree with what the text resolves to
         value = resolve_plain(text)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        raise ValueError(text)
-    if short == "bool":
-        value = resolve_plain(text)
-        if isinstance(value, bool):
+        if type(value) is _RESOLVED_AS[short]:
             return value
         raise ValueError(text)
     if short == "null":
         return None
     if short == "binary":
         return base64.b64decode("".join(text.split())).decode("utf-8", "surrogateescape")
-    if short == "timestamp":
-        value = resolve_plain(text)
-        if isinstance(value, GoTime):
-            return value
-        raise ValueError(text)
     if short == "str":
         return text
     return resolve_plain(text)
