@@ -76,3 +76,15 @@ def enc_yaml(run: Runner, age_key: str, plain_yaml: Path) -> Path:
     result = run("encrypt", "--in-place", plain_yaml)
     assert result.code == 0, result.stderr
     return plain_yaml
+
+
+def init_repo(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *envs: str) -> Path:
+    """A git repository at tmp_path/repo, the working directory, with ``init --env ...``."""
+    import subprocess
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    subprocess.run(["git", "init", "-q"], check=True)
+    assert run("init", *(arg for env in envs for arg in ("--env", env))).code == 0
+    return root

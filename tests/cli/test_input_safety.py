@@ -12,7 +12,7 @@ import pytest
 
 from secretsfile.cli.entry import try_fast
 from secretsfile.keysources.age import generate_identity
-from tests.cli.conftest import PLANTED, Runner
+from tests.cli.conftest import PLANTED, Runner, init_repo
 
 BINARY = b"\xff\xfe\x00bin\x80PLANTED-BINARY\xc3"  # not UTF-8 (0xff never is)
 
@@ -51,12 +51,7 @@ def test_decrypt_onto_an_encrypted_file_we_cannot_open_is_refused(
 
 @pytest.fixture
 def project(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    monkeypatch.chdir(root)
-    subprocess.run(["git", "init", "-q"], check=True)
-    assert run("init", "--env", "dev", "--env", "prod").code == 0
-    return root
+    return init_repo(run, tmp_path, monkeypatch, "dev", "prod")
 
 
 def test_decrypt_into_the_secrets_directory_is_refused(

@@ -9,19 +9,14 @@ from pathlib import Path
 import pytest
 
 from secretsfile.ops.keygen import keygen
-from tests.cli.conftest import Runner
+from tests.cli.conftest import Runner, init_repo
 
 PLANTED = "pw-PLANTED-9f8e7d"
 
 
 @pytest.fixture
 def project(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    monkeypatch.chdir(root)
-    subprocess.run(["git", "init", "-q"], check=True)
-    assert run("init", "--env", "dev", "--env", "staging", "--env", "prod").code == 0
-    return root
+    return init_repo(run, tmp_path, monkeypatch, "dev", "staging", "prod")
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
