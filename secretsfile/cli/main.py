@@ -17,6 +17,7 @@ def _register_commands() -> None:
     # Each command module adds its commands to the app; order here is the order in --help.
     from secretsfile.cli import (
         files_cmd,
+        history_cmd,
         integrity_cmd,
         keys_cmd,
         project_cmd,
@@ -31,6 +32,7 @@ def _register_commands() -> None:
     integrity_cmd.register(app)
     project_cmd.register(app)
     secrets_cmd.register(app)
+    history_cmd.register(app)
     refs_cmd.register(app)
     run_cmd.register(app)
     scan.register(app)

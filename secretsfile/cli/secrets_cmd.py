@@ -209,7 +209,7 @@ def list_(
 
     cfg = project(config)
     envs = [cfg.environment(env)] if env else list(cfg.environments)
-    from secretsfile.git.history import secret_dates
+    from secretsfile.cli.history_cmd import secret_dates
 
     entries = list_entries(cfg, envs, dates_of=secret_dates, sort=sort)
     if as_json:

@@ -1,9 +1,8 @@
-"""When each named secret was created and last changed, from the file's git history.
+"""Every committed version of a file, with its commit: the reader behind ``history``,
+``stale`` and ``secret list``'s dates (``ops/history.py`` compares the versions).
 
-Read from the object database (nothing checked out, no key needed): a secret's ciphertext
-only changes when its value does (unchanged values keep their ciphertext), so comparing
-the encrypted entries commit by commit dates every change. Two git processes in all:
-``git log`` for the commits, ``git cat-file --batch`` for every version of the file.
+Read from the object database (nothing checked out, no key needed). Two git processes in
+all: ``git log`` for the commits, ``git cat-file --batch`` for every version of the file.
 """
 
 from __future__ import annotations
@@ -15,52 +14,67 @@ from pathlib import Path
 
 from secretsfile.git.run import GitError, run_git
 
-_MAX_COMMITS = 500
+LIST_LIMIT = 500  # commits read for `secret list` dates
+_SEPARATOR = "\x1f"  # between the fields of one log line (not in names or subjects)
+_FORMAT = _SEPARATOR.join(("%H", "%P", "%aI", "%an", "%ae", "%s"))
 
 
 @dataclass(frozen=True)
-class Dates:
-    created: _dt.datetime
-    updated: _dt.datetime
+class Version:
+    """One commit that touched the file, and the file's text there (None: deleted).
+    ``parents``: the nearest ancestors that touched the file (git's parent rewriting)."""
+
+    commit: str
+    parents: tuple[str, ...]
+    when: _dt.datetime  # author date, as ``git log`` shows it
+    author: str
+    email: str
+    subject: str
+    text: str | None
 
 
-def secret_dates(path: Path) -> dict[str, Dates]:
-    """name -> (first commit with it, last commit that changed it); {} outside a repo."""
+def repo_relative(path: Path) -> tuple[Path, str] | None:
+    """(repository root, the path inside it) or None outside a repository."""
     from secretsfile.git.sources import find_repo_root
 
     root = find_repo_root(path)
     if root is None:
-        return {}
-    relative = path.resolve().relative_to(root.resolve()).as_posix()
-    dates: dict[str, Dates] = {}
-    previous: dict[str, str] = {}
-    for when, text in file_versions(root, relative, _MAX_COMMITS):
-        entries = _entries(text, relative) if text is not None else {}
-        for name, fingerprint in entries.items():
-            if name not in dates:
-                dates[name] = Dates(when, when)
-            elif previous.get(name) != fingerprint:
-                dates[name] = Dates(dates[name].created, when)
-        previous = entries
-    return dates
-
-
-def file_versions(root: Path, relative: str, limit: int
-                  ) -> Iterator[tuple[_dt.datetime, str | None]]:
-    """(commit time, file text or None where the commit deleted it), oldest first, for the
-    last ``limit`` commits that touched the file."""
+        return None
     try:
-        log = run_git(["log", f"--max-count={limit}", "--format=%H %cI", "--", relative], root)
+        return root, path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def versions_of(path: Path, limit: int | None = None) -> list[Version]:
+    """Every committed version of ``path`` (oldest first; the last ``limit`` commits
+    that touched it); [] outside a repository or before its first commit."""
+    where = repo_relative(path)
+    return [] if where is None else list(file_versions(where[0], where[1], limit))
+
+
+def file_versions(root: Path, relative: str, limit: int | None
+                  ) -> Iterator[Version]:
+    """The versions of ``relative`` in the history of HEAD, oldest first, parents before
+    children. Two git processes: ``git log`` and ``git cat-file --batch``."""
+    args = ["log", "--topo-order", "--parents", f"--format={_FORMAT}"]
+    if limit is not None:
+        args.append(f"--max-count={limit}")
+    try:
+        log = run_git([*args, "--", relative], root)
     except GitError:
         return  # no commits yet, or not a repository
-    commits = [line.split(" ", 1) for line in log.decode("ascii", "replace").splitlines()]
+    commits = [line.split(_SEPARATOR, 5)
+               for line in log.decode("utf-8", "replace").splitlines() if line]
     commits.reverse()
     if not commits:
         return
-    request = "".join(f"{sha}:{relative}\n" for sha, _ in commits).encode()
+    request = "".join(f"{fields[0]}:{relative}\n" for fields in commits).encode()
     blobs = _read_batch(run_git(["cat-file", "--batch"], root, stdin=request))
-    for (_, when), blob in zip(commits, blobs, strict=True):
-        yield _dt.datetime.fromisoformat(when), blob
+    for fields, blob in zip(commits, blobs, strict=True):
+        sha, parents, when, author, email, subject = fields
+        yield Version(sha, tuple(parents.split()), _dt.datetime.fromisoformat(when),
+                      author, email, subject, blob)
 
 
 def _read_batch(out: bytes) -> list[str | None]:
@@ -79,18 +93,3 @@ def _read_batch(out: bytes) -> list[str | None]:
         found.append(out[position:position + size].decode("utf-8", "replace"))
         position += size + 1
     return found
-
-
-def _entries(text: str, name: str) -> dict[str, str]:
-    """Top-level entries of an encrypted file as comparable text (ciphertext, no key)."""
-    from secretsfile.errors import SecretsfileError
-    from secretsfile.stores import format_for_path, load_documents, split_metadata
-
-    try:
-        docs, _ = split_metadata(load_documents(text, format_for_path(name), name),
-                                 format_for_path(name))
-    except SecretsfileError:
-        return {}
-    if not docs:
-        return {}
-    return {str(key): repr(value) for key, value in docs[0].items() if isinstance(key, str)}
