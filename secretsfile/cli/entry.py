@@ -75,6 +75,10 @@ _SCANNER_COMMANDS = ("scan", "check-encrypted")
 def run() -> None:
     argv = sys.argv[1:]
     code = try_fast(argv)
+    if code is None and argv[:2] == ["git", "textconv"]:  # git's diff driver: no Typer
+        from secretsfile.cli.textconv import main as textconv_main
+
+        code = textconv_main(argv[2:])
     if code is None and argv and argv[0] in _SCANNER_COMMANDS:
         from secretsfile.cli.scan import main as scan_main  # the hook path: scanner only
 

@@ -26,6 +26,10 @@ OutputType = Annotated[
     str | None, typer.Option("--output-type", help=f"{names_text()} (default: input).")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
+IgnoreMac = Annotated[bool, typer.Option(
+    "--ignore-mac", help="Open a file whose MAC no longer matches (a hand-resolved merge), "
+    "after review; each value must still authenticate. Loud warning; then run 'reseal "
+    "--ignore-mac'.")]
 
 
 def _selector(unencrypted_suffix: str | None, encrypted_suffix: str | None,
@@ -127,13 +131,14 @@ def decrypt(
         typer.Option("--output", "-o", help="Write plaintext here (mode 0600); never over an "
                      "encrypted file or where check-encrypted requires encryption."),
     ] = None,
+    ignore_mac: IgnoreMac = False,
 ) -> None:
-    """Decrypt a file to stdout (or --output). The MAC is always verified."""
+    """Decrypt a file to stdout (or --output). The MAC is verified unless --ignore-mac."""
     from secretsfile.cli.plaintext_output import refuse_plaintext_target
 
     if output is not None:
         refuse_plaintext_target(output)  # before any decryption: no key needed to say no
-    text = files.decrypt_file(file, input_type, output_type, extract, load_config())
+    text = files.decrypt_file(file, input_type, output_type, extract, load_config(), ignore_mac)
     write_output(text, output)
     if output is not None:
         say(f"wrote plaintext to {output}: keep it out of git")
@@ -144,6 +149,7 @@ def edit(
     file: FileArg,
     keys: KeyOptions,
     input_type: InputType = None,
+    ignore_mac: IgnoreMac = False,
 ) -> None:
     """Edit in $EDITOR; unchanged values keep their ciphertext (one-line diffs).
 
@@ -159,7 +165,7 @@ def edit(
 
     from secretsfile.ops.edit import edit_file
 
-    result = edit_file(file, keys, retry, input_type, load_config())
+    result = edit_file(file, keys, retry, input_type, load_config(), ignore_mac)
     if not result.changed:
         say(f"{file} not modified")
     else:

@@ -18,6 +18,8 @@ _STATES = {
                "ciphertext)",
     "mismatch": "{file}: integrity tag replaced: key names, types or empty values had changed "
                 "since secretsfile last wrote it; you accepted them by running this",
+    "mac": "{file}: MAC and integrity tag replaced (--ignore-mac): every value authenticated "
+           "on its own and kept its ciphertext; you accepted the file as it is by running this",
 }
 
 
@@ -28,6 +30,9 @@ RESEAL_HELP = (
     "edit breaks it; with 'integrity: strict' in .secretsfile.yaml such a file is refused "
     "(exit 4), elsewhere you get a warning. Review the change first (git diff), then run "
     "this: it verifies the sops MAC and re-seals the file; no value's ciphertext changes.\n\n"
+    "After a merge resolved by hand (without the merge driver) the MAC no longer matches: "
+    "review the file (decrypt --ignore-mac), then reseal --ignore-mac writes a fresh MAC and "
+    "tag; every value must still authenticate on its own.\n\n"
     "Example: secretsfile reseal secrets/prod.yaml"
 )
 
@@ -37,12 +42,15 @@ def reseal(
     input_type: Annotated[
         str | None, typer.Option("--input-type", help=f"{names_text()} (default: extension).")
     ] = None,
+    ignore_mac: Annotated[bool, typer.Option(
+        "--ignore-mac", help="Also replace a MAC that no longer matches (a reviewed "
+        "hand-resolved merge).")] = False,
 ) -> None:
     """Give FILE a fresh integrity tag after you reviewed it (help: RESEAL_HELP)."""
     from secretsfile.ops.integrity import reseal as reseal_file
 
     for file in file_list:
-        say(_STATES[reseal_file(file, input_type)].format(file=file))
+        say(_STATES[reseal_file(file, input_type, ignore_mac)].format(file=file))
 
 
 def register(app: typer.Typer) -> None:

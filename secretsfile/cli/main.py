@@ -17,9 +17,11 @@ def _register_commands() -> None:
     # Each command module adds its commands to the app; order here is the order in --help.
     from secretsfile.cli import (
         files_cmd,
+        git_cmd,
         history_cmd,
         integrity_cmd,
         keys_cmd,
+        merge_cmd,
         project_cmd,
         refs_cmd,
         run_cmd,
@@ -30,7 +32,9 @@ def _register_commands() -> None:
     keys_cmd.register(app)
     files_cmd.register(app)
     integrity_cmd.register(app)
+    merge_cmd.register(app)
     project_cmd.register(app)
+    git_cmd.register(app)
     secrets_cmd.register(app)
     history_cmd.register(app)
     refs_cmd.register(app)

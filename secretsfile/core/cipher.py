@@ -84,6 +84,24 @@ class ValueCipher:
         self._remember = remember
         self._stash: dict[StashKey, bytes] = {}
 
+    def clone(self) -> ValueCipher:
+        """The same key and a copy of the remembered IVs (a change to one stash does not
+        reach the other)."""
+        twin = ValueCipher(self.data_key, self._random, self._remember)
+        twin._stash = dict(self._stash)
+        return twin
+
+    def adopt(self, other: ValueCipher) -> bool:
+        """Take ``other``'s remembered IVs (own ones win) when both hold the same data key,
+        so a value copied from ``other``'s file encrypts to that file's exact ciphertext
+        (the merge driver: values taken from theirs keep theirs' bytes). Returns whether
+        the keys matched; with different keys nothing is taken."""
+        if other.data_key != self.data_key:
+            return False
+        for key, iv in other._stash.items():
+            self._stash.setdefault(key, iv)
+        return True
+
     def encrypt(self, value: Scalar | Comment, aad: str) -> str:
         """Encrypt one scalar; an empty string or comment stays empty, as in sops."""
         tag = type_tag(value)

@@ -8,15 +8,20 @@ element by element while every side keeps the base's length, and otherwise as on
 Values compare with their type (``1``, ``1.0``, ``True`` and ``"1"`` differ), comments do
 not take part: ours' comments stay where they are, a key theirs added comes after the key
 it followed there.
+
+``prefer`` ("ours" or "theirs") settles every conflict for that side (``merge resolve
+--ours/--theirs``); the conflicts are still listed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from secretsfile.core.values import Branch, Comment, Value
 
 _MISSING = object()  # a key absent on one side (None is a real value: YAML null)
+Side = Literal["ours", "theirs"]
 
 
 @dataclass
@@ -25,21 +30,36 @@ class MergeResult:
     conflicts: list[str] = field(default_factory=list)  # key paths, sops syntax
 
 
-def merge_documents(base: list[Branch], ours: list[Branch], theirs: list[Branch]
-                    ) -> MergeResult:
+class _Conflicts(list[str]):
+    """The conflicting key paths, and which side a conflict takes (None: ours, listed)."""
+
+    def __init__(self, prefer: Side | None) -> None:
+        super().__init__()
+        self.theirs = prefer == "theirs"
+
+    def take(self, path: str, ours: object, theirs: object) -> object:
+        self.append(path)
+        return theirs if self.theirs else ours
+
+
+def merge_documents(base: list[Branch], ours: list[Branch], theirs: list[Branch],
+                    prefer: Side | None = None) -> MergeResult:
     """Merge document lists; a changed number of documents on both sides is a conflict."""
+    conflicts = _Conflicts(prefer)
     if not (len(base) == len(ours) == len(theirs)):
         if same(ours, base):
             return MergeResult(list(theirs))
         if same(theirs, base) or same(ours, theirs):
             return MergeResult(list(ours))
-        return MergeResult(list(ours), ["(the number of YAML documents)"])
+        docs = conflicts.take("(the number of YAML documents)", ours, theirs)
+        return MergeResult(list(docs), list(conflicts))  # type: ignore[call-overload]
     result = MergeResult([])
     for index, (b, o, t) in enumerate(zip(base, ours, theirs, strict=True)):
         prefix = f"(document {index + 1})" if len(base) > 1 else ""
-        merged = _merge(b, o, t, prefix, result.conflicts)
+        merged = _merge(b, o, t, prefix, conflicts)
         assert isinstance(merged, dict)
         result.docs.append(merged)
+    result.conflicts = list(conflicts)
     return result
 
 
@@ -71,7 +91,7 @@ def _elements(values: list[Value]) -> list[Value]:
 
 
 def _merge(base: object, ours: object, theirs: object, path: str,
-           conflicts: list[str]) -> Value:
+           conflicts: _Conflicts) -> Value:
     if same(ours, theirs) or same(theirs, base):
         return ours  # type: ignore[return-value]
     if same(ours, base):
@@ -82,12 +102,11 @@ def _merge(base: object, ours: object, theirs: object, path: str,
         merged = _merge_lists(base, ours, theirs, path, conflicts)
         if merged is not None:
             return merged
-    conflicts.append(path or "(top level)")
-    return ours  # type: ignore[return-value]
+    return conflicts.take(path or "(top level)", ours, theirs)  # type: ignore[return-value]
 
 
 def _merge_maps(base: Branch, ours: Branch, theirs: Branch, path: str,
-                conflicts: list[str]) -> Branch:
+                conflicts: _Conflicts) -> Branch:
     out: Branch = {}
     for key, value in ours.items():
         if isinstance(key, Comment):
@@ -102,37 +121,43 @@ def _merge_maps(base: Branch, ours: Branch, theirs: Branch, path: str,
 
 
 def _merge_key(base: object, ours: object, theirs: object, path: str,
-               conflicts: list[str]) -> object:
+               conflicts: _Conflicts) -> object:
     """A key ours has; ``_MISSING`` in the result removes it."""
     if theirs is _MISSING:
         if base is _MISSING:
             return ours  # added by ours only
         if same(ours, base):
             return _MISSING  # removed by theirs, untouched by ours
-        conflicts.append(path)  # removed by theirs, changed by ours
-        return ours
+        return conflicts.take(path, ours, _MISSING)  # removed by theirs, changed by ours
     if base is _MISSING:  # added on both sides
         if same(ours, theirs):
             return ours
-        conflicts.append(path)
-        return ours
+        return conflicts.take(path, ours, theirs)
     return _merge(base, ours, theirs, path, conflicts)
 
 
 def _insert_added(out: Branch, base: Branch, ours: Branch, theirs: Branch, path: str,
-                  conflicts: list[str]) -> None:
+                  conflicts: _Conflicts) -> None:
     """Keys only theirs has: added there (kept, after the key they follow in theirs), or
     removed by ours (gone, unless theirs changed them: a conflict)."""
     previous: str | None = None
     for key, value in theirs.items():
         if isinstance(key, Comment):
             continue
-        if key not in ours:
-            if key not in base:
-                _place_after(out, previous, key, value)
-            elif not same(value, base[key]):
-                conflicts.append(_child(path, key))
+        if key not in ours and _kept_from_theirs(key, value, base, path, conflicts):
+            _place_after(out, previous, key, value)
         previous = key if key in out else previous
+
+
+def _kept_from_theirs(key: str, value: Value, base: Branch, path: str,
+                      conflicts: _Conflicts) -> bool:
+    """A key only theirs has: added there, or removed by ours and changed by theirs (a
+    conflict: kept when theirs is preferred)."""
+    if key not in base:
+        return True
+    if same(value, base[key]):
+        return False
+    return conflicts.take(_child(path, key), _MISSING, value) is not _MISSING
 
 
 def _place_after(out: Branch, previous: str | None, key: str, value: Value) -> None:
@@ -150,7 +175,7 @@ def _place_after(out: Branch, previous: str | None, key: str, value: Value) -> N
 
 
 def _merge_lists(base: list[Value], ours: list[Value], theirs: list[Value], path: str,
-                 conflicts: list[str]) -> list[Value] | None:
+                 conflicts: _Conflicts) -> list[Value] | None:
     """Element by element when no side changed the length; None: merge as one value."""
     b, o, t = _elements(base), _elements(ours), _elements(theirs)
     if not (len(b) == len(o) == len(t)):

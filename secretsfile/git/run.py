@@ -80,3 +80,12 @@ def run_git(args: Sequence[str], cwd: Path, *, stdin: bytes | None = None) -> by
         first = message[0] if message else f"exit code {done.returncode}"
         raise GitError(f"git {args[0]} failed: {first}")
     return done.stdout
+
+
+def run_git_status(args: Sequence[str], cwd: Path) -> int:
+    """Run git with our environment and config overrides, its output passed through, and
+    return its exit code (``git merge-file`` says how many conflicts it left that way)."""
+    try:
+        return subprocess.run(git_command(*args), cwd=cwd, env=git_env(), check=False).returncode
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from secretsfile._fileio import (
     left_by_dead_processes,
@@ -51,6 +51,7 @@ from secretsfile.ops.document import (
     seal,
 )
 from secretsfile.ops.files import seal_new
+from secretsfile.ops.integrity import warn_ignored_mac
 from secretsfile.ops.recipients import KeyOptions, plan_for
 from secretsfile.stores import format_for_path, get_store
 
@@ -67,6 +68,9 @@ _EDIT_DIR = re.compile(r"secretsfile-edit-(?P<pid>[1-9][0-9]{0,9})-[a-z0-9_]{8}"
 _CLEANUP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")
                          if hasattr(signal, name))
 EDITOR_GRACE = 5.0  # seconds an editor gets to quit after SIGTERM before SIGKILL
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -235,9 +239,11 @@ def _stop(editor: subprocess.Popen[bytes]) -> None:
 def edit_file(path: Path, keys: KeyOptions | None = None,
               retry: Callable[[FormatError], bool] = lambda error: False,
               input_type: str | None = None,
-              config: ProjectConfig | None = None) -> EditResult:
+              config: ProjectConfig | None = None, ignore_mac: bool = False) -> EditResult:
     """Decrypt to a private file, run the editor, re-encrypt if the content changed.
     ``config``: the caller's project (who a new file is for; whether a tag is required).
+    ``ignore_mac``: open a file whose MAC no longer matches (after a reviewed hand merge;
+    every value still authenticates on its own); saving writes a fresh MAC and tag.
 
     Errors leave without the frames below this one (they hold the plaintext). SIGTERM,
     SIGHUP and SIGINT remove the private copy, then take their usual course."""
@@ -246,7 +252,7 @@ def edit_file(path: Path, keys: KeyOptions | None = None,
     outcome: EditResult | BaseException
     try:
         with guard, locked(path):
-            outcome = _edit(path, fmt, keys, retry, guard, config)
+            outcome = _edit(path, fmt, keys, retry, guard, config, ignore_mac)
     except _Signalled:  # only reached when a handler of the caller's lets us go on
         outcome = UsageError("the edit was interrupted by a signal; nothing was saved",
                              path=str(path))
@@ -258,14 +264,49 @@ def edit_file(path: Path, keys: KeyOptions | None = None,
     return outcome
 
 
+def edit_text(original: str, suffix: str, parse: Callable[[str], T],
+              retry: Callable[[FormatError], bool] = lambda error: False) -> T:
+    """Let the user edit ``original`` (plaintext) in the private copy, as ``edit_file``
+    does, and return ``parse(edited text)``; a FormatError from ``parse`` asks ``retry``
+    whether to open the editor again. ``merge resolve --edit`` uses it."""
+    guard = _SignalGuard()
+    outcome: T | BaseException
+    try:
+        with guard, private_file(f"edit{suffix or '.txt'}", guard) as scratch:
+            scratch.write_bytes(encode_text(original))
+            outcome = _edit_until_parsed(scratch, parse, retry)
+    except _Signalled:
+        outcome = UsageError("the edit was interrupted by a signal; nothing was saved")
+    except Exception as error:
+        outcome = without_frames(error)
+    guard.redeliver()
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
+
+
+def _edit_until_parsed(scratch: Path, parse: Callable[[str], T],
+                       retry: Callable[[FormatError], bool]) -> T:
+    while True:
+        _run_editor(scratch)
+        try:
+            return parse(read_text(scratch))
+        except FormatError as error:
+            if not retry(error):
+                raise
+
+
 def _edit(path: Path, fmt: str, keys: KeyOptions | None,
           retry: Callable[[FormatError], bool], guard: _SignalGuard,
-          config: ProjectConfig | None) -> EditResult:
+          config: ProjectConfig | None, ignore_mac: bool = False) -> EditResult:
     opened: OpenDocument | None = None
     store = get_store(fmt)
     if path.exists():
         strict = config is not None and config.requires_tag(path)
-        opened = open_document(read_encrypted_file(path, fmt), strict=strict)
+        opened = open_document(read_encrypted_file(path, fmt), strict=strict,
+                               verify_mac=not ignore_mac)
+        if ignore_mac:
+            warn_ignored_mac(path)
         original = store.write(opened.plain, None, opened.source.indent)
     else:
         original = store.new_file_template

@@ -109,12 +109,19 @@ def _reusable(previous: OpenDocument, plan: Plan, selector: Selector) -> bool:
 
 
 def open_file(path: Path, input_type: str | None = None, for_update: bool = True,
-              config: ProjectConfig | None = None) -> OpenDocument:
+              config: ProjectConfig | None = None, ignore_mac: bool = False) -> OpenDocument:
     """Read, decrypt and verify ``path``; ``config`` (the caller's project, None: none)
-    decides whether a missing integrity tag is an error."""
+    decides whether a missing integrity tag is an error. ``ignore_mac``: skip the MAC and
+    the tag, with a loud warning (every value still authenticates on its own)."""
     document = read_encrypted_file(path, input_type)
     strict = config is not None and config.requires_tag(path)
-    return open_document(document, for_update=for_update, strict=strict)
+    opened = open_document(document, for_update=for_update, strict=strict,
+                           verify_mac=not ignore_mac)
+    if ignore_mac:
+        from secretsfile.ops.integrity import warn_ignored_mac
+
+        warn_ignored_mac(path)
+    return opened
 
 
 def _try_open_previous(path: Path, fmt: str) -> OpenDocument | None:
@@ -179,9 +186,11 @@ def value_text(value: Value, key_path: str) -> str:
 
 
 def decrypt_file(path: Path, input_type: str | None = None, output_type: str | None = None,
-                 extract: str | None = None, config: ProjectConfig | None = None) -> str:
+                 extract: str | None = None, config: ProjectConfig | None = None,
+                 ignore_mac: bool = False) -> str:
     output_format(output_type)  # a bad option is said before any work (and without a key)
-    return render(open_file(path, input_type, False, config), output_type, extract)
+    opened = open_file(path, input_type, False, config, ignore_mac)
+    return render(opened, output_type, extract)
 
 
 def to_python(value: Value) -> Any:

@@ -1,0 +1,86 @@
+"""``secretsfile git textconv [--redact] FILE``: git's diff driver, without Typer.
+
+git runs it once per side of every diff of a file marked ``diff=secretsfile``, so it
+starts the way ``decrypt`` does (no Typer, no rich). It never fails a diff: without a
+key, or on any error, it prints its input unchanged and exits 0 (an error other than a
+missing key or a plaintext file is named in one line on stderr, never a traceback).
+
+Redaction: ``--redact``, ``SECRETSFILE_REDACT_DIFFS=1``, or ``git: {redact_diffs: true}``
+in the project config.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+USAGE = "usage: secretsfile git textconv [--redact] FILE"
+_TRUE = ("1", "true", "yes", "on")
+
+
+def parse(argv: Sequence[str]) -> tuple[str, bool] | None:
+    """(FILE, --redact) from the arguments after ``git textconv``; None: not ours."""
+    paths = [arg for arg in argv if arg != "--redact"]
+    if len(paths) != 1 or (paths[0].startswith("-") and paths[0] != "-"):
+        return None
+    return paths[0], "--redact" in argv
+
+
+def redact_configured() -> bool:
+    """The environment variable, else the project config's ``git.redact_diffs``."""
+    if os.environ.get("SECRETSFILE_REDACT_DIFFS", "").strip().lower() in _TRUE:
+        return True
+    from secretsfile.config.project import load
+
+    section = load().raw.get("git")
+    return isinstance(section, dict) and section.get("redact_diffs") is True
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(f"secretsfile git textconv: {message} (showing the file as is)\n")
+    sys.stderr.flush()
+
+
+def textconv(file: str, redact: bool) -> int:
+    """Print ``file`` as key lines, or unchanged; always exit 0."""
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as error:
+        _say(f"cannot read {file}: {error.strerror}")
+        return 0
+    text: str | None = None
+    try:
+        redact = redact or redact_configured()
+        from secretsfile.ops.textconv import convert
+
+        result = convert(raw.decode("utf-8"), file, redact)
+        text = result.text
+        if result.reason:
+            _say(result.reason)
+    except UnicodeDecodeError:
+        pass  # not text: not an encrypted file
+    except Exception as error:  # a broken config, ...: never fail the diff
+        from secretsfile.errors import SecretsfileError
+
+        _say(error.message if isinstance(error, SecretsfileError)
+             else f"unexpected {type(error).__name__}")
+    try:
+        if text is None:
+            sys.stdout.buffer.write(raw)
+        else:
+            sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    return 0
+
+
+def main(argv: Sequence[str]) -> int | None:
+    """Run ``git textconv ARGS`` (``argv`` without ``git textconv``); None: let Typer
+    handle it (``--help``, a wrong number of arguments)."""
+    parsed = parse(argv)
+    if parsed is None:
+        return None
+    return textconv(*parsed)
