@@ -21,6 +21,7 @@ def _register_commands() -> None:
         history_cmd,
         integrity_cmd,
         keys_cmd,
+        merge_cmd,
         project_cmd,
         refs_cmd,
         run_cmd,
@@ -31,6 +32,7 @@ def _register_commands() -> None:
     keys_cmd.register(app)
     files_cmd.register(app)
     integrity_cmd.register(app)
+    merge_cmd.register(app)
     project_cmd.register(app)
     git_cmd.register(app)
     secrets_cmd.register(app)
