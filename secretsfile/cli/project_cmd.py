@@ -23,6 +23,12 @@ def init(
         list[str] | None,
         typer.Option("--env", "-e", help="An environment to create; repeatable (default: dev)."),
     ] = None,
+    git_setup: Annotated[
+        bool | None,
+        typer.Option("--git-setup/--no-git-setup",
+                     help="Set up the git diff and merge drivers (default: inside a git "
+                     "repository); see 'secretsfile git setup'."),
+    ] = None,
 ) -> None:
     """Set up this folder: your key (if you have none), .secretsfile.yaml, one encrypted
     file per environment, and .gitignore lines. Safe to run again: it only adds what is
@@ -41,12 +47,27 @@ def init(
         say(f"added to .gitignore: {', '.join(result.gitignore_added)}")
     if not result.changed:
         say("nothing to do: already initialised")
+    if git_setup is not False:
+        _init_git(git_setup)
     first = (env or ["dev"])[0]
     say("\nnext:")
     say(f"  secretsfile secret create app-db --env {first} --schema postgres --user=app "
         "--password=@password.txt --host=db --database=app")
     say(f"  secretsfile secret list --env {first}")
     say(f"  secretsfile recipients add {first} <teammate's age1... key>")
+
+
+def _init_git(asked: bool | None) -> None:
+    from secretsfile.cli.git_cmd import repo_root, run_setup
+    from secretsfile.ops.secrets import project
+
+    root = repo_root(Path.cwd())
+    if root is None:
+        if asked:
+            say("not a git repository: git drivers not set up (run 'git init', then "
+                "'secretsfile git setup')")
+        return
+    run_setup(project(None), root)
 
 
 env_app = typer.Typer(help="Environments (one encrypted file each).", no_args_is_help=True)
