@@ -78,3 +78,20 @@ def test_document_count_changes() -> None:
     assert not result.conflicts and len(result.docs) == 2
     result = merge_documents([BASE], [BASE, {"x": "1"}], [BASE, {"y": "2"}, {"z": "3"}])
     assert result.conflicts == ["(the number of YAML documents)"]
+
+
+def test_prefer_settles_every_kind_of_conflict() -> None:
+    removed = {k: v for k, v in BASE.items() if k != "b"}
+    ours = {**removed, "a": "x", "hosts": ["o"]}
+    theirs = {**BASE, "a": "y", "b": "changed", "hosts": ["t", "t2"]}
+    for prefer, expected in (("ours", {**removed, "a": "x", "hosts": ["o"]}),
+                             ("theirs", {**BASE, "a": "y", "b": "changed",
+                                         "hosts": ["t", "t2"]})):
+        result = merge_documents([BASE], [ours], [theirs], prefer)  # type: ignore[arg-type]
+        assert sorted(result.conflicts) == ['["a"]', '["b"]', '["hosts"]']
+        assert result.docs[0] == expected
+    gone = merge_documents([BASE], [{**BASE, "b": "changed"}], [removed], "theirs")
+    assert "b" not in gone.docs[0] and gone.conflicts == ['["b"]']
+    docs = merge_documents([BASE], [BASE, {"x": "1"}], [BASE, {"y": "2"}, {"z": "3"}],
+                           "theirs")
+    assert len(docs.docs) == 3
