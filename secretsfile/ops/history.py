@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import hmac
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -145,7 +144,7 @@ class _Keys:
 
     def digest(self, value: object) -> bytes:
         text = f"{type(value).__name__}:{value!r}".encode("utf-8", "surrogatepass")
-        return hmac.new(self.salt, text, hashlib.sha256).digest()
+        return hashlib.blake2b(text, key=self.salt, digest_size=16).digest()
 
 
 def _items(doc: Mapping[Any, Any], leaf: Callable[[object], Any]) -> dict[Item, Any]:
