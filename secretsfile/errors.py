@@ -7,6 +7,14 @@ only the CLI renders (``diagnostics()``) and maps a family to an exit code.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows it)
+
+if TYPE_CHECKING:  # annotations only: errors is imported by everything, keep it cheap
+    from collections.abc import Callable
+    from typing import Any, TypeVar
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
+
 
 class SecretsfileError(Exception):
     """Base class of every error secretsfile raises on purpose."""
@@ -96,6 +104,23 @@ def without_frames(error: BaseException) -> BaseException:
     error.__cause__ = None
     error.__suppress_context__ = True
     return error
+
+
+def scrubbed(func: _F) -> _F:
+    """Decorate a library verb whose frames hold decrypted values: an error leaves it
+    without those frames (``without_frames``), and without the verb's own arguments,
+    which may be the value being set."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except Exception as error:
+            del args, kwargs
+            raise without_frames(error) from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 _warning_sink: list[object] = []

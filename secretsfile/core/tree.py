@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from secretsfile.core.cipher import ValueCipher, encrypted_type
-from secretsfile.core.values import MAX_DEPTH, Branch, Comment, Scalar, Value, to_bytes
+from secretsfile.core.values import (
+    MAX_DEPTH,
+    Branch,
+    Comment,
+    GoTime,
+    Scalar,
+    Value,
+    to_bytes,
+)
 from secretsfile.errors import ConfigError, FormatError, IntegrityError
 
 DEFAULT_UNENCRYPTED_SUFFIX = "_unencrypted"
@@ -169,6 +177,7 @@ def encrypt_documents(docs: list[Branch], cipher: ValueCipher, selector: Selecto
     mac = MacAccumulator(selector.mac_only_encrypted)
 
     def visit(leaf: Leaf, path: list[str], stack: list[list[str]], in_list: bool) -> Leaf:
+        _check_storable(leaf, path)
         is_comment = isinstance(leaf, Comment)
         encrypt = selector.should_encrypt(path, stack, is_comment)
         if encrypt or not selector.mac_only_encrypted:
@@ -183,6 +192,22 @@ def encrypt_documents(docs: list[Branch], cipher: ValueCipher, selector: Selecto
 
     out = [_walk_branch(doc, [], [], visit, 0) for doc in docs]
     return out, mac.hexdigest()
+
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def _check_storable(leaf: object, path: list[str]) -> None:
+    """Refuse, before anything is written, a value sops (and so we) could not read back:
+    an integer past int64 would be written as ``type:int`` that Go's Atoi refuses, making
+    the whole file unreadable; other Python objects have no sops type at all."""
+    where = ":".join(path) or "(top level)"
+    if isinstance(leaf, int) and not isinstance(leaf, bool) and leaf not in _INT64:
+        raise FormatError(f"the integer at {where!r} does not fit in 64 bits",
+                          hint="store it as a string")
+    if not isinstance(leaf, (str, int, float, GoTime, Comment)):
+        raise FormatError(f"the value at {where!r} is a {type(leaf).__name__}, which a "
+                          "secrets file cannot hold", hint="use a string, number, bool or time")
 
 
 def decrypt_documents(docs: list[Branch], cipher: ValueCipher, selector: Selector

@@ -23,6 +23,7 @@ from secretsfile.errors import (
     NotEncryptedError,
     SecretsfileError,
     UsageError,
+    scrubbed,
 )
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
@@ -185,6 +186,7 @@ def value_text(value: Value, key_path: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+@scrubbed
 def decrypt_file(path: Path, input_type: str | None = None, output_type: str | None = None,
                  extract: str | None = None, config: ProjectConfig | None = None,
                  ignore_mac: bool = False) -> str:
@@ -209,6 +211,7 @@ def _convert(value: Value) -> Any:
     return value
 
 
+@scrubbed
 def load_file(path: str | Path, input_type: str | None = None,
               config: ProjectConfig | None = None) -> Any:
     """Decrypt a file in memory and return plain Python data (a dict; a list of dicts for a
@@ -218,6 +221,7 @@ def load_file(path: str | Path, input_type: str | None = None,
     return docs[0] if len(docs) == 1 else docs
 
 
+@scrubbed
 def get_value(path: Path, key_path: str, input_type: str | None = None,
               config: ProjectConfig | None = None) -> Value:
     opened = open_file(path, input_type, False, config)
@@ -240,6 +244,7 @@ def _rewrite(path: Path, change: Any, input_type: str | None,
         write_atomic(path, seal(opened))
 
 
+@scrubbed
 def set_value(path: Path, key_path: str, value: Value, input_type: str | None = None,
               force: bool = False, config: ProjectConfig | None = None) -> None:
     """Set one value. Replacing data other than that value (a scalar on the way, or a map's
@@ -249,6 +254,7 @@ def set_value(path: Path, key_path: str, value: Value, input_type: str | None = 
              input_type, config)
 
 
+@scrubbed
 def unset_value(path: Path, key_path: str, input_type: str | None = None,
                 config: ProjectConfig | None = None) -> None:
     parts = treepath.parse_path(key_path)
@@ -256,6 +262,7 @@ def unset_value(path: Path, key_path: str, input_type: str | None = None,
              config)
 
 
+@scrubbed
 def rotate(path: Path, input_type: str | None = None,
            config: ProjectConfig | None = None) -> None:
     """A new data key wrapped for the same recipients; every value re-encrypted."""
@@ -294,6 +301,7 @@ class KeyChange:
     remove: tuple[Recipient, ...] = ()
 
 
+@scrubbed
 def updatekeys(path: Path, change: KeyChange, input_type: str | None = None,
                rotate_key: bool = False, config: ProjectConfig | None = None) -> bool:
     """Re-wrap the data key for a changed recipient list (one key group); values keep their

@@ -78,10 +78,15 @@ def _parse_values(values: str) -> object:
     return parse_json(read_at(values) if values.startswith("@") else values, "--values")
 
 
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Go's parser, and so sops, refuses them)."""
+    raise FormatError(f"{name} is not a JSON value", hint="quote it to store the text")
+
+
 def parse_json(text: str, what: str) -> Any:
     """JSON from the command line: a FormatError naming ``what``, never the text."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise FormatError(f"{what} is not JSON: {error.msg}") from None
     except (ValueError, RecursionError):  # numbers past int() limits, deep nesting
