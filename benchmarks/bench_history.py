@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 FILE = "secrets/prod.yaml"
 
@@ -48,9 +49,9 @@ def _versions(root: Path, secrets: int, commits: int) -> list[str]:
             rotate(path, None, None)
             opened = open_file(path)
         i = (n * 7) % secrets
-        doc = opened.plain[0]
+        doc: Any = opened.plain[0]
         if i % 5 == 0:
-            doc[f"group-{i}"]["password"] = f"pw-{i}-{n + 1}"  # type: ignore[index]
+            doc[f"group-{i}"]["password"] = f"pw-{i}-{n + 1}"
         else:
             doc[f"secret-{i}"] = f"value-{i}-{n + 1}"
         texts.append(seal(opened))

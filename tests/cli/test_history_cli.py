@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,11 +75,11 @@ def _without_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     clear_cache()
 
 
-def _by_commit(data: dict) -> dict[str, dict]:
+def _by_commit(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {c["subject"]: c for c in data["commits"]}
 
 
-def _changes(commit: dict) -> set[tuple[str, str]]:
+def _changes(commit: dict[str, Any]) -> set[tuple[str, str]]:
     return {(c["path"], c["change"]) for c in commit["changes"]}
 
 

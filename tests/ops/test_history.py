@@ -7,6 +7,7 @@ import datetime as _dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,10 +183,14 @@ def test_by_value_unwraps_once_per_data_key(tmp_path: Path,
     from secretsfile.ops import document
 
     versions = _real_versions(tmp_path, monkeypatch)
-    calls = []
+    calls: list[str] = []
     real = document.unwrap_data_key
-    monkeypatch.setattr(document, "unwrap_data_key",
-                        lambda *args: calls.append(1) or real(*args))
+
+    def counting(metadata: Any, path: str) -> bytes:
+        calls.append(path)
+        return real(metadata, path)
+
+    monkeypatch.setattr(document, "unwrap_data_key", counting)
     history = file_history(versions + versions[-1:], "prod", "prod.yaml")
     assert len(calls) == 3  # three data keys, five versions
     assert [changes(c) for c in history.commits[:4]] == [
