@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 ConfigArg = str | Path | None
 
 
-def _project(config: ConfigArg) -> ProjectConfig:
-    from secretsfile.config.project import load
+def _project(config: ConfigArg, path: str | Path) -> ProjectConfig:
+    from secretsfile.config.project import load_for
 
-    return load(override=config)
+    return load_for(path, override=config)
 
 
 def encrypt_file(path: str | Path, *, age: Sequence[str] = (), fernet: bool = False,
@@ -44,7 +44,7 @@ def encrypt_file(path: str | Path, *, age: Sequence[str] = (), fernet: bool = Fa
     keys = KeyOptions([registry.parse_recipient(text) for text in recipients],
                       ["fernet"] if fernet else (), age=age)
     options = files.EncryptOptions(keys=keys, selector=dict(selector or {}),
-                                   config=_project(config))
+                                   config=_project(config, output or path))
     target = Path(output) if output is not None else None
     return files.encrypt_file(Path(path), options, output=target, in_place=in_place)
 
@@ -53,30 +53,30 @@ def decrypt_file(path: str | Path, *, output_type: str | None = None,
                  extract: str | None = None, config: ConfigArg = None) -> str:
     """Decrypt to plaintext file text (MAC verified). Nothing is written to disk."""
     return files.decrypt_file(Path(path), output_type=output_type, extract=extract,
-                              config=_project(config))
+                              config=_project(config, path))
 
 
 def load_file(path: str | Path, *, config: ConfigArg = None) -> Any:
     """Decrypt in memory into plain Python data (dict; list of dicts for multi-doc YAML)."""
-    return files.load_file(path, config=_project(config))
+    return files.load_file(path, config=_project(config, path))
 
 
 def get_value(path: str | Path, key_path: str, *, config: ConfigArg = None) -> Any:
     """One decrypted value, addressed as ``a.b.0`` or ``'["a"]["b"][0]'``."""
-    return files.to_python(files.get_value(Path(path), key_path, config=_project(config)))
+    return files.to_python(files.get_value(Path(path), key_path, config=_project(config, path)))
 
 
 def set_value(path: str | Path, key_path: str, value: Any, *, force: bool = False,
               config: ConfigArg = None) -> None:
     """Set one value; every other value keeps its ciphertext. Replacing more than that
     value (a scalar on the way, a map's keys) needs ``force``."""
-    files.set_value(Path(path), key_path, value, force=force, config=_project(config))
+    files.set_value(Path(path), key_path, value, force=force, config=_project(config, path))
 
 
 def unset_value(path: str | Path, key_path: str, *, config: ConfigArg = None) -> None:
-    files.unset_value(Path(path), key_path, config=_project(config))
+    files.unset_value(Path(path), key_path, config=_project(config, path))
 
 
 def rotate(path: str | Path, *, config: ConfigArg = None) -> None:
     """New data key for the same recipients."""
-    files.rotate(Path(path), config=_project(config))
+    files.rotate(Path(path), config=_project(config, path))

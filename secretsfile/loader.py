@@ -294,7 +294,9 @@ def read_environment(env: str | None = None, *, config: str | Path | None = None
     if path is not None:
         file = Path(path)
         name = env or file.stem
-        found = _read_file(file, name, False, _config(config).requires_tag(file))
+        from secretsfile.config.project import load_for
+
+        found = _read_file(file, name, False, load_for(file, config).requires_tag(file))
         if found is None:
             raise InputNotFoundError(f"{file}: no such file", hint="check the path")
         return name, dict(found)

@@ -51,16 +51,16 @@ def try_fast(argv: Sequence[str]) -> int | None:
     install_warning_handler()
 
     def invoke() -> int:
-        from secretsfile.config.project import load as load_config
+        from secretsfile.config.project import load_for
         from secretsfile.ops import files
 
         path = Path(positionals[0])
         input_type = options.get("--input-type")
         if command == "decrypt":
             text = files.decrypt_file(path, input_type, options.get("--output-type"),
-                                      options.get("--extract"), load_config())
+                                      options.get("--extract"), load_for(path))
         else:
-            value = files.get_value(path, positionals[1], input_type, load_config())
+            value = files.get_value(path, positionals[1], input_type, load_for(path))
             text = files.value_text(value, positionals[1])
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -11,7 +11,7 @@ import typer
 
 from secretsfile.cli.common import emit_json, out, read_value, say, write_output
 from secretsfile.cli.key_options import with_key_options
-from secretsfile.config.project import load as load_config
+from secretsfile.config.project import load_for
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops import files
 from secretsfile.ops.recipients import KeyOptions
@@ -109,7 +109,7 @@ def encrypt(
         ),
         input_type=input_type,
         output_type=output_type,
-        config=load_config(),
+        config=load_for(output or file),
     )
     text = files.encrypt_file(file, options, output=output, in_place=in_place)
     if text:
@@ -138,7 +138,7 @@ def decrypt(
 
     if output is not None:
         refuse_plaintext_target(output)  # before any decryption: no key needed to say no
-    text = files.decrypt_file(file, input_type, output_type, extract, load_config(), ignore_mac)
+    text = files.decrypt_file(file, input_type, output_type, extract, load_for(file), ignore_mac)
     write_output(text, output)
     if output is not None:
         say(f"wrote plaintext to {output}: keep it out of git")
@@ -165,7 +165,7 @@ def edit(
 
     from secretsfile.ops.edit import edit_file
 
-    result = edit_file(file, keys, retry, input_type, load_config(), ignore_mac)
+    result = edit_file(file, keys, retry, input_type, load_for(file), ignore_mac)
     if not result.changed:
         say(f"{file} not modified")
     else:
@@ -207,7 +207,7 @@ def set_(
     """
     text = read_value(value, value_stdin, value_file, prompt=f"Value for {key_path}")
     files.set_value(file, key_path, _parse_typed(text, as_json), input_type, force=force,
-                    config=load_config())
+                    config=load_for(file))
     say(f"set {key_path} in {file}")
 
 
@@ -217,7 +217,7 @@ def unset(
     input_type: InputType = None,
 ) -> None:
     """Remove one key (and its value)."""
-    files.unset_value(file, key_path, input_type, load_config())
+    files.unset_value(file, key_path, input_type, load_for(file))
     say(f"removed {key_path} from {file}")
 
 
@@ -228,7 +228,7 @@ def get(
     input_type: InputType = None,
 ) -> None:
     """Print one decrypted value on stdout (maps and lists as YAML, or --json)."""
-    value = files.get_value(file, key_path, input_type, load_config())
+    value = files.get_value(file, key_path, input_type, load_for(file))
     if as_json:
         emit_json(files.to_python(value))
     else:

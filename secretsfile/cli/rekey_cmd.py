@@ -11,7 +11,7 @@ import typer
 from secretsfile.cli.common import emit_json, out, say
 from secretsfile.cli.files_cmd import FileArg, InputType, JsonOpt
 from secretsfile.cli.key_options import change_options, with_key_changes
-from secretsfile.config.project import load as load_config
+from secretsfile.config.project import load_for
 from secretsfile.errors import UsageError
 from secretsfile.ops import files
 
@@ -54,7 +54,7 @@ def rotate(file: FileArg, input_type: InputType = None) -> None:
 
     Do this after someone loses access: old git history stays readable with the old key.
     """
-    files.rotate(file, input_type, load_config())
+    files.rotate(file, input_type, load_for(file))
     say(f"rotated the data key of {file}")
 
 
@@ -72,7 +72,7 @@ def updatekeys(
     if not change.add and not change.remove:
         raise UsageError("nothing to do", hint=f"pass {change_options()}")
     for file in file_list:
-        changed = files.updatekeys(file, change, input_type, config=load_config())
+        changed = files.updatekeys(file, change, input_type, config=load_for(file))
         say(f"{'updated' if changed else 'unchanged'}: {file}")
     if change.remove:
         say("note: removed recipients can still read old versions in git history; "

@@ -359,3 +359,20 @@ def load(start: Path | None = None, override: str | Path | None = None) -> Proje
     if sops is not None:
         return ProjectConfig(None, sops.parent.resolve(), creation_rules=load_sops_config(sops))
     return ProjectConfig(path=None, root=start.resolve())
+
+
+def load_for(target: str | Path, override: str | Path | None = None) -> ProjectConfig:
+    """The config for a command on the file ``target``: ``--config`` or
+    ``SECRETSFILE_CONFIG`` if given; else the working directory's project when it holds the
+    file; else the project that holds the file. So a project's rules (``integrity:
+    strict``, its recipients) follow its files, wherever the command runs from."""
+    import os
+
+    here = load(override=override)
+    if override or os.environ.get("SECRETSFILE_CONFIG"):
+        return here
+    file = Path(target).resolve()
+    if here.path is not None and file.is_relative_to(here.root.resolve()):
+        return here
+    owner = load(start=file.parent)
+    return owner if owner.path is not None else here

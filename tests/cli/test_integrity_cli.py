@@ -248,3 +248,20 @@ def test_json_and_dotenv_files_carry_the_tag(run: Runner, age_key: str, tmp_path
     result = run("decrypt", str(path))
     assert result.code == 4 and "integrity tag does not match" in result.stderr
     no_plant(result.output)
+
+
+def test_strict_follows_the_file_not_the_working_directory(
+        run: Runner, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tag stripped from a strict project's file is refused from anywhere: a CI step
+    running `decrypt ../repo/secrets/prod.yaml` gets the project's policy."""
+    project.write_text(TAG_LINE.sub("", project.read_text()))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    for command in (("decrypt", str(project)), ("get", str(project), "api-token")):
+        result = run(*command)
+        assert result.code == 4 and "integrity: strict" in result.stderr, command
+    with pytest.raises(IntegrityError):
+        secretsfile.load(path=project)
+    with pytest.raises(IntegrityError):
+        secretsfile.load_file(project)
