@@ -22,11 +22,12 @@ def refuse_plaintext_target(path: Path) -> None:
             "refusing to write plaintext over an encrypted file", path=str(path),
             hint="write to another path or to stdout",
         )
+    from secretsfile.config.project import guard_sources
     from secretsfile.git.sources import find_repo_root
     from secretsfile.ops.guard_policy import load_policy
 
     start = _policy_start(path)
-    policy, _ = load_policy(start, find_repo_root(start))
+    policy, _ = load_policy(guard_sources(start), start, find_repo_root(start))
     if policy.requires(path):
         raise UsageError(
             "refusing to write plaintext where files must be encrypted", path=str(path),

@@ -132,7 +132,10 @@ def scan(
     if "-" in names:
         buffer = getattr(sys.stdin, "buffer", None)
         stdin = buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8")
+    from secretsfile.config.project import load as load_config
+
     request = ScanRequest(
+        project=load_config() if config is None else None,
         paths=names,
         mode=mode,
         since=since,
@@ -209,7 +212,9 @@ def check_encrypted(
 
     if fmt not in ("text", "json"):
         raise UsageError(f"unknown --format {fmt!r}", hint="use text or json")
-    report = run_check(tuple(files or ()), sources, staged=staged)
+    from secretsfile.config.project import guard_sources
+
+    report = run_check(tuple(files or ()), sources, guard_sources(Path.cwd()), staged=staged)
     if fmt == "json":
         sys.stdout.write(json.dumps(report.as_json(), indent=2) + "\n")
     else:

@@ -376,3 +376,22 @@ def load_for(target: str | Path, override: str | Path | None = None) -> ProjectC
         return here
     owner = load(start=file.parent)
     return owner if owner.path is not None else here
+
+
+@dataclass(frozen=True)
+class GuardSources:
+    """What the plaintext guard reads for a directory: the project config the commands
+    use there, and the nearest ``.sops.yaml`` (its rules count too, even beside a
+    ``.secretsfile.yaml`` that has its own)."""
+
+    project: ProjectConfig
+    sops_path: Path | None = None
+    sops_rules: tuple[CreationRule, ...] = ()
+
+
+def guard_sources(start: Path) -> GuardSources:
+    """Look up what applies to ``start`` (the same lookup as every command)."""
+    project = load(start=start)
+    sops_path = find_sops_config(start)
+    rules = load_sops_config(sops_path) if sops_path is not None else ()
+    return GuardSources(project, sops_path, rules)

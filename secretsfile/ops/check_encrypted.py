@@ -17,6 +17,7 @@ from secretsfile.ops.guard_policy import Policy, load_policy
 from secretsfile.scanner.sources import display_path, walk
 
 if TYPE_CHECKING:  # only annotations: the module stays off the hook path
+    from secretsfile.config.project import GuardSources
     from secretsfile.ops.git_reader import GitReader
 
 __all__ = ["CheckReport", "check_encrypted"]
@@ -55,7 +56,8 @@ class CheckReport:
 
 
 def check_encrypted(
-    paths: Sequence[str], git: GitReader, *, cwd: Path | None = None, staged: bool = False
+    paths: Sequence[str], git: GitReader, sources: GuardSources, *, cwd: Path | None = None,
+    staged: bool = False,
 ) -> CheckReport:
     """Guard results for every file the policy says must be encrypted.
 
@@ -65,7 +67,7 @@ def check_encrypted(
     """
     here = (cwd or Path.cwd()).resolve()
     repo = git.find_repo_root(here)
-    policy, root = load_policy(here, repo)
+    policy, root = load_policy(sources, here, repo)
     if staged:
         if repo is None:
             raise UsageError("--staged needs a git repository", path=str(here))

@@ -13,12 +13,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secretsfile.core.goregex import translate_go_regex
 from secretsfile.errors import ConfigError
 from secretsfile.scanner.config import check_keys, str_list
 from secretsfile.scanner.sources import glob_to_regex
+
+if TYPE_CHECKING:
+    from secretsfile.config.project import GuardSources
 
 __all__ = ["DEFAULT_PATTERNS", "Policy", "build_policy", "load_policy", "read_exceptions"]
 
@@ -164,22 +167,17 @@ def build_policy(
     )
 
 
-def load_policy(cwd: Path, repo: Path | None) -> tuple[Policy, Path]:
-    """The policy for ``cwd`` and the project root: ``repo`` (the git repository holding
-    ``cwd``, found by the caller), else the directory of the config that applies, else
-    ``cwd``."""
-    from secretsfile.config.project import find_sops_config, load, load_sops_config
-
-    project = load(start=cwd)  # the same lookup as every command (SECRETSFILE_CONFIG too)
-    sops_path = find_sops_config(cwd)
+def load_policy(sources: GuardSources, cwd: Path, repo: Path | None) -> tuple[Policy, Path]:
+    """The policy for ``cwd`` from the configs the caller looked up (``sources``), and the
+    project root: ``repo`` (the git repository holding ``cwd``, found by the caller), else
+    the directory of the config that applies, else ``cwd``."""
+    project, sops_path = sources.project, sources.sops_path
     environments = [(project.root, env.file) for env in project.environments]
     rules = [(r.source.parent, r.path_regex) for r in project.creation_rules if r.path_regex]
     origin = [str(project.path)] if project.path else []
     already = any(r.source == sops_path for r in project.creation_rules)
     if sops_path is not None and not already:  # both configs' rules count for the guard
-        rules += [
-            (r.source.parent, r.path_regex) for r in load_sops_config(sops_path) if r.path_regex
-        ]
+        rules += [(r.source.parent, r.path_regex) for r in sources.sops_rules if r.path_regex]
     if sops_path is not None:
         origin.append(str(sops_path))
     root = repo or (project.root if project.path else (sops_path.parent if sops_path else cwd))

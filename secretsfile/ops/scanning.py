@@ -25,6 +25,7 @@ from secretsfile.scanner.runner import ScanStats, scan_files, scan_fragments
 from secretsfile.scanner.sources import FileLimits, Skip, display_path, walk
 
 if TYPE_CHECKING:  # only annotations: the module stays off the hook path
+    from secretsfile.config.project import ProjectConfig
     from secretsfile.ops.git_reader import AddedText, GitReader
 
 __all__ = ["Mode", "ScanRequest", "ScanResult", "builtin_rules", "load_scan_config", "run_scan"]
@@ -62,6 +63,7 @@ class ScanRequest:
     max_file_size: int | None = None
     stdin: bytes | None = None
     stdin_name: str = "-"
+    project: ProjectConfig | None = None  # the caller's project config (its scan: section)
 
 
 @dataclass
@@ -99,12 +101,15 @@ def builtin_rules() -> tuple[Rule, ...]:
     return BUILTIN_RULES
 
 
-def load_scan_config(cwd: Path, config_file: Path | None) -> LoadedScanConfig:
-    """The scan configuration: ``config_file``, else the project's ``scan:`` section."""
-    from secretsfile.config.project import load, read_yaml_mapping
+def load_scan_config(config_file: Path | None, project: ProjectConfig | None
+                     ) -> LoadedScanConfig:
+    """The scan configuration: ``config_file``, else the ``scan:`` section of the project
+    config the caller looked up."""
+    from secretsfile.config.project import read_yaml_mapping
 
     if config_file is None:
-        project = load(start=cwd)  # the same lookup as every command (SECRETSFILE_CONFIG too)
+        if project is None:
+            return LoadedScanConfig(ScanConfig(), "built-in rules", None)
         where = project.root.resolve() if project.path is not None else None
         if project.path is None or not project.scan:
             return LoadedScanConfig(ScanConfig(), "built-in rules", where)
@@ -148,7 +153,7 @@ def run_scan(request: ScanRequest, git: GitReader) -> ScanResult:
         raise UsageError(
             f"--{request.mode.value} needs a git repository", path=str(cwd), hint="use --no-git"
         )
-    loaded = load_scan_config(cwd, request.config_file)
+    loaded = load_scan_config(request.config_file, request.project)
     limits = loaded.config.limits
     if request.max_file_size is not None:
         limits = replace(limits, max_file_size=request.max_file_size)
