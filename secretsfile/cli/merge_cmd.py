@@ -58,13 +58,13 @@ def driver(
 ) -> int:
     """The git merge driver (help: DRIVER_HELP)."""
     from secretsfile._fileio import read_text, write_atomic
-    from secretsfile.config.project import load as load_config
+    from secretsfile.config.project import load_for
     from secretsfile.ops.merging import Versions, merge_versions
 
     name = path or str(ours)
     try:
         versions = Versions(read_text(base), read_text(ours), read_text(theirs), name)
-        outcome = merge_versions(versions, config=load_config())
+        outcome = merge_versions(versions, config=load_for(path or ours))
     except SecretsfileError as error:
         say(f"secretsfile merge driver: {name}: no key-level merge ({error.diagnostics()}); "
             "git merges the encrypted text line by line instead")
@@ -99,7 +99,7 @@ def resolve(
                                        "$EDITOR (private copy).")] = False,
 ) -> None:
     """Finish a conflicted merge of FILE (help: RESOLVE_HELP)."""
-    from secretsfile.config.project import load as load_config
+    from secretsfile.config.project import load_for
     from secretsfile.git.run import run_git
     from secretsfile.ops.merging import resolve_file
 
@@ -108,7 +108,7 @@ def resolve(
     choice: Choice = "ours" if ours else "theirs" if theirs else "edit" if edit else None
     top, relative = _in_repository(file)
     versions = _index_versions(top, relative)
-    settled = resolve_file(file, versions, choice, _editor(file), config=load_config())
+    settled = resolve_file(file, versions, choice, _editor(file), config=load_for(file))
     run_git(["add", "--", relative], top)
     how = {"ours": "took ours' values", "theirs": "took theirs' values",
            "edit": "settled in the editor", None: ""}[choice]
