@@ -206,14 +206,13 @@ def check_encrypted(
     """
     import json
 
+    from secretsfile.config.project import guard_sources
     from secretsfile.errors import UsageError
     from secretsfile.git import sources
     from secretsfile.ops.check_encrypted import check_encrypted as run_check
 
     if fmt not in ("text", "json"):
         raise UsageError(f"unknown --format {fmt!r}", hint="use text or json")
-    from secretsfile.config.project import guard_sources
-
     report = run_check(tuple(files or ()), sources, guard_sources(Path.cwd()), staged=staged)
     if fmt == "json":
         sys.stdout.write(json.dumps(report.as_json(), indent=2) + "\n")
