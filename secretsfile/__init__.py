@@ -53,8 +53,7 @@ __all__ = [
     "values",
 ]
 
-_HOMES = ("secretsfile.errors", "secretsfile.loader", "secretsfile.api",
-          "secretsfile.ops.references")
+_HOMES = ("secretsfile.errors", "secretsfile.loader", "secretsfile.api")
 
 if TYPE_CHECKING:  # pragma: no cover
     from secretsfile.api import (
@@ -62,6 +61,7 @@ if TYPE_CHECKING:  # pragma: no cover
         encrypt_file,
         get_value,
         load_file,
+        resolve,
         rotate,
         set_value,
         unset_value,
@@ -87,7 +87,6 @@ if TYPE_CHECKING:  # pragma: no cover
         redact_logging,
         values,
     )
-    from secretsfile.ops.references import resolve
 
 
 def __getattr__(name: str) -> Any:

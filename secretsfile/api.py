@@ -80,3 +80,12 @@ def unset_value(path: str | Path, key_path: str, *, config: ConfigArg = None) ->
 def rotate(path: str | Path, *, config: ConfigArg = None) -> None:
     """New data key for the same recipients."""
     files.rotate(Path(path), config=_project(config, path))
+
+
+def resolve(obj: Any, env: str | None = None, *, config: ConfigArg = None) -> Any:
+    """A copy of ``obj`` (dicts, lists, tuples, strings, pydantic ``SecretStr``) with its
+    ``{{name}}`` / ``{{name.key}}`` references replaced by the environment's values."""
+    from secretsfile.config.project import load
+    from secretsfile.ops import references
+
+    return references.resolve(obj, env, config=load(override=config))

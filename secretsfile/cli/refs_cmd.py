@@ -9,6 +9,7 @@ import typer
 
 from secretsfile.cli.common import emit_json, out, say
 from secretsfile.cli.exit_codes import ExitCode
+from secretsfile.config.project import load as load_config
 from secretsfile.errors import UsageError
 
 PANEL = "References"
@@ -57,13 +58,14 @@ def render(
             raise UsageError(f"{output.parent}: no such directory", hint="create it first")
         refuse_plaintext_target(output)
     if template == "-":
-        text = render_string(sys.stdin.read(), env=env, fmt=fmt, source=None, config=config)
+        text = render_string(sys.stdin.read(), env=env, fmt=fmt, source=None,
+                             config=load_config(override=config))
     else:
         path = Path(template)
         if output is not None and output.exists() and path.exists() \
                 and output.resolve() == path.resolve():
             raise UsageError("--output would overwrite the template", hint="pick another file")
-        text = render_file(path, env=env, fmt=fmt, config=config)
+        text = render_file(path, env=env, fmt=fmt, config=load_config(override=config))
     if output is None:
         out(text)
         return
@@ -99,7 +101,8 @@ def check(
     """
     from secretsfile.ops.references import check_files
 
-    report = check_files(list(files or []), env=env, level=level, config=config)
+    report = check_files(list(files or []), env=env, level=level,
+                         config=load_config(override=config))
     if as_json:
         emit_json(report.as_dict())
     else:

@@ -22,7 +22,7 @@ from typing import Any
 from secretsfile._fileio import read_text
 from secretsfile.config.project import Environment, ProjectConfig
 from secretsfile.errors import ConfigError, KeyUnavailableError, UsageError
-from secretsfile.ops.secrets import environment_shapes, policy, project, read_secrets
+from secretsfile.ops.secrets import environment_shapes, policy, read_secrets
 from secretsfile.secrets.model import Secret
 from secretsfile.secrets.references import (
     LEVEL_ENV_VAR,
@@ -47,11 +47,12 @@ __all__ = [
     "validation_level",
 ]
 
-ConfigArg = ProjectConfig | str | Path | None
+ConfigArg = ProjectConfig | None  # the caller's project (looked up by the entry point)
 
 
 def _config(config: ConfigArg) -> ProjectConfig:
-    return config if isinstance(config, ProjectConfig) else project(config)
+    """None: no project (ops never looks one up; the CLI and ``secretsfile.resolve`` do)."""
+    return config if config is not None else ProjectConfig(None, Path.cwd())
 
 
 def validation_level(level: str | ValidationLevel | None = None) -> ValidationLevel:

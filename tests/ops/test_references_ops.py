@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from secretsfile.config.project import ProjectConfig
+from secretsfile.config.project import ProjectConfig, load_project_config
 from secretsfile.errors import ConfigError, FormatError, KeyUnavailableError, UsageError
 from secretsfile.keysources.age import default_key_file
 from secretsfile.ops.keygen import keygen
@@ -144,14 +144,14 @@ def test_configured_files_and_binary_files(proj: ProjectConfig, tmp_path: Path) 
     (tmp_path / "config" / "logo.yaml").write_bytes(b"\x00\x01{{ nope }}")
     cfg = tmp_path / ".secretsfile.yaml"
     cfg.write_text(cfg.read_text() + "references: [config/*.yaml]\n")
-    report = check_files(env="prod")
+    report = check_files(env="prod", config=load_project_config(cfg))
     assert report.files == ["config/a.yaml"]
     assert report.skipped == ["config/logo.yaml"]
     assert report.ok
     cfg.write_text(cfg.read_text().replace("references: [config/*.yaml]",
                                            "references: {files: 3}"))
     with pytest.raises(ConfigError, match="references"):
-        check_files(env="prod")
+        check_files(env="prod", config=load_project_config(cfg))
 
 
 def test_missing_file_is_a_usage_error(proj: ProjectConfig, tmp_path: Path) -> None:
@@ -247,9 +247,11 @@ def test_resolve_without_references_reads_nothing(tmp_path: Path,
 
 
 def test_library_export() -> None:
+    """The public resolve is the entry point that looks the project config up."""
     import secretsfile
+    from secretsfile import api
 
-    assert secretsfile.resolve is resolve
+    assert secretsfile.resolve is api.resolve
 
 
 def test_check_ignores_default_env(proj: ProjectConfig, tmp_path: Path) -> None:
@@ -257,11 +259,12 @@ def test_check_ignores_default_env(proj: ProjectConfig, tmp_path: Path) -> None:
     cfg.write_text("default_env: prod\n" + cfg.read_text())
     app = tmp_path / "app.txt"
     app.write_text("{{ api-token }}")
-    report = check_files([app])
+    project = load_project_config(cfg)
+    report = check_files([app], config=project)
     assert report.envs == ("dev", "prod")
     assert [p.env for _, p in report.problems] == ["dev"]
     # render and resolve use it
-    assert render_string("{{ api-token }}") == PLANTED[2]
+    assert render_string("{{ api-token }}", config=project) == PLANTED[2]
 
 
 def test_render_uses_the_environments_key_variable(proj: ProjectConfig,
