@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from secretsfile.config.project import ProjectConfig
-from secretsfile.ops.secrets import project, save_secret
+from secretsfile.config.project import load as project
+from secretsfile.ops.secrets import save_secret
 from secretsfile.secrets.model import Secret
 
 

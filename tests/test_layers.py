@@ -118,3 +118,19 @@ def test_import_secretsfile_loads_no_heavy_module() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_only_entry_points_look_the_config_up() -> None:
+    """ARCHITECTURE.md: configuration is passed down. Below the entry points (cli, api,
+    loader) nothing calls the lookups of config/project.py."""
+    lookups = {"load", "load_for", "find_config", "find_sops_config", "guard_sources"}
+    problems = []
+    for path in PACKAGE.rglob("*.py"):
+        if _layer(path) in {"cli", "api", "loader", "config", "__init__", "integrations"}:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.ImportFrom) and node.module == "secretsfile.config.project"
+                    and any(alias.name in lookups for alias in node.names)):
+                problems.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not problems, problems

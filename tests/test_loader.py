@@ -19,6 +19,7 @@ import pytest
 
 import secretsfile
 from secretsfile import loader
+from secretsfile.config.project import load as load_config
 from secretsfile.errors import (
     ConfigError,
     ConflictError,
@@ -219,7 +220,7 @@ def test_get_secret_and_client(project: Project, monkeypatch: pytest.MonkeyPatch
 
 
 def test_private_secret_overrides_the_team_one(project: Project, run_keygen: str) -> None:
-    config = ops_secrets.project()
+    config = load_config()
     env = config.environment("dev")
     ops_secrets.save_secret(config, env, Secret("api-token", "dev", "mine-PLANTED", private=True),
                             create=True)

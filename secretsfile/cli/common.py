@@ -14,6 +14,7 @@ from secretsfile.errors import UsageError
 from secretsfile.ops.secret_input import utf8_value
 
 if TYPE_CHECKING:
+    from secretsfile.config.project import ProjectConfig
     from secretsfile.secrets.schemas import Schema
 
 
@@ -81,3 +82,11 @@ def write_output(text: str, output: Path | None) -> None:
         out(text)
     else:
         write_atomic(output, text, private=True)
+
+
+def project(config: str | Path | None = None) -> ProjectConfig:
+    """The project config a command works in: ``--config``, else ``SECRETSFILE_CONFIG``,
+    else the nearest ``.secretsfile.yaml`` (ops never looks it up: this is handed down)."""
+    from secretsfile.config.project import load
+
+    return load(override=config)

@@ -85,7 +85,7 @@ def run_setup(cfg: ProjectConfig, root: Path) -> SetupResult:
 
 @git_app.command("setup", help=SETUP_HELP)
 def setup_cmd(config: ConfigOpt = None) -> None:
-    from secretsfile.ops.secrets import project
+    from secretsfile.cli.common import project
 
     cfg = project(config)
     run_setup(cfg, _require_root(cfg))
@@ -93,9 +93,9 @@ def setup_cmd(config: ConfigOpt = None) -> None:
 
 @git_app.command("teardown", help=TEARDOWN_HELP)
 def teardown_cmd(config: ConfigOpt = None) -> None:
+    from secretsfile.cli.common import project
     from secretsfile.git import gitconfig
     from secretsfile.ops.gitsetup import DRIVER_FILE, teardown
-    from secretsfile.ops.secrets import project
 
     root = _require_root(project(config))
     result = teardown(root, gitconfig)

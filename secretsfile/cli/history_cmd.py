@@ -50,9 +50,9 @@ ConfigOpt = Annotated[
 
 
 def _histories(config: Path | None, env: str | None) -> list[FileHistory]:
+    from secretsfile.cli.common import project
     from secretsfile.git.history import versions_of
     from secretsfile.ops.history import file_history
-    from secretsfile.ops.secrets import project
 
     cfg: ProjectConfig = project(config)
     envs = [cfg.environment(env)] if env else list(cfg.environments)

@@ -58,8 +58,8 @@ def init(
 
 
 def _init_git(asked: bool | None) -> None:
+    from secretsfile.cli.common import project
     from secretsfile.cli.git_cmd import repo_root, run_setup
-    from secretsfile.ops.secrets import project
 
     root = repo_root(Path.cwd())
     if root is None:
@@ -83,8 +83,8 @@ def env_add(
     config: ConfigOpt = None,
 ) -> None:
     """Add an environment to the config and create its encrypted file."""
+    from secretsfile.cli.common import project
     from secretsfile.ops.project import add_environment
-    from secretsfile.ops.secrets import project
 
     path = add_environment(project(config), name, list(recipient or []))
     say(f"added environment {name} ({path})")
@@ -93,8 +93,7 @@ def env_add(
 @env_app.command("list")
 def env_list(config: ConfigOpt = None) -> None:
     """List the environments and their files."""
-    from secretsfile.cli.common import out
-    from secretsfile.ops.secrets import project
+    from secretsfile.cli.common import out, project
 
     cfg = project(config)
     for env in cfg.environments:
@@ -113,8 +112,8 @@ def recipients_add(
     config: ConfigOpt = None,
 ) -> None:
     """Give a recipient access: recorded in the config, data key re-wrapped for it."""
+    from secretsfile.cli.common import project
     from secretsfile.ops.project import add_recipient
-    from secretsfile.ops.secrets import project
 
     change = add_recipient(project(config), env, recipient)
     if change.file_changed:
@@ -136,8 +135,8 @@ def recipients_remove(
     The removed key can still read every old version of the file in git history (and
     whatever it read before): rotate the underlying credentials too.
     """
+    from secretsfile.cli.common import project
     from secretsfile.ops.project import remove_recipient
-    from secretsfile.ops.secrets import project
 
     change = remove_recipient(project(config), env, recipient)
     where = "" if change.config_changed else " (the config no longer listed it)"
@@ -152,8 +151,7 @@ def recipients_list(
     config: ConfigOpt = None,
 ) -> None:
     """The environment's recipients, as configured."""
-    from secretsfile.cli.common import out
-    from secretsfile.ops.secrets import project
+    from secretsfile.cli.common import out, project
 
     for recipient in project(config).environment(env).recipients:
         out(registry.spell(recipient) + "\n")

@@ -56,7 +56,7 @@ ForceOpt = Annotated[
 
 
 def _context(config: Path | None, env: str | None) -> tuple[Any, Any]:
-    from secretsfile.ops.secrets import project
+    from secretsfile.cli.common import project
 
     cfg = project(config)
     return cfg, cfg.choose(env)
@@ -205,7 +205,8 @@ def list_(
     config: ConfigOpt = None,
 ) -> None:
     """Names, keys, environment, created/updated (from git). Never values; needs no key."""
-    from secretsfile.ops.secrets import list_entries, project
+    from secretsfile.cli.common import project
+    from secretsfile.ops.secrets import list_entries
 
     cfg = project(config)
     envs = [cfg.environment(env)] if env else list(cfg.environments)

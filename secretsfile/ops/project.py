@@ -27,7 +27,7 @@ from typing import Any
 from secretsfile._fileio import TEMP_PATTERN, locked, write_atomic
 from secretsfile.config.edit import updated_text
 from secretsfile.config.keys import parse_recipient
-from secretsfile.config.project import CONFIG_NAMES, ProjectConfig, load
+from secretsfile.config.project import CONFIG_NAMES, ProjectConfig, load_project_config
 from secretsfile.errors import ConfigError, UsageError
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
@@ -149,7 +149,7 @@ def init(root: Path, envs: list[str]) -> InitResult:
     result = InitResult(root, recipient, new_key)
     result.config_written = _add_environments(config_path, names, recipient,
                                               new=existing is None)
-    config = load(override=config_path)
+    config = load_project_config(config_path)  # the file just written, parsed again
     result.files_created = _ensure_files(config)
     result.gitignore_added = _ensure_gitignore(root)
     return result
@@ -168,7 +168,7 @@ def add_environment(config: ProjectConfig, name: str, recipients: list[str]) -> 
     _add_environments(config.path, [name], recipients[0])
     if len(recipients) > 1:
         _set_recipients(config.path, name, lambda current: current + recipients[1:])
-    fresh = load(override=config.path)
+    fresh = load_project_config(config.path)
     path = fresh.env_path(fresh.environment(name))
     if not path.exists():
         modify_file(fresh, path, lambda doc: None)

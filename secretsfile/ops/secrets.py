@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from secretsfile._fileio import locked, write_atomic
-from secretsfile.config.project import Environment, ProjectConfig, load
+from secretsfile.config.project import Environment, ProjectConfig
 from secretsfile.core.values import Branch
 from secretsfile.errors import ConfigError, ConflictError, NotEncryptedError, UsageError
 from secretsfile.ops import files
@@ -36,10 +36,6 @@ from secretsfile.secrets.model import (
 from secretsfile.secrets.naming import NamingPolicy, closest_hint
 from secretsfile.secrets.schemas import find_schema
 from secretsfile.stores import format_for_path
-
-
-def project(config: str | Path | None = None) -> ProjectConfig:
-    return load(override=config)
 
 
 def policy(config: ProjectConfig) -> NamingPolicy:

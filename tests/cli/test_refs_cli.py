@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from secretsfile.config.project import load as project
 from secretsfile.keysources.age import default_key_file
-from secretsfile.ops.secrets import project, save_secret
+from secretsfile.ops.secrets import save_secret
 from secretsfile.secrets.model import Secret
 from tests.cli.conftest import Runner
 from tests.references_project import seed_project
