@@ -90,6 +90,14 @@ def _identity(opened: OpenDocument) -> tuple[object, ...]:
     return groups, metadata.shamir_threshold, metadata.selector
 
 
+def _added_recipients(ours: OpenDocument, theirs: OpenDocument) -> list[str]:
+    def ids(opened: OpenDocument) -> set[str]:
+        return {f"{key.kind} {registry.recipient_id(key)}"
+                for key in opened.source.metadata.master_keys()}
+
+    return sorted(ids(theirs) - ids(ours))
+
+
 def _carrier(sides: _Opened, prefer: Side | None) -> tuple[OpenDocument | None, list[str]]:
     """Whose metadata and cipher the result uses: ours, unless only theirs rotated the data
     key or changed recipients (or encryption rules); both changing them differently is a
@@ -101,9 +109,13 @@ def _carrier(sides: _Opened, prefer: Side | None) -> tuple[OpenDocument | None, 
                     or theirs.cipher.data_key != base.cipher.data_key)
     if not theirs_moved or (ours_moved and _identity(ours) == _identity(theirs)):
         return ours, []
-    if not ours_moved:
-        return theirs, []
-    conflicts = [METADATA_CONFLICT]
+    added = _added_recipients(ours, theirs)
+    if not ours_moved and not added:
+        return theirs, []  # theirs rotated the key or removed someone: safe to follow
+    # Recipients the other branch added would silently read what this branch adds: anyone
+    # can write such a branch with public keys alone, so a person must accept it.
+    conflicts = [METADATA_CONFLICT + (f" (recipients added on the other branch: "
+                                      f"{', '.join(added)})" if added else "")]
     if prefer is None:
         return None, conflicts
     return (theirs if prefer == "theirs" else ours), conflicts

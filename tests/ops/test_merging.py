@@ -143,3 +143,17 @@ def test_resolve_edit_marks_conflicts_and_refuses_leftover_markers(base: Path) -
 def test_marked_text_without_differences_has_no_markers() -> None:
     docs = [{"a": "1"}]
     assert marked_text(docs, docs, "yaml", None) == "a: \"1\"\n"
+
+
+def test_a_recipient_added_on_the_other_branch_needs_a_person(base: Path) -> None:
+    """Anyone can write a branch that re-wraps the file for their own public key (no key
+    needed: the data key is wrapped anew by `encrypt`); following it silently would hand
+    them what this branch adds. It is a conflict naming the recipient."""
+    attacker = str(pyrage.x25519.Identity.generate().to_public())
+    ours = variant(base, "ours", "a", "ours-PLANTED-new")
+    theirs = variant(base, "theirs", "b", "theirs-b")
+    files.updatekeys(theirs, files.KeyChange(add=(Recipient("age", attacker),)))
+    outcome = merge_versions(versions(base, ours, theirs))
+    assert len(outcome.conflicts) == 1 and attacker in outcome.conflicts[0]
+    assert outcome.text == ours.read_text()  # still only ours' recipients
+    assert attacker not in outcome.text
