@@ -209,6 +209,15 @@ def setup(config: ProjectConfig, root: Path, files: Sequence[str], git: LocalCon
         with locked(driver):
             write_atomic(driver, DRIVER_TEXT)
         result.driver_written = True
+    elif driver.read_bytes() != DRIVER_TEXT.encode():
+        # git reads an included file on every command: any line of it (core.fsmonitor,
+        # core.sshCommand, ...) would run code here. Include only what we wrote.
+        raise ConfigError(
+            f"{DRIVER_FILE} is not the file secretsfile writes; including it would let its "
+            "contents run commands in this repository",
+            path=str(driver),
+            hint="review it, delete it, and run 'secretsfile git setup' again",
+        )
     value = include_value(root, git)
     if value not in git.include_paths(root):
         git.add_include(root, value)

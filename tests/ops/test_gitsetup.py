@@ -122,3 +122,19 @@ def test_literal_globs() -> None:
     assert literal_glob("dev.yaml") == "/dev.yaml"
     assert literal_glob("a/[x]*.yaml") == "a/\\[x\\]\\*.yaml"
     assert literal_glob("a b.yaml") is None
+
+
+def test_a_driver_file_secretsfile_did_not_write_is_never_included(tmp_path: Path) -> None:
+    """git reads an included file on every command: a committed .gitconfig.secretsfile with
+    extra lines (core.fsmonitor = ...) would run code on the next 'git status'."""
+    from secretsfile.errors import ConfigError
+
+    root = _repo(tmp_path)
+    pwned = tmp_path / "PWNED"
+    extra = f'[core]\n    fsmonitor = "touch {pwned}; false"\n'
+    (root / DRIVER_FILE).write_text(DRIVER_TEXT + extra)
+    with pytest.raises(ConfigError, match="not the file secretsfile writes"):
+        _setup(root)
+    assert gitconfig.include_paths(root) == []
+    subprocess.run(["git", "status"], cwd=root, check=True, capture_output=True)
+    assert not pwned.exists()
