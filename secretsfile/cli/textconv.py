@@ -29,13 +29,36 @@ def parse(argv: Sequence[str]) -> tuple[str, bool] | None:
 
 
 def redact_configured() -> bool:
-    """The environment variable, else the project config's ``git.redact_diffs``."""
+    """The environment variable, else the project config's ``git.redact_diffs``; always
+    inside ``git commit`` (``-v`` / ``commit.verbose`` writes the diff into
+    ``.git/COMMIT_EDITMSG``, which stays on disk)."""
     if os.environ.get("SECRETSFILE_REDACT_DIFFS", "").strip().lower() in _TRUE:
+        return True
+    if _inside_git_commit():
         return True
     from secretsfile.config.project import load
 
     section = load().raw.get("git")
     return isinstance(section, dict) and section.get("redact_diffs") is True
+
+
+def _inside_git_commit(levels: int = 4) -> bool:
+    """Whether an ancestor process (git runs textconv directly or through sh) is
+    ``git commit``: read from /proc on Linux; elsewhere assume not."""
+    pid = os.getppid()
+    for _ in range(levels):
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            status = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return False
+        names = [Path(a.decode("utf-8", "replace")).name for a in argv if a]
+        if names and names[0] == "git" and "commit" in names[1:]:
+            return True
+        pid = int(status[1])  # the parent's pid
+        if pid <= 1:
+            return False
+    return False
 
 
 def _say(message: str) -> None:

@@ -104,3 +104,13 @@ def test_init_outside_git_and_no_git_setup(run: Runner, tmp_path: Path,
     assert not (tmp_path / ".gitattributes").exists()
     assert run("init").code == 0
     assert (tmp_path / ".gitattributes").exists()
+
+
+def test_commit_verbose_leaves_no_value_in_commit_editmsg(repo: Path) -> None:
+    """`git commit -v` writes the diff into .git/COMMIT_EDITMSG, which stays on disk: inside
+    `git commit` the diff driver shows fingerprints, never values."""
+    env = {**os.environ, "GIT_EDITOR": "sed -i '1s/^/change password/'"}
+    _git(repo, "commit", "-a", "-v", env=env)
+    message = (repo / ".git" / "COMMIT_EDITMSG").read_text()
+    assert "db.password: <redacted" in message
+    assert OLD not in message and NEW not in message and "db.user: app" not in message
