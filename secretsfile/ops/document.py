@@ -236,7 +236,9 @@ def verify(document: EncryptedDocument, cipher: ValueCipher, computed_mac: str) 
         raise IntegrityError(
             "MAC mismatch: values were changed, reordered or removed outside secretsfile",
             path=document.path,
-            hint="restore the file from git; never edit encrypted values by hand",
+            hint="restore it from git; if a reviewed hand edit (e.g. a merge) broke it, "
+            f"'secretsfile decrypt --ignore-mac {document.path}' shows it and "
+            f"'secretsfile reseal --ignore-mac {document.path}' seals it again",
         )
 
 
