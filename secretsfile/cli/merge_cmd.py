@@ -154,9 +154,10 @@ def _editor(file: Path) -> EditFlow:
     from secretsfile.ops.edit import edit_text
 
     def retry(error: FormatError) -> bool:
+        if not sys.stdin.isatty():
+            return False  # the error is reported once, by the error boundary
         say(f"error: {error.diagnostics()}")
-        return sys.stdin.isatty() and typer.confirm("Re-open the editor to fix it?",
-                                                     default=True)
+        return typer.confirm("Re-open the editor to fix it?", default=True)
 
     return lambda text, parse: edit_text(text, file.suffix, parse, retry)
 
