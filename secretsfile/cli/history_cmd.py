@@ -98,7 +98,14 @@ def history(
 
     histories = _histories(config, env)
     if name is not None:
+        had_history = any(h.commits for h in histories)
         histories = [only_secret(h, name) for h in histories]
+        if had_history and not any(h.commits for h in histories):
+            from secretsfile.errors import UsageError
+
+            where = env or "any environment"
+            raise UsageError(f"no secret named {name!r} in the history of {where}",
+                             hint="'secretsfile secret list' shows the names")
     commits = [c for h in histories for c in reversed(h.commits)]  # newest first
     commits.sort(key=lambda c: c.when, reverse=True)  # stable: ties keep git's order
     if as_json:

@@ -222,3 +222,8 @@ def test_history_follows_a_merge(run: Runner, age_key: str, tmp_path: Path,
     assert _changes(commits["main password"]) == {("db-password", "changed")}
     assert commits["merge side"]["changes"] == []
     assert data["commits"][0]["subject"] == "merge side"
+
+
+def test_history_of_an_unknown_secret_says_so(run: Runner, project: dict[str, str]) -> None:
+    result = run("history", "--env", "prod", "no-such-secret")
+    assert result.code == 2 and "no secret named 'no-such-secret'" in result.stderr
