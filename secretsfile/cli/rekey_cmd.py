@@ -10,8 +10,8 @@ import typer
 
 from secretsfile.cli.common import emit_json, out, say
 from secretsfile.cli.files_cmd import FileArg, InputType, JsonOpt
-from secretsfile.cli.key_options import change_options, with_key_changes
-from secretsfile.config.project import load_for
+from secretsfile.cli.key_options import with_key_changes
+from secretsfile.config.project import load, load_for
 from secretsfile.errors import UsageError
 from secretsfile.ops import files
 
@@ -58,25 +58,65 @@ def rotate(file: FileArg, input_type: InputType = None) -> None:
     say(f"rotated the data key of {file}")
 
 
+CheckOpt = Annotated[bool, typer.Option(
+    "--check", help="Write nothing; exit 1 if any file's recipients differ from the config.")]
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", help="The project config (default: nearest .secretsfile.yaml).",
+    envvar="SECRETSFILE_CONFIG", show_envvar=True)]
+_HISTORY = ("note: removed recipients can still read old versions in git history; "
+            "rotate the underlying credentials")
+
+
 @with_key_changes
 def updatekeys(
-    file_list: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Secrets files.")],
+    *,
+    file_list: Annotated[list[Path] | None, typer.Argument(
+        metavar="[FILE]...", help="Secrets files (default: every configured file).")] = None,
     change: files.KeyChange,
+    check: CheckOpt = False,
+    config: ConfigOpt = None,
     input_type: InputType = None,
 ) -> None:
-    """Re-wrap the data key for added/removed recipients; values keep their ciphertext.
+    """Make files' recipients match the config, or re-wrap for added/removed recipients.
 
-    Removing a recipient does not rotate the data key: run 'rotate' too, and rotate the
-    credentials themselves, since old versions in git stay readable.
+    Without key options: every environment file and creation-rule file (or the FILEs given)
+    gets the recipients .secretsfile.yaml / .sops.yaml name for it (like 'sops updatekeys
+    -y'); a removal rotates the data key. With --rm-* options the data key is not rotated:
+    run 'rotate' too. Either way, rotate the credentials themselves, since old versions in
+    git stay readable.
     """
     if not change.add and not change.remove:
-        raise UsageError("nothing to do", hint=f"pass {change_options()}")
+        _reconcile(file_list or [], check, config)
+        return
+    if check or not file_list:
+        raise UsageError("key options need FILE arguments and no --check",
+                         hint="without them, updatekeys follows the config")
     for file in file_list:
-        changed = files.updatekeys(file, change, input_type, config=load_for(file))
+        changed = files.updatekeys(file, change, input_type, config=load_for(file, config))
         say(f"{'updated' if changed else 'unchanged'}: {file}")
     if change.remove:
-        say("note: removed recipients can still read old versions in git history; "
-            "run 'secretsfile rotate' and rotate the underlying credentials")
+        say(_HISTORY + "; run 'secretsfile rotate'")
+
+
+def _reconcile(file_list: list[Path], check: bool, config: Path | None) -> None:
+    from secretsfile.ops import reconcile
+
+    project = load_for(file_list[0], config) if file_list else load(override=config)
+    found = (reconcile.drift if check else reconcile.reconcile)(project, file_list or None)
+    for item in found:
+        for line in item.lines():
+            say(line)
+        if not check and item.problem is None:
+            rotated = "; data key rotated" if item.removed else ""
+            say(f"updated: {item.display}{rotated}")
+    if check and found:
+        say(f"secretsfile: {len(found)} file(s) differ from the config; "
+            "run 'secretsfile updatekeys' to apply it")
+        raise typer.Exit(1)
+    if not found:
+        say("all files match the config")
+    elif any(item.removed and item.problem is None for item in found):
+        say(_HISTORY)
 
 
 def register(app: typer.Typer, panel: str) -> None:

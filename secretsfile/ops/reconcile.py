@@ -1,0 +1,116 @@
+"""The config is the source of truth for who can read a file: compare every configured file
+(environment files, existing files matched by a creation rule) with the recipients the
+config names for it, and re-wrap the data key where they differ (``updatekeys`` without
+files, like ``sops updatekeys -y``). Removing a recipient rotates the data key.
+
+Needs no key to compare; applying needs one (the data key is unwrapped to re-wrap it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from secretsfile.errors import SecretsfileError
+from secretsfile.keysources import registry
+from secretsfile.keysources.interface import Recipient
+from secretsfile.ops import files
+from secretsfile.ops.document import read_encrypted_file
+
+if TYPE_CHECKING:
+    from secretsfile.config.project import ProjectConfig
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One file whose recipients differ from its config; ``problem`` set: reported, never
+    changed (Shamir key groups, key types secretsfile cannot wrap for)."""
+
+    path: Path
+    display: str
+    added: tuple[Recipient, ...] = ()
+    removed: tuple[Recipient, ...] = ()
+    problem: str | None = None
+
+    def lines(self) -> list[str]:
+        if self.problem:
+            return [f"{self.display}: {self.problem}"]
+        return ([f"{self.display}: missing recipient {r.kind} {r.value} (in the config)"
+                 for r in self.added]
+                + [f"{self.display}: extra recipient {r.kind} {r.value} (not in the config)"
+                   for r in self.removed])
+
+
+def _display(path: Path, config: ProjectConfig) -> str:
+    try:
+        return path.resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def configured_files(config: ProjectConfig) -> list[Path]:
+    """Environment files that exist, then existing files under the project root that a
+    creation rule matches (sops-encrypted ones only: the rest is check-encrypted's job)."""
+    from secretsfile.config.project import rule_matches
+    from secretsfile.scanner.sources import walk
+
+    found = [config.env_path(env) for env in config.environments]
+    found = [path for path in found if path.is_file()]
+    if config.creation_rules:
+        seen = {path.resolve() for path in found}
+        for path in walk(config.root):
+            resolved = path.resolve()
+            if resolved in seen or path.name in (".secretsfile.yaml", ".sops.yaml"):
+                continue
+            if any(rule_matches(rule, resolved) for rule in config.creation_rules):
+                seen.add(resolved)
+                found.append(path)
+    return found
+
+
+def file_drift(path: Path, config: ProjectConfig) -> Drift | None:
+    """How ``path``'s recipients differ from its plan; None: in line, no plan, or not a
+    sops-encrypted file."""
+    plan = config.plan_for(path)
+    if plan is None:
+        return None
+    try:
+        metadata = read_encrypted_file(path).metadata
+    except SecretsfileError:
+        return None
+    display = _display(path, config)
+    if len(plan.groups) > 1 or len(metadata.key_groups) > 1:
+        return Drift(path, display, problem="uses Shamir key groups: not changed, "
+                     "compare it with the config and edit its key groups with sops")
+    keys = metadata.key_groups[0] if metadata.key_groups else []
+    unsupported = [key for key in keys if not registry.supports(key.kind)]
+    current = [Recipient(key.kind, registry.recipient_id(key)) for key in keys]
+    wanted = list(plan.groups[0]) if plan.groups else []
+    added = tuple(r for r in wanted if r not in current)
+    removed = tuple(r for r in current if r not in wanted)
+    if not added and not removed:
+        return None
+    if unsupported:
+        return Drift(path, display, added, removed, problem=(
+            f"has {registry.describe(unsupported[0])}, a key secretsfile cannot re-wrap: "
+            "not changed, run 'sops updatekeys' on it"))
+    return Drift(path, display, added, removed)
+
+
+def drift(config: ProjectConfig, paths: Sequence[Path] | None = None) -> list[Drift]:
+    """Every configured file (or just ``paths``) whose recipients differ from the config."""
+    targets = list(paths) if paths else configured_files(config)
+    return [d for d in (file_drift(path, config) for path in targets) if d is not None]
+
+
+def reconcile(config: ProjectConfig, paths: Sequence[Path] | None = None) -> list[Drift]:
+    """Re-wrap each drifted file for its configured recipients; a removal draws a new data
+    key in the same write. Returns every drift found (those with a problem unchanged)."""
+    found = drift(config, paths)
+    for item in found:
+        if item.problem is None:
+            files.updatekeys(item.path, files.KeyChange(item.added, item.removed),
+                             rotate_key=bool(item.removed), config=config)
+    return found
