@@ -1,16 +1,20 @@
-"""Key commands: keygen, and quickstart (the whole flow on a sample file)."""
+"""Key commands: keygen, whoami, and quickstart (the whole flow on a sample file)."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from secretsfile.cli.common import out, say
+from secretsfile.cli.common import emit_json, out, project, say
+from secretsfile.cli.project_cmd import ConfigOpt
 from secretsfile.errors import UsageError
 from secretsfile.keysources import registry
+
+if TYPE_CHECKING:
+    from secretsfile.ops.whoami import EnvAccess
 
 PANEL = "Keys"
 SAMPLE = """\
@@ -30,12 +34,49 @@ def keygen(
         Path | None, typer.Option("--output", "-o", help="Key file (default: your config dir).")
     ] = None,
 ) -> None:
-    """Create a key (mode 0600; never overwrites) and print its public recipient / key id."""
+    """Create a key (mode 0600; never overwrites) and print its public recipient / key id;
+    for a key that exists already, print its public recipient / key id."""
     from secretsfile.ops.keygen import keygen as make_key
 
     key = make_key(key_type, output)
-    say(f"wrote {key.kind} key to {key.path}")
+    if key.existed:
+        say(f"{key.kind} key {key.path} already exists (left unchanged); its public key:")
+    else:
+        say(f"wrote {key.kind} key to {key.path}")
     out(key.public + "\n")
+
+
+def whoami(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Your public key(s), where they come from, and which environments you can read
+    (from each file's recipients, without decrypting)."""
+    from secretsfile.ops.whoami import whoami as who
+
+    identity = who(project(config))
+    if as_json:
+        emit_json(identity.as_json())
+        return
+    if not identity.keys:
+        say("you have no key: create one with 'secretsfile keygen'")
+    for key in identity.keys:
+        out(f"{key.spelled}\n")
+        where = ", ".join(str(report) for report in key.found_in) or "unknown"
+        say(f"  {key.recipient.kind} key from {where}")
+    for env in identity.environments:
+        out(f"{env.name}\t{env.file}\t{_access_text(env)}\n")
+
+
+def _access_text(env: EnvAccess) -> str:
+    if env.problem:
+        return f"unknown ({env.problem})"
+    if env.readable is None:
+        return "no file yet" + ("; you are a configured recipient" if env.configured else "")
+    if env.readable:
+        return "can read"
+    lacking = f"; configured, but the file lacks you: a reader runs 'updatekeys {env.file}'"
+    return "cannot read" + (lacking if env.configured else "")
 
 
 def quickstart() -> None:
@@ -71,4 +112,5 @@ def quickstart() -> None:
 
 def register(app: typer.Typer) -> None:
     app.command("keygen", rich_help_panel=PANEL)(keygen)
+    app.command("whoami", rich_help_panel=PANEL)(whoami)
     app.command("quickstart", rich_help_panel=PANEL)(quickstart)

@@ -163,9 +163,14 @@ def unwrap_data_key(metadata: Metadata, path: str) -> bytes:
     raise KeyUnavailableError(
         _describe_failure(metadata, failures, tried),
         path=path,
-        hint="get an identity for one of those recipients, or ask a recipient to run "
-        "'secretsfile updatekeys FILE --age <your public key>'",
+        hint=_no_key_hint(),
     )
+
+
+def _no_key_hint() -> str:
+    from secretsfile.ops.whoami import no_key_hint
+
+    return no_key_hint()
 
 
 def _describe_failure(metadata: Metadata, failures: list[str],

@@ -57,14 +57,15 @@ def _open_env_document(document: EncryptedDocument, env: str, private: bool,
                        strict: bool) -> dict[str, Secret]:
     from secretsfile.keysources.age import env_key_var, for_environment
     from secretsfile.ops.document import open_document
+    from secretsfile.ops.whoami import no_key_hint
 
     try:
         with for_environment(env):
             data = open_document(document, for_update=False, strict=strict).plain[0]
     except KeyUnavailableError as error:
         error.message = f"cannot decrypt environment {env!r}: {error.message}"
-        error.hint = (f"set {env_key_var(env)} or SECRETSFILE_AGE_KEY to an identity of one of "
-                      "those recipients, or ask a recipient to add yours")
+        error.hint = (f"{no_key_hint(env)}; or set {env_key_var(env)} to an identity of one "
+                      "of those recipients")
         raise
     return {str(name): secret_from_tree(str(name), env, node, private)
             for name, node in data.items() if isinstance(name, str)}

@@ -22,15 +22,16 @@ def _changed_lines(before: str, after: str) -> list[int]:
     return [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
 
 
-def test_keygen_writes_private_key_and_refuses_to_overwrite(run: Runner, tmp_path: Path) -> None:
+def test_keygen_writes_private_key_and_never_overwrites(run: Runner, tmp_path: Path) -> None:
     target = tmp_path / "k.txt"
     first = run("keygen", "--output", target)
     assert first.code == 0
     assert first.stdout.startswith("age1")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    before = target.read_bytes()
     again = run("keygen", "--output", target)
-    assert again.code == 2
-    assert "already exists" in again.stderr
+    assert again.code == 0 and again.stdout == first.stdout
+    assert "already exists" in again.stderr and target.read_bytes() == before
 
 
 def test_keygen_fernet_prints_key_id(run: Runner) -> None:
