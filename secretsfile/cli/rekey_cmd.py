@@ -10,7 +10,7 @@ import typer
 
 from secretsfile.cli.common import emit_json, out, say
 from secretsfile.cli.files_cmd import FileArg, InputType, JsonOpt
-from secretsfile.cli.key_options import with_key_changes
+from secretsfile.cli.key_options import change_options, with_key_changes
 from secretsfile.config.project import load, load_for
 from secretsfile.errors import UsageError
 from secretsfile.ops import files
@@ -102,6 +102,11 @@ def _reconcile(file_list: list[Path], check: bool, config: Path | None) -> None:
     from secretsfile.ops import reconcile
 
     project = load_for(file_list[0], config) if file_list else load(override=config)
+    unplanned = [file for file in file_list if project.plan_for(file) is None]
+    if unplanned:
+        raise UsageError(f"nothing to do: no config names the recipients of {unplanned[0]}",
+                         hint=f"pass {change_options()}, or give it recipients in "
+                         ".secretsfile.yaml / .sops.yaml")
     found = (reconcile.drift if check else reconcile.reconcile)(project, file_list or None)
     for item in found:
         for line in item.lines():

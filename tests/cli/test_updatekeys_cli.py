@@ -127,3 +127,11 @@ def test_the_pre_commit_hook_runs_the_check(run: Runner, project: Path, tmp_path
     assert run(*args).code == 0
     _add_by_hand(project, "prod", _new_person(run, monkeypatch, tmp_path / "bob"))
     assert run(*args).code == 1
+
+
+def test_a_file_the_config_says_nothing_about_needs_key_options(run: Runner, project: Path) -> None:
+    loose = project / "loose.yaml"
+    loose.write_text("a: b\n")
+    assert run("encrypt", "--in-place", loose).code == 0
+    nothing = run("updatekeys", loose)
+    assert nothing.code == 2 and "--rm-age" in nothing.stderr and "loose.yaml" in nothing.stderr
