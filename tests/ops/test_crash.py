@@ -28,6 +28,7 @@ from secretsfile.keysources import registry
 from secretsfile.ops import files
 from secretsfile.ops import project as project_ops
 from secretsfile.ops.keygen import NewKey, keygen
+from tests.ops.conftest import PROD_TOKEN
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL")
 
@@ -154,13 +155,8 @@ def test_the_next_cli_command_removes_the_temp_file(secrets_file: Path) -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    monkeypatch.chdir(root)
-    project_ops.init(root, ["prod"])
-    files.set_value(root / "secrets" / "prod.yaml", "api-token", "tok-PLANTED")
-    return root
+def project(prod_project: Path) -> Path:
+    return prod_project
 
 
 def _state(root: Path, teammate: NewKey) -> tuple[bool, bool]:
@@ -200,4 +196,4 @@ def test_sigkill_between_recipient_writes_converges_on_rerun(
             assert _leftovers(project, ".git", ".gitignore", ".secretsfile.yaml",
                               "secrets") == []
             assert files.load_file(project / "secrets" / "prod.yaml") == {
-                "api-token": "tok-PLANTED"}
+                "api-token": PROD_TOKEN}

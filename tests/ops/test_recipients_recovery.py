@@ -15,8 +15,7 @@ from secretsfile.keysources import registry
 from secretsfile.ops import files
 from secretsfile.ops import project as project_ops
 from secretsfile.ops.keygen import NewKey, keygen
-
-PLANTED = "tok-PLANTED-5c4b3a"
+from tests.ops.conftest import PROD_TOKEN as PLANTED
 
 
 class Crash(BaseException):
@@ -24,13 +23,8 @@ class Crash(BaseException):
 
 
 @pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    monkeypatch.chdir(repo)
-    project_ops.init(repo, ["prod"])
-    files.set_value(repo / "secrets" / "prod.yaml", "api-token", PLANTED)
-    return repo
+def root(prod_project: Path) -> Path:
+    return prod_project
 
 
 @pytest.fixture
