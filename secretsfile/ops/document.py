@@ -26,8 +26,8 @@ from secretsfile.errors import (
     KeyUnavailableError,
     NotEncryptedError,
     SecretsfileError,
+    scrubbed,
     warn,
-    without_frames,
 )
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import KeySource, Recipient, SourceReport
@@ -192,6 +192,7 @@ def _describe_failure(metadata: Metadata, failures: list[str],
 # -- open and seal -------------------------------------------------------------------------
 
 
+@scrubbed
 def open_document(document: EncryptedDocument, *, verify_mac: bool = True,
                   for_update: bool = True, strict: bool = False,
                   verify_tag: bool = True) -> OpenDocument:
@@ -201,15 +202,7 @@ def open_document(document: EncryptedDocument, *, verify_mac: bool = True,
     project config: ``ProjectConfig.requires_tag``); ``verify_tag=False`` skips the tag
     (only ``reseal``, which replaces it).
 
-    Errors leave without the frames below: those hold the data key and decrypted values."""
-    try:
-        return _open_document(document, verify_mac, for_update, strict, verify_tag)
-    except Exception as error:
-        raise without_frames(error) from None
-
-
-def _open_document(document: EncryptedDocument, verify_mac: bool, for_update: bool,
-                   strict: bool, verify_tag: bool) -> OpenDocument:
+    Errors leave without the frames that hold the data key and decrypted values."""
     data_key = unwrap_data_key(document.metadata, document.path)
     cipher = ValueCipher(data_key, remember=for_update)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from secretsfile.errors import IntegrityError, KeyUnavailableError, without_frames
+from secretsfile.errors import IntegrityError, KeyUnavailableError, scrubbed
 from secretsfile.secrets.model import Secret, secret_from_tree
 
 if TYPE_CHECKING:
@@ -43,18 +43,12 @@ def single_document(document: EncryptedDocument) -> EncryptedDocument:
     return document
 
 
+@scrubbed
 def open_env_document(document: EncryptedDocument, env: str, private: bool = False,
                       strict: bool = False) -> dict[str, Secret]:
     """Decrypt a parsed environment file into its named secrets. Errors leave without
     the frames that hold decrypted values."""
-    try:
-        return _open_env_document(single_document(document), env, private, strict)
-    except Exception as error:
-        raise without_frames(error) from None
-
-
-def _open_env_document(document: EncryptedDocument, env: str, private: bool,
-                       strict: bool) -> dict[str, Secret]:
+    document = single_document(document)
     from secretsfile.keysources.age import env_key_var, for_environment
     from secretsfile.ops.document import open_document
     from secretsfile.ops.whoami import no_key_hint

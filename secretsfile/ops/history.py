@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from secretsfile.errors import SecretsfileError, UsageError, without_frames
+from secretsfile.errors import SecretsfileError, UsageError, scrubbed
 from secretsfile.secrets.model import RESERVED_PREFIX
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
@@ -254,14 +254,13 @@ def _commit(version: VersionLike, env: str, path: str, state: _State,
                          else BY_CIPHERTEXT, tuple(changes), tuple(notes))
 
 
+@scrubbed
 def file_history(versions: Sequence[VersionLike], env: str, path: str,
                  use_key: bool = True) -> FileHistory:
     """Per commit (oldest first), the secrets and group keys it added, changed or
-    removed. ``use_key=False`` compares by ciphertext only (as without a key)."""
-    try:
-        return _file_history(versions, env, path, _Keys(env, use_key))
-    except Exception as error:
-        raise without_frames(error) from None
+    removed. ``use_key=False`` compares by ciphertext only (as without a key). Errors
+    leave without the frames that hold decrypted values."""
+    return _file_history(versions, env, path, _Keys(env, use_key))
 
 
 def _file_history(versions: Sequence[VersionLike], env: str, path: str,

@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING, Literal
 from secretsfile._fileio import locked, write_atomic
 from secretsfile.core.merge import Side, merge_documents
 from secretsfile.core.values import Branch
-from secretsfile.errors import ConflictError, FormatError, SecretsfileError, without_frames
+from secretsfile.errors import (
+    ConflictError,
+    FormatError,
+    SecretsfileError,
+    scrubbed,
+    without_frames,
+)
 from secretsfile.keysources import registry
 from secretsfile.ops.document import (
     OpenDocument,
@@ -137,20 +143,18 @@ def _merge(sides: _Opened, prefer: Side | None) -> tuple[list[Branch], list[str]
     return result.docs, meta_conflicts + result.conflicts, carrier
 
 
+@scrubbed
 def merge_versions(versions: Versions, input_type: str | None = None,
                    config: ProjectConfig | None = None) -> MergeOutcome:
     """The git merge driver's work: the merged file text, or ours' text unchanged and the
     conflicting key paths. Raises when a version cannot be opened (no key: the caller
     falls back to git's own line merge of the ciphertext)."""
-    try:
-        sides = _open_all(versions, input_type, _strict(config, versions.path))
-        docs, conflicts, carrier = _merge(sides, None)
-        if conflicts or carrier is None:
-            return MergeOutcome(versions.ours, conflicts)
-        other = sides.theirs if carrier is sides.ours else sides.ours
-        return MergeOutcome(_seal(carrier, other, docs, sides.fmt))
-    except Exception as error:
-        raise without_frames(error) from None
+    sides = _open_all(versions, input_type, _strict(config, versions.path))
+    docs, conflicts, carrier = _merge(sides, None)
+    if conflicts or carrier is None:
+        return MergeOutcome(versions.ours, conflicts)
+    other = sides.theirs if carrier is sides.ours else sides.ours
+    return MergeOutcome(_seal(carrier, other, docs, sides.fmt))
 
 
 def _strict(config: ProjectConfig | None, path: str) -> bool:
