@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secretsfile.config.keys import KeyPlan, key_plan, parse_recipient, selector_of
+from secretsfile.config.environments import Environment, parse_environments
+from secretsfile.config.keys import KeyPlan, key_plan
 from secretsfile.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
-    from secretsfile.keysources.interface import Recipient
+    pass
 
 __all__ = [
     "CONFIG_NAMES",
@@ -48,14 +49,6 @@ __all__ = [
 CONFIG_NAMES = (".secretsfile.yaml", ".secretsfile.yml")
 SOPS_CONFIG_NAME = ".sops.yaml"
 _MAX_PARENTS = 100
-
-
-@dataclass(frozen=True)
-class Environment:
-    name: str
-    file: str  # relative to the project root, '/'-separated
-    recipients: tuple[Recipient, ...] = ()
-    selector: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -253,33 +246,6 @@ def _path_pattern(regex: str, where: str, source: Path) -> re.Pattern[str]:
         raise ConfigError(f"{where} is not a valid regex ({error})", path=str(source)) from None
 
 
-def _environments(data: Mapping[str, Any], source: Path) -> tuple[Environment, ...]:
-    envs = data.get("environments")
-    if envs is None:
-        return ()
-    if isinstance(envs, list):  # a bare list of names
-        envs = {name: None for name in envs}
-    if not isinstance(envs, dict):
-        raise ConfigError("environments must be a mapping of name to settings", path=str(source))
-    out: list[Environment] = []
-    for name, settings in envs.items():
-        if settings is None:
-            settings = {}
-        if not isinstance(settings, dict):
-            raise ConfigError(f"environment {name!s}: settings must be a mapping", path=str(source))
-        file = settings.get("file", f"secrets/{name}.yaml")
-        if not isinstance(file, str) or not file:
-            raise ConfigError(f"environment {name!s}: file must be a path", path=str(source))
-        where = f"environment {name!s}"
-        raw_recipients = settings.get("recipients") or []
-        if not isinstance(raw_recipients, list):
-            raise ConfigError(f"{where}: recipients must be a list", path=str(source))
-        recipients = tuple(parse_recipient(str(r), where, source) for r in raw_recipients)
-        selector = selector_of(settings)
-        out.append(Environment(str(name), Path(file).as_posix(), recipients, selector))
-    return tuple(out)
-
-
 _parsed: dict[Path, tuple[tuple[int, int], ProjectConfig]] = {}
 
 
@@ -323,7 +289,7 @@ def _parse_project_config(path: Path) -> ProjectConfig:
     return ProjectConfig(
         path=path,
         root=path.parent,
-        environments=_environments(data, path),
+        environments=parse_environments(data, path),
         creation_rules=rules,
         scan=scan,
         raw=data,
