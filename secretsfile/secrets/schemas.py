@@ -8,7 +8,11 @@ Built in: ``aws``, ``gcp-service-account``, ``postgres``, ``mysql``, ``snowflake
       my-service:
         fields:
           - {name: token, required: true}
+          - {name: host, secret: false, export: MY_SERVICE_HOST}
           - {name: port, type: int, default: 443}
+
+A field is secret unless ``secret: false`` (then ``-i`` shows it while typed); ``export``
+names the variable tools expect for it (``AWS_ACCESS_KEY_ID``, ``PGHOST``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ class Field:
     type: str = "str"
     required: bool = True
     default: str | None = None
+    secret: bool = True  # False: shown while typing (-i) and in `schema show`
+    export: str | None = None  # the variable tools expect (AWS_ACCESS_KEY_ID, PGHOST)
 
 
 @dataclass(frozen=True)
@@ -77,35 +83,55 @@ def _check_type(schema: str, spec: Field, value: str) -> str:
     return value
 
 
-def _f(name: str, required: bool = True, type_: str = "str", default: str | None = None) -> Field:
-    return Field(name, type_, required, default)
+def _f(name: str, required: bool = True, type_: str = "str", default: str | None = None,
+       *, secret: bool = True, export: str | None = None) -> Field:
+    return Field(name, type_, required, default, secret, export)
 
 
-_SSL = ("sslmode", "sslrootcert", "sslcert", "sslkey")
+def _open(name: str, required: bool = True, type_: str = "str", default: str | None = None,
+          export: str | None = None) -> Field:
+    """A field that is not itself secret (user, host, account): visible while typing."""
+    return Field(name, type_, required, default, False, export)
+
+
+_PG_SSL = (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT"),
+           ("sslcert", "PGSSLCERT"))
 BUILTIN: dict[str, Schema] = {
     schema.name: schema
     for schema in (
-        Schema("aws", (_f("access_key_id"), _f("secret_access_key"),
-                       _f("session_token", False)), "AWS access key pair"),
+        Schema("aws", (_f("access_key_id", export="AWS_ACCESS_KEY_ID"),
+                       _f("secret_access_key", export="AWS_SECRET_ACCESS_KEY"),
+                       _f("session_token", False, export="AWS_SESSION_TOKEN")),
+               "AWS access key pair"),
         Schema("gcp-service-account", (
-            _f("type", False, default="service_account"), _f("project_id"),
-            _f("private_key_id", False), _f("private_key"), _f("client_email"),
-            _f("client_id", False), _f("auth_uri", False), _f("token_uri", False),
-            _f("auth_provider_x509_cert_url", False), _f("client_x509_cert_url", False),
-            _f("universe_domain", False)), "a GCP service-account key (JSON fields)"),
-        Schema("postgres", (_f("user"), _f("password"), _f("host"),
-                            _f("port", False, "int", "5432"), _f("database"),
-                            *(_f(name, False) for name in _SSL)), "PostgreSQL connection"),
-        Schema("mysql", (_f("user"), _f("password"), _f("host"),
-                         _f("port", False, "int", "3306"), _f("database"),
-                         _f("ssl_ca", False), _f("ssl_cert", False), _f("ssl_key", False),
-                         _f("ssl_mode", False)), "MySQL connection"),
-        Schema("snowflake", (_f("account"), _f("user"), _f("password", False),
-                             _f("private_key", False), _f("private_key_passphrase", False),
-                             _f("warehouse", False), _f("database", False),
-                             _f("schema", False), _f("role", False)), "Snowflake login"),
-        Schema("basic-auth", (_f("username"), _f("password")), "user name and password"),
-        Schema("api-key", (_f("api_key"), _f("base_url", False)), "an API key"),
+            _open("type", False, default="service_account"), _open("project_id"),
+            _open("private_key_id", False), _f("private_key"), _open("client_email"),
+            _open("client_id", False), _open("auth_uri", False), _open("token_uri", False),
+            _open("auth_provider_x509_cert_url", False), _open("client_x509_cert_url", False),
+            _open("universe_domain", False)), "a GCP service-account key (JSON fields)"),
+        Schema("postgres", (_open("user", export="PGUSER"), _f("password", export="PGPASSWORD"),
+                            _open("host", export="PGHOST"),
+                            _open("port", False, "int", "5432", export="PGPORT"),
+                            _open("database", export="PGDATABASE"),
+                            *(_open(name, False, export=var) for name, var in _PG_SSL),
+                            _f("sslkey", False, export="PGSSLKEY")), "PostgreSQL connection"),
+        Schema("mysql", (_open("user", export="MYSQL_USER"), _f("password", export="MYSQL_PWD"),
+                         _open("host", export="MYSQL_HOST"),
+                         _open("port", False, "int", "3306", export="MYSQL_TCP_PORT"),
+                         _open("database", export="MYSQL_DATABASE"),
+                         _open("ssl_ca", False), _open("ssl_cert", False), _f("ssl_key", False),
+                         _open("ssl_mode", False)), "MySQL connection"),
+        Schema("snowflake", (_open("account", export="SNOWFLAKE_ACCOUNT"),
+                             _open("user", export="SNOWFLAKE_USER"),
+                             _f("password", False, export="SNOWFLAKE_PASSWORD"),
+                             _f("private_key", False),
+                             _f("private_key_passphrase", False),
+                             _open("warehouse", False, export="SNOWFLAKE_WAREHOUSE"),
+                             _open("database", False, export="SNOWFLAKE_DATABASE"),
+                             _open("schema", False, export="SNOWFLAKE_SCHEMA"),
+                             _open("role", False, export="SNOWFLAKE_ROLE")), "Snowflake login"),
+        Schema("basic-auth", (_open("username"), _f("password")), "user name and password"),
+        Schema("api-key", (_f("api_key"), _open("base_url", False)), "an API key"),
     )
 }
 
@@ -130,8 +156,11 @@ def user_schemas(raw: Any) -> dict[str, Schema]:
                 raise ConfigError(f"schema {name}: field {spec['name']!r} has unknown type "
                                   f"{type_!r}", hint=f"use one of {', '.join(TYPES)}")
             default = spec.get("default")
+            export = spec.get("export")
             fields.append(Field(spec["name"], type_, bool(spec.get("required", default is None)),
-                                None if default is None else str(default)))
+                                None if default is None else str(default),
+                                bool(spec.get("secret", True)),
+                                None if export is None else str(export)))
         out[str(name)] = Schema(str(name), tuple(fields), str(body.get("description", "")))
     return out
 
