@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from secretsfile.errors import (
-    ConflictError,
     InputNotFoundError,
     UsageError,
 )
@@ -44,6 +43,8 @@ from secretsfile.secrets.redaction import RedactingFilter, redact_logging, remem
 if TYPE_CHECKING:  # pragma: no cover
     from secretsfile.config.project import ProjectConfig
     from secretsfile.secrets.model import Secret
+    from secretsfile.secrets.schemas import Schema
+    from secretsfile.secrets.variables import Variable, Variables
 
 __all__ = [
     "MASK",
@@ -123,9 +124,18 @@ class Secrets(Mapping[str, Entry]):
     """An environment's secrets: a read-only mapping of name -> SecretValue (one value) or
     SecretGroup (a key group). Shows names, never values."""
 
-    def __init__(self, env: str, secrets: Mapping[str, Secret]) -> None:
+    def __init__(self, env: str, secrets: Mapping[str, Secret],
+                 exports: Mapping[str, str] | None = None,
+                 schemas: Mapping[str, Schema] | None = None) -> None:
+        """``exports``: the environment's ``exports:`` (variable -> '{{ name.key }}');
+        ``schemas``: name -> Schema for schema variable names (default: the built-in ones)."""
         self._env = env
         self._secrets = dict(secrets)
+        self._exports = dict(exports or {})
+        from secretsfile.secrets.schemas import BUILTIN
+
+        self._schemas = dict(BUILTIN if schemas is None else schemas)
+        self._computed: Variables | None = None
         self._entries: dict[str, Entry] = {
             name: (SecretGroup(name, s.masked_values, env) if s.masked_value is None
                    else s.masked_value)
@@ -171,56 +181,59 @@ class Secrets(Mapping[str, Entry]):
         return {name: (s.get() if not s.is_group else s.values)
                 for name, s in self._secrets.items()}
 
-    def environ(self, only: Iterable[str] | None = None) -> dict[str, str]:
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What naming the variables left out (two secrets of one schema: neither gets the
+        schema's names, e.g. AWS_ACCESS_KEY_ID; pick one with ``exports:``)."""
+        return self._variables().notes
+
+    def _variables(self) -> Variables:
+        if self._computed is None:
+            from secretsfile.secrets.variables import environment_variables
+
+            self._computed = environment_variables(self._env, self._secrets, self._exports,
+                                                   self._schemas)
+        return self._computed
+
+    def variables(self, only: Iterable[str] | None = None,
+                  exclude: Iterable[str] | None = None) -> dict[str, Variable]:
+        """The variables ``environ()`` sets, still masked, each with its origin (the
+        secret and key, and whether ``exports:`` or a schema named it)."""
+        from secretsfile.secrets.variables import select
+
+        return select(self._variables(), only, exclude)
+
+    def environ(self, only: Iterable[str] | None = None,
+                exclude: Iterable[str] | None = None) -> dict[str, str]:
         """Environment variables: ``db-password`` -> ``DB_PASSWORD``, a group key ->
-        ``DB_USER``. Two secrets mapping to one variable is a ConflictError."""
-        return {var: value.reveal() for var, value in self._masked_environ(only).items()}
-
-    def _masked_environ(self, only: Iterable[str] | None) -> dict[str, SecretValue]:
-        """``environ()`` still masked: the errors raised here leave no plaintext in the
-        traceback's locals."""
-        from secretsfile.secrets.naming import env_var_name
-
-        names = list(self._secrets) if only is None else list(dict.fromkeys(only))
-        out: dict[str, SecretValue] = {}
-        origin: dict[str, str] = {}
-        for name in names:
-            secret = self.secret(name)
-            pairs = ([(env_var_name(name, key), key, value)
-                      for key, value in secret.masked_values.items()]
-                     if secret.masked_value is None
-                     else [(env_var_name(name), None, secret.masked_value)])
-            for var, key, value in pairs:
-                what = f"{name!r}" + (f" (key {key!r})" if key is not None else "")
-                if var in out:
-                    raise ConflictError(
-                        f"secrets {origin[var]} and {what} in {self._env} both map to the "
-                        f"variable {var}", hint="rename one of them")
-                out[var] = value
-                origin[var] = what
-        return out
+        ``DB_USER``, plus the environment's ``exports:`` and, for the only secret of a
+        schema, the schema's names (``AWS_ACCESS_KEY_ID``). ``only`` / ``exclude``: secret
+        names, variable names or globs. Two secrets mapping to one variable is a
+        ConflictError."""
+        return {var: v.value.reveal() for var, v in self.variables(only, exclude).items()}
 
     def export_to_environ(self, override: bool = False, only: Iterable[str] | None = None,
-                          allow: Collection[str] = ()) -> list[str]:
+                          allow: Collection[str] = (), exclude: Iterable[str] | None = None
+                          ) -> list[str]:
         """Set the variables in ``os.environ`` (as python-dotenv's ``load_dotenv``): an
         existing variable wins unless ``override``. Returns the names set. Values in
         ``os.environ`` are plain strings again: prefer ``reveal()`` where you need them.
         Names that change how programs run (PATH, LD_PRELOAD, PYTHONPATH, ...: the
         deny-list of ``run`` and ``ci export``) raise DeniedVariableError unless in
         ``allow``: child processes inherit ``os.environ``."""
-        from secretsfile.ops.exporting import check_variables, secret_origins
+        from secretsfile.ops.exporting import check_variables
 
-        chosen = self._masked_environ(only)
-        names = list(self) if only is None else list(only)
-        check_variables(dict.fromkeys(chosen, ""), secret_origins(self, names), allow)
+        chosen = self.variables(only, exclude)
+        check_variables(dict.fromkeys(chosen, ""), {v: c.origin for v, c in chosen.items()},
+                        allow)
         set_names = [var for var in chosen if override or var not in os.environ]
         for var in set_names:
-            problem = _unfit_for_environ(chosen[var])
+            problem = _unfit_for_environ(chosen[var].value)
             if problem is not None:
                 raise UsageError(f"the value for {var} {problem}: it cannot be an "
                                  "environment variable", hint="read it with reveal()")
         for var in set_names:
-            os.environ[var] = chosen[var].reveal()
+            os.environ[var] = chosen[var].value.reveal()
         return set_names
 
 
@@ -290,7 +303,8 @@ def _config(config: str | Path | None) -> ProjectConfig:
 def read_environment(env: str | None = None, *, config: str | Path | None = None,
                      path: str | Path | None = None, include_private: bool = True
                      ) -> tuple[str, dict[str, Secret]]:
-    """(environment name, name -> Secret), private secrets over the team's ones."""
+    """(environment name, name -> Secret), private secrets over the team's ones (a private
+    group key by key: ``secrets.overlay``)."""
     if path is not None:
         file = Path(path)
         name = env or file.stem
@@ -311,7 +325,9 @@ def read_environment(env: str | None = None, *, config: str | Path | None = None
         raise InputNotFoundError(
             f"environment {environment.name!r} has no secrets file ({team_path})",
             hint=f"add one with 'secretsfile secret create --env {environment.name} NAME'")
-    return environment.name, {**(team or {}), **(mine or {})}
+    from secretsfile.secrets.overlay import overlay
+
+    return environment.name, overlay(team, mine)
 
 
 def load(env: str | None = None, *, config: str | Path | None = None,
@@ -326,7 +342,14 @@ def load(env: str | None = None, *, config: str | Path | None = None,
     """
     name, secrets = read_environment(env, config=config, path=path,
                                      include_private=include_private)
-    return Secrets(name, secrets)
+    if path is not None:  # one file, no environment: no exports
+        return Secrets(name, secrets)
+    project = _config(config)
+    from secretsfile.secrets.schemas import BUILTIN, user_schemas
+
+    exports = next((e.exports for e in project.environments if e.name == name), {})
+    return Secrets(name, secrets, exports,
+                   {**BUILTIN, **user_schemas(project.raw.get("schemas"))})
 
 
 def values(env: str | None = None, *, as_environ: bool = False,
@@ -334,7 +357,8 @@ def values(env: str | None = None, *, as_environ: bool = False,
            ) -> dict[str, Any]:
     """Plain data for code that needs a dict (as python-dotenv's ``dotenv_values``):
     name -> str and name -> {key: str} for groups; or, with ``as_environ``, the
-    environment variables ``{'DB_PASSWORD': …, 'DB_USER': …}``."""
+    environment variables ``{'DB_PASSWORD': …, 'DB_USER': …}`` (``exports:`` and schema
+    names included, as ``run`` sets them)."""
     secrets = load(env, config=config, path=path)
     return dict(secrets.environ()) if as_environ else secrets.reveal()
 

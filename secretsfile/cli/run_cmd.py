@@ -17,7 +17,13 @@ import typer
 
 from secretsfile.cli.common import say, write_output
 from secretsfile.errors import KeyUnavailableError, UsageError
-from secretsfile.ops.exporting import FORMATS, export_variables, github_masks, job_target
+from secretsfile.ops.exporting import (
+    FORMATS,
+    EnvironmentSecrets,
+    export_variables,
+    github_masks,
+    job_target,
+)
 from secretsfile.ops.running import FileKind
 
 PANEL = "Run and CI"
@@ -29,7 +35,13 @@ EnvOpt = Annotated[
 ]
 OnlyOpt = Annotated[
     list[str] | None,
-    typer.Option("--only", help="Only this secret (by name); repeatable.", show_default=False),
+    typer.Option("--only", metavar="NAME", help="Only this secret (db) or variable "
+                 "(AWS_ACCESS_KEY_ID); globs work ('AWS_*'); repeatable.", show_default=False),
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", metavar="NAME", help="Leave out this secret or variable; globs "
+                 "work ('AWS_*'); repeatable.", show_default=False),
 ]
 AllowOpt = Annotated[
     list[str] | None,
@@ -45,12 +57,20 @@ ConfigOpt = Annotated[
 ]
 
 
+def _notes(secrets: EnvironmentSecrets) -> None:
+    for note in secrets.notes:
+        say(f"note: {note}")
+
+
 # -- run ---------------------------------------------------------------------------------------
 
 RUN_HELP = (
     "Run a command with an environment's secrets as environment variables.\n\n"
     "db-password becomes DB_PASSWORD; a group db with keys user and password becomes "
-    "DB_USER and DB_PASSWORD. The exit code is the command's (127: not found, 128+N: killed "
+    "DB_USER and DB_PASSWORD; the environment's exports: in .secretsfile.yaml add names "
+    "(AWS_ACCESS_KEY_ID: '{{ aws-deploy.access_key_id }}'), and the only secret of a schema "
+    "also gets the schema's names (aws: AWS_ACCESS_KEY_ID, postgres: PGHOST, ...). "
+    "The exit code is the command's (127: not found, 128+N: killed "
     "by signal N); signals are passed on. secretsfile writes nothing on stdout. Key variables "
     "(every name starting with SECRETSFILE_AGE_KEY, SOPS_AGE_KEY, SOPS_AGE_SSH_PRIVATE_KEY or "
     "SECRETSFILE_FERNET_KEY, key file paths included) are not passed to the command, and "
@@ -68,6 +88,7 @@ def run(
     ],
     env: EnvOpt = None,
     only: OnlyOpt = None,
+    exclude: ExcludeOpt = None,
     file: Annotated[
         list[str] | None,
         typer.Option("--file", metavar="NAME=VAR",
@@ -95,7 +116,9 @@ def run(
         raise UsageError("no command given", hint="secretsfile run --env ENV -- CMD [ARGS]...")
     secrets = load(env, config=config)
     specs = running.parse_file_specs(file or [])
-    variables, payload = running.child_variables(secrets, only or None, specs, allow or ())
+    variables, payload = running.child_variables(secrets, only or None, specs, allow or (),
+                                                 exclude)
+    _notes(secrets)
     with running.handoff(payload, file_kind) as paths:
         child_env, kept = running.child_environment({**variables, **paths}, override)
         if kept:
@@ -117,7 +140,8 @@ def run(
 # -- ci export ---------------------------------------------------------------------------------
 
 CI_EXPORT_HELP = (
-    "Export an environment's secrets as CI variables (db-password -> DB_PASSWORD).\n\n"
+    "Export an environment's secrets as CI variables (db-password -> DB_PASSWORD, plus the "
+    "environment's exports: and schema names, as for run).\n\n"
     "Key material: SECRETSFILE_AGE_KEY_<ENV> (e.g. SECRETSFILE_AGE_KEY_PROD) or "
     "SECRETSFILE_AGE_KEY, from a CI secret.\n\n"
     "Values in $GITHUB_ENV reach every later step of the job, third-party actions included: "
@@ -139,6 +163,7 @@ def ci_export(
         typer.Option("--format", "-f", help=FORMAT_HELP),
     ] = DEFAULT_FORMAT,
     only: OnlyOpt = None,
+    exclude: ExcludeOpt = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write gitlab/dotenv/json output to this file "
@@ -175,7 +200,8 @@ def ci_export(
             raise
         say(f"warning: {error.message}; exporting nothing (--allow-missing-key)")
         return 0
-    variables = export_variables(secrets, only, allow or ())
+    variables = export_variables(secrets, only, allow or (), exclude)
+    _notes(secrets)
     if exporter.note:
         say(f"note: {exporter.note}")
     text = exporter.render(variables)  # refuses what the format cannot carry, before output

@@ -25,7 +25,7 @@ from secretsfile.errors import UsageError
 from secretsfile.ops.exporting import (
     EnvironmentSecrets,
     check_variables,
-    export_variables,
+    checked_values,
     is_key_variable,
 )
 
@@ -76,20 +76,21 @@ def _spec_value(secrets: EnvironmentSecrets, spec: FileSpec) -> str:
 
 
 def child_variables(secrets: EnvironmentSecrets, only: Iterable[str] | None,
-                    specs: list[FileSpec], allow: Collection[str] = ()
+                    specs: list[FileSpec], allow: Collection[str] = (),
+                    exclude: Iterable[str] | None = None
                     ) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
     """(variables for the environment, (variable, value) pairs to hand over as files), both
-    checked against the deny-list; a secret handed as a file is not also in the environment."""
-    from secretsfile.secrets.naming import env_var_name
-
+    checked against the deny-list; a secret handed as a file is not also in the environment
+    (under no name: default, ``exports:`` or schema)."""
     for spec in specs:
         entry = secrets[spec.secret]
         if spec.key is None and isinstance(entry, Mapping):
             raise UsageError(f"secret {spec.secret!r} is a group; name a key: "
                              + ", ".join(f"{spec.secret}.{k}" for k in entry))
-    handed = {env_var_name(spec.secret, spec.key) for spec in specs}
-    variables = {var: value for var, value in export_variables(secrets, only, allow).items()
-                 if var not in handed}
+    handed = {(spec.secret, spec.key) for spec in specs}
+    variables = checked_values({var: variable for var, variable
+                                in secrets.variables(only, exclude).items()
+                                if (variable.secret, variable.key) not in handed}, allow)
     origins = {spec.variable: spec.origin for spec in specs}
     check_variables(dict.fromkeys(origins, ""), origins, allow)
     payload = [(spec.variable, _spec_value(secrets, spec).encode("utf-8")) for spec in specs]

@@ -21,10 +21,10 @@ from secretsfile.ops.exporting.denylist import (
     DeniedVariableError,
     EnvironmentSecrets,
     check_variables,
+    checked_values,
     denied_reason,
     export_variables,
     is_key_variable,
-    secret_origins,
 )
 from secretsfile.ops.exporting.dotenv import dotenv_quote
 from secretsfile.ops.exporting.github import github_env_text, github_masks
@@ -54,6 +54,7 @@ __all__ = [
     "JobTarget",
     "Variables",
     "check_variables",
+    "checked_values",
     "denied_reason",
     "dotenv_quote",
     "export_variables",
@@ -62,5 +63,4 @@ __all__ = [
     "is_key_variable",
     "job_target",
     "render",
-    "secret_origins",
 ]

@@ -2,16 +2,20 @@
 
 A secret named ``ld-preload`` or ``path`` would become ``LD_PRELOAD`` or ``PATH`` and change
 how every later program loads or runs, so such names are refused unless the caller allows
-them one by one. Shared by every export format, by ``run`` and by the loader's ``environ``.
+them one by one. Shared by every export format, by ``run`` and by the loader's
+``export_to_environ``; it applies to every name, ``exports:`` and schema names included.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from typing import Any, Protocol
+from collections.abc import Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from secretsfile.errors import UsageError
 from secretsfile.keysources import registry
+
+if TYPE_CHECKING:  # pragma: no cover
+    from secretsfile.secrets.variables import Variable
 
 # (patterns, why): a pattern ending in '*' is a prefix. Matching is case-insensitive, as
 # Windows environments are. Left out on purpose: proxies, CA bundles, package-index URLs and
@@ -81,43 +85,39 @@ def check_variables(variables: Mapping[str, str], origins: Mapping[str, str],
         flags = " ".join(f"--allow {var}" for var, _ in denied)
         raise DeniedVariableError(
             f"refusing to set {listed}",
-            hint=f"rename the secret or leave it out with --only; if deliberate: {flags}")
+            hint=f"rename it or leave it out with --exclude; if deliberate: {flags}")
     for var, value in variables.items():
         if "\0" in value:
             raise UsageError(f"{var} (from {origins.get(var, 'the command line')}) holds a NUL "
                              "character, which no environment variable can hold",
-                             hint="store it encoded (base64), or leave it out with --only")
+                             hint="store it encoded (base64), or leave it out with --exclude")
 
 
 class EnvironmentSecrets(Protocol):
     """What the loader's ``Secrets`` offers (ops does not import the loader)."""
 
-    def __iter__(self) -> Iterator[str]: ...
+    @property
+    def notes(self) -> tuple[str, ...]: ...
     def __getitem__(self, name: str) -> Any: ...
-    def environ(self, only: Iterable[str] | None = None) -> dict[str, str]: ...
-
-
-def secret_origins(secrets: EnvironmentSecrets, names: Iterable[str]) -> dict[str, str]:
-    """variable -> the secret (and group key) it comes from, for messages."""
-    from secretsfile.secrets.naming import env_var_name
-
-    origins: dict[str, str] = {}
-    for name in names:
-        entry = secrets[name]
-        if isinstance(entry, Mapping):
-            origins.update({env_var_name(name, key): f"secret {name!r} (key {key!r})"
-                            for key in entry})
-        else:
-            origins[env_var_name(name)] = f"secret {name!r}"
-    return origins
+    def variables(self, only: Iterable[str] | None = None,
+                  exclude: Iterable[str] | None = None) -> dict[str, Variable]: ...
 
 
 def export_variables(secrets: EnvironmentSecrets, only: Iterable[str] | None = None,
-                     allow: Collection[str] = ()) -> dict[str, str]:
-    """``secrets.environ(only)``, checked against the deny-list."""
-    variables = secrets.environ(only)
-    names = list(secrets) if only is None else list(only)
-    check_variables(variables, secret_origins(secrets, names), allow)
+                     allow: Collection[str] = (), exclude: Iterable[str] | None = None
+                     ) -> dict[str, str]:
+    """The variables ``only`` / ``exclude`` select (secret names, variable names, globs),
+    checked by ``checked_values``."""
+    return checked_values(secrets.variables(only, exclude), allow)
+
+
+def checked_values(chosen: Mapping[str, Variable], allow: Collection[str] = ()
+                   ) -> dict[str, str]:
+    """name -> value: names checked against the deny-list before any value is read."""
+    origins = {var: variable.origin for var, variable in chosen.items()}
+    check_variables(dict.fromkeys(chosen, ""), origins, allow)
+    variables = {var: variable.value.reveal() for var, variable in chosen.items()}
+    check_variables(variables, origins, allow)
     return variables
 
 
