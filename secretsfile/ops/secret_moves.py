@@ -1,0 +1,141 @@
+"""Moving named secrets: rename within an environment, copy (promote) between
+environments, and export one secret's plaintext in a chosen format.
+
+Rename is one locked write of the environment's file: the entry keeps its place and its
+comments; its values are encrypted again under the new name (sops authenticates each value
+with its key path, so a ciphertext cannot move to another name) and the MAC and integrity
+tag are written afresh by ``ops.document.seal``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from secretsfile._fileio import read_text
+from secretsfile.config.project import Environment, ProjectConfig
+from secretsfile.core.values import Branch
+from secretsfile.errors import ConflictError, UsageError
+from secretsfile.ops.exporting import dotenv
+from secretsfile.ops.references import configured_files
+from secretsfile.ops.secrets import change_secret, env_keys, find_secret, modify_file, policy
+from secretsfile.secrets.model import Secret, text_of
+from secretsfile.secrets.naming import closest_hint, env_var_name
+from secretsfile.secrets.references import find_references
+
+EXPORT_FORMATS = ("json", "dotenv", "yaml")
+
+
+@dataclass(frozen=True)
+class StaleReference:
+    """A ``{{old…}}`` reference left pointing at a renamed secret (file, line, text)."""
+
+    path: Path
+    line: int
+    text: str
+
+
+def rename_secret(config: ProjectConfig, env: Environment, old: str, new: str,
+                  private: bool = False) -> list[StaleReference]:
+    """Rename ``old`` to ``new`` in one locked write; returns the references in the
+    project's templates and config that still name ``old``."""
+    policy(config).check(new)
+    path = config.private_path(env) if private else config.env_path(env)
+    where = env.name + (" (private)" if private else "")
+    if not path.exists():
+        raise UsageError(f"secret {old!r} not found in {where}")
+
+    def change(doc: Branch) -> None:
+        if old not in doc:
+            raise UsageError(f"secret {old!r} not found in {where}",
+                             hint=closest_hint(old, [str(k) for k in doc]))
+        if new in doc:
+            raise ConflictError(f"secret {new!r} already exists in {where}",
+                                hint=f"pick another name, or delete {new} first")
+        items = list(doc.items())
+        doc.clear()
+        for key, node in items:
+            doc[new if key == old else key] = node
+
+    with env_keys(env.name):
+        modify_file(config, path, change, private)
+    return references_to(config, old)
+
+
+def references_to(config: ProjectConfig, name: str) -> list[StaleReference]:
+    """Every ``{{name…}}`` in the files of ``references:`` and in the config itself
+    (``exports:`` templates), read without any key."""
+    paths = configured_files(config)
+    if config.path is not None and config.path not in paths:
+        paths.append(config.path)
+    found = []
+    for path in paths:
+        text = read_text(path)
+        if "\x00" in text:
+            continue
+        found += [StaleReference(path, ref.line, ref.label) for ref in find_references(text)
+                  if ref.kind == "ref" and ref.name == name]
+    return found
+
+
+def _differing(current: Secret, new: Secret) -> list[str]:
+    """The keys whose values differ (names only); ``(value)`` for single values."""
+    if not current.is_group or not new.is_group:
+        return [] if current.value == new.value and current.values == new.values else ["(value)"]
+    old_values, new_values = current.values, new.values
+    return sorted(k for k in {*old_values, *new_values}
+                  if old_values.get(k) != new_values.get(k))
+
+
+def copy_secret(config: ProjectConfig, source: Environment, target: Environment, name: str,
+                new_name: str | None = None, force: bool = False) -> tuple[bool, list[str]]:
+    """Copy the team's ``name`` of ``source`` into ``target`` (as ``new_name``), encrypted
+    for the target's recipients. An existing secret there is replaced only with ``force``;
+    the refusal names the keys that differ. Returns (existed, differing keys)."""
+    if source.name == target.name and (new_name or name) == name:
+        raise UsageError("copying a secret onto itself",
+                         hint="give another --to environment or --as NAME")
+    found = find_secret(config, source, name, private=False)
+    copied = replace(found, name=new_name or name, env=target.name, private=False)
+    differing: list[str] = []
+
+    def change(current: Secret | None) -> Secret:
+        if current is not None:
+            differing.extend(_differing(current, copied))
+            if differing and not force:
+                raise ConflictError(
+                    f"secret {copied.name!r} already exists in {target.name} and differs "
+                    f"(keys: {', '.join(differing)})",
+                    hint="pass --force to replace it")
+        return copied
+
+    existed = change_secret(config, target, copied.name, False, change, create=None,
+                            force=force)
+    return existed, differing
+
+
+def export_text(secret: Secret, fmt: str) -> str:
+    """One secret's plaintext: json/yaml give a group's keys as a mapping (a single
+    value as ``{name: value}``); dotenv gives ``NAME_KEY='value'`` lines."""
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", hint=f"use {', '.join(EXPORT_FORMATS)}")
+    data = dict(secret.values) if secret.is_group else {secret.name: secret.value or ""}
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "yaml":
+        import yaml
+
+        return str(yaml.safe_dump(data, default_flow_style=False, allow_unicode=True,
+                                  sort_keys=False))
+    variables = ({env_var_name(secret.name, key): text_of(value) for key, value in data.items()}
+                 if secret.is_group else {env_var_name(secret.name): secret.value or ""})
+    return dotenv.render(variables)
+
+
+def export_secret(config: ProjectConfig, env: Environment, name: str, fmt: str,
+                  private: bool | None = None) -> str:
+    """The text of ``secret export``: the format checked before anything is decrypted."""
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", hint=f"use {', '.join(EXPORT_FORMATS)}")
+    return export_text(find_secret(config, env, name, private=private), fmt)
