@@ -1,4 +1,5 @@
-"""Project commands: init, env add, recipients add/remove."""
+"""Project commands: init; env (env_cmd.py) and recipients (recipients_cmd.py) are
+registered from here."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Annotated
 import typer
 
 from secretsfile.cli.common import say
-from secretsfile.keysources import registry
 
 PANEL = "Project"
 ConfigOpt = Annotated[
@@ -70,94 +70,9 @@ def _init_git(asked: bool | None) -> None:
     run_setup(project(None), root)
 
 
-env_app = typer.Typer(help="Environments (one encrypted file each).", no_args_is_help=True)
-
-
-@env_app.command("add")
-def env_add(
-    name: Annotated[str, typer.Argument(help="Environment name, e.g. staging.")],
-    recipient: Annotated[
-        list[str] | None,
-        typer.Option("--recipient", "-r", help="Who may read it (default: you); repeatable."),
-    ] = None,
-    config: ConfigOpt = None,
-) -> None:
-    """Add an environment to the config and create its encrypted file."""
-    from secretsfile.cli.common import project
-    from secretsfile.ops.project import add_environment
-
-    path = add_environment(project(config), name, list(recipient or []))
-    say(f"added environment {name} ({path})")
-
-
-@env_app.command("list")
-def env_list(config: ConfigOpt = None) -> None:
-    """List the environments and their files."""
-    from secretsfile.cli.common import out, project
-
-    cfg = project(config)
-    for env in cfg.environments:
-        out(f"{env.name}\t{env.file}\t{len(env.recipients)} recipient(s)\n")
-
-
-_SYNTAXES = ", or ".join(source.syntax for source in registry.sources())
-_RECIPIENT_HELP = _SYNTAXES[:1].upper() + _SYNTAXES[1:] + "."
-recipients_app = typer.Typer(help="Who can read an environment.", no_args_is_help=True)
-
-
-@recipients_app.command("add")
-def recipients_add(
-    env: Annotated[str, typer.Argument(help="The environment.")],
-    recipient: Annotated[str, typer.Argument(help=_RECIPIENT_HELP)],
-    config: ConfigOpt = None,
-) -> None:
-    """Give a recipient access: recorded in the config, data key re-wrapped for it."""
-    from secretsfile.cli.common import project
-    from secretsfile.ops.project import add_recipient
-
-    change = add_recipient(project(config), env, recipient)
-    if change.file_changed:
-        say(f"{env}: added recipient; the data key is re-wrapped, values unchanged")
-    elif change.config_changed:
-        say(f"{env}: recorded the recipient in the config (the file already had it)")
-    else:
-        say(f"{env}: already a recipient")
-
-
-@recipients_app.command("remove")
-def recipients_remove(
-    env: Annotated[str, typer.Argument(help="The environment.")],
-    recipient: Annotated[str, typer.Argument(help="The recipient to remove.")],
-    config: ConfigOpt = None,
-) -> None:
-    """Remove a recipient and rotate the data key.
-
-    The removed key can still read every old version of the file in git history (and
-    whatever it read before): rotate the underlying credentials too.
-    """
-    from secretsfile.cli.common import project
-    from secretsfile.ops.project import remove_recipient
-
-    change = remove_recipient(project(config), env, recipient)
-    where = "" if change.config_changed else " (the config no longer listed it)"
-    say(f"{env}: removed recipient{where}" + ("; data key rotated" if change.rotated else ""))
-    say("warning: the removed key can still read old versions of this file in git history; "
-        "rotate the credentials it could read (database passwords, API keys, ...)")
-
-
-@recipients_app.command("list")
-def recipients_list(
-    env: Annotated[str, typer.Argument(help="The environment.")],
-    config: ConfigOpt = None,
-) -> None:
-    """The environment's recipients, as configured."""
-    from secretsfile.cli.common import out, project
-
-    for recipient in project(config).environment(env).recipients:
-        out(registry.spell(recipient) + "\n")
-
-
 def register(app: typer.Typer) -> None:
     app.command("init", rich_help_panel=PANEL)(init)
-    app.add_typer(env_app, name="env", rich_help_panel=PANEL)
-    app.add_typer(recipients_app, name="recipients", rich_help_panel=PANEL)
+    from secretsfile.cli import env_cmd, recipients_cmd
+
+    env_cmd.register(app, PANEL)
+    recipients_cmd.register(app, PANEL)

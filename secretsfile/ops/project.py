@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from secretsfile._fileio import TEMP_PATTERN, locked, write_atomic
-from secretsfile.config.edit import updated_text
+from secretsfile._fileio import TEMP_PATTERN
 from secretsfile.config.keys import parse_recipient
 from secretsfile.config.project import CONFIG_NAMES, ProjectConfig, load_project_config
 from secretsfile.errors import ConfigError, UsageError
@@ -33,6 +32,13 @@ from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
 from secretsfile.ops import files
 from secretsfile.ops.keygen import NewKey, keygen
+from secretsfile.ops.recipient_config import (
+    adding,
+    env_entry,
+    removing,
+    resolve,
+    update_config,
+)
 from secretsfile.ops.recipients import own_age_recipients
 from secretsfile.ops.secrets import env_keys, modify_file
 from secretsfile.secrets.naming import check_env_name
@@ -65,30 +71,12 @@ class InitResult:
                     or self.gitignore_added)
 
 
-def update_config(path: Path, mutate: Any) -> bool:
-    """Apply ``mutate`` to the config (comments kept); write atomically if it changed."""
-    with locked(path):
-        text = updated_text(path, mutate)
-        if text is None:
-            return False
-        write_atomic(path, text)
-    return True
-
-
 def _own_recipient() -> tuple[str, NewKey | None]:
     own = own_age_recipients()
     if own:
         return own[0], None
     key = keygen(registry.DEFAULT_KIND)
     return key.public, key
-
-
-def _env_entry(recipients: list[str]) -> Any:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    entry = CommentedMap()
-    entry["recipients"] = CommentedSeq(recipients)
-    return entry
 
 
 def _add_environments(path: Path, names: list[str], recipient: str, new: bool = False
@@ -105,7 +93,7 @@ def _add_environments(path: Path, names: list[str], recipient: str, new: bool = 
         changed = False
         for name in names:
             if name not in environments:
-                environments[name] = _env_entry([recipient])
+                environments[name] = env_entry([recipient])
                 changed = True
         if "default_env" not in data and names:
             data.insert(0, "default_env", names[0])
@@ -166,8 +154,8 @@ def add_environment(config: ProjectConfig, name: str, recipients: list[str]) -> 
     for recipient in recipients:
         parse_recipient(recipient, f"environment {name}", config.path)
     _add_environments(config.path, [name], recipients[0])
-    if len(recipients) > 1:
-        _set_recipients(config.path, name, lambda current: current + recipients[1:])
+    for extra in recipients[1:]:
+        update_config(config.path, adding(name, _recipient(extra), extra))
     fresh = load_project_config(config.path)
     path = fresh.env_path(fresh.environment(name))
     if not path.exists():
@@ -175,31 +163,8 @@ def add_environment(config: ProjectConfig, name: str, recipients: list[str]) -> 
     return path
 
 
-def _set_recipients(path: Path, env: str, change: Any) -> bool:
-    def mutate(data: Any) -> bool:
-        from ruamel.yaml.comments import CommentedSeq
-
-        entry = data["environments"][env]
-        if entry is None:
-            entry = _env_entry([])
-            data["environments"][env] = entry
-        current = [str(r) for r in entry.get("recipients") or []]
-        wanted = change(current)
-        if wanted == current:
-            return False
-        entry["recipients"] = CommentedSeq(wanted)
-        return True
-
-    return update_config(path, mutate)
-
-
 def _recipient(text: str) -> Recipient:
     return parse_recipient(text, "recipient", Path("."))
-
-
-def _lists(entries: list[str], ref: Recipient) -> bool:
-    """Does a config recipient list name ``ref``, however it is spelled?"""
-    return any(_recipient(entry) == ref for entry in entries)
 
 
 def _file_recipients(path: Path) -> set[Recipient]:
@@ -215,9 +180,13 @@ class RecipientChange:
     rotated: bool
 
 
-def add_recipient(config: ProjectConfig, env_name: str, recipient: str) -> RecipientChange:
+
+
+def add_recipient(config: ProjectConfig, env_name: str, recipient: str,
+                  name: str | None = None) -> RecipientChange:
     """Re-wrap the environment's data key for the recipient, then record it in the config
-    (each step skipped when already done; see the invariant above)."""
+    (each step skipped when already done; see the invariant above). ``name`` writes the
+    explicit form ``{key: …, name: …}``."""
     env = config.environment(env_name)
     assert config.path is not None
     ref = _recipient(recipient)
@@ -225,13 +194,14 @@ def add_recipient(config: ProjectConfig, env_name: str, recipient: str) -> Recip
     with env_keys(env.name):
         rewrapped = path.exists() and files.updatekeys(path, files.KeyChange(add=(ref,)),
                                                        config=config)
-    changed = _set_recipients(config.path, env.name,
-                              lambda cur: cur if _lists(cur, ref) else [*cur, recipient])
+    changed = update_config(config.path, adding(env.name, ref, recipient.strip(), name))
     return RecipientChange(changed, rewrapped, rotated=False)
 
 
-def remove_recipient(config: ProjectConfig, env_name: str, recipient: str) -> RecipientChange:
-    """Drop the recipient and rotate the data key in one write, then update the config.
+def remove_recipient(config: ProjectConfig, env_name: str, recipient: str | Recipient
+                     ) -> RecipientChange:
+    """Drop the recipient (a key or the name the config gives it) and rotate the data key
+    in one write, then update the config (comments of the other entries kept).
 
     A recipient that only the config still lists (a removal interrupted after its file
     write) is dropped from the config, and the data key is rotated once more: that state
@@ -243,16 +213,44 @@ def remove_recipient(config: ProjectConfig, env_name: str, recipient: str) -> Re
     """
     env = config.environment(env_name)
     assert config.path is not None
-    ref = _recipient(recipient)
+    ref = recipient if isinstance(recipient, Recipient) else resolve(config, recipient,
+                                                                     [env.name])
     path = config.env_path(env)
     in_file = path.exists() and ref in _file_recipients(path)
     if not in_file and ref not in env.recipients:
-        raise UsageError(f"{recipient[:24]}… is not a recipient of {env.name}")
+        from secretsfile.config.labels import read_labels, shown
+
+        raise UsageError(f"{shown(ref, read_labels(config.path))} is not a recipient of "
+                         f"{env.name}", hint=f"see 'secretsfile recipients list {env.name}'")
     rotated = False
     if path.exists():
         with env_keys(env.name):
             rotated = files.updatekeys(path, files.KeyChange(remove=(ref,) if in_file else ()),
                                        rotate_key=True, config=config)
-    changed = _set_recipients(config.path, env.name,
-                              lambda cur: [r for r in cur if _recipient(r) != ref])
+    changed = update_config(config.path, removing(env.name, ref))
     return RecipientChange(changed, rotated, rotated=rotated)
+
+
+def holds(config: ProjectConfig, env_name: str, ref: Recipient) -> bool:
+    """Does the environment's config or file name ``ref``?"""
+    env = config.environment(env_name)
+    path = config.env_path(env)
+    return ref in env.recipients or (path.exists() and ref in _file_recipients(path))
+
+
+def add_everywhere(config: ProjectConfig, recipient: str, name: str | None = None
+                   ) -> dict[str, RecipientChange]:
+    """A person joining: ``add_recipient`` in every environment, in config order."""
+    return {env.name: add_recipient(config, env.name, recipient, name)
+            for env in config.environments}
+
+
+def remove_everywhere(config: ProjectConfig, recipient: str) -> dict[str, RecipientChange]:
+    """A person leaving: ``remove_recipient`` (data key rotated) in every environment
+    whose config or file names them; none at all is an error (likely a typo)."""
+    ref = resolve(config, recipient, [env.name for env in config.environments])
+    envs = [env.name for env in config.environments if holds(config, env.name, ref)]
+    if not envs:
+        raise UsageError(f"{registry.shown(recipient)} is not a recipient of any environment",
+                         hint="see 'secretsfile recipients list'")
+    return {name: remove_recipient(config, name, ref) for name in envs}

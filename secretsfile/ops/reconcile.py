@@ -8,8 +8,8 @@ Needs no key to compare; applying needs one (the data key is unwrapped to re-wra
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,13 +33,18 @@ class Drift:
     added: tuple[Recipient, ...] = ()
     removed: tuple[Recipient, ...] = ()
     problem: str | None = None
+    names: Mapping[Recipient, str] = field(default_factory=dict)  # the config's labels
+
+    def _named(self, recipient: Recipient) -> str:
+        name = self.names.get(recipient)
+        return f"{recipient.kind} {recipient.value}" + (f" ({name})" if name else "")
 
     def lines(self) -> list[str]:
         if self.problem:
             return [f"{self.display}: {self.problem}"]
-        return ([f"{self.display}: missing recipient {r.kind} {r.value} (in the config)"
+        return ([f"{self.display}: missing recipient {self._named(r)} (in the config)"
                  for r in self.added]
-                + [f"{self.display}: extra recipient {r.kind} {r.value} (not in the config)"
+                + [f"{self.display}: extra recipient {self._named(r)} (not in the config)"
                    for r in self.removed])
 
 
@@ -102,7 +107,13 @@ def file_drift(path: Path, config: ProjectConfig) -> Drift | None:
 def drift(config: ProjectConfig, paths: Sequence[Path] | None = None) -> list[Drift]:
     """Every configured file (or just ``paths``) whose recipients differ from the config."""
     targets = list(paths) if paths else configured_files(config)
-    return [d for d in (file_drift(path, config) for path in targets) if d is not None]
+    found = [d for d in (file_drift(path, config) for path in targets) if d is not None]
+    if not found:
+        return found
+    from secretsfile.config.labels import read_labels
+
+    names = {r: n for labels in read_labels(config.path).values() for r, n in labels.items()}
+    return [replace(d, names=names) for d in found]
 
 
 def reconcile(config: ProjectConfig, paths: Sequence[Path] | None = None) -> list[Drift]:

@@ -92,8 +92,8 @@ def test_remove_of_a_recipient_only_the_file_has(root: Path, mate: NewKey) -> No
 
 
 def test_add_of_a_recipient_only_the_config_lists(root: Path, mate: NewKey) -> None:
-    project_ops._set_recipients(root / ".secretsfile.yaml", "prod",
-                                lambda cur: [*cur, mate.public])
+    project_ops.update_config(root / ".secretsfile.yaml", project_ops.adding(
+        "prod", project_ops._recipient(mate.public), mate.public))
     assert _state(root, mate) == (False, True)
     change = project_ops.add_recipient(_config(root), "prod", mate.public)
     assert (change.config_changed, change.file_changed) == (False, True)
