@@ -15,7 +15,7 @@ import typer
 
 from secretsfile.cli.common import emit_json, out, prompt_pairs, read_value, say
 from secretsfile.errors import UsageError
-from secretsfile.secrets.model import MASK, Secret, secret_view
+from secretsfile.secrets.model import Secret
 
 EXTRA = {"allow_extra_args": True, "ignore_unknown_options": True}
 
@@ -163,36 +163,17 @@ def get(
     config: ConfigOpt = None,
 ) -> None:
     """Show a secret: keys with masked values unless --reveal (a single value with
-    --reveal prints just the value, for scripts)."""
+    --reveal prints just the value, for scripts). Your private keys overlay the team's;
+    each key says where its value came from."""
+    from secretsfile.cli.secret_view import show_key, show_secret
     from secretsfile.ops.secrets import find_secret
 
     cfg, environment = _context(config, env)
     secret = find_secret(cfg, environment, name, private=private)
     if key is not None:
-        try:
-            value = secret.get(key)
-        except KeyError as error:
-            raise UsageError(str(error.args[0]), hint=f"keys: {', '.join(secret.keys)}") from None
-        if as_json:
-            emit_json({"name": name, "key": key, "value": value if reveal else MASK})
-        else:
-            out((value if reveal else MASK) + "\n")
-        return
-    view = secret_view(secret, reveal)
-    if as_json:
-        emit_json(view)
-        return
-    if reveal and not secret.is_group:  # the bare value, for scripts
-        out(f"{secret.value}\n")
-        return
-    header = f"{name} ({environment.name}{', private' if secret.private else ''}"
-    header += f", schema {secret.schema})" if secret.schema else ")"
-    lines = [header]
-    if secret.is_group:
-        lines += [f"  {k}: {v}" for k, v in view["values"].items()]
+        show_key(secret, key, reveal, as_json)
     else:
-        lines.append(f"  value: {view['value']}")
-    out("\n".join(lines) + "\n")
+        show_secret(secret, reveal, as_json)
 
 
 @app.command("list")

@@ -29,11 +29,14 @@ from secretsfile.ops.recipients import KeyOptions, own_age_recipients, plan_for
 from secretsfile.secrets.model import (
     RESERVED_PREFIX,
     SCHEMA_KEY,
+    Scalar,
     Secret,
     secret_from_tree,
     secret_to_tree,
+    typed,
 )
-from secretsfile.secrets.naming import NamingPolicy, closest_hint
+from secretsfile.secrets.naming import NamingPolicy, check_variable_collisions, closest_hint
+from secretsfile.secrets.overlay import overlay, overlay_secret
 from secretsfile.secrets.schemas import find_schema
 from secretsfile.stores import format_for_path
 
@@ -55,10 +58,11 @@ def _read(config: ProjectConfig, path: Path, env: str, private: bool) -> dict[st
 
 def read_secrets(config: ProjectConfig, env: Environment, include_private: bool = True
                  ) -> dict[str, Secret]:
-    """Every secret of the environment; a private secret overrides the team's one."""
+    """Every secret of the environment, private ones laid over the team's (``overlay``)."""
     secrets = _read(config, config.env_path(env), env.name, private=False)
     if include_private:
-        secrets.update(_read(config, config.private_path(env), env.name, private=True))
+        secrets = overlay(secrets, _read(config, config.private_path(env), env.name,
+                                         private=True))
     return secrets
 
 
@@ -143,6 +147,17 @@ def refuse_shape_change(current: Secret, new: Secret) -> None:
             "replace it by the keys")
 
 
+def refuse_variable_collisions(new: Secret, doc: Branch, other_file: Path) -> None:
+    """A UsageError when ``new`` would give an environment variable another secret of its
+    file (``doc``) or of the environment's other file (team / private) gives. Names and
+    keys only, read in clear."""
+    keys = new.keys if new.is_group else None
+    check_variable_collisions(new.name, keys, {name: _group_keys(node) for name, node
+                                               in doc.items() if isinstance(name, str)})
+    with contextlib.suppress(NotEncryptedError):
+        check_variable_collisions(new.name, keys, secret_shapes(other_file))
+
+
 def change_secret(config: ProjectConfig, env: Environment, name: str, private: bool,
                   change: Callable[[Secret | None], Secret], *,
                   create: bool | None = False, force: bool = False) -> bool:
@@ -166,6 +181,7 @@ def change_secret(config: ProjectConfig, env: Environment, name: str, private: b
         new = change(current)
         if current is not None and not force:
             refuse_shape_change(current, new)
+        refuse_variable_collisions(new, doc, _target(config, env, not private))
         doc[name] = secret_to_tree(new)
         existed.append(exists)
 
@@ -191,14 +207,16 @@ def delete_secret(config: ProjectConfig, env: Environment, name: str, private: b
 
 def find_secret(config: ProjectConfig, env: Environment, name: str,
                 private: bool | None = None) -> Secret:
-    """A secret by name: private first unless ``private`` says which one. Each file is read
-    once; a missing name is reported from the names in clear, before any decryption."""
+    """A secret by name: your private one laid over the team's (``overlay``) unless
+    ``private`` says which file. Each file is read once; a missing name is reported from
+    the names in clear, before any decryption."""
     candidates = []
-    if private is not False:
-        candidates.append((config.private_path(env), True))
     if private is not True:
         candidates.append((config.env_path(env), False))
+    if private is not False:
+        candidates.append((config.private_path(env), True))
     known: list[str] = []
+    found: list[Secret] = []
     for path, is_private in candidates:
         try:
             document = parse_env_file(path)
@@ -209,23 +227,29 @@ def find_secret(config: ProjectConfig, env: Environment, name: str,
         names = [str(k) for k in document.docs[0] if isinstance(k, str)]
         if name in names:
             strict = config.requires_tag(path)
-            return open_env_document(document, env.name, is_private, strict)[name]
+            found.append(open_env_document(document, env.name, is_private, strict)[name])
         known += names
-    raise UsageError(f"secret {name!r} not found in {env.name}",
-                     hint=closest_hint(name, known))
+    if not found:
+        raise UsageError(f"secret {name!r} not found in {env.name}",
+                         hint=closest_hint(name, known))
+    return found[0] if len(found) == 1 else overlay_secret(found[0], found[1])
 
 
-def merged(secret: Secret, values: dict[str, str] | None, value: str | None,
+def merged(secret: Secret, values: Mapping[str, Scalar] | None, value: str | None,
            schema: str | None) -> Secret:
-    """An updated copy: group keys merged over the old ones, or a new single value."""
+    """An updated copy: group keys merged over the old ones (new text for a key stored as
+    an int, float or bool keeps that type when it reads as one), or a new single value."""
     if value is not None:
         return replace(secret, value=value, values={}, schema=None)
-    combined = {**secret.values, **(values or {})}
+    new = {key: typed(v, secret.kinds.get(key)) if isinstance(v, str) else v
+           for key, v in (values or {}).items()}
+    combined = {**secret.values, **new}
     return replace(secret, value=None, values=combined, schema=schema or secret.schema)
 
 
-def create_secret(config: ProjectConfig, env: Environment, name: str, pairs: dict[str, str],
-                  schema: str | None, private: bool) -> dict[str, str]:
+def create_secret(config: ProjectConfig, env: Environment, name: str,
+                  pairs: Mapping[str, Scalar], schema: str | None, private: bool
+                  ) -> Mapping[str, Scalar]:
     """A new group secret from ``pairs`` (checked and completed by ``schema``); returns the
     pairs stored."""
     if schema:

@@ -7,6 +7,11 @@ starting with ``_`` are secretsfile's own metadata, never values: ``_schema_unen
 names the schema the group was validated against (left in clear by the default selector,
 so ``check`` and ``secret list`` can read it without a key).
 
+A group's values keep their YAML/JSON type (``port: 5432`` is an int, encrypted as sops
+``type:int``): ``values`` returns them typed, ``get()`` and ``text_values`` as the text a
+program's environment sees. A secret read through the private overlay (``overlay.py``)
+knows per key where each value came from (``origin()``).
+
 Plaintext is held in ``SecretValue`` objects, which mask themselves wherever an object
 gets printed, logged, copied into a dict or recorded from a traceback's locals.
 """
@@ -19,6 +24,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from secretsfile.core.values import scalar_text
 from secretsfile.errors import FormatError
+
+Scalar = str | int | float | bool  # what a secret's value (or a group's key) holds
+TEAM, PRIVATE = "team", "private"  # where a value came from
 
 SCHEMA_KEY = "_schema_unencrypted"
 RESERVED_PREFIX = "_"
@@ -99,14 +107,18 @@ class Secret:
     env: str
     if TYPE_CHECKING:  # what callers see: plaintext in and out, as plain dataclass fields
         value: str | None = None
-        values: Mapping[str, str] = field(default_factory=dict)
+        values: Mapping[str, Scalar] = field(default_factory=dict)
     else:  # what is stored: init-only arguments, masked by __post_init__; read back
         value: InitVar[str | None] = None  # through the properties set below the class
-        values: InitVar[Mapping[str, str] | None] = None
+        values: InitVar[Mapping[str, Scalar] | None] = None
     schema: str | None = None
     private: bool = False
+    # key -> TEAM/PRIVATE for a group merged from both files (empty: all from one file)
+    origins: Mapping[str, str] = field(default_factory=dict)
+    note: str | None = None  # names only: e.g. that a private value hides a team group
     masked_value: SecretValue | None = field(init=False, default=None)
     masked_values: Mapping[str, SecretValue] = field(init=False, default_factory=dict)
+    kinds: Mapping[str, str] = field(init=False, default_factory=dict)  # key -> int/float/bool
 
     if not TYPE_CHECKING:
 
@@ -120,6 +132,17 @@ class Secret:
     @property
     def keys(self) -> list[str]:
         return list(self.masked_values)
+
+    @property
+    def text_values(self) -> dict[str, str]:
+        """A group's keys and values as text (what environment variables hold)."""
+        return {key: value.reveal() for key, value in self.masked_values.items()}
+
+    def origin(self, key: str | None = None) -> str:
+        """Where a key's value (or the value) came from: ``team`` or ``private``."""
+        if key is not None and key in self.origins:
+            return self.origins[key]
+        return PRIVATE if self.private else TEAM
 
     def get(self, key: str | None = None) -> str:
         """The value, or one key's value of a group (KeyError names the key, not values)."""
@@ -141,11 +164,27 @@ class Secret:
         raise TypeError("a Secret cannot be pickled; pickle .get() or .values if you mean to")
 
 
-def _store_masked(secret: Secret, value: str | None, values: Mapping[str, str] | None
+def _store_masked(secret: Secret, value: str | None, values: Mapping[str, Scalar] | None
                   ) -> None:
     object.__setattr__(secret, "masked_value", None if value is None else SecretValue(value))
     object.__setattr__(secret, "masked_values",
-                       {key: SecretValue(text) for key, text in (values or {}).items()})
+                       {key: SecretValue(text_of(v)) for key, v in (values or {}).items()})
+    object.__setattr__(secret, "kinds", {key: type(v).__name__ for key, v in (values or {}).items()
+                                         if isinstance(v, (bool, int, float))})
+
+
+def typed(text: str, kind: str | None) -> Scalar:
+    """A value's text back as the type it was stored with (``kinds``)."""
+    try:
+        if kind == "bool":
+            return text == "true"
+        if kind == "int":
+            return int(text)
+        if kind == "float":
+            return float(text)
+    except ValueError:
+        pass
+    return text
 
 
 def _plain_value(secret: Secret) -> str | None:
@@ -153,9 +192,10 @@ def _plain_value(secret: Secret) -> str | None:
     return None if secret.masked_value is None else secret.masked_value.reveal()
 
 
-def _plain_values(secret: Secret) -> dict[str, str]:
-    """A group's keys and plaintext values (empty for a single-value secret)."""
-    return {key: value.reveal() for key, value in secret.masked_values.items()}
+def _plain_values(secret: Secret) -> dict[str, Scalar]:
+    """A group's keys and plaintext values, typed (empty for a single-value secret)."""
+    return {key: typed(value.reveal(), secret.kinds.get(key))
+            for key, value in secret.masked_values.items()}
 
 
 if not TYPE_CHECKING:  # after @dataclass, which would take a property for a default
@@ -179,7 +219,7 @@ def _build_secret(name: str, env: str, node: Any, private: bool) -> Secret | For
     the plaintext, in the traceback's locals)."""
     try:
         if isinstance(node, Mapping):
-            values: dict[str, str] = {}
+            values: dict[str, Scalar] = {}
             schema = None
             for key, value in node.items():
                 if not isinstance(key, str):
@@ -192,7 +232,8 @@ def _build_secret(name: str, env: str, node: Any, private: bool) -> Secret | For
                             f"secret {name!r}: key {key!r} holds a nested structure",
                             hint="a secret is one value or one level of key/value pairs",
                         )
-                    values[key] = text_of(value)
+                    text = text_of(value)  # a ValueError for an int too long to print
+                    values[key] = value if isinstance(value, (bool, int, float)) else text
             return Secret(name, env, None, values, schema, private)
         if isinstance(node, list):
             return FormatError(f"secret {name!r} is a list",
@@ -217,13 +258,17 @@ def secret_to_tree(secret: Secret) -> Any:
 def secret_view(secret: Secret, reveal: bool) -> dict[str, Any]:
     """What ``secret get`` shows: name, environment, schema and the values, masked unless
     ``reveal``."""
-    def shown(value: str) -> str:
+    def shown(value: Scalar) -> Scalar:
         return value if reveal else MASK
 
     view: dict[str, Any] = {"name": secret.name, "env": secret.env, "private": secret.private}
     if secret.is_group:
         view["schema"] = secret.schema
         view["values"] = {k: shown(v) for k, v in secret.values.items()}
+        view["origins"] = {k: secret.origin(k) for k in secret.keys}
     else:
         view["value"] = shown(secret.value or "")
+        view["origin"] = secret.origin()
+    if secret.note:
+        view["note"] = secret.note
     return view

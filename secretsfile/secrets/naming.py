@@ -73,6 +73,31 @@ def env_var_name(secret: str, key: str | None = None) -> str:
     return re.sub(r"[^A-Za-z0-9]", "_", base).upper()
 
 
+def variables_of(name: str, keys: Iterable[str] | None) -> list[tuple[str, str]]:
+    """(variable, what it holds: ``app-db.user``) for a secret with these group keys
+    (None: one value)."""
+    if keys is None:
+        return [(env_var_name(name), name)]
+    return [(env_var_name(name, key), f"{name}.{key}") for key in keys]
+
+
+def check_variable_collisions(name: str, keys: Iterable[str] | None,
+                              others: Mapping[str, Iterable[str] | None]) -> None:
+    """A UsageError when secret ``name`` (with ``keys``) would give a variable that another
+    secret of ``others`` (name -> keys) or another of its own keys already gives:
+    ``app-db-user`` and ``app-db.user`` are both ``APP_DB_USER``. Names only."""
+    taken: dict[str, str] = {}
+    for other, other_keys in others.items():
+        if other != name:
+            taken.update(variables_of(other, other_keys))
+    for variable, label in variables_of(name, keys):
+        if variable in taken:
+            raise UsageError(
+                f"{label} ({variable}) collides with {taken[variable]}",
+                hint=f"rename one of them: both would be the variable {variable}")
+        taken[variable] = label
+
+
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,35}\Z")
 
 

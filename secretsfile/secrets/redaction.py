@@ -26,7 +26,7 @@ def remember(secret: Secret) -> None:
     """Mask this secret's values (and each line of a multi-line one) from now on."""
     global _redaction_order
     with _lock:
-        for value in ([secret.get()] if not secret.is_group else list(secret.values.values())):
+        for value in [secret.get()] if not secret.is_group else secret.text_values.values():
             if len(value) >= MIN_REDACTED_LENGTH:
                 _known_values.add(value)
             for line in value.splitlines():

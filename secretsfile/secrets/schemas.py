@@ -23,6 +23,7 @@ from typing import Any
 
 from secretsfile.core.suggest import suggestion
 from secretsfile.errors import ConfigError, UsageError
+from secretsfile.secrets.model import Scalar, text_of
 
 TYPES = ("str", "int", "float", "bool")
 
@@ -46,19 +47,20 @@ class Schema:
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
-    def validate(self, values: Mapping[str, str]) -> dict[str, str]:
-        """Check ``values`` and fill defaults; the error names the field at fault."""
+    def validate(self, values: Mapping[str, Scalar]) -> dict[str, Scalar]:
+        """Check ``values`` and fill defaults; the error names the field at fault. An
+        int/float/bool field is returned typed (``"5432"`` -> ``5432``), defaults too."""
         known = {f.name: f for f in self.fields}
         for key in values:
             if key not in known:
                 hint = suggestion(key, known, f"fields: {', '.join(known)}", n=1, cutoff=0.6)
                 raise UsageError(f"schema {self.name}: unknown field {key!r}", hint=hint)
-        out: dict[str, str] = {}
+        out: dict[str, Scalar] = {}
         for spec in self.fields:
             if spec.name in values:
                 out[spec.name] = _check_type(self.name, spec, values[spec.name])
             elif spec.default is not None:
-                out[spec.name] = spec.default
+                out[spec.name] = _check_type(self.name, spec, spec.default)
             elif spec.required:
                 raise UsageError(
                     f"schema {self.name}: missing required field {spec.name!r}",
@@ -67,20 +69,34 @@ class Schema:
         return out
 
 
-def _check_type(schema: str, spec: Field, value: str) -> str:
+def _check_type(schema: str, spec: Field, value: Scalar) -> Scalar:
+    """The value as the field's type: text for ``str``, else int, float or bool (from
+    their text, as given on the command line, or already typed)."""
     try:
-        if spec.type == "int":
-            int(value)
-        elif spec.type == "float":
-            float(value)
-        elif spec.type == "bool" and value.lower() not in ("true", "false"):
-            raise ValueError(value)
+        return _as_type(spec.type, value)
     except ValueError:
         raise UsageError(
             f"schema {schema}: field {spec.name!r} must be {spec.type}",
             hint="the value was not changed",
         ) from None
-    return value
+
+
+def _as_type(kind: str, value: Scalar) -> Scalar:
+    if kind == "str":
+        return value if isinstance(value, str) else text_of(value)
+    if isinstance(value, bool):  # a bool is an int to Python, never to a schema
+        if kind == "bool":
+            return value
+        raise ValueError(kind)
+    if kind == "int":
+        if isinstance(value, float):
+            raise ValueError(kind)
+        return int(value.strip()) if isinstance(value, str) else value
+    if kind == "float":
+        return float(value.strip()) if isinstance(value, str) else float(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError(kind)
 
 
 def _f(name: str, required: bool = True, type_: str = "str", default: str | None = None,

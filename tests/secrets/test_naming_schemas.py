@@ -51,7 +51,7 @@ def test_builtin_schemas_are_there() -> None:
 def test_schema_fills_defaults_and_names_the_field() -> None:
     postgres = find_schema("postgres")
     filled = postgres.validate({"user": "u", "password": "p", "host": "h", "database": "d"})
-    assert filled["port"] == "5432"
+    assert filled["port"] == 5432  # typed: an int field is stored as an int
     with pytest.raises(UsageError, match="missing required field 'password'"):
         postgres.validate({"user": "u", "host": "h", "database": "d"})
     with pytest.raises(UsageError, match="field 'port' must be int"):
@@ -72,8 +72,45 @@ def test_user_defined_schema() -> None:
     config = {"schemas": {"svc": {"fields": [{"name": "token"},
                                               {"name": "port", "type": "int", "default": 443}]}}}
     schema = find_schema("svc", config)
-    assert schema.validate({"token": "t"}) == {"token": "t", "port": "443"}
+    assert schema.validate({"token": "t"}) == {"token": "t", "port": 443}
     with pytest.raises(ConfigError, match="unknown type"):
         user_schemas({"bad": {"fields": [{"name": "x", "type": "date"}]}})
     with pytest.raises(UsageError, match="did you mean 'postgres'"):
         find_schema("postgre")
+
+
+@pytest.mark.parametrize(("kind", "given", "stored"), [
+    ("int", "5433", 5433), ("int", 5433, 5433), ("int", " 7 ", 7),
+    ("float", "1.5", 1.5), ("float", 2, 2.0),
+    ("bool", "true", True), ("bool", "False", False), ("bool", True, True),
+    ("str", 5432, "5432"), ("str", True, "true"),
+])
+def test_typed_fields_are_stored_typed(kind: str, given: object, stored: object) -> None:
+    config = {"schemas": {"svc": {"fields": [{"name": "v", "type": kind}]}}}
+    got = find_schema("svc", config).validate({"v": given})["v"]  # type: ignore[dict-item]
+    assert got == stored and type(got) is type(stored)
+
+
+@pytest.mark.parametrize(("kind", "given"), [
+    ("int", "five"), ("int", 1.5), ("int", True), ("float", "x"), ("bool", "yes"),
+    ("bool", 1),
+])
+def test_typed_fields_refuse_other_types(kind: str, given: object) -> None:
+    config = {"schemas": {"svc": {"fields": [{"name": "v", "type": kind}]}}}
+    with pytest.raises(UsageError, match=f"field 'v' must be {kind}"):
+        find_schema("svc", config).validate({"v": given})  # type: ignore[dict-item]
+
+
+def test_variable_collisions_name_both() -> None:
+    from secretsfile.secrets.naming import check_variable_collisions
+
+    with pytest.raises(UsageError, match=r"app-db-user \(APP_DB_USER\) collides with "
+                       r"app-db.user") as caught:
+        check_variable_collisions("app-db-user", None, {"app-db": ("user", "password")})
+    assert caught.value.hint and "rename" in caught.value.hint
+    with pytest.raises(UsageError, match=r"app-db.user \(APP_DB_USER\) collides with "
+                       r"app-db-user"):
+        check_variable_collisions("app-db", ["user"], {"app-db-user": None})
+    with pytest.raises(UsageError, match=r"db.a_b \(DB_A_B\) collides with db.a-b"):
+        check_variable_collisions("db", ["a-b", "a_b"], {})
+    check_variable_collisions("app-db", ["user"], {"app-db": ("user",), "api": None})
