@@ -14,6 +14,7 @@ should catch a secret missing in prod while you work in dev.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,6 +28,7 @@ from secretsfile.secrets.model import Secret
 from secretsfile.secrets.references import (
     LEVEL_ENV_VAR,
     Problem,
+    Reference,
     Shapes,
     ValidationLevel,
     find_references,
@@ -38,9 +40,11 @@ from secretsfile.secrets.references import (
 
 __all__ = [
     "CheckReport",
+    "check_envs",
     "check_files",
     "configured_files",
     "environment_shapes",
+    "export_references",
     "render_file",
     "render_string",
     "resolve",
@@ -62,7 +66,7 @@ def validation_level(level: str | ValidationLevel | None = None) -> ValidationLe
     return parse_level(level if level else os.environ.get(LEVEL_ENV_VAR))
 
 
-def _check_envs(config: ProjectConfig, env: str | None) -> list[Environment]:
+def check_envs(config: ProjectConfig, env: str | None) -> list[Environment]:
     name = env or os.environ.get("SECRETSFILE_ENV")
     if name:
         return [config.environment(name)]
@@ -128,18 +132,19 @@ class CheckReport:
 def check_files(paths: list[Path] | None = None, *, env: str | None = None,
                 level: str | ValidationLevel | None = None,
                 config: ConfigArg = None) -> CheckReport:
-    """Validate every reference of ``paths`` (default: ``references:`` in the config)
-    against the environment(s), without decrypting anything."""
+    """Validate every reference of ``paths`` (default: ``references:`` in the config, and
+    the environments' ``exports:``) against the environment(s), without decrypting."""
     chosen = validation_level(level)
     cfg = _config(config)
     files = list(paths) if paths else configured_files(cfg)
     report = CheckReport(chosen)
-    envs: list[tuple[str | None, Shapes | None]] = [(None, None)]
+    envs: list[tuple[Environment | None, Shapes | None]] = [(None, None)]
     if chosen is not ValidationLevel.NONE:
-        environments = _check_envs(cfg, env)
-        envs = [(e.name, environment_shapes(cfg, e)) for e in environments]
+        environments = check_envs(cfg, env)
+        envs = [(e, environment_shapes(cfg, e)) for e in environments]
         report.envs = tuple(e.name for e in environments)
     rules = policy(cfg)
+    seen: set[tuple[str, int, int, str]] = set()
     for path in files:
         shown = _display(path)
         text = read_text(path)
@@ -149,17 +154,52 @@ def check_files(paths: list[Path] | None = None, *, env: str | None = None,
         report.files.append(shown)
         refs = find_references(text)
         report.references += sum(1 for r in refs if r.kind in ("ref", "broken"))
-        seen: set[tuple[int, str]] = set()
-        for env_name, shapes in envs:
-            for problem in validate(refs, shapes, level=chosen, policy=rules, env=env_name):
-                if problem.code == "broken":
-                    problem = replace(problem, env=None)
-                key = (problem.reference.start, problem.message)
-                if key not in seen:
-                    seen.add(key)
-                    report.problems.append((shown, problem))
-    report.problems.sort(key=lambda item: (item[0], item[1].reference.start))
+        for environment, shapes in envs:
+            name = environment.name if environment else None
+            _collect(report, seen, shown,
+                     validate(refs, shapes, level=chosen, policy=rules, env=name))
+    if not paths and cfg.path is not None:
+        for environment, shapes in envs:
+            for exported in (environment,) if environment else cfg.environments:
+                refs = export_references(cfg, exported)
+                report.references += len(refs)
+                _collect(report, seen, _display(cfg.path), validate(
+                    refs, shapes, level=chosen, policy=rules,
+                    env=environment.name if environment else None))
+    report.problems.sort(key=lambda item: (item[0], item[1].reference.line,
+                                           item[1].reference.column))
     return report
+
+
+def _collect(report: CheckReport, seen: set[tuple[str, int, int, str]], shown: str,
+             problems: list[Problem]) -> None:
+    for problem in problems:
+        if problem.code == "broken":
+            problem = replace(problem, env=None)
+        ref = problem.reference
+        key = (shown, ref.line, ref.column, problem.message)
+        if key not in seen:
+            seen.add(key)
+            report.problems.append((shown, problem))
+
+
+def export_references(config: ProjectConfig, env: Environment) -> list[Reference]:
+    """The references of ``environments.<env>.exports`` (variable -> '{{ name.key }}'),
+    placed at their line in the config file (found by the variable's name)."""
+    if not env.exports or config.path is None:
+        return []
+    lines = read_text(config.path).splitlines()
+    header = next((i for i, line in enumerate(lines)
+                   if re.match(rf"\s*['\"]?{re.escape(env.name)}['\"]?\s*:", line)), 0)
+    found: list[Reference] = []
+    for variable, template in env.exports.items():
+        pattern = re.compile(rf"\s*['\"]?{re.escape(variable)}['\"]?\s*:")
+        index = next((i for i in range(header, len(lines)) if pattern.match(lines[i])), None)
+        column = lines[index].find("{{") + 1 if index is not None else 0
+        for ref in find_references(template):
+            found.append(replace(ref, line=(index + 1) if index is not None else 1,
+                                 column=max(column, 1) + ref.column - 1))
+    return found
 
 
 class _Resolver:

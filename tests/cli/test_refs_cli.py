@@ -197,7 +197,9 @@ def test_check_validation_level_variable(run: Runner, repo: Path,
 def test_check_without_files(run: Runner, repo: Path) -> None:
     result = run("check", "--env", "prod")
     assert result.code == 0
-    assert "nothing to check" in result.stderr
+    assert "no reference files: name FILES, or list patterns under 'references:'" \
+        in result.stderr
+    assert "recipients and schemas checked" in result.stderr
     config = repo / ".secretsfile.yaml"
     config.write_text(config.read_text() + "references: ['*.yaml']\n")
     result = run("check", "--env", "prod")
@@ -209,3 +211,46 @@ def test_help_lists_the_commands(run: Runner) -> None:
     result = run("--help")
     assert "render" in result.stdout
     assert "check" in result.stdout
+
+
+def test_check_without_files_reports_schema_problems_without_a_key(run: Runner,
+                                                                   repo: Path) -> None:
+    config = project()
+    prod = config.choose("prod")
+    save_secret(config, prod, Secret("pg-main", "prod", values={
+        "user": "u", "password": "pw-PLANTED-9"}, schema="postgres"), create=True)
+    save_secret(config, prod, Secret("svc", "prod", values={"password": "pw-PLANTED-10"},
+                                     schema="postgress"), create=True)
+    default_key_file().unlink()  # names, keys and schemas are in clear
+    result = run("check", "--env", "prod")
+    assert result.code == 1, result.output
+    text = (repo / "secrets" / "prod.yaml").read_text().splitlines()
+    pg = next(i for i, line in enumerate(text) if line.startswith("pg-main:")) + 1
+    svc = next(i for i, line in enumerate(text) if line.startswith("svc:")) + 1
+    assert f"secrets/prod.yaml:{pg}: secret 'pg-main' (schema postgres) lacks required fields " \
+        "host, database" in result.stdout
+    assert f"secrets/prod.yaml:{svc}: secret 'svc': unknown schema 'postgress' " \
+        "(did you mean 'postgres'?)" in result.stdout
+    assert "Traceback" not in result.output
+    clean(result.output)
+    assert "pw-PLANTED-9" not in result.output and "pw-PLANTED-10" not in result.output
+    assert run("check", "--env", "prod", "--no-schemas").code == 0
+    assert run("check", "app.yaml", "--env", "prod").code == 0  # FILES: references only
+    assert run("check", "app.yaml", "--env", "prod", "--schemas").code == 1
+
+
+def test_check_without_files_reports_recipients_drift(run: Runner, repo: Path) -> None:
+    config = repo / ".secretsfile.yaml"
+    carol = "age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg"
+    config.write_text(config.read_text().replace(
+        "  prod:\n    recipients: [", f"  prod:\n    recipients: [{carol}, "))
+    default_key_file().unlink()
+    result = run("check")
+    assert result.code == 1, result.output
+    assert f"secrets/prod.yaml: missing recipient age {carol}" in result.stdout
+    assert "secrets/dev.yaml" not in result.stdout
+    assert "run 'secretsfile updatekeys'" in result.stderr
+    assert run("check", "--no-recipients").code == 0
+    data = json.loads(run("check", "--json").stdout)
+    assert data["ok"] is False
+    assert data["findings"][0]["kind"] == "recipients"
