@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,24 +59,99 @@ def read_value(value: str | None, value_stdin: bool, value_file: Path | None,
     return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
 
 
+PROMPT_HELP = ("(a PEM key may be pasted whole: reading stops at its -----END line; "
+               "@path reads a file; @@… is a value starting with '@')")
+MAX_PEM_LINES = 10_000
+
+
 def prompt_pairs(schema: Schema | None) -> dict[str, str]:
-    """``-i``: each field of the schema (hidden input), or keys until an empty one."""
+    """``-i``: each field of the schema, or keys until an empty one. Secret fields are read
+    hidden, the others (user, host, account) shown; multi-line PEM values and ``@path``
+    answers are accepted (``PROMPT_HELP``)."""
     if not sys.stdin.isatty():
         raise UsageError("-i needs a terminal", hint="use --values @file or --KEY=@file")
+    say(f"values {PROMPT_HELP}")
     pairs: dict[str, str] = {}
     if schema is not None:
         for spec in schema.fields:
-            label = f"{spec.name}{'' if spec.required else ' (optional, Enter to skip)'}"
-            value = typer.prompt(label, hide_input=True, default="" if not spec.required else None,
-                                 show_default=False)
+            optional = "" if spec.required else (
+                f" (optional, Enter for {spec.default})" if spec.default is not None
+                else " (optional, Enter to skip)")
+            shown = "" if spec.secret else " [shown]"
+            while True:
+                value = _answer(f"{spec.name}{optional}{shown}: ", hidden=spec.secret)
+                if value or not spec.required:
+                    break
             if value:
                 pairs[spec.name] = value
         return pairs
     while True:
-        key = typer.prompt("key (Enter to finish)", default="", show_default=False)
+        key = _read_line("key (Enter to finish): ", hidden=False)
         if not key:
             return pairs
-        pairs[key] = typer.prompt(f"value for {key}", hide_input=True)
+        pairs[key] = _answer(f"value for {key}: ", hidden=True)
+
+
+def _answer(label: str, hidden: bool) -> str:
+    """One value: a line, a PEM block up to its -----END line, or the file of ``@path``."""
+    from secretsfile.ops.secret_input import read_at
+
+    first = _read_line(label, hidden)
+    if first.startswith("@@"):
+        return first[1:]
+    if first.startswith("@"):
+        return read_at(first, f"{label.rstrip(': ')} (@…)")
+    if not first.startswith("-----BEGIN"):
+        return first
+    lines = [first]
+    while len(lines) < MAX_PEM_LINES:
+        line = _read_line("", hidden, newline=False)
+        lines.append(line)
+        if line.startswith("-----END") and line.rstrip().endswith("-----"):
+            if hidden:
+                sys.stderr.write(f"(read {len(lines)} lines)\n")
+            return "\n".join(lines) + "\n"
+    raise UsageError("no -----END line after the -----BEGIN line",
+                     hint="answer @path to read the key from a file")
+
+
+def _read_line(label: str, hidden: bool, newline: bool = True) -> str:
+    """One line from the terminal, the prompt on stderr. Hidden input turns echo off
+    without flushing typed-ahead input (getpass would drop the rest of a pasted key)."""
+    sys.stderr.write(label)
+    sys.stderr.flush()
+    with _no_echo(hidden):
+        line = sys.stdin.readline()
+    if hidden and newline:
+        sys.stderr.write("\n")
+    if not line:
+        raise UsageError("the input ended before every value was given")
+    return line.rstrip("\r\n")
+
+
+@contextlib.contextmanager
+def _no_echo(hidden: bool) -> Iterator[None]:
+    if not hidden:
+        yield
+        return
+    try:
+        import termios
+    except ImportError:  # Windows: no echo control here
+        yield
+        return
+    try:
+        fd = sys.stdin.fileno()
+        old = termios.tcgetattr(fd)
+    except (OSError, ValueError, AttributeError, termios.error):  # not a real terminal
+        yield
+        return
+    new = list(old)
+    new[3] &= ~termios.ECHO
+    termios.tcsetattr(fd, termios.TCSANOW, new)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, old)
 
 
 def write_output(text: str, output: Path | None) -> None:

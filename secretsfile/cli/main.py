@@ -26,6 +26,8 @@ def _register_commands() -> None:
         refs_cmd,
         run_cmd,
         scan,
+        schema_cmd,
+        secret_moves_cmd,
         secrets_cmd,
     )
 
@@ -36,6 +38,8 @@ def _register_commands() -> None:
     project_cmd.register(app)
     git_cmd.register(app)
     secrets_cmd.register(app)
+    secret_moves_cmd.register(secrets_cmd.app)  # rename, copy, export
+    schema_cmd.register(app)
     history_cmd.register(app)
     refs_cmd.register(app)
     run_cmd.register(app)

@@ -32,18 +32,25 @@ def utf8_value(raw: bytes | str, source: str) -> str:
         ) from None
 
 
-def read_at(reference: str) -> str:
-    """The text of ``@path``, without the one trailing newline editors add."""
+def read_at(reference: str, what: str | None = None) -> str:
+    """The text of ``@path``, without the one trailing newline editors add. ``what`` names
+    the option in errors instead of the path: the "path" may be a value meant literally
+    (``--password=@hunter2``), which an error must not echo."""
     path = Path(reference[1:])
     try:
-        text = utf8_value(path.read_bytes(), str(path))
+        text = utf8_value(path.read_bytes(), str(path))  # it exists: a path, not a value
     except OSError as error:
-        raise UsageError(f"{path}: {error.strerror}") from None
+        if what is None:
+            raise UsageError(f"{path}: {error.strerror}") from None
+        raise UsageError(f"{what}: cannot read the @file ({error.strerror})",
+                         hint=f"a value starting with '@' is written "
+                         f"{what.partition('=')[0]}=@@…; a file as @path") from None
     return text[:-1] if text.endswith("\n") and text.count("\n") == 1 else text
 
 
 def pairs_from_args(args: Iterable[str]) -> dict[str, str]:
-    """``--KEY=VALUE`` / ``--KEY=@path`` extra options."""
+    """``--KEY=VALUE`` / ``--KEY=@path`` extra options; ``--KEY=@@text`` is the literal
+    value ``@text``."""
     pairs: dict[str, str] = {}
     warned = False
     for arg in args:
@@ -55,10 +62,11 @@ def pairs_from_args(args: Iterable[str]) -> dict[str, str]:
         if not key:
             raise UsageError("unexpected argument '--=…': a key name is missing",
                              hint="use --KEY=VALUE or --KEY=@file")
-        if value.startswith("@"):
-            value = read_at(value)
-        else:
-            value = utf8_value(value, f"the --{key} argument")
+        if value.startswith("@") and not value.startswith("@@"):
+            value = read_at(value, f"--{key}=@…")
+        else:  # '--KEY=@@x' is the literal value '@x'
+            value = utf8_value(value[1:] if value.startswith("@@") else value,
+                               f"the --{key} argument")
             if not warned:
                 warn("values on the command line land in shell history; prefer "
                      "--KEY=@file, --values @file or -i")

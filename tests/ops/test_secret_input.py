@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,71 @@ def test_schema_keys_and_utf8() -> None:
     assert schema_keys({"a-b": "x"}, None) == {"a-b": "x"}
     with pytest.raises(FormatError):
         utf8_value(b"\xff", "stdin")
+
+
+def test_at_at_is_a_literal_at_and_unreadable_files_are_not_echoed(tmp_path: Path) -> None:
+    assert pairs_from_args(["--password=@@hunter2-PLANTED"]) == {"password": "@hunter2-PLANTED"}
+    assert pairs_from_args(["--password=@@@x"]) == {"password": "@@x"}
+    with pytest.raises(UsageError) as caught:
+        pairs_from_args(["--password=@hunter2-PLANTED"])  # meant literally, no such file
+    shown = f"{caught.value} {caught.value.hint}"
+    assert "hunter2-PLANTED" not in shown
+    assert "--password=@@" in shown
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"\xffsecret-PLANTED")
+    with pytest.raises(FormatError) as caught_utf8:
+        pairs_from_args([f"--key=@{bad}"])
+    assert "secret-PLANTED" not in str(caught_utf8.value)
+
+
+class FakeTTY(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+PEM = ("-----BEGIN PRIVATE KEY-----\nMIIEv-PLANTED-line1\nline2-PLANTED\n"
+       "-----END PRIVATE KEY-----\n")
+
+
+def test_prompts_show_open_fields_hide_secret_ones_and_read_pem(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    from secretsfile.cli import common
+
+    asked: list[tuple[str, bool]] = []
+    real = common._read_line
+
+    def spy(label: str, hidden: bool, newline: bool = True) -> str:
+        asked.append((label, hidden))
+        return real(label, hidden, newline)
+
+    monkeypatch.setattr(common, "_read_line", spy)
+    (tmp_path / "key.pem").write_text(PEM)
+    answers = "acct-x\nme\n\n" + PEM + "\nwh\n\n\n\n"  # password skipped: optional
+    monkeypatch.setattr(sys, "stdin", FakeTTY(answers))
+    pairs = common.prompt_pairs(find_schema("snowflake"))
+    assert pairs == {"account": "acct-x", "user": "me", "private_key": PEM, "warehouse": "wh"}
+    kinds = {label.split(" ")[0].rstrip(":"): hide for label, hide in asked if label}
+    assert kinds["account"] is False and kinds["user"] is False
+    assert kinds["password"] is True and kinds["private_key"] is True
+    err = capsys.readouterr().err
+    assert "-----END" in err and "@path" in err  # the prompt says how
+    assert "PLANTED" not in err
+    monkeypatch.setattr(sys, "stdin", FakeTTY(f"k1\n@{tmp_path / 'key.pem'}\nk2\n@@at\n\n"))
+    assert common.prompt_pairs(None) == {"k1": PEM, "k2": "@at"}
+
+
+def test_prompts_need_a_terminal_and_an_end_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from secretsfile.cli import common
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("x\n"))
+    with pytest.raises(UsageError):
+        common.prompt_pairs(None)
+    monkeypatch.setattr(sys, "stdin", FakeTTY("k\n-----BEGIN KEY-----\nabc-PLANTED\n"))
+    with pytest.raises(UsageError) as caught:
+        common.prompt_pairs(None)
+    assert "PLANTED" not in str(caught.value)
+    required = FakeTTY("\n\nvalue-1\nbase\n")  # a required field is asked again
+    monkeypatch.setattr(sys, "stdin", required)
+    assert common.prompt_pairs(find_schema("api-key")) == {"api_key": "value-1",
+                                                           "base_url": "base"}
