@@ -20,7 +20,7 @@ app = typer.Typer(help="Who can read an environment.", no_args_is_help=True)
 AllEnvsOpt = Annotated[bool, typer.Option(
     "--all-envs", help="Every environment in the config (a person joining or leaving); "
     "then pass only the recipient.")]
-_ENV_HELP = "The environment (leave out with --all-envs)."
+_ENV_HELP = "The environment (with --all-envs: the recipient, and nothing after it)."
 _HISTORY = ("warning: the removed key can still read old versions of {what} in git history; "
             "rotate the credentials it could read (database passwords, API keys, ...)")
 
@@ -49,9 +49,9 @@ def _said_add(env: str, change: RecipientChange) -> None:
 
 @app.command("add")
 def recipients_add(
-    env: Annotated[str, typer.Argument(metavar="[ENV]", help=_ENV_HELP, show_default=False)],
-    recipient: Annotated[str | None, typer.Argument(help=_RECIPIENT_HELP,
-                                                    show_default=False)] = None,
+    env: Annotated[str, typer.Argument(metavar="ENV", help=_ENV_HELP, show_default=False)],
+    recipient: Annotated[str | None, typer.Argument(
+        metavar="RECIPIENT", help=_RECIPIENT_HELP, show_default=False)] = None,
     name: Annotated[str | None, typer.Option(
         "--name", help="Who it is: written as {key: …, name: NAME} in the config and shown "
         "by 'recipients list' and in errors (without it: the plain key; a '# name' comment "
@@ -75,8 +75,9 @@ def recipients_add(
 
 @app.command("remove")
 def recipients_remove(
-    env: Annotated[str, typer.Argument(metavar="[ENV]", help=_ENV_HELP, show_default=False)],
+    env: Annotated[str, typer.Argument(metavar="ENV", help=_ENV_HELP, show_default=False)],
     recipient: Annotated[str | None, typer.Argument(
+        metavar="RECIPIENT",
         help="The recipient to remove: its key, or the name the config gives it.",
         show_default=False)] = None,
     all_envs: AllEnvsOpt = False,

@@ -25,6 +25,7 @@ def round_trip_yaml() -> Any:
     yaml = YAML()  # round-trip mode
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a long key or flow entry
     return yaml
 
 
