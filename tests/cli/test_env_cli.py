@@ -96,3 +96,22 @@ def test_remove_refuses_default_env_and_keeps_the_file_unless_asked(
     assert "default_env" not in config.read_text()
     assert config.read_text().startswith("# reviewed in PRs\n")
     _clean(asked, refused, kept, forced)
+
+
+def test_rename_finishes_after_a_crash_between_file_and_config(run: Runner, root: Path) -> None:
+    (root / "secrets" / "prod.yaml").rename(root / "secrets" / "live.yaml")  # file step done
+    again = run("env", "rename", "prod", "live")
+    assert again.code == 0, again.stderr
+    assert "moved" not in again.stderr
+    got = run("secret", "get", "api-token", "--env", "live", "--reveal")
+    assert got.stdout == PLANTED[0] + "\n"
+
+
+def test_rename_keeps_an_explicit_file(run: Runner, root: Path) -> None:
+    config = root / ".secretsfile.yaml"
+    config.write_text(config.read_text().replace(
+        "  dev:\n", "  dev:\n    file: secrets/dev.yaml\n"))
+    renamed = run("env", "rename", "dev", "local")
+    assert renamed.code == 0 and "moved secrets/dev.yaml" not in renamed.stderr
+    assert (root / "secrets" / "dev.yaml").exists()
+    assert "  local:\n    file: secrets/dev.yaml\n" in config.read_text()
