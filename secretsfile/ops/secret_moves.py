@@ -9,6 +9,7 @@ tag are written afresh by ``ops.document.seal``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,12 +17,19 @@ from pathlib import Path
 from secretsfile._fileio import read_text
 from secretsfile.config.project import Environment, ProjectConfig
 from secretsfile.core.values import Branch
-from secretsfile.errors import ConflictError, UsageError
+from secretsfile.errors import ConflictError, NotEncryptedError, UsageError
 from secretsfile.ops.exporting import dotenv
 from secretsfile.ops.references import configured_files
-from secretsfile.ops.secrets import change_secret, env_keys, find_secret, modify_file, policy
+from secretsfile.ops.secrets import (
+    change_secret,
+    env_keys,
+    find_secret,
+    modify_file,
+    policy,
+    secret_shapes,
+)
 from secretsfile.secrets.model import Secret, text_of
-from secretsfile.secrets.naming import closest_hint, env_var_name
+from secretsfile.secrets.naming import check_variable_collisions, closest_hint, env_var_name
 from secretsfile.secrets.references import find_references
 
 EXPORT_FORMATS = ("json", "dotenv", "yaml")
@@ -42,6 +50,7 @@ def rename_secret(config: ProjectConfig, env: Environment, old: str, new: str,
     project's templates and config that still name ``old``."""
     policy(config).check(new)
     path = config.private_path(env) if private else config.env_path(env)
+    other = config.env_path(env) if private else config.private_path(env)
     where = env.name + (" (private)" if private else "")
     if not path.exists():
         raise UsageError(f"secret {old!r} not found in {where}")
@@ -53,6 +62,7 @@ def rename_secret(config: ProjectConfig, env: Environment, old: str, new: str,
         if new in doc:
             raise ConflictError(f"secret {new!r} already exists in {where}",
                                 hint=f"pick another name, or delete {new} first")
+        refuse_collisions(old, new, path, other)
         items = list(doc.items())
         doc.clear()
         for key, node in items:
@@ -61,6 +71,16 @@ def rename_secret(config: ProjectConfig, env: Environment, old: str, new: str,
     with env_keys(env.name):
         modify_file(config, path, change, private)
     return references_to(config, old)
+
+
+def refuse_collisions(old: str, new: str, path: Path, other: Path) -> None:
+    """A UsageError when ``new`` would give a variable another secret of the environment
+    (either file) gives: names and keys only, read in clear (under the caller's lock)."""
+    shapes = secret_shapes(path)
+    keys = shapes.get(old)
+    check_variable_collisions(new, keys, {n: k for n, k in shapes.items() if n != old})
+    with contextlib.suppress(NotEncryptedError):
+        check_variable_collisions(new, keys, secret_shapes(other))
 
 
 def references_to(config: ProjectConfig, name: str) -> list[StaleReference]:

@@ -47,12 +47,16 @@ def _get(run: Runner, name: str, env: str) -> dict[str, object]:
 
 
 def test_rename_moves_the_values_and_warns_about_references(run: Runner, repo: Path) -> None:
+    config = repo / ".secretsfile.yaml"
+    config.write_text(config.read_text().replace(
+        "  prod:\n", "    exports:\n      PGPASSWORD: '{{ app-db.password }}'\n  prod:\n"))
     before = (repo / "secrets" / "staging.yaml").read_text()
     result = run("secret", "rename", "app-db", "main-db", "--env", "staging")
     assert result.code == 0, result.stderr
     clean(result)
     assert "app.yaml:1" in result.stderr and "app-db.password" in result.stderr
     assert "api-token" not in result.stderr
+    assert ".secretsfile.yaml:" in result.stderr  # the exports: template
     after = (repo / "secrets" / "staging.yaml").read_text()
     assert "main-db:" in after and "app-db:" not in after and after != before
     assert list(yaml.safe_load(after))[:2] == ["main-db", "api-token"]  # keeps its place
@@ -70,7 +74,12 @@ def test_rename_refuses_an_existing_or_bad_name(run: Runner, repo: Path) -> None
     assert bad.code != 0 and "invalid secret name" in bad.stderr and "main-db" in bad.stderr
     absent = run("secret", "rename", "app-dbb", "x-db", "--env", "staging")
     assert absent.code != 0 and "app-db" in absent.stderr
-    for result in (taken, bad, absent):
+    assert run("secret", "set", "main-db-user", "--env", "staging", "--value-stdin",
+               stdin="x").code == 0
+    before = (repo / "secrets" / "staging.yaml").read_bytes()
+    collides = run("secret", "rename", "app-db", "main-db", "--env", "staging")
+    assert collides.code != 0 and "MAIN_DB_USER" in collides.stderr
+    for result in (taken, bad, absent, collides):
         assert "Traceback" not in result.output
         clean(result)
     assert (repo / "secrets" / "staging.yaml").read_bytes() == before
