@@ -200,3 +200,67 @@ def test_try_repo_blocks_a_plaintext_file_beside_the_environments_after_init(
     assert "secrets/internal.yaml: not encrypted (no sops metadata)" in output
     assert "secrets/dev.yaml:" not in output  # init's encrypted file passes
     assert "correct-horse-battery" not in output
+
+
+def _hook(hook_repo: Path, repo: Path, env: dict[str, str], hook_id: str
+          ) -> subprocess.CompletedProcess[str]:
+    return _run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook_id,
+                 "--verbose"], repo, env)
+
+
+def _without_keys(env: dict[str, str], home: Path) -> dict[str, str]:
+    home.mkdir()
+    bare = {k: v for k, v in env.items() if not k.startswith(("SOPS_", "SECRETSFILE_"))}
+    bare.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
+    return bare
+
+
+def test_secretsfile_check_hook_covers_references_schemas_and_recipients(
+    hook_repo: tuple[Path, dict[str, str]], target: tuple[Path, dict[str, str]],
+    tmp_path: Path,
+) -> None:
+    repo, env = target
+    init = _run([sys.executable, "-m", "secretsfile", "init", "--env", "prod"], repo, env)
+    assert init.returncode == 0, init.stderr
+    planted = "pw-PLANTED-hook-1"
+    store = (
+        "from secretsfile.config.project import load\n"
+        "from secretsfile.ops.secrets import save_secret\n"
+        "from secretsfile.secrets.model import Secret\n"
+        "c = load(); e = c.choose('prod')\n"
+        f"save_secret(c, e, Secret('app-db', 'prod', values={{'user': 'u', 'password': "
+        f"'{planted}'}}, schema='postgres'), create=True)\n")
+    stored = _run([sys.executable, "-c", store], repo, env)
+    assert stored.returncode == 0, stored.stderr
+    config = repo / ".secretsfile.yaml"
+    config.write_text(config.read_text() + "references: [app.yaml]\n")
+    (repo / "app.yaml").write_text("db: {{ app-db.password }}\nhost: {{ app-db.hots }}\n")
+    _run(["git", "add", "-A"], repo, env)
+    no_key = _without_keys(env, tmp_path / "nokey")
+    done = _hook(hook_repo[0], repo, no_key, "secretsfile-check")
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "app.yaml:2:7: {{ app-db.hots }}: secret 'app-db' has no key 'hots' in prod" in output
+    assert "secrets/prod.yaml:" in output
+    assert "secret 'app-db' (schema postgres) lacks required fields host, database" in output
+    assert planted not in output
+    assert "Traceback" not in output
+    # fixed references and schema: a recipient added to the config by hand is drift
+    (repo / "app.yaml").write_text("db: {{ app-db.password }}\n")
+    fixed = store.replace("create=True", "create=False").replace(
+        "'password': ", "'host': 'h', 'database': 'd', 'password': ")
+    assert _run([sys.executable, "-c", fixed], repo, env).returncode == 0
+    carol = "age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg"
+    _run(["git", "add", "-A"], repo, env)
+    passed = _hook(hook_repo[0], repo, no_key, "secretsfile-check")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    text = config.read_text()
+    config.write_text(text.replace("recipients:\n", f"recipients:\n      - {carol}\n", 1)
+                      if "recipients:\n" in text else text.replace("recipients: [",
+                                                                   f"recipients: [{carol}, "))
+    _run(["git", "add", "-A"], repo, env)
+    drifted = _hook(hook_repo[0], repo, no_key, "secretsfile-check")
+    output = drifted.stdout + drifted.stderr
+    assert drifted.returncode == 1, output
+    assert f"secrets/prod.yaml: missing recipient age {carol}" in output
+    assert planted not in output

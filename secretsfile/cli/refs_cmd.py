@@ -131,9 +131,11 @@ def check(
         created = _create_missing(project, list(files or []), env, interactive)
         if created is not None:
             return created
-    report = check_files(list(files or []), env=env, level=level, config=project)
+    bare = whole and not project.environments and not env  # .sops.yaml rules, or nothing
+    report = check_files(list(files or []), env=env, level="NONE" if bare else level,
+                         config=project)
     findings = []
-    if schemas if schemas is not None else whole:
+    if (schemas if schemas is not None else whole) and not bare:
         findings += project_check.schema_findings(project, check_envs(project, env))
     if recipients if recipients is not None else whole:
         findings += project_check.recipient_findings(project)
