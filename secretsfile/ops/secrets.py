@@ -3,7 +3,9 @@
 Each environment's file (``secrets/<env>.yaml`` unless configured) holds that
 environment's secrets. ``--private`` secrets live in a personal file outside the repo
 (``$XDG_CONFIG_HOME/secretsfile/private/<project>/<env>.yaml``), encrypted to the user's
-own age key and looked up before the team's file.
+own age key and laid over the team's file (``secrets.overlay``: a private group key by
+key). A write is refused when it would give an environment variable another secret
+already gives (``app-db-user`` and ``app-db.user`` are both ``APP_DB_USER``).
 """
 
 from __future__ import annotations

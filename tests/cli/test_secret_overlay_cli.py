@@ -71,8 +71,8 @@ def test_private_group_overlays_the_team_one_key_by_key(run: Runner, project: Pa
 
 def test_run_ci_export_and_the_loader_see_the_merged_group(run: Runner, project: Path
                                                           ) -> None:
-    code = ("import os; print(os.environ['APP_DB_USER'] == {!r}, "
-            "os.environ['APP_DB_PASSWORD'] == {!r})").format(TEAM_USER, MINE_PW)
+    code = (f"import os; assert os.environ['APP_DB_USER'] == {TEAM_USER!r}; "
+            f"assert os.environ['APP_DB_PASSWORD'] == {MINE_PW!r}")
     ran = run("run", "--env", "dev", "--", sys.executable, "-c", code)
     assert ran.code == 0, ran.stderr
     exported = run("ci", "export", "--env", "dev", "--format", "json")

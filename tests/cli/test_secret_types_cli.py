@@ -1,0 +1,95 @@
+"""Typed schema values through the CLI: an int field is an int in the file (sops
+``type:int``), in ``values()`` and in ``secret get --json --reveal``; variables stay text."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+import secretsfile
+from tests.cli.conftest import Runner, init_repo
+
+PASSWORD = "pw-PLANTED-typed-5e6f"
+
+
+@pytest.fixture
+def project(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = init_repo(run, tmp_path, monkeypatch, "dev")
+    values = tmp_path / "db.json"
+    values.write_text(json.dumps({"user": "app", "password": PASSWORD, "host": "db",
+                                  "database": "app"}))
+    created = run("secret", "create", "app-db", "--env", "dev", "--schema", "postgres",
+                  "--values", f"@{values}")
+    assert created.code == 0, created.stderr
+    assert PASSWORD not in created.output
+    return root
+
+
+def _port_line(root: Path) -> str:
+    text = (root / "secrets" / "dev.yaml").read_text()
+    assert PASSWORD not in text
+    return next(line for line in text.splitlines() if line.strip().startswith("port:"))
+
+
+def test_a_default_int_field_is_an_int_everywhere(run: Runner, project: Path) -> None:
+    assert "type:int" in _port_line(project)
+    shown = run("secret", "get", "app-db", "--env", "dev", "--json", "--reveal")
+    assert json.loads(shown.stdout)["values"]["port"] == 5432
+    key = run("secret", "get", "app-db", "--env", "dev", "--key", "port", "--json", "--reveal")
+    assert json.loads(key.stdout)["value"] == 5432
+    assert run("secret", "get", "app-db", "--env", "dev", "--key", "port",
+               "--reveal").stdout == "5432\n"
+    masked = run("secret", "get", "app-db", "--env", "dev", "--json")
+    assert json.loads(masked.stdout)["values"]["port"] == "**********"
+    assert PASSWORD not in masked.output
+    config = project / ".secretsfile.yaml"
+    assert secretsfile.values("dev", config=config)["app-db"]["port"] == 5432
+    assert secretsfile.load("dev", config=config).reveal()["app-db"]["port"] == 5432
+    assert secretsfile.values("dev", config=config, as_environ=True)["APP_DB_PORT"] == "5432"
+    ran = run("run", "--env", "dev", "--", sys.executable, "-c",
+              "import os; assert os.environ['APP_DB_PORT'] == '5432'")
+    assert ran.code == 0, ran.stderr
+
+
+def test_update_keeps_the_type(run: Runner, project: Path) -> None:
+    assert run("secret", "update", "app-db", "--env", "dev", "--port=5433").code == 0
+    assert "type:int" in _port_line(project)
+    shown = run("secret", "get", "app-db", "--env", "dev", "--json", "--reveal")
+    assert json.loads(shown.stdout)["values"]["port"] == 5433
+    refused = run("secret", "update", "app-db", "--env", "dev", "--port=five")
+    assert refused.code == 2 and "field 'port' must be int" in refused.stderr
+
+
+def test_typed_values_without_a_schema_keep_their_type(run: Runner, project: Path) -> None:
+    """A group whose file holds an int (written by hand, here by ``set --json``) keeps it
+    an int through ``secret update``; a bool stays a bool."""
+    file = project / "secrets" / "dev.yaml"
+    written = run("set", file, "svc", "--json", "--value-stdin",
+                  stdin='{"port": 8080, "debug": true, "name": "8080"}')
+    assert written.code == 0, written.stderr
+    assert run("secret", "update", "svc", "--env", "dev", "--port=9090").code == 0
+    got = json.loads(run("secret", "get", "svc", "--env", "dev", "--json", "--reveal").stdout)
+    assert got["values"] == {"port": 9090, "debug": True, "name": "8080"}
+    assert run("secret", "update", "svc", "--env", "dev", "--port=any").code == 0
+    got = json.loads(run("secret", "get", "svc", "--env", "dev", "--json", "--reveal").stdout)
+    assert got["values"]["port"] == "any"  # no schema: text that is no int stays text
+
+
+def test_a_port_stored_as_text_keeps_working(run: Runner, project: Path) -> None:
+    values = project.parent / "legacy.json"
+    values.write_text(json.dumps({"user": "u", "password": PASSWORD, "port": "5432"}))
+    assert run("secret", "create", "legacy", "--env", "dev", "--values", f"@{values}").code == 0
+    assert "type:str" in (project / "secrets" / "dev.yaml").read_text()
+    config = project / ".secretsfile.yaml"
+    assert secretsfile.values("dev", config=config)["legacy"]["port"] == "5432"
+    assert secretsfile.values("dev", config=config, as_environ=True)["LEGACY_PORT"] == "5432"
+    # validated again by the schema on update: the text becomes an int
+    updated = run("secret", "update", "legacy", "--env", "dev", "--schema", "postgres",
+                  "--host=h", "--database=d")
+    assert updated.code == 0, updated.stderr
+    got = json.loads(run("secret", "get", "legacy", "--env", "dev", "--json", "--reveal").stdout)
+    assert got["values"]["port"] == 5432 and got["schema"] == "postgres"
+    assert PASSWORD not in updated.output
