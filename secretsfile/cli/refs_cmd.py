@@ -125,6 +125,9 @@ def check(
     from secretsfile.ops import project_check
     from secretsfile.ops.references import check_envs, check_files
 
+    if interactive and not create_missing:
+        raise UsageError("-i goes with --create-missing",
+                         hint="secretsfile check --create-missing -i")
     project = load_config(override=config)
     whole = not files
     if create_missing:

@@ -188,3 +188,10 @@ def test_without_a_key_it_refuses_before_prompting(
     assert "none of your keys can open secrets/prod.yaml" in result.stderr
     assert prompts.asked == []
     assert "Traceback" not in result.output
+
+
+def test_i_alone_is_a_usage_error(run: Runner, repo: Path) -> None:
+    result = run("check", "-i")
+    assert result.code == 2
+    assert "-i goes with --create-missing" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

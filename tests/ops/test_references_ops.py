@@ -277,3 +277,29 @@ def test_render_uses_the_environments_key_variable(proj: ProjectConfig,
         render_string("{{ database.user }}", env="dev", config=proj)
     assert "SECRETSFILE_AGE_KEY_DEV" in (caught.value.hint or "")
     no_value_in(caught.value.diagnostics())
+
+
+def test_schema_choice_for_new_secrets() -> None:
+    from secretsfile.ops.register import choose_schema
+
+    assert choose_schema("aws-deploy", ["access_key_id", "secret_access_key"], {}) == "aws"
+    assert choose_schema("app-db", ["user", "password"], {}) is None  # several schemas fit
+    assert choose_schema("app-postgres", ["user", "password"], {}) == "postgres"
+    assert choose_schema("token", [], {}) is None
+    custom = {"schemas": {"stripe": {"fields": [{"name": "secret_key"}]}}}
+    assert choose_schema("billing", ["secret_key"], custom) == "stripe"
+
+
+def test_needed_secrets_group_keys_and_skip_existing(proj: ProjectConfig,
+                                                     tmp_path: Path) -> None:
+    from secretsfile.ops.register import needed_secrets
+
+    default_key_file().unlink()  # names are in clear: no key to find what is missing
+    app = tmp_path / "app.yaml"
+    app.write_text("a: {{ app-db.user }}\nb: {{ app-db.password }}\nc: {{ app-db.user }}\n"
+                   "d: {{ database.password }}\ne: {{ api-token }}\n")
+    needed = {(n.env, n.name): n for n in needed_secrets(proj, [app])}
+    assert set(needed) == {("dev", "app-db"), ("prod", "app-db"), ("dev", "api-token")}
+    assert needed["prod", "app-db"].keys == ("user", "password")
+    assert needed["prod", "app-db"].where == ("app.yaml:1", "app.yaml:2", "app.yaml:3")
+    assert needed["dev", "api-token"].keys == ()
