@@ -38,6 +38,12 @@ EXPECTED_PROD_VARS = {
     "APP_DB_PORT": "5432",
     "APP_DB_DATABASE": "orders",
     "API_TOKEN": PROD_TOKEN,
+    # app-db is prod's only postgres secret: it also gets the schema's names (issue 10)
+    "PGUSER": "app",
+    "PGPASSWORD": PROD_PASSWORD,
+    "PGHOST": "db.prod.internal",
+    "PGPORT": "5432",
+    "PGDATABASE": "orders",
 }
 
 BUILD_SCRIPT = """\
