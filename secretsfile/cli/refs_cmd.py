@@ -161,7 +161,8 @@ def check(
                 ".secretsfile.yaml")
     else:
         problems = len(report.problems) + len(findings)
-        say(f"{problems} problem(s) in {len(report.files)} file(s)" + _drift_hint(findings))
+        files = {path for path, _ in report.problems} | {finding.path for finding in findings}
+        say(f"{problems} problem(s) in {len(files)} file(s)" + _drift_hint(findings))
     return int(ExitCode.OK if ok else ExitCode.FINDINGS)
 
 

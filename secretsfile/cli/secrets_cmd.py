@@ -69,7 +69,7 @@ def _collect(ctx: typer.Context, values: str | None, interactive: bool,
 
     schema = find_schema(schema_name, config_raw) if schema_name else None
     prompted = (lambda: prompt_pairs(schema)) if interactive else None
-    return schema_keys(gather_pairs(list(ctx.args), values, prompted), schema)
+    return schema_keys(gather_pairs(list(ctx.args), values, prompted, schema), schema)
 
 
 @app.command("set")

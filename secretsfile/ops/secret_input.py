@@ -8,7 +8,7 @@ into key/value pairs, so every front end reads values the same way.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +48,10 @@ def read_at(reference: str, what: str | None = None) -> str:
     return text[:-1] if text.endswith("\n") and text.count("\n") == 1 else text
 
 
-def pairs_from_args(args: Iterable[str]) -> dict[str, str]:
+def pairs_from_args(args: Iterable[str], open_keys: Collection[str] = ()) -> dict[str, str]:
     """``--KEY=VALUE`` / ``--KEY=@path`` extra options; ``--KEY=@@text`` is the literal
-    value ``@text``."""
+    value ``@text``. A value typed inline warns (shell history) unless its key is in
+    ``open_keys``: a schema's non-secret fields (``--user=app``, ``--host=db``)."""
     pairs: dict[str, str] = {}
     warned = False
     for arg in args:
@@ -67,7 +68,7 @@ def pairs_from_args(args: Iterable[str]) -> dict[str, str]:
         else:  # '--KEY=@@x' is the literal value '@x'
             value = utf8_value(value[1:] if value.startswith("@@") else value,
                                f"the --{key} argument")
-            if not warned:
+            if not warned and key.replace("-", "_") not in open_keys:
                 warn("values on the command line land in shell history; prefer "
                      "--KEY=@file, --values @file or -i")
                 warned = True
@@ -117,7 +118,8 @@ def pairs_from_values(values: str) -> dict[str, str]:
 
 
 def gather_pairs(args: list[str], values: str | None,
-                 prompted: Callable[[], dict[str, str]] | None) -> dict[str, str]:
+                 prompted: Callable[[], dict[str, str]] | None,
+                 schema: Schema | None = None) -> dict[str, str]:
     """The pairs from exactly one source: ``--KEY=VALUE`` options, ``--values`` or the
     prompt (``-i``)."""
     sources = int(bool(args)) + int(values is not None) + int(prompted is not None)
@@ -127,7 +129,8 @@ def gather_pairs(args: list[str], values: str | None,
         return prompted()
     if values is not None:
         return pairs_from_values(values)
-    return pairs_from_args(args)
+    open_keys = {f.name for f in schema.fields if not f.secret} if schema else set()
+    return pairs_from_args(args, open_keys)
 
 
 def schema_keys(pairs: Mapping[str, str], schema: Schema | None) -> dict[str, str]:

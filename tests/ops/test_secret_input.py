@@ -43,6 +43,21 @@ def test_args_and_one_source_only(tmp_path: Path) -> None:
     assert gather_pairs([], None, lambda: {"k": "v"}) == {"k": "v"}
 
 
+def test_only_secret_fields_typed_inline_warn_about_shell_history(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr("secretsfile.ops.secret_input.warn", warnings.append)
+    postgres = find_schema("postgres")
+    secret = tmp_path / "pw.txt"
+    secret.write_text("hunter2")
+    gather_pairs(["--user=app", "--host=db", f"--password=@{secret}"], None, None, postgres)
+    assert warnings == []  # user and host are not secret
+    gather_pairs(["--user=app", "--password=hunter2"], None, None, postgres)
+    assert len(warnings) == 1 and "hunter2" not in warnings[0]
+    gather_pairs(["--user=app"], None, None)  # without a schema every key may be secret
+    assert len(warnings) == 2
+
+
 def test_schema_keys_and_utf8() -> None:
     schema = find_schema("aws")
     field = schema.field_names()[0]
