@@ -161,8 +161,8 @@ def check(
                 ".secretsfile.yaml")
     else:
         problems = len(report.problems) + len(findings)
-        files = {path for path, _ in report.problems} | {finding.path for finding in findings}
-        say(f"{problems} problem(s) in {len(files)} file(s)" + _drift_hint(findings))
+        problem_files = {path for path, _ in report.problems} | {f.path for f in findings}
+        say(f"{problems} problem(s) in {len(problem_files)} file(s)" + _drift_hint(findings))
     return int(ExitCode.OK if ok else ExitCode.FINDINGS)
 
 
