@@ -277,6 +277,7 @@ class AgeKeySource(KeySourceBase):
     key_variables = ("SECRETSFILE_AGE_KEY", "SOPS_AGE_KEY", "SOPS_AGE_SSH_PRIVATE_KEY")
     recipient_variables = ("SECRETSFILE_AGE_RECIPIENTS", "SOPS_AGE_RECIPIENTS")
     no_key_hint = "create your key with 'secretsfile keygen'"
+    needs = "an age identity (keys.txt, SOPS_AGE_KEY, SOPS_AGE_KEY_CMD) or an ssh key"
 
     def __init__(self) -> None:
         self._used_ssh = False

@@ -130,6 +130,7 @@ class FernetKeySource(KeySourceBase):
                     own_key_help="Also wrap the data key with your Fernet key.")
     key_variables = ("SECRETSFILE_FERNET_KEY",)  # and _FILE
     no_key_hint = _NO_KEY_HINT
+    needs = "a Fernet key (SECRETSFILE_FERNET_KEY[_FILE] or the Fernet key file)"
 
     def own_recipient(self) -> str | None:
         return next(iter(available_keys()), None)

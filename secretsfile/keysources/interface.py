@@ -119,6 +119,13 @@ class KeySource(Protocol):
         """Every identity source consulted, for the 'nothing could open it' message."""
         ...
 
+    needs: str  # what using it takes, for `keysources list`: "the gpg binary", "VAULT_TOKEN"
+
+    def unusable(self) -> str | None:
+        """Why this backend cannot work on this machine now (a missing binary, extra or
+        credential), None when it can; cheap: no network, no crypto import."""
+        ...
+
 
 class KeySourceBase:
     """Defaults for a source whose recipients are written ``<scheme><id>`` and whose
@@ -136,6 +143,10 @@ class KeySourceBase:
     key_variables: tuple[str, ...] = ()
     recipient_variables: tuple[str, ...] = ()
     no_key_hint: str = ""
+    needs: str = ""
+
+    def unusable(self) -> str | None:
+        return None
 
     def claims(self, text: str) -> bool:
         return bool(self.scheme) and text.strip().startswith(self.scheme)
