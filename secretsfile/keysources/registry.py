@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 BACKENDS = {
     "age": "secretsfile.keysources.age:AgeKeySource",
     "fernet": "secretsfile.keysources.fernet:FernetKeySource",
+    "hc_vault": "secretsfile.keysources.hc_vault:HcVaultKeySource",
 }
 DEFAULT_KIND = "age"  # whose own key a file is for when nobody says
 
@@ -31,8 +32,7 @@ DEFAULT_KIND = "age"  # whose own key a file is for when nobody says
 # using them still reads (encrypting for one then says "cannot use ... keys yet"), and the
 # metadata fields that may identify an entry, for messages. A backend supersedes its line.
 _SOPS_ONLY_FIELDS = {"pgp": "pgp", "kms": "kms", "gcp_kms": "gcp_kms",
-                     "azure_keyvault": "azure_kv", "hc_vault_transit_uri": "hc_vault",
-                     "hc_vault": "hc_vault", "hckms": "hckms"}
+                     "azure_keyvault": "azure_kv", "hckms": "hckms"}
 _ID_FIELDS = ("recipient", "key_id", "fp", "arn", "resource_id", "key_name", "vault_url")
 
 

@@ -1,0 +1,251 @@
+"""OpenBao / HashiCorp Vault transit: the data key is wrapped by a transit key on the server.
+
+Recipients are sops' transit URIs, ``https://vault.example.com:8200/v1/<engine path>/keys/<name>``
+(``--hc-vault-transit``, ``.sops.yaml`` ``hc_vault_transit_uri`` and ``hc_vault`` in key
+groups). Metadata entries are exactly sops': ``vault_address, engine_path, key_name,
+created_at, enc`` (``enc`` is the ``vault:v1:…`` ciphertext). Wrapping is
+``PUT {addr}/v1/{engine}/encrypt/{name}``, unwrapping ``…/decrypt/…``.
+
+The token comes from ``VAULT_TOKEN``, then ``BAO_TOKEN`` (our extension), then
+``~/.vault-token``; a set variable wins even when the server refuses it, as in sops.
+``VAULT_NAMESPACE`` is sent as ``X-Vault-Namespace`` (sops does not record it in the file).
+The address always comes from the URI or the file's ``vault_address``, never ``VAULT_ADDR``.
+
+Our hardening (sops has none): the token is never sent in clear text to a host other than
+the loopback one; ``SECRETSFILE_VAULT_ALLOW_HTTP=1`` allows plain ``http://`` elsewhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from secretsfile.errors import KeySourceError
+from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
+
+if TYPE_CHECKING:
+    from secretsfile.core.metadata import MasterKey
+    from secretsfile.keysources.http import Response
+
+# http.client is imported (through keysources/http.py) only inside wrap/unwrap.
+
+_EXAMPLE = "https://vault.example.com:8200/v1/transit/keys/keyName"
+_PREFIXED = re.compile(r"/[^/]+/v\d+/[^/]+/[^/]+/[^/]+")
+_WELL_FORMED = re.compile(r"/v\d+/[^/]+/[^/]+/[^/]+")
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_LOGIN_HINT = ("set VAULT_TOKEN to a token allowed to use this key "
+               "(or run 'bao login' / 'vault login'), and VAULT_NAMESPACE if the key is in one")
+TOKEN_FILE_NAME = ".vault-token"
+
+
+def split_uri(uri: str) -> tuple[str, str, str]:
+    """(vault address, engine path, key name) of a transit URI, checked as sops does."""
+    text = uri.strip()
+    parts = urlsplit(text)
+    if not parts.scheme or not parts.netloc:
+        raise KeySourceError(f"{text[:60]!r} is not a Vault transit URI",
+                             hint=f"write it like {_EXAMPLE}")
+    if "@" in parts.netloc:  # credentials in the URI would be written to the file
+        raise KeySourceError("a Vault transit URI must not contain credentials",
+                             hint="give the token in VAULT_TOKEN, not in the URI")
+    if _PREFIXED.search(parts.path):
+        raise KeySourceError(
+            f"{text!r}: running Vault with a prefixed URL is not supported",
+            hint=f"the format has to be like {_EXAMPLE}")
+    if not _WELL_FORMED.search(parts.path):
+        raise KeySourceError(f"{text!r}: the Vault path is not formatted correctly",
+                             hint=f"write it like {_EXAMPLE}")
+    dirs = parts.path.strip("/").split("/")
+    address = f"{parts.scheme}://{parts.netloc}"
+    return address, "/".join(d for d in dirs[1:-2] if d), dirs[-1]
+
+
+def join_uri(address: str, engine_path: str, key_name: str) -> str:
+    return f"{address}/v1/{engine_path}/keys/{key_name}"
+
+
+def token_file() -> Path:
+    return Path.home() / TOKEN_FILE_NAME
+
+
+def find_token() -> tuple[str | None, list[SourceReport]]:
+    """The token to send, and where it was looked for (never the token itself)."""
+    reports: list[SourceReport] = []
+    for name in ("VAULT_TOKEN", "BAO_TOKEN"):
+        value = os.environ.get(name, "").strip()
+        reports.append(SourceReport(name, "set" if value else "not set"))
+        if value:
+            return value, reports
+    path = token_file()
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        reports.append(SourceReport(str(path), "file not found"))
+        return None, reports
+    except (OSError, UnicodeDecodeError):
+        reports.append(SourceReport(str(path), "unreadable"))
+        return None, reports
+    reports.append(SourceReport(str(path), "token found" if value else "empty"))
+    return value or None, reports
+
+
+def _errors(response: Response) -> str:
+    body = response.body
+    found = body.get("errors") if isinstance(body, dict) else None
+    text = "; ".join(str(e) for e in found) if isinstance(found, list) else ""
+    return text[:200] or f"HTTP {response.status}"
+
+
+class HcVaultKeySource(KeySourceBase):
+    kind = "hc_vault"
+    title = "Vault transit"
+    syntax = f"a Vault transit URI ({_EXAMPLE})"
+    id_field = "key_name"
+    config_fields = ("hc_vault_transit_uri", "hc_vault")
+    cli = CliOption("hc-vault-transit",
+                    "Add an OpenBao/Vault transit key (URI like " + _EXAMPLE + ").",
+                    "Remove an OpenBao/Vault transit key (its URI).", metavar="URI")
+    key_variables = ("VAULT_TOKEN", "BAO_TOKEN")
+    no_key_hint = "set VAULT_TOKEN (or run 'bao login') for the file's Vault transit key"
+    needs = "a Vault token (VAULT_TOKEN, BAO_TOKEN or ~/.vault-token); VAULT_NAMESPACE if used"
+
+    def __init__(self) -> None:
+        self._failures: list[SourceReport] = []
+
+    # -- recipient syntax ---------------------------------------------------------------
+
+    def claims(self, text: str) -> bool:
+        text = text.strip()
+        return text.startswith(("http://", "https://")) and "/v" in text
+
+    def parse_recipient(self, text: str) -> str:
+        return join_uri(*split_uri(text))
+
+    def spell(self, value: str) -> str:
+        return value
+
+    def config_entries(self, raw: Any) -> list[str]:
+        if isinstance(raw, list):
+            return [self.recipient_id(item) if isinstance(item, Mapping) and
+                    "vault_address" in item else str(item) for item in raw]
+        return super().config_entries(raw)
+
+    def recipient_id(self, fields: Mapping[str, Any]) -> str:
+        address = str(fields.get("vault_address") or "")
+        if not address:
+            return ""
+        return join_uri(address, str(fields.get("engine_path") or ""),
+                        str(fields.get("key_name") or ""))
+
+    # -- availability -------------------------------------------------------------------
+
+    def unusable(self) -> str | None:
+        token, _ = find_token()
+        return None if token else "no Vault token (VAULT_TOKEN, BAO_TOKEN or ~/.vault-token)"
+
+    def reports(self) -> list[SourceReport]:
+        return [*find_token()[1], *self._failures]
+
+    # -- wrapping -----------------------------------------------------------------------
+
+    def wrap(self, recipient: str, data_key: bytes) -> MasterKey:
+        from secretsfile.core.metadata import MasterKey
+        from secretsfile.core.values import format_time
+
+        address, engine, name = split_uri(recipient)
+        body = {"plaintext": base64.b64encode(data_key).decode("ascii")}
+        data = self._call(address, engine, name, "encrypt", body)
+        ciphertext = data.get("ciphertext")
+        if not isinstance(ciphertext, str) or not ciphertext.startswith("vault:"):
+            raise self._fail(join_uri(address, engine, name),
+                             "Vault answered without a ciphertext", "check the server")
+        import datetime as _dt
+
+        now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+        return MasterKey(self.kind, {"vault_address": address, "engine_path": engine,
+                                     "key_name": name, "created_at": format_time(now),
+                                     "enc": ciphertext})
+
+    def unwrap(self, key: MasterKey) -> bytes:
+        address = str(key.fields.get("vault_address") or "")
+        engine = str(key.fields.get("engine_path") or "")
+        name = str(key.fields.get("key_name") or "")
+        if not address or not name:
+            raise KeySourceError("a hc_vault entry without vault_address or key_name",
+                                 hint="restore the file from git")
+        data = self._call(address, engine, name, "decrypt", {"ciphertext": key.enc})
+        try:
+            return base64.b64decode(str(data.get("plaintext") or ""), validate=True)
+        except (binascii.Error, ValueError):
+            raise self._fail(join_uri(address, engine, name),
+                             "Vault answered without a plaintext", "check the server") from None
+
+    # -- the server ---------------------------------------------------------------------
+
+    def _fail(self, uri: str, message: str, hint: str) -> KeySourceError:
+        self._failures.append(SourceReport(uri, message))
+        return KeySourceError(message, hint=hint)
+
+    def _headers(self, uri: str) -> dict[str, str]:
+        token, _ = find_token()
+        if not token:
+            raise self._fail(uri, f"no Vault token for {uri}", _LOGIN_HINT)
+        headers = {"X-Vault-Token": token}
+        namespace = os.environ.get("VAULT_NAMESPACE") or os.environ.get("BAO_NAMESPACE")
+        if namespace:
+            headers["X-Vault-Namespace"] = namespace
+        return headers
+
+    def _check_transport(self, address: str, uri: str) -> None:
+        parts = urlsplit(address)
+        if parts.scheme == "https":
+            return
+        if parts.scheme != "http":
+            raise self._fail(uri, f"{uri}: Vault addresses are http:// or https://",
+                             f"write it like {_EXAMPLE}")
+        if parts.hostname in _LOOPBACK or os.environ.get("SECRETSFILE_VAULT_ALLOW_HTTP") == "1":
+            return
+        raise self._fail(uri, f"refusing to send the Vault token in clear text to {address}",
+                         "use https://, or set SECRETSFILE_VAULT_ALLOW_HTTP=1 to allow it")
+
+    def _call(self, address: str, engine: str, name: str, action: str,
+              body: dict[str, str]) -> dict[str, Any]:
+        from secretsfile.keysources.http import TransportError, request_json
+
+        uri = join_uri(address, engine, name)
+        self._check_transport(address, uri)
+        headers = self._headers(uri)
+        url = f"{address}/v1/{engine}/{action}/{name}"
+        try:
+            response = request_json("PUT", url, body, headers)
+        except TransportError as error:
+            raise self._fail(uri, f"cannot reach Vault at {address} ({error.reason})",
+                             "check the address in the file and that Vault is running"
+                             ) from None
+        data = response.body.get("data") if isinstance(response.body, dict) else None
+        if response.status == 200 and isinstance(data, dict):
+            return data
+        raise self._refused(uri, engine, name, action, response)
+
+    def _refused(self, uri: str, engine: str, name: str, action: str,
+                 response: Response) -> KeySourceError:
+        reason = _errors(response)
+        if response.status == 403:
+            return self._fail(uri, f"Vault refused the token for {uri} (permission denied)",
+                              _LOGIN_HINT)
+        if "encryption key not found" in reason:
+            return self._fail(uri, f"Vault transit key {name!r} not found ({uri})",
+                              "check the key name, and VAULT_NAMESPACE: sops does not "
+                              "record the namespace in the file")
+        if response.status == 404:
+            return self._fail(uri, f"no transit engine at {engine!r} on the Vault of {uri} "
+                              f"({reason})", "check the engine path in the URI")
+        return self._fail(uri, f"Vault could not {action} with {uri} ({reason})",
+                          "the file's enc may have been altered: restore it from git"
+                          if action == "decrypt" else "check the key and its policy")
