@@ -24,7 +24,7 @@ from secretsfile.ops.files import KeyChange
 from secretsfile.ops.recipients import KeyOptions
 
 Command = TypeVar("Command", bound=Callable[..., Any])
-_ADD, _REMOVE, _OWN = "key_add_", "key_rm_", "key_own_"
+_ADD, _REMOVE, _OWN, _EXTRA = "key_add_", "key_rm_", "key_own_", "key_extra_"
 
 
 def _list_option(name: str, cli: CliOption, remove: bool) -> inspect.Parameter:
@@ -61,9 +61,33 @@ def _replace(command: Command, target: str, params: list[inspect.Parameter],
     return wrapper  # type: ignore[return-value]
 
 
+def _extra_params() -> list[inspect.Parameter]:
+    """Options that qualify a source's recipients (``--encryption-context`` for ``--kms``):
+    a source lists them in ``cli_extras`` and folds them in with ``cli_values``."""
+    params = []
+    for source in registry.sources():
+        for extra in getattr(source, "cli_extras", ()):
+            option = typer.Option(f"--{extra.name}", help=extra.help, metavar=extra.metavar)
+            params.append(inspect.Parameter(
+                f"{_EXTRA}{source.kind}_{extra.name.replace('-', '_')}",
+                inspect.Parameter.KEYWORD_ONLY, default=None,
+                annotation=Annotated[str | None, option]))
+    return params
+
+
 def _recipients(values: dict[str, Any], prefix: str) -> tuple[Recipient, ...]:
-    return tuple(Recipient(kind, value) for kind, _ in registry.cli_options()
-                 for value in values[prefix + kind] or ())
+    found: list[Recipient] = []
+    for source in registry.sources():
+        given = values[prefix + source.kind] or ()
+        extras = getattr(source, "cli_extras", ())
+        if not extras:
+            found += [Recipient(source.kind, value) for value in given]
+            continue
+        chosen = {extra.name: values.get(f"{_EXTRA}{source.kind}_{extra.name.replace('-', '_')}")
+                  for extra in extras}
+        found += [Recipient(source.kind, text) for value in given
+                  for text in source.cli_values(value, chosen)]  # type: ignore[attr-defined]
+    return tuple(found)
 
 
 def with_key_options(command: Command) -> Command:
@@ -73,6 +97,7 @@ def with_key_options(command: Command) -> Command:
         params.append(_list_option(_ADD + kind, cli, remove=False))
         if cli.own_key_flag:
             params.append(_flag(_OWN + kind, cli.own_key_flag, cli.own_key_help))
+    params += _extra_params()
 
     def build(values: dict[str, Any]) -> dict[str, Any]:
         own = [kind for kind, _ in registry.cli_options() if values.get(_OWN + kind)]
@@ -85,6 +110,7 @@ def with_key_changes(command: Command) -> Command:
     """Replace ``change: KeyChange`` by each source's add and remove options."""
     params = [_list_option(prefix + kind, cli, remove=prefix == _REMOVE)
               for kind, cli in registry.cli_options() for prefix in (_ADD, _REMOVE)]
+    params += _extra_params()
 
     def build(values: dict[str, Any]) -> dict[str, Any]:
         change = KeyChange(add=_recipients(values, _ADD), remove=_recipients(values, _REMOVE))

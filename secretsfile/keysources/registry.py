@@ -25,6 +25,7 @@ BACKENDS = {
     "age": "secretsfile.keysources.age:AgeKeySource",
     "pgp": "secretsfile.keysources.pgp:PgpKeySource",
     "fernet": "secretsfile.keysources.fernet:FernetKeySource",
+    "kms": "secretsfile.keysources.kms:KmsKeySource",
     "hc_vault": "secretsfile.keysources.hc_vault:HcVaultKeySource",
 }
 DEFAULT_KIND = "age"  # whose own key a file is for when nobody says
@@ -32,7 +33,7 @@ DEFAULT_KIND = "age"  # whose own key a file is for when nobody says
 # sops key types no backend handles yet: the .sops.yaml field naming each, so a creation rule
 # using them still reads (encrypting for one then says "cannot use ... keys yet"), and the
 # metadata fields that may identify an entry, for messages. A backend supersedes its line.
-_SOPS_ONLY_FIELDS = {"kms": "kms", "gcp_kms": "gcp_kms",
+_SOPS_ONLY_FIELDS = {"gcp_kms": "gcp_kms",
                      "azure_keyvault": "azure_kv", "hckms": "hckms"}
 _ID_FIELDS = ("recipient", "key_id", "fp", "arn", "resource_id", "key_name", "vault_url")
 

@@ -19,8 +19,8 @@ def test_unknown_kind_names_the_supported_ones() -> None:
 
 def test_sops_key_types_without_a_backend_are_read_and_described() -> None:
     assert registry.config_fields()["hc_vault_transit_uri"] == "hc_vault"
-    assert registry.config_recipients("kms", [{"arn": "arn:aws:kms:x"}]) == [
-        ("kms", "arn:aws:kms:x")]
+    assert registry.config_recipients("gcp_kms", [{"resource_id": "projects/x"}]) == [
+        ("gcp_kms", "projects/x")]
     key = MasterKey("pgp", {"fp": "ABCDEF", "enc": "x"})
     assert registry.describe(key) == "pgp ABCDEF"
     assert registry.describe(MasterKey("gcp_kms", {})) == "gcp_kms"
