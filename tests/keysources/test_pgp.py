@@ -153,6 +153,8 @@ def test_secretsfile_gpg_exec_wins(home: GpgHome, monkeypatch: pytest.MonkeyPatc
 
 def test_locked_key_fails_fast_without_prompting(monkeypatch: pytest.MonkeyPatch) -> None:
     with gpg_home(with_key=False) as locked:
+        # a fixed, low s2k count: calibrating it makes a protected key take 5-10 s
+        (locked.path / "gpg-agent.conf").write_text("s2k-count 65536\n", encoding="ascii")
         locked.gpg("--pinentry-mode", "loopback", "--passphrase", "PLANTED-PASS",
                    "--quick-gen-key", "p <p@example.invalid>", "future-default", "default",
                    "never")
@@ -168,6 +170,7 @@ def test_locked_key_fails_fast_without_prompting(monkeypatch: pytest.MonkeyPatch
         assert time.monotonic() - started < 10
         assert error.message.startswith(f"PGP key {fp} is locked")
         assert "gpg-agent" in (error.hint or "")
+        assert "PLANTED-PASS" not in str(error) + repr(error) + str(source.reports())
 
 
 def test_own_recipient_and_default_recipients(home: GpgHome,
