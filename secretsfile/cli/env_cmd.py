@@ -119,6 +119,12 @@ def env_rename(
     for source, target in change.moved:
         say(f"moved {_shown(cfg, source)} -> {_shown(cfg, target)}")
     _git_note(cfg, [p.resolve() for pair in change.moved for p in pair])
+    from secretsfile.keysources.age import env_key_var
+
+    # what lives outside this repository cannot be moved from here: say so
+    say(f"outside the repository: teammates rename their private {old}.yaml to {new}.yaml "
+        "(under ~/.config/secretsfile/private/<project>/ on each machine), and a CI key "
+        f"set as {env_key_var(old)} becomes {env_key_var(new)}")
 
 
 def register(root: typer.Typer, panel: str) -> None:
