@@ -93,3 +93,16 @@ def test_a_port_stored_as_text_keeps_working(run: Runner, project: Path) -> None
     got = json.loads(run("secret", "get", "legacy", "--env", "dev", "--json", "--reveal").stdout)
     assert got["values"]["port"] == 5432 and got["schema"] == "postgres"
     assert PASSWORD not in updated.output
+
+
+def test_get_secret_returns_the_typed_value_as_values_does(run: Runner, project: Path) -> None:
+    config = project / ".secretsfile.yaml"
+    assert secretsfile.get_secret("app-db", "port", env="dev", config=config) == 5432
+    group = secretsfile.get_secret("app-db", env="dev", config=config)
+    assert group == secretsfile.values("dev", config=config)["app-db"]
+    assert group["port"] == 5432 and group["password"] == PASSWORD
+    client = secretsfile.SecretsClient(env="dev", config=config)
+    assert client.get_secret("app-db", "port") == 5432
+    with pytest.raises(KeyError) as missing:
+        secretsfile.get_secret("app-db", "nope", env="dev", config=config)
+    assert "nope" in str(missing.value) and PASSWORD not in str(missing.value)
