@@ -229,11 +229,15 @@ _cache: dict[tuple[object, ...], list[_Found]] = {}
 def clear_cache() -> None:
     """Forget the identities found so far (tests; a long-lived process after key changes)."""
     _cache.clear()
+    from secretsfile.keysources import age_cmd
+
+    age_cmd.clear_cache()
 
 
 def _cache_key(include_ssh: bool) -> tuple[object, ...]:
     names = ("SECRETSFILE_AGE_KEY", "SECRETSFILE_AGE_KEY_FILE", "SOPS_AGE_KEY",
-             "SOPS_AGE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE", "XDG_CONFIG_HOME", "HOME")
+             "SOPS_AGE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE", "XDG_CONFIG_HOME", "HOME",
+             "SECRETSFILE_AGE_KEY_CMD", "SOPS_AGE_KEY_CMD")
     stamps: list[tuple[int, int] | None] = []
     for path in (default_key_file(), sops_default_key_file()):
         try:
@@ -281,6 +285,7 @@ class AgeKeySource(KeySourceBase):
 
     def __init__(self) -> None:
         self._used_ssh = False
+        self._commands: dict[str, SourceReport] = {}  # what each key command gave
 
     def claims(self, text: str) -> bool:
         return text.strip().startswith(_RECIPIENT_PREFIXES)
@@ -317,13 +322,34 @@ class AgeKeySource(KeySourceBase):
         include_ssh = recipient.startswith("ssh-")
         self._used_ssh = self._used_ssh or include_ssh
         pool = [i for found in identities(include_ssh) for i in found.identities]
-        if not pool:
-            raise KeySourceError("no age identity found")
         blob = key.enc.lstrip().encode("ascii", "replace")
-        try:
-            return bytes(pyrage.decrypt(blob, pool))
-        except (pyrage.DecryptError, OSError, TypeError, ValueError):
-            raise KeySourceError(f"none of {len(pool)} age identities matches") from None
+        if pool:
+            with contextlib.suppress(pyrage.DecryptError, OSError, TypeError, ValueError):
+                return bytes(pyrage.decrypt(blob, pool))
+        # no local identity opens it: ask the key commands (SOPS_AGE_KEY_CMD), lazily
+        from secretsfile.keysources import age_cmd
+
+        ran: list[_Found] = []
+        for var, command in [] if include_ssh else age_cmd.configured():
+            ran.append(age_cmd.from_command(var, command, recipient))
+            self._commands[var] = ran[-1].report
+            if ran[-1].identities:
+                with contextlib.suppress(pyrage.DecryptError, OSError, TypeError, ValueError):
+                    return bytes(pyrage.decrypt(blob, ran[-1].identities))
+        problems = "".join(f"; {found.report}" for found in ran if not found.identities)
+        total = len(pool) + sum(len(found.identities) for found in ran)
+        if not total:
+            raise KeySourceError("no age identity found" + problems)
+        raise KeySourceError(f"none of {total} age identities matches{problems}")
 
     def reports(self) -> list[SourceReport]:
-        return [found.report for found in identities(self._used_ssh)]
+        from secretsfile.keysources.age_cmd import CMD_VARIABLES
+
+        found = [found.report for found in identities(self._used_ssh)]
+        for var in CMD_VARIABLES:
+            if var in self._commands:
+                found.append(self._commands[var])
+            else:
+                found.append(SourceReport(var, "set; runs when no other identity opens a key"
+                                          if os.environ.get(var, "").strip() else "not set"))
+        return found

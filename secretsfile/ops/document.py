@@ -12,25 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from secretsfile._fileio import read_text
-from secretsfile.core import shamir
 from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
 from secretsfile.core.integrity import structure_tag, tag_matches
-from secretsfile.core.metadata import MasterKey, Metadata, mac_aad
+from secretsfile.core.metadata import Metadata, mac_aad
 from secretsfile.core.tree import Selector, decrypt_documents, encrypt_documents
 from secretsfile.core.values import Branch
 from secretsfile.errors import (
     AlreadyEncryptedError,
-    ConfigError,
     IntegrityError,
-    KeySourceError,
-    KeyUnavailableError,
     NotEncryptedError,
     SecretsfileError,
     scrubbed,
     warn,
 )
-from secretsfile.keysources import registry
-from secretsfile.keysources.interface import KeySource, Recipient, SourceReport
+from secretsfile.keysources.interface import Recipient
+from secretsfile.ops.datakey import unwrap_data_key, wrap_data_key
 from secretsfile.stores import dump_documents, format_for_path, get_store
 
 
@@ -105,88 +101,9 @@ def refuse_encrypted(docs_meta: dict[str, object] | None, path: str) -> None:
         )
 
 
-# -- data key ------------------------------------------------------------------------------
+# -- data key (ops/datakey.py; re-exported: callers and tests use these names) -------------
 
-
-def wrap_data_key(data_key: bytes, groups: list[list[Recipient]], threshold: int = 0
-                  ) -> tuple[list[list[MasterKey]], int]:
-    """Wrap the data key for every recipient; several groups split it with Shamir."""
-    if not groups or not all(groups):
-        # an empty group would hold a Shamir share nobody can open
-        raise ConfigError("every key group needs at least one recipient",
-                          hint="add recipients to the empty key group or remove it")
-    if len(groups) == 1:
-        parts = [data_key]
-        threshold = 0
-    else:
-        threshold = threshold or len(groups)
-        if not 2 <= threshold <= len(groups):
-            raise ConfigError(f"shamir_threshold must be between 2 and {len(groups)} "
-                              f"for {len(groups)} key groups (got {threshold})")
-        parts = shamir.split(data_key, len(groups), threshold)
-    wrapped: list[list[MasterKey]] = []
-    for part, group in zip(parts, groups, strict=True):
-        wrapped.append([registry.get(r.kind).wrap(r.value, part) for r in group])
-    return wrapped, threshold
-
-
-def _sorted_for_decryption(group: list[MasterKey]) -> list[MasterKey]:
-    return sorted(group, key=lambda key: registry.decryption_rank(key.kind))
-
-
-def unwrap_data_key(metadata: Metadata, path: str) -> bytes:
-    """Recover the data key; on failure, say what the file is for and what was tried."""
-    parts: list[bytes] = []
-    failures: list[str] = []
-    tried: dict[str, list[SourceReport]] = {}
-    sources: dict[str, KeySource] = {}  # one per kind: its report covers what it tried
-    for group in metadata.key_groups:
-        for key in _sorted_for_decryption(group):
-            try:
-                source = sources.get(key.kind) or sources.setdefault(key.kind,
-                                                                     registry.get(key.kind))
-                part = source.unwrap(key)
-            except KeySourceError as error:
-                failures.append(f"{registry.describe(key)}: {error.message}")
-                if key.kind in sources:
-                    tried[key.kind] = sources[key.kind].reports()
-                continue
-            parts.append(part)
-            break
-    if len(metadata.key_groups) <= 1:
-        if parts and len(parts[0]) == DATA_KEY_SIZE:
-            return parts[0]
-    elif len(parts) >= max(metadata.shamir_threshold, 2):
-        data_key = shamir.combine(parts)
-        if len(data_key) == DATA_KEY_SIZE:
-            return data_key
-    raise KeyUnavailableError(
-        _describe_failure(metadata, failures, tried),
-        path=path,
-        hint=_no_key_hint(),
-    )
-
-
-def _no_key_hint() -> str:
-    from secretsfile.ops.whoami import no_key_hint
-
-    return no_key_hint()
-
-
-def _describe_failure(metadata: Metadata, failures: list[str],
-                      tried: dict[str, list[SourceReport]]) -> str:
-    recipients = ", ".join(map(registry.describe, metadata.master_keys())) or "nobody"
-    text = f"no identity could open the data key; the file is encrypted for: {recipients}"
-    if len(metadata.key_groups) > 1:
-        text += f" ({len(metadata.key_groups)} key groups, {metadata.shamir_threshold} needed)"
-    sources = "; ".join(
-        f"{kind}: " + ", ".join(map(str, reports)) for kind, reports in tried.items()
-    )
-    if sources:
-        text += f"; looked in {sources}"
-    elif failures:
-        text += "; " + "; ".join(failures)
-    return text
+__all__ = ["unwrap_data_key", "wrap_data_key"]
 
 
 # -- open and seal -------------------------------------------------------------------------
