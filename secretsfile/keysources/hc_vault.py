@@ -188,14 +188,16 @@ class HcVaultKeySource(KeySourceBase):
 
     # -- the server ---------------------------------------------------------------------
 
-    def _fail(self, uri: str, message: str, hint: str) -> KeySourceError:
-        self._failures.append(SourceReport(uri, message))
+    def _fail(self, uri: str, message: str, hint: str, detail: str = "") -> KeySourceError:
+        """The error to raise; its report (``detail``, short: the URI is its label) joins
+        ``reports()``, which the 'nothing could open it' message lists."""
+        self._failures.append(SourceReport(uri, detail or message))
         return KeySourceError(message, hint=hint)
 
     def _headers(self, uri: str) -> dict[str, str]:
         token, _ = find_token()
         if not token:
-            raise self._fail(uri, f"no Vault token for {uri}", _LOGIN_HINT)
+            raise self._fail(uri, f"no Vault token for {uri}", _LOGIN_HINT, "no token")
         headers = {"X-Vault-Token": token}
         namespace = os.environ.get("VAULT_NAMESPACE") or os.environ.get("BAO_NAMESPACE")
         if namespace:
@@ -226,8 +228,8 @@ class HcVaultKeySource(KeySourceBase):
             response = request_json("PUT", url, body, headers)
         except TransportError as error:
             raise self._fail(uri, f"cannot reach Vault at {address} ({error.reason})",
-                             "check the address in the file and that Vault is running"
-                             ) from None
+                             "check the address in the file and that Vault is running",
+                             f"unreachable: {error.reason}") from None
         data = response.body.get("data") if isinstance(response.body, dict) else None
         if response.status == 200 and isinstance(data, dict):
             return data
@@ -238,11 +240,11 @@ class HcVaultKeySource(KeySourceBase):
         reason = _errors(response)
         if response.status == 403:
             return self._fail(uri, f"Vault refused the token for {uri} (permission denied)",
-                              _LOGIN_HINT)
+                              _LOGIN_HINT, "the token was refused (permission denied)")
         if "encryption key not found" in reason:
             return self._fail(uri, f"Vault transit key {name!r} not found ({uri})",
                               "check the key name, and VAULT_NAMESPACE: sops does not "
-                              "record the namespace in the file")
+                              "record the namespace in the file", "key not found")
         if response.status == 404:
             return self._fail(uri, f"no transit engine at {engine!r} on the Vault of {uri} "
                               f"({reason})", "check the engine path in the URI")
