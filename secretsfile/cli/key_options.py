@@ -80,7 +80,7 @@ def _recipients(values: dict[str, Any], prefix: str) -> tuple[Recipient, ...]:
     for source in registry.sources():
         given = values[prefix + source.kind] or ()
         extras = getattr(source, "cli_extras", ())
-        if not extras:
+        if not extras and not hasattr(source, "cli_values"):
             found += [Recipient(source.kind, value) for value in given]
             continue
         chosen = {extra.name: values.get(f"{_EXTRA}{source.kind}_{extra.name.replace('-', '_')}")

@@ -154,3 +154,19 @@ def test_no_secret_key_says_so(sops: Sops, home: GpgHome, tmp_path: Path) -> Non
     assert f"GNUPGHOME={empty.path} (0 secret keys)" in done.stderr
     assert "Traceback" not in done.stderr
     no_plant(done.stdout, done.stderr)
+
+
+def test_pgp_option_takes_comma_separated_fingerprints_in_any_case(
+    sops: Sops, home: GpgHome, age_key: AgeKey, age_keys: list[AgeKey], tmp_path: Path
+) -> None:
+    with gpg_home(uid="second <s@example.invalid>") as second:
+        home.import_keys(second.export_public())
+        ours = sf("encrypt", "--pgp", f"{home.fingerprint.lower()},{second.fingerprint}",
+                  plain_file(tmp_path))
+    assert ours.stdout.count("-----BEGIN PGP MESSAGE-----") == 2
+    enc = tmp_path / "c.enc.yaml"
+    enc.write_text(ours.stdout, encoding="utf-8")
+    done = sf("updatekeys", enc, "--rm-pgp", second.fingerprint.lower())
+    no_plant(done.stdout, done.stderr)
+    assert second.fingerprint not in enc.read_text()
+    assert sops.decrypt(enc, key_file=other_age_key(age_keys)) == PLAIN

@@ -13,8 +13,8 @@ from secretsfile.keysources import registry
 
 
 def test_unknown_kind_names_the_supported_ones() -> None:
-    with pytest.raises(KeySourceError, match="supported: age, fernet"):
-        registry.get("pgp")
+    with pytest.raises(KeySourceError, match="supported: age, pgp, fernet"):
+        registry.get("gcp_kms")
 
 
 def test_sops_key_types_without_a_backend_are_read_and_described() -> None:
