@@ -21,6 +21,7 @@ def _register_commands() -> None:
         history_cmd,
         integrity_cmd,
         keys_cmd,
+        keysources_cmd,
         merge_cmd,
         project_cmd,
         refs_cmd,
@@ -32,6 +33,7 @@ def _register_commands() -> None:
     )
 
     keys_cmd.register(app)
+    keysources_cmd.register(app)
     files_cmd.register(app)
     integrity_cmd.register(app)
     merge_cmd.register(app)
