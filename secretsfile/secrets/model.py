@@ -18,6 +18,8 @@ gets printed, logged, copied into a dict or recorded from a traceback's locals.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import InitVar, dataclass, field
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -173,17 +175,40 @@ def _store_masked(secret: Secret, value: str | None, values: Mapping[str, Scalar
                                          if isinstance(v, (bool, int, float))})
 
 
+_INT = re.compile(r"-?[0-9]+")
+_FLOAT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+def parse_typed(text: str, kind: str) -> Scalar:
+    """Text as an ``int``, ``float`` or ``bool`` (ValueError if it is not one), strictly:
+    ``true``/``false`` in any case (YAML 1.2 has no yes/no/on/off booleans), digits with an
+    optional leading ``-`` (no ``+``, ``_`` or inner spaces), a finite decimal number (no
+    nan or inf). Surrounding whitespace is ignored; the error never holds the text."""
+    text = text.strip()
+    if kind == "bool" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if kind == "int" and _INT.fullmatch(text):
+        return int(text)  # ValueError past sys.get_int_max_str_digits()
+    if kind == "float" and _FLOAT.fullmatch(text):
+        return finite(float(text))
+    raise ValueError(kind)
+
+
+def finite(number: float) -> float:
+    """``number`` unless it is nan or infinite (ValueError): sops and JSON refuse those."""
+    if not math.isfinite(number):
+        raise ValueError("float")
+    return number
+
+
 def typed(text: str, kind: str | None) -> Scalar:
-    """A value's text back as the type it was stored with (``kinds``)."""
-    try:
-        if kind == "bool":
-            return text == "true"
-        if kind == "int":
-            return int(text)
-        if kind == "float":
-            return float(text)
-    except ValueError:
-        pass
+    """A value's text back as the type it was stored with (``kinds``), when it reads as
+    one (``parse_typed``); else the text, unchanged, for a schema to refuse."""
+    if kind in ("bool", "int", "float"):
+        try:
+            return parse_typed(text, kind)
+        except ValueError:
+            pass
     return text
 
 

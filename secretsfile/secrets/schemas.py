@@ -23,7 +23,7 @@ from typing import Any
 
 from secretsfile.core.suggest import suggestion
 from secretsfile.errors import ConfigError, UsageError
-from secretsfile.secrets.model import Scalar, text_of
+from secretsfile.secrets.model import Scalar, finite, parse_typed, text_of
 
 TYPES = ("str", "int", "float", "bool")
 
@@ -69,33 +69,38 @@ class Schema:
         return out
 
 
+_TYPE_HINTS = {
+    "int": "digits with an optional leading '-' (no '+', '_' or spaces)",
+    "float": "a finite number such as 1.5 or 2e-3 (not nan or inf)",
+    "bool": "true or false (any case; yes/no/on/off/1/0 are not booleans)",
+}
+
+
 def _check_type(schema: str, spec: Field, value: Scalar) -> Scalar:
     """The value as the field's type: text for ``str``, else int, float or bool (from
-    their text, as given on the command line, or already typed)."""
+    their text, as given on the command line, or already typed), never coerced."""
     try:
         return _as_type(spec.type, value)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an int too large for a float
         raise UsageError(
             f"schema {schema}: field {spec.name!r} must be {spec.type}",
-            hint="the value was not changed",
+            hint=f"give {_TYPE_HINTS.get(spec.type, spec.type)}; the value was not changed",
         ) from None
 
 
 def _as_type(kind: str, value: Scalar) -> Scalar:
     if kind == "str":
         return value if isinstance(value, str) else text_of(value)
-    if isinstance(value, bool):  # a bool is an int to Python, never to a schema
-        if kind == "bool":
+    if isinstance(value, str):
+        return parse_typed(value, kind)
+    if isinstance(value, bool) or kind == "bool":  # a bool is an int to Python, not here
+        if isinstance(value, bool) and kind == "bool":
             return value
         raise ValueError(kind)
-    if kind == "int":
-        if isinstance(value, float):
-            raise ValueError(kind)
-        return int(value.strip()) if isinstance(value, str) else value
+    if kind == "int" and isinstance(value, int):
+        return value
     if kind == "float":
-        return float(value.strip()) if isinstance(value, str) else float(value)
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
+        return finite(float(value))
     raise ValueError(kind)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import secretsfile
-from tests.cli.conftest import Runner, init_repo
+from tests.cli.conftest import Result, Runner, init_repo
 
 PASSWORD = "pw-PLANTED-typed-5e6f"
 
@@ -106,3 +106,76 @@ def test_get_secret_returns_the_typed_value_as_values_does(run: Runner, project:
     with pytest.raises(KeyError) as missing:
         secretsfile.get_secret("app-db", "nope", env="dev", config=config)
     assert "nope" in str(missing.value) and PASSWORD not in str(missing.value)
+
+
+SVC_SCHEMA = """
+schemas:
+  svc:
+    fields:
+      - {name: token}
+      - {name: debug, type: bool, required: false}
+      - {name: ratio, type: float, required: false}
+      - {name: workers, type: int, required: false}
+"""
+
+
+def _svc(run: Runner, project: Path, *options: str) -> Result:
+    config = project / ".secretsfile.yaml"
+    if "schemas:" not in config.read_text():
+        config.write_text(config.read_text() + SVC_SCHEMA)
+    return run("secret", "create", "svc", "--env", "dev", "--schema", "svc",
+               f"--token={PASSWORD}", *options)
+
+
+def _svc_values(run: Runner) -> dict[str, object]:
+    shown = run("secret", "get", "svc", "--env", "dev", "--json", "--reveal")
+    assert shown.code == 0, shown.stderr
+    return json.loads(shown.stdout)["values"]
+
+
+@pytest.mark.parametrize("text", ["True", "TRUE", "true", " true "])
+def test_a_bool_field_reads_true_in_any_case(run: Runner, project: Path, text: str) -> None:
+    assert _svc(run, project, f"--debug={text}").code == 0
+    assert _svc_values(run)["debug"] is True
+    assert run("secret", "update", "svc", "--env", "dev", "--debug=False").code == 0
+    assert _svc_values(run)["debug"] is False
+    assert run("secret", "update", "svc", "--env", "dev", f"--debug={text}").code == 0
+    assert _svc_values(run)["debug"] is True  # update: was read as false before
+
+
+@pytest.mark.parametrize("text", ["yes", "no", "1", "0", "on", "t", ""])
+def test_a_bool_field_refuses_anything_but_true_or_false(run: Runner, project: Path,
+                                                         text: str) -> None:
+    refused = _svc(run, project, f"--debug={text}")
+    assert refused.code == 2
+    assert "field 'debug' must be bool" in refused.stderr
+    assert "true or false" in refused.stderr
+    assert "Traceback" not in refused.output
+    assert _svc(run, project, "--debug=false").code == 0
+    updated = run("secret", "update", "svc", "--env", "dev", f"--debug={text}")
+    assert updated.code == 2 and "field 'debug' must be bool" in updated.stderr
+    assert _svc_values(run)["debug"] is False
+
+
+@pytest.mark.parametrize(("field", "text"), [
+    ("ratio", "nan"), ("ratio", "inf"), ("ratio", "-Infinity"), ("ratio", "1e999"),
+    ("ratio", "1_0.5"), ("workers", "1_000"), ("workers", "+3"), ("workers", "1 000"),
+    ("workers", "1.0"), ("workers", "0x10")])
+def test_numbers_are_refused_unless_plain_and_finite(run: Runner, project: Path, field: str,
+                                                     text: str) -> None:
+    refused = _svc(run, project, f"--{field}={text}")
+    assert refused.code == 2, refused.output
+    assert f"field {field!r} must be" in refused.stderr
+    assert PASSWORD not in refused.output
+
+
+def test_plain_numbers_are_stored_typed(run: Runner, project: Path) -> None:
+    assert _svc(run, project, "--ratio=-2.5e-3", "--workers=-12").code == 0
+    assert _svc_values(run)["ratio"] == -0.0025 and _svc_values(run)["workers"] == -12
+    values = project.parent / "nan.json"
+    for text in ('{"ratio": NaN}', '{"ratio": 1e999}'):  # json.loads reads nan, inf
+        values.write_text(text)
+        refused = run("secret", "update", "svc", "--env", "dev", "--values", f"@{values}")
+        assert refused.code != 0 and len(refused.stderr.splitlines()) == 1, refused.stderr
+        assert "Traceback" not in refused.output
+    assert _svc_values(run)["ratio"] == -0.0025
