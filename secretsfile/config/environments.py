@@ -41,6 +41,10 @@ class Environment:
 def _recipient_entry(entry: Any, where: str, source: Path) -> tuple[Recipient, str | None]:
     """One recipients entry: a string, or ``{key: …, name: …}``."""
     if isinstance(entry, dict):
+        unknown = [str(k) for k in entry if k not in ("key", "name")]
+        if unknown:
+            raise ConfigError(f"{where}: unknown recipient field {unknown[0]!r}",
+                              path=str(source), hint="use {key: age1…, name: alice}")
         key = entry.get("key")
         name = entry.get("name")
         if not isinstance(key, str) or not key:

@@ -17,6 +17,7 @@ names the variable tools expect for it (``AWS_ACCESS_KEY_ID``, ``PGHOST``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -168,22 +169,37 @@ def user_schemas(raw: Any) -> dict[str, Schema]:
         specs = body.get("fields") if isinstance(body, Mapping) else None
         if not isinstance(specs, list) or not specs:
             raise ConfigError(f"schema {name}: needs a non-empty 'fields' list")
-        fields = []
-        for spec in specs:
-            if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
-                raise ConfigError(f"schema {name}: every field needs a name")
-            type_ = str(spec.get("type", "str"))
-            if type_ not in TYPES:
-                raise ConfigError(f"schema {name}: field {spec['name']!r} has unknown type "
-                                  f"{type_!r}", hint=f"use one of {', '.join(TYPES)}")
-            default = spec.get("default")
-            export = spec.get("export")
-            fields.append(Field(spec["name"], type_, bool(spec.get("required", default is None)),
-                                None if default is None else str(default),
-                                bool(spec.get("secret", True)),
-                                None if export is None else str(export)))
-        out[str(name)] = Schema(str(name), tuple(fields), str(body.get("description", "")))
+        fields = tuple(_user_field(str(name), spec) for spec in specs)
+        out[str(name)] = Schema(str(name), fields, str(body.get("description", "")))
     return out
+
+
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _user_field(schema: str, spec: Any) -> Field:
+    """One entry of a user schema's ``fields``, checked (ConfigError naming the field)."""
+    if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
+        raise ConfigError(f"schema {schema}: every field needs a name")
+    where = f"schema {schema}: field {spec['name']!r}"
+    type_ = str(spec.get("type", "str"))
+    if type_ not in TYPES:
+        raise ConfigError(f"{where} has unknown type {type_!r}",
+                          hint=f"use one of {', '.join(TYPES)}")
+    default = spec.get("default")
+    flags = {flag: spec.get(flag, fallback)
+             for flag, fallback in (("required", default is None), ("secret", True))}
+    for flag, value in flags.items():
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: {flag} must be true or false",
+                              hint=f"write {flag}: true or {flag}: false, unquoted")
+    export = spec.get("export")
+    if export is not None and not (isinstance(export, str) and _VARIABLE.fullmatch(export)):
+        raise ConfigError(f"{where}: export {export!s} is not a variable name",
+                          hint="use letters, digits and _, not starting with a digit "
+                               "(e.g. MY_SERVICE_HOST)")
+    return Field(spec["name"], type_, flags["required"],
+                 None if default is None else str(default), flags["secret"], export)
 
 
 def find_schema(name: str, config_raw: Mapping[str, Any] | None = None) -> Schema:
