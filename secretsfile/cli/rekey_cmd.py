@@ -27,26 +27,46 @@ def keys(file: FileArg, as_json: JsonOpt = False, input_type: InputType = None) 
         out("".join(p + "\n" for p in paths))
 
 
-def status(file: FileArg, as_json: JsonOpt = False, input_type: InputType = None) -> None:
-    """Is it encrypted, for whom, when was it changed. Needs no key."""
+StatusCheckOpt = Annotated[bool, typer.Option(
+    "--check", help="Also try to unwrap the data key with each master key (no value is "
+    "decrypted): ok or why not per key; exit 1 if the file cannot be opened here.")]
+
+
+def status(file: FileArg, as_json: JsonOpt = False, input_type: InputType = None,
+           check: StatusCheckOpt = False) -> None:
+    """Is it encrypted, for whom (each key's backend), when was it changed. Needs no key;
+    --check tries each key (--json adds "check": {can_open, key_groups, needed, recovered,
+    keys: [{group, type, id, backend, ok, reason}]})."""
     from secretsfile.ops.inspect import status as file_status
+    from secretsfile.ops.keycheck import backend_title, check_file
 
     info = file_status(file, input_type)
+    for recipient in info.recipients:
+        recipient["backend"] = backend_title(recipient["type"])
+    checked = check_file(file, input_type) if check and info.encrypted else None
     if as_json:
-        emit_json(info.to_dict())
-        return
-    if not info.encrypted:
+        emit_json({**info.to_dict(), **({"check": checked.to_dict()} if checked else {})})
+    elif not info.encrypted:
         out(f"{info.path}: not encrypted\n")
-        return
-    lines = [f"{info.path}: encrypted ({info.format}, sops {info.version})",
-             f"  lastmodified: {info.lastmodified}"]
-    if info.key_groups > 1:
-        lines.append(f"  key groups: {info.key_groups}, threshold {info.shamir_threshold}")
-    lines += [f"  {r['type']}: {r['id']}" for r in info.recipients]
-    lines += [f"  {k}: {v}" for k, v in info.selector.items()]
-    if info.plaintext_values:
-        lines.append(f"  values in clear: {', '.join(info.plaintext_values)}")
-    out("\n".join(lines) + "\n")
+    else:
+        lines = [f"{info.path}: encrypted ({info.format}, sops {info.version})",
+                 f"  lastmodified: {info.lastmodified}"]
+        if info.key_groups > 1:
+            lines.append(f"  key groups: {info.key_groups}, threshold {info.shamir_threshold}")
+        if checked:
+            lines += [f"  {k.kind}: {k.recipient} ({k.backend}, group {k.group}): "
+                      + ("ok" if k.ok else f"FAILED - {k.reason}") for k in checked.keys]
+            lines.append(f"  can open: {'yes' if checked.can_open else 'no'} "
+                         f"({checked.recovered} of {checked.key_groups} key group(s) open, "
+                         f"{checked.needed} needed)")
+        else:
+            lines += [f"  {r['type']}: {r['id']} ({r['backend']})" for r in info.recipients]
+        lines += [f"  {k}: {v}" for k, v in info.selector.items()]
+        if info.plaintext_values:
+            lines.append(f"  values in clear: {', '.join(info.plaintext_values)}")
+        out("\n".join(lines) + "\n")
+    if check and not (checked and checked.can_open):
+        raise typer.Exit(1)
 
 
 def rotate(file: FileArg, input_type: InputType = None) -> None:
