@@ -92,6 +92,15 @@ def prompt_pairs(schema: Schema | None) -> dict[str, str]:
         pairs[key] = _answer(f"value for {key}: ", hidden=True)
 
 
+def prompt_values(labels: list[str]) -> list[str]:
+    """``-i`` answers to ``labels``, hidden, each read as ``prompt_pairs`` reads a value (a
+    line, a whole pasted PEM block, ``@path``)."""
+    if not sys.stdin.isatty():
+        raise UsageError("-i needs a terminal", hint="use --values @file or --KEY=@file")
+    say(f"values {PROMPT_HELP}")
+    return [_answer(f"{label}: ", hidden=True) for label in labels]
+
+
 def _answer(label: str, hidden: bool) -> str:
     """One value: a line, a PEM block up to its -----END line, or the file of ``@path``."""
     from secretsfile.ops.secret_input import read_at

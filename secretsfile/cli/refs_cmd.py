@@ -203,7 +203,7 @@ def _create_missing(project: ProjectConfig, files: list[Path], env: str | None,
 
 def _register_env(project: ProjectConfig, environment: Environment,
                   items: list[Needed]) -> None:
-    from secretsfile.cli.common import prompt_pairs
+    from secretsfile.cli.common import prompt_pairs, prompt_values
     from secretsfile.ops.register import ensure_writable, new_secret, register_secrets
     from secretsfile.secrets.schemas import find_schema
 
@@ -215,10 +215,10 @@ def _register_env(project: ProjectConfig, environment: Environment,
         if item.schema:
             values = prompt_pairs(find_schema(item.schema, project.raw))
         elif item.keys:
-            values = {key: str(typer.prompt(f"{item.name}.{key}", hide_input=True))
-                      for key in item.keys}
+            answers = prompt_values([f"{item.name}.{key}" for key in item.keys])
+            values = dict(zip(item.keys, answers, strict=True))
         else:
-            values = str(typer.prompt(item.name, hide_input=True))
+            values = prompt_values([item.name])[0]
         secrets.append(new_secret(project, item, values))
     register_secrets(project, environment, secrets)
     say(f"{environment.name}: created {', '.join(item.name for item in items)} "

@@ -72,6 +72,8 @@ def prompts(monkeypatch: pytest.MonkeyPatch) -> Prompts:
 
 
 AWS_LINES = f"{TYPED['access_key_id']}\n{TYPED['secret_access_key']}\n\n"  # token: skipped
+PLAIN_LINES = "".join(f"{TYPED[label]}\n" for label in ("app-db.user", "app-db.password",
+                                                          "stripe-key"))
 
 
 def run_tty(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
@@ -123,13 +125,13 @@ def test_interactive_creates_them_in_one_write_per_environment(
 
     monkeypatch.setattr(register, "modify_file", counting)
     result = run_tty(capsys, monkeypatch, "check", "--create-missing", "-i", "--env", "prod",
-                     stdin=AWS_LINES)
+                     stdin=PLAIN_LINES + AWS_LINES)
     assert result.code == 0, result.output
     assert writes == ["prod.yaml"]
     assert "prod: created app-db, stripe-key, aws-deploy in secrets/prod.yaml" in result.stderr
     assert "reference(s) in 1 file(s): OK" in result.stderr
-    assert prompts.asked == [("app-db.user", True), ("app-db.password", True),
-                             ("stripe-key", True)]
+    assert "app-db.user: \napp-db.password: \n" in result.stderr  # hidden: echo off
+    assert "stripe-key: \n" in result.stderr
     assert "access_key_id" in result.stderr  # the schema's fields, read on stdin
     clean(result)
     rendered = run("render", "app.yaml", "--env", "prod")
@@ -195,3 +197,23 @@ def test_i_alone_is_a_usage_error(run: Runner, repo: Path) -> None:
     assert result.code == 2
     assert "-i goes with --create-missing" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+PEM = ("-----BEGIN PRIVATE KEY-----\nMIIEvQ-PLANTED-pem-line-1\nPLANTED-pem-line-2==\n"
+       "-----END PRIVATE KEY-----\n")
+
+
+def test_a_pasted_pem_key_is_read_whole_and_at_path_reads_a_file(
+        run: Runner, repo: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / "app.yaml").write_text("k: {{ deploy-key }}\nc: {{ tls.cert }} {{ tls.key }}\n")
+    (repo / "key.pem").write_text(PEM)
+    result = run_tty(capsys, monkeypatch, "check", "--create-missing", "-i", "--env", "prod",
+                     stdin=PEM + "cert-PLANTED-9\n@key.pem\n")
+    assert result.code == 0, result.output
+    for planted in ("PLANTED-pem-line", "cert-PLANTED-9"):
+        assert planted not in result.output
+    key = run("secret", "get", "deploy-key", "--env", "prod", "--reveal")
+    assert key.stdout == PEM + "\n" or key.stdout == PEM, key.stdout
+    tls = run("secret", "get", "tls", "--env", "prod", "--key", "key", "--reveal")
+    assert tls.stdout.startswith(PEM)
