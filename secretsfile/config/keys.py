@@ -54,7 +54,7 @@ def _group(raw: Mapping[str, Any], where: str, source: Path) -> tuple[Recipient,
     keys: list[Recipient] = []
     for field_name, kind in registry.config_fields().items():
         try:
-            found = registry.config_recipients(kind, raw.get(field_name))
+            found = registry.config_recipients(kind, raw.get(field_name), raw)
         except KeySourceError as error:
             raise _config_error(error, where, source) from None
         keys += [key for key in found if key not in keys]

@@ -269,6 +269,15 @@ class KmsKeySource(KeySourceBase):
             return [self._entry(item) for item in raw]
         return split_arns(raw) if isinstance(raw, str) else super().config_entries(raw)
 
+    def config_entries_in(self, raw: Any, rule: Mapping[str, Any]) -> list[str]:
+        """A rule's flat ``kms: "A,B"`` takes the rule's ``aws_profile`` (as in sops)."""
+        entries = self.config_entries(raw)
+        profile = rule.get("aws_profile")
+        if not isinstance(raw, str) or not profile:
+            return entries
+        return [KmsKey(k.arn, k.role, k.context, k.profile or str(profile)).text()
+                for k in map(parse_key, entries)]
+
     @staticmethod
     def _entry(item: Any) -> str:
         if not isinstance(item, Mapping):

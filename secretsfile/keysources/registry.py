@@ -135,10 +135,16 @@ def config_fields() -> dict[str, str]:
     return fields
 
 
-def config_recipients(kind: str, raw: Any) -> list[Recipient]:
-    """The recipients one config field of ``kind`` holds (KeySourceError when malformed)."""
+def config_recipients(kind: str, raw: Any,
+                      rule: Mapping[str, Any] | None = None) -> list[Recipient]:
+    """The recipients one config field of ``kind`` holds (KeySourceError when malformed);
+    ``rule``, the creation rule or key group holding it, for a source whose entries read a
+    sibling field (``kms`` and ``aws_profile``: its ``config_entries_in``)."""
     if kind in BACKENDS:
-        return [parse_recipient(text, kind) for text in _described(kind).config_entries(raw)]
+        source = _described(kind)
+        in_rule = getattr(source, "config_entries_in", None)
+        texts = in_rule(raw, rule or {}) if in_rule else source.config_entries(raw)
+        return [parse_recipient(text, kind) for text in texts]
     return [Recipient(kind, text) for text in _sops_entries(raw)]
 
 

@@ -128,6 +128,28 @@ def test_flat_creation_rule(tools: Tools, tmp_path: Path) -> None:
     tools.assert_no_leak()
 
 
+def test_flat_rule_aws_profile(tools: Tools, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    arn = tools.moto.create_key()
+    (tmp_path / ".aws").mkdir()
+    (tmp_path / ".aws" / "credentials").write_text(
+        "[team]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    monkeypatch.setenv("HOME", str(tmp_path))  # sops and boto3 both read ~/.aws
+    (tmp_path / ".sops.yaml").write_text(
+        f"creation_rules:\n  - path_regex: .*\\.yaml$\n    kms: \"{arn}\"\n"
+        "    aws_profile: team\n")
+    for enc in (tools.ours("encrypt", tmp_path / "plain.yaml"),
+                tools.sops("encrypt", tmp_path / "plain.yaml").stdout):
+        assert "aws_profile: team" in enc
+        (tmp_path / "p.enc.yaml").write_text(enc)
+        assert tools.ours("decrypt", tmp_path / "p.enc.yaml") == PLAIN
+        assert tools.sops("decrypt", tmp_path / "p.enc.yaml").stdout == PLAIN
+        before = (tmp_path / "p.enc.yaml").read_text()
+        tools.ours("updatekeys", tmp_path / "p.enc.yaml")  # config and file agree: no drift
+        assert (tmp_path / "p.enc.yaml").read_text() == before
+    tools.assert_no_leak()
+
+
 def test_key_group_maps_with_context(tools: Tools, tmp_path: Path) -> None:
     a, b = tools.moto.create_key(), tools.moto.create_key()
     (tmp_path / ".sops.yaml").write_text(

@@ -165,6 +165,8 @@ def test_config_entries_flat_and_key_group_maps() -> None:
             {"arn": b, "role": role, "aws_profile": "team"}]
     assert registry.config_recipients("kms", maps) == [
         ("kms", f"{a}|app:x%3Ay,env:dev"), ("kms", f"{b}+{role}||team")]
+    assert registry.config_recipients("kms", f"{a},{b}", {"aws_profile": "team"}) == [
+        ("kms", f"{a}||team"), ("kms", f"{b}||team")]  # a flat rule's aws_profile, as sops
     # what a metadata entry says compares equal to what the config says (updatekeys drift)
     entry = MasterKey("kms", {"arn": a, "context": {"app": "x:y", "env": "dev"},
                               "created_at": "", "enc": "", "aws_profile": ""})
