@@ -23,7 +23,7 @@ from secretsfile.config.project import Environment, ProjectConfig
 from secretsfile.core.values import Branch
 from secretsfile.errors import ConflictError, KeyUnavailableError, UsageError
 from secretsfile.ops.references import check_files
-from secretsfile.ops.secrets import env_keys, modify_file, policy
+from secretsfile.ops.secrets import env_keys, modify_file, policy, refuse_variable_collisions
 from secretsfile.secrets.model import Secret, secret_to_tree
 from secretsfile.secrets.schemas import BUILTIN, Schema, find_schema, user_schemas
 
@@ -124,7 +124,8 @@ def ensure_writable(config: ProjectConfig, env: Environment) -> None:
 def register_secrets(config: ProjectConfig, env: Environment, secrets: Sequence[Secret]
                      ) -> None:
     """Add ``secrets`` to the environment's file in one locked read-modify-write; refuses
-    (writing nothing) when one of the names exists by then."""
+    (writing nothing) when one of the names exists by then, or would give an environment
+    variable another secret gives (``secret set``'s rule: app-db-user next to app-db.user)."""
     for secret in secrets:
         policy(config).check(secret.name)
 
@@ -133,7 +134,8 @@ def register_secrets(config: ProjectConfig, env: Environment, secrets: Sequence[
         if clash:
             raise ConflictError(f"secret {clash[0]!r} appeared in {env.name} meanwhile",
                                 hint="nothing was written; run the command again")
-        for secret in secrets:
+        for secret in secrets:  # each checked against the file as it is, earlier ones in
+            refuse_variable_collisions(secret, doc, config.private_path(env))
             doc[secret.name] = secret_to_tree(secret)
 
     with env_keys(env.name):

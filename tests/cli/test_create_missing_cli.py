@@ -217,3 +217,18 @@ def test_a_pasted_pem_key_is_read_whole_and_at_path_reads_a_file(
     assert key.stdout == PEM + "\n" or key.stdout == PEM, key.stdout
     tls = run("secret", "get", "tls", "--env", "prod", "--key", "key", "--reveal")
     assert tls.stdout.startswith(PEM)
+
+
+def test_a_name_whose_variable_another_secret_gives_is_refused(
+        run: Runner, repo: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """secret set's rule: app-db-user next to app-db.user would both be APP_DB_USER."""
+    (repo / "app.yaml").write_text("a: {{ app-db.user }}\nb: {{ app-db-user }}\n")
+    before = (repo / "secrets" / "prod.yaml").read_bytes()
+    result = run_tty(capsys, monkeypatch, "check", "--create-missing", "-i", "--env", "prod",
+                     stdin="usr-PLANTED-4\nsk-PLANTED-6\n")
+    assert result.code == 2, result.output
+    assert "(APP_DB_USER) collides with" in result.stderr
+    assert (repo / "secrets" / "prod.yaml").read_bytes() == before
+    clean(result)
+    assert run("run", "--env", "prod", "--", "true").code == 0
