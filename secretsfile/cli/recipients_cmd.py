@@ -66,6 +66,11 @@ def recipients_add(
 
     where, key = _split(env, recipient, all_envs)
     cfg = project(config)
+    if where is None and key in {e.name for e in cfg.environments}:
+        raise UsageError(f"with --all-envs the only argument is the recipient; {key!r} is an "
+                         "environment",
+                         hint=f"add to every environment: secretsfile recipients add age1… "
+                              f"--all-envs; to {key} only: secretsfile recipients add {key} age1…")
     if where is None:
         for env_name, change in add_everywhere(cfg, key, name).items():
             _said_add(env_name, change)

@@ -137,3 +137,14 @@ def test_unknown_recipient_and_drift_name_people(
     both = run("recipients", "add", "dev", team["carol"], "--all-envs")
     assert both.code == 2 and "--all-envs takes only the recipient" in both.stderr
     _clean(unknown, missing, check, both)
+
+
+def test_all_envs_with_an_environment_name_says_the_argument_is_the_recipient(
+        run: Runner, team: dict[str, str]) -> None:
+    wrong = run("recipients", "add", "--all-envs", "prod")
+    assert wrong.code == 2
+    assert "with --all-envs the only argument is the recipient; 'prod' is an environment" \
+        in wrong.stderr
+    assert "recipients add prod age1…" in wrong.stderr
+    assert "is not a recipient" not in wrong.stderr
+    assert len(wrong.stderr.strip().splitlines()) == 1
