@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from secretsfile.cli.common import out, say
+from secretsfile.cli.run_cmd import AllowOpt
 from secretsfile.cli.secrets_cmd import ConfigOpt, EnvOpt, PrivateOpt, _context
 
 
@@ -72,16 +73,18 @@ def export(
     private: Annotated[
         bool | None, typer.Option("--private/--team", help="Only your private / the team's.")
     ] = None,
+    allow: AllowOpt = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Print one secret's plaintext on stdout (json/yaml: the group's keys; dotenv:
-    NAME_KEY='value' lines). Asking for the export is explicit, so no --reveal is
+    """Print one secret's plaintext on stdout (json/yaml: the group's keys; dotenv: the
+    variables 'run' gives it: NAME_KEY, its exports: and schema names, checked against the
+    deny-list like 'ci export'). Asking for the export is explicit, so no --reveal is
     needed and a terminal is allowed: redirect it, e.g. > key.json (mind the file's
     permissions)."""
     from secretsfile.ops.secret_moves import export_secret
 
     cfg, environment = _context(config, env)
-    out(export_secret(cfg, environment, name, fmt, private))
+    out(export_secret(cfg, environment, name, fmt, private, allow or ()))
 
 
 def _shown(path: Path) -> str:

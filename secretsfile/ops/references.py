@@ -37,6 +37,7 @@ from secretsfile.secrets.references import (
     render_text,
     validate,
 )
+from secretsfile.secrets.variables import export_problem
 
 __all__ = [
     "CheckReport",
@@ -45,6 +46,7 @@ __all__ = [
     "configured_files",
     "environment_shapes",
     "export_references",
+    "export_shape_problems",
     "render_file",
     "render_string",
     "resolve",
@@ -163,6 +165,7 @@ def check_files(paths: list[Path] | None = None, *, env: str | None = None,
             for exported in (environment,) if environment else cfg.environments:
                 refs = export_references(cfg, exported)
                 report.references += len(refs)
+                _collect(report, seen, _display(cfg.path), export_shape_problems(cfg, exported))
                 _collect(report, seen, _display(cfg.path), validate(
                     refs, shapes, level=chosen, policy=rules,
                     env=environment.name if environment else None))
@@ -183,23 +186,52 @@ def _collect(report: CheckReport, seen: set[tuple[str, int, int, str]], shown: s
             report.problems.append((shown, problem))
 
 
-def export_references(config: ProjectConfig, env: Environment) -> list[Reference]:
-    """The references of ``environments.<env>.exports`` (variable -> '{{ name.key }}'),
-    placed at their line in the config file (found by the variable's name)."""
+def _exports_placed(config: ProjectConfig, env: Environment
+                    ) -> list[tuple[str, str, int, int]]:
+    """(variable, template, line, column) of each ``environments.<env>.exports`` entry: the
+    entry's line in the config file (found by the variable's name; flow style too), else
+    the environment's line."""
     if not env.exports or config.path is None:
         return []
     lines = read_text(config.path).splitlines()
-    header = next((i for i, line in enumerate(lines)
-                   if re.match(rf"\s*['\"]?{re.escape(env.name)}['\"]?\s*:", line)), 0)
-    found: list[Reference] = []
+
+    def key(name: str) -> re.Pattern[str]:
+        quoted = rf"['\"]{re.escape(name)}['\"]" if not name or "\n" in name else \
+            rf"['\"]?{re.escape(name)}['\"]?"
+        return re.compile(rf"(?:^|[\s{{,]){quoted}\s*:")
+
+    header = next((i for i, line in enumerate(lines) if key(env.name).search(line)), None)
+    found = []
     for variable, template in env.exports.items():
-        pattern = re.compile(rf"\s*['\"]?{re.escape(variable)}['\"]?\s*:")
-        index = next((i for i in range(header, len(lines)) if pattern.match(lines[i])), None)
-        column = lines[index].find("{{") + 1 if index is not None else 0
-        for ref in find_references(template):
-            found.append(replace(ref, line=(index + 1) if index is not None else 1,
-                                 column=max(column, 1) + ref.column - 1))
+        pattern = key(variable)
+        start = header or 0
+        match, index = next(((m, i) for i in range(start, len(lines))
+                             if (m := pattern.search(lines[i]))), (None, header))
+        column = lines[index].find("{{", match.end()) + 1 if match and index is not None else 0
+        found.append((variable, template, (index or 0) + 1, max(column, 1)))
     return found
+
+
+def export_references(config: ProjectConfig, env: Environment) -> list[Reference]:
+    """The references of the well-formed ``environments.<env>.exports`` entries (variable ->
+    '{{ name.key }}'), placed at their line in the config file."""
+    return [replace(ref, line=line, column=column + ref.column - 1)
+            for variable, template, line, column in _exports_placed(config, env)
+            if export_problem(variable, template) is None
+            for ref in find_references(template)]
+
+
+def export_shape_problems(config: ProjectConfig, env: Environment) -> list[Problem]:
+    """The ``exports:`` entries ``run`` would refuse for their shape (a variable name that
+    is none, not exactly one reference): the rule of ``secrets.variables.export_problem``."""
+    problems = []
+    for variable, template, line, column in _exports_placed(config, env):
+        message = export_problem(variable, template)
+        if message is not None:
+            text = f"exports {variable!r}: {template.strip()!r}"
+            ref = Reference("broken", variable, None, text, 0, 0, line, column, message)
+            problems.append(Problem(ref, "bad-export", message, env.name))
+    return problems
 
 
 class _Resolver:

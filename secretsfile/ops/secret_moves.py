@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from secretsfile._fileio import read_text
 from secretsfile.config.project import Environment, ProjectConfig
 from secretsfile.core.values import Branch
 from secretsfile.errors import ConflictError, NotEncryptedError, UsageError
-from secretsfile.ops.exporting import dotenv
+from secretsfile.ops.exporting import checked_values, dotenv
 from secretsfile.ops.references import configured_files
 from secretsfile.ops.secrets import (
     change_secret,
@@ -26,11 +27,14 @@ from secretsfile.ops.secrets import (
     find_secret,
     modify_file,
     policy,
+    read_secrets,
     secret_shapes,
 )
-from secretsfile.secrets.model import Secret, text_of
-from secretsfile.secrets.naming import check_variable_collisions, closest_hint, env_var_name
+from secretsfile.secrets.model import Secret
+from secretsfile.secrets.naming import check_variable_collisions, closest_hint
 from secretsfile.secrets.references import find_references
+from secretsfile.secrets.schemas import BUILTIN, user_schemas
+from secretsfile.secrets.variables import Variable, environment_variables, select
 
 EXPORT_FORMATS = ("json", "dotenv", "yaml")
 
@@ -62,7 +66,7 @@ def rename_secret(config: ProjectConfig, env: Environment, old: str, new: str,
         if new in doc:
             raise ConflictError(f"secret {new!r} already exists in {where}",
                                 hint=f"pick another name, or delete {new} first")
-        refuse_collisions(old, new, path, other)
+        refuse_collisions(old, new, path, other, env.exports)
         items = list(doc.items())
         doc.clear()
         for key, node in items:
@@ -73,12 +77,15 @@ def rename_secret(config: ProjectConfig, env: Environment, old: str, new: str,
     return references_to(config, old)
 
 
-def refuse_collisions(old: str, new: str, path: Path, other: Path) -> None:
+def refuse_collisions(old: str, new: str, path: Path, other: Path,
+                      exports: Mapping[str, str] | None = None) -> None:
     """A UsageError when ``new`` would give a variable another secret of the environment
-    (either file) gives: names and keys only, read in clear (under the caller's lock)."""
+    (either file) or an ``exports:`` entry naming something else gives: names and keys
+    only, read in clear (under the caller's lock)."""
     shapes = secret_shapes(path)
     keys = shapes.get(old)
-    check_variable_collisions(new, keys, {n: k for n, k in shapes.items() if n != old})
+    check_variable_collisions(new, keys, {n: k for n, k in shapes.items() if n != old},
+                              exports)
     with contextlib.suppress(NotEncryptedError):
         check_variable_collisions(new, keys, secret_shapes(other))
 
@@ -136,26 +143,40 @@ def copy_secret(config: ProjectConfig, source: Environment, target: Environment,
 
 
 def export_text(secret: Secret, fmt: str) -> str:
-    """One secret's plaintext: json/yaml give a group's keys as a mapping (a single
-    value as ``{name: value}``); dotenv gives ``NAME_KEY='value'`` lines."""
-    if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"unknown format {fmt!r}", hint=f"use {', '.join(EXPORT_FORMATS)}")
+    """One secret's plaintext as json/yaml: a group's keys as a mapping (a single value as
+    ``{name: value}``). dotenv needs the environment's names: ``export_secret``."""
+    if fmt not in EXPORT_FORMATS or fmt == "dotenv":
+        raise UsageError(f"unknown format {fmt!r}", hint="use json or yaml")
     data = dict(secret.values) if secret.is_group else {secret.name: secret.value or ""}
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "yaml":
-        import yaml
+    import yaml
 
-        return str(yaml.safe_dump(data, default_flow_style=False, allow_unicode=True,
-                                  sort_keys=False))
-    variables = ({env_var_name(secret.name, key): text_of(value) for key, value in data.items()}
-                 if secret.is_group else {env_var_name(secret.name): secret.value or ""})
-    return dotenv.render(variables)
+    return str(yaml.safe_dump(data, default_flow_style=False, allow_unicode=True,
+                              sort_keys=False))
+
+
+def secret_variables(config: ProjectConfig, env: Environment, secret: Secret
+                     ) -> dict[str, Variable]:
+    """The variables ``run --env ENV`` gives ``secret`` (the one given, laid into the
+    environment's secrets): default names, ``exports:`` naming it, schema names. A
+    conflict or a bad name among them is an error, as in ``run --only NAME``."""
+    others = read_secrets(config, env)
+    others[secret.name] = secret
+    schemas = {**BUILTIN, **user_schemas(config.raw.get("schemas"))}
+    found = environment_variables(env.name, others, env.exports, schemas)
+    return {var: variable for var, variable in select(found, [secret.name]).items()
+            if variable.secret == secret.name}
 
 
 def export_secret(config: ProjectConfig, env: Environment, name: str, fmt: str,
-                  private: bool | None = None) -> str:
-    """The text of ``secret export``: the format checked before anything is decrypted."""
+                  private: bool | None = None, allow: Collection[str] = ()) -> str:
+    """The text of ``secret export``: the format checked before anything is decrypted;
+    dotenv names and checks the variables as ``run`` and ``ci export`` do (the deny-list,
+    ``allow``)."""
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint=f"use {', '.join(EXPORT_FORMATS)}")
-    return export_text(find_secret(config, env, name, private=private), fmt)
+    secret = find_secret(config, env, name, private=private)
+    if fmt != "dotenv":
+        return export_text(secret, fmt)
+    return dotenv.render(checked_values(secret_variables(config, env, secret), allow))

@@ -149,13 +149,15 @@ def refuse_shape_change(current: Secret, new: Secret) -> None:
             "replace it by the keys")
 
 
-def refuse_variable_collisions(new: Secret, doc: Branch, other_file: Path) -> None:
+def refuse_variable_collisions(new: Secret, doc: Branch, other_file: Path,
+                               exports: Mapping[str, str] | None = None) -> None:
     """A UsageError when ``new`` would give an environment variable another secret of its
-    file (``doc``) or of the environment's other file (team / private) gives. Names and
-    keys only, read in clear."""
+    file (``doc``), of the environment's other file (team / private) or an ``exports:``
+    entry of the environment gives. Names and keys only, read in clear."""
     keys = new.keys if new.is_group else None
     check_variable_collisions(new.name, keys, {name: _group_keys(node) for name, node
-                                               in doc.items() if isinstance(name, str)})
+                                               in doc.items() if isinstance(name, str)},
+                              exports)
     with contextlib.suppress(NotEncryptedError):
         check_variable_collisions(new.name, keys, secret_shapes(other_file))
 
@@ -183,7 +185,7 @@ def change_secret(config: ProjectConfig, env: Environment, name: str, private: b
         new = change(current)
         if current is not None and not force:
             refuse_shape_change(current, new)
-        refuse_variable_collisions(new, doc, _target(config, env, not private))
+        refuse_variable_collisions(new, doc, _target(config, env, not private), env.exports)
         doc[name] = secret_to_tree(new)
         existed.append(exists)
 

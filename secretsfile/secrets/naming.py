@@ -82,20 +82,29 @@ def variables_of(name: str, keys: Iterable[str] | None) -> list[tuple[str, str]]
 
 
 def check_variable_collisions(name: str, keys: Iterable[str] | None,
-                              others: Mapping[str, Iterable[str] | None]) -> None:
+                              others: Mapping[str, Iterable[str] | None],
+                              exports: Mapping[str, str] | None = None) -> None:
     """A UsageError when secret ``name`` (with ``keys``) would give a variable that another
-    secret of ``others`` (name -> keys) or another of its own keys already gives:
-    ``app-db-user`` and ``app-db.user`` are both ``APP_DB_USER``. Names only."""
-    taken: dict[str, str] = {}
+    secret of ``others`` (name -> keys), another of its own keys, or an entry of the
+    environment's ``exports:`` (variable -> '{{ name.key }}') naming something else already
+    gives: ``app-db-user`` and ``app-db.user`` are both ``APP_DB_USER``. Names only."""
+    from secretsfile.secrets.references import find_references
+
+    taken: dict[str, tuple[str, str]] = {}  # variable -> (what it holds, shown as)
+    for variable, template in (exports or {}).items():
+        refs = [r for r in find_references(template) if r.kind == "ref"]
+        holds = (f"{refs[0].name}.{refs[0].key}" if refs[0].key else refs[0].name) if refs \
+            else template.strip()
+        taken[variable] = (holds, f"exports {variable}: '{{{{ {holds} }}}}' in the config")
     for other, other_keys in others.items():
         if other != name:
-            taken.update(variables_of(other, other_keys))
+            taken.update((var, (label, label)) for var, label in variables_of(other, other_keys))
     for variable, label in variables_of(name, keys):
-        if variable in taken:
+        if variable in taken and taken[variable][0] != label:
             raise UsageError(
-                f"{label} ({variable}) collides with {taken[variable]}",
+                f"{label} ({variable}) collides with {taken[variable][1]}",
                 hint=f"rename one of them: both would be the variable {variable}")
-        taken[variable] = label
+        taken[variable] = (label, label)
 
 
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,35}\Z")

@@ -6,7 +6,9 @@ Pure: secrets (masked) + the environment's ``exports:`` + schemas in, variables 
   mapping to one name conflict (an error only when that variable is selected).
 * ``exports:`` (``AWS_ACCESS_KEY_ID: '{{ aws-deploy.access_key_id }}'``) add variables; one
   naming a missing secret or key is an error; one taking a default name with another value
-  is an error naming both.
+  is a conflict naming both (an error only when that variable is selected).
+* Every name, whatever its source, must be ``[A-Za-z_][A-Za-z0-9_]*`` (``check_variable_name``;
+  ``select`` and the deny-list refuse others).
 * Schema names (``Field.export``: AWS_ACCESS_KEY_ID, PGHOST, ...) are added for a secret with
   a schema when it is the environment's only secret of that schema; with two or more, none
   gets them and ``notes`` says to pick one with ``exports:``. ``exports:`` and default names
@@ -20,7 +22,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from secretsfile.core.suggest import close_matches, did_you_mean
 from secretsfile.errors import ConflictError, UsageError
@@ -29,9 +31,38 @@ from secretsfile.secrets.naming import env_var_name
 from secretsfile.secrets.references import find_references
 from secretsfile.secrets.schemas import Schema
 
-__all__ = ["Variable", "Variables", "environment_variables", "select"]
+__all__ = ["Variable", "Variables", "check_variable_name", "environment_variables",
+           "export_problem", "select", "variable_name_problem"]
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+NAME_HINT = "letters, digits and '_', not starting with a digit"
+EXPORT_HINT = ("e.g. AWS_ACCESS_KEY_ID: '{{ name }}' or '{{ name.key }}' (one secret, or one "
+               "key of a group)")
+
+
+def variable_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an environment variable (the one name-syntax rule for
+    default, ``exports:`` and schema names alike), or None."""
+    return None if _VARIABLE.match(name) else f"{name!r} is not a variable name"
+
+
+def check_variable_name(name: str, origin: str) -> None:
+    """A UsageError (exit 2) naming where a name that is no variable name came from."""
+    problem = variable_name_problem(name)
+    if problem is not None:
+        raise UsageError(f"{problem} (from {origin})", hint=NAME_HINT)
+
+
+def export_problem(var: str, template: str) -> str | None:
+    """Why an ``exports:`` entry is not ``VARIABLE: '{{ name }}'`` / ``'{{ name.key }}'``
+    (one well-formed reference, nothing around it), or None. ``check`` and ``run`` share it."""
+    problem = variable_name_problem(var)
+    if problem is not None:
+        return problem
+    refs = find_references(template)
+    if len(refs) != 1 or refs[0].kind != "ref" or template.strip() != refs[0].text.strip():
+        return "expected one reference"
+    return None
 _GLOB = re.compile(r"[*?\[]")
 
 
@@ -87,14 +118,11 @@ def _defaults(env: str, secrets: Mapping[str, Secret]) -> dict[str, Variable]:
 def _resolve(env: str, var: str, template: str, secrets: Mapping[str, Secret]) -> Variable:
     """One ``exports:`` entry -> its Variable; errors name the line and the reference."""
     where = f"environment {env}: exports {var}: {template.strip()!r}"
-    if not _VARIABLE.match(var):
-        raise UsageError(f"{where}: {var!r} is not a variable name",
-                         hint="letters, digits and '_', not starting with a digit")
-    refs = find_references(template)
-    if len(refs) != 1 or refs[0].kind != "ref" or template.strip() != refs[0].text.strip():
-        raise UsageError(f"{where}: expected one reference", hint="e.g. '{{ name }}' or "
-                         "'{{ name.key }}' (one secret, or one key of a group)")
-    ref = refs[0]
+    problem = export_problem(var, template)
+    if problem is not None:
+        raise UsageError(f"{where}: {problem}",
+                         hint=NAME_HINT if _VARIABLE.match(var) is None else EXPORT_HINT)
+    ref = find_references(template)[0]
     secret = secrets.get(ref.name)
     if secret is None:
         raise UsageError(f"{where}: no secret {ref.name!r} in {env}",
@@ -151,10 +179,9 @@ def environment_variables(env: str, secrets: Mapping[str, Secret],
     for var, template in (exports or {}).items():
         made = _resolve(env, var, template, secrets)
         default = out.get(var)
-        if default is not None and not made.same_source(default):
-            raise UsageError(f"environment {env}: {made.origin} and {default.origin} both set "
-                             f"{var}, to different values",
-                             hint="rename the secret or export another variable name")
+        if default is not None and not made.same_source(default):  # fails only when selected
+            made = replace(made, conflict=f"environment {env}: {made.origin} and "
+                           f"{default.origin} both set {var}, to different values")
         out[var] = made
     found, notes = _schema_names(env, secrets, schemas or {}, out)
     out.update({variable.name: variable for variable in found})
@@ -181,7 +208,9 @@ def _check_patterns(found: Variables, patterns: list[str], flag: str) -> None:
 def select(found: Variables, only: Iterable[str] | None = None,
            exclude: Iterable[str] | None = None) -> dict[str, Variable]:
     """The variables ``--only`` picks (secret names, variable names or globs; all by
-    default) minus those ``--exclude`` names. A selected conflict is a ConflictError."""
+    default) minus those ``--exclude`` names. A selected conflict is a ConflictError; a
+    selected name that is no variable name (a schema's ``export: "X\\nLD_PRELOAD"``, a
+    secret ``1db`` under a custom naming policy) a UsageError."""
     only_list = list(only or [])
     exclude_list = list(exclude or [])
     _check_patterns(found, only_list, "--only")
@@ -190,7 +219,8 @@ def select(found: Variables, only: Iterable[str] | None = None,
               if (not only_list or any(_matches(p, v) for p in only_list))
               and not any(_matches(p, v) for p in exclude_list)}
     for variable in chosen.values():
+        check_variable_name(variable.name, variable.origin)
         if variable.conflict is not None:
-            raise ConflictError(variable.conflict,
-                                hint="rename one of them, or leave one out with --exclude")
+            raise ConflictError(variable.conflict, hint="rename the secret, export another "
+                                "variable name, or leave one out with --only / --exclude")
     return chosen

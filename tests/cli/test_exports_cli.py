@@ -116,12 +116,83 @@ def test_export_naming_a_missing_key_is_exit_2(repo: Path, run: Runner,
     assert result.stdout == "" and leaked(result.output) == []
 
 
-def test_export_colliding_with_a_default_name_names_both(repo: Path, run: Runner) -> None:
+def test_export_colliding_with_a_default_name_fails_only_when_selected(repo: Path,
+                                                                       run: Runner) -> None:
     add_exports(repo, API_TOKEN="{{ app-db.password }}")
     result = run("run", "--", "true")
-    assert result.code == 2
+    assert result.code == 1
     assert "exports API_TOKEN" in result.stderr and "secret 'api-token'" in result.stderr
     assert leaked(result.output) == []
+    env, _ = child_env(run, "--only", "aws-deploy")  # --only / --exclude work around it
+    assert env["AWS_ACCESS_KEY_ID"] == PLANTED[0] and "API_TOKEN" not in env
+    env, _ = child_env(run, "--exclude", "API_TOKEN")
+    assert env["APP_DB_PASSWORD"] == PLANTED[4] and "API_TOKEN" not in env
+
+
+def test_secret_taking_an_exports_name_is_refused_when_written(repo: Path, run: Runner) -> None:
+    add_exports(repo, NEWSEC="{{ app-db.user }}", SAME="{{ same }}")
+    before = (repo / "secrets" / "prod.yaml").read_bytes()
+    result = run("secret", "set", "newsec", "--env", "prod", "--value-stdin",
+                 stdin="tok-PLANTED-6\n")
+    assert result.code == 2, result.output
+    assert "newsec (NEWSEC) collides with exports NEWSEC: '{{ app-db.user }}'" in result.stderr
+    assert (repo / "secrets" / "prod.yaml").read_bytes() == before
+    assert leaked(result.output) == []
+    assert run("secret", "set", "same", "--env", "prod", "--value-stdin",
+               stdin="x\n").code == 0  # the export names this very secret
+    renamed = run("secret", "rename", "same", "newsec", "--env", "prod")
+    assert renamed.code == 2 and "collides with exports NEWSEC" in renamed.stderr
+    env, _ = child_env(run, "--only", "aws-deploy")
+    assert env["AWS_ACCESS_KEY_ID"] == PLANTED[0]
+
+
+SCHEMA = ("schemas:\n  evil:\n    fields:\n      - {{name: token, export: {export}}}\n"
+          "      - {{name: other, required: false}}\n")
+
+
+@pytest.mark.parametrize("export", ['"X\\nLD_PRELOAD"', "bad name"])
+def test_a_schema_name_that_is_no_variable_name_is_never_exported(
+        repo: Path, run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        export: str) -> None:
+    config = repo / ".secretsfile.yaml"
+    base = config.read_text()
+    config.write_text(base + SCHEMA.format(export="OK_NAME"))
+    made = run("secret", "create", "tok", "--schema", "evil", "--env", "prod",
+               "--token=tok-PLANTED-6")
+    assert made.code == 0, made.stderr
+    config.write_text(base + SCHEMA.format(export=export))
+    env_file = tmp_path / "github_env"
+    env_file.write_text("EARLIER=kept\n")
+    monkeypatch.setenv("GITHUB_ENV", str(env_file))
+    for command in (("ci", "export", "-f", "github"), ("ci", "export", "-f", "dotenv"),
+                    ("ci", "export", "-f", "gitlab"), ("run", "--", "true"),
+                    ("secret", "export", "tok", "-f", "dotenv")):
+        result = run(*command)  # refused when the schema is read (5), else by the names (2)
+        assert result.code in (2, 5), (command, result.output)
+        assert "LD_PRELOAD" not in result.stdout and "bad name" not in result.stdout
+        assert leaked(result.output) == []
+    assert env_file.read_text() == "EARLIER=kept\n"
+
+
+def test_a_default_name_that_is_no_variable_name_is_never_exported(
+        repo: Path, run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = repo / ".secretsfile.yaml"
+    config.write_text(config.read_text() + "naming: {pattern: '^[a-z0-9][a-z0-9-]*$'}\n")
+    made = run("secret", "set", "1db", "--env", "prod", "--value-stdin", stdin="pw-PLANTED-5\n")
+    assert made.code == 0, made.stderr
+    env_file = tmp_path / "github_env"
+    env_file.write_text("EARLIER=kept\n")
+    monkeypatch.setenv("GITHUB_ENV", str(env_file))
+    for command in (("ci", "export", "-f", "github"), ("ci", "export", "-f", "dotenv"),
+                    ("run", "--", "true"), ("secret", "export", "1db", "-f", "dotenv")):
+        result = run(*command)
+        assert result.code == 2, (command, result.output)
+        assert "'1DB' is not a variable name (from secret '1db')" in result.stderr
+        assert result.stdout == "" and result.stderr.count("\n") == 1
+        assert leaked(result.output) == []
+    assert env_file.read_text() == "EARLIER=kept\n"
+    env, _ = child_env(run, "--exclude", "1db")
+    assert env["API_TOKEN"] == PLANTED[5]
 
 
 def test_deny_list_applies_to_exported_names(repo: Path, run: Runner) -> None:

@@ -254,3 +254,39 @@ def test_check_without_files_reports_recipients_drift(run: Runner, repo: Path) -
     data = json.loads(run("check", "--json").stdout)
     assert data["ok"] is False
     assert data["findings"][0]["kind"] == "recipients"
+
+
+@pytest.mark.parametrize("entry", [
+    "'1A': '{{ api-token }}'", "A: 'pre{{ api-token }}'",
+    "A: '{{ api-token }}{{ api-token }}'", "'': '{{ api-token }}'"])
+def test_check_reports_exports_run_would_refuse(run: Runner, repo: Path, entry: str) -> None:
+    config = repo / ".secretsfile.yaml"
+    config.write_text(config.read_text().replace(
+        "  prod:\n", f"  prod:\n    exports:\n      {entry}\n"))
+    line = config.read_text().splitlines().index(f"      {entry}") + 1
+    result = run("check", "--env", "prod")
+    assert result.code == 1, result.output
+    assert result.stdout.startswith(f".secretsfile.yaml:{line}:")
+    assert "not a variable name" in result.stdout or "expected one reference" in result.stdout
+    refused = run("run", "--env", "prod", "--", "true")  # the same rule as run
+    assert refused.code == 2 and refused.stderr.count("\n") == 1
+    clean(result.output, refused.output)
+
+
+def test_check_points_flow_style_exports_at_the_environment(run: Runner, repo: Path) -> None:
+    config = repo / ".secretsfile.yaml"
+    text = config.read_text()
+    recipients = text.split("  prod:\n    recipients: ")[1].strip()
+    config.write_text(text.split("  prod:\n")[0] + (
+        f"  prod: {{recipients: {recipients}, exports: {{TOKEN: '{{{{ api-tokn }}}}', "
+        "'9X': '{{ api-token }}'}}\n"))
+    line = config.read_text().splitlines().index(next(
+        lin for lin in config.read_text().splitlines() if lin.startswith("  prod:"))) + 1
+    result = run("check", "--env", "prod")
+    assert result.code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert any(lin.startswith(f".secretsfile.yaml:{line}:") and "api-tokn" in lin
+               for lin in lines), result.stdout
+    assert any(lin.startswith(f".secretsfile.yaml:{line}:") and "'9X'" in lin
+               and "not a variable name" in lin for lin in lines), result.stdout
+    clean(result.output)

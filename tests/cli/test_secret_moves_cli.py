@@ -156,3 +156,35 @@ def test_export_single_value_quoting_and_bad_format(run: Runner, repo: Path) -> 
     bad = run("secret", "export", "api-token", "--env", "staging", "--format", "toml")
     assert bad.code != 0 and "json, dotenv, yaml" in bad.stderr and bad.stdout == ""
     clean(bad)
+
+
+def test_export_dotenv_gives_the_names_run_gives(run: Runner, repo: Path) -> None:
+    config = repo / ".secretsfile.yaml"
+    config.write_text(config.read_text().replace(
+        "  prod:\n", "    exports:\n      DATABASE_PASSWORD: '{{ app-db.password }}'\n  prod:\n"))
+    result = run("secret", "export", "app-db", "--env", "staging", "--format", "dotenv")
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert f"APP_DB_PASSWORD='{PW}'" in lines and f"DATABASE_PASSWORD='{PW}'" in lines
+    assert f"PGPASSWORD='{PW}'" in lines and f"PGUSER='{USER}'" in lines  # schema names
+    assert not any(line.startswith("API_TOKEN=") for line in lines)  # only this secret's
+    clean(run("secret", "get", "app-db", "--env", "staging"))
+
+
+def test_export_dotenv_applies_the_deny_list(run: Runner, repo: Path) -> None:
+    assert run("secret", "set", "ld-preload", "--env", "staging", "--value-stdin",
+               stdin=TOKEN).code == 0
+    config = repo / ".secretsfile.yaml"
+    config.write_text(config.read_text().replace(
+        "  prod:\n", "    exports:\n      PATH: '{{ api-token }}'\n  prod:\n"))
+    for name, var in (("ld-preload", "LD_PRELOAD"), ("api-token", "PATH")):
+        refused = run("secret", "export", name, "--env", "staging", "--format", "dotenv")
+        assert refused.code == 2 and refused.stdout == ""
+        assert f"refusing to set {var} (from " in refused.stderr and f"--allow {var}" in \
+            refused.stderr
+        clean(refused)
+        allowed = run("secret", "export", name, "--env", "staging", "--format", "dotenv",
+                      "--allow", var)
+        assert allowed.code == 0 and f"{var}='{TOKEN}'" in allowed.stdout.splitlines()
+    as_json = run("secret", "export", "ld-preload", "--env", "staging", "--format", "json")
+    assert json.loads(as_json.stdout) == {"ld-preload": TOKEN}  # no variable: no deny-list

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from secretsfile.errors import ConflictError, UsageError
+from secretsfile.ops.exporting import check_variables, checked_values
 from secretsfile.secrets.model import Secret
-from secretsfile.secrets.schemas import BUILTIN
-from secretsfile.secrets.variables import environment_variables, select
+from secretsfile.secrets.schemas import BUILTIN, Field, Schema
+from secretsfile.secrets.variables import environment_variables, export_problem, select
 
 AWS = {"access_key_id": "AKIA-PLANTED-1", "secret_access_key": "sk-PLANTED-2"}
 AWS2 = {"access_key_id": "AKIA-PLANTED-3", "secret_access_key": "sk-PLANTED-4"}
@@ -101,13 +102,60 @@ def test_did_you_mean_for_a_missing_secret_and_key() -> None:
         assert f"did you mean {close}" in caught.value.diagnostics()
 
 
-def test_export_taking_a_default_name_with_another_value_names_both() -> None:
-    with pytest.raises(UsageError) as caught:
-        environment_variables("prod", secrets(api_token="tok-PLANTED-6", aws_deploy=AWS),
-                              {"API_TOKEN": "{{ aws-deploy.access_key_id }}"}, BUILTIN)
+def test_export_taking_a_default_name_with_another_value_fails_only_when_selected() -> None:
+    held = secrets(api_token="tok-PLANTED-6", aws_deploy=AWS)
+    found = environment_variables("prod", held,
+                                  {"API_TOKEN": "{{ aws-deploy.access_key_id }}"}, BUILTIN)
+    with pytest.raises(ConflictError) as caught:
+        select(found)
     text = caught.value.diagnostics()
     assert "exports API_TOKEN" in text and "secret 'api-token'" in text
     assert "PLANTED" not in text
+    assert plain(select(found, ["AWS_*"])) == {  # --only works around it
+        "AWS_DEPLOY_ACCESS_KEY_ID": "AKIA-PLANTED-1",
+        "AWS_DEPLOY_SECRET_ACCESS_KEY": "sk-PLANTED-2", "AWS_ACCESS_KEY_ID": "AKIA-PLANTED-1",
+        "AWS_SECRET_ACCESS_KEY": "sk-PLANTED-2"}
+    assert "AWS_DEPLOY_ACCESS_KEY_ID" in select(found, exclude=["API_TOKEN"])
+
+
+@pytest.mark.parametrize("export", ["X\nLD_PRELOAD", "bad name", "1X"])
+def test_a_schema_name_that_is_no_variable_name_is_refused(export: str) -> None:
+    schema = Schema("evil", (Field("token", export=export),))
+    held = {"tok": Secret("tok", "prod", None, {"token": "tok-PLANTED-7"}, "evil")}
+    found = environment_variables("prod", held, {}, {"evil": schema})
+    with pytest.raises(UsageError) as caught:
+        select(found)
+    text = caught.value.diagnostics()
+    assert "is not a variable name" in text and "schema evil" in text
+    assert "PLANTED" not in text and text.count("\n") <= 1
+    with pytest.raises(UsageError, match="not a variable name"):  # the deny-list's own check
+        checked_values(found.variables, allow=[export])
+    assert plain(select(found, exclude=[export])) == {"TOK_TOKEN": "tok-PLANTED-7"}
+
+
+@pytest.mark.parametrize("name", ["X\nLD_PRELOAD", "bad name", "9A", "A-B"])
+def test_check_variables_refuses_any_name_that_is_no_variable_name(name: str) -> None:
+    with pytest.raises(UsageError, match=r"not a variable name.*from exports"):
+        check_variables({name: ""}, {name: "exports thing"}, allow=[name])
+
+
+def test_a_default_name_that_is_no_variable_name_is_refused_when_selected() -> None:
+    held = {"1db": Secret("1db", "prod", "pw-PLANTED-8"),
+            "ok-one": Secret("ok-one", "prod", "v")}
+    found = environment_variables("prod", held)
+    with pytest.raises(UsageError, match=r"'1DB' is not a variable name.*secret '1db'"):
+        select(found)
+    assert plain(select(found, ["ok-one"])) == {"OK_ONE": "v"}
+
+
+@pytest.mark.parametrize(("var", "template"), [
+    ("1A", "{{ api-token }}"), ("A", "pre{{ api-token }}"),
+    ("A", "{{ api-token }}{{ api-token }}"), ("", "{{ api-token }}"), ("A", "plain")])
+def test_export_problem_is_the_shape_rule(var: str, template: str) -> None:
+    assert export_problem(var, template) is not None
+    with pytest.raises(UsageError):
+        environment_variables("prod", secrets(api_token="t"), {var: template})
+    assert export_problem("A", " {{ api-token }} ") is None
 
 
 def test_bad_variable_name() -> None:

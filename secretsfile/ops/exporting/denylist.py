@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from secretsfile.errors import UsageError
 from secretsfile.keysources import registry
+from secretsfile.secrets.variables import check_variable_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from secretsfile.secrets.variables import Variable
@@ -74,8 +75,11 @@ class DeniedVariableError(UsageError):
 
 def check_variables(variables: Mapping[str, str], origins: Mapping[str, str],
                     allow: Collection[str] = ()) -> None:
-    """Refuse names on the deny-list (unless in ``allow``) and values no environment can
+    """Refuse names that are no variable name (``X\\nLD_PRELOAD``, ``bad name``: never
+    allowed), names on the deny-list (unless in ``allow``) and values no environment can
     hold; ``origins`` says where each variable came from (``secret 'db' (key 'user')``)."""
+    for var in variables:
+        check_variable_name(var, origins.get(var, "the command line"))
     allowed = {name.upper() for name in allow}
     denied = [(var, reason) for var in variables
               if var.upper() not in allowed and (reason := denied_reason(var)) is not None]
