@@ -175,8 +175,8 @@ def _client(key: KmsKey) -> Any:
     session = boto3.Session(profile_name=key.profile or None)
     if key.role:
         sts = session.client("sts", region_name=key.region, config=config)
-        creds = sts.assume_role(RoleArn=key.role, RoleSessionName=_session_name(),
-                                DurationSeconds=900)["Credentials"]
+        creds = sts.assume_role(RoleArn=key.role,
+                                RoleSessionName=_session_name())["Credentials"]
         session = boto3.Session(aws_access_key_id=creds["AccessKeyId"],
                                 aws_secret_access_key=creds["SecretAccessKey"],
                                 aws_session_token=creds["SessionToken"])
