@@ -15,6 +15,7 @@ import pytest
 from secretsfile.errors import KeyUnavailableError
 from secretsfile.keysources.interface import Recipient
 from secretsfile.ops import files
+from tests.keysources.bao_server import Bao, bao  # noqa: F401  (the fixture)
 
 from .conftest import AgeKey, Sops
 
@@ -84,3 +85,74 @@ def test_threshold_failure_names_the_same_groups_as_sops(
     assert "Group 1: SUCCESS" in ours and "Group 1: SUCCESS" in theirs.stderr
     assert "3 key groups, 2 needed, 1 recovered" in ours
     assert "planted-value-4711" not in ours + theirs.stderr + theirs.stdout
+
+
+# -- mixed groups: age + OpenBao/Vault transit, threshold 2 (a real bao dev server) ---------
+
+
+@pytest.fixture
+def vault_groups(bao: Bao, sops: Sops, age_keys: list[AgeKey], tmp_path: Path,  # noqa: F811
+                 monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
+    """[age 0] | [Vault transit key] | [age 1], Shamir 2, written by sops from .sops.yaml."""
+    uri = bao.key("groups")
+    (tmp_path / ".sops.yaml").write_text(
+        "creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n"
+        f"      - age: [{age_keys[0].recipient}]\n      - hc_vault: [{uri}]\n"
+        f"      - age: [{age_keys[1].recipient}]\n")
+    (tmp_path / "m.yaml").write_text("token: planted-value-4711\n")
+    env = sops.env(None)
+    env["VAULT_TOKEN"] = bao.token
+    done = subprocess.run([_binary(), "encrypt", "m.yaml"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    path = tmp_path / "m.enc.yaml"
+    path.write_text(done.stdout)
+    monkeypatch.setenv("VAULT_TOKEN", bao.token)
+    return path, uri
+
+
+def test_sops_age_vault_groups_open_here(vault_groups: tuple[Path, str], age_keys: list[AgeKey],
+                                         bao: Bao,  # noqa: F811
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    path, uri = vault_groups
+    monkeypatch.setenv("SECRETSFILE_AGE_KEY_FILE", str(age_keys[0].path))
+    assert files.load_file(path) == {"token": "planted-value-4711"}  # age 0 + Vault
+    monkeypatch.setenv("VAULT_TOKEN", "not-a-valid-token")
+    with pytest.raises(KeyUnavailableError) as caught:
+        files.load_file(path)
+    message = caught.value.message
+    assert "Group 0: SUCCESS" in message and _failed_groups(message) == [1, 2]
+    assert f"Group 1: FAILED (hc_vault {uri}: FAILED - " in message
+    assert "not-a-valid-token" not in str(caught.value) and bao.token not in str(caught.value)
+
+
+def test_our_age_vault_groups_open_with_sops(sops: Sops, bao: Bao,  # noqa: F811
+                                             age_keys: list[AgeKey], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VAULT_TOKEN", bao.token)
+    groups = ((Recipient("age", age_keys[0].recipient),), (Recipient("hc_vault", bao.key("ours")),),
+              (Recipient("age", age_keys[1].recipient),))
+    options = files.EncryptOptions(key_groups=groups, shamir_threshold=2)
+    path = tmp_path / "ours.yaml"
+    path.write_text(files.encrypt_text("token: planted-value-4711\n", "ours.yaml", options))
+    env = sops.env(age_keys[1].path)
+    env["VAULT_TOKEN"] = bao.token
+    done = subprocess.run([_binary(), "decrypt", str(path)], env=env, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "token: planted-value-4711\n"
+
+
+def test_status_check_on_age_vault_groups(vault_groups: tuple[Path, str], age_keys: list[AgeKey],
+                                          key_file_for: Any,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from secretsfile.ops.keycheck import check_file
+
+    path, uri = vault_groups
+    monkeypatch.setenv("SECRETSFILE_AGE_KEY_FILE", str(key_file_for(0, 1)))
+    monkeypatch.setenv("VAULT_TOKEN", "not-a-valid-token")
+    checked = check_file(path)
+    assert checked.can_open and (checked.recovered, checked.needed) == (2, 2)
+    vault = next(key for key in checked.keys if key.kind == "hc_vault")
+    assert (vault.group, vault.recipient, vault.backend) == (1, uri, "Vault transit")
+    assert vault.reason and "not-a-valid-token" not in vault.reason
