@@ -186,12 +186,25 @@ def change_secret(config: ProjectConfig, env: Environment, name: str, private: b
         if current is not None and not force:
             refuse_shape_change(current, new)
         refuse_variable_collisions(new, doc, _target(config, env, not private), env.exports)
-        doc[name] = secret_to_tree(new)
+        _store(doc, name, new)
         existed.append(exists)
 
     with env_keys(env.name):
         modify_file(config, path, apply, private)
     return existed[0]
+
+
+def _store(doc: Branch, name: str, new: Secret) -> None:
+    """``doc[name] = new``; a group written over a group is changed in place, so its
+    comments stay where they are, its keys keep their order and unchanged values their
+    ciphertext."""
+    node, tree = doc.get(name), secret_to_tree(new)
+    if not (isinstance(node, dict) and isinstance(tree, dict)):
+        doc[name] = tree
+        return
+    for key in [k for k in node if isinstance(k, str) and k not in tree]:
+        del node[key]
+    node.update(tree)
 
 
 def delete_secret(config: ProjectConfig, env: Environment, name: str, private: bool) -> None:

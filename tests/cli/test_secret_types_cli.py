@@ -179,3 +179,29 @@ def test_plain_numbers_are_stored_typed(run: Runner, project: Path) -> None:
         assert refused.code != 0 and len(refused.stderr.splitlines()) == 1, refused.stderr
         assert "Traceback" not in refused.output
     assert _svc_values(run)["ratio"] == -0.0025
+
+
+def test_update_keeps_a_groups_comments_and_unchanged_ciphertexts(
+        run: Runner, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    file = project / "secrets" / "dev.yaml"
+    editor = project.parent / "comment.py"
+    editor.write_text("import sys\nfrom pathlib import Path\npath = Path(sys.argv[-1])\n"
+                      "text = path.read_text()\n"
+                      "path.write_text(text.replace('app-db:\\n', 'app-db:\\n    # login\\n', 1))\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    assert run("edit", str(file)).code == 0
+
+    def line(key: str) -> str:
+        return next(t for t in file.read_text().splitlines() if t.strip().startswith(key))
+
+    user, host = line("user:"), line("host:")
+    updated = run("secret", "update", "app-db", "--env", "dev", "--password=pw-PLANTED-new-7",
+                  "--port=6543")
+    assert updated.code == 0, updated.stderr
+    assert "pw-PLANTED-new-7" not in updated.output
+    assert (line("user:"), line("host:")) == (user, host)  # unchanged ciphertexts
+    shown = run("decrypt", str(file))
+    assert shown.code == 0, shown.stderr
+    group = shown.stdout.split("app-db:\n", 1)[1]
+    assert group.lstrip(" ").startswith("# login\n")
+    assert "port: 6543" in group
