@@ -135,7 +135,7 @@ def register_secrets(config: ProjectConfig, env: Environment, secrets: Sequence[
             raise ConflictError(f"secret {clash[0]!r} appeared in {env.name} meanwhile",
                                 hint="nothing was written; run the command again")
         for secret in secrets:  # each checked against the file as it is, earlier ones in
-            refuse_variable_collisions(secret, doc, config.private_path(env))
+            refuse_variable_collisions(secret, doc, config.private_path(env), env.exports)
             doc[secret.name] = secret_to_tree(secret)
 
     with env_keys(env.name):
