@@ -177,9 +177,8 @@ class Secrets(Mapping[str, Entry]):
         return self._secrets[name]
 
     def reveal(self) -> dict[str, Any]:
-        """Plain data: name -> str, or name -> {key: value} for groups, each value with
-        the type it is stored with (a schema's ``port: 5432`` is an int, ``debug: true`` a
-        bool; other values str). ``environ()`` and ``SecretGroup`` hold text."""
+        """Plain data: name -> str, or name -> {key: value} for groups, typed as stored
+        (a schema's ``port: 5432`` an int; ``environ()`` and ``SecretGroup`` hold text)."""
         return {name: (s.get() if not s.is_group else s.values)
                 for name, s in self._secrets.items()}
 
@@ -358,27 +357,22 @@ def values(env: str | None = None, *, as_environ: bool = False,
            config: str | Path | None = None, path: str | Path | None = None
            ) -> dict[str, Any]:
     """Plain data for code that needs a dict (as python-dotenv's ``dotenv_values``):
-    name -> str and name -> {key: value} for groups, typed as ``Secrets.reveal()`` (an
-    int/float/bool field stays one); or, with ``as_environ``, the
-    environment variables ``{'DB_PASSWORD': …, 'DB_USER': …}`` (``exports:`` and schema
-    names included, as ``run`` sets them)."""
+    name -> str, name -> {key: value} for groups (typed, as ``Secrets.reveal()``); or,
+    with ``as_environ``, the variables ``run`` sets (``{'DB_PASSWORD': …}``, ``exports:``
+    and schema names included)."""
     secrets = load(env, config=config, path=path)
     return dict(secrets.environ()) if as_environ else secrets.reveal()
 
 
 def get_secret(name: str, key: str | None = None, env: str | None = None, *,
                config: str | Path | None = None) -> Any:
-    """One secret's plaintext, as ``values()`` holds it: a str for a single value; for a
-    group, the ``key``'s value or the whole ``dict``, keys typed as stored (a schema's
-    ``port`` is an int, a bool field a bool, others str), as hosted secret services
-    return typed JSON fields."""
+    """One secret's plaintext as ``values()`` holds it: a str for a value; a group's
+    ``key`` (or whole dict) typed as stored (a schema's ``port`` is an int)."""
     secrets = load(env, config=config)
     entry = secrets[name]
     if isinstance(entry, SecretGroup):
-        if key is not None:
-            entry[key]  # noqa: B018 -- a missing key: SecretNotFoundError naming it
-        group = secrets.reveal()[name]
-        return group if key is None else group[key]
+        values = secrets.secret(name).values  # entry[key]: the missing key's error
+        return values if key is None else values[key] if key in values else entry[key]
     if key is not None:
         raise SecretNotFoundError(f"secret {name!r} is a single value, it has no key {key!r}")
     return entry.reveal()
@@ -396,7 +390,6 @@ class SecretsClient:
         self.config = config
 
     def get_secret(self, name: str, key: str | None = None) -> Any:
-        """As ``secretsfile.get_secret``: a str, or a group's typed value(s)."""
         return get_secret(name, key, self.env, config=self.config)
 
     def list_secrets(self) -> list[str]:

@@ -186,8 +186,8 @@ def test_update_keeps_a_groups_comments_and_unchanged_ciphertexts(
     file = project / "secrets" / "dev.yaml"
     editor = project.parent / "comment.py"
     editor.write_text("import sys\nfrom pathlib import Path\npath = Path(sys.argv[-1])\n"
-                      "text = path.read_text()\n"
-                      "path.write_text(text.replace('app-db:\\n', 'app-db:\\n    # login\\n', 1))\n")
+                      "text = path.read_text().replace('app-db:\\n', 'app-db:\\n  # login\\n')\n"
+                      "path.write_text(text)\n")
     monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
     assert run("edit", str(file)).code == 0
 
