@@ -19,17 +19,20 @@ def test_environment_recipients(tmp_path: Path) -> None:
     assert env.recipients == (("age", AGE), ("fernet", "0123abcd"))
 
 
+FP = "28B52E586361585B18FB33F7F7611129C95C138B"  # a PGP fingerprint: read in upper case
+
+
 def test_creation_rule_fields_and_key_groups(tmp_path: Path) -> None:
     path = tmp_path / ".sops.yaml"
     path.write_text(
         "creation_rules:\n"
         f"  - path_regex: a\n    age: '{AGE}, {AGE}'\n    fernet: [0123abcd]\n"
-        "    pgp: FPR1\n    hc_vault_transit_uri: http://127.0.0.1:8200/v1/transit/keys/k\n"
+        f"    pgp: {FP.lower()}\n    hc_vault_transit_uri: http://127.0.0.1:8200/v1/transit/keys/k\n"
         f"  - shamir_threshold: 2\n    key_groups:\n      - age: [{AGE}]\n"
         "      - kms: [{arn: 'arn:aws:kms:eu-west-1:123456789012:key/x'}]\n"
     )
     first, second = load_sops_config(path)
-    assert set(first.plan.groups[0]) == {("age", AGE), ("fernet", "0123abcd"), ("pgp", "FPR1"),
+    assert set(first.plan.groups[0]) == {("age", AGE), ("fernet", "0123abcd"), ("pgp", FP),
                                          ("hc_vault", "http://127.0.0.1:8200/v1/transit/keys/k")}
     assert second.plan.groups == ((("age", AGE),), (("kms", "arn:aws:kms:eu-west-1:123456789012:key/x"),))
     assert second.plan.shamir_threshold == 2
