@@ -34,7 +34,8 @@ def test_creation_rule_fields_and_key_groups(tmp_path: Path) -> None:
     first, second = load_sops_config(path)
     assert set(first.plan.groups[0]) == {("age", AGE), ("fernet", "0123abcd"), ("pgp", FP),
                                          ("hc_vault", "http://127.0.0.1:8200/v1/transit/keys/k")}
-    assert second.plan.groups == ((("age", AGE),), (("kms", "arn:aws:kms:eu-west-1:123456789012:key/x"),))
+    kms_arn = "arn:aws:kms:eu-west-1:123456789012:key/x"
+    assert second.plan.groups == ((("age", AGE),), (("kms", kms_arn),))
     assert second.plan.shamir_threshold == 2
 
 
