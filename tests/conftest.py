@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-_PREFIXES = ("SECRETSFILE_", "SOPS_", "GIT_", "VAULT_", "BAO_", "GITHUB_", "RUNNER_")
+_PREFIXES = ("SECRETSFILE_", "SOPS_", "GIT_", "VAULT_", "BAO_", "GITHUB_", "RUNNER_", "AWS_",
+             "GNUPGHOME")
 
 
 @pytest.fixture(autouse=True)
