@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -28,6 +27,7 @@ from secretsfile.ops.exporting import (
     checked_values,
     is_key_variable,
 )
+from secretsfile.secrets.naming import is_variable_name
 
 
 class FileKind(str, Enum):
@@ -35,7 +35,6 @@ class FileKind(str, Enum):
     file = "file"
 
 
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def parse_file_specs(specs: Iterable[str]) -> list[FileSpec]:
         if not eq or not target or not var:
             raise UsageError(f"--file {spec!r}: expected NAME=VAR or NAME.KEY=VAR",
                              hint="e.g. --file gcp-key=GOOGLE_APPLICATION_CREDENTIALS")
-        if not _VARIABLE.match(var):
+        if not is_variable_name(var):
             raise UsageError(f"--file {spec!r}: {var!r} is not a variable name",
                              hint="letters, digits and '_', not starting with a digit")
         name, dot, key = target.partition(".")

@@ -67,6 +67,15 @@ class NamingPolicy:
         )
 
 
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def is_variable_name(name: str) -> bool:
+    """Letters, digits and ``_``, not starting with a digit: what a shell, ``os.environ``
+    and every CI runner accept as a variable name (the one rule for all of them)."""
+    return bool(_VARIABLE.match(name))
+
+
 def env_var_name(secret: str, key: str | None = None) -> str:
     """``db-password`` -> ``DB_PASSWORD``; a group key joins with ``_`` (``DB_USER``)."""
     base = secret if key is None else f"{secret}_{key}"

@@ -17,7 +17,6 @@ names the variable tools expect for it (``AWS_ACCESS_KEY_ID``, ``PGHOST``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 from secretsfile.core.suggest import suggestion
 from secretsfile.errors import ConfigError, UsageError
 from secretsfile.secrets.model import Scalar, finite, parse_typed, text_of
+from secretsfile.secrets.naming import is_variable_name
 
 TYPES = ("str", "int", "float", "bool")
 
@@ -174,7 +174,6 @@ def user_schemas(raw: Any) -> dict[str, Schema]:
     return out
 
 
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _user_field(schema: str, spec: Any) -> Field:
@@ -194,8 +193,8 @@ def _user_field(schema: str, spec: Any) -> Field:
             raise ConfigError(f"{where}: {flag} must be true or false",
                               hint=f"write {flag}: true or {flag}: false, unquoted")
     export = spec.get("export")
-    if export is not None and not (isinstance(export, str) and _VARIABLE.fullmatch(export)):
-        raise ConfigError(f"{where}: export {export!s} is not a variable name",
+    if export is not None and not (isinstance(export, str) and is_variable_name(export)):
+        raise ConfigError(f"{where}: export {export!r} is not a variable name",
                           hint="use letters, digits and _, not starting with a digit "
                                "(e.g. MY_SERVICE_HOST)")
     return Field(spec["name"], type_, flags["required"],

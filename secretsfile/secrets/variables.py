@@ -27,14 +27,13 @@ from dataclasses import dataclass, replace
 from secretsfile.core.suggest import close_matches, did_you_mean
 from secretsfile.errors import ConflictError, UsageError
 from secretsfile.secrets.model import Secret, SecretValue
-from secretsfile.secrets.naming import env_var_name
+from secretsfile.secrets.naming import env_var_name, is_variable_name
 from secretsfile.secrets.references import find_references
 from secretsfile.secrets.schemas import Schema
 
 __all__ = ["Variable", "Variables", "check_variable_name", "environment_variables",
            "export_problem", "select", "variable_name_problem"]
 
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 NAME_HINT = "letters, digits and '_', not starting with a digit"
 EXPORT_HINT = ("e.g. AWS_ACCESS_KEY_ID: '{{ name }}' or '{{ name.key }}' (one secret, or one "
                "key of a group)")
@@ -43,7 +42,7 @@ EXPORT_HINT = ("e.g. AWS_ACCESS_KEY_ID: '{{ name }}' or '{{ name.key }}' (one se
 def variable_name_problem(name: str) -> str | None:
     """Why ``name`` cannot be an environment variable (the one name-syntax rule for
     default, ``exports:`` and schema names alike), or None."""
-    return None if _VARIABLE.match(name) else f"{name!r} is not a variable name"
+    return None if is_variable_name(name) else f"{name!r} is not a variable name"
 
 
 def check_variable_name(name: str, origin: str) -> None:
@@ -121,7 +120,7 @@ def _resolve(env: str, var: str, template: str, secrets: Mapping[str, Secret]) -
     problem = export_problem(var, template)
     if problem is not None:
         raise UsageError(f"{where}: {problem}",
-                         hint=NAME_HINT if _VARIABLE.match(var) is None else EXPORT_HINT)
+                         hint=NAME_HINT if not is_variable_name(var) else EXPORT_HINT)
     ref = find_references(template)[0]
     secret = secrets.get(ref.name)
     if secret is None:

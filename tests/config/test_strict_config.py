@@ -39,9 +39,9 @@ def _schema(field: str) -> dict[str, object]:
     ("{name: host, secret: 'false'}", "field 'host': secret must be true or false"),
     ("{name: host, secret: 0}", "field 'host': secret must be true or false"),
     ("{name: host, required: 'no'}", "field 'host': required must be true or false"),
-    ("{name: host, export: 'MY-HOST'}", "field 'host': export MY-HOST is not a variable"),
-    ("{name: host, export: '1HOST'}", "field 'host': export 1HOST is not a variable"),
-    ("{name: host, export: 'A B'}", "field 'host': export A B is not a variable"),
+    ("{name: host, export: 'MY-HOST'}", "field 'host': export 'MY-HOST' is not a variable"),
+    ("{name: host, export: '1HOST'}", "field 'host': export '1HOST' is not a variable"),
+    ("{name: host, export: 'A B'}", "field 'host': export 'A B' is not a variable"),
     ("{name: host, export: 5}", "field 'host': export 5 is not a variable"),
 ])
 def test_schema_fields_are_checked(field: str, words: str) -> None:
