@@ -9,7 +9,8 @@ from secretsfile.cli.runner import new_app, run_app
 app = new_app(
     "Encrypted secrets files in git, sops-compatible.\n\n"
     "Keys stay readable, every value is AES-256-GCM encrypted under a per-file data key "
-    "wrapped for age recipients or a Fernet key."
+    "wrapped for age recipients, PGP, AWS KMS, OpenBao/Vault transit or a Fernet key "
+    "('secretsfile keysources list')."
 )
 
 
