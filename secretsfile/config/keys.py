@@ -64,19 +64,45 @@ def _group(raw: Mapping[str, Any], where: str, source: Path) -> tuple[Recipient,
     return tuple(keys)
 
 
+def _key_groups(groups_raw: Any, where: str, source: Path) -> tuple[tuple[Recipient, ...], ...]:
+    """``key_groups``: a non-empty list of maps, each naming at least one recipient (sops
+    refuses anything else; dropping an entry would encrypt for fewer people than meant)."""
+    if not isinstance(groups_raw, list) or not groups_raw:
+        raise ConfigError(f"{where}: key_groups must be a non-empty list of key groups",
+                          path=str(source))
+    groups = []
+    for index, raw in enumerate(groups_raw):
+        here = f"{where} key group {index}"
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{here}: must be a map of key fields (age:, pgp:, kms:, ...), "
+                              f"not {type(raw).__name__}", path=str(source))
+        group = _group(raw, here, source)
+        if not group:
+            raise ConfigError(f"{here}: names no recipient", path=str(source),
+                              hint="add recipients to the key group or remove it")
+        groups.append(group)
+    return tuple(groups)
+
+
+def _threshold(raw: Mapping[str, Any], groups: int, where: str, source: Path) -> int:
+    threshold = raw.get("shamir_threshold")
+    if threshold is None:
+        return 0
+    if isinstance(threshold, bool) or not isinstance(threshold, int):
+        raise ConfigError(f"{where}: shamir_threshold must be an integer", path=str(source))
+    # 0: every group (sops' default); with one group there is nothing to split (ignored)
+    if threshold < 0 or groups > 1 and threshold != 0 and not 2 <= threshold <= groups:
+        raise ConfigError(f"{where}: shamir_threshold must be between 2 and {groups} for "
+                          f"{groups} key groups (got {threshold})", path=str(source))
+    return threshold
+
+
 def key_plan(raw: Mapping[str, Any], source: Path, where: str) -> KeyPlan:
     """A creation rule's recipients (flat fields, or ``key_groups`` for Shamir), threshold
     and selector."""
-    groups_raw = raw.get("key_groups")
-    if groups_raw:
-        if not isinstance(groups_raw, list):
-            raise ConfigError(f"{where}: key_groups must be a list", path=str(source))
-        groups = tuple(_group(g, f"{where} key group", source) for g in groups_raw
-                       if isinstance(g, dict))
+    if "key_groups" in raw and raw["key_groups"] is not None:
+        groups = _key_groups(raw["key_groups"], where, source)
     else:
         flat = _group(raw, where, source)
         groups = (flat,) if flat else ()
-    threshold = raw.get("shamir_threshold") or 0
-    if not isinstance(threshold, int):
-        raise ConfigError(f"{where}: shamir_threshold must be an integer", path=str(source))
-    return KeyPlan(groups, threshold, selector_of(raw))
+    return KeyPlan(groups, _threshold(raw, len(groups), where, source), selector_of(raw))

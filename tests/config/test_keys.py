@@ -48,3 +48,25 @@ def test_bad_recipient_is_a_config_error_without_the_secret(tmp_path: Path, text
     message = str(caught.value)
     assert "environment prod" in message and "is not a recipient" in message
     assert ("PLANTED" in message) is (not text.startswith("AGE-SECRET"))
+
+
+@pytest.mark.parametrize(("rule", "message"), [
+    ("key_groups: [abc]", "entry 1 key group 0: must be a map"),
+    (f"key_groups: [{{age: [{AGE}]}}, 7]", "key group 1: must be a map"),
+    ("key_groups: []", "key_groups must be a non-empty list"),
+    ("key_groups: abc", "key_groups must be a non-empty list"),
+    (f"key_groups: [{{age: [{AGE}]}}, {{}}]", "key group 1: names no recipient"),
+    (f"key_groups: [{{age: [{AGE}]}}, {{age: [{AGE}]}}]\n    shamir_threshold: 3",
+     "between 2 and 2 for 2 key groups (got 3)"),
+    (f"key_groups: [{{age: [{AGE}]}}, {{age: [{AGE}]}}]\n    shamir_threshold: two",
+     "shamir_threshold must be an integer"),
+    (f"key_groups: [{{age: [{AGE}]}}, {{age: [{AGE}]}}]\n    shamir_threshold: -1",
+     "between 2 and 2"),
+])
+def test_malformed_key_groups_are_refused_not_dropped(tmp_path: Path, rule: str,
+                                                      message: str) -> None:
+    path = tmp_path / ".sops.yaml"
+    path.write_text(f"creation_rules:\n  - {rule}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_sops_config(path)
+    assert message in str(caught.value.message)
