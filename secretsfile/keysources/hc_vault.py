@@ -13,6 +13,11 @@ The address always comes from the URI or the file's ``vault_address``, never ``V
 
 Our hardening (sops has none): the token is never sent in clear text to a host other than
 the loopback one; ``SECRETSFILE_VAULT_ALLOW_HTTP=1`` allows plain ``http://`` elsewhere.
+The address, engine path and key name (from a URI or from the file) are checked before any
+request: ``http(s)://host[:port]`` with nothing after it, an engine path of ``/``-separated
+names and a key name made of ``A-Z a-z 0-9 . _ - @`` (no ``.``/``..``), so a file cannot
+point the token at another Vault endpoint (``auth/token/revoke-self?``); each name is
+percent-quoted in the URL all the same. Time and size bounds: ``keysources/http.py``.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from secretsfile.errors import KeySourceError
 from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
@@ -38,6 +43,7 @@ if TYPE_CHECKING:
 _EXAMPLE = "https://vault.example.com:8200/v1/transit/keys/keyName"
 _PREFIXED = re.compile(r"/[^/]+/v\d+/[^/]+/[^/]+/[^/]+")
 _WELL_FORMED = re.compile(r"/v\d+/[^/]+/[^/]+/[^/]+")
+_NAME = re.compile(r"[A-Za-z0-9._@-]+")
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _LOGIN_HINT = ("set VAULT_TOKEN to a token allowed to use this key "
                "(or run 'bao login' / 'vault login'), and VAULT_NAMESPACE if the key is in one")
@@ -54,6 +60,9 @@ def split_uri(uri: str) -> tuple[str, str, str]:
     if "@" in parts.netloc:  # credentials in the URI would be written to the file
         raise KeySourceError("a Vault transit URI must not contain credentials",
                              hint="give the token in VAULT_TOKEN, not in the URI")
+    if parts.query or parts.fragment or "?" in text or "#" in text:
+        raise KeySourceError(f"{text!r}: a Vault transit URI has no '?' or '#' part",
+                             hint=f"write it like {_EXAMPLE}")
     if _PREFIXED.search(parts.path):
         raise KeySourceError(
             f"{text!r}: running Vault with a prefixed URL is not supported",
@@ -63,7 +72,42 @@ def split_uri(uri: str) -> tuple[str, str, str]:
                              hint=f"write it like {_EXAMPLE}")
     dirs = parts.path.strip("/").split("/")
     address = f"{parts.scheme}://{parts.netloc}"
-    return address, "/".join(d for d in dirs[1:-2] if d), dirs[-1]
+    engine, name = "/".join(d for d in dirs[1:-2] if d), dirs[-1]
+    check_key(address, engine, name, f"in {text!r}")
+    return address, engine, name
+
+
+def _is_name(text: str) -> bool:
+    return bool(_NAME.fullmatch(text)) and text not in (".", "..")
+
+
+def check_key(address: str, engine: str, name: str, where: str) -> None:
+    """KeySourceError unless ``address`` is ``http(s)://host[:port]`` and ``engine`` and
+    ``name`` are plain names: what a file says must not reach another Vault endpoint."""
+    try:
+        parts = urlsplit(address)
+        well_formed = (parts.port != 0 and parts.scheme in ("http", "https")
+                       and bool(parts.hostname)
+                       and f"{parts.scheme}://{parts.netloc}" == address)
+    except ValueError:  # a bad port or IPv6 literal
+        well_formed = False
+    if "@" in address:  # userinfo: maybe credentials, never shown
+        problem = "vault_address holds credentials"
+    elif not well_formed:
+        problem = f"vault_address {address[:80]!r} is not http(s)://host[:port]"
+    elif not all(_is_name(part) for part in engine.split("/")):
+        problem = f"engine_path {engine[:80]!r} is not a '/'-separated list of names"
+    elif not _is_name(name):
+        problem = f"key_name {name[:80]!r} is not a plain name"
+    else:
+        return
+    raise KeySourceError(f"invalid Vault transit key {where}: {problem}",
+                         hint=f"a transit key looks like {_EXAMPLE}")
+
+
+def _url(address: str, engine: str, action: str, name: str) -> str:
+    path = "/".join(quote(part, safe="@") for part in [*engine.split("/"), action, name])
+    return f"{address}/v1/{path}"
 
 
 def join_uri(address: str, engine_path: str, key_name: str) -> str:
@@ -93,6 +137,12 @@ def find_token() -> tuple[str | None, list[SourceReport]]:
         return None, reports
     reports.append(SourceReport(str(path), "token found" if value else "empty"))
     return value or None, reports
+
+
+def _token_source() -> str:
+    """Where find_token found the token (its last report), for messages: never the token."""
+    label = find_token()[1][-1].label
+    return "~/" + TOKEN_FILE_NAME if label == str(token_file()) else label
 
 
 def _errors(response: Response) -> str:
@@ -179,6 +229,7 @@ class HcVaultKeySource(KeySourceBase):
         if not address or not name:
             raise KeySourceError("a hc_vault entry without vault_address or key_name",
                                  hint="restore the file from git")
+        check_key(address, engine, name, "in the file")
         data = self._call(address, engine, name, "decrypt", {"ciphertext": key.enc})
         try:
             return base64.b64decode(str(data.get("plaintext") or ""), validate=True)
@@ -199,9 +250,18 @@ class HcVaultKeySource(KeySourceBase):
         if not token:
             raise self._fail(uri, f"no Vault token for {uri}", _LOGIN_HINT, "no token")
         headers = {"X-Vault-Token": token}
-        namespace = os.environ.get("VAULT_NAMESPACE") or os.environ.get("BAO_NAMESPACE")
-        if namespace:
-            headers["X-Vault-Namespace"] = namespace
+        for variable in ("VAULT_NAMESPACE", "BAO_NAMESPACE"):
+            namespace = os.environ.get(variable)
+            if namespace:
+                headers["X-Vault-Namespace"] = namespace
+                break
+        for header, value in headers.items():
+            where = variable if header == "X-Vault-Namespace" else _token_source()
+            if any(c in value for c in "\r\n"):
+                raise self._fail(uri, f"{where} holds a line break", f"fix {where}")
+            if not value.isascii() or not value.isprintable():
+                raise self._fail(uri, f"{where} holds a character that cannot be sent",
+                                 f"fix {where}")
         return headers
 
     def _check_transport(self, address: str, uri: str) -> None:
@@ -223,10 +283,14 @@ class HcVaultKeySource(KeySourceBase):
         uri = join_uri(address, engine, name)
         self._check_transport(address, uri)
         headers = self._headers(uri)
-        url = f"{address}/v1/{engine}/{action}/{name}"
+        url = _url(address, engine, action, name)
         try:
             response = request_json("PUT", url, body, headers)
         except TransportError as error:
+            if error.reached:
+                raise self._fail(uri, f"Vault at {address} {error.reason}",
+                                 "check the address in the file and the server",
+                                 error.reason) from None
             raise self._fail(uri, f"cannot reach Vault at {address} ({error.reason})",
                              "check the address in the file and that Vault is running",
                              f"unreachable: {error.reason}") from None

@@ -1,17 +1,26 @@
 """A small JSON-over-HTTP client for the remote key services (stdlib only).
 
 Connections are kept alive per (scheme, host, port) for the process, so decrypting many
-files against one Vault pays for the TCP/TLS handshake once. Every call is bounded: a connect
-timeout (5 s), a read timeout, at most ``retries`` more attempts on a connection error or a
-5xx answer (never on a 4xx: the request itself is wrong), and no new attempt once the
-connect timeout's worth of time has passed. ``http.client`` and ``ssl`` are imported here
-only, and this module only inside a backend's ``wrap``/``unwrap``.
+files against one Vault pays for the TCP/TLS handshake once. Every call is bounded in time
+and memory, whatever the server does:
 
-Request headers (which carry tokens) never appear in an exception or a message.
+* ``CONNECT_TIMEOUT`` (5 s) to connect; ``READ_TIMEOUT`` (15 s) for each read;
+* ``DEADLINE`` (30 s) for the whole request, retries included: a server that trickles
+  bytes is cut off then (a watchdog shuts the socket down, so a slow status line or slow
+  headers are cut off too) and the caller gets ``TransportError`` with ``reached`` set;
+* ``MAX_ANSWER`` (1 MiB) for the body, read in chunks (a transit answer is under 1 KiB);
+* at most ``RETRIES`` (2) more attempts on a connection error or a 5xx answer (never on a
+  4xx: the request itself is wrong), with no new attempt once ``CONNECT_TIMEOUT``'s worth
+  of time has passed.
+
+``http.client`` and ``ssl`` are imported here only, and this module only inside a backend's
+``wrap``/``unwrap``. Request headers (which carry tokens) never appear in an exception or a
+message.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -25,16 +34,30 @@ from urllib.parse import urlsplit
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 15.0
+DEADLINE = 30.0
+MAX_ANSWER = 1 << 20
 RETRIES = 2
+_CHUNK = 1 << 16
 _BACKOFF = (0.1, 0.3)
 
 
 class TransportError(Exception):
-    """The service could not be reached or did not answer; ``reason`` is short and safe."""
+    """The service could not be reached or did not answer; ``reason`` is short and safe.
+    ``reached``: the server was reached but misbehaved, and ``reason`` says how ("did not
+    answer within 30 s"), to follow the server's name."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, reached: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.reached = reached
+
+
+def _too_slow() -> TransportError:
+    return TransportError(f"did not answer within {DEADLINE:g} s", reached=True)
+
+
+def _too_big() -> TransportError:
+    return TransportError(f"sent an answer over {MAX_ANSWER // (1 << 20)} MiB", reached=True)
 
 
 @dataclass(frozen=True)
@@ -49,10 +72,15 @@ _lock = threading.Lock()
 
 
 def _origin(url: str) -> tuple[_Origin, str]:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise TransportError("not a valid URL (bad host or port)") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TransportError(f"not an http(s) URL: {parts.scheme or 'no scheme'}")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if port is None:
+        port = 443 if parts.scheme == "https" else 80
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
@@ -102,46 +130,114 @@ def _reason(error: BaseException) -> str:
     return type(error).__name__
 
 
-def _once(origin: _Origin, method: str, target: str, payload: bytes,
-          headers: dict[str, str]) -> Response:
-    connection = _connection(origin)
-    try:
-        if connection.sock is None:
-            connection.connect()
-            connection.sock.settimeout(READ_TIMEOUT)  # type: ignore[attr-defined]
-        connection.request(method, target, body=payload, headers=headers)
-        answer = connection.getresponse()
-        raw = answer.read()
-    except (OSError, http.client.HTTPException) as error:
-        connection.close()
-        raise TransportError(_reason(error)) from None
-    if answer.will_close:
-        connection.close()
-    else:
-        _release(origin, connection)
+def _read_body(answer: http.client.HTTPResponse, sock: socket.socket | None,
+               deadline: float) -> bytes:
+    """The body, in chunks: never more than MAX_ANSWER bytes, never past the deadline."""
+    if (answer.length or 0) > MAX_ANSWER:
+        raise _too_big()
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        _arm(sock, deadline)
+        chunk = answer.read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_ANSWER:
+            raise _too_big()
+        chunks.append(chunk)
+
+
+def _arm(sock: socket.socket | None, deadline: float) -> None:
+    """The next read waits READ_TIMEOUT at most, and never past the deadline."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _too_slow()
+    if sock is not None:
+        sock.settimeout(min(READ_TIMEOUT, remaining))
+
+
+def _watchdog(connection: http.client.HTTPConnection, deadline: float,
+              fired: list[bool]) -> threading.Timer:
+    """Shut the socket down at the deadline: a read blocked in the status line or the
+    headers (which http.client reads line by line) then fails at once."""
+    def fire() -> None:
+        fired.append(True)
+        sock = connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), fire)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def _exchange(connection: http.client.HTTPConnection, method: str, target: str,
+              payload: bytes, headers: dict[str, str], deadline: float) -> Response:
+    if connection.sock is None:
+        connection.timeout = min(CONNECT_TIMEOUT, max(0.01, deadline - time.monotonic()))
+        connection.connect()
+    _arm(connection.sock, deadline)
+    connection.request(method, target, body=payload, headers=headers)
+    answer = connection.getresponse()
+    raw = _read_body(answer, connection.sock, deadline)
     try:
         body = json.loads(raw) if raw else None
     except ValueError:
         body = None
+    if answer.will_close:
+        connection.close()
     return Response(answer.status, body)
+
+
+def _once(origin: _Origin, method: str, target: str, payload: bytes,
+          headers: dict[str, str], deadline: float) -> Response:
+    connection = _connection(origin)
+    fired: list[bool] = []
+    timer = _watchdog(connection, deadline, fired)
+    try:
+        response = _exchange(connection, method, target, payload, headers, deadline)
+    except TransportError:
+        connection.close()
+        raise
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        # ValueError: http.client refusing a header value; its message holds the value.
+        connection.close()
+        if fired or time.monotonic() >= deadline:
+            raise _too_slow() from None
+        if isinstance(error, ValueError):
+            raise TransportError("a request header could not be sent") from None
+        raise TransportError(_reason(error)) from None
+    finally:
+        timer.cancel()
+    if fired:  # the socket may be shut down: never hand it to the next request
+        connection.close()
+    elif connection.sock is not None:
+        _release(origin, connection)
+    return response
 
 
 def request_json(method: str, url: str, body: Any, headers: dict[str, str],
                  retries: int = RETRIES) -> Response:
     """Send ``body`` as JSON; the answer, whatever its status. TransportError when the
-    service could not be reached after the bounded retries, or kept answering 5xx."""
+    service could not be reached after the bounded retries, or kept answering 5xx, or
+    took longer than DEADLINE, or sent more than MAX_ANSWER."""
     origin, target = _origin(url)
     payload = json.dumps(body).encode("utf-8")
     sent = {"Content-Type": "application/json", "Accept": "application/json", **headers}
     started = time.monotonic()
+    deadline = started + DEADLINE
     attempt = 0
     while True:
         try:
-            response = _once(origin, method, target, payload, sent)
+            response = _once(origin, method, target, payload, sent, deadline)
             if response.status < 500:
                 return response
             failure: TransportError | Response = response
         except TransportError as error:
+            if error.reached:
+                raise
             failure = error
         out_of_time = time.monotonic() - started >= CONNECT_TIMEOUT
         if attempt >= retries or out_of_time:
