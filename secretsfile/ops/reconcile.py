@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from secretsfile.core.metadata import MasterKey, Metadata
 from secretsfile.errors import SecretsfileError
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
@@ -20,6 +21,7 @@ from secretsfile.ops import files
 from secretsfile.ops.document import read_encrypted_file
 
 if TYPE_CHECKING:
+    from secretsfile.config.keys import KeyPlan
     from secretsfile.config.project import ProjectConfig
 
 
@@ -87,11 +89,11 @@ def file_drift(path: Path, config: ProjectConfig) -> Drift | None:
         return None
     display = _display(path, config)
     if len(plan.groups) > 1 or len(metadata.key_groups) > 1:
-        return Drift(path, display, problem="uses Shamir key groups: not changed, "
-                     "compare it with the config and edit its key groups with sops")
+        problem = _key_groups_drift(metadata, plan)
+        return Drift(path, display, problem=problem) if problem else None
     keys = metadata.key_groups[0] if metadata.key_groups else []
     unsupported = [key for key in keys if not registry.supports(key.kind)]
-    current = [Recipient(key.kind, registry.recipient_id(key)) for key in keys]
+    current = _recipients(keys)
     wanted = list(plan.groups[0]) if plan.groups else []
     added = tuple(r for r in wanted if r not in current)
     removed = tuple(r for r in current if r not in wanted)
@@ -102,6 +104,37 @@ def file_drift(path: Path, config: ProjectConfig) -> Drift | None:
             f"has {registry.describe(unsupported[0])}, a key secretsfile cannot re-wrap: "
             "not changed, run 'sops updatekeys' on it"))
     return Drift(path, display, added, removed)
+
+
+def _recipients(keys: Sequence[MasterKey]) -> list[Recipient]:
+    return [Recipient(key.kind, registry.recipient_id(key)) for key in keys]
+
+
+_NOT_CHANGED = ("; key groups are not changed by updatekeys: edit them with sops "
+                "('sops updatekeys' or 'sops --add-age ... --shamir-secret-sharing-threshold')")
+
+
+def _key_groups_drift(metadata: Metadata, plan: KeyPlan) -> str | None:
+    """Shamir files: each file group against the config's group at the same place (keys in
+    any order inside a group), and the threshold (0 means every group). None: in line."""
+    groups = metadata.key_groups
+    if len(groups) != len(plan.groups):
+        return (f"has {len(groups)} key group(s), the config {len(plan.groups)}"
+                + _NOT_CHANGED)
+    for index, (keys, wanted) in enumerate(zip(groups, plan.groups, strict=True)):
+        current = _recipients(keys)
+        missing = [r for r in wanted if r not in current]
+        extra = [r for r in current if r not in wanted]
+        if missing or extra:
+            said = ([f"missing {r.kind} {r.value}" for r in missing]
+                    + [f"extra {r.kind} {r.value}" for r in extra])
+            return f"key group {index} differs from the config ({', '.join(said)})" + _NOT_CHANGED
+    threshold = metadata.shamir_threshold or len(groups)
+    wanted_threshold = plan.shamir_threshold or len(plan.groups)
+    if threshold != wanted_threshold:
+        return (f"shamir_threshold is {threshold}, the config says {wanted_threshold}"
+                + _NOT_CHANGED)
+    return None
 
 
 def drift(config: ProjectConfig, paths: Sequence[Path] | None = None) -> list[Drift]:

@@ -135,3 +135,26 @@ def test_a_file_the_config_says_nothing_about_needs_key_options(run: Runner, pro
     assert run("encrypt", "--in-place", loose).code == 0
     nothing = run("updatekeys", loose)
     assert nothing.code == 2 and "--rm-age" in nothing.stderr and "loose.yaml" in nothing.stderr
+
+
+def test_key_group_files_pass_the_check_until_a_group_changes(
+    run: Runner, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    me = run("keygen").stdout.strip()  # already there: prints the public key
+    bob = _new_person(run, monkeypatch, tmp_path / "bob")
+    carol = _new_person(run, monkeypatch, tmp_path / "carol")
+    config = project / ".secretsfile.yaml"
+    plain = config.read_text()
+    rule = ("creation_rules:\n  - path_regex: \\.enc\\.yaml$\n    shamir_threshold: 2\n"
+            f"    key_groups:\n      - age: [{me}]\n      - age: [{bob}]\n")
+    config.write_text(plain + rule)
+    (project / "app.enc.yaml").write_text("key: value\n")
+    assert run("encrypt", "--in-place", "app.enc.yaml").code == 0
+    assert "shamir_threshold: 2" in (project / "app.enc.yaml").read_text()
+    check = run("updatekeys", "--check")
+    assert check.code == 0, check.stderr
+    config.write_text(plain + rule.replace(f"[{bob}]", f"[{bob}, {carol}]"))
+    check = run("updatekeys", "--check")
+    assert check.code == 1
+    assert f"app.enc.yaml: key group 1 differs from the config (missing age {carol})" \
+        in check.stderr

@@ -93,3 +93,34 @@ def test_key_groups_are_reported_not_changed(project: tuple[Path, str, str]) -> 
     (item,) = reconcile.reconcile(load(root))
     assert item.problem is not None and "key groups" in item.problem
     assert shamir.read_bytes() == before
+
+
+def test_key_group_files_drift_only_where_a_group_differs(
+        project: tuple[Path, str, str]) -> None:
+    root, me, other = project
+    third = keygen("age", root / "third.txt").public
+
+    def rules(second: str, threshold: int = 2) -> str:
+        return (f"creation_rules:\n  - path_regex: \\.enc\\.yaml$\n"
+                f"    shamir_threshold: {threshold}\n"
+                f"    key_groups:\n      - age: [{me}]\n      - age: [{second}]\n")
+    _config(root, [me], rules(other))
+    shamir = root / "app.enc.yaml"
+    shamir.write_text("key: value\n")
+    files.encrypt_file(shamir, files.EncryptOptions(config=load(root)), in_place=True)
+    assert reconcile.drift(load(root)) == []  # written from this very config: no drift
+    _config(root, [me], rules(f"{other}, {third}"))
+    (item,) = reconcile.drift(load(root))
+    assert item.problem is not None
+    assert f"key group 1 differs from the config (missing age {third})" in item.problem
+    assert "key group 0" not in item.problem and "edit them with sops" in item.problem
+    before = shamir.read_bytes()
+    reconcile.reconcile(load(root))
+    assert shamir.read_bytes() == before  # reported, never rewritten
+    _config(root, [me], rules(other, threshold=0))  # 0: every group, which is 2 here
+    assert reconcile.drift(load(root)) == []
+    (root / ".secretsfile.yaml").write_text(
+        (root / ".secretsfile.yaml").read_text().replace(
+            f"      - age: [{other}]\n", f"      - age: [{other}]\n      - age: [{third}]\n"))
+    (item,) = reconcile.drift(load(root))
+    assert item.problem is not None and "has 2 key group(s), the config 3" in item.problem
