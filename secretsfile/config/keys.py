@@ -91,7 +91,7 @@ def _threshold(raw: Mapping[str, Any], groups: int, where: str, source: Path) ->
     if isinstance(threshold, bool) or not isinstance(threshold, int):
         raise ConfigError(f"{where}: shamir_threshold must be an integer", path=str(source))
     # 0: every group (sops' default); with one group there is nothing to split (ignored)
-    if threshold < 0 or groups > 1 and threshold != 0 and not 2 <= threshold <= groups:
+    if threshold < 0 or (groups > 1 and threshold != 0 and not 2 <= threshold <= groups):
         raise ConfigError(f"{where}: shamir_threshold must be between 2 and {groups} for "
                           f"{groups} key groups (got {threshold})", path=str(source))
     return threshold

@@ -53,7 +53,11 @@ def split(secret: bytes, parts: int, threshold: int,
 def combine(shares: list[bytes]) -> bytes:
     if len(shares) < 2:
         raise IntegrityError("Shamir needs at least two parts to recover the data key")
+    if any(len(share) < 2 for share in shares):  # a file can hold an empty share
+        raise IntegrityError("a Shamir part is empty or truncated")
     xs = [share[-1] for share in shares]
+    if 0 in xs:
+        raise IntegrityError("a Shamir part has x = 0 (not a share sops writes)")
     if len(set(xs)) != len(xs) or len({len(s) for s in shares}) != 1:
         raise IntegrityError("the Shamir parts are inconsistent (duplicate or mixed lengths)")
     secret = bytearray()

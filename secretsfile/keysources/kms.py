@@ -236,6 +236,16 @@ def _call(key: KmsKey, action: str, method: str, **kwargs: Any) -> dict[str, Any
         return result
     except (BotoCoreError, ClientError) as error:
         raise _failure(error, key, action) from None
+    except ValueError:  # botocore: "Invalid endpoint" (a bad URL or port); never echoed
+        import os
+
+        named = [v for v in _ENDPOINT_VARS if os.environ.get(v)] or ["the AWS configuration"]
+        raise KeySourceError(f"cannot use AWS KMS for key {key.arn}: invalid endpoint or "
+                             f"setting (check {' / '.join(named)})",
+                             hint="an endpoint must be a URL like https://host:port") from None
+
+
+_ENDPOINT_VARS = ("AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS")
 
 
 class KmsKeySource(KeySourceBase):

@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from secretsfile.core import shamir
 from secretsfile.core.cipher import DATA_KEY_SIZE
 from secretsfile.core.metadata import MasterKey, Metadata
-from secretsfile.errors import ConfigError, KeySourceError, KeyUnavailableError
+from secretsfile.errors import (
+    ConfigError,
+    IntegrityError,
+    KeySourceError,
+    KeyUnavailableError,
+)
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import KeySource, Recipient, SourceReport
 
@@ -88,7 +93,8 @@ class Recovery:
         return self.recovered >= self.needed
 
     def data_key(self) -> bytes | None:
-        """The data key, when enough shares came back and they combine to one."""
+        """The data key, when enough shares came back and they combine to one;
+        IntegrityError when the shares are malformed (empty, mixed lengths, duplicates)."""
         parts = [group.part for group in self.groups if group.part is not None]
         if not self.enough or not parts:
             return None
@@ -137,7 +143,12 @@ def recover(metadata: Metadata, *, every_key: bool = False) -> Recovery:
 def unwrap_data_key(metadata: Metadata, path: str) -> bytes:
     """Recover the data key; on failure, say what the file is for and what was tried."""
     recovery = recover(metadata)
-    data_key = recovery.data_key()
+    try:
+        data_key = recovery.data_key()
+    except IntegrityError as error:  # shares that do not combine: name the file
+        raise IntegrityError(f"cannot recover the data key: {error.message}", path=path,
+                             hint="the file's key groups were tampered with or mixed "
+                             "up; restore it from git") from None
     if data_key is not None:
         return data_key
     raise KeyUnavailableError(describe_failure(metadata, recovery), path=path,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from secretsfile.core.metadata import MasterKey
-from secretsfile.errors import scrubbed
+from secretsfile.errors import IntegrityError, scrubbed
 from secretsfile.keysources import registry
 from secretsfile.ops.datakey import recover
 from secretsfile.ops.document import read_encrypted_file
@@ -51,9 +51,11 @@ class FileCheck:
     needed: int  # key groups that must open (1 without Shamir)
     recovered: int  # key groups that opened
     can_open: bool  # enough shares, and they combine into a data key
+    problem: str | None = None  # why the shares did not combine (None: they did, or too few)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "can_open": self.can_open, "key_groups": self.key_groups,
+        return {"path": self.path, "can_open": self.can_open, "problem": self.problem,
+                "key_groups": self.key_groups,
                 "needed": self.needed, "recovered": self.recovered,
                 "keys": [key.to_dict() for key in self.keys]}
 
@@ -67,9 +69,12 @@ def check_file(path: Path, input_type: str | None = None) -> FileCheck:
                                       for group in recovery.groups for result in group.keys}
     keys = [_key_check(index, key, reasons.get(id(key), "not tried"))
             for index, group in enumerate(metadata.key_groups) for key in group]
-    can_open = recovery.data_key() is not None
+    try:
+        can_open, problem = recovery.data_key() is not None, None
+    except IntegrityError as error:  # the keys are still reported one by one
+        can_open, problem = False, f"the recovered shares do not combine: {error.message}"
     return FileCheck(str(path), keys, recovery.total, recovery.needed, recovery.recovered,
-                     can_open)
+                     can_open, problem)
 
 
 def _key_check(group: int, key: MasterKey, reason: str | None) -> KeyCheck:

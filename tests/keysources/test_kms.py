@@ -192,3 +192,15 @@ def test_parsing_a_config_does_not_import_boto3() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("endpoint", ["notaurl", "http://127.0.0.1:99999", "http://[::1"])
+def test_a_bad_endpoint_is_a_key_error_naming_the_variable(
+        arn: str, monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", PLANTED)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", endpoint)
+    kms.clear_cache()
+    with pytest.raises(KeySourceError) as caught:
+        registry.get("kms").wrap(arn, os.urandom(32))
+    assert "AWS_ENDPOINT_URL_KMS" in caught.value.message
+    assert PLANTED not in f"{caught.value} {caught.value.hint}"

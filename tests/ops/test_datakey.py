@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+import yaml
 
 from secretsfile.core.metadata import Metadata
 from secretsfile.errors import KeyUnavailableError
+from secretsfile.keysources import registry
 from secretsfile.keysources.age import generate_identity
 from secretsfile.keysources.fernet import generate_key
 from secretsfile.keysources.interface import Recipient
@@ -132,3 +135,30 @@ def test_unknown_kind_in_a_group_is_a_reason_not_a_crash(
     with pytest.raises(KeyUnavailableError, match="gcp_kms projects/p/k: FAILED - secretsfile "
                                                   "cannot use gcp_kms keys"):
         unwrap_data_key(metadata, "f.yaml")
+
+
+@pytest.mark.parametrize("bad", [b"", b"\x07", bytes(20) + b"\x01"])
+def test_malformed_shares_are_a_one_line_error_naming_the_file(
+        keys: list[Key], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, bad: bytes) -> None:
+    """A share that unwraps to empty/short bytes: IntegrityError naming the file on open;
+    ``status --check`` still reports every key, and the file as not openable."""
+    from secretsfile.errors import IntegrityError
+    from secretsfile.ops import files
+    from secretsfile.ops.keycheck import check_file
+
+    age1, _, age2 = keys
+    _hold(monkeypatch, age1, age2)
+    path = tmp_path / "s.yaml"
+    path.write_text("a: 1\n")
+    files.encrypt_file(path, files.EncryptOptions(
+        key_groups=((age1.recipient,), (age2.recipient,)), shamir_threshold=2), in_place=True)
+    raw = yaml.safe_load(path.read_text())
+    raw["sops"]["key_groups"][0]["age"][0]["enc"] = registry.get("age").wrap(
+        age1.public, bad).fields["enc"]
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(IntegrityError) as caught:
+        files.get_value(path, "a")
+    assert caught.value.path == str(path) and "Shamir part" in caught.value.message
+    checked = check_file(path)
+    assert [k.ok for k in checked.keys] == [True, True] and not checked.can_open
+    assert checked.problem is not None and "Shamir part" in checked.problem
