@@ -147,6 +147,21 @@ def boto3_missing() -> bool:
         return True
 
 
+def _credentials_visible() -> bool:
+    """Cheap, no boto3: a credentials variable, or a shared credentials/config file."""
+    import os
+    from pathlib import Path
+
+    if any(os.environ.get(name) for name in (
+            "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI")):
+        return True
+    aws = Path.home() / ".aws"
+    files = (os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or aws / "credentials",
+             os.environ.get("AWS_CONFIG_FILE") or aws / "config")
+    return any(Path(name).is_file() for name in files)
+
+
 def _boto3() -> Any:
     try:
         import boto3  # type: ignore[import-untyped]
@@ -320,7 +335,11 @@ class KmsKeySource(KeySourceBase):
             return str(fields.get("arn"))
 
     def unusable(self) -> str | None:
-        return _NEEDS_BOTO3 if boto3_missing() else None
+        if boto3_missing():
+            return _NEEDS_BOTO3
+        return None if _credentials_visible() else (
+            "no AWS credentials found in the environment or ~/.aws (instance roles are not "
+            "checked)")
 
     def wrap(self, recipient: str, data_key: bytes) -> MasterKey:
         from secretsfile.core.metadata import MasterKey

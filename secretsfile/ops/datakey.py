@@ -7,6 +7,10 @@ after enough shares are back (a Vault or KMS that does not answer costs its full
 we stop once ``shamir_threshold`` groups succeeded, which gives the same data key with fewer
 network calls and prompts. ``recover`` is the one copy of this loop: ``unwrap_data_key``
 uses it to open a file, ``ops.keycheck`` (``status --check``) to probe every key.
+
+There is no overall time budget across keys: each remote key is bounded by its own source's
+timeouts (Vault, KMS, gpg), so a file whose keys all point at silent servers costs the sum
+of them (four silent Vault keys: about a minute) before the failure is reported.
 """
 
 from __future__ import annotations

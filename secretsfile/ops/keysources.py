@@ -49,6 +49,7 @@ def _options(source: KeySource) -> tuple[str, ...]:
     names = [f"--{cli.name}" + (f"/{cli.short}" if cli.short else ""), f"--rm-{cli.name}"]
     if cli.own_key_flag:
         names.append(f"--{cli.own_key_flag}")
+    names += [f"--{extra.name}" for extra in getattr(source, "cli_extras", ())]
     return tuple(names)
 
 

@@ -65,3 +65,22 @@ def test_text_names_unusable_backends_and_why(run: Runner,
 def test_help_documents_the_json_shape(run: Runner) -> None:
     result = run("keysources", "list", "--help")
     assert result.code == 0 and '"status": "usable" | "unusable" | "sops-only"' in result.stdout
+
+
+def test_kms_lists_its_extra_options_and_says_when_no_credentials_are_visible(
+        run: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("boto3")
+    kms = next(b for b in json.loads(run("keysources", "list", "--json").stdout)
+               if b["kind"] == "kms")
+    assert {"--kms", "--rm-kms", "--encryption-context", "--aws-profile"} <= set(kms["options"])
+    assert kms["status"] == "unusable"  # the test HOME has no ~/.aws and no AWS_ variable
+    assert kms["reason"] == ("no AWS credentials found in the environment or ~/.aws "
+                             "(instance roles are not checked)")
+    monkeypatch.setenv("AWS_PROFILE", "team")
+    again = next(b for b in json.loads(run("keysources", "list", "--json").stdout)
+                 if b["kind"] == "kms")
+    assert again["status"] == "usable"
+    monkeypatch.delenv("AWS_PROFILE")
+    (Path.home() / ".aws").mkdir()
+    (Path.home() / ".aws" / "config").write_text("[default]\nregion = eu-west-1\n")
+    assert "no AWS credentials" not in run("keysources", "list").stdout
