@@ -4,10 +4,11 @@ As sops 3.11 does: the command line is split like a shell would (``shlex``) but 
 runs it (no pipes, no ``$VAR``), ``SOPS_AGE_RECIPIENT`` names the recipient being opened,
 and its stdout is read like a keys.txt. Unlike sops (which runs it for every age key),
 ``AgeKeySource.unwrap`` runs it only when the local sources hold no identity that opens
-the key, once per (command, recipient) per process. A command that fails, hangs (30 s) or
-prints garbage is not fatal: its report says why and joins the key's failure reason. The
-command line and its stderr are never shown (either could hold a secret); only the name
-of the program is.
+the key, once per (command, recipient) per process. A command that fails, hangs (30 s),
+prints more than 1 MiB on stdout or 64 KiB on stderr (it is killed as soon as it does:
+``bounded_run``) or prints garbage is not fatal: its report says why and joins the key's
+failure reason. The command line and its stderr are never shown (either could hold a
+secret); only the name of the program is.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ if TYPE_CHECKING:
     from secretsfile.keysources.age import _Found
 
 CMD_VARIABLES = ("SECRETSFILE_AGE_KEY_CMD", "SOPS_AGE_KEY_CMD")
-TIMEOUT = 30.0
-_MAX_OUTPUT = 1 << 20
+TIMEOUT = 30.0  # seconds
+MAX_OUTPUT = 1 << 20  # stdout: a keys.txt
+MAX_STDERR = 64 << 10  # never shown; a command printing more is killed
 _cache: dict[tuple[str, str, str], _Found] = {}
 _lock = threading.Lock()
 
@@ -49,8 +51,8 @@ def from_command(var: str, command: str, recipient: str) -> _Found:
 
 def run(var: str, command: str, recipient: str) -> _Found:
     import shlex
-    import subprocess
 
+    from secretsfile.keysources import bounded_run
     from secretsfile.keysources.age import _Found, parse_identities
 
     try:
@@ -62,16 +64,16 @@ def run(var: str, command: str, recipient: str) -> _Found:
     label = f"{var} ({os.path.basename(argv[0])})"
     env = {**os.environ, "SOPS_AGE_RECIPIENT": recipient}
     try:
-        done = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=TIMEOUT, check=False)
+        done = bounded_run.run(argv, env=env, timeout=TIMEOUT, max_stdout=MAX_OUTPUT,
+                               max_stderr=MAX_STDERR)
     except FileNotFoundError:
         return _Found(SourceReport(label, "command not found"))
-    except subprocess.TimeoutExpired:
-        return _Found(SourceReport(label, f"timed out after {TIMEOUT:.0f} s"))
     except OSError as error:
         return _Found(SourceReport(label, f"could not run: {error.strerror}"))
-    if done.returncode != 0:
-        return _Found(SourceReport(label, f"failed: exit status {done.returncode}"))
-    if len(done.stdout) > _MAX_OUTPUT:
-        return _Found(SourceReport(label, "printed more than 1 MiB"))
+    except bounded_run.TimedOut:
+        return _Found(SourceReport(label, f"timed out after {TIMEOUT:g} s"))
+    except bounded_run.TooMuchOutput as error:  # killed as soon as it printed too much
+        return _Found(SourceReport(label, f"{error} (stopped)"))
+    if done.code != 0:
+        return _Found(SourceReport(label, f"failed: exit status {done.code}"))
     return parse_identities(done.stdout.decode("utf-8", "replace"), label)

@@ -129,3 +129,38 @@ def test_secretsfile_command_first_then_sops(tmp_path: Path,
 def test_key_cmd_variables_are_stripped_from_children() -> None:
     assert registry.is_key_variable("SOPS_AGE_KEY_CMD")
     assert registry.is_key_variable("SECRETSFILE_AGE_KEY_CMD")
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ("sys.stdout.flush()\nwhile True: sys.stdout.buffer.write(bytes(65536))\n",
+     "printed more than 1 MiB on stdout (stopped)"),
+    ("sys.stdout.buffer.write(bytes(2 << 20)); sys.stdout.flush(); import time; time.sleep(30)\n",
+     "printed more than 1 MiB on stdout (stopped)"),
+    ("while True: sys.stderr.write('x' * 65536)\n",
+     "printed more than 64 KiB on stderr (stopped)"),
+])
+def test_endless_output_is_cut_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             body: str, reason: str) -> None:
+    """'cat /dev/zero' used to be captured whole (4 GB, then MemoryError: exit 128)."""
+    import time
+
+    _, public, _ = _key(tmp_path)
+    source = registry.get("age")
+    entry = source.wrap(public, os.urandom(32))
+    monkeypatch.setattr(age_cmd, "TIMEOUT", 8.0)
+    monkeypatch.setenv("SOPS_AGE_KEY_CMD", _script(tmp_path, body))
+    started = time.monotonic()
+    with pytest.raises(KeySourceError) as caught:
+        source.unwrap(entry)
+    assert time.monotonic() - started < 5
+    assert reason in caught.value.message
+
+
+def test_cat_dev_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, public, _ = _key(tmp_path)
+    source = registry.get("age")
+    entry = source.wrap(public, os.urandom(32))
+    monkeypatch.setattr(age_cmd, "TIMEOUT", 8.0)
+    monkeypatch.setenv("SOPS_AGE_KEY_CMD", "cat /dev/zero")
+    with pytest.raises(KeySourceError, match=r"\(cat\) \(printed more than 1 MiB on stdout"):
+        source.unwrap(entry)
