@@ -58,7 +58,8 @@ def status(file: FileArg, as_json: JsonOpt = False, input_type: InputType = None
                       + ("ok" if k.ok else f"FAILED - {k.reason}") for k in checked.keys]
             lines.append(f"  can open: {'yes' if checked.can_open else 'no'} "
                          f"({checked.recovered} of {checked.key_groups} key group(s) open, "
-                         f"{checked.needed} needed)")
+                         f"{checked.needed} needed)"
+                         + (f": {checked.problem}" if checked.problem else ""))
         else:
             lines += [f"  {r['type']}: {r['id']} ({r['backend']})" for r in info.recipients]
         lines += [f"  {k}: {v}" for k, v in info.selector.items()]
