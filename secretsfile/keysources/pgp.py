@@ -8,6 +8,12 @@ plus ``--batch --no-tty``; decrypting runs ``gpg --batch -d``. gpg finds its key
 binary. gpg never prompts (``--pinentry-mode error``): a passphrase-protected key must be
 unlocked in gpg-agent first. Recipients are fingerprints (or 16-hex key ids), compared in
 upper case without spaces; sops' ``SOPS_PGP_FP`` gives default recipients.
+
+Every gpg call is bounded (``bounded_run``): 30 s, 64 KiB of stderr, and 4 KiB of stdout
+on decrypt (an ``enc`` is untrusted: a 2 KB compressed packet can decompress to gigabytes;
+gpg is killed at the cap). The keyring is listed with ``--list-keys --with-keygrip`` (no
+gpg-agent is started, unlike ``--list-secret-keys``), within 5 s, once per process and
+keyring state, and not at all after a gpg call here timed out.
 """
 
 from __future__ import annotations
@@ -32,6 +38,13 @@ _FINGERPRINT = re.compile(r"[0-9A-F]{40}")
 _KEY_ID = re.compile(r"[0-9A-F]{8,64}")
 EXEC_VARIABLES = ("SECRETSFILE_GPG_EXEC", "SOPS_GPG_EXEC")
 TIMEOUT = 30.0  # seconds per gpg call; gpg never waits for a passphrase (pinentry-mode error)
+LIST_TIMEOUT = 5.0  # seconds for listing the keyring (reports, the own recipient)
+MAX_STDOUT = 64 << 10  # an armored data key is < 2 KiB, a decrypted one 32 bytes
+MAX_DATA_KEY = 4 << 10  # gpg -d: more is no sops data key (a compression bomb is cut here)
+MAX_LISTING = 16 << 20  # --list-keys of a big keyring
+MAX_STDERR = 64 << 10
+_listed: dict[tuple[object, ...], list[str]] = {}
+_hung: set[tuple[str, str]] = set()  # (binary, GNUPGHOME) where a gpg call timed out
 INSTALL_HINT = "apt install gnupg / brew install gnupg"
 _NO_KEY_HINT = "create one with 'gpg --quick-gen-key \"you <you@example.com>\"' or import yours"
 
@@ -67,24 +80,35 @@ def _absent() -> KeySourceError:
     return KeySourceError(f"PGP keys need the gpg binary{where}", hint=INSTALL_HINT)
 
 
-def run_gpg(args: list[str], data: bytes, what: str) -> tuple[int, bytes, str]:
+def run_gpg(args: list[str], data: bytes, what: str, *, timeout: float | None = None,
+            max_stdout: int = MAX_STDOUT) -> tuple[int, bytes, str]:
     """Run gpg with ``data`` on stdin: (exit code, stdout, stderr). Never prompts, never
-    waits longer than TIMEOUT; stdout (a data key on decrypt) is returned, never shown."""
-    import subprocess
+    waits longer than ``timeout``, never holds more than ``max_stdout`` of its stdout and
+    MAX_STDERR of its stderr (it is killed as soon as it prints more: a message the file
+    controls may decompress to gigabytes); stdout (a data key on decrypt) is never shown."""
+    from secretsfile.keysources import bounded_run
 
+    timeout = TIMEOUT if timeout is None else timeout
     binary = gpg_binary()
     if binary is None:
         raise _absent()
     command = [binary, "--batch", "--no-tty", "--pinentry-mode", "error", *args]
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=TIMEOUT,
-                              check=False)
-    except subprocess.TimeoutExpired:
-        raise KeySourceError(f"gpg did not answer within {TIMEOUT:.0f} s ({what})",
+        done = bounded_run.run(command, data=data, timeout=timeout, max_stdout=max_stdout,
+                               max_stderr=MAX_STDERR)
+    except bounded_run.TimedOut:
+        _hung.add(_home_key(binary))
+        raise KeySourceError(f"gpg did not answer within {timeout:g} s ({what})",
                              hint="is gpg-agent stuck? try 'gpgconf --kill gpg-agent'") from None
+    except bounded_run.TooMuchOutput as error:
+        printed = "output" if error.stream == "stdout" else "messages"
+        data_key = error.stream == "stdout" and max_stdout == MAX_DATA_KEY
+        verdict = ": not a sops data key" if data_key else ""
+        raise KeySourceError(f"gpg produced more than {bounded_run.size_text(error.limit)} of "
+                             f"{printed} ({what}){verdict}") from None
     except OSError:
         raise _absent() from None
-    return done.returncode, done.stdout, done.stderr.decode("utf-8", "replace")
+    return done.code, done.stdout, done.stderr.decode("utf-8", "replace")
 
 
 def _gpg_reason(stderr: str) -> str:
@@ -111,25 +135,64 @@ def _failure(fp: str, stderr: str, encrypting: bool) -> KeySourceError:
                           hint=f"check the key with 'gpg --list-keys {fp}'")
 
 
+def _home_key(binary: str) -> tuple[str, str]:
+    return binary, str(gpg_home())
+
+
+def _keyring_stamp() -> tuple[int, ...]:
+    """When the keyring last changed (a new key changes its directory or pubring)."""
+    home = gpg_home()
+    stamps = []
+    for name in ("pubring.kbx", "pubring.gpg", "private-keys-v1.d"):
+        try:
+            stamps.append((home / name).stat().st_mtime_ns)
+        except OSError:
+            stamps.append(0)
+    return tuple(stamps)
+
+
 def secret_fingerprints() -> list[str]:
-    """The primary fingerprints of the secret keys in the keyring ([] without gpg or a
-    keyring: the keyring directory is never created here)."""
-    if gpg_binary() is None or not gpg_home().is_dir():
+    """The primary fingerprints of the keys with a secret part in the keyring ([] without
+    gpg or a keyring: the keyring directory is never created here). Listed once per process
+    and keyring state, within LIST_TIMEOUT, and not at all once gpg hung here."""
+    binary = gpg_binary()
+    if binary is None or not gpg_home().is_dir() or _home_key(binary) in _hung:
         return []
-    try:
-        code, out, _ = run_gpg(["--with-colons", "--list-secret-keys"], b"", "list keys")
-    except KeySourceError:
-        return []
+    key = (*_home_key(binary), *_keyring_stamp())
+    if key not in _listed:
+        try:
+            _listed[key] = _list_secret_keys()
+        except KeySourceError:
+            return []
+    return list(_listed[key])
+
+
+def _list_secret_keys() -> list[str]:
+    """Public keys with a keygrip whose private key file exists: ``--list-secret-keys``
+    would start a gpg-agent (it asks the agent), ``--list-keys`` does not."""
+    code, out, _ = run_gpg(["--no-auto-check-trustdb", "--with-colons", "--with-keygrip",
+                            "--list-keys"], b"", "list keys", timeout=LIST_TIMEOUT,
+                           max_stdout=MAX_LISTING)
+    private = gpg_home() / "private-keys-v1.d"
     fingerprints: list[str] = []
-    want = False
+    primary = ""
     for line in out.decode("utf-8", "replace").splitlines():
         fields = line.split(":")
-        if fields[0] == "sec":
-            want = True
-        elif fields[0] == "fpr" and want and len(fields) > 9:
-            fingerprints.append(fields[9].upper())
-            want = False
+        if fields[0] == "pub":
+            primary = "?"
+        elif fields[0] == "fpr" and primary == "?" and len(fields) > 9:
+            primary = fields[9].upper()
+        elif (fields[0] == "grp" and len(fields) > 9 and primary not in ("", "?")
+              and primary not in fingerprints and re.fullmatch(r"[0-9A-Fa-f]{40}", fields[9])
+              and (private / f"{fields[9].upper()}.key").is_file()):
+            fingerprints.append(primary)
     return fingerprints if code == 0 else []
+
+
+def clear_cache() -> None:
+    """Forget the keyring listings and hung gpg binaries (tests; a long-lived process)."""
+    _listed.clear()
+    _hung.clear()
 
 
 class PgpKeySource(KeySourceBase):
@@ -201,7 +264,8 @@ class PgpKeySource(KeySourceBase):
         fp = self.recipient_id(key.fields) or "(no fp)"
         if not key.enc.strip():
             raise KeySourceError(f"the PGP entry for {fp} has no enc")
-        code, out, err = run_gpg(["-d"], key.enc.encode("utf-8", "replace"), f"decrypt {fp}")
+        code, out, err = run_gpg(["-d"], key.enc.encode("utf-8", "replace"), f"decrypt {fp}",
+                                 max_stdout=MAX_DATA_KEY)
         if code != 0:
             raise _failure(fp, err, encrypting=False)
         return out

@@ -191,3 +191,84 @@ def test_no_keyring_directory_is_created(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert source.own_recipient() is None
     assert "not found" in str(source.reports()[-1])
     assert not missing.exists()
+
+
+def _bomb(home: GpgHome, size: int) -> str:
+    """A tiny armored bzip2-compressed literal packet that decompresses to ``size`` zeros."""
+    assert GPG is not None
+    zeros = subprocess.Popen(["head", "-c", str(size), "/dev/zero"], stdout=subprocess.PIPE)
+    made = subprocess.run([GPG, "--batch", "-z9", "--compress-algo", "bzip2", "--store", "-a"],
+                          stdin=zeros.stdout, env=home.env(), capture_output=True, timeout=60,
+                          check=True)
+    zeros.wait()
+    return made.stdout.decode()
+
+
+def test_compression_bomb_is_cut_at_the_data_key_cap(empty_home: GpgHome,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 1.8 KB enc made decrypt hold gigabytes, even for a user without a PGP key."""
+    from secretsfile.core.metadata import MasterKey
+
+    armored = _bomb(empty_home, 256 << 20)
+    assert len(armored) < 2000
+    monkeypatch.setenv("GNUPGHOME", str(empty_home.path))
+    entry = MasterKey("pgp", {"created_at": "2026-01-01T00:00:00Z", "enc": armored,
+                              "fp": "A" * 40})
+    started = time.monotonic()
+    error = _error(lambda: registry.get("pgp").unwrap(entry))
+    assert time.monotonic() - started < 10
+    assert error.message == (f"gpg produced more than 4 KiB of output (decrypt {'A' * 40}): "
+                             "not a sops data key")
+
+
+def _fake_gpg(tmp_path: Path, body: str) -> Path:
+    """A gpg that logs its arguments to calls.log, then runs ``body`` (sh)."""
+    script = tmp_path / "gpg"
+    script.write_text(f'#!/bin/sh\necho "$*" >> {tmp_path / "calls.log"}\n{body}\n')
+    script.chmod(0o755)
+    return script
+
+
+def test_hung_gpg_costs_one_timeout_not_three(home: GpgHome, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from secretsfile.keysources import pgp
+
+    entry = registry.get("pgp").wrap(home.fingerprint, os.urandom(32))
+    monkeypatch.setattr(pgp, "TIMEOUT", 0.5)
+    monkeypatch.setenv("SECRETSFILE_GPG_EXEC", str(_fake_gpg(tmp_path, "exec sleep 30")))
+    source = registry.get("pgp")
+    started = time.monotonic()
+    error = _error(lambda: source.unwrap(entry))
+    assert "did not answer within 0.5 s" in error.message
+    assert source.own_recipient() is None  # the failure report lists the keyring: not again
+    assert "0 secret keys" in str(source.reports()[-1])
+    assert time.monotonic() - started < 3
+    assert (tmp_path / "calls.log").read_text().count("\n") == 1
+
+
+def test_keyring_listed_once_and_without_an_agent(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    assert GPG is not None
+    with gpg_home() as fresh:
+        subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=fresh.env(), check=False,
+                       capture_output=True, timeout=30)
+        monkeypatch.setenv("GNUPGHOME", str(fresh.path))
+        monkeypatch.setenv("SECRETSFILE_GPG_EXEC", str(_fake_gpg(tmp_path, f'exec {GPG} "$@"')))
+        source = registry.get("pgp")
+        for _ in range(3):
+            assert source.own_recipient() == fresh.fingerprint
+            assert "1 secret key" in str(source.reports()[-1])
+        assert (tmp_path / "calls.log").read_text().count("\n") == 1
+        assert not (fresh.path / "S.gpg-agent").exists()  # listing started no gpg-agent
+        with gpg_home(uid="second <s@example.invalid>") as other:  # a new secret key: relisted
+            fresh.import_keys(other.gpg("--export-secret-keys", "-a", other.fingerprint).stdout)
+        assert len(source.reports()) == 2 and "2 secret keys" in str(source.reports()[-1])
+
+
+def test_gpg_flooding_stderr_is_cut(home: GpgHome, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    entry = registry.get("pgp").wrap(home.fingerprint, os.urandom(32))
+    monkeypatch.setenv("SECRETSFILE_GPG_EXEC", str(_fake_gpg(tmp_path, "exec yes >&2")))
+    error = _error(lambda: registry.get("pgp").unwrap(entry))
+    assert error.message == ("gpg produced more than 64 KiB of messages "
+                             f"(decrypt {home.fingerprint})")
