@@ -15,7 +15,7 @@ Our hardening (sops has none): the token is never sent in clear text to a host o
 the loopback one; ``SECRETSFILE_VAULT_ALLOW_HTTP=1`` allows plain ``http://`` elsewhere.
 The address, engine path and key name (from a URI or from the file) are checked before any
 request: ``http(s)://host[:port]`` with nothing after it, an engine path of ``/``-separated
-names and a key name made of ``A-Z a-z 0-9 . _ - @`` (no ``.``/``..``), so a file cannot
+names and a key name made of ``A-Z a-z 0-9 . _ -`` (no ``.``/``..``), so a file cannot
 point the token at another Vault endpoint (``auth/token/revoke-self?``); each name is
 percent-quoted in the URL all the same. Time and size bounds: ``keysources/http.py``.
 """
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 _EXAMPLE = "https://vault.example.com:8200/v1/transit/keys/keyName"
 _PREFIXED = re.compile(r"/[^/]+/v\d+/[^/]+/[^/]+/[^/]+")
 _WELL_FORMED = re.compile(r"/v\d+/[^/]+/[^/]+/[^/]+")
-_NAME = re.compile(r"[A-Za-z0-9._@-]+")
+_NAME = re.compile(r"[A-Za-z0-9._-]+")
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _LOGIN_HINT = ("set VAULT_TOKEN to a token allowed to use this key "
                "(or run 'bao login' / 'vault login'), and VAULT_NAMESPACE if the key is in one")
@@ -53,7 +53,10 @@ TOKEN_FILE_NAME = ".vault-token"
 def split_uri(uri: str) -> tuple[str, str, str]:
     """(vault address, engine path, key name) of a transit URI, checked as sops does."""
     text = uri.strip()
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an unclosed IPv6 literal
+        parts = urlsplit("")
     if not parts.scheme or not parts.netloc:
         raise KeySourceError(f"{text[:60]!r} is not a Vault transit URI",
                              hint=f"write it like {_EXAMPLE}")
@@ -106,7 +109,7 @@ def check_key(address: str, engine: str, name: str, where: str) -> None:
 
 
 def _url(address: str, engine: str, action: str, name: str) -> str:
-    path = "/".join(quote(part, safe="@") for part in [*engine.split("/"), action, name])
+    path = "/".join(quote(part, safe="") for part in [*engine.split("/"), action, name])
     return f"{address}/v1/{path}"
 
 

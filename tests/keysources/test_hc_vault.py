@@ -196,3 +196,91 @@ def test_module_import_is_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def _child_token(bao: Bao) -> str:  # noqa: F811
+    status, answer = bao.call("POST", "auth/token/create", {"ttl": "10m"})
+    assert status == 200, status
+    return str(answer["auth"]["client_token"])
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("engine_path", "auth/token/revoke-self?"),
+    ("engine_path", "auth/token/revoke-self#"),
+    ("engine_path", "transit/../auth/token/revoke-self"),
+    ("engine_path", "transit/ "),
+    ("key_name", "../../auth/token/revoke-self"),
+    ("key_name", "k1?x=1"),
+    ("key_name", "k%2F1"),
+])
+def test_file_cannot_point_the_token_elsewhere(bao: Bao, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+                                               field: str, value: str) -> None:
+    entry, _ = _wrap(bao)
+    token = _child_token(bao)
+    monkeypatch.setenv("VAULT_TOKEN", token)
+    entry.fields[field] = value
+    error = _unwrap_error(entry)
+    assert error.message.startswith("invalid Vault transit key in the file: " + field)
+    assert bao.call("GET", "auth/token/lookup-self", token=token)[0] == 200  # still alive
+
+
+@pytest.mark.parametrize("address", [
+    "http://127.0.0.1:99999", "http://127.0.0.1:abc", "http://[::1", "http://127.0.0.1:0",
+    "http://127.0.0.1:8200/sys?x", "http://127.0.0.1:8200/", "ftp://127.0.0.1",
+    "http://127.0.0.1:8200#x", "http://\n127.0.0.1",
+])
+def test_bad_vault_address_in_the_file(address: str) -> None:
+    entry = MasterKey("hc_vault", {"vault_address": address, "engine_path": "transit",
+                                   "key_name": "k", "enc": "vault:v1:AAAA"})
+    error = _unwrap_error(entry)
+    assert error.message.startswith("invalid Vault transit key in the file: vault_address")
+    assert "\n" not in error.message
+
+
+def test_credentials_in_the_file_address_are_not_shown() -> None:
+    entry = MasterKey("hc_vault", {"vault_address": "http://u:PLANTED@127.0.0.1:1",
+                                   "engine_path": "transit", "key_name": "k", "enc": "x"})
+    error = _unwrap_error(entry)
+    assert "credentials" in error.message and "PLANTED" not in str(error)
+
+
+@pytest.mark.parametrize(("uri", "message"), [
+    ("http://127.0.0.1:99999/v1/transit/keys/k", "vault_address"),
+    ("http://127.0.0.1:abc/v1/transit/keys/k", "vault_address"),
+    ("http://[::1/v1/transit/keys/k", "not a Vault transit URI"),
+    ("http://127.0.0.1:1/v1/auth/token/revoke-self?/keys/k", "no '?' or '#' part"),
+    ("http://127.0.0.1:1/v1/tr..ansit/../keys/k", "engine_path"),
+    ("http://127.0.0.1:1/v1/transit/keys/%2e%2e", "key_name"),
+])
+def test_bad_uris_are_refused_before_any_request(uri: str, message: str) -> None:
+    with pytest.raises(KeySourceError) as caught:
+        registry.parse_recipient(uri, "hc_vault")
+    assert message in caught.value.message and "\n" not in caught.value.message
+
+
+def test_names_are_percent_quoted_in_the_url(bao: Bao) -> None:  # noqa: F811
+    uri = bao.key("dotted.key_v2-x")
+    entry, data_key = registry.get("hc_vault").wrap(uri, b"k" * 32), b"k" * 32
+    assert registry.get("hc_vault").unwrap(entry) == data_key
+
+
+@pytest.mark.parametrize("variable", ["VAULT_TOKEN", "VAULT_NAMESPACE"])
+def test_line_break_in_token_or_namespace(bao: Bao, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+                                          variable: str) -> None:
+    entry, _ = _wrap(bao)
+    value = (bao.token if variable == "VAULT_TOKEN" else "ns1") + "\nX-Evil: PLANTED"
+    monkeypatch.setenv(variable, value)
+    error = _unwrap_error(entry)
+    assert error.message == f"{variable} holds a line break"
+    assert "PLANTED" not in str(error) and bao.token not in str(error)
+
+
+def test_token_file_with_a_line_break_is_named(bao: Bao, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+                                               tmp_path: Path) -> None:
+    entry, _ = _wrap(bao)
+    monkeypatch.delenv("VAULT_TOKEN")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / ".vault-token").write_text(bao.token + "\nPLANTED\n")
+    error = _unwrap_error(entry)
+    assert error.message == "~/.vault-token holds a line break"
+    assert bao.token not in str(error)
