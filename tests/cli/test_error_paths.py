@@ -210,7 +210,7 @@ def test_empty_key_group_or_bad_threshold_is_refused(
     (tmp_path / "b.yaml").write_text("a: 1\n")
     for rule, message in (
         (f"key_groups: [{{age: [{age_key}]}}, {{}}]\n    shamir_threshold: 2",
-         "needs at least one recipient"),
+         "names no recipient"),
         (f"key_groups: [{{age: [{age_key}]}}, {{age: [{age_key}]}}]\n    shamir_threshold: 3",
          "shamir_threshold must be between 2 and 2"),
     ):
