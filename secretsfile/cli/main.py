@@ -46,6 +46,7 @@ def _register_commands() -> None:
     history_cmd.register(app)
     refs_cmd.register(app)
     run_cmd.register(app)
+    __import__("secretsfile.cli.exec_cmd", fromlist=["register"]).register(app)  # exec-env/-file
     scan.register(app)
 
 

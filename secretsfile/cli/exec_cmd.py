@@ -1,0 +1,107 @@
+"""sops' ``exec-env FILE 'COMMAND'`` and ``exec-file FILE 'COMMAND {}'`` on any encrypted
+file: parameters and messages only; the work is in ``ops/execing`` and ``ops/running``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from secretsfile.cli.common import say
+from secretsfile.cli.files_cmd import FileArg, IgnoreMac, InputType, OutputType
+from secretsfile.cli.run_cmd import PANEL, AllowOpt
+from secretsfile.errors import UsageError
+
+CommandArg = Annotated[str, typer.Argument(
+    help="The command, run by 'sh -c' as sops runs it (quote it as one argument).",
+    metavar="COMMAND", show_default=False)]
+UserOpt = Annotated[str | None, typer.Option(
+    "--user", help="Not supported (sops' flag): run secretsfile as that user instead.",
+    show_default=False, hidden=False)]
+
+
+def _refuse_user(user: str | None, command: str) -> None:
+    if user is not None:
+        raise UsageError(f"--user is not supported by secretsfile {command}",
+                         hint=f"run it as that user: sudo -u {user} secretsfile {command} ...")
+
+
+def _finish(code: int) -> int:
+    if code == 127:
+        say("error: exit code 127 (command not found, or no 'sh')")
+    return code
+
+
+EXEC_ENV_HELP = (
+    "Run COMMAND (through sh -c, as sops does) with FILE's values as environment variables.\n\n"
+    "Any encrypted file, not only a project environment. Nested keys are flattened as "
+    "'decrypt --output-type dotenv' prints them (db: {password: x} -> db__password). As for "
+    "run: key variables (SOPS_AGE_KEY*, SECRETSFILE_AGE_KEY*, ...) are not passed on, values "
+    "may not set variables that change how programs run (PATH, LD_PRELOAD, ...; --allow NAME), "
+    "and the file's values replace variables already set (as in sops). The exit code is the "
+    "command's; secretsfile writes nothing on stdout.\n\n"
+    "Example: secretsfile exec-env secrets.yaml './deploy.sh --fast'"
+)
+
+
+def exec_env(
+    file: FileArg,
+    command: CommandArg,
+    pristine: Annotated[bool, typer.Option(
+        "--pristine", help="Only FILE's values in the environment, nothing inherited.")] = False,
+    allow: AllowOpt = None,
+    user: UserOpt = None,
+    input_type: InputType = None,
+    ignore_mac: IgnoreMac = False,
+) -> int:
+    """Run a command with a file's values as environment variables (help: EXEC_ENV_HELP)."""
+    from secretsfile.config.project import load_for
+    from secretsfile.ops import execing, running
+
+    _refuse_user(user, "exec-env")
+    variables = execing.file_variables(file, input_type, load_for(file), allow or (),
+                                       ignore_mac)
+    environment, _ = running.child_environment(variables, True, {} if pristine else None)
+    return _finish(execing.run_shell(command, environment))
+
+
+EXEC_FILE_HELP = (
+    "Run COMMAND (through sh -c) with '{}' replaced by the path of FILE's plaintext.\n\n"
+    "The plaintext is served through a FIFO in a private directory (tmpfs when available), or "
+    "with --no-fifo written to a 0600 file there, for programs that seek; either is removed "
+    "when the command exits. --output-type chooses its format (default: FILE's own). Key "
+    "variables are not passed to the command. The exit code is the command's.\n\n"
+    "Example: secretsfile exec-file kubeconfig.yaml 'kubectl --kubeconfig {} get pods'"
+)
+
+
+def exec_file(
+    file: FileArg,
+    command: CommandArg,
+    no_fifo: Annotated[bool, typer.Option(
+        "--no-fifo", help="A regular 0600 file instead of a FIFO.")] = False,
+    output_type: OutputType = None,
+    input_type: InputType = None,
+    user: UserOpt = None,
+    ignore_mac: IgnoreMac = False,
+) -> int:
+    """Run a command on a file's plaintext (help: EXEC_FILE_HELP)."""
+    from secretsfile.config.project import load_for
+    from secretsfile.ops import execing, files, running
+
+    _refuse_user(user, "exec-file")
+    text = files.decrypt_file(file, input_type, output_type, None, load_for(file), ignore_mac)
+    kind = running.FileKind.file if no_fifo else running.FileKind.fifo
+    with running.handoff([("tmp-file", text.encode("utf-8"))], kind) as paths:
+        environment, _ = running.child_environment({}, False)
+        code = execing.run_shell(execing.fill_placeholder(command, paths["tmp-file"]),
+                                 environment)
+    return _finish(code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add exec-env and exec-file to the app."""
+    app.command("exec-env", help=EXEC_ENV_HELP, rich_help_panel=PANEL)(exec_env)
+    app.command("exec-file", help=EXEC_FILE_HELP, rich_help_panel=PANEL)(exec_file)
+
+
