@@ -20,8 +20,19 @@ if TYPE_CHECKING:
     from secretsfile.secrets.schemas import Schema
 
 
+_quiet = [False]  # the global --quiet of this run, set by the app's callback
+
+
+def set_quiet(on: bool) -> None:
+    _quiet[0] = on
+
+
 def say(message: str) -> None:
-    """A message for the human, on stderr (stdout is for data)."""
+    """A message for the human, on stderr (stdout is for data). ``--quiet`` (or
+    ``SECRETSFILE_QUIET=1``) silences it, except a ``warning:``: those name a risk (a value
+    in shell history, plaintext written to disk) that a script should not hide by default."""
+    if _quiet[0] and not message.startswith("warning:"):
+        return
     typer.echo(message, err=True)
 
 

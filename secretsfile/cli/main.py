@@ -3,15 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
+import typer
+
+from secretsfile.cli.common import set_quiet
 from secretsfile.cli.runner import new_app, run_app
 
 app = new_app(
     "Encrypted secrets files in git, sops-compatible.\n\n"
     "Keys stay readable, every value is AES-256-GCM encrypted under a per-file data key "
     "wrapped for age recipients, PGP, AWS KMS, OpenBao/Vault transit or a Fernet key "
-    "('secretsfile keysources list')."
+    "('secretsfile keysources list').",
+    completion=True,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("secretsfile")
+        except PackageNotFoundError:  # a source tree that is not installed
+            from secretsfile import __version__ as number
+        typer.echo(f"secretsfile {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", envvar="SECRETSFILE_QUIET", show_envvar=True,
+        help="No messages on stderr (warnings and errors are still shown; data on stdout "
+             "is unchanged).")] = False,
+    show_version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_version,
+        help="Print 'secretsfile VERSION' and exit.")] = False,
+) -> None:
+    set_quiet(quiet)
 
 
 def _register_commands() -> None:

@@ -13,12 +13,13 @@ from secretsfile.cli.boundary import guarded, install_warning_handler, report
 from secretsfile.cli.exit_codes import ExitCode
 
 
-def new_app(help_text: str | None = None) -> typer.Typer:
+def new_app(help_text: str | None = None, completion: bool = False) -> typer.Typer:
+    """``completion``: Typer's ``--install-completion``/``--show-completion`` (the full CLI)."""
     return typer.Typer(
         name="secretsfile",
         help=help_text,
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=completion,
         # Never render locals: they may hold plaintext secrets. Our boundary handles errors.
         pretty_exceptions_enable=False,
         pretty_exceptions_show_locals=False,
@@ -38,6 +39,8 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
         except Abort:
             report("aborted")
             return int(ExitCode.INTERRUPTED)
+        except SystemExit as done:  # Typer's completion options end with sys.exit()
+            return done.code if isinstance(done.code, int) else int(done.code is not None)
         except TyperException as error:  # bad flags, missing arguments: Click's usage errors
             show = getattr(error, "show", None)
             if callable(show):
