@@ -78,6 +78,12 @@ def enc_yaml(run: Runner, age_key: str, plain_yaml: Path) -> Path:
     return plain_yaml
 
 
+def use_home(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """Act as the person whose HOME (and so whose keys) is ``home``."""
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+
+
 def init_repo(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *envs: str) -> Path:
     """A git repository at tmp_path/repo, the working directory, with ``init --env ...``."""
     import subprocess

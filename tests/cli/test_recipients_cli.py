@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Result, Runner, init_repo
+from tests.cli.conftest import Result, Runner, init_repo, use_home
 
 PLANTED = ("rc-PLANTED-dev-41a2", "rc-PLANTED-prod-93f1", "rc-PLANTED-new-77c0")
-
-
-def _as(person: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    home = tmp_path / person
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
 
 
 def _clean(*results: Result) -> None:
@@ -35,7 +29,7 @@ def team(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[s
     comment line follows bob's entry in prod."""
     keys = {}
     for person in ("bob", "carol", "alice"):
-        _as(person, tmp_path, monkeypatch)
+        use_home(monkeypatch, tmp_path / person)
         keys[person] = run("keygen").stdout.strip()
     root = init_repo(run, tmp_path, monkeypatch, "dev", "prod")
     for env, value in (("dev", PLANTED[0]), ("prod", PLANTED[1])):
@@ -66,11 +60,11 @@ def test_carol_joins_and_leaves_every_environment(
     assert f"{team['alice']}\talice\n" in listed.stdout
     assert f"{team['bob']}\tbob\n" in listed.stdout
     assert f"{team['carol']}\tcarol\n" in listed.stdout
-    _as("carol", tmp_path, monkeypatch)
+    use_home(monkeypatch, tmp_path / "carol")
     assert _get(run, "dev").stdout == PLANTED[0] + "\n"
     assert _get(run, "prod").stdout == PLANTED[1] + "\n"
 
-    _as("alice", tmp_path, monkeypatch)
+    use_home(monkeypatch, tmp_path / "alice")
     left = run("recipients", "remove", "carol", "--all-envs")  # by name
     assert left.code == 0, left.stderr
     assert "dev: removed recipient; data key rotated" in left.stderr
@@ -79,7 +73,7 @@ def test_carol_joins_and_leaves_every_environment(
     assert config.read_text() == before
     assert run("secret", "set", "api-token", "--env", "prod", "--value-stdin",
                stdin=PLANTED[2]).code == 0
-    _as("carol", tmp_path, monkeypatch)
+    use_home(monkeypatch, tmp_path / "carol")
     denied = _get(run, "prod")
     assert denied.code == 3 and PLANTED[2] not in denied.output
     assert _get(run, "dev").code == 3

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.cli.conftest import Result, Runner, init_repo
+from tests.cli.conftest import Result, Runner, init_repo, use_home
 
 PW, USER, TOKEN, PROD_PW = ("pw-PLANTED-5f1e", "app-PLANTED-user", "tok-PLANTED-9a8b",
                             "pw-PLANTED-prod-77")
@@ -112,17 +112,13 @@ def test_copy_needs_keys_for_both_files(run: Runner, repo: Path, tmp_path: Path,
     alice = Path.home()
     bob = tmp_path / "bob"
 
-    def as_(home: Path) -> None:
-        monkeypatch.setenv("HOME", str(home))
-        monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-
-    as_(bob)
+    use_home(monkeypatch, bob)
     bob_key = run("keygen").stdout.strip()
-    as_(alice)
+    use_home(monkeypatch, alice)
     assert run("secret", "set", "seed", "--env", "prod", "--value-stdin",
                stdin=PROD_PW).code == 0  # prod exists, for alice only
     assert run("recipients", "add", "staging", bob_key).code == 0
-    as_(bob)
+    use_home(monkeypatch, bob)
     before = (repo / "secrets" / "prod.yaml").read_bytes()
     result = run("secret", "copy", "app-db", "--from", "staging", "--to", "prod")
     assert result.code == 3, result.output

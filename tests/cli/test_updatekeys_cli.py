@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.cli.conftest import Runner, init_repo
+from tests.cli.conftest import Runner, init_repo, use_home
 
 PLANTED = "uk-PLANTED-7c6d5e"
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -27,16 +27,11 @@ def project(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     return root
 
 
-def _as(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-
-
 def _new_person(run: Runner, monkeypatch: pytest.MonkeyPatch, home: Path) -> str:
     mine = Path.home()
-    _as(monkeypatch, home)
+    use_home(monkeypatch, home)
     public = run("keygen").stdout.strip()
-    _as(monkeypatch, mine)
+    use_home(monkeypatch, mine)
     return public
 
 
@@ -69,7 +64,7 @@ def test_a_recipient_added_by_hand_is_drift_until_updatekeys(
     assert applied.code == 0 and "updated: secrets/prod.yaml" in applied.stderr
     assert PLANTED not in applied.output
     assert run("updatekeys", "--check").code == 0
-    _as(monkeypatch, tmp_path / "bob")
+    use_home(monkeypatch, tmp_path / "bob")
     got = run("secret", "get", "api-token", "--env", "prod", "--reveal")
     assert got.code == 0 and got.stdout == PLANTED + "\n"
 
@@ -90,7 +85,7 @@ def test_a_recipient_removed_by_hand_rotates_and_warns(
     assert "git history" in removed.stderr and PLANTED not in removed.output
     assert [ln for ln in prod.read_text().splitlines() if ln.startswith("api-token")] != old_value
     assert run("secret", "get", "api-token", "--env", "prod", "--reveal").stdout == PLANTED + "\n"
-    _as(monkeypatch, tmp_path / "bob")
+    use_home(monkeypatch, tmp_path / "bob")
     assert run("secret", "get", "api-token", "--env", "prod").code == 3
 
 

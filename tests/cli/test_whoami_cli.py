@@ -10,15 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Result, Runner, init_repo
+from tests.cli.conftest import Result, Runner, init_repo, use_home
 
 PLANTED = "prod-PLANTED-7c6b5a"
-
-
-def _as(person: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    home = tmp_path / person
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
 
 
 def _clean(*results: Result) -> None:
@@ -30,15 +24,15 @@ def _clean(*results: Result) -> None:
 @pytest.fixture
 def team(run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """alice sets the project up (dev, prod) and a prod secret; bob has his own key."""
-    _as("alice", tmp_path, monkeypatch)
+    use_home(monkeypatch, tmp_path / "alice")
     alice = run("keygen").stdout.strip()
     init_repo(run, tmp_path, monkeypatch, "dev", "prod")
     assert run("secret", "set", "api-token", "--env", "prod", "--value-stdin",
                stdin=PLANTED).code == 0
-    _as("bob", tmp_path, monkeypatch)
+    use_home(monkeypatch, tmp_path / "bob")
     bob = run("keygen").stdout.strip()
     assert run("recipients", "add", "dev", bob).code != 0  # bob cannot read dev either
-    _as("alice", tmp_path, monkeypatch)
+    use_home(monkeypatch, tmp_path / "alice")
     assert run("recipients", "add", "dev", bob).code == 0
     return {"alice": alice, "bob": bob}
 
@@ -56,7 +50,7 @@ def test_whoami_json_for_alice_and_bob(run: Runner, team: dict[str, str], tmp_pa
     assert {e["name"]: (e["readable"], e["configured"], e["via"])
             for e in data["environments"]} == {
         "dev": (True, True, [team["alice"]]), "prod": (True, True, [team["alice"]])}
-    _as("bob", tmp_path, monkeypatch)
+    use_home(monkeypatch, tmp_path / "bob")
     bob = run("whoami", "--json")
     data = json.loads(bob.stdout)
     assert [r["recipient"] for r in data["recipients"]] == [team["bob"]]
@@ -94,7 +88,7 @@ def test_keygen_twice_shows_the_existing_public_key(run: Runner) -> None:
 def test_bob_denied_prod_is_told_his_key_and_recipients_add(
     run: Runner, team: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _as("bob", tmp_path, monkeypatch)
+    use_home(monkeypatch, tmp_path / "bob")
     denied = run("secret", "get", "api-token", "--env", "prod", "--reveal")
     assert denied.code == 3
     assert team["bob"] in denied.stderr
@@ -106,7 +100,7 @@ def test_bob_denied_prod_is_told_his_key_and_recipients_add(
 
 def test_no_key_error_suggests_keygen(run: Runner, team: dict[str, str], tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    _as("carol", tmp_path, monkeypatch)
+    use_home(monkeypatch, tmp_path / "carol")
     denied = run("secret", "get", "api-token", "--env", "prod")
     assert denied.code == 3 and "secretsfile keygen" in denied.stderr
     assert "recipients add prod" in denied.stderr
