@@ -47,6 +47,7 @@ def _global_options(
 def _register_commands() -> None:
     # Each command module adds its commands to the app; order here is the order in --help.
     from secretsfile.cli import (
+        exec_cmd,
         files_cmd,
         git_cmd,
         history_cmd,
@@ -76,7 +77,7 @@ def _register_commands() -> None:
     history_cmd.register(app)
     refs_cmd.register(app)
     run_cmd.register(app)
-    __import__("secretsfile.cli.exec_cmd", fromlist=["register"]).register(app)  # exec-env/-file
+    exec_cmd.register(app)  # exec-env, exec-file
     scan.register(app)
 
 
