@@ -27,6 +27,10 @@ def set_quiet(on: bool) -> None:
     _quiet[0] = on
 
 
+def is_quiet() -> bool:
+    return _quiet[0]
+
+
 def say(message: str) -> None:
     """A message for the human, on stderr (stdout is for data). ``--quiet`` (or
     ``SECRETSFILE_QUIET=1``) silences it, except a ``warning:``: those name a risk (a value
