@@ -21,6 +21,19 @@ def report(message: str) -> None:
     sys.stderr.flush()
 
 
+def write_stdout(text: str) -> None:
+    """Data on stdout, exactly as given: bytes that are not UTF-8 (a binary file's data,
+    carried in ``text`` as surrogate escapes, as ``_fileio.read_text`` reads them) go out as
+    the original bytes."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a replaced stdout (tests, notebooks): text only
+        sys.stdout.write(text)
+    else:
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8", "surrogateescape"))
+    sys.stdout.flush()
+
+
 def report_frames(error: BaseException) -> None:
     """Where it failed: file, line and function of each frame. No message, no locals."""
     for frame in traceback.extract_tb(error.__traceback__):

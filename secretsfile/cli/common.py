@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from secretsfile._fileio import write_atomic
+from secretsfile.cli.boundary import write_stdout
 from secretsfile.errors import UsageError
 from secretsfile.ops.secret_input import utf8_value
 
@@ -41,9 +42,8 @@ def say(message: str) -> None:
 
 
 def out(text: str) -> None:
-    """Data on stdout, exactly as given."""
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    """Data on stdout, exactly as given (``boundary.write_stdout``)."""
+    write_stdout(text)
 
 
 def emit_json(data: Any) -> None:

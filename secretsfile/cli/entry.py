@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from secretsfile.cli.boundary import guarded, install_warning_handler
+from secretsfile.cli.boundary import guarded, install_warning_handler, write_stdout
 
 # Options the fast path understands (each takes a value); anything else falls back.
 _VALUE_OPTIONS = {"decrypt": ("--output-type", "--input-type", "--extract"),
@@ -62,8 +62,7 @@ def try_fast(argv: Sequence[str]) -> int | None:
         else:
             value = files.get_value(path, positionals[1], input_type, load_for(path))
             text = files.value_text(value, positionals[1])
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_stdout(text)
         return 0
 
     return guarded(invoke)
