@@ -36,11 +36,22 @@ def env_add(
 
 
 @app.command("list")
-def env_list(config: ConfigOpt = None) -> None:
-    """List the environments and their files."""
-    from secretsfile.cli.common import out, project
+def env_list(
+    config: ConfigOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output: "
+                       '[{"name", "file", "default", "recipients": [{"type", "key", '
+                       '"name"}]}].')] = False,
+) -> None:
+    """List the environments, their files and how many recipients can read each."""
+    from secretsfile.cli.common import emit_json, out, project
 
     cfg = project(config)
+    if as_json:
+        emit_json([{"name": env.name, "file": env.file, "default": env.name == cfg.default_env,
+                    "recipients": [{"type": kind, "key": key, "name": env.names.get((kind, key))}
+                                   for kind, key in env.recipients]}
+                   for env in cfg.environments])
+        return
     for env in cfg.environments:
         out(f"{env.name}\t{env.file}\t{len(env.recipients)} recipient(s)\n")
 

@@ -115,3 +115,17 @@ def test_rename_keeps_an_explicit_file(run: Runner, root: Path) -> None:
     assert renamed.code == 0 and "moved secrets/dev.yaml" not in renamed.stderr
     assert (root / "secrets" / "dev.yaml").exists()
     assert "  local:\n    file: secrets/dev.yaml\n" in config.read_text()
+
+
+def test_env_list_json_names_files_default_and_recipients(run: Runner, root: Path) -> None:
+    import json
+
+    result = run("env", "list", "--json")
+    assert result.code == 0, result.output
+    listed = {env["name"]: env for env in json.loads(result.stdout)}
+    assert set(listed) == {"prod", "dev"}
+    assert listed["prod"]["default"] is True and listed["dev"]["default"] is False
+    assert listed["prod"]["file"] == "secrets/prod.yaml"
+    assert [r["type"] for r in listed["prod"]["recipients"]] == ["age"]
+    assert listed["prod"]["recipients"][0]["key"].startswith("age1")
+    _clean(result)
