@@ -48,8 +48,8 @@ def env_list(
     cfg = project(config)
     if as_json:
         emit_json([{"name": env.name, "file": env.file, "default": env.name == cfg.default_env,
-                    "recipients": [{"type": kind, "key": key, "name": env.names.get((kind, key))}
-                                   for kind, key in env.recipients]}
+                    "recipients": [{"type": r[0], "key": r[1], "name": env.names.get(r)}
+                                   for r in env.recipients]}
                    for env in cfg.environments])
         return
     for env in cfg.environments:
