@@ -29,16 +29,24 @@ port: 5432
 
 def keygen(
     key_type: Annotated[str, typer.Option(
-        "--type", "-t", help=f"{' or '.join(registry.generators())}.")] = registry.DEFAULT_KIND,
+        "--type", "-t", metavar="|".join(registry.generators()),
+        help="The kind of key.")] = registry.DEFAULT_KIND,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Key file (default: your config dir).")
     ] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help='Machine-readable output: {"type", "path", "public", "created"}.')
+    ] = False,
 ) -> None:
     """Create a key (mode 0600; never overwrites) and print its public recipient / key id;
     for a key that exists already, print its public recipient / key id."""
     from secretsfile.ops.keygen import keygen as make_key
 
     key = make_key(key_type, output)
+    if as_json:
+        emit_json({"type": key.kind, "path": str(key.path), "public": key.public,
+                   "created": not key.existed})
+        return
     if key.existed:
         say(f"{key.kind} key {key.path} already exists (left unchanged); its public key:")
     else:

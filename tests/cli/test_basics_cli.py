@@ -96,3 +96,17 @@ def test_quiet_env_with_a_bad_value_is_a_usage_error(run: Runner, enc_yaml: Path
     monkeypatch.setenv("SECRETSFILE_QUIET", "maybe")
     result = run("status", enc_yaml)
     assert result.code == 2 and "SECRETSFILE_QUIET" in result.stderr
+
+
+def test_keygen_json_says_what_it_did(run: Runner, tmp_path: Path) -> None:
+    import json
+
+    target = tmp_path / "k.txt"
+    first = run("keygen", "--output", str(target), "--json")
+    assert first.code == 0, first.output
+    made = json.loads(first.stdout)
+    assert made["type"] == "age" and made["created"] is True
+    assert made["public"].startswith("age1") and made["path"] == str(target)
+    again = json.loads(run("keygen", "--output", str(target), "--json").stdout)
+    assert again == {**made, "created": False}
+    assert "AGE-SECRET-KEY" not in first.output
