@@ -5,121 +5,95 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from secretsfile.cli.common import emit_json, out, read_value, say, write_output
+from secretsfile.cli.common import emit_json, out, say, write_output
+from secretsfile.cli.file_options import (
+    CommentOpt,
+    ConfigOpt,
+    EncCommentOpt,
+    EncRegexOpt,
+    EncSuffixOpt,
+    FileArg,
+    FilenameOverride,
+    Idempotent,
+    IgnoreMac,
+    IndentOpt,
+    InputType,
+    JsonOpt,
+    KeyPathArg,
+    MacOnlyOpt,
+    OutputType,
+    RegexOpt,
+    StdinFileArg,
+    SuffixOpt,
+    is_stdin,
+    selector,
+    set_value_of,
+    source_of,
+)
 from secretsfile.cli.key_options import with_key_options
 from secretsfile.config.project import load_for
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops import files
 from secretsfile.ops.recipients import KeyOptions
-from secretsfile.stores.registry import extensions_text, names_text
 
+# rekey_cmd, groups_cmd and exec_cmd take these from here
+__all__ = ["FileArg", "IgnoreMac", "InputType", "JsonOpt", "OutputType", "register"]
 PANEL = "Files"
-FileArg = Annotated[Path, typer.Argument(help=f"The secrets file ({extensions_text()}).")]
-InputType = Annotated[
-    str | None, typer.Option("--input-type", help=f"{names_text()} (default: extension).")
-]
-OutputType = Annotated[
-    str | None, typer.Option("--output-type", help=f"{names_text()} (default: input).")
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
-IgnoreMac = Annotated[bool, typer.Option(
-    "--ignore-mac", help="Open a file whose MAC no longer matches (a hand-resolved merge), "
-    "after review; each value must still authenticate. Loud warning; then run 'reseal "
-    "--ignore-mac'.")]
-
-
-def _selector(unencrypted_suffix: str | None, encrypted_suffix: str | None,
-              unencrypted_regex: str | None, encrypted_regex: str | None,
-              unencrypted_comment_regex: str | None, encrypted_comment_regex: str | None,
-              mac_only_encrypted: bool) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "unencrypted_suffix": unencrypted_suffix,
-        "encrypted_suffix": encrypted_suffix,
-        "unencrypted_regex": unencrypted_regex,
-        "encrypted_regex": encrypted_regex,
-        "unencrypted_comment_regex": unencrypted_comment_regex,
-        "encrypted_comment_regex": encrypted_comment_regex,
-    }
-    selected = {k: v for k, v in fields.items() if v}
-    if mac_only_encrypted:
-        selected["mac_only_encrypted"] = True
-    return selected
 
 
 @with_key_options
 def encrypt(
-    file: FileArg,
     keys: KeyOptions,
+    file: StdinFileArg = None,
     in_place: Annotated[bool, typer.Option("--in-place", "-i", help="Replace FILE.")] = False,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write here. If it is already encrypted with a key "
-            "you hold, its data key and unchanged ciphertexts are kept (1-line diffs).",
-        ),
-    ] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write here. If it is already encrypted with a key you hold, "
+        "its data key and unchanged ciphertexts are kept (1-line diffs).")] = None,
     input_type: InputType = None,
     output_type: OutputType = None,
-    unencrypted_suffix: Annotated[
-        str | None,
-        typer.Option(help="Leave keys ending with this in clear (default _unencrypted)."),
-    ] = None,
-    encrypted_suffix: Annotated[
-        str | None, typer.Option(help="Encrypt only keys ending with this.")
-    ] = None,
-    unencrypted_regex: Annotated[
-        str | None, typer.Option(help="Leave keys matching this in clear.")
-    ] = None,
-    encrypted_regex: Annotated[
-        str | None, typer.Option(help="Encrypt only keys matching this.")
-    ] = None,
-    unencrypted_comment_regex: Annotated[
-        str | None, typer.Option(help="Leave values under a matching comment in clear.")
-    ] = None,
-    encrypted_comment_regex: Annotated[
-        str | None, typer.Option(help="Encrypt only values under a matching comment.")
-    ] = None,
-    mac_only_encrypted: Annotated[
-        bool, typer.Option(help="MAC only the encrypted values.")
-    ] = False,
+    filename_override: FilenameOverride = None,
+    indent: IndentOpt = None,
+    config: ConfigOpt = None,
+    unencrypted_suffix: SuffixOpt = None,
+    encrypted_suffix: EncSuffixOpt = None,
+    unencrypted_regex: RegexOpt = None,
+    encrypted_regex: EncRegexOpt = None,
+    unencrypted_comment_regex: CommentOpt = None,
+    encrypted_comment_regex: EncCommentOpt = None,
+    mac_only_encrypted: MacOnlyOpt = False,
 ) -> None:
     """Encrypt a plaintext file (to stdout, --output or --in-place).
 
     Recipients: --age/--fernet, else SECRETSFILE_AGE_RECIPIENTS / SOPS_AGE_RECIPIENTS,
     else your own age key (create it with 'secretsfile keygen').
     """
-    if in_place and output is not None:
-        raise UsageError("use either --in-place or --output")
+    if in_place and (output is not None or is_stdin(file)):
+        raise UsageError("--in-place needs a FILE and no --output")
+    source = source_of(file, filename_override, input_type)
+    path = Path("-") if file is None else file
     options = files.EncryptOptions(
         keys=keys,
-        selector=_selector(
-            unencrypted_suffix,
-            encrypted_suffix,
-            unencrypted_regex,
-            encrypted_regex,
-            unencrypted_comment_regex,
-            encrypted_comment_regex,
-            mac_only_encrypted,
-        ),
+        selector=selector(unencrypted_suffix, encrypted_suffix, unencrypted_regex,
+                          encrypted_regex, unencrypted_comment_regex, encrypted_comment_regex,
+                          mac_only_encrypted),
         input_type=input_type,
         output_type=output_type,
-        config=load_for(output or file),
+        config=load_for(output or filename_override or path, config),
+        indent=indent,
     )
-    text = files.encrypt_file(file, options, output=output, in_place=in_place)
+    text = files.encrypt_file(path, options, output, in_place, source or files.Source())
     if text:
         out(text)
     else:
-        say(f"encrypted {file}" + (f" -> {output}" if output else " in place"))
+        say(f"encrypted {path}" + (f" -> {output}" if output else " in place"))
 
 
 def decrypt(
-    file: FileArg,
+    file: StdinFileArg = None,
     extract: Annotated[
         str | None,
         typer.Option("--extract", help='Only this value: \'["a"]["b"]\' or a.b.'),
@@ -132,13 +106,20 @@ def decrypt(
                      "encrypted file or where check-encrypted requires encryption."),
     ] = None,
     ignore_mac: IgnoreMac = False,
+    filename_override: FilenameOverride = None,
+    indent: IndentOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Decrypt a file to stdout (or --output). The MAC is verified unless --ignore-mac."""
     from secretsfile.cli.plaintext_output import refuse_plaintext_target
 
     if output is not None:
         refuse_plaintext_target(output)  # before any decryption: no key needed to say no
-    text = files.decrypt_file(file, input_type, output_type, extract, load_for(file), ignore_mac)
+    source = source_of(file, filename_override, input_type)
+    path = Path("-") if file is None else file
+    project = load_for(filename_override or path, config)
+    text = files.decrypt_file(path, input_type, output_type, extract, project, ignore_mac,
+                              indent, source)
     write_output(text, output)
     if output is not None:
         say(f"wrote plaintext to {output}: keep it out of git")
@@ -150,6 +131,7 @@ def edit(
     keys: KeyOptions,
     input_type: InputType = None,
     ignore_mac: IgnoreMac = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Edit in $EDITOR; unchanged values keep their ciphertext (one-line diffs).
 
@@ -165,22 +147,19 @@ def edit(
 
     from secretsfile.ops.edit import edit_file
 
-    result = edit_file(file, keys, retry, input_type, load_for(file), ignore_mac)
+    result = edit_file(file, keys, retry, input_type, load_for(file, config), ignore_mac)
     if not result.changed:
         say(f"{file} not modified")
     else:
         say(f"{'created' if result.created else 'saved'} {file}")
 
 
-def _parse_typed(text: str, as_json: bool) -> Any:
-    from secretsfile.ops.secret_input import parse_json
-
-    return parse_json(text, "--json value") if as_json else text
-
-
 def set_(
     file: FileArg,
-    key_path: Annotated[str, typer.Argument(metavar="PATH", help='a.b.0 or \'["a"]["b"][0]\'')],
+    key_path: KeyPathArg,
+    positional: Annotated[str | None, typer.Argument(
+        metavar="[VALUE]", show_default=False, help="The value as JSON, as sops takes it "
+        "('\"text\"', 5, '{\"a\": true}'); lands in shell history: prefer --value-stdin.")] = None,
     value_stdin: Annotated[
         bool, typer.Option("--value-stdin", help="Read the value from stdin.")
     ] = False,
@@ -198,37 +177,49 @@ def set_(
         bool, typer.Option("--force", help="Also when other values would be dropped (a "
                            "scalar on the way, or keys of a replaced map).")
     ] = False,
+    idempotent: Idempotent = False,
     input_type: InputType = None,
+    indent: IndentOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Set one value (missing keys are created). Only that value's ciphertext changes.
 
-    With no value option you are prompted (hidden input). Replacing anything but that
+    With no value given you are prompted (hidden input). Replacing anything but that
     value (a.b when a holds a scalar, a map by a value) is refused without --force.
     """
-    text = read_value(value, value_stdin, value_file, prompt=f"Value for {key_path}")
-    files.set_value(file, key_path, _parse_typed(text, as_json), input_type, force=force,
-                    config=load_for(file))
-    say(f"set {key_path} in {file}")
+    data = set_value_of(positional, value, value_stdin, value_file, as_json, key_path)
+    if files.set_value(file, key_path, data, input_type, force, load_for(file, config),
+                       idempotent, indent):
+        say(f"set {key_path} in {file}")
+    else:
+        say(f"{key_path} in {file} already holds that value: not written")
 
 
 def unset(
     file: FileArg,
-    key_path: Annotated[str, typer.Argument(metavar="PATH", help='a.b.0 or \'["a"]["b"][0]\'')],
+    key_path: KeyPathArg,
+    idempotent: Idempotent = False,
     input_type: InputType = None,
+    indent: IndentOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Remove one key (and its value)."""
-    files.unset_value(file, key_path, input_type, load_for(file))
-    say(f"removed {key_path} from {file}")
+    if files.unset_value(file, key_path, input_type, load_for(file, config), idempotent,
+                         indent):
+        say(f"removed {key_path} from {file}")
+    else:
+        say(f"no {key_path} in {file}: nothing to remove")
 
 
 def get(
     file: FileArg,
-    key_path: Annotated[str, typer.Argument(metavar="PATH", help='a.b.0 or \'["a"]["b"][0]\'')],
+    key_path: KeyPathArg,
     as_json: JsonOpt = False,
     input_type: InputType = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Print one decrypted value on stdout (maps and lists as YAML, or --json)."""
-    value = files.get_value(file, key_path, input_type, load_for(file))
+    value = files.get_value(file, key_path, input_type, load_for(file, config))
     if as_json:
         emit_json(files.to_python(value))
     else:

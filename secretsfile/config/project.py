@@ -18,18 +18,17 @@ Paths in the file are relative to the directory that holds it (the project root)
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from secretsfile.config.environments import Environment, parse_environments
 from secretsfile.config.keys import KeyPlan, key_plan
+from secretsfile.config.sops_settings import parse_stores, sops_config_override
 from secretsfile.errors import ConfigError, UsageError
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "CONFIG_NAMES",
@@ -69,6 +68,11 @@ class ProjectConfig:
     default_env: str | None = None
     # `integrity: strict`: a file without a structure tag is refused (core/integrity.py)
     integrity_strict: bool = False
+    stores: Mapping[str, int] = field(default_factory=dict)  # `stores:` indent per format
+
+    def indent_for(self, fmt: str) -> int | None:
+        """The ``stores:`` indent for a format (None: not set)."""
+        return self.stores.get(fmt)
 
     def environment(self, name: str) -> Environment:
         """The named environment; an unknown name is a ConfigError naming the closest."""
@@ -100,7 +104,6 @@ class ProjectConfig:
     def choose(self, env: str | None = None) -> Environment:
         """The environment: the argument, ``SECRETSFILE_ENV``, ``default_env``, or the only
         one; anything else is an error that says how to choose."""
-        import os
 
         name = env or os.environ.get("SECRETSFILE_ENV") or self.default_env
         if name:
@@ -161,6 +164,11 @@ def find_config(start: Path) -> Path | None:
 def find_sops_config(start: Path) -> Path | None:
     """The nearest ``.sops.yaml`` at or above ``start`` (sops ignores ``.sops.yml``)."""
     return _walk_up(start, (SOPS_CONFIG_NAME,))
+
+
+def sops_config_for(start: Path) -> Path | None:
+    """The ``.sops.yaml`` that applies at ``start``: ``SOPS_CONFIG``, else the nearest."""
+    return sops_config_override() or find_sops_config(start)
 
 
 def read_yaml_mapping(path: Path) -> dict[str, Any]:
@@ -246,7 +254,7 @@ def _path_pattern(regex: str, where: str, source: Path) -> re.Pattern[str]:
         raise ConfigError(f"{where} is not a valid regex ({error})", path=str(source)) from None
 
 
-_parsed: dict[Path, tuple[tuple[int, int], ProjectConfig]] = {}
+_parsed: dict[tuple[Path, str], tuple[tuple[int, int], ProjectConfig]] = {}
 
 
 def clear_cache() -> None:
@@ -262,11 +270,12 @@ def load_project_config(path: Path) -> ProjectConfig:
         stamp = (info.st_mtime_ns, info.st_size)
     except OSError:
         stamp = (0, -1)
-    cached = _parsed.get(resolved)
+    key = (resolved, os.environ.get("SOPS_CONFIG", ""))  # its .sops.yaml may be that one
+    cached = _parsed.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1]
     config = _parse_project_config(path)
-    _parsed[resolved] = (stamp, config)
+    _parsed[key] = (stamp, config)
     return config
 
 
@@ -282,10 +291,11 @@ def _parse_project_config(path: Path) -> ProjectConfig:
     if integrity not in ("strict", "warn"):
         raise ConfigError("integrity must be 'strict' or 'warn'", path=str(path),
                           hint="'strict' refuses files without an integrity tag")
-    rules = _creation_rules(data, path)
-    if not rules:  # a .secretsfile.yaml without rules still honours a .sops.yaml beside it
-        sops = find_sops_config(path.parent)
-        rules = load_sops_config(sops) if sops is not None else ()
+    rules, stores = _creation_rules(data, path), parse_stores(data, path)
+    sops = sops_config_for(path.parent) if not rules or "stores" not in data else None
+    if sops is not None:  # a .secretsfile.yaml without rules/stores honours the .sops.yaml
+        sops_rules, sops_stores = load_sops_settings(sops)
+        rules, stores = rules or sops_rules, stores if "stores" in data else sops_stores
     return ProjectConfig(
         path=path,
         root=path.parent,
@@ -295,19 +305,30 @@ def _parse_project_config(path: Path) -> ProjectConfig:
         raw=data,
         default_env=default_env,
         integrity_strict=integrity == "strict",
+        stores=stores,
     )
 
 
 def load_sops_config(path: Path) -> tuple[CreationRule, ...]:
     """The creation rules of a ``.sops.yaml``."""
-    return _creation_rules(read_yaml_mapping(path), path)
+    return load_sops_settings(path)[0]
+
+
+def load_sops_settings(path: Path) -> tuple[tuple[CreationRule, ...], dict[str, int]]:
+    """The creation rules and ``stores:`` indents of a ``.sops.yaml``."""
+    data = read_yaml_mapping(path)
+    return _creation_rules(data, path), parse_stores(data, path)
+
+
+def _sops_project(path: Path) -> ProjectConfig:
+    rules, stores = load_sops_settings(path)
+    return ProjectConfig(None, path.parent.resolve(), creation_rules=rules, stores=stores)
 
 
 def load(start: Path | None = None, override: str | Path | None = None) -> ProjectConfig:
     """The config a command uses: ``--config``, else ``SECRETSFILE_CONFIG``, else the nearest
-    ``.secretsfile.yaml``, else the nearest ``.sops.yaml`` (its creation rules), else empty."""
-    import os
-
+    ``.secretsfile.yaml``, else ``SOPS_CONFIG`` or the nearest ``.sops.yaml`` (its creation
+    rules and ``stores:``), else empty. ``--config`` takes either kind of file."""
     start = start if start is not None else Path.cwd()
     chosen = override or os.environ.get("SECRETSFILE_CONFIG")
     if chosen:
@@ -315,15 +336,14 @@ def load(start: Path | None = None, override: str | Path | None = None) -> Proje
         if not given.is_file():
             raise ConfigError(f"config file {given} not found", hint="check --config")
         if given.name == SOPS_CONFIG_NAME:
-            rules = load_sops_config(given)
-            return ProjectConfig(None, given.parent.resolve(), creation_rules=rules)
+            return _sops_project(given)
         return load_project_config(given)
     found = find_config(start)
     if found is not None:
         return load_project_config(found)
-    sops = find_sops_config(start)
+    sops = sops_config_for(start)
     if sops is not None:
-        return ProjectConfig(None, sops.parent.resolve(), creation_rules=load_sops_config(sops))
+        return _sops_project(sops)
     return ProjectConfig(path=None, root=start.resolve())
 
 
@@ -332,8 +352,6 @@ def load_for(target: str | Path, override: str | Path | None = None) -> ProjectC
     ``SECRETSFILE_CONFIG`` if given; else the working directory's project when it holds the
     file; else the project that holds the file. So a project's rules (``integrity:
     strict``, its recipients) follow its files, wherever the command runs from."""
-    import os
-
     here = load(override=override)
     if override or os.environ.get("SECRETSFILE_CONFIG"):
         return here
@@ -358,6 +376,6 @@ class GuardSources:
 def guard_sources(start: Path) -> GuardSources:
     """Look up what applies to ``start`` (the same lookup as every command)."""
     project = load(start=start)
-    sops_path = find_sops_config(start)
+    sops_path = sops_config_for(start)
     rules = load_sops_config(sops_path) if sops_path is not None else ()
     return GuardSources(project, sops_path, rules)

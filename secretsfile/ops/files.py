@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,7 @@ from secretsfile.ops.document import (
     wrap_data_key,
 )
 from secretsfile.ops.recipients import KeyOptions, Plan, plan_for
+from secretsfile.ops.tree_match import holds
 from secretsfile.stores import check_name, dump_documents, format_for_path, get_store
 
 if TYPE_CHECKING:
@@ -55,12 +57,24 @@ class EncryptOptions:
     shamir_threshold: int = 0
     key_groups: tuple[tuple[Recipient, ...], ...] = ()  # overrides keys when given
     config: ProjectConfig | None = None  # the project whose rules say who files are for
+    indent: int | None = None  # --indent: over the config's `stores:` and the default
 
 
 def output_format(name: str | None) -> str | None:
     """An explicit output format, refused when unknown (the writers would fall back to
     YAML without a word); None or "" means "the input's format"."""
     return check_name(name, "output format") if name else None
+
+
+def resolve_indent(given: int | None, config: ProjectConfig | None, fmt: str,
+                   kept: int | None = None) -> int | None:
+    """The indent a file is written with, chosen as sops does: ``--indent``, else the
+    config's ``stores:`` setting for the format, else the file's own (``kept``), else the
+    store's default. YAML as go-yaml takes it: 0 is the default (4), 1 or above 9 is 2."""
+    chosen = given if given is not None else config.indent_for(fmt) if config else None
+    if chosen is None or fmt != "yaml":
+        return kept if chosen is None else chosen
+    return 4 if chosen == 0 else chosen if 2 <= chosen <= 9 else 2
 
 
 def _plan(options: EncryptOptions, target: Path | None) -> Plan:
@@ -87,16 +101,17 @@ def encrypt_text(text: str, path: str, options: EncryptOptions,
     selector = Selector.from_fields(plan.selector, default_suffix=True)
     if previous is not None and _reusable(previous, plan, selector):
         metadata = copy.deepcopy(previous.source.metadata)
-        return seal_with(docs, previous.cipher, metadata, out_fmt, previous.source.indent)
-    return seal_new(docs, out_fmt, plan)
+        indent = resolve_indent(options.indent, options.config, out_fmt, previous.source.indent)
+        return seal_with(docs, previous.cipher, metadata, out_fmt, indent)
+    return seal_new(docs, out_fmt, plan, resolve_indent(options.indent, options.config, out_fmt))
 
 
-def seal_new(docs: list[Branch], fmt: str, plan: Plan) -> str:
+def seal_new(docs: list[Branch], fmt: str, plan: Plan, indent: int | None = None) -> str:
     """A new encrypted file's text: a fresh data key wrapped for the plan's recipients.
     The one way files are created (``encrypt``, ``edit`` of a new file, ``secret set``)."""
     selector = Selector.from_fields(plan.selector, default_suffix=True)
     metadata, cipher = new_metadata(plan.groups, selector, plan.threshold)
-    return seal_with(docs, cipher, metadata, fmt, None)
+    return seal_with(docs, cipher, metadata, fmt, indent)
 
 
 def _reusable(previous: OpenDocument, plan: Plan, selector: Selector) -> bool:
@@ -110,11 +125,19 @@ def _reusable(previous: OpenDocument, plan: Plan, selector: Selector) -> bool:
 
 
 def open_file(path: Path, input_type: str | None = None, for_update: bool = True,
-              config: ProjectConfig | None = None, ignore_mac: bool = False) -> OpenDocument:
+              config: ProjectConfig | None = None, ignore_mac: bool = False,
+              source: Source | None = None) -> OpenDocument:
     """Read, decrypt and verify ``path``; ``config`` (the caller's project, None: none)
     decides whether a missing integrity tag is an error. ``ignore_mac``: skip the MAC and
-    the tag, with a loud warning (every value still authenticates on its own)."""
-    document = read_encrypted_file(path, input_type)
+    the tag, with a loud warning (every value still authenticates on its own). ``source``:
+    the text comes from stdin or its format and rules from another name."""
+    if source is None:
+        document = read_encrypted_file(path, input_type)
+    else:
+        text = read_text(path) if source.text is None else source.text
+        fmt = format_for_path(source.name or path, input_type)
+        document = read_encrypted(text, fmt, "stdin" if source.text is not None else str(path))
+        path = Path(source.name) if source.name else path
     strict = config is not None and config.requires_tag(path)
     opened = open_document(document, for_update=for_update, strict=strict,
                            verify_mac=not ignore_mac)
@@ -137,19 +160,30 @@ def _try_open_previous(path: Path, fmt: str) -> OpenDocument | None:
         return None  # a damaged previous file is simply not reused
 
 
+@dataclass(frozen=True)
+class Source:
+    """A verb's input other than its path's: stdin ``text``; ``name`` (sops'
+    --filename-override) choosing format and rules. Default: the path, by its name."""
+
+    text: str | None = None
+    name: str | None = None
+
+
 def encrypt_file(path: Path, options: EncryptOptions, output: Path | None = None,
-                 in_place: bool = False) -> str:
+                 in_place: bool = False, source: Source = Source()) -> str:
     """Encrypt ``path``; write to ``output`` or in place (then return ""), else return text."""
     output_format(options.output_type)
-    text = read_text(path)
+    text = read_text(path) if source.text is None else source.text
+    name = source.name or str(path)
     target = path if in_place else output
     if target is None:
-        return encrypt_text(text, str(path), options)
+        return encrypt_text(text, name, options)
     with locked(target):
         out_fmt = format_for_path(target, options.output_type or options.input_type or
-                                  format_for_path(path, options.input_type))
+                                  format_for_path(name, options.input_type))
         previous = None if in_place else _try_open_previous(target, out_fmt)
-        write_atomic(target, encrypt_text(text, str(path), options, previous, target))
+        rules = Path(source.name) if source.name else target
+        write_atomic(target, encrypt_text(text, name, options, previous, rules))
     return ""
 
 
@@ -162,7 +196,7 @@ def decrypt_text(text: str, path: str, input_type: str | None = None) -> OpenDoc
 
 
 def render(opened: OpenDocument, output_type: str | None = None,
-           extract: str | None = None) -> str:
+           extract: str | None = None, indent: int | None = None) -> str:
     """The plaintext as file text, or one extracted value (scalars printed bare)."""
     fmt = output_format(output_type) or opened.source.fmt
     docs = opened.plain
@@ -174,7 +208,8 @@ def render(opened: OpenDocument, output_type: str | None = None,
             return dump_documents([{"value": value}], "yaml").split("\n", 1)[1]
         docs = [value] if isinstance(value, dict) else [{"value": value}]
     store = get_store(fmt)
-    indent = opened.source.indent if fmt == opened.source.fmt else None
+    if indent is None:
+        indent = opened.source.indent if fmt == opened.source.fmt else None
     return store.write(store.plain_output(docs), None, indent)
 
 
@@ -189,10 +224,13 @@ def value_text(value: Value, key_path: str) -> str:
 @scrubbed
 def decrypt_file(path: Path, input_type: str | None = None, output_type: str | None = None,
                  extract: str | None = None, config: ProjectConfig | None = None,
-                 ignore_mac: bool = False) -> str:
+                 ignore_mac: bool = False, indent: int | None = None,
+                 source: Source | None = None) -> str:
     output_format(output_type)  # a bad option is said before any work (and without a key)
-    opened = open_file(path, input_type, False, config, ignore_mac)
-    return render(opened, output_type, extract)
+    opened = open_file(path, input_type, False, config, ignore_mac, source)
+    fmt = output_format(output_type) or opened.source.fmt
+    kept = opened.source.indent if fmt == opened.source.fmt else None
+    return render(opened, output_type, extract, resolve_indent(indent, config, fmt, kept))
 
 
 def to_python(value: Value) -> Any:
@@ -231,35 +269,57 @@ def get_value(path: Path, key_path: str, input_type: str | None = None,
 # -- changing ------------------------------------------------------------------------------
 
 
-def _rewrite(path: Path, change: Any, input_type: str | None,
-             config: ProjectConfig | None) -> None:
-    """Open, apply ``change(opened)``, seal with the same cipher, write atomically."""
+def _rewrite(path: Path, change: Callable[[Branch], bool], input_type: str | None,
+             config: ProjectConfig | None, indent: int | None = None) -> bool:
+    """Open, apply ``change(document)``, seal with the same cipher, write atomically; when
+    ``change`` says nothing changed, write nothing (the file stays byte-identical)."""
     with locked(path):
         opened = open_file(path, input_type, True, config)
         try:
-            change(opened)
+            if not change(opened.plain[0]):
+                return False
         except SecretsfileError as error:
             error.path = error.path or str(path)  # the tree walk does not know the file
             raise
+        source = opened.source
+        source.indent = resolve_indent(indent, config, source.fmt, source.indent)
         write_atomic(path, seal(opened))
+    return True
 
 
 @scrubbed
 def set_value(path: Path, key_path: str, value: Value, input_type: str | None = None,
-              force: bool = False, config: ProjectConfig | None = None) -> None:
+              force: bool = False, config: ProjectConfig | None = None,
+              idempotent: bool = False, indent: int | None = None) -> bool:
     """Set one value. Replacing data other than that value (a scalar on the way, or a map's
-    keys) is a ConflictError naming the key paths unless ``force``."""
+    keys) is a ConflictError naming the key paths unless ``force``. ``idempotent`` (sops'
+    flag): no write when the path already holds exactly ``value``. True if written."""
     parts = treepath.parse_path(key_path)
-    _rewrite(path, lambda opened: treepath.set_at(opened.plain[0], parts, value, force),
-             input_type, config)
+
+    def change(doc: Branch) -> bool:
+        if idempotent and holds(doc, parts, value):
+            return False
+        treepath.set_at(doc, parts, value, force)
+        return True
+
+    return _rewrite(path, change, input_type, config, indent)
 
 
 @scrubbed
 def unset_value(path: Path, key_path: str, input_type: str | None = None,
-                config: ProjectConfig | None = None) -> None:
+                config: ProjectConfig | None = None, idempotent: bool = False,
+                indent: int | None = None) -> bool:
+    """Remove one key; ``idempotent`` (sops' flag): a missing one is no error and no write.
+    True if written."""
     parts = treepath.parse_path(key_path)
-    _rewrite(path, lambda opened: treepath.unset_at(opened.plain[0], parts), input_type,
-             config)
+
+    def change(doc: Branch) -> bool:
+        if idempotent and not holds(doc, parts, compare=False):
+            return False
+        treepath.unset_at(doc, parts)
+        return True
+
+    return _rewrite(path, change, input_type, config, indent)
 
 
 @scrubbed
