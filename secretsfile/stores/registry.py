@@ -30,7 +30,14 @@ _FORMATS = (
     Format("yaml", (".yaml", ".yml"), "secretsfile.stores.yaml_store:YamlStore"),
     Format("json", (".json",), "secretsfile.stores.json_store:JsonStore"),
     Format("dotenv", (".env",), "secretsfile.stores.dotenv_store:DotenvStore", (".env", ".env.")),
+    Format("ini", (".ini",), "secretsfile.stores.ini_store:IniStore"),
+    Format("binary", (), "secretsfile.stores.binary_store:BinaryStore"),
 )
+# Like sops, a name no format claims is binary. Unlike sops, ``.env.*`` names are dotenv
+# (our convention for environment files); a file sops wrote there as binary (a JSON object
+# with ``data`` and ``sops``) is recognised by its content.
+FALLBACK = "binary"
+_SNIFFED = ("dotenv", "ini")  # formats whose files never start with "{"
 _BY_NAME = {fmt.name: fmt for fmt in _FORMATS}
 _BY_EXTENSION = {ext: fmt.name for fmt in _FORMATS for ext in fmt.extensions}
 FORMATS = tuple(_BY_NAME)
@@ -47,8 +54,8 @@ def names_text() -> str:
 
 
 def extensions_text() -> str:
-    """".yaml, .json or .env" (each format's first extension): for help texts and hints."""
-    return _listed([fmt.extensions[0] for fmt in _FORMATS])
+    """".yaml, .json, .env or .ini" (each format's first extension): for help texts."""
+    return _listed([fmt.extensions[0] for fmt in _FORMATS if fmt.extensions])
 
 
 def check_name(name: str, what: str = "format") -> str:
@@ -72,18 +79,35 @@ def format_for_name(path: str | PurePath) -> str | None:
 
 
 def format_for_path(path: str | PurePath, explicit: str | None = None) -> str:
-    """``explicit`` (checked) or the format ``path``'s name implies; else a UsageError."""
+    """``explicit`` (checked), else the format ``path``'s name implies, else binary (as
+    sops). A dotenv or INI name holding a sops binary document is binary."""
     if explicit:
         return check_name(explicit)
     found = format_for_name(path)
+    if found in _SNIFFED:
+        return FALLBACK if _holds_binary_document(Path(path)) else found
     if found is not None:
         return found
-    if Path(path).is_dir():  # only on the error path: costs nothing otherwise
+    if Path(path).is_dir():  # only for names no format claims: costs nothing otherwise
         raise UsageError(f"{path} is a directory, not a file", hint="name a secrets file")
-    raise UsageError(
-        f"cannot tell the format of {PurePath(path).name!r} from its extension",
-        hint=f"name it {extensions_text()}, or pass --input-type",
-    )
+    return FALLBACK
+
+
+def _holds_binary_document(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            if handle.read(64).lstrip()[:1] != b"{":
+                return False
+            handle.seek(0)
+            text = handle.read(_SNIFF_LIMIT).decode("utf-8", "surrogateescape")
+    except OSError:
+        return False  # missing or unreadable: the read itself says so
+    from secretsfile.stores.binary_store import looks_encrypted
+
+    return looks_encrypted(text)
+
+
+_SNIFF_LIMIT = 64 << 20
 
 
 def get(name: str) -> Store:
