@@ -187,8 +187,10 @@ def _value_text(value: str) -> str:
 def _section_lines(name: str, items: Branch, first: bool) -> list[str]:
     out: list[str] = []
     entries = list(items.items())
-    if entries and isinstance(entries[0][0], Comment):
-        out += _comment_lines(entries.pop(0)[0].text, trim=False)
+    head = entries[0][0] if entries else None
+    if isinstance(head, Comment):
+        out += _comment_lines(head.text, trim=False)
+        entries.pop(0)
     keys: list[tuple[str, Value, list[str]]] = []
     for key, value in entries:
         if isinstance(key, Comment):
