@@ -25,6 +25,11 @@ from secretsfile.ops.recipients import KeyOptions
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 _ADD, _REMOVE, _OWN, _EXTRA = "key_add_", "key_rm_", "key_own_", "key_extra_"
+_THRESHOLD = "key_shamir_threshold"
+ThresholdOpt = Annotated[int, typer.Option(
+    "--shamir-secret-sharing-threshold", min=0, max=255, metavar="N",
+    help="How many key groups must open to recover the data key (Shamir; default: the "
+    "config's shamir_threshold, else every group).")]
 
 
 def _list_option(name: str, cli: CliOption, remove: bool) -> inspect.Parameter:
@@ -91,17 +96,20 @@ def _recipients(values: dict[str, Any], prefix: str) -> tuple[Recipient, ...]:
 
 
 def with_key_options(command: Command) -> Command:
-    """Replace ``keys: KeyOptions`` by each source's recipient option and own-key flag."""
+    """Replace ``keys: KeyOptions`` by each source's recipient option and own-key flag,
+    and ``--shamir-secret-sharing-threshold`` (sops takes it wherever keys are given)."""
     params: list[inspect.Parameter] = []
     for kind, cli in registry.cli_options():
         params.append(_list_option(_ADD + kind, cli, remove=False))
         if cli.own_key_flag:
             params.append(_flag(_OWN + kind, cli.own_key_flag, cli.own_key_help))
     params += _extra_params()
+    params.append(inspect.Parameter(_THRESHOLD, inspect.Parameter.KEYWORD_ONLY, default=0,
+                                    annotation=ThresholdOpt))
 
     def build(values: dict[str, Any]) -> dict[str, Any]:
         own = [kind for kind, _ in registry.cli_options() if values.get(_OWN + kind)]
-        return {"keys": KeyOptions(_recipients(values, _ADD), own)}
+        return {"keys": KeyOptions(_recipients(values, _ADD), own, values[_THRESHOLD])}
 
     return _replace(command, "keys", params, build)
 

@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 
+from secretsfile.cli import groups_cmd
 from secretsfile.cli.common import emit_json, out, say
 from secretsfile.cli.files_cmd import FileArg, InputType, JsonOpt
 from secretsfile.cli.key_options import change_options, with_key_changes
+from secretsfile.cli.progress import progress
 from secretsfile.config.project import load, load_for
 from secretsfile.errors import UsageError
 from secretsfile.ops import files
@@ -75,7 +77,9 @@ def rotate(file: FileArg, input_type: InputType = None) -> None:
 
     Do this after someone loses access: old git history stays readable with the old key.
     """
-    files.rotate(file, input_type, load_for(file))
+    with progress("rotate", None) as advance:  # one file: a bar without a count
+        files.rotate(file, input_type, load_for(file))
+        advance(str(file))
     say(f"rotated the data key of {file}")
 
 
@@ -112,9 +116,11 @@ def updatekeys(
     if check or not file_list:
         raise UsageError("key options need FILE arguments and no --check",
                          hint="without them, updatekeys follows the config")
-    for file in file_list:
-        changed = files.updatekeys(file, change, input_type, config=load_for(file, config))
-        say(f"{'updated' if changed else 'unchanged'}: {file}")
+    with progress("updatekeys", len(file_list)) as advance:
+        for file in file_list:  # a live bar prints say()'s lines above itself
+            changed = files.updatekeys(file, change, input_type, config=load_for(file, config))
+            say(f"{'updated' if changed else 'unchanged'}: {file}")
+            advance(str(file))
     if change.remove:
         say(_HISTORY + "; run 'secretsfile rotate'")
 
@@ -128,7 +134,10 @@ def _reconcile(file_list: list[Path], check: bool, config: Path | None) -> None:
         raise UsageError(f"nothing to do: no config names the recipients of {unplanned[0]}",
                          hint=f"pass {change_options()}, or give it recipients in "
                          ".secretsfile.yaml / .sops.yaml")
-    found = (reconcile.drift if check else reconcile.reconcile)(project, file_list or None)
+    found = reconcile.drift(project, file_list or None)
+    if not check:
+        with progress("updatekeys", len(reconcile.applicable(found))) as advance:
+            reconcile.apply(project, found, advance)
     for item in found:
         for line in item.lines():
             say(line)
@@ -149,3 +158,4 @@ def register(app: typer.Typer, panel: str) -> None:
     for name, function in (("keys", keys), ("status", status), ("rotate", rotate),
                            ("updatekeys", updatekeys)):
         app.command(name, rich_help_panel=panel)(function)
+    groups_cmd.register(app, panel, status)

@@ -27,19 +27,23 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, init=False)
 class KeyOptions:
     """Recipients asked for explicitly: ``KeyOptions(age=["age1…"], fernet=["<key id>"])``
-    (any registered kind as a keyword), and ``own``: kinds whose own key to add (``--fernet``)."""
+    (any registered kind as a keyword), ``own``: kinds whose own key to add (``--fernet``),
+    and ``threshold``: ``--shamir-secret-sharing-threshold`` (0: not given; when given it
+    wins over the config's ``shamir_threshold``, as in sops)."""
 
     recipients: tuple[Recipient, ...] = ()
     own: tuple[str, ...] = ()
+    threshold: int = 0
 
     def __init__(self, recipients: Iterable[Recipient] = (), own: Iterable[str] = (),
-                 **by_kind: Iterable[str]) -> None:
+                 threshold: int = 0, **by_kind: Iterable[str]) -> None:
         listed = [*recipients]
         for kind, values in by_kind.items():
             registry.get(kind)  # an unknown kind is said now, naming the supported ones
             listed += [Recipient(kind, value) for value in values]
         object.__setattr__(self, "recipients", tuple(listed))
         object.__setattr__(self, "own", tuple(own))
+        object.__setattr__(self, "threshold", threshold)
 
     @property
     def explicit(self) -> bool:
@@ -113,12 +117,13 @@ def plan_for(path: Path | None, keys: KeyOptions, selector: dict[str, Any] | Non
     project the caller works in (None: no project); it is never looked up here, so a
     command run with ``--config`` elsewhere encrypts for that project's recipients."""
     selector = dict(selector or {})
+    threshold = keys.threshold or threshold
     if keys.explicit:
         return Plan([resolve(keys)], threshold, selector)
     if path is not None and config is not None:
         configured = config.plan_for(path)
         if configured is not None:
             groups = [list(group) for group in configured.groups]
-            return Plan(groups, configured.shamir_threshold or threshold,
+            return Plan(groups, keys.threshold or configured.shamir_threshold or threshold,
                         selector or dict(configured.selector))
     return Plan([resolve(keys)], threshold, selector, chosen=False)

@@ -8,7 +8,7 @@ Needs no key to compare; applying needs one (the data key is unwrapped to re-wra
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,12 +149,28 @@ def drift(config: ProjectConfig, paths: Sequence[Path] | None = None) -> list[Dr
     return [replace(d, names=names) for d in found]
 
 
-def reconcile(config: ProjectConfig, paths: Sequence[Path] | None = None) -> list[Drift]:
-    """Re-wrap each drifted file for its configured recipients; a removal draws a new data
-    key in the same write. Returns every drift found (those with a problem unchanged)."""
+def _nothing(_done: str) -> None:
+    return None
+
+
+def applicable(found: Sequence[Drift]) -> list[Drift]:
+    """The drifts ``apply`` changes (those without a problem)."""
+    return [item for item in found if item.problem is None]
+
+
+def apply(config: ProjectConfig, found: Sequence[Drift],
+          advance: Callable[[str], None] = _nothing) -> None:
+    """Re-wrap each applicable drift's file for its configured recipients (a removal draws
+    a new data key in the same write); ``advance(display)`` after each file."""
+    for item in applicable(found):
+        files.updatekeys(item.path, files.KeyChange(item.added, item.removed),
+                         rotate_key=bool(item.removed), config=config)
+        advance(item.display)
+
+
+def reconcile(config: ProjectConfig, paths: Sequence[Path] | None = None,
+              advance: Callable[[str], None] = _nothing) -> list[Drift]:
+    """``drift`` then ``apply``. Returns every drift found (those with a problem unchanged)."""
     found = drift(config, paths)
-    for item in found:
-        if item.problem is None:
-            files.updatekeys(item.path, files.KeyChange(item.added, item.removed),
-                             rotate_key=bool(item.removed), config=config)
+    apply(config, found, advance)
     return found

@@ -124,3 +124,14 @@ def test_key_group_files_drift_only_where_a_group_differs(
             f"      - age: [{other}]\n", f"      - age: [{other}]\n      - age: [{third}]\n"))
     (item,) = reconcile.drift(load(root))
     assert item.problem is not None and "has 2 key group(s), the config 3" in item.problem
+
+
+def test_apply_reports_each_file_it_changed(project: tuple[Path, str, str]) -> None:
+    """The progress callback: a plain function called once per re-wrapped file."""
+    root, me, other = project
+    _config(root, [me, other])
+    found = reconcile.drift(load(root))
+    done: list[str] = []
+    reconcile.apply(load(root), found, done.append)
+    assert done == [item.display for item in reconcile.applicable(found)] == ["secrets/prod.yaml"]
+    assert reconcile.drift(load(root)) == []
