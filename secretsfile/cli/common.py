@@ -13,32 +13,15 @@ import typer
 
 from secretsfile._fileio import write_atomic
 from secretsfile.cli.boundary import write_stdout
+from secretsfile.cli.quiet import is_quiet as is_quiet  # the quiet rule lives in cli/quiet.py
+from secretsfile.cli.quiet import say as say
+from secretsfile.cli.quiet import set_quiet as set_quiet
 from secretsfile.errors import UsageError
 from secretsfile.ops.secret_input import utf8_value
 
 if TYPE_CHECKING:
     from secretsfile.config.project import ProjectConfig
     from secretsfile.secrets.schemas import Schema
-
-
-_quiet = [False]  # the global --quiet of this run, set by the app's callback
-
-
-def set_quiet(on: bool) -> None:
-    _quiet[0] = on
-
-
-def is_quiet() -> bool:
-    return _quiet[0]
-
-
-def say(message: str) -> None:
-    """A message for the human, on stderr (stdout is for data). ``--quiet`` (or
-    ``SECRETSFILE_QUIET=1``) silences it, except a ``warning:``: those name a risk (a value
-    in shell history, plaintext written to disk) that a script should not hide by default."""
-    if _quiet[0] and not message.startswith("warning:"):
-        return
-    typer.echo(message, err=True)
 
 
 def out(text: str) -> None:

@@ -78,7 +78,8 @@ def run() -> None:
         from secretsfile.cli.textconv import main as textconv_main
 
         code = textconv_main(argv[2:])
-    if code is None and argv and argv[0] in _SCANNER_COMMANDS:
+    scanner_argv = argv[1:] if argv[:1] in (["-q"], ["--quiet"]) else argv  # -q COMMAND
+    if code is None and scanner_argv and scanner_argv[0] in _SCANNER_COMMANDS:
         from secretsfile.cli.scan import main as scan_main  # the hook path: scanner only
 
         code = scan_main(argv)

@@ -6,10 +6,11 @@ only those).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
+
+from secretsfile.cli.quiet import say
 
 hooks_app = typer.Typer(
     name="hooks",
@@ -19,11 +20,6 @@ hooks_app = typer.Typer(
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
 )
-
-
-def _say(message: str) -> None:
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
 
 
 def _repo_root() -> Path:
@@ -45,9 +41,9 @@ def hooks_install() -> int:
     from secretsfile.git.hooks import install
 
     change = install(_repo_root())
-    _say(f"secretsfile: {'installed' if change.changed else 'already installed:'} {change.hook}")
+    say(f"secretsfile: {'installed' if change.changed else 'already installed:'} {change.hook}")
     if change.legacy is not None:
-        _say(f"secretsfile: the previous hook is kept as {change.legacy} and runs after ours")
+        say(f"secretsfile: the previous hook is kept as {change.legacy} and runs after ours")
     return 0
 
 
@@ -58,9 +54,9 @@ def hooks_uninstall() -> int:
 
     change = uninstall(_repo_root())
     if not change.changed:
-        _say("secretsfile: no secretsfile hook installed; nothing changed")
+        say("secretsfile: no secretsfile hook installed; nothing changed")
     elif change.legacy is not None:
-        _say(f"secretsfile: removed the hook and restored the previous one at {change.legacy}")
+        say(f"secretsfile: removed the hook and restored the previous one at {change.legacy}")
     else:
-        _say(f"secretsfile: removed {change.hook}")
+        say(f"secretsfile: removed {change.hook}")
     return 0

@@ -3,8 +3,10 @@ entry points (the scanner hook) alike: same settings, same error boundary."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+from typing import Literal
 
 import typer
 from typer.exceptions import Abort, TyperException
@@ -32,6 +34,8 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
     install_warning_handler()
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
+    if _help_likely(command, args):
+        _plain_help_unless_wanted()
 
     def invoke() -> int:
         try:
@@ -51,3 +55,37 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
         return int(result) if isinstance(result, int) else int(ExitCode.OK)
 
     return guarded(invoke)
+
+
+def _help_likely(command: object, args: list[str]) -> bool:
+    """Whether this run may draw help (``-h``, or a group without its subcommand): only then
+    is rich worth importing (the hook's lean path never imports it otherwise)."""
+    if "-h" in args or "--help" in args:
+        return True
+    for token in args:
+        commands = getattr(command, "commands", None)
+        if not isinstance(commands, dict):
+            return False
+        if token in commands:
+            command = commands[token]
+        elif not token.startswith("-"):
+            return False
+    return isinstance(getattr(command, "commands", None), dict)
+
+
+def _plain_help_unless_wanted() -> None:
+    """Typer draws help with rich: colour on a terminal only already, but ``NO_COLOR`` keeps
+    bold and dim there, and ``GITHUB_ACTIONS`` forces colour into a pipe. Any ``NO_COLOR``
+    or ``TERM=dumb``, or a pipe without ``FORCE_COLOR``/``PY_COLORS``, gets no escape codes."""
+    env = os.environ
+    forced = env.get("FORCE_COLOR") or env.get("PY_COLORS")
+    plain = bool(env.get("NO_COLOR")) or env.get("TERM") == "dumb"
+    if plain or (env.get("GITHUB_ACTIONS") and not forced and not sys.stdout.isatty()):
+        colours: Literal["auto"] | None = None  # rich then writes text without any style
+    elif "typer.rich_utils" in sys.modules:  # an earlier run in this process (tests)
+        colours = "auto"
+    else:
+        return  # rich is imported only if help is drawn; its default is right
+    from typer import rich_utils
+
+    rich_utils.COLOR_SYSTEM = colours

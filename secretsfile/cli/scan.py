@@ -8,29 +8,16 @@ engine, git, rich) happen inside the commands.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from secretsfile.scanner.report import Report
+from secretsfile.cli.quiet import say, set_quiet
 
 PANEL = "Scanner"
-
-
-def _say(message: str) -> None:
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
-
-
-def _use_colour() -> bool:
-    return (
-        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-    )
 
 
 def scan(
@@ -116,11 +103,13 @@ def scan(
     --update-baseline.
     """
     from secretsfile import __version__
+    from secretsfile.cli.progress import progress
+    from secretsfile.cli.scan_output import write_report
     from secretsfile.errors import UsageError
     from secretsfile.git import sources
     from secretsfile.ops.scanning import Mode, ScanRequest, run_scan
     from secretsfile.scanner.config import parse_size
-    from secretsfile.scanner.report import FORMATS, render, summary
+    from secretsfile.scanner.report import FORMATS, summary
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r}", hint="use text, json or sarif")
@@ -147,35 +136,14 @@ def scan(
         max_file_size=parse_size(max_file_size, "--max-file-size") if max_file_size else None,
         stdin=stdin,
         stdin_name=stdin_name,
+        progress=progress,
     )
     result = run_scan(request, sources)
     report = result.report(__version__)
-    if output is not None:
-        from secretsfile._fileio import write_atomic
-
-        write_atomic(output, render(report, fmt))
-    elif fmt == "text" and _use_colour():
-        _print_coloured(report)
-    else:
-        sys.stdout.write(render(report, fmt))
-        sys.stdout.flush()
+    write_report(report, fmt, output)
     if not quiet:
-        _say(summary(report, result.baseline_written, result.baseline_path))
+        say(summary(report, result.baseline_written, result.baseline_path))
     return 1 if result.findings else 0
-
-
-def _print_coloured(report: Report) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    from secretsfile.scanner.report import text_lines
-
-    console = Console(highlight=False, soft_wrap=True)
-    for where, rule, secret, description in text_lines(report):
-        console.print(
-            f"[bold]{escape(where)}[/bold] [red]{escape(rule)}[/red] "
-            f"[yellow]{escape(secret)}[/yellow] [dim]{escape(description)}[/dim]"
-        )
 
 
 def check_encrypted(
@@ -220,7 +188,7 @@ def check_encrypted(
         sys.stdout.write("".join(line + "\n" for line in report.lines()))
     sys.stdout.flush()
     if not quiet:
-        _say(report.summary())
+        say(report.summary())
     return 1 if report.failed else 0
 
 
@@ -242,8 +210,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     from secretsfile.cli.runner import new_app, run_app
 
     app = new_app()
+    app.callback()(_global_options)
     register(app)
     return run_app(app, argv)
+
+
+def _global_options(
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            envvar="SECRETSFILE_QUIET",
+            show_envvar=True,
+            help="No messages on stderr (warnings and errors are still shown).",
+        ),
+    ] = False,
+) -> None:
+    """secretsfile's scanner commands (the git hook's entry point)."""
+    set_quiet(quiet)  # the full app's global --quiet: `secretsfile -q scan ...` runs here too
 
 
 if __name__ == "__main__":

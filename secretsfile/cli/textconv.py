@@ -62,8 +62,11 @@ def _inside_git_commit(levels: int = 4) -> bool:
 
 
 def _say(message: str) -> None:
-    sys.stderr.write(f"secretsfile git textconv: {message} (showing the file as is)\n")
-    sys.stderr.flush()
+    # Every message here names a problem (the diff still shows the file as is): a warning,
+    # which --quiet / SECRETSFILE_QUIET keep, like every command's warnings.
+    from secretsfile.cli.quiet import say
+
+    say(f"warning: secretsfile git textconv: {message} (showing the file as is)")
 
 
 def textconv(file: str, redact: bool) -> int:

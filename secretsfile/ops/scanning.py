@@ -10,7 +10,8 @@ the caller hands in. The root that paths are reported against is found once per 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +29,15 @@ if TYPE_CHECKING:  # only annotations: the module stays off the hook path
     from secretsfile.config.project import ProjectConfig
     from secretsfile.ops.git_reader import AddedText, GitReader
 
-__all__ = ["Mode", "ScanRequest", "ScanResult", "builtin_rules", "load_scan_config", "run_scan"]
+#: Opens a progress display: (what, total or None) -> a callback taking each unit done.
+#: The CLI hands ``cli.progress.progress`` in; ops never draws anything itself.
+Done = Callable[[str], None]
+Progress = Callable[[str, "int | None"], AbstractContextManager[Done]]
+#: A file scan shows progress from this many files (a hook's few files never flash a bar).
+PROGRESS_MIN_FILES = 200
+
+__all__ = ["Mode", "Progress", "ScanRequest", "ScanResult", "builtin_rules", "load_scan_config",
+           "run_scan"]
 
 
 class Mode(enum.Enum):
@@ -64,6 +73,7 @@ class ScanRequest:
     stdin: bytes | None = None
     stdin_name: str = "-"
     project: ProjectConfig | None = None  # the caller's project config (its scan: section)
+    progress: Progress | None = None  # per commit (--since, --history) or per file
 
 
 @dataclass
@@ -144,6 +154,11 @@ class _Run:
         path = Path(raw)
         return display_path(path if path.is_absolute() else self.request.cwd / path, self.root)
 
+    def progress(self, what: str, total: int | None) -> AbstractContextManager[Done]:
+        if self.request.progress is None:
+            return nullcontext(_ignore)
+        return self.request.progress(what, total)
+
 
 def run_scan(request: ScanRequest, git: GitReader) -> ScanResult:
     """Scan what the request names and apply the baseline; writes it if asked to."""
@@ -177,7 +192,11 @@ def _collect(run: _Run) -> tuple[list[Finding], ScanStats]:
     elif request.mode in (Mode.SINCE, Mode.HISTORY):
         findings, stats = _history(run)
     else:
-        findings, stats = scan_files(run.scanner, _files(run), run.limits, jobs=request.jobs)
+        items = _files(run)
+        shown = len(items) >= PROGRESS_MIN_FILES
+        with run.progress("scanning files", len(items)) if shown else nullcontext(_ignore) as done:
+            findings, stats = scan_files(run.scanner, items, run.limits, jobs=request.jobs,
+                                         done=done)  # fmt: skip
     # stdin is read when named ("-"), except by history scans, or when piped with no paths
     named_stdin = "-" in request.paths and request.mode not in (Mode.SINCE, Mode.HISTORY)
     if named_stdin or (request.stdin is not None and not request.paths):
@@ -213,16 +232,35 @@ def _staged(run: _Run) -> tuple[list[Finding], ScanStats]:
 
 def _history(run: _Run) -> tuple[list[Finding], ScanStats]:
     assert run.repo is not None
-    sections: Iterable[AddedText] = run.git.history_added_lines(
-        run.repo, since=run.request.since, all_refs=run.request.mode is Mode.HISTORY
-    )
-    wanted = {run.relative(p) for p in run.request.paths if p != "-"}
-    if wanted:
-        sections = (
-            s for s in sections
-            if any(s.path == w or s.path.startswith(w.rstrip("/") + "/") for w in wanted)
-        )  # fmt: skip
-    return scan_fragments(run.scanner, _fragments(sections), run.limits)
+    # Total unknown: counting the commits needs a `git rev-list --count` GitReader lacks.
+    with run.progress("scanning history", None) as done:
+        sections: Iterable[AddedText] = _per_commit(run.git.history_added_lines(
+            run.repo, since=run.request.since, all_refs=run.request.mode is Mode.HISTORY
+        ), done)  # fmt: skip
+        wanted = {run.relative(p) for p in run.request.paths if p != "-"}
+        if wanted:
+            sections = (
+                s for s in sections
+                if any(s.path == w or s.path.startswith(w.rstrip("/") + "/") for w in wanted)
+            )  # fmt: skip
+        return scan_fragments(run.scanner, _fragments(sections), run.limits)
+
+
+def _per_commit(sections: Iterable[AddedText], done: Done) -> Iterator[AddedText]:
+    """``sections`` unchanged, calling ``done(commit)`` as each commit is done."""
+    current: str | None = None
+    for section in sections:
+        if section.commit is not None and section.commit != current:
+            if current is not None:
+                done(current)
+            current = section.commit
+        yield section
+    if current is not None:
+        done(current)
+
+
+def _ignore(_done: str) -> None:
+    return None
 
 
 def _files(run: _Run) -> list[tuple[Path, str]]:

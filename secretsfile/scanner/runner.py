@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,8 +107,11 @@ def scan_files(
     limits: FileLimits,
     *,
     jobs: int = 0,
+    done: Callable[[str], None] | None = None,
 ) -> tuple[list[Finding], ScanStats]:
-    """Scan whole files given as (path to read, path to report)."""
+    """Scan whole files given as (path to read, path to report); ``done(path to report)``
+    is called once per file scanned (a progress callback)."""
+    done = done or _ignore
     jobs = jobs or default_jobs()
     stats = ScanStats()
     findings: list[Finding] = []
@@ -122,6 +125,7 @@ def scan_files(
     if jobs <= 1 or len(items) < PARALLEL_MIN_FILES or sum(sizes) < PARALLEL_MIN_BYTES:
         for path, display in items:
             findings.extend(_scan_one(scanner, path, display, limits, stats))
+            done(display)
         return findings, stats
     from concurrent.futures import ProcessPoolExecutor  # lazy: 8 ms the hook path never needs
 
@@ -134,10 +138,18 @@ def scan_files(
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(scanner, limits)
     ) as pool:
-        for chunk_findings, chunk_stats in pool.map(_scan_chunk, _chunks(items, sizes)):
+        chunks = _chunks(items, sizes)
+        results = pool.map(_scan_chunk, chunks)
+        for chunk, (chunk_findings, chunk_stats) in zip(chunks, results, strict=True):
             findings.extend(chunk_findings)
             stats.add(chunk_stats)
+            for _path, display in chunk:
+                done(display)
     return findings, stats
+
+
+def _ignore(_done: str) -> None:
+    return None
 
 
 def scan_fragments(

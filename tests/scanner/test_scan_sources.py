@@ -79,8 +79,12 @@ def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
     (tmp_path / "bin.dat").write_bytes(b"\0" * 10)
     items.append((tmp_path / "bin.dat", "bin.dat"))
     scanner = Scanner((AWS,))
-    serial, serial_stats = scan_files(scanner, items, FileLimits(), jobs=1)
-    parallel, parallel_stats = scan_files(scanner, items, FileLimits(), jobs=2)
+    serial_done: list[str] = []
+    parallel_done: list[str] = []  # the progress callback: once per file, skipped ones too
+    serial, serial_stats = scan_files(scanner, items, FileLimits(), jobs=1, done=serial_done.append)
+    parallel, parallel_stats = scan_files(scanner, items, FileLimits(), jobs=2,
+                                          done=parallel_done.append)  # fmt: skip
+    assert sorted(serial_done) == sorted(parallel_done) == sorted(name for _, name in items)
     key = lambda f: (f.path, f.line)  # noqa: E731
     assert sorted(serial, key=key) == sorted(parallel, key=key)
     assert len(serial) == 12
