@@ -13,7 +13,7 @@ import re
 from typing import ClassVar
 
 from secretsfile.core.values import Branch
-from secretsfile.errors import FormatError
+from secretsfile.errors import FormatError, UsageError
 from secretsfile.stores.interface import Metadata
 from secretsfile.stores.json_store import JsonStore
 
@@ -33,6 +33,21 @@ def looks_encrypted(text: str) -> bool:
     return isinstance(parsed, dict) and DATA_KEY in parsed and "sops" in parsed
 
 
+def _refuse_plaintext_data(docs: list[Branch]) -> None:
+    """An encrypted binary file whose data is not encrypted: a selector (``--encrypted-regex
+    x``, ``--unencrypted-regex data``…) left it out. sops 3.11 ignores selectors for binary
+    files (its #1927: they could leave the data in plaintext); we refuse to write."""
+    for doc in docs:
+        data = doc.get(DATA_KEY)
+        if isinstance(data, str) and data and not data.startswith("ENC["):
+            raise UsageError(
+                "encryption selectors do not apply to binary files: the data would be written "
+                "in plaintext",
+                hint="drop --encrypted-regex/--unencrypted-regex/--*-suffix (and the rule's "
+                "selector) for this file",
+            )
+
+
 class BinaryStore(JsonStore):
     name = "binary"
     new_file_template: ClassVar[str] = ""
@@ -50,6 +65,7 @@ class BinaryStore(JsonStore):
     def write(self, docs: list[Branch], metadata: Metadata | None = None,
               indent: int | None = None) -> str:
         if metadata is not None:
+            _refuse_plaintext_data(docs)
             return super().write(docs, metadata, indent)
         data = docs[0].get(DATA_KEY) if len(docs) == 1 else None
         if not isinstance(data, str):

@@ -134,3 +134,16 @@ def test_unknown_format_name_exits_2_with_one_line(run: Runner, age_key: str, tm
     what = "output format" if "--output-type" in args else "format"
     assert result.stderr.splitlines() == [
         f"error: unknown {what} 'bogus' (use yaml, json, dotenv, ini or binary)"]
+
+
+@pytest.mark.parametrize("selector", [("--unencrypted-regex", "data"),
+                                      ("--encrypted-regex", "nothing"),
+                                      ("--unencrypted-suffix", "a")])
+def test_selectors_never_leave_binary_data_in_plaintext(
+    run: Runner, age_key: str, tmp_path: Path, selector: tuple[str, str]
+) -> None:
+    plain = tmp_path / "blob.dat"
+    plain.write_bytes(RAW)
+    result = run("encrypt", *selector, plain)
+    assert result.code == 2 and result.stdout == "" and PLANTED not in result.stderr
+    assert "selectors do not apply to binary files" in result.stderr

@@ -39,7 +39,7 @@ def test_format_for_path_messages(tmp_path: Path) -> None:
 # formats whose trees have a fixed shape: INI sections, binary's one "data" value
 SAMPLES: dict[str, list[Branch]] = {
     "ini": [{"DEFAULT": {}, "s": {"a": "1", "b_unencrypted": "two words"}}],
-    "binary": [{"data": "a=1\nb: two words\n"}],
+    "binary": [{"data": "ENC[AES256_GCM,data:x,type:str]"}],  # written encrypted only
 }
 
 
