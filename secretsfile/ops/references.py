@@ -25,6 +25,7 @@ from secretsfile.config.project import Environment, ProjectConfig
 from secretsfile.errors import ConfigError, KeyUnavailableError, UsageError
 from secretsfile.ops.secrets import environment_shapes, policy, read_secrets
 from secretsfile.secrets.model import Secret
+from secretsfile.secrets.placing import Typed
 from secretsfile.secrets.references import (
     LEVEL_ENV_VAR,
     Problem,
@@ -255,9 +256,10 @@ class _Resolver:
         if secret is None:  # changed since the names were read
             raise UsageError(f"secret {name!r} not found in {self.env.name}")
         try:
-            return secret.get(key)
+            text = secret.get(key)
         except KeyError as error:
             raise UsageError(str(error.args[0]) + f" in {self.env.name}") from None
+        return Typed(text) if key is not None and key in secret.kinds else text
 
     def render(self, text: str, fmt: str, where: str | None) -> str:
         if "{{" not in text:

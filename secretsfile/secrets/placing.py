@@ -6,19 +6,25 @@ The format comes from the file extension (``.yaml``/``.yml``, ``.json``, ``.toml
 ``.ini``/``.cfg``/``.conf``/``.properties``, anything else is text; a trailing ``.tmpl``,
 ``.tpl``, ``.template``, ``.j2`` or ``.in`` is ignored: ``app.json.tmpl`` is JSON).
 
-* JSON: inside a string, the value is JSON-escaped; outside a string, a value that is a
-  JSON number, ``true``, ``false`` or ``null`` is written as is, any other value as a JSON
-  string (quoted and escaped). A valid JSON template therefore renders to valid JSON.
+What is printed reads back as the same value: a string stays a string with the same
+text (``"0777"`` is not the int 511, ``"no"`` not false); only a value stored typed (an int,
+float or bool in the encrypted file, e.g. a schema's ``port: 5432``: a ``Typed``) is
+written as that literal where the format has one.
+
+* JSON: inside a string, the value is JSON-escaped; outside a string, a typed value that
+  is a JSON literal is written as is, any other value as a JSON string (quoted, escaped).
+  A valid JSON template therefore renders to valid JSON.
 * YAML: inside ``"…"`` the value is escaped (JSON escapes are YAML escapes); inside
   ``'…'`` quotes are doubled and a multi-line value is an error; in a block scalar
   (``key: |``) every line of the value gets the reference's indentation; unquoted, a value
   made only of ``[A-Za-z0-9_.+/=@%~-]`` (and ``:`` not followed by a space) is written as is
-  (so ``port: {{ db.port }}`` stays a number), else, when the reference is the whole
-  scalar, it is written as a double-quoted string; inside a longer unquoted scalar such a
-  value is an error (quote the scalar).
+  when YAML 1.1 and 1.2 both read it back as that string (not ``no``, ``on``, ``null``,
+  ``0777``, ``1e3``, ``012345678901``…) or when it is typed (``port: {{ db.port }}`` stays a
+  number); else, when the reference is the whole scalar, it is written as a double-quoted
+  string; inside a longer unquoted scalar such a value is an error (quote the scalar).
 * TOML: inside ``"…"``/``\"\"\"…\"\"\"`` the value is escaped; inside ``'…'`` a value with
   ``'`` or a line break is an error (``'''…'''``: one with ``'''``); unquoted, like JSON
-  (numbers and booleans as is, anything else a quoted string).
+  (typed numbers and booleans as is, anything else a quoted string).
 * INI: the value is written as is; a multi-line value is an error.
 * Text: the value is written as is.
 * Comments (YAML, TOML, INI): as is; a multi-line value is an error.
@@ -60,6 +66,11 @@ def format_for_template(path: str | PurePath | None, explicit: str | None = None
 _JSON_LITERAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null")
 _TOML_LITERAL = re.compile(r"[+-]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false")
 _YAML_PLAIN = re.compile(r"(?:[A-Za-z0-9_./+]|-(?=\S))(?:[A-Za-z0-9_.+/=@%~-]|:(?=[^\s:]))*")
+# Plain scalars some YAML reader (1.1: PyYAML, go-yaml v2; 1.2 core: go-yaml v3, ruamel)
+# takes as something other than that string: booleans, nulls, anything number-like
+# (octal, hex, 1e3, .inf, dates, 1:30 sexagesimal all start so) and merge keys.
+_YAML_NOT_STRING = re.compile(
+    r"(?i:y|n|yes|no|true|false|on|off|null)|[-+]?\.?[0-9].*|[-+]?\..*|<<")
 _YAML_WHOLE_BEFORE = re.compile(
     r"[ \t]*(?:-[ \t]+)*(?:(?:\"[^\"]*\"|'[^']*'|[^\s#'\"{\[][^#]*?)[ \t]*:[ \t]+(?:-[ \t]+)*)?")
 _YAML_WHOLE_AFTER = re.compile(r"[ \t]*(?:#.*)?")
@@ -195,6 +206,11 @@ def _line_bounds(text: str, offset: int) -> tuple[int, int]:
     return start, (len(text) if end < 0 else end)
 
 
+class Typed(str):
+    """The text of a value stored as an int, float or bool: it may be written as that
+    format's literal (``port: 5432``); a plain ``str`` is always written as a string."""
+
+
 class Unplaceable(Exception):
     """The value cannot go where the reference stands (the reason never holds it)."""
 
@@ -229,8 +245,11 @@ def place(value: str, fmt: str, region: Region | None, text: str, start: int, en
             raise Unplaceable("a multi-line value (or one with control characters) cannot "
                                "go in a comment")
         return value
+    typed = isinstance(value, Typed)
     if fmt == "json":
-        return value if _JSON_LITERAL.fullmatch(value) else json.dumps(value, ensure_ascii=False)
+        if typed and _JSON_LITERAL.fullmatch(value):
+            return str(value)
+        return json.dumps(str(value), ensure_ascii=False)
     if fmt == "toml":
         if kind == "sq":
             if unsafe or "'" in value:
@@ -242,7 +261,7 @@ def place(value: str, fmt: str, region: Region | None, text: str, start: int, en
                 raise Unplaceable("the value cannot go in a TOML literal string ('''…''')",
                                    'use a basic string ("""…""")')
             return value
-        return value if _TOML_LITERAL.fullmatch(value) else '"' + _escape_dq(value) + '"'
+        return value if typed and _TOML_LITERAL.fullmatch(value) else '"' + _escape_dq(value) + '"'
     if fmt == "yaml":
         return _place_yaml(value, kind, text, start, end, unsafe)
     if fmt == "ini" and multiline:
@@ -265,10 +284,12 @@ def _place_yaml(value: str, kind: str, text: str, start: int, end: int, unsafe: 
         before = text[line_start:start]
         indent = before if not before.strip(" \t") else before[: len(before) - len(before.lstrip())]
         return value.replace("\r\n", "\n").replace("\n", "\n" + indent)
-    if _YAML_PLAIN.fullmatch(value):
-        return value
     whole = (_YAML_WHOLE_BEFORE.fullmatch(text[line_start:start])
              and _YAML_WHOLE_AFTER.fullmatch(text[end:line_end]))
+    # inside a longer plain scalar the value is part of a string whatever it looks like
+    if _YAML_PLAIN.fullmatch(value) and (not whole or isinstance(value, Typed)
+                                         or not _YAML_NOT_STRING.fullmatch(value)):
+        return str(value)
     if whole:
         return '"' + _escape_dq(value) + '"'
     raise Unplaceable("the value cannot go in an unquoted YAML scalar safely",

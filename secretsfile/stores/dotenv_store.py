@@ -4,13 +4,17 @@ No quote or ``export`` handling (so sops and secretsfile agree byte for byte), e
 are dropped, a literal ``\\n`` in a value is a newline. Metadata is flattened into sorted
 ``sops_…`` keys with ``__map_<key>`` / ``__list_<index>`` separators (``flatten.SOPS``).
 
-This is sops' dotenv, the format of encrypted ``.env`` files. It is not the shell-safe
-dotenv that ``ci export --format dotenv`` writes (``ops/exporting.dotenv_quote``: quoted
-for ``set -a; . FILE``): that one would change every value's bytes for sops.
+This is sops' dotenv, the format of encrypted ``.env`` files (and of ``edit``'s temporary
+file, and of ``decrypt`` of a ``.env`` file, which sops prints byte for byte as it reads
+it): quoting there would change every value's bytes for sops. Only ``reader_output`` (a
+tree converted to dotenv for programs, marked ``PlainOutput``) quotes a value that a reader
+would not take back byte for byte (``quoted_value``: python-dotenv, ``set -a; . FILE`` in
+sh); sops prints those bare (sops issue #1951).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar, cast
 
 from secretsfile.core.values import Branch, Comment, scalar_text
@@ -41,6 +45,38 @@ def load_dotenv(text: str, path: str = "<dotenv>") -> list[Branch]:
     return [branch]
 
 
+# Bare, these read back as themselves in sh and python-dotenv (no ~: tilde expansion).
+_BARE = re.compile(r"[A-Za-z0-9_./:@%+,=-]*")
+
+
+class PlainOutput(dict):  # type: ignore[type-arg]
+    """A flattened branch printed for people and programs (``decrypt``), not for sops:
+    its values are written quoted where needed."""
+
+
+def quoted_value(value: str) -> str:
+    """``value`` as ``KEY=`` text that sh (``set -a; . FILE``: nothing runs or expands) and
+    python-dotenv both read back exactly: bare when it is plain, else
+
+    1. no ``'`` and no ``\\``: single quotes (every character literal, newlines too);
+    2. no ``$``, backtick or final ``\\``: double quotes escaping ``\\`` and ``"`` only (the
+       two escapes sh and python-dotenv both undo);
+    3. else the POSIX ``'it'\\''s'``: exact in every shell; python-dotenv cannot read it.
+    """
+    if _BARE.fullmatch(value):
+        return value
+    if "'" not in value and "\\" not in value:
+        return f"'{value}'"
+    if "$" not in value and "`" not in value and not value.endswith("\\"):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def _quoted_lines(branch: Branch) -> list[str]:
+    return ["#" + key.text if isinstance(key, Comment) else
+            f"{key}={quoted_value(scalar_text(value))}" for key, value in branch.items()]
+
+
 def _sops_flat(branch: Branch) -> dict[str, str]:
     """``branch`` flattened the way sops flattens metadata: text values, no comments and
     no empty (None) leaves."""
@@ -51,6 +87,8 @@ def _sops_flat(branch: Branch) -> dict[str, str]:
 def dump_dotenv(docs: list[Branch], metadata: dict[str, Any] | None = None) -> str:
     if len(docs) != 1:
         raise FormatError("dotenv holds exactly one document")
+    if isinstance(docs[0], PlainOutput):
+        return "".join(line + "\n" for line in _quoted_lines(docs[0]))
     lines: list[str] = []
     for key, value in docs[0].items():
         if isinstance(key, Comment):
@@ -101,3 +139,8 @@ class DotenvStore(Store):
 
     def plain_output(self, docs: list[Branch]) -> list[Branch]:
         return [flatten(docs[0], ENV)]
+
+    def reader_output(self, docs: list[Branch]) -> list[Branch]:
+        """``plain_output`` for readers of the dotenv text: written with ``write``, each value
+        quoted where python-dotenv or ``set -a; . FILE`` would not read it back exactly."""
+        return [PlainOutput(flatten(docs[0], ENV))]

@@ -43,7 +43,8 @@ def test_render_prints_the_rendered_text(run: Runner, repo: Path) -> None:
     result = run("render", "app.yaml", "--env", "prod")
     assert result.code == 0, result.stderr
     assert yaml.safe_load(result.stdout) == {
-        "db": {"url": f"postgres://admin:{PLANTED[0]}@db", "port": 5432},
+        # stored as the string "5432": printed so that it reads back as that string
+        "db": {"url": f"postgres://admin:{PLANTED[0]}@db", "port": "5432"},
         "token": PLANTED[1],
         "literal": "{{ database.user }}",
     }

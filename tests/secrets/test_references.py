@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from secretsfile.errors import ConfigError, FormatError, UsageError
 from secretsfile.secrets.naming import NamingPolicy
+from secretsfile.secrets.placing import Typed
 from secretsfile.secrets.references import (
     ValidationLevel,
     find_references,
@@ -241,12 +242,8 @@ def test_json_string_and_bare_positions_stay_valid_json(value: str) -> None:
     text = '{"in": "pre-{{ secret }}-post", "bare": {{ db.port }}, "n": [{{secret}}]}'
     data = json.loads(render(text, "json", values))
     assert data["in"] == f"pre-{value}-post"
-    bare = json.loads(json.dumps(data["bare"]))
-    if value in ("true", "123", "null"):
-        assert bare == json.loads(value)
-    else:
-        assert bare == value
-        assert data["n"] == [value]
+    assert data["bare"] == value  # a string stays a string, even "true", "123" or "null"
+    assert data["n"] == [value]
 
 
 @pytest.mark.parametrize("value", TRICKY)
@@ -260,13 +257,18 @@ def test_yaml_quoted_and_whole_scalars_parse_back(value: str) -> None:
         text += "sq: 'x-{{ secret }}'\n"
     data = yaml.safe_load(render(text, "yaml", values))
     assert data["dq"] == f"pre-{value}-post"
-    if value in ("true", "123", "null"):  # unquoted references take YAML's typing
-        assert data["whole"] == yaml.safe_load(value)
-    else:
-        assert data["whole"] == value
-        assert data["list"] == [value]
+    assert data["whole"] == value  # a string stays a string, even "true", "123" or "null"
+    assert data["list"] == [value]
     if one_line:
         assert data["sq"] == f"x-{value}"
+
+
+@pytest.mark.parametrize("value", ["5432", "true", "0.5", "-3"])
+def test_typed_values_are_written_as_literals(value: str) -> None:
+    values = {"db": {"port": Typed(value)}}
+    rendered = render("p: {{ db.port }}\n", "yaml", values)
+    assert yaml.safe_load(rendered) == {"p": yaml.safe_load(value)}
+    assert json.loads(render('{"p": {{ db.port }}}', "json", values)) == {"p": json.loads(value)}
 
 
 def test_yaml_block_scalar_reindents_each_line() -> None:
@@ -310,7 +312,9 @@ def test_toml_strings_and_bare_values_parse_back(value: str) -> None:
 def test_toml_bare_numbers_and_literal_strings() -> None:
     tomllib = pytest.importorskip("tomllib")
     text = "port = {{ db.port }}\nuser = '{{ db.user }}'\n"
-    assert tomllib.loads(render(text, "toml")) == {"port": 5432, "user": "admin"}
+    assert tomllib.loads(render(text, "toml")) == {"port": "5432", "user": "admin"}
+    typed = {"db": {"port": Typed("5432"), "user": "admin"}}
+    assert tomllib.loads(render(text, "toml", typed)) == {"port": 5432, "user": "admin"}
     with pytest.raises(FormatError, match="literal string"):
         render("x = '{{ secret }}'", "toml", {"secret": "it's"})
 

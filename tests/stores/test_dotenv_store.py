@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from secretsfile.core.values import Comment
@@ -52,3 +54,32 @@ def test_old_float_threshold_and_no_metadata() -> None:
     _, meta = split_metadata(load_dotenv("sops_shamir_threshold=2.0\n")[0])
     assert meta == {"shamir_threshold": 2}
     assert split_metadata(load_dotenv("A=1\n")[0])[1] is None
+
+
+READER_VALUES = {"OCTAL": "0777", "NO": "no", "LONG": "012345678901", "EXP": "1e3",
+                 "TILDE": "~", "SPACE": "a b", "HASH": "a#b", "SQ": "'q'", "DQ": '"dq"',
+                 "HOME_REF": "$HOME", "NL": "l1\nl2\n", "TRAIL": "t ", "BS": "a\\b",
+                 "TICK": "`id`", "EMPTY": "", "BOTH": "it's $HOME", "BARE": "a-b_c.d:e@f"}
+
+
+def test_reader_output_reads_back_in_python_dotenv_and_sh(tmp_path: Path) -> None:
+    import subprocess
+
+    from secretsfile.stores import get_store
+
+    store = get_store("dotenv")
+    text = store.write(store.reader_output([{"nested": {"key": "a b"}, **READER_VALUES}]))
+    assert "BARE=a-b_c.d:e@f\n" in text and "OCTAL=0777\n" in text  # plain: as sops prints
+    out = tmp_path / "out.env"
+    out.write_text(text)
+    expected = {**READER_VALUES, "nested__key": "a b"}
+    sh = subprocess.run(["sh", "-c", 'set -a; . "$1"; env -0', "sh", str(out)],
+                        capture_output=True, text=True, check=True, env={"HOME": "/nowhere"})
+    env = dict(entry.split("=", 1) for entry in sh.stdout.split("\0") if "=" in entry)
+    assert {k: env[k] for k in expected} == expected and sh.stderr == ""
+    dotenv = pytest.importorskip("dotenv")
+    read = dotenv.dotenv_values(out, interpolate=False)
+    del expected["BOTH"]  # the POSIX 'it'\''s' form: exact in sh, python-dotenv cannot read it
+    assert {k: read[k] for k in expected} == expected
+    # the plain output (a .env file's own decrypt) stays sops' naive bytes
+    assert store.write(store.plain_output([{"A": "a b"}])) == "A=a b\n"
