@@ -18,9 +18,7 @@ from secretsfile.ops.recipients import KeyOptions, resolve
 
 app = typer.Typer(
     help="Key groups of an encrypted file, as 'sops groups': with several groups the data "
-    "key is split with Shamir and any --shamir-secret-sharing-threshold groups open it.\n\n"
-    "Example: secretsfile groups add -i --file prod.yaml --age age1... "
-    "--shamir-secret-sharing-threshold 2",
+    "key is split with Shamir and any --shamir-secret-sharing-threshold groups open it.",
     no_args_is_help=True)
 
 GroupFile = Annotated[Path, typer.Option(
@@ -47,7 +45,7 @@ def add(file: GroupFile, keys: KeyOptions, in_place: InPlace = False,
 
 
 def delete(
-    index: Annotated[int, typer.Argument(metavar="INDEX", min=0,
+    index: Annotated[int, typer.Argument(metavar="INDEX",
                                          help="The group to delete (0 is the first).")],
     file: GroupFile,
     threshold: ThresholdOpt = 0,
