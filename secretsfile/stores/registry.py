@@ -49,7 +49,7 @@ def _listed(items: list[str]) -> str:
 
 
 def names_text() -> str:
-    """"yaml, json or dotenv": for help texts and hints."""
+    """"yaml, json, dotenv, ini or binary": for help texts and hints."""
     return _listed(list(FORMATS))
 
 

@@ -154,7 +154,7 @@ def test_set_map_keeping_every_key_and_plain_updates_need_no_force(
         ("decrypt", "--output-type", "toml", "{f}"),
         ("decrypt", "--output-type=toml", "--extract", "db", "{f}"),
         ("decrypt", "--input-type", "toml", "{f}"),
-        ("get", "--input-type", "ini", "{f}", "db.user"),
+        ("get", "--input-type", "toml", "{f}", "db.user"),
         ("decrypt", "{dir}"),
         ("get", "{dir}", "a"),
     ],
@@ -167,7 +167,7 @@ def test_bad_format_names_and_directories_exit_2_on_both_paths(
     argv = [a.format(f=enc_yaml, dir=directory) for a in args]
     full = run(*argv)
     assert full.code == 2 and full.stdout == ""
-    expected = "is a directory" if "{dir}" in args else "use yaml, json or dotenv"
+    expected = "is a directory" if "{dir}" in args else "use yaml, json, dotenv, ini or binary"
     assert expected in full.stderr
     capsys.readouterr()
     assert try_fast(argv) == 2
