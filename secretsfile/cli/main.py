@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from secretsfile.cli.common import set_quiet
-from secretsfile.cli.runner import new_app, run_app
+from secretsfile.cli.runner import QuietOpt, new_app, run_app
 
 app = new_app(
     "Encrypted secrets files in git, sops-compatible.\n\n"
@@ -33,10 +33,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _global_options(
-    quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", envvar="SECRETSFILE_QUIET", show_envvar=True,
-        help="No messages on stderr (warnings and errors are still shown; data on stdout "
-             "is unchanged).")] = False,
+    quiet: QuietOpt = False,
     show_version: Annotated[bool, typer.Option(
         "--version", is_eager=True, callback=_version,
         help="Print 'secretsfile VERSION' and exit.")] = False,

@@ -6,13 +6,18 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import Literal
+from typing import Annotated, Literal
 
 import typer
 from typer.exceptions import Abort, TyperException
 
 from secretsfile.cli.boundary import guarded, install_warning_handler, report
 from secretsfile.cli.exit_codes import ExitCode
+
+QuietOpt = Annotated[bool, typer.Option(
+    "--quiet", "-q", envvar="SECRETSFILE_QUIET", show_envvar=True,
+    help="No messages on stderr (warnings and errors are still shown; data on stdout is "
+         "unchanged).")]  # the full app's and the scanner entry's global option
 
 
 def new_app(help_text: str | None = None, completion: bool = False) -> typer.Typer:
@@ -35,6 +40,9 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
     if _help_likely(command, args):
+        from secretsfile.cli.help_style import polish
+
+        polish(command)
         _plain_help_unless_wanted()
 
     def invoke() -> int:

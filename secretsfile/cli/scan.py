@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from secretsfile.cli.quiet import say, set_quiet
+from secretsfile.cli.runner import QuietOpt, new_app, run_app
 
 PANEL = "Scanner"
 
@@ -207,26 +208,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     Only the scanner commands are loaded (``secretsfile``'s full CLI imports every command
     group and the crypto stack); the error boundary and exit codes are the same.
     """
-    from secretsfile.cli.runner import new_app, run_app
-
     app = new_app()
     app.callback()(_global_options)
     register(app)
     return run_app(app, argv)
 
 
-def _global_options(
-    quiet: Annotated[
-        bool,
-        typer.Option(
-            "--quiet",
-            "-q",
-            envvar="SECRETSFILE_QUIET",
-            show_envvar=True,
-            help="No messages on stderr (warnings and errors are still shown).",
-        ),
-    ] = False,
-) -> None:
+def _global_options(quiet: QuietOpt = False) -> None:
     """secretsfile's scanner commands (the git hook's entry point)."""
     set_quiet(quiet)  # the full app's global --quiet: `secretsfile -q scan ...` runs here too
 
