@@ -39,7 +39,8 @@ def _plain(secrets: int) -> str:
 def _versions(root: Path, secrets: int, commits: int) -> list[str]:
     """The file's text after each commit: one value changed per commit."""
     from secretsfile.ops.document import seal
-    from secretsfile.ops.files import open_file, rotate
+    from secretsfile.ops.files import open_file
+    from secretsfile.ops.rekey import rotate
 
     path = root / FILE
     opened = open_file(path)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secretsfile.ops import files
+from secretsfile.ops import files, rekey
 from secretsfile.ops.recipients import KeyOptions
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def unset_value(path: str | Path, key_path: str, *, config: ConfigArg = None) ->
 
 def rotate(path: str | Path, *, config: ConfigArg = None) -> None:
     """New data key for the same recipients."""
-    files.rotate(Path(path), config=_project(config, path))
+    rekey.rotate(Path(path), config=_project(config, path))
 
 
 def resolve(obj: Any, env: str | None = None, *, config: ConfigArg = None) -> Any:

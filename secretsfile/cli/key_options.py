@@ -20,8 +20,8 @@ import typer
 
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import CliOption, Recipient
-from secretsfile.ops.files import KeyChange
 from secretsfile.ops.recipients import KeyOptions
+from secretsfile.ops.rekey import KeyChange
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 _ADD, _REMOVE, _OWN, _EXTRA = "key_add_", "key_rm_", "key_own_", "key_extra_"

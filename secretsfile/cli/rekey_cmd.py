@@ -15,7 +15,7 @@ from secretsfile.cli.key_options import change_options, with_key_changes
 from secretsfile.cli.progress import progress
 from secretsfile.config.project import load, load_for
 from secretsfile.errors import UsageError
-from secretsfile.ops import files
+from secretsfile.ops import rekey
 
 
 def keys(file: FileArg, as_json: JsonOpt = False, input_type: InputType = None) -> None:
@@ -78,7 +78,7 @@ def rotate(file: FileArg, input_type: InputType = None) -> None:
     Do this after someone loses access: old git history stays readable with the old key.
     """
     with progress("rotate", None) as advance:  # one file: a bar without a count
-        files.rotate(file, input_type, load_for(file))
+        rekey.rotate(file, input_type, load_for(file))
         advance(str(file))
     say(f"rotated the data key of {file}")
 
@@ -97,7 +97,7 @@ def updatekeys(
     *,
     file_list: Annotated[list[Path] | None, typer.Argument(
         metavar="[FILE]...", help="Secrets files (default: every configured file).")] = None,
-    change: files.KeyChange,
+    change: rekey.KeyChange,
     check: CheckOpt = False,
     config: ConfigOpt = None,
     input_type: InputType = None,
@@ -118,7 +118,7 @@ def updatekeys(
                          hint="without them, updatekeys follows the config")
     with progress("updatekeys", len(file_list)) as advance:
         for file in file_list:  # a live bar prints say()'s lines above itself
-            changed = files.updatekeys(file, change, input_type, config=load_for(file, config))
+            changed = rekey.updatekeys(file, change, input_type, config=load_for(file, config))
             say(f"{'updated' if changed else 'unchanged'}: {file}")
             advance(str(file))
     if change.remove:

@@ -1,4 +1,5 @@
-"""The library verbs on files: encrypt, decrypt, load, get, set, unset, rotate, updatekeys.
+"""The library verbs on files: encrypt, decrypt, load, get, set, unset (rotate and
+updatekeys: ``ops/rekey.py``).
 
 Options in, text or data out; nothing here prints or exits. Every write is atomic and
 serialised with a lock, and keeps the ciphertext of every value it did not change.
@@ -7,14 +8,12 @@ serialised with a lock, and keeps the ciphertext of every value it did not chang
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secretsfile._fileio import locked, read_text, write_atomic
-from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
 from secretsfile.core.metadata import MasterKey
 from secretsfile.core.tree import Selector, strip_comments
 from secretsfile.core.values import Branch, GoTime, Value
@@ -23,7 +22,6 @@ from secretsfile.errors import (
     KeyUnavailableError,
     NotEncryptedError,
     SecretsfileError,
-    UsageError,
     scrubbed,
 )
 from secretsfile.keysources import registry
@@ -38,7 +36,6 @@ from secretsfile.ops.document import (
     read_plaintext,
     seal,
     seal_with,
-    wrap_data_key,
 )
 from secretsfile.ops.recipients import KeyOptions, Plan, plan_for
 from secretsfile.ops.tree_match import holds
@@ -210,7 +207,11 @@ def render(opened: OpenDocument, output_type: str | None = None,
     store = get_store(fmt)
     if indent is None:
         indent = opened.source.indent if fmt == opened.source.fmt else None
-    return store.write(store.plain_output(docs), None, indent)
+    # A .env decrypts to sops' exact bytes (it re-encrypts as it was); converted to dotenv,
+    # values are quoted so that sh and python-dotenv read back the same strings.
+    converted = fmt == "dotenv" and opened.source.fmt != "dotenv"
+    plain = store.reader_output(docs) if converted else store.plain_output(docs)
+    return store.write(plain, None, indent)
 
 
 def value_text(value: Value, key_path: str) -> str:
@@ -320,80 +321,6 @@ def unset_value(path: Path, key_path: str, input_type: str | None = None,
         return True
 
     return _rewrite(path, change, input_type, config, indent)
-
-
-@scrubbed
-def rotate(path: Path, input_type: str | None = None,
-           config: ProjectConfig | None = None) -> None:
-    """A new data key wrapped for the same recipients; every value re-encrypted."""
-    with locked(path):
-        opened = open_file(path, input_type, True, config)
-        metadata = opened.source.metadata
-        groups = _groups_of(metadata.key_groups)
-        data_key = os.urandom(DATA_KEY_SIZE)
-        metadata.key_groups, metadata.shamir_threshold = wrap_data_key(
-            data_key, groups, metadata.shamir_threshold
-        )
-        opened.cipher = ValueCipher(data_key)
-        write_atomic(path, seal(opened))
-
-
-def _groups_of(key_groups: list[list[MasterKey]]) -> list[list[Recipient]]:
-    groups: list[list[Recipient]] = []
-    for group in key_groups:
-        recipients: list[Recipient] = []
-        for key in group:
-            ident = registry.recipient_id(key)
-            if not registry.supports(key.kind) or not ident:
-                raise UsageError(
-                    f"cannot re-wrap the data key for {registry.describe(key)}",
-                    hint=f"secretsfile supports {', '.join(registry.supported_kinds())} keys; "
-                    "use sops for this file",
-                )
-            recipients.append(Recipient(key.kind, str(ident)))
-        groups.append(recipients)
-    return groups
-
-
-@dataclass(frozen=True)
-class KeyChange:
-    add: tuple[Recipient, ...] = ()
-    remove: tuple[Recipient, ...] = ()
-
-
-@scrubbed
-def updatekeys(path: Path, change: KeyChange, input_type: str | None = None,
-               rotate_key: bool = False, config: ProjectConfig | None = None) -> bool:
-    """Re-wrap the data key for a changed recipient list (one key group); values keep their
-    ciphertext. With ``rotate_key`` (a recipient is being removed), a new data key is drawn
-    in the same write. Returns False when nothing changed."""
-    with locked(path):
-        opened = open_file(path, input_type, True, config)
-        metadata = opened.source.metadata
-        if len(metadata.key_groups) > 1:
-            raise UsageError("updatekeys works on files with one key group",
-                             hint="edit key groups with sops")
-        current = _groups_of(metadata.key_groups)[0] if metadata.key_groups else []
-        wanted = [r for r in current if r not in change.remove]
-        wanted += [r for r in change.add if r not in wanted]
-        missing = [r for r in change.remove if r not in current]
-        if missing:
-            raise UsageError(f"{missing[0].kind} {missing[0].value} is not a recipient of {path}")
-        if wanted == current and not rotate_key:
-            return False
-        if not wanted:
-            raise UsageError("refusing to remove every recipient: nobody could open the file")
-        if rotate_key:
-            data_key = os.urandom(DATA_KEY_SIZE)
-            metadata.key_groups, _ = wrap_data_key(data_key, [wanted])
-            opened.cipher = ValueCipher(data_key)
-        else:
-            keep = {(k.kind, registry.recipient_id(k)): k for k in metadata.key_groups[0]}
-            data_key = opened.cipher.data_key
-            metadata.key_groups = [[keep.get((r.kind, r.value))
-                                    or wrap_data_key(data_key, [[r]])[0][0][0] for r in wanted]]
-        write_atomic(path, seal(opened))
-    return True
 
 
 # Parse an encrypted file without any key (recipients, keys, status).

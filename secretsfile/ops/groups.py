@@ -19,7 +19,8 @@ from secretsfile.errors import UsageError
 from secretsfile.keysources.interface import Recipient
 from secretsfile.ops.datakey import wrap_data_key
 from secretsfile.ops.document import read_encrypted_file, seal
-from secretsfile.ops.files import _groups_of, open_file
+from secretsfile.ops.files import open_file
+from secretsfile.ops.rekey import groups_of
 
 if TYPE_CHECKING:
     from secretsfile.config.project import ProjectConfig
@@ -80,7 +81,7 @@ def _new_groups(path: Path, metadata: Metadata, change: Callable[[Groups], Group
                 threshold: int) -> tuple[Groups, int]:
     """The groups after ``change`` and the threshold to split for; refuses a threshold
     above the number of groups left."""
-    groups = change(_groups_of(metadata.key_groups))
+    groups = change(groups_of(metadata.key_groups))
     wanted = threshold or metadata.shamir_threshold
     if wanted > len(groups):
         raise UsageError(

@@ -30,7 +30,7 @@ from secretsfile.config.project import CONFIG_NAMES, ProjectConfig, load_project
 from secretsfile.errors import ConfigError, UsageError
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
-from secretsfile.ops import files
+from secretsfile.ops import files, rekey
 from secretsfile.ops.keygen import NewKey, keygen
 from secretsfile.ops.recipient_config import (
     adding,
@@ -192,7 +192,7 @@ def add_recipient(config: ProjectConfig, env_name: str, recipient: str,
     ref = _recipient(recipient)
     path = config.env_path(env)
     with env_keys(env.name):
-        rewrapped = path.exists() and files.updatekeys(path, files.KeyChange(add=(ref,)),
+        rewrapped = path.exists() and rekey.updatekeys(path, rekey.KeyChange(add=(ref,)),
                                                        config=config)
     changed = update_config(config.path, adding(env.name, ref, recipient.strip(), name))
     return RecipientChange(changed, rewrapped, rotated=False)
@@ -225,7 +225,7 @@ def remove_recipient(config: ProjectConfig, env_name: str, recipient: str | Reci
     rotated = False
     if path.exists():
         with env_keys(env.name):
-            rotated = files.updatekeys(path, files.KeyChange(remove=(ref,) if in_file else ()),
+            rotated = rekey.updatekeys(path, rekey.KeyChange(remove=(ref,) if in_file else ()),
                                        rotate_key=True, config=config)
     changed = update_config(config.path, removing(env.name, ref))
     return RecipientChange(changed, rotated, rotated=rotated)

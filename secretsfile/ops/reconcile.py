@@ -17,7 +17,7 @@ from secretsfile.core.metadata import MasterKey, Metadata
 from secretsfile.errors import SecretsfileError
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
-from secretsfile.ops import files
+from secretsfile.ops import rekey
 from secretsfile.ops.document import read_encrypted_file
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def apply(config: ProjectConfig, found: Sequence[Drift],
     """Re-wrap each applicable drift's file for its configured recipients (a removal draws
     a new data key in the same write); ``advance(display)`` after each file."""
     for item in applicable(found):
-        files.updatekeys(item.path, files.KeyChange(item.added, item.removed),
+        rekey.updatekeys(item.path, rekey.KeyChange(item.added, item.removed),
                          rotate_key=bool(item.removed), config=config)
         advance(item.display)
 

@@ -54,16 +54,17 @@ class PlainOutput(dict):  # type: ignore[type-arg]
     its values are written quoted where needed."""
 
 
-def quoted_value(value: str) -> str:
+def quoted_value(value: str, always: bool = False) -> str:
     """``value`` as ``KEY=`` text that sh (``set -a; . FILE``: nothing runs or expands) and
-    python-dotenv both read back exactly: bare when it is plain, else
+    python-dotenv both read back exactly: bare when it is plain (unless ``always``), else
 
     1. no ``'`` and no ``\\``: single quotes (every character literal, newlines too);
     2. no ``$``, backtick or final ``\\``: double quotes escaping ``\\`` and ``"`` only (the
-       two escapes sh and python-dotenv both undo);
+       two escapes sh and python-dotenv both undo; python-dotenv misreads an escaped
+       backslash before the closing quote);
     3. else the POSIX ``'it'\\''s'``: exact in every shell; python-dotenv cannot read it.
     """
-    if _BARE.fullmatch(value):
+    if not always and _BARE.fullmatch(value):
         return value
     if "'" not in value and "\\" not in value:
         return f"'{value}'"

@@ -75,6 +75,12 @@ class Store:
         flattens nested values into ``a__b__0`` names)."""
         return docs
 
+    def reader_output(self, docs: list[Branch]) -> list[Branch]:
+        """``plain_output`` for another format's plaintext converted to this one, where
+        readers must get back the same strings (dotenv quotes where sh or python-dotenv
+        would misread a value)."""
+        return self.plain_output(docs)
+
     def detect_indent(self, text: str) -> int | None:
         """The indent ``text`` uses, kept when the file is rewritten (None: default)."""
         return None

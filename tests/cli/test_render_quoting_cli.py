@@ -76,14 +76,6 @@ def _encrypted_yaml(repo: Path, age_key: str, run: Runner) -> Path:
     return repo / "s.yaml"
 
 
-# ops/files.render (not this slice's file) has to print a tree converted to dotenv with
-# DotenvStore.reader_output; a .env file's own decrypt stays sops' bytes. Strict: once wired,
-# these pass and the marks must go.
-NOT_WIRED = pytest.mark.xfail(strict=True, reason="ops/files.render does not call "
-                              "DotenvStore.reader_output yet")
-
-
-@NOT_WIRED
 def test_dotenv_output_reads_back_in_python_dotenv_and_sh(run: Runner, repo: Path,
                                                           age_key: str) -> None:
     dotenv = pytest.importorskip("dotenv")
@@ -103,7 +95,6 @@ def test_dotenv_output_reads_back_in_python_dotenv_and_sh(run: Runner, repo: Pat
     assert sh.stderr == ""
 
 
-@NOT_WIRED
 @pytest.mark.skipif(shutil.which("sops") is None, reason="needs the sops binary")
 def test_dotenv_output_differs_from_sops_only_where_sops_is_misread(
         run: Runner, repo: Path, age_key: str) -> None:

@@ -24,7 +24,7 @@ from secretsfile.errors import (
     SecretsfileError,
 )
 from secretsfile.keysources.interface import Recipient
-from secretsfile.ops import files
+from secretsfile.ops import files, rekey
 from secretsfile.ops.integrity import reseal
 from secretsfile.ops.recipients import KeyOptions
 
@@ -468,7 +468,7 @@ def test_set_on_sops_json_and_dotenv_files(sops: Sops, age_key: AgeKey, tmp_path
 def test_updatekeys_keeps_every_value_ciphertext(sops: Sops, sops_yaml: Path,
                                                  age_keys: list[AgeKey]) -> None:  # fmt: skip
     before = sops_yaml.read_text()
-    assert files.updatekeys(sops_yaml, files.KeyChange(add=(Recipient("age",
+    assert rekey.updatekeys(sops_yaml, rekey.KeyChange(add=(Recipient("age",
                                                                       age_keys[1].recipient),)))
     after = sops_yaml.read_text()
     values_before = [line for line in before.splitlines() if "ENC[" in line and "mac:" not in line]
@@ -482,7 +482,7 @@ def test_updatekeys_keeps_every_value_ciphertext(sops: Sops, sops_yaml: Path,
 def test_rotate_result_opens_with_sops(sops: Sops, sops_yaml: Path) -> None:
     expected = sops.decrypt(sops_yaml)
     before = sops_yaml.read_text()
-    files.rotate(sops_yaml)
+    rekey.rotate(sops_yaml)
     after = sops_yaml.read_text()
     assert sops.decrypt(sops_yaml) == expected
     # a new data key: every value's ciphertext changes (sops also keeps the old IVs under

@@ -10,7 +10,7 @@ import pytest
 
 from secretsfile.errors import ConflictError, FormatError, KeyUnavailableError
 from secretsfile.keysources.interface import Recipient
-from secretsfile.ops import files
+from secretsfile.ops import files, rekey
 from secretsfile.ops.merging import (
     METADATA_CONFLICT,
     Versions,
@@ -70,7 +70,7 @@ def test_values_from_theirs_keep_theirs_ciphertext(base: Path) -> None:
 def test_theirs_rotation_is_kept(base: Path) -> None:
     ours = variant(base, "ours", "a", "ours-a")
     theirs = variant(base, "theirs", "b", "theirs-b")
-    files.rotate(theirs)
+    rekey.rotate(theirs)
     outcome = merge_versions(versions(base, ours, theirs))
     assert not outcome.conflicts
     merged = base.with_name("merged.yaml")
@@ -84,9 +84,9 @@ def test_theirs_rotation_is_kept(base: Path) -> None:
 def test_recipients_changed_on_both_sides_conflict(base: Path, keys: list[str]) -> None:
     ours = variant(base, "ours", "a", "ours-a")
     theirs = variant(base, "theirs", "b", "theirs-b")
-    files.updatekeys(ours, files.KeyChange(add=(Recipient("age", keys[1]),)))
-    files.rotate(theirs)
-    files.updatekeys(theirs, files.KeyChange(add=(Recipient("age", keys[1]),),
+    rekey.updatekeys(ours, rekey.KeyChange(add=(Recipient("age", keys[1]),)))
+    rekey.rotate(theirs)
+    rekey.updatekeys(theirs, rekey.KeyChange(add=(Recipient("age", keys[1]),),
                                              remove=(Recipient("age", keys[0]),)))
     outcome = merge_versions(versions(base, ours, theirs))
     assert outcome.conflicts == [METADATA_CONFLICT]
@@ -152,7 +152,7 @@ def test_a_recipient_added_on_the_other_branch_needs_a_person(base: Path) -> Non
     attacker = str(pyrage.x25519.Identity.generate().to_public())
     ours = variant(base, "ours", "a", "ours-PLANTED-new")
     theirs = variant(base, "theirs", "b", "theirs-b")
-    files.updatekeys(theirs, files.KeyChange(add=(Recipient("age", attacker),)))
+    rekey.updatekeys(theirs, rekey.KeyChange(add=(Recipient("age", attacker),)))
     outcome = merge_versions(versions(base, ours, theirs))
     assert len(outcome.conflicts) == 1 and attacker in outcome.conflicts[0]
     assert outcome.text == ours.read_text()  # still only ours' recipients

@@ -12,7 +12,7 @@ import pytest
 from secretsfile.config.project import ProjectConfig, load
 from secretsfile.errors import SecretsfileError, UsageError
 from secretsfile.keysources import registry
-from secretsfile.ops import files
+from secretsfile.ops import files, rekey
 from secretsfile.ops import project as project_ops
 from secretsfile.ops.keygen import NewKey, keygen
 from tests.ops.conftest import PROD_TOKEN as PLANTED
@@ -82,7 +82,7 @@ def test_remove_of_a_recipient_only_the_file_has(root: Path, mate: NewKey) -> No
     """An interrupted ``add`` (or a hand-run updatekeys): the file lets the key in, the
     config does not say so. ``remove`` must still take it out."""
     prod = root / "secrets" / "prod.yaml"
-    files.updatekeys(prod, files.KeyChange(add=(project_ops._recipient(mate.public),)))
+    rekey.updatekeys(prod, rekey.KeyChange(add=(project_ops._recipient(mate.public),)))
     assert _state(root, mate) == (True, False)
     before = prod.read_text()
     change = project_ops.remove_recipient(_config(root), "prod", mate.public)

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 from secretsfile.ops.exporting.base import ExportFormat, Variables
+from secretsfile.stores.dotenv_store import quoted_value
 
 
 def dotenv_quote(value: str) -> str:
-    """``value`` quoted so that ``set -a; . FILE`` (sh, dash, bash, zsh) yields exactly it and
-    runs nothing, while dotenv readers (python-dotenv, direnv) read the same value whenever
-    the value allows it.
-
-    1. No ``'`` and no ``\\``: single quotes, inside which every reader takes every
-       character (newlines included) literally.
-    2. No ``$``, no backtick, no ``\\`` at the end: double quotes, escaping only ``\\`` and
-       ``"``; the shell and python-dotenv both undo exactly those two escapes, and nothing is
-       left to expand (python-dotenv misreads an escaped backslash before the closing quote).
-    3. Otherwise the POSIX form ``'it'\\''s'``: exact in every shell, which is the contract;
-       dotenv libraries do not read it (the README says so).
-    """
-    if "'" not in value and "\\" not in value:
-        return f"'{value}'"
-    if "$" not in value and "`" not in value and not value.endswith("\\"):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return "'" + value.replace("'", "'\\''") + "'"
+    """``value`` always quoted (``stores.dotenv_store.quoted_value``): ``set -a; . FILE`` in
+    sh, dash, bash or zsh yields exactly it and runs nothing; dotenv readers (python-dotenv,
+    direnv) read the same value except in the POSIX ``'it'\\''s'`` form (the README says so)."""
+    return quoted_value(value, always=True)
 
 
 def render(variables: Variables) -> str:
