@@ -20,10 +20,12 @@ StdinFileArg = Annotated[Path | None, typer.Argument(
     "or --input-type.", show_default=False)]
 KeyPathArg = Annotated[str, typer.Argument(metavar="PATH", help='a.b.0 or \'["a"]["b"][0]\'')]
 InputType = Annotated[
-    str | None, typer.Option("--input-type", help=f"{names_text()} (default: extension).")
+    str | None, typer.Option("--input-type", metavar="FORMAT",
+                             help=f"{names_text()} (default: from the extension).")
 ]
 OutputType = Annotated[
-    str | None, typer.Option("--output-type", help=f"{names_text()} (default: input).")
+    str | None, typer.Option("--output-type", metavar="FORMAT",
+                             help=f"{names_text()} (default: the input's).")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 IgnoreMac = Annotated[bool, typer.Option(
@@ -31,7 +33,7 @@ IgnoreMac = Annotated[bool, typer.Option(
     "after review; each value must still authenticate. Loud warning; then run 'reseal "
     "--ignore-mac'.")]
 ConfigOpt = Annotated[Path | None, typer.Option(
-    "--config", metavar="PATH", help="The config: a .secretsfile.yaml or a .sops.yaml "
+    "--config", metavar="FILE", help="The config: a .secretsfile.yaml or a .sops.yaml "
     "(default: SECRETSFILE_CONFIG, the nearest .secretsfile.yaml, SOPS_CONFIG, the nearest "
     ".sops.yaml).")]
 IndentOpt = Annotated[int | None, typer.Option(

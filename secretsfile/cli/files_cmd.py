@@ -96,7 +96,7 @@ def decrypt(
     file: StdinFileArg = None,
     extract: Annotated[
         str | None,
-        typer.Option("--extract", help='Only this value: \'["a"]["b"]\' or a.b.'),
+        typer.Option("--extract", metavar="PATH", help='Only this value: \'["a"]["b"]\' or a.b.'),
     ] = None,
     output_type: OutputType = None,
     input_type: InputType = None,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from secretsfile.cli.common import say
-from secretsfile.stores.registry import names_text
+from secretsfile.cli.file_options import InputType
 
 PANEL = "Files"
 
@@ -39,9 +39,7 @@ RESEAL_HELP = (
 
 def reseal(
     file_list: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Secrets files.")],
-    input_type: Annotated[
-        str | None, typer.Option("--input-type", help=f"{names_text()} (default: extension).")
-    ] = None,
+    input_type: InputType = None,
     ignore_mac: Annotated[bool, typer.Option(
         "--ignore-mac", help="Also replace a MAC that no longer matches (a reviewed "
         "hand-resolved merge).")] = False,

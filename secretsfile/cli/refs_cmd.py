@@ -29,7 +29,7 @@ ConfigOpt = Annotated[
 ]
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f",
+    typer.Option("--format", "-f", metavar="yaml|json|toml|ini|text",
                  help="yaml, json, toml, ini or text: how values are escaped "
                       "(default: from the extension)."),
 ]

@@ -76,7 +76,8 @@ def scan(
             "(a full working-tree scan replaces it; a narrower scan adds to it).",
         ),
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or sarif.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json|sarif",
+                                           help="The report's format.")] = "text",
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
@@ -159,7 +160,8 @@ def check_encrypted(
     staged: Annotated[
         bool, typer.Option("--staged", help="Check the staged content of staged files (for hooks).")
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json",
+                                           help="The report's format.")] = "text",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
 ) -> int:
     """Fail for every file that must be encrypted but is not. Needs no key.

@@ -68,7 +68,8 @@ def copy(
 
 def export(
     name: Annotated[str, typer.Argument(help="The secret to export.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, dotenv or yaml.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="json|dotenv|yaml",
+                                           help="The output format.")] = "json",
     env: EnvOpt = None,
     private: Annotated[
         bool | None, typer.Option("--private/--team", help="Only your private / the team's.")
