@@ -13,6 +13,7 @@ from secretsfile.cli.common import emit_json, out, say
 from secretsfile.cli.files_cmd import FileArg, InputType, JsonOpt
 from secretsfile.cli.key_options import change_options, with_key_changes
 from secretsfile.cli.progress import progress
+from secretsfile.cli.project_cmd import ConfigOpt
 from secretsfile.config.project import load, load_for
 from secretsfile.errors import UsageError
 from secretsfile.ops import rekey
@@ -72,8 +73,11 @@ def status(file: FileArg, as_json: JsonOpt = False, input_type: InputType = None
         raise typer.Exit(1)
 
 
-def rotate(file: FileArg, input_type: InputType = None) -> None:
-    """New data key for the same recipients; every value is re-encrypted.
+def rotate(file: FileArg, input_type: InputType = None,
+           _in_place: Annotated[bool, typer.Option(
+               "--in-place", "-i", help="Accepted for sops scripts ('sops rotate -i'): "
+               "rotate always writes FILE in place.")] = False) -> None:
+    """New data key for the same recipients; every value is re-encrypted, in place.
 
     Do this after someone loses access: old git history stays readable with the old key.
     """
@@ -85,9 +89,6 @@ def rotate(file: FileArg, input_type: InputType = None) -> None:
 
 CheckOpt = Annotated[bool, typer.Option(
     "--check", help="Write nothing; exit 1 if any file's recipients differ from the config.")]
-ConfigOpt = Annotated[Path | None, typer.Option(
-    "--config", help="The project config (default: nearest .secretsfile.yaml).",
-    envvar="SECRETSFILE_CONFIG", show_envvar=True)]
 _HISTORY = ("note: removed recipients can still read old versions in git history; "
             "rotate the underlying credentials")
 
@@ -101,6 +102,9 @@ def updatekeys(
     check: CheckOpt = False,
     config: ConfigOpt = None,
     input_type: InputType = None,
+    _yes: Annotated[bool, typer.Option(
+        "--yes", "-y", help="Accepted for sops scripts ('sops updatekeys -y'): secretsfile "
+        "never asks; use --check to see the changes without writing.")] = False,
 ) -> None:
     """Make files' recipients match the config, or re-wrap for added/removed recipients.
 

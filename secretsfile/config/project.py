@@ -359,7 +359,8 @@ def load_for(target: str | Path, override: str | Path | None = None) -> ProjectC
     if here.path is not None and file.is_relative_to(here.root.resolve()):
         return here
     owner = load(start=file.parent)
-    return owner if owner.path is not None else here
+    found = owner.path is not None or owner.creation_rules  # a .sops.yaml alone counts too
+    return owner if found else here
 
 
 @dataclass(frozen=True)

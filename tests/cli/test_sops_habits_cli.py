@@ -193,3 +193,20 @@ def test_ignore_mac_opens_a_tampered_file_loudly(
     assert run("edit", enc_yaml).code == 4
     edited = run("edit", "--ignore-mac", enc_yaml)
     assert edited.code == 0 and "NOT VERIFIED" in edited.stderr
+
+
+def test_rotate_in_place_flag_is_accepted_like_sops(run: Runner, enc_yaml: Path) -> None:
+    before = enc_yaml.read_text()
+    result = run("rotate", "-i", enc_yaml)
+    assert result.code == 0, result.stderr
+    assert result.stdout == "" and enc_yaml.read_text() != before
+    assert yaml.safe_load(run("decrypt", enc_yaml).stdout) == yaml.safe_load(
+        run("decrypt", enc_yaml).stdout)
+
+
+def test_updatekeys_yes_flag_is_accepted_like_sops(run: Runner, enc_yaml: Path,
+                                                   age_key: str) -> None:
+    (enc_yaml.parent / ".sops.yaml").write_text(f"creation_rules:\n  - age: {age_key}\n")
+    result = run("updatekeys", "-y", enc_yaml)  # sops scripts pass -y; we never ask
+    assert result.code == 0, result.stderr
+    assert "all files match the config" in result.stderr
