@@ -37,6 +37,7 @@ def isolated_env(
 def reset_process_state() -> None:
     """Every process-global cache and sink of the library, back to a fresh process: a test
     must not pass or fail because of what an earlier one left behind."""
+    from secretsfile.cli.quiet import set_quiet
     from secretsfile.config.project import clear_cache as forget_configs
     from secretsfile.errors import set_warning_sink
     from secretsfile.keysources.age import clear_cache as forget_identities
@@ -50,3 +51,4 @@ def reset_process_state() -> None:
     forget_all()
     reset_warnings()
     set_warning_sink(None)
+    set_quiet(False)

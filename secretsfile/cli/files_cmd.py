@@ -132,6 +132,7 @@ def edit(
     input_type: InputType = None,
     ignore_mac: IgnoreMac = False,
     config: ConfigOpt = None,
+    indent: IndentOpt = None,
 ) -> None:
     """Edit in $EDITOR; unchanged values keep their ciphertext (one-line diffs).
 
@@ -147,7 +148,8 @@ def edit(
 
     from secretsfile.ops.edit import edit_file
 
-    result = edit_file(file, keys, retry, input_type, load_for(file, config), ignore_mac)
+    result = edit_file(file, keys, retry, input_type, load_for(file, config), ignore_mac,
+                       indent)
     if not result.changed:
         say(f"{file} not modified")
     else:

@@ -50,7 +50,7 @@ from secretsfile.ops.document import (
     read_plaintext,
     seal,
 )
-from secretsfile.ops.files import seal_new
+from secretsfile.ops.files import resolve_indent, seal_new
 from secretsfile.ops.integrity import warn_ignored_mac
 from secretsfile.ops.recipients import KeyOptions, plan_for
 from secretsfile.stores import format_for_path, get_store
@@ -239,11 +239,13 @@ def _stop(editor: subprocess.Popen[bytes]) -> None:
 def edit_file(path: Path, keys: KeyOptions | None = None,
               retry: Callable[[FormatError], bool] = lambda error: False,
               input_type: str | None = None,
-              config: ProjectConfig | None = None, ignore_mac: bool = False) -> EditResult:
+              config: ProjectConfig | None = None, ignore_mac: bool = False,
+              indent: int | None = None) -> EditResult:
     """Decrypt to a private file, run the editor, re-encrypt if the content changed.
     ``config``: the caller's project (who a new file is for; whether a tag is required).
     ``ignore_mac``: open a file whose MAC no longer matches (after a reviewed hand merge;
     every value still authenticates on its own); saving writes a fresh MAC and tag.
+    ``indent``: ``--indent`` (over the config's ``stores:`` and the file's own).
 
     Errors leave without the frames below this one (they hold the plaintext). SIGTERM,
     SIGHUP and SIGINT remove the private copy, then take their usual course."""
@@ -252,7 +254,7 @@ def edit_file(path: Path, keys: KeyOptions | None = None,
     outcome: EditResult | BaseException
     try:
         with guard, locked(path):
-            outcome = _edit(path, fmt, keys, retry, guard, config, ignore_mac)
+            outcome = _edit(path, fmt, keys, retry, guard, config, ignore_mac, indent)
     except _Signalled:  # only reached when a handler of the caller's lets us go on
         outcome = UsageError("the edit was interrupted by a signal; nothing was saved",
                              path=str(path))
@@ -298,7 +300,8 @@ def _edit_until_parsed(scratch: Path, parse: Callable[[str], T],
 
 def _edit(path: Path, fmt: str, keys: KeyOptions | None,
           retry: Callable[[FormatError], bool], guard: _SignalGuard,
-          config: ProjectConfig | None, ignore_mac: bool = False) -> EditResult:
+          config: ProjectConfig | None, ignore_mac: bool = False,
+          indent: int | None = None) -> EditResult:
     opened: OpenDocument | None = None
     store = get_store(fmt)
     if path.exists():
@@ -325,7 +328,8 @@ def _edit(path: Path, fmt: str, keys: KeyOptions | None,
                     raise
     if opened is None:
         plan = plan_for(path, keys or KeyOptions(), config=config)
-        write_atomic(path, seal_new(docs, fmt, plan))
+        write_atomic(path, seal_new(docs, fmt, plan, resolve_indent(indent, config, fmt)))
         return EditResult(changed=True, created=True)
+    opened.source.indent = resolve_indent(indent, config, fmt, opened.source.indent)
     write_atomic(path, seal(opened, docs))
     return EditResult(changed=True, created=False)

@@ -210,3 +210,12 @@ def test_updatekeys_yes_flag_is_accepted_like_sops(run: Runner, enc_yaml: Path,
     result = run("updatekeys", "-y", enc_yaml)  # sops scripts pass -y; we never ask
     assert result.code == 0, result.stderr
     assert "all files match the config" in result.stderr
+
+
+def test_edit_takes_indent_like_encrypt(run: Runner, nested: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDITOR", "sed -i s/x/changed-x/")
+    result = run("edit", "--indent", "2", nested)
+    assert result.code == 0, result.stderr
+    assert "\n  b:\n" in nested.read_text()  # written with 2 spaces (it was 4)
+    assert yaml.safe_load(run("decrypt", nested).stdout)["a"]["b"][0] == "changed-x"
