@@ -157,6 +157,9 @@ def verify(document: EncryptedDocument, cipher: ValueCipher, computed_mac: str) 
         )
 
 
+STDIN = "stdin"  # the path of a document read from standard input
+
+
 def check_tag(document: EncryptedDocument, plain: list[Branch], cipher: ValueCipher,
               strict: bool) -> None:
     """A tag that does not match is always an error: the file was changed outside
@@ -164,7 +167,8 @@ def check_tag(document: EncryptedDocument, plain: list[Branch], cipher: ValueCip
     someone stripped it) is an error in a strict project (``integrity: strict``) and a
     warning elsewhere."""
     metadata = document.metadata
-    reseal = f"review the change (git diff), then run 'secretsfile reseal {document.path}'"
+    file = "FILE (the file stdin came from)" if document.path == STDIN else document.path
+    reseal = f"review the change (git diff), then run 'secretsfile reseal {file}'"
     if metadata.tag:
         computed = structure_tag(cipher.data_key, plain, metadata.selector)
         if not tag_matches(metadata.tag, computed):

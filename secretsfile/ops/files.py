@@ -28,6 +28,7 @@ from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
 from secretsfile.ops import treepath
 from secretsfile.ops.document import (
+    STDIN,
     OpenDocument,
     new_metadata,
     open_document,
@@ -133,7 +134,7 @@ def open_file(path: Path, input_type: str | None = None, for_update: bool = True
     else:
         text = read_text(path) if source.text is None else source.text
         fmt = format_for_path(source.name or path, input_type)
-        document = read_encrypted(text, fmt, "stdin" if source.text is not None else str(path))
+        document = read_encrypted(text, fmt, STDIN if source.text is not None else str(path))
         path = Path(source.name) if source.name else path
     strict = config is not None and config.requires_tag(path)
     opened = open_document(document, for_update=for_update, strict=strict,
