@@ -14,7 +14,8 @@ from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops.files import Source
 from secretsfile.stores.registry import extensions_text, names_text
 
-FileArg = Annotated[Path, typer.Argument(help=f"The secrets file ({extensions_text()}).")]
+FileArg = Annotated[Path, typer.Argument(
+    help=f"The secrets file ({extensions_text()}; any other name: binary, as in sops).")]
 StdinFileArg = Annotated[Path | None, typer.Argument(
     help=f"The file ({extensions_text()}); '-' or none: stdin, with --filename-override "
     "or --input-type.", show_default=False)]

@@ -78,7 +78,7 @@ def _quoted_lines(branch: Branch) -> list[str]:
             f"{key}={quoted_value(scalar_text(value))}" for key, value in branch.items()]
 
 
-def _sops_flat(branch: Branch) -> dict[str, str]:
+def sops_flat(branch: Branch) -> dict[str, str]:
     """``branch`` flattened the way sops flattens metadata: text values, no comments and
     no empty (None) leaves."""
     return {key: scalar_text(value) for key, value in flatten(branch, SOPS).items()
@@ -96,11 +96,11 @@ def dump_dotenv(docs: list[Branch], metadata: dict[str, Any] | None = None) -> s
             lines.append("#" + key.text)
         elif isinstance(value, (dict, list)):
             lines.extend(f"{k}={v}".replace("\n", "\\n")
-                         for k, v in _sops_flat({key: value}).items())
+                         for k, v in sops_flat({key: value}).items())
         else:
             lines.append(f"{key}={scalar_text(value)}".replace("\n", "\\n"))
     if metadata is not None:
-        flat_meta = _sops_flat(cast(Branch, metadata))
+        flat_meta = sops_flat(cast(Branch, metadata))
         for key in sorted(flat_meta):
             lines.append(f"{PREFIX}{key}={flat_meta[key]}".replace("\n", "\\n"))
     return "".join(line + "\n" for line in lines)

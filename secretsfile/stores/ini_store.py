@@ -23,7 +23,7 @@ from typing import ClassVar, cast
 
 from secretsfile.core.values import Branch, Comment, Value, scalar_text
 from secretsfile.errors import FormatError
-from secretsfile.stores.dotenv_store import _sops_flat
+from secretsfile.stores.dotenv_store import sops_flat
 from secretsfile.stores.flatten import unflatten_metadata
 from secretsfile.stores.interface import Metadata, Store
 
@@ -229,7 +229,7 @@ def dump_ini(docs: list[Branch], metadata: Metadata | None = None) -> str:
         else:
             sections.append((name, value))
     if metadata is not None:
-        flat = _sops_flat(cast(Branch, metadata))
+        flat = sops_flat(cast(Branch, metadata))
         sections.append((SOPS_SECTION, {k: flat[k].replace("\n", "\\n") for k in sorted(flat)}))
     blocks = [_section_lines(name, items, index == 0) for index, (name, items) in
               enumerate(sections)]
