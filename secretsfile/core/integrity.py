@@ -23,7 +23,7 @@ import base64
 import hashlib
 import hmac
 
-from secretsfile.core.tree import Selector
+from secretsfile.core.tree import DEFAULT_UNENCRYPTED_SUFFIX, Selector
 from secretsfile.core.values import Branch, Comment, GoTime, Value, to_bytes
 
 TAG_FIELD = "secretsfile_tag"
@@ -36,6 +36,9 @@ def structure_tag(data_key: bytes, docs: list[Branch], selector: Selector) -> st
     # A key of its own, derived with the data key as PRF key, so the HMAC never shares a
     # key with AES-GCM.
     tag_key = hmac.new(data_key, _KEY_LABEL, hashlib.sha256).digest()
+    if selector.field is None:  # none written (binary files): read back as sops' default
+        selector = Selector("unencrypted_suffix", DEFAULT_UNENCRYPTED_SUFFIX,
+                            selector.mac_only_encrypted)
     parts: list[str] = [_text(selector.field or ""), _text(selector.pattern),
                         "1" if selector.mac_only_encrypted else "0", f"D{len(docs)};"]
     for doc in docs:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from secretsfile._fileio import locked, read_text, write_atomic
 from secretsfile.core.metadata import MasterKey
-from secretsfile.core.tree import Selector, strip_comments
+from secretsfile.core.tree import SELECTOR_FIELDS, Selector, strip_comments
 from secretsfile.core.values import Branch, GoTime, Value
 from secretsfile.core.values import scalar_text as scalar_text  # the CLI prints through files
 from secretsfile.errors import (
@@ -23,6 +23,7 @@ from secretsfile.errors import (
     NotEncryptedError,
     SecretsfileError,
     scrubbed,
+    warn,
 )
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
@@ -96,7 +97,7 @@ def encrypt_text(text: str, path: str, options: EncryptOptions,
     out_fmt = output_format(options.output_type) or fmt
     docs = read_plaintext(text, fmt, path)
     plan = _plan(options, target or Path(path))
-    selector = Selector.from_fields(plan.selector, default_suffix=True)
+    selector = selector_for(plan, out_fmt)
     if previous is not None and _reusable(previous, plan, selector):
         metadata = copy.deepcopy(previous.source.metadata)
         indent = resolve_indent(options.indent, options.config, out_fmt, previous.source.indent)
@@ -107,9 +108,21 @@ def encrypt_text(text: str, path: str, options: EncryptOptions,
 def seal_new(docs: list[Branch], fmt: str, plan: Plan, indent: int | None = None) -> str:
     """A new encrypted file's text: a fresh data key wrapped for the plan's recipients.
     The one way files are created (``encrypt``, ``edit`` of a new file, ``secret set``)."""
-    selector = Selector.from_fields(plan.selector, default_suffix=True)
-    metadata, cipher = new_metadata(plan.groups, selector, plan.threshold)
+    metadata, cipher = new_metadata(plan.groups, selector_for(plan, fmt), plan.threshold)
     return seal_with(docs, cipher, metadata, fmt, indent)
+
+
+def selector_for(plan: Plan, fmt: str) -> Selector:
+    """The plan's selector; for a binary file none at all, as in sops 3.11, whose metadata
+    then records none: the whole file is the one ``data`` value and is always encrypted
+    (a selector given for it, e.g. a creation rule's ``encrypted_regex``, is said and
+    ignored)."""
+    if fmt != "binary":
+        return Selector.from_fields(plan.selector, default_suffix=True)
+    if any(plan.selector.get(name) for name in (*SELECTOR_FIELDS, "mac_only_encrypted")):
+        warn("encryption selectors do not apply to binary files: the whole file is "
+             "encrypted (as sops does)")
+    return Selector.from_fields({}, default_suffix=False)
 
 
 def _reusable(previous: OpenDocument, plan: Plan, selector: Selector) -> bool:

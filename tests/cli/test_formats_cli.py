@@ -142,8 +142,12 @@ def test_unknown_format_name_exits_2_with_one_line(run: Runner, age_key: str, tm
 def test_selectors_never_leave_binary_data_in_plaintext(
     run: Runner, age_key: str, tmp_path: Path, selector: tuple[str, str]
 ) -> None:
+    """As sops 3.11: selectors are ignored (said on stderr) and the data is encrypted."""
     plain = tmp_path / "blob.dat"
     plain.write_bytes(RAW)
     result = run("encrypt", *selector, plain)
-    assert result.code == 2 and result.stdout == "" and PLANTED not in result.stderr
+    assert result.code == 0 and PLANTED not in result.output
     assert "selectors do not apply to binary files" in result.stderr
+    document = json.loads(result.stdout)
+    assert document["data"].startswith("ENC[") and "unencrypted_suffix" not in document["sops"]
+    assert not any(key.endswith(("_regex", "_suffix")) for key in document["sops"])
