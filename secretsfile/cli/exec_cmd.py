@@ -10,20 +10,13 @@ import typer
 from secretsfile.cli.common import say
 from secretsfile.cli.files_cmd import FileArg, IgnoreMac, InputType, OutputType
 from secretsfile.cli.run_cmd import PANEL, AllowOpt, ConfigOpt, EnvOpt
-from secretsfile.errors import UsageError
 
 CommandArg = Annotated[str, typer.Argument(
     help="The command, run by 'sh -c' as sops runs it (quote it as one argument).",
     metavar="COMMAND", show_default=False)]
 UserOpt = Annotated[str | None, typer.Option(
-    "--user", help="Not supported (sops' flag): run secretsfile as that user instead.",
-    show_default=False, hidden=False)]
-
-
-def _refuse_user(user: str | None, command: str) -> None:
-    if user is not None:
-        raise UsageError(f"--user is not supported by secretsfile {command}",
-                         hint=f"run it as that user: sudo -u {user} secretsfile {command} ...")
+    "--user", metavar="NAME", help="Run the command as this user (as in sops: only when "
+    "secretsfile runs as root).", show_default=False)]
 
 
 def _finish(code: int) -> int:
@@ -58,11 +51,11 @@ def exec_env(
     from secretsfile.config.project import load_for
     from secretsfile.ops import execing, running
 
-    _refuse_user(user, "exec-env")
+    account = execing.run_as(user)
     variables = execing.file_variables(file, input_type, load_for(file), allow or (),
                                        ignore_mac)
     environment, _ = running.child_environment(variables, True, {} if pristine else None)
-    return _finish(execing.run_shell(command, environment))
+    return _finish(execing.run_shell(command, environment, account))
 
 
 EXEC_FILE_HELP = (
@@ -89,13 +82,15 @@ def exec_file(
     from secretsfile.config.project import load_for
     from secretsfile.ops import execing, files, running
 
-    _refuse_user(user, "exec-file")
+    account = execing.run_as(user)
     text = files.decrypt_file(file, input_type, output_type, None, load_for(file), ignore_mac)
     kind = running.FileKind.file if no_fifo else running.FileKind.fifo
-    with running.handoff([("tmp-file", text.encode("utf-8"))], kind) as paths:
+    owner = None if account is None else (account.uid, account.gid)
+    data = text.encode("utf-8", "surrogateescape")  # a binary file's bytes, exactly
+    with running.handoff([("tmp-file", data)], kind, owner) as paths:
         environment, _ = running.child_environment({}, False)
         code = execing.run_shell(execing.fill_placeholder(command, paths["tmp-file"]),
-                                 environment)
+                                 environment, account)
     return _finish(code)
 
 

@@ -9,13 +9,15 @@ variables are stripped by ``running.child_environment``. No printing: the CLI re
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secretsfile.core.values import Comment, scalar_text
-from secretsfile.errors import scrubbed
+from secretsfile.errors import UsageError, scrubbed
 from secretsfile.ops.exporting import check_variables
 from secretsfile.ops.files import open_file
 from secretsfile.ops.running import wait_forwarding
@@ -47,11 +49,43 @@ def fill_placeholder(command: str, path: str) -> str:
     return command.replace("{}", path)
 
 
-def run_shell(command: str, environment: Mapping[str, str]) -> int:
-    """``sh -c COMMAND`` (as sops runs it) with ``environment``; its exit code (127: no
-    shell), signals passed on."""
+@dataclass(frozen=True)
+class RunAs:
+    """``--user NAME``: who the command runs as (sops' flag; only root can switch)."""
+
+    name: str
+    uid: int
+    gid: int
+    groups: tuple[int, ...]
+
+
+def run_as(user: str | None) -> RunAs | None:
+    """``--user``'s account, or None. Refused unless we are root, as in sops."""
+    if user is None:
+        return None
+    if os.geteuid() != 0:
+        raise UsageError("--user needs root (as in sops): only root can run a command as "
+                         "another user", hint=f"run it as that user: sudo -u {user} …")
+    import pwd
+
     try:
-        child = subprocess.Popen(["sh", "-c", command], env=dict(environment))
+        account = pwd.getpwnam(user)
+    except KeyError:
+        raise UsageError(f"--user {user}: no such user") from None
+    groups = tuple(os.getgrouplist(user, account.pw_gid))
+    return RunAs(user, account.pw_uid, account.pw_gid, groups)
+
+
+def run_shell(command: str, environment: Mapping[str, str], user: RunAs | None = None) -> int:
+    """``sh -c COMMAND`` (as sops runs it) with ``environment``, as ``user`` if given; its
+    exit code (127: no shell), signals passed on."""
+    try:
+        if user is None:
+            child = subprocess.Popen(["sh", "-c", command], env=dict(environment))
+        else:
+            child = subprocess.Popen(["sh", "-c", command], env=dict(environment),
+                                     user=user.uid, group=user.gid,
+                                     extra_groups=list(user.groups))
     except FileNotFoundError:
         return 127
     return wait_forwarding(child)

@@ -151,14 +151,18 @@ class FifoServer:
 
 
 @contextlib.contextmanager
-def handoff(files: list[tuple[str, bytes]], kind: FileKind) -> Iterator[dict[str, str]]:
-    """variable -> path of a FIFO (or a 0600 file) holding the value; removed afterwards."""
+def handoff(files: list[tuple[str, bytes]], kind: FileKind,
+            owner: tuple[int, int] | None = None) -> Iterator[dict[str, str]]:
+    """variable -> path of a FIFO (or a 0600 file) holding the value; removed afterwards.
+    ``owner`` (uid, gid): the directory and files are given to that account (``--user``)."""
     if not files:
         yield {}
         return
     from secretsfile._fileio import private_dir
 
     directory = private_dir()
+    if owner is not None:
+        os.chown(directory, *owner)
     servers: list[FifoServer] = []
     paths: dict[str, str] = {}
     try:
@@ -173,6 +177,8 @@ def handoff(files: list[tuple[str, bytes]], kind: FileKind) -> Iterator[dict[str
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
+            if owner is not None:
+                os.chown(path, *owner)
             paths[var] = str(path)
         yield paths
     finally:
