@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from secretsfile.scanner.model import Allowlist, Rule
 
+from . import generic
 from ._common import ASSIGN, MASKED, RUNS
 
 RULES: tuple[Rule, ...] = (
@@ -92,11 +93,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="azure-connection-string-password",
         description="Password inside an ADO.NET / ODBC / JDBC connection string",
+        # After `;` the value may also end at a quote or the line's end (the last pair of a
+        # string); elsewhere it must be followed by `;`. ODBC wraps values in braces: {p@ss;word}.
         regex=(
-            r"(?i)(?:[;\"'\s]|^)(?:password|pwd)\s*=\s*([^;\"'\s{}$%<>]{4,128})\s*;"
+            r"(?i)(?:(;)\s*|[\"'\s]|^)(?:password|pwd)\s*=\s*(\{)?([^;\"'\s{}$%<>]{4,128})"
+            r"(?(2)\}|(?(1)(?=[ \t]*(?:[;\"'\r\n]|$))|\s*;))"
         ),
         keywords=("password=", "pwd=", "password =", "pwd ="),
-        secret_group=1,
+        secret_group=3,
         entropy=2.5,
         allowlists=(
             MASKED,
@@ -106,14 +110,26 @@ RULES: tuple[Rule, ...] = (
                 ),
                 description="documentation placeholders",
             ),
+            generic.TEMPLATE_REFERENCE,
+            generic.PLACEHOLDER,
         ),
         true_samples=(
             '"Server=tcp:sql-prod.database.windows.net,1433;Database=orders;User ID=app;Password=tQCb2JNwnrbbHBUC6b;"',
             "Driver={ODBC Driver 18 for SQL Server};Server=db01;Uid=etl;Pwd=UM5YJu63f3xQsV;Encrypt=yes",
+            '"Server=sql01.corp.local,1433;Database=Orders;User Id=svc_orders;Password=48BnQ-9Nxq1s7HJx7;TrustServerCertificate=True"',
+            'conn_str = "DRIVER={ODBC Driver 18 for SQL Server};SERVER=10.20.4.11;DATABASE=ledger;UID=etl;PWD={k80Em+0f4Rqqxy}"',
+            'cs = "Data Source=db02.corp.internal;Initial Catalog=crm;User ID=crm_app;Password=Vb7#qLm2Xz9w"',
+            "spring.datasource.url=jdbc:sqlserver://db7.corp.internal:1433;databaseName=billing;user=app;password=DtGjX5XGhGbmutEq;encrypt=true",
         ),
         false_samples=(
             "Server=myServerAddress;Database=myDataBase;Uid=myUsername;Pwd=myPassword;",
             "Server=db01;User Id=app;Password=${DB_PASSWORD};",
+            '"Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=myPassword;"',
+            '"Data Source=.;Initial Catalog=app;Integrated Security=True;"',
+            'cs = "Server=db01;Database=app;User Id=sa;Password={0}"',
+            "Driver={SQL Server};Server=db01;Uid=sa;Pwd={password};",
+            "jdbc:sqlserver://localhost:1433;databaseName=test;user=sa;password=${DB_PASSWORD}",
+            'cs = "Server=db01;Uid=sa;Pwd=%s" % pw',
         ),
         tags=("azure", "connection-string"),
     ),

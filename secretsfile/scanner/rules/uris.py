@@ -7,8 +7,8 @@ from secretsfile.scanner.model import Allowlist, Rule
 from . import generic
 from ._common import MASKED, NOT_PROGRAM_SOURCE
 
-# Passwords that documentation and templates put in URLs.
-_URL_PLACEHOLDER = Allowlist(
+# Passwords that documentation and templates put in URLs and command lines (shared with commands.py).
+PASSWORD_PLACEHOLDER = Allowlist(
     regexes=(
         r"(?i:^(?:pass(?:word|wd)?|pwd|secret|changeme|change_me|changeit|test|testing|admin|root|guest"
         r"|user|username|token|api[_-]?key|example|sample|dummy|fake|foo|bar|x+|y+|\*+|\.+|my_?pass(?:word)?"
@@ -28,6 +28,10 @@ _SAME_USER_AND_PASSWORD = Allowlist(
     regex_target="match",
     description="user name repeated as password (postgres:postgres@localhost)",
 )
+_DB_DEFAULTS = Allowlist(
+    regexes=(r"(?i:^(?:postgres|postgresql|pgpass|mysecretpassword|tiger|manager|oracle|sa)$)",),
+    description="demo database passwords (postgres, scott/tiger, system/manager)",
+)
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -43,7 +47,7 @@ RULES: tuple[Rule, ...] = (
                   "memcached", "influxdb"),
         secret_group=2,
         entropy=1.5,
-        allowlists=(_URL_PLACEHOLDER, _SAME_USER_AND_PASSWORD, _DOC_HOSTS, MASKED),
+        allowlists=(PASSWORD_PLACEHOLDER, _SAME_USER_AND_PASSWORD, _DOC_HOSTS, MASKED),
         true_samples=(
             'DATABASE_URL="postgresql://app:bYsorkX5PVbf0HUYbGX3@db.prod.internal:5432/orders"',
             "MONGO_URI=mongodb+srv://svc:w53bDVENngbnecOK@cluster0.ab1cd.mongodb.net/app?retryWrites=true",
@@ -70,7 +74,7 @@ RULES: tuple[Rule, ...] = (
         ),
         keywords=("snowflake://",),
         secret_group=2,
-        allowlists=(_URL_PLACEHOLDER, MASKED),
+        allowlists=(PASSWORD_PLACEHOLDER, MASKED),
         true_samples=("SNOWFLAKE_URL=snowflake://loader:iBTbE4dxQ72mQ3tzDs@xy12345.eu-central-1/analytics/public?warehouse=LOAD_WH",),
         false_samples=("snowflake://{user}:{password}@{account}/{database}",),
         tags=("uri", "snowflake"),
@@ -85,7 +89,13 @@ RULES: tuple[Rule, ...] = (
         keywords=("://",),
         secret_group=2,
         entropy=1.5,
-        allowlists=(_URL_PLACEHOLDER, _SAME_USER_AND_PASSWORD, _DOC_HOSTS, MASKED),
+        allowlists=(
+            PASSWORD_PLACEHOLDER,
+            _SAME_USER_AND_PASSWORD,
+            _DOC_HOSTS,
+            MASKED,
+            Allowlist(regexes=(r"^\d{1,5},",), description="multi-host URL: a port and the next host, not a password"),
+        ),
         true_samples=(
             "git clone https://deploy:JNBETAlf33wbA7F0vdAV@git.corp.internal/platform/infra.git",
             'PIP_INDEX_URL="https://ci:Ci5WoWCOiYKMMy26d0yVPf@pypi.corp.internal/simple"',
@@ -98,6 +108,8 @@ RULES: tuple[Rule, ...] = (
             "https://${username}:${password}@api.example.com/v1",
             "https://username:password@example.com/api",
             "git@github.com:acme/app.git",
+            "MultiHostUrl('https://foo.com:123,foo:bar@bar.com/path')",
+            "mongodb://db1.corp.internal:27017,db2.corp.internal:27017/app?replicaSet=rs0",
         ),
         tags=("uri",),
     ),
@@ -113,7 +125,7 @@ RULES: tuple[Rule, ...] = (
         secret_group=1,
         entropy=3.0,
         allowlists=(
-            _URL_PLACEHOLDER,
+            PASSWORD_PLACEHOLDER,
             MASKED,
             Allowlist(regexes=(r"^%[sd]$|%\(|\{|\$|^eyJ",), description="format strings, templates, JWTs (own rule)"),
             generic.TEMPLATE_REFERENCE,
@@ -131,16 +143,64 @@ RULES: tuple[Rule, ...] = (
         tags=("uri",),
     ),
     Rule(
+        id="jdbc-url-password",
+        description="Password in a JDBC URL as user/password@host (Oracle thin and similar drivers)",
+        regex=r"(?i)\bjdbc:[a-z0-9]+(?::[a-z0-9]+)?:([A-Za-z0-9_$#.-]{1,64})/([^@/\s'\"<>;]{4,128})@(?://)?[\w.\[-]",
+        keywords=("jdbc:",),
+        secret_group=2,
+        entropy=1.5,
+        allowlists=(PASSWORD_PLACEHOLDER, _DOC_HOSTS, MASKED, generic.PLACEHOLDER, _DB_DEFAULTS),
+        true_samples=(
+            'url = "jdbc:oracle:thin:scott/h7d5M0owgENZCD@//ora-prod.corp.internal:1521/ORCLPDB1"',
+            "db.url=jdbc:oracle:thin:etl_loader/Wq3!vT9pLz2x@ora-dw.corp.internal:1521:DWH",
+        ),
+        false_samples=(
+            "jdbc:oracle:thin:scott/tiger@localhost:1521:orcl",
+            "jdbc:oracle:thin:${DB_USER}/${DB_PASSWORD}@//db:1521/XE",
+            "jdbc:oracle:thin:@//ora-prod.corp.internal:1521/ORCLPDB1",
+        ),
+        tags=("uri", "jdbc"),
+    ),
+    Rule(
+        id="libpq-dsn-password",
+        description="Password in a libpq keyword DSN (host=... user=... password=...)",
+        regex=(
+            r"(?i)\b(?:host|hostaddr|dbname|user|port|sslmode)=[^\s'\"]{1,128}[ \t]+(?:[a-z_]{2,24}=[^\s'\"=]{0,128}[ \t]+){0,8}"
+            r"password='?([^\s'\"\\]{4,128})"
+        ),
+        keywords=("password=",),
+        secret_group=1,
+        entropy=2.0,
+        allowlists=(
+            PASSWORD_PLACEHOLDER,
+            MASKED,
+            generic.TEMPLATE_REFERENCE,
+            generic.PLACEHOLDER,
+            generic.DICTIONARY_WORD,
+            _DB_DEFAULTS,
+        ),
+        true_samples=(
+            'dsn = "host=pg-main.corp.internal port=5432 dbname=orders user=svc password=kN9RXoZ4VJe1NBvPve sslmode=require"',
+            "PG_DSN=host=10.0.4.12 user=reporting dbname=dw password=Hx4q8Vn2TzLm7c",
+        ),
+        false_samples=(
+            'dsn = "host=localhost dbname=test user=postgres password=postgres"',
+            'dsn = f"host={host} dbname={db} user={user} password={password}"',
+            "host=db user=app password=$PGPASSWORD dbname=app",
+        ),
+        tags=("uri", "connection-string"),
+    ),
+    Rule(
         id="curl-basic-auth",
-        description="curl -u / --user with a literal password",
-        regex=r"\bcurl\b(?:[^\n]|\\\n)*?\s(?:-u|--user)[ =]?\s*['\"]?([^\s'\":<]{0,64}):['\"]?([^\s'\"]{3,128})",
+        description="curl -u / --user / --proxy-user with a literal password",
+        regex=r"\bcurl\b(?:[^\n]|\\\n)*?\s(?:-u|-U|--user|--proxy-user)[ =]?\s*['\"]?([^\s'\":<]{0,64}):['\"]?([^\s'\"]{3,128})",
         keywords=("curl",),
         secret_group=2,
         allowlists=(
-            _URL_PLACEHOLDER,
+            PASSWORD_PLACEHOLDER,
             MASKED,
             Allowlist(
-                regexes=(r"(?:-u|--user)[ =]?\s*['\"]?([^\s'\":]+):['\"]?\1(?:['\"\s]|$)",),
+                regexes=(r"(?:-u|-U|--user|--proxy-user)[ =]?\s*['\"]?([^\s'\":]+):['\"]?\1(?:['\"\s]|$)",),
                 regex_target="match",
                 description="user name repeated as password (test:test)",
             ),
@@ -148,12 +208,17 @@ RULES: tuple[Rule, ...] = (
         true_samples=(
             "curl --cacert ca.crt -u elastic:d9x15isLyoQudc https://localhost:9200",
             "curl -s --user 'api:9pyHplFGTRCRHdM4' https://api.mailgun.example/v3/messages",
+            "curl -fsSL -u ci-bot:yT5kn4l2ePpnwPpYJ9Vg https://nexus.corp.internal/repository/raw/app.tgz -o app.tgz",
+            "curl -x http://proxy.corp.internal:3128 --proxy-user svc_build:Qe7vN2xLp9rT4k https://pypi.org/simple/",
         ),
         false_samples=(
             "curl -u <user:password> https://test.com/endpoint",
             'curl -u "${username}":"${password}"',
             "curl -i -u 'test:test'",
             "curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/",
+            "curl -u $USER:$TOKEN https://api.internal",
+            "curl -u admin:admin http://localhost:8080",
+            "curl -x http://proxy:3128 --proxy-user \"$PROXY_USER:$PROXY_PASS\" https://pypi.org/simple/",
         ),
         tags=("cli",),
     ),
@@ -161,18 +226,23 @@ RULES: tuple[Rule, ...] = (
         id="http-authorization-header",
         description="Literal credential in an HTTP Authorization header",
         regex=(
-            r"(?i)authorization['\"]?\s*[:=,]\s*['\"]?(?:(?:bearer|basic|token|api-token|apikey|sso-key|digest)\s+|(?<=['\"]))"
+            r"(?i)(?<![a-z])authorization['\"]?\s*[:=,]\s*['\"]?(?:(?:bearer|basic|token|api-token|apikey|sso-key|digest)\s+|(?<=['\"]))"
             r"([A-Za-z0-9._~+/=:-]{8,500})(?![A-Za-z0-9._~+/=:-])"
         ),
         keywords=("authorization",),
         secret_group=1,
         entropy=3.0,
         allowlists=(
-            _URL_PLACEHOLDER,
+            PASSWORD_PLACEHOLDER,
             MASKED,
             Allowlist(
-                regexes=(r"(?i:^(?:bearer|basic|token|digest|none|null|header|required)$)", r"^eyJ", r"^[a-z_]+(?:\.[a-z_]+)*$"),
-                description="scheme names, identifiers and JWTs (own rule)",
+                regexes=(
+                    r"(?i:^(?:bearer|basic|token|digest|none|null|header|required)$)",
+                    r"^eyJ",
+                    r"^[a-z_]+(?:\.[a-z_]+)*$",
+                    r"^[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)*$",
+                ),
+                description="scheme names, header names, identifiers and JWTs (own rule)",
             ),
         ),
         true_samples=(
@@ -184,6 +254,8 @@ RULES: tuple[Rule, ...] = (
             'curl -H "Authorization: Bearer <Openverse API token>"',
             "headers['Authorization'] = 'Basic %s' % creds",
             'curl -H "Authorization: Token **********"',
+            'SENSITIVE_HEADERS = frozenset(["Cookie", "Authorization", "Proxy-Authorization"])',
+            "'ASAuthorization', 'ASAuthorizationAppleIDButton', 'ASAuthorizationController',",
         ),
         tags=("http",),
     ),
@@ -195,7 +267,7 @@ RULES: tuple[Rule, ...] = (
         keywords=("machine",),
         secret_group=1,
         path=NOT_PROGRAM_SOURCE,
-        allowlists=(_URL_PLACEHOLDER, MASKED, generic.PLACEHOLDER, generic.DICTIONARY_WORD),
+        allowlists=(PASSWORD_PLACEHOLDER, MASKED, generic.PLACEHOLDER, generic.DICTIONARY_WORD),
         true_samples=("machine api.heroku.com\n  login ci@example.com\n  password ded8db9b-be4e-ba70-3e04-f3c2939198a7\n",),
         false_samples=("machine example.com login user password $NETRC_PASSWORD",),
         tags=("netrc",),
