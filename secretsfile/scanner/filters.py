@@ -255,6 +255,34 @@ def reference(c: Candidate) -> bool:
     return is_reference(c.secret)
 
 
+# --- values that spell their own name ---------------------------------------------------
+
+# The name left of the value: ``CLIENT_AUTH: "``, ``Oid.KEY_USAGE = '``, ``"token_type", "``.
+_NAME_BEFORE = re.compile(
+    r"([A-Za-z_][\w.-]*)['\"`\]]?[ \t]*(?:[:=]{1,3}|=>|,)[ \t]*[bBrRuU]{0,2}['\"`]?$"
+)
+_IDENTIFIER_VALUE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{3,}")
+
+
+def _folded(text: str) -> str:
+    return text.replace("_", "").replace("-", "").replace(".", "").lower()
+
+
+def self_named(c: Candidate) -> bool:
+    """An enum member whose value is its own name in another casing.
+
+    ``ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth"``, ``PRIVATE_KEY_USAGE_PERIOD =
+    "privateKeyUsagePeriod"``: the value names the constant, it is no secret.
+    """
+    if _IDENTIFIER_VALUE.fullmatch(c.secret) is None:
+        return False
+    m = _NAME_BEFORE.search(c.before[-120:])
+    if m is None:
+        return False
+    name = _folded(m.group(1).rsplit(".", 1)[-1])
+    return name == _folded(c.secret)
+
+
 # --- placeholders -----------------------------------------------------------------------
 
 _WordLists = tuple[frozenset[str], frozenset[str], tuple[str, ...]]
@@ -313,6 +341,7 @@ Filter = Callable[[Candidate], bool]
 FILTERS: tuple[tuple[str, Filter], ...] = (
     ("placeholder", placeholder),
     ("reference", reference),
+    ("self-named", self_named),
     ("sops-ciphertext", sops_ciphertext),
     ("armored-ciphertext", armored_ciphertext),
     ("age-recipient", age_recipient),

@@ -36,7 +36,7 @@ TEST_PASSWORDS = frozenset(
     tests toor topsecret user username welcome welcome1
         """
     )
-)
+) | {"33f!!lloppa"}  # the ClearTextPassword of NuGet's nuget.config documentation
 
 #: Substrings of values written to be replaced: examples, masks, "your_..._here".
 PLACEHOLDER_WORDS = tuple(

@@ -111,3 +111,24 @@ def test_sops_block_lines_in_yaml_json_ini_dotenv() -> None:
     assert first == 3 and last >= 5
     env_text = "A=1\nsops_mac=x\nsops_version=3\n"
     assert sops_block_lines(env_text) == [(2, 2), (3, 3)]
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [('    ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",', "clientAuth"),
+     ('    ExtensionOID.PRIVATE_KEY_USAGE_PERIOD: "privateKeyUsagePeriod",', "privateKeyUsagePeriod"),
+     ("SECRET_ACCESS_KEY = 'secret-access-key'", "secret-access-key")],
+)  # fmt: skip
+def test_values_that_spell_their_own_name(line: str, secret: str) -> None:
+    assert rejection_reason(candidate(line, secret)) == "self-named"
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ('CLIENT_AUTH = "cLiEnTaUtH9x2Q"', "cLiEnTaUtH9x2Q"),
+        ('api_token = "token7Qw9ZpXv"', "token7Qw9ZpXv"),
+    ],
+)
+def test_values_unlike_their_name_are_kept(line: str, secret: str) -> None:
+    assert not filters.self_named(candidate(line, secret))

@@ -22,7 +22,7 @@ import re
 
 from secretsfile.scanner.model import Allowlist, Rule
 
-from ._common import NOT_PROGRAM_SOURCE
+from ._common import NOT_PROGRAM_SOURCE, SEQUENTIAL
 
 # --- name ------------------------------------------------------------------------------------
 # The credential words, spelled in the three casings code uses (snake/kebab, camelCase/PascalCase,
@@ -65,6 +65,8 @@ _OP_QUOTED = (
     r"|['\"`]\]?[ \t]{0,24}:|:(?=[ \t]|['\"`])|(?<=[A-Z0-9_])['\"`][ \t]{0,4},|[ \t]+(?=@\"|['\"`]))"
     r"[ \t]{0,24}(?:@(?=\")|[bBrRuU]{1,2}(?=['\"]))?"
 )
+# The same without the space-separated form: "pass `x`" is prose when the name is a verb.
+_OP_QUOTED_NO_SPACE = _OP_QUOTED.replace(r"|[ \t]+(?=@\"|['\"`]))", ")")
 _OP_UNQUOTED = (
     r"(?:(?:['\"`]?\]?[ \t]{0,24}(?:={1,3}|:{1,3}=|\?=|=>)|['\"`]\]?[ \t]{0,24}:|:(?=[ \t]))[ \t]{0,24}|>\s{0,40})"
 )
@@ -114,6 +116,8 @@ PLACEHOLDER = Allowlist(
         r"(?i:x{5,})|\*{3,}|#{4,}|\.\.\.|•",
         r"(?i:abcdefghij|(?:1234-){2})",
         r"^[a-z]+(?: [a-z]+){2,}$",  # lower-case prose: "value goes in here"
+        # lower-case prose with punctuation: "template data / text", " * [would prune] ", "in #security"
+        r"^(?=[^ ]* )[^\w]*[a-z]+(?:[ /,:;#*()\[\]-]+[a-z]+)+[^\w]*$",
     ),
     stopwords=(
         "example", "placeholder", "changeme", "change_me", "change-me", "your_", "your-", "yourpass",
@@ -127,7 +131,9 @@ PLACEHOLDER = Allowlist(
 
 NOT_A_LITERAL = Allowlist(
     regexes=(
-        r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$",  # snake_case identifier: real_secret, db_password
+        # snake_case identifier (real_secret, db_password), but not a token with a lower-case
+        # prefix: no segment over 20 characters nor mixing letters with 4 digits (live_…, bkua_…)
+        r"^(?![a-z0-9_]*?(?<![a-z0-9])(?=[a-z0-9]*[a-z])(?:[a-z]*\d){4})[a-z][a-z0-9]{0,19}(?:_[a-z0-9]{1,20})+$",
         r"^[A-Z][A-Z0-9]{0,11}(?:[_-][A-Z0-9]{1,12})+$",  # CONSTANT_NAME / ENV-NAME
         r"^[A-Za-z_$][A-Za-z_$]*\d*(?:(?:\.|::|->)[A-Za-z_$][A-Za-z_$]*\d*)+(?:\(\))?$",  # attribute path
         r"^[A-Za-z_]\w*\(.*\)$",  # function call
@@ -177,7 +183,39 @@ VENDOR_FORMAT = Allowlist(
     description="value in a vendor token format: the vendor rule decides",
 )
 
-_GENERIC_ALLOWLISTS = (TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, NAME_IS_METADATA, VENDOR_FORMAT)
+# A regular expression assigned to a credential name (detectors, validators): a character class
+# or escape with a quantifier, a group construct, or a trailing {n} / {n,m}.
+REGEX_LITERAL = Allowlist(
+    regexes=(r"\[[^\]\s]{1,40}\][{*+?]", r"\(\?(?:[:=!]|<[=!]|P<)", r"\\[dwsbDWS][{*+?)]", r"\{\d+(?:,\d*)?\}\)?\$?$"),
+    description="a regular expression, not a value",
+)
+
+# Syntax-highlighting styles (Pygments, prompt_toolkit, rich): Token.Comment: "italic #A3AAB2".
+STYLE_VALUE = Allowlist(
+    regexes=(
+        r"(?i:^(?:(?:no)?(?:bold|italic|underline|inherit|noinherit|blink|reverse|hidden|roman|sans|mono"
+        r"|border|bg|fg)\b:?[ ]*)*#(?:[0-9a-f]{3}|[0-9a-f]{6}|ansi[a-z]+)$)",
+    ),
+    description="a style or colour value",
+)
+
+# The "name" is a class attribute used as a key: Token.String, Secret.Kind (Capitalised member).
+CLASS_ATTRIBUTE_KEY = Allowlist(
+    regexes=(r"^(?:Token|Secret|Credential|Auth)\.[A-Z]",), regex_target="match",
+    description="a class attribute used as a dictionary key",
+)
+
+# Unquoted rules in docs and text: a call cut at its first quote (token = f.encrypt(b"...")) and
+# doctest lines, where the right-hand side is an expression.
+CALL_OR_DOCTEST = (
+    Allowlist(regexes=(r"^[A-Za-z_][\w.]*\(",), description="a call, cut at its first quote"),
+    Allowlist(regexes=(r"^[ \t]*(?:>>>|\.\.\.)[ \t]",), regex_target="line", description="a doctest line"),
+)
+
+_GENERIC_ALLOWLISTS = (
+    TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, NAME_IS_METADATA, VENDOR_FORMAT, REGEX_LITERAL,
+    STYLE_VALUE, CLASS_ATTRIBUTE_KEY,
+)
 
 # A single dictionary-looking word ("python", "somepass", "Incorrect") is what test suites and
 # docs use; generated or chosen production passwords mix character classes or are longer.
@@ -185,7 +223,36 @@ DICTIONARY_WORD = Allowlist(
     regexes=(r"^[a-z]{1,15}(?:-[a-z]{1,15}){0,3}$|^[A-Z][a-z]{1,14}$|^[A-Z]{1,10}$",),
     description="a single dictionary-looking word",
 )
-_PASSWORD_ALLOWLISTS = (*_GENERIC_ALLOWLISTS, DICTIONARY_WORD)
+# A CamelCase phrase with a function word and nothing else ("IAmSensitive", "NotSoSecret",
+# "MySecretValue") reads as a docs example; a CamelCase passphrase of content words
+# ("CorrectHorseBattery") or anything with a digit or a symbol stays a finding.
+CAMEL_PHRASE = Allowlist(
+    regexes=(r"^(?=(?:[A-Z][a-z]*)*?(?:I|Am|Is|Are|My|Your|Not|So|Very|The|This|It|An?)(?:[A-Z]|$))(?:[A-Z][a-z]{0,12}){2,4}$",),
+    description="a CamelCase phrase with a function word",
+)
+_PASSWORD_ALLOWLISTS = (*_GENERIC_ALLOWLISTS, DICTIONARY_WORD, CAMEL_PHRASE)
+
+# Weaker evidence (a short or non-English name, a positional argument) needs a value that looks
+# chosen: letters and a digit or symbol, and three character classes or twelve characters.
+LOOKS_WEAK = Allowlist(
+    regexes=(
+        r"^[A-Za-z]+$|^[^A-Za-z]+$",
+        r"^(?=.{1,11}$)(?:[a-z\d]+|[A-Z\d]+|[a-z\W_]+|[A-Z\W_]+)$",
+    ),
+    description="a value that does not look like a chosen password",
+)
+_WEAK_NAME_ALLOWLISTS = (*_PASSWORD_ALLOWLISTS, LOOKS_WEAK)
+
+# pw, PASS, userPw, SMTP_PW, and the word in other languages; never followed by more name.
+_WEAK_PASSWORD_WORD = (
+    r"(?:(?<![A-Za-z0-9])(?:pw|PW|Pw|pass|PASS|Pass|passwort|Passwort|PASSWORT|mdp|MDP|senha|Senha|SENHA"
+    r"|contrase(?:n|\u00f1)a|Contrase(?:n|\u00f1)a|mot_de_passe|wachtwoord|Wachtwoord|haslo|has\u0142o|parola|parol)"
+    r"|(?<=[a-z])(?:Pw|Pass)|(?<=[A-Z0-9]_)(?:PW|PASS))(?![\w-])"
+)
+_WEAK_PASSWORD_KEYWORDS = (
+    "pw ", "pw=", "pw:", "pw\"", "pw'", "pass ", "pass=", "pass:", "pass\"", "pass'", "passwort", "mdp",
+    "senha", "contrase", "mot_de_passe", "wachtwoord", "haslo", "has\u0142o", "parol",
+)
 
 _PASSWORD_KEYWORDS = ("passw", "passphrase", "pwd", "_pass", "pass_")
 _SECRET_KEYWORDS = (
@@ -225,6 +292,8 @@ RULES: tuple[Rule, ...] = (
             'PASSWORD_MIN_LENGTH = "12"',
             'password = "********"',
             'password = "xxxxxxxxxx"',
+            "password = r'([a-f0-9]{48}(?![a-f0-9]))'",
+            "    model = Model(password='IAmSensitive', password_bytes=b'IAmSensitiveBytes')",
             'password: "ENC[AES256_GCM,data:Zm9vYmFy,iv:m0505h2c9jjUilzLZxTGYJjt/fo+0gZ8UHqCzkNELcx=,tag:kLHcZON8J4kj5GSivv/G1V==,type:str]"',
         ),
         tags=("generic",),
@@ -258,6 +327,14 @@ RULES: tuple[Rule, ...] = (
             'api_key = "your-api-key-here"',
             'credentialsId: "29f63271-dc2f-4734-8221-5b31b5169bac"',
             'access_key_id = "AKIAIOSFODNN7EXAMPLE"',
+            "    cl_api_key = r'([a-z]{24})'",
+            "    secret = r'([a-z0-9]{64})'",
+            '    ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",',
+            '    Token.Comment: "italic #A3AAB2",',
+            "    Token.String: '#ansiyellow',",
+            '    TOKEN_DATA: "template data / text",',
+            '        token = " * [would prune] "',
+            "    team = os.environ.get('DETECT_SECRETS_SECURITY_TEAM', 'in #security')",
             'secret_key = "ENC[AES256_GCM,data:LPaDGSLAEsYnrh1FX8OI+YBIIbm1XDQenM9sVNoi,iv:xKZa3gGfwdc7Hs4qab0oQ6Vam1OnRnkmdQF66+dgv05=,tag:iH31yOebfd8sejvLwqxfiu==,type:str]"',
         ),
         tags=("generic",),
@@ -270,7 +347,7 @@ RULES: tuple[Rule, ...] = (
         secret_group=1,
         entropy=2.3,
         path=NOT_PROGRAM_SOURCE,
-        allowlists=_PASSWORD_ALLOWLISTS,
+        allowlists=(*_PASSWORD_ALLOWLISTS, *CALL_OR_DOCTEST),
         true_samples=(
             "DB_PASSWORD=aC8uHEkNZ4GWqwvg",
             "  password: 4RrEwWhtgYPOZG",
@@ -285,6 +362,7 @@ RULES: tuple[Rule, ...] = (
             "password = var.db_password",
             "PASSWORD=changeme",
             "password: *default_password",
+            '>>> conn = connect(password=get_password("db"))',
         ),
         tags=("generic",),
     ),
@@ -296,9 +374,10 @@ RULES: tuple[Rule, ...] = (
         secret_group=1,
         entropy=3.0,
         path=NOT_PROGRAM_SOURCE,
-        allowlists=_GENERIC_ALLOWLISTS,
+        allowlists=(*_GENERIC_ALLOWLISTS, *CALL_OR_DOCTEST),
         true_samples=(
             "API_TOKEN=1Qrfex0oMKP2pgHz2XUpMwjCcJ8x2Ffi",
+            "LOB_API_KEY=live_9c2f4e7a1b3d5f6a8c0e2d4b6a8f0c1e3d5",
             "  client_secret: t3QNZdsi01ipkUTlrZzNMrPtNkQFk8g-Ggo-GIyy",
             "app.jwt.secret=y8tTkGvrFGOQb5LkxlbnV5O8zFa4ybnK1QLeWiXeOi2T",
             "<apiKey>b5bb289002bff1ba29d454a204f409c7</apiKey>",
@@ -309,6 +388,7 @@ RULES: tuple[Rule, ...] = (
             "secretName: app-credentials",
             "secret_access_key = aws_secret",
             "secretsManagerArn: arn:aws:secretsmanager:eu-west-1:123456789012:secret:db",
+            '>>> token = f.encrypt(b"A really secret message. Not for prying eyes.")',
         ),
         tags=("generic",),
     ),
@@ -328,6 +408,121 @@ RULES: tuple[Rule, ...] = (
         tags=("generic",),
     ),
     Rule(
+        id="generic-password-short-name",
+        description="Chosen-looking password under a short or non-English name (pw, pass, passwort, senha, mdp)",
+        regex=_WEAK_PASSWORD_WORD + _OP_QUOTED_NO_SPACE + _QUOTED.format(n=6),
+        keywords=_WEAK_PASSWORD_KEYWORDS,
+        secret_group=1,
+        entropy=2.5,
+        allowlists=_WEAK_NAME_ALLOWLISTS,
+        true_samples=(
+            'pw = "Vq7#mLx2Rt9p"',
+            '{"user": "etl", "pass": "k3Rw-9xQ2mZt7v"}',
+            "$smtpPass = 'Hn4%xT8qLw2z';",
+            'passwort = "Zu8!kLq2Wm4x"',
+            'SMTP_PW: "p8Xq2Lr9Kw4t"',
+        ),
+        false_samples=(
+            'pw = "password"',
+            'pw = "letmein"',
+            '{"pass": "skip"}',
+            'PASS = "hunter22"',
+            'passport = "X1234567"',
+            'pw = "CorrectHorse"',
+            'pass = "${SMTP_PASS}"',
+            "Notice that we pass `record_in_macro=False`.",
+        ),
+        tags=("generic",),
+    ),
+    Rule(
+        id="generic-password-unquoted-short-name",
+        description="Chosen-looking password under a short or non-English name, unquoted, in config files",
+        regex=_WEAK_PASSWORD_WORD + r"[ \t]*" + _OP_UNQUOTED + _UNQUOTED.format(n1=5),
+        keywords=_WEAK_PASSWORD_KEYWORDS,
+        secret_group=1,
+        entropy=2.5,
+        path=NOT_PROGRAM_SOURCE,
+        allowlists=(*_WEAK_NAME_ALLOWLISTS, *CALL_OR_DOCTEST),
+        true_samples=("SMTP_PW=Lq8-xW3zKp7r", "  pass: Tz5!nR2wXq8m", "mdp=Hy6#pL3vQz9k"),
+        false_samples=("SMTP_PW=", "pass: true", "pw: ${SMTP_PW}", "pass: skip_tests", "PASS=secret"),
+        tags=("generic",),
+    ),
+    Rule(
+        id="password-positional-argument",
+        description="Literal password as the second argument of a credential constructor (NetworkCredential, HTTPBasicAuth, auth=(...))",
+        regex=(
+            r"(?:NetworkCredential|BasicAuth|DigestAuth|HTTPBasicAuth|HTTPDigestAuth|\bauth[ \t]*=)[ \t]*\("
+            r"[ \t]*(?:@|[bu])?([\"'])[^\"'\\\r\n]{1,64}\1[ \t]*,[ \t]*(?:@|[bu])?[\"']([^\"'\\\s]{6,64})[\"']"
+        ),
+        keywords=("networkcredential", "basicauth", "digestauth", "auth=(", "auth = ("),
+        secret_group=2,
+        entropy=2.5,
+        allowlists=_WEAK_NAME_ALLOWLISTS,
+        true_samples=(
+            'var cred = new NetworkCredential("svc-backup", "Rw7#kPq2Lx9m");',
+            'r = requests.get(url, auth=("etl", "t8Kq-2Wz5mXr"))',
+            "session.auth = HTTPBasicAuth('ci', 'Gz3%mQ8wLp2x')",
+        ),
+        false_samples=(
+            'auth=("user", "password")',
+            'new NetworkCredential("svc", password)',
+            'auth=("user", "pass")',
+            'auth = (username, "hunter22")',
+        ),
+        tags=("generic",),
+    ),
+    Rule(
+        id="dotnet-config-password",
+        description="Password in a .NET appSettings entry (<add key=\"...Password\" value=\"...\"/>)",
+        regex=(
+            r"<add[ \t]+key=\"[\w.:-]{0,40}?(?:[Pp]assword|PASSWORD|[Pp]wd|PWD|[Ss]ecret|SECRET)[\w.:-]{0,20}\""
+            r"[ \t]+value=\"([^\"\r\n]{6,200})\""
+        ),
+        keywords=("<add key=",),
+        secret_group=1,
+        entropy=2.5,
+        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, DICTIONARY_WORD),
+        true_samples=('<add key="SmtpPassword" value="Kx8#pLq2Wm7z" />', '    <add key="Api.Secret" value="q8ZlT2mW9xRk4vPn7sJ3" />'),
+        false_samples=('<add key="SmtpPassword" value="" />', '<add key="PasswordPolicy" value="Strict" />',
+                       '<add key="ClearTextPassword" value="%NUGET_PASSWORD%" />'),
+        tags=("generic",),
+    ),
+    Rule(
+        id="frontend-public-env-secret",
+        description="Secret in a variable the frontend build inlines into the public bundle (REACT_APP_, VITE_, NEXT_PUBLIC_, ...)",
+        regex=(
+            r"(?:REACT_APP|VITE|NEXT_PUBLIC|EXPO_PUBLIC|NUXT_PUBLIC|NUXT_ENV|GATSBY|VUE_APP)_[A-Z0-9_]{0,40}?"
+            r"(?:SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE_KEY|SERVICE_ROLE|SERVICE_KEY|ADMIN_KEY|(?<=_)SK)(?:_KEY)?"
+            r"(?<!CSRF_TOKEN)(?<!XSRF_TOKEN)(?![A-Za-z0-9_])"
+            r"(?:['\"`]?[ \t]*[=:][ \t]*|[ \t]*(?:\|\||\?\?)[ \t]*(?=['\"`]))(['\"`])?"
+            r"((?(1)[^\s'\"`<>\\]{8,200}|(?=[^\s'\"`]*\d)[^\s'\"`<>;,\\]{8,200}))(?=[\s'\"`;,\\]|$)"
+        ),
+        keywords=("react_app_", "vite_", "next_public_", "expo_public_", "nuxt_public_", "nuxt_env_", "gatsby_",
+                  "vue_app_"),
+        secret_group=2,
+        entropy=3.0,
+        allowlists=(
+            TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, VENDOR_FORMAT,
+            Allowlist(regexes=(r"^pk[._]",), description="publishable keys are public by design"),
+        ),
+        true_samples=(
+            "REACT_APP_ADMIN_TOKEN=Qm8vT2xLr9Kw4zPn",
+            "VITE_SUPABASE_SERVICE_ROLE_KEY=q7Lz2Xw9Rk4mTp8vNs3J",
+            'const key = import.meta.env.VITE_OPENAI_SECRET || "JPMoA7rSG071dzbNM6mAm8ealKtRfXKKEiQDTN62";',
+            '  "NEXT_PUBLIC_CMS_PASSWORD": "Xr4#pL8qWz2m",',
+        ),
+        false_samples=(
+            "NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY=pk_live_pWIDBF9nAMtiZ1JX4uvMG5yK",
+            "REACT_APP_FIREBASE_API_KEY=AIzaSy-your-key",
+            "NEXT_PUBLIC_MAPBOX_TOKEN=pk.Qm8vT2xLr9Kw4zPnQm8vT2xLr9Kw4zPn",
+            "const token = process.env.REACT_APP_TOKEN || fallbackToken;",
+            "VITE_CSRF_TOKEN=Qm8vT2xLr9Kw4zPn",
+            "VITE_AUTH_TOKEN=${AUTH_TOKEN}",
+            "export const VITE_APP_TOKEN = readRuntimeToken;",
+        ),
+        tags=("frontend",),
+    ),
+    Rule(
         id="cli-secret-flag",
         description="Literal secret passed as a command-line flag (--password, --token, --api-key, ...)",
         regex=(
@@ -338,7 +533,7 @@ RULES: tuple[Rule, ...] = (
                   "--auth-token", "--access-token", "--private-key-passphrase"),
         secret_group=1,
         entropy=2.5,
-        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL),
+        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, DICTIONARY_WORD, SEQUENTIAL),
         true_samples=(
             "mysql --user=doadmin --password=wA5mfBrAKz73GvJV --host=db.internal",
             "vault login --token z0CgGmwJYdhWJL73vCv0l5PM",
@@ -348,6 +543,8 @@ RULES: tuple[Rule, ...] = (
             'docker login -u ci --password "$REGISTRY_PASSWORD" registry.internal',
             "mysql --password=${MYSQL_PASSWORD}",
             "--token <token>",
+            "    # The --username and --password options can't be used for",
+            "kubeadm join 10.0.0.5:6443 --token abcdef.0123456789abcdef",
         ),
         tags=("generic", "cli"),
     ),
