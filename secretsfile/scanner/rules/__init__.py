@@ -14,6 +14,7 @@ from . import (
     aws,
     azure,
     cloud,
+    commands,
     gcp,
     generic,
     k8s,
@@ -40,6 +41,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     *keys.RULES,
     *k8s.RULES,
     *uris.RULES,
+    *commands.RULES,
     *generic.RULES,
 )
 

@@ -165,8 +165,9 @@ RULES: tuple[Rule, ...] = (
         id="libpq-dsn-password",
         description="Password in a libpq keyword DSN (host=... user=... password=...)",
         regex=(
-            r"(?i)\b(?:host|hostaddr|dbname|user|port|sslmode)=[^\s'\"]{1,128}[ \t]+(?:[a-z_]{2,24}=[^\s'\"=]{0,128}[ \t]+){0,8}"
-            r"password='?([^\s'\"\\]{4,128})"
+            r"(?i)\b(?:host|hostaddr|dbname|user|port|sslmode)=[^\s'\",()]{1,128}[ \t]+"
+            r"(?:[a-z_]{2,24}=[^\s'\"=,()]{0,128}[ \t]+){0,8}"
+            r"password='?([^\s'\"\\,()]{4,128})(?=[\s'\"]|$)"
         ),
         keywords=("password=",),
         secret_group=1,
@@ -187,6 +188,7 @@ RULES: tuple[Rule, ...] = (
             'dsn = "host=localhost dbname=test user=postgres password=postgres"',
             'dsn = f"host={host} dbname={db} user={user} password={password}"',
             "host=db user=app password=$PGPASSWORD dbname=app",
+            "def connect(self, host, port=PORT, user=None, password=None, timeout=30):",
         ),
         tags=("uri", "connection-string"),
     ),
@@ -226,7 +228,7 @@ RULES: tuple[Rule, ...] = (
         id="http-authorization-header",
         description="Literal credential in an HTTP Authorization header",
         regex=(
-            r"(?i)(?<![a-z])authorization['\"]?\s*[:=,]\s*['\"]?(?:(?:bearer|basic|token|api-token|apikey|sso-key|digest)\s+|(?<=['\"]))"
+            r"(?i)(?<![a-z])authorization['\"]?[ \t]*[:=,][ \t]*['\"]?(?:(?:bearer|basic|token|api-token|apikey|sso-key|digest)\s+|(?<=['\"]))"
             r"([A-Za-z0-9._~+/=:-]{8,500})(?![A-Za-z0-9._~+/=:-])"
         ),
         keywords=("authorization",),
@@ -240,7 +242,8 @@ RULES: tuple[Rule, ...] = (
                     r"(?i:^(?:bearer|basic|token|digest|none|null|header|required)$)",
                     r"^eyJ",
                     r"^[a-z_]+(?:\.[a-z_]+)*$",
-                    r"^[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)*$",
+                    r"^[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z]*)*$",
+                    r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$",
                 ),
                 description="scheme names, header names, identifiers and JWTs (own rule)",
             ),
@@ -256,6 +259,8 @@ RULES: tuple[Rule, ...] = (
             'curl -H "Authorization: Token **********"',
             'SENSITIVE_HEADERS = frozenset(["Cookie", "Authorization", "Proxy-Authorization"])',
             "'ASAuthorization', 'ASAuthorizationAppleIDButton', 'ASAuthorizationController',",
+            "_SIGNED_HEADERS = ['Authorization', 'X-Amz-Date']",
+            '    "PENDING_AUTHORIZATION",\n    "PENDING_PAYMENT_VERIFICATION",',
         ),
         tags=("http",),
     ),
