@@ -178,7 +178,7 @@ VENDOR_FORMAT = Allowlist(
         r"|sk-ant-|sk-proj-|sk-svcacct-|[sr]k_(?:live|test|prod)_|whsec_|AKIA|ASIA|AIza|hf_|api_org_|npm_|pypi-"
         r"|dckr_pat_|SG\.|key-[0-9a-f]|xkeysib-|shp(?:at|ca|pa|ss)_|do[por]_v1_|hv[sbr]\.|glc_|glsa_|pplx-|gsk_|r8_"
         r"|pcsk_|lin_api_|ntn_|sntry[su]_|NRAK-|sq0(?:atp|csp)-|AGE-SECRET-KEY-|ops_eyJ|eyJ|dapi|sgp_|sq[uap]_"
-        r"|tskey-|vc[pikar]_|fo1_|FlyV1|-----BEGIN)",
+        r"|tskey-|vc[pikar]_|fo1_|FlyV1|-----BEGIN|[ps]k\.eyJ|pk_(?:live|test)_)",
     ),
     description="value in a vendor token format: the vendor rule decides",
 )
@@ -514,7 +514,7 @@ RULES: tuple[Rule, ...] = (
         false_samples=(
             "NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY=pk_live_pWIDBF9nAMtiZ1JX4uvMG5yK",
             "REACT_APP_FIREBASE_API_KEY=AIzaSy-your-key",
-            "NEXT_PUBLIC_MAPBOX_TOKEN=pk.Qm8vT2xLr9Kw4zPnQm8vT2xLr9Kw4zPn",
+            "NEXT_PUBLIC_MAPBOX_TOKEN=pk.eyJ1IjoiY29ycCIsImEiOiJjbHQ4cTJ4d2wwMDFqMmtvN3pxYjV4In0.Qm8vT2xLr9Kw4zPnQm8vT2",
             "const token = process.env.REACT_APP_TOKEN || fallbackToken;",
             "VITE_CSRF_TOKEN=Qm8vT2xLr9Kw4zPn",
             "VITE_AUTH_TOKEN=${AUTH_TOKEN}",

@@ -524,6 +524,183 @@ def misc_files() -> list[tuple[str, Block]]:
     return files
 
 
+# --- issue 13 families: their own seed, so the files above stay byte-identical -----------
+
+ISSUE13_SEED = 20261313
+
+
+def _pw() -> str:
+    """A chosen password with a symbol that shells and connection strings accept."""
+    core = r(ALNUM, rng.randint(12, 18))
+    return core[:6] + rng.choice("#%^*-_+.@") + core[6:]
+
+
+def _connection_files() -> list[tuple[str, Block]]:
+    appsettings: Block = [
+        N("{"), N('  "ConnectionStrings": {'),
+        S(f'    "Orders": "Server=sql01.corp.local,1433;Database=Orders;User Id=svc_orders;Password={_pw()};'
+          'TrustServerCertificate=True",', "connection-string-password"),
+        S(f'    "Ledger": "DRIVER={{ODBC Driver 18 for SQL Server}};SERVER=10.20.4.11;DATABASE=ledger;UID=etl;'
+          f'PWD={{{_pw()}}}",', "connection-string-password"),
+        D('    "Local": "Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=myPassword;",',
+          "docs-example"),
+        D('    "Dev": "Data Source=.;Initial Catalog=app;Integrated Security=True;"', "plain"),
+        N("  }"), N("}"),
+    ]
+    props: Block = [
+        S(f"spring.datasource.url=jdbc:sqlserver://db7.corp.internal:1433;databaseName=billing;user=app;"
+          f"password={r(ALNUM, 16)};encrypt=true", "jdbc-url-password"),
+        S(f"reports.url=jdbc:oracle:thin:scott/{r(ALNUM, 14)}@//ora-prod.corp.internal:1521/ORCLPDB1",
+          "jdbc-url-password"),
+        D("test.url=jdbc:sqlserver://localhost:1433;databaseName=test;user=sa;password=${DB_PASSWORD}", "env-ref"),
+        D("ci.url=jdbc:postgresql://db:5432/app?user=app&password=password", "placeholder"),
+    ]
+    dsn: Block = [
+        N("import psycopg2"), N(""),
+        S(f'DSN = "host=pg-main.corp.internal port=5432 dbname=orders user=svc password={r(ALNUM, 18)} '
+          'sslmode=require"', "libpq-dsn-password"),
+        D('TEST_DSN = "host=localhost dbname=test user=postgres password=postgres"', "placeholder"),
+        D('dsn = f"host={host} dbname={db} user={user} password={password}"', "template"),
+    ]
+    pgpass: Block = [S(f"pg-main.corp.internal:5432:orders:svc:{r(ALNUM, 20)}", "pgpass-line"),
+                     D("localhost:5432:*:postgres:*", "placeholder")]
+    return [("dotnet/appsettings.Production.json", appsettings), ("java/database.properties", props),
+            ("app/db_dsn.py", dsn), ("ops/.pgpass", pgpass)]
+
+
+def _command_line_files() -> list[tuple[str, Block]]:
+    ps1: Block = [
+        N("# nightly maintenance"),
+        S(f"psexec \\\\fs02 -u CORP\\svc_backup -p {_pw()} -h cmd /c backup.bat", "psexec-password"),
+        S(f"Connect-VIServer -Server vc01.corp.local -User administrator@vsphere.local -Password \"{_pw()}\"",
+          "powershell-password-param"),
+        S(f"net use Z: \\\\fs01\\finance {_pw()} /user:CORP\\svc_reports /persistent:no", "net-use-password"),
+        S(f"$pw = ConvertTo-SecureString \"{_pw()}\" -AsPlainText -Force", "powershell-securestring-literal"),
+        D("psexec \\\\host -u admin -p %ADMIN_PW% cmd", "env-ref"),
+        D("Connect-VIServer -Server $vc -User $u -Password $env:VC_PASS", "env-ref"),
+        D("net use Z: \\\\fs01\\finance * /user:CORP\\jdoe", "prompt"),
+        D("$pw = Read-Host -AsSecureString", "prompt"),
+    ]
+    sh: Block = [
+        N("#!/bin/sh"), N("set -eu"),
+        S(f"sshpass -p '{_pw()}' ssh -o StrictHostKeyChecking=no deploy@10.0.7.15", "sshpass-password"),
+        S(f"mysqldump -h db01.corp.internal -u backup -p{r(ALNUM, 16)} --single-transaction shop > shop.sql",
+          "mysql-cli-password"),
+        S(f"curl -fsSL -u ci-bot:{r(ALNUM, 20)} https://nexus.corp.internal/repository/raw/app.tgz -o app.tgz",
+          "curl-basic-auth"),
+        S(f"wget --http-user=ci --http-password={r(ALNUM, 16)} https://artifacts.corp.internal/app.tgz",
+          "wget-password"),
+        D('sshpass -p "$SSHPASS" ssh deploy@host', "env-ref"),
+        D("mysql -u root -p shop", "prompt"),
+        D("curl -u $USER:$TOKEN https://api.internal", "env-ref"),
+        D("# The --username and --password options can't be used for svn+ssh URLs.", "prose"),
+    ]
+    sql: Block = [S(f"CREATE USER 'reporting'@'%' IDENTIFIED BY '{_pw()}';", "sql-user-password"),
+                  S(f"ALTER ROLE app_rw WITH LOGIN PASSWORD '{_pw()}';", "sql-user-password"),
+                  D("CREATE USER 'app'@'%' IDENTIFIED BY 'password';", "placeholder"),
+                  D("ALTER ROLE app_rw WITH PASSWORD :'pw';", "template")]
+    return [("ops/maintenance.ps1", ps1), ("ops/maintenance.sh", sh), ("db/init_users.sql", sql)]
+
+
+def _vendor_token_file() -> tuple[str, Block]:
+    u = uuid
+    b64key = lambda: base64.b64encode(rng.randbytes(32)).decode()  # noqa: E731
+    env: Block = [
+        S(f"TEAMS_WEBHOOK=https://contoso.webhook.office.com/webhookb2/{u()}@{u()}/IncomingWebhook/{r(HEX, 32)}/{u()}",
+          "teams-incoming-webhook"),
+        S(f"BOT_TOKEN={base64.b64encode(r(string.digits, 19).encode()).decode().rstrip('=')}.{r(URL, 6)}."
+          f"{r(URL, 38)}", "discord-bot-token"),
+        S(f"TWITCH_CHAT_TOKEN=oauth:{r(string.ascii_lowercase + string.digits, 30)}", "twitch-chat-oauth"),
+        S(f"OKTA_API_TOKEN=00{r(URL, 40)}", "okta-api-token"),
+        S(f"SLACK_APP_TOKEN=xapp-1-A{r(B32, 10)}-{r(string.digits, 13)}-{r(HEX, 64)}", "slack-app-token"),
+        S(f"SF_ACCESS_TOKEN=00D{r(B32, 12)}!{r(ALNUM, 96)}", "salesforce-access-token"),
+        S(f"DOPPLER_TOKEN=dp.st.prd.{r(ALNUM, 43)}", "doppler-token"),
+        S(f"CARGO_REGISTRY_TOKEN=cio{r(ALNUM, 32)}", "crates-io-api-token"),
+        S(f"ADAFRUIT_IO_KEY=aio_{r(ALNUM, 28)}", "adafruit-io-key"),
+        S(f"TAVILY_API_KEY=tvly-{r(ALNUM, 32)}", "tavily-api-key"),
+        S(f"DTRACK_API_KEY=odt_{r(ALNUM, 32)}", "dependency-track-api-key"),
+        S(f"NEW_RELIC_REST_API_KEY=NRRA-{r(HEX, 42)}", "newrelic-rest-api-key"),
+        S(f"JENKINS_API_TOKEN=11{r(HEX, 32)}", "jenkins-api-token"),
+        S(f"LOB_API_KEY=live_{r(HEX, 35)}", "lob-api-key"),
+        D("TEAMS_WEBHOOK=https://contoso.webhook.office.com/webhookb2/<group-id>@<tenant-id>/IncomingWebhook/<id>/<uuid>",
+          "placeholder"),
+        D("TWITCH_CHAT_TOKEN=oauth:your_token_here", "placeholder"),
+        D("TAVILY_API_KEY=tvly-YOUR_API_KEY", "placeholder"),
+        D("DTRACK_API_KEY=${DTRACK_API_KEY}", "env-ref"),
+    ]
+    code: Block = [
+        N("import requests"), N(""),
+        S(f'requests.post(url, headers={{"X-Api-Key": "odt_{r(ALNUM, 32)}"}})', "dependency-track-api-key"),
+        S(f'client = TavilyClient(api_key="tvly-dev-{r(ALNUM, 32)}")', "tavily-api-key"),
+        S(f'aio = Client("ops-sensors", "aio_{r(ALNUM, 28)}")', "adafruit-io-key"),
+        S(f'HOOK = "https://outlook.office.com/webhook/{u()}@{u()}/IncomingWebhook/{r(HEX, 32)}/{u()}"',
+          "teams-incoming-webhook"),
+        N(""), N("WG_CONF = '''"), N("[Interface]"),
+        S(f"PrivateKey = {b64key()}", "wireguard-private-key"),
+        N("[Peer]"), D(f"PublicKey = {b64key()}", "public-key"), N("'''"),
+        S(f"UNSEAL = 'Unseal Key 1: {base64.b64encode(rng.randbytes(33)).decode()}'", "vault-unseal-key"),
+        D('bot.run(os.environ["DISCORD_TOKEN"])', "env-ref"),
+    ]
+    return ("deploy/.env.integrations", env), ("svc/integrations.py", code)  # type: ignore[return-value]
+
+
+def _frontend_and_password_files() -> list[tuple[str, Block]]:
+    env: Block = [
+        S(f"REACT_APP_ADMIN_TOKEN={r(ALNUM, 24)}", "frontend-public-env-secret"),
+        S(f"VITE_SUPABASE_SERVICE_ROLE_KEY={r(ALNUM, 32)}", "frontend-public-env-secret"),
+        D(f"NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY=pk_live_{r(ALNUM, 24)}", "public-key"),
+        D(f"NEXT_PUBLIC_MAPBOX_TOKEN=pk.eyJ1IjoiY29ycCIsImEiOiJ{r(URL, 24)}In0.{r(URL, 22)}", "public-key"),
+        D("VITE_CSRF_HEADER=X-CSRF-Token", "plain"),
+    ]
+    ts: Block = [S(f'const key = import.meta.env.VITE_OPENAI_SECRET || "{r(ALNUM, 40)}";',
+                   "frontend-public-env-secret"),
+                 D("const token = process.env.REACT_APP_TOKEN || fallbackToken;", "code-reference")]
+    mail: Block = [N("smtp:"), N("  host: smtp.corp.internal"), N("  user: alerts"),
+                   S(f"  pass: {_pw()}", "generic-password"), D("  pw: ${SMTP_PW}", "env-ref"),
+                   D("  pass: true", "plain")]
+    py: Block = [
+        S(f'pw = "{_pw()}"', "generic-password"),
+        S(f'r = requests.get(url, auth=("etl", "{_pw()}"))', "generic-password"),
+        S(f'passwort = "{_pw()}"', "generic-password"),
+        D('pw = "letmein"', "test-password"),
+        D("# If you pass `--no-import-all`, the last two imports are skipped.", "prose"),
+        D("model = Model(password='IAmSensitive', password_bytes=b'IAmSensitiveBytes')", "docs-example"),
+    ]
+    web_config: Block = [N("<appSettings>"), S(f'  <add key="SmtpPassword" value="{_pw()}" />', "dotnet-config-password"),
+                         D('  <add key="PasswordPolicy" value="Strict" />', "metadata-name"), N("</appSettings>")]
+    return [("web/.env.production", env), ("web/src/api_client.ts", ts), ("config/mail.yaml", mail),
+            ("app/notify.py", py), ("dotnet/Web.config", web_config)]
+
+
+def _real_code_decoys() -> list[tuple[str, Block]]:
+    """Lines of real third-party code that look like credentials (issue 13, site-packages)."""
+    py: Block = [
+        D("cl_api_key = r'([a-z]{24})'", "regex-literal"),
+        D("password = r'([a-f0-9]{48}(?![a-f0-9]))'", "regex-literal"),
+        D("secret = r'([a-z0-9]{64})'", "regex-literal"),
+        D('    ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",', "enum-value"),
+        D('    ExtensionOID.PRIVATE_KEY_USAGE_PERIOD: "privateKeyUsagePeriod",', "enum-value"),
+        D('    Token.Comment: "italic #A3AAB2",', "style-value"),
+        D("    Token.String: '#ansiyellow',", "style-value"),
+        D('    TOKEN_DATA: "template data / text",', "prose"),
+        D('        token = " * [would prune] "', "prose"),
+        D('REDACT = ["Cookie", "Authorization", "Proxy-Authorization"]', "header-names"),
+        D('link = MultiHostUrl("https://foo.com:123,foo:bar@bar.com/path")', "multi-host-url"),
+    ]
+    metadata: Block = [N("Metadata-Version: 2.1"), N(""), N("    >>> f = Fernet(key)"),
+                       D('    >>> token = f.encrypt(b"A really secret message. Not for prying eyes.")', "doctest"),
+                       D("kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef", "docs-example")]
+    return [("lib/vendored/detectors.py", py), ("lib/vendored/METADATA", metadata)]
+
+
+def issue13_files() -> list[tuple[str, Block]]:
+    """Families of issue 13, drawn from their own seeded generator."""
+    global rng
+    rng = random.Random(ISSUE13_SEED)
+    files = _connection_files() + _command_line_files() + list(_vendor_token_file())
+    return files + _frontend_and_password_files() + _real_code_decoys()
+
+
 WRITERS: list[tuple[str, Callable[[int], Block]]] = [
     ("app/settings_{i}.py", settings_py), ("web/src/config_{i}.ts", app_ts), ("cmd/server_{i}/main.go", main_go),
     ("billing/src/Credentials{i}.java", app_java), ("deploy/config_{i}.yaml", config_yaml),
@@ -544,6 +721,7 @@ def main() -> None:
             files.append((pattern.format(i=i), writer(i)))
         files += key_files(i)
     files += misc_files()
+    files += issue13_files()  # last: it reseeds the generator
     labels: list[dict[str, object]] = []
     for rel, block in files:
         path = FILES / rel
