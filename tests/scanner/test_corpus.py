@@ -1,11 +1,11 @@
 """Detection quality of the built-in rules on two labelled corpora.
 
 1. The project's own corpus (``tests/scanner/corpus``, see its README): realistic files with
-   synthetic secrets and the decoys real repositories are full of. Targets: recall >= 0.97,
-   false-alarm rate <= 0.02.
+   synthetic secrets and the decoys real repositories are full of. Targets: recall >= 0.99,
+   false-alarm rate <= 0.005.
 2. Other scanners' test data (``../shared/corpus/peer-samples.jsonl`` beside the checkout),
    scored as the peers were: a sample is flagged when the scanner reports anything in it.
-   Targets: recall >= 0.85, false-positive rate <= 0.05.
+   Targets: recall >= 0.91, false-positive rate <= 0.047 (issue 13 aims at 0.93 / 0.04).
 
 Run with ``pytest -s`` to see the numbers. Output never contains a secret: only rates,
 rule ids, sample ids and file:line.
@@ -99,8 +99,8 @@ def test_own_corpus_quality() -> None:
         print("  missed", item)
     for item in result["false_alarms"]:  # type: ignore[attr-defined]
         print("  false alarm", item)
-    assert result["recall"] >= 0.97  # type: ignore[operator]
-    assert result["false_alarm_rate"] <= 0.02  # type: ignore[operator]
+    assert result["recall"] >= 0.99  # type: ignore[operator]
+    assert result["false_alarm_rate"] <= 0.005  # type: ignore[operator]
 
 
 def test_peer_samples_quality() -> None:
@@ -134,5 +134,5 @@ def test_peer_samples_quality() -> None:
     print(f"peer pooled: recall {recall:.3f} ({tp_hit}/{tp_total}), false-positive rate {fp_rate:.3f} ({fp_hit}/{fp_total})")
     print("  most missed (peer rule):", missed_by_rule.most_common(8))
     print("  most false positives (peer rule):", fp_by_rule.most_common(8))
-    assert recall >= 0.85
-    assert fp_rate <= 0.05
+    assert recall >= 0.91
+    assert fp_rate <= 0.047
