@@ -30,7 +30,7 @@ def _sample_path(rule: Rule) -> str:
     """A file name the rule applies to (path-restricted rules name their own)."""
     if rule.path is None:
         return "sample.txt"
-    for candidate in ("sample.txt", "config.env", "Dockerfile", "app.yaml"):
+    for candidate in ("sample.txt", "config.env", "Dockerfile", "app.yaml", "app.pgpass"):
         if re.search(rule.path, candidate):
             return candidate
     raise AssertionError(f"{rule.id}: no sample path matches {rule.path!r}")

@@ -1,5 +1,6 @@
 """Passwords on administration command lines and in scripts: remote execution tools,
-PowerShell, Windows `net`, sshpass, the MySQL client, wget, and SQL user statements.
+PowerShell, Windows `net`, sshpass, the MySQL client, wget, openssl/keytool, and SQL user
+statements.
 
 Each rule anchors on the tool's name (its keyword) and takes the argument of the tool's own
 password option; variables, prompts (`*`) and templates are not findings.
@@ -21,7 +22,7 @@ _ARGUMENT = (
     generic.PLACEHOLDER,
     generic.DICTIONARY_WORD,
     Allowlist(
-        regexes=(r"^-", r"^[\d.:/-]+$", r"(?i:^(?:env|file|fd|stdin):)"),
+        regexes=(r"^-", r"^[\d.:/-]+$", r"(?i:^(?:env|file|fd|stdin|pass):)"),
         description="another option, a number or port mapping, or a pointer to the password",
     ),
 )
@@ -162,6 +163,29 @@ RULES: tuple[Rule, ...] = (
         allowlists=_ARGUMENT,
         true_samples=("wget --http-user=ci --http-password=quzmpbuM5vsXsNZb https://artifacts.corp.internal/app.tgz",),
         false_samples=("wget --http-user=ci --http-password=$ARTIFACT_PASS https://artifacts.corp.internal/app.tgz",),
+        tags=("cli",),
+    ),
+    Rule(
+        id="openssl-keytool-password",
+        description="Literal password for openssl (-passin/-passout pass:...) or keytool (-storepass, -keypass)",
+        regex=(
+            r"(?i)(?:^|\s)-(?:(?:passin|passout|pass|password)[ \t]+pass:|(?:src|dest)?(?:storepass|keypass)[ \t]+[\"']?)"
+            r"([^\s\"'$%{}<>]{4,128})"
+        ),
+        keywords=("pass:", "storepass", "keypass"),
+        secret_group=1,
+        entropy=2.0,
+        allowlists=_ARGUMENT,
+        true_samples=(
+            "openssl pkcs12 -export -in svc.crt -inkey svc.key -out svc.p12 -passout pass:Hq7mV2xTz9pL4w",
+            "keytool -importcert -alias corp-ca -file ca.crt -keystore truststore.jks -storepass 'Zr4!kLm8Qx2v' -noprompt",
+        ),
+        false_samples=(
+            "openssl rsa -in key.pem -passin env:KEY_PASS -out plain.pem",
+            "keytool -list -keystore cacerts -storepass changeit",
+            "openssl pkcs12 -in in.p12 -passin pass:$P12_PASS -nodes",
+            "keytool -genkey -keystore app.jks -storepass:env STORE_PASS",
+        ),
         tags=("cli",),
     ),
     Rule(

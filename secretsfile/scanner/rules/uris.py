@@ -193,6 +193,26 @@ RULES: tuple[Rule, ...] = (
         tags=("uri", "connection-string"),
     ),
     Rule(
+        id="pgpass-password",
+        description="Password field of a PostgreSQL .pgpass line (host:port:database:user:password)",
+        regex=r"(?m)^[^:\s#][^:\s]{0,252}:(?:\d{1,5}|\*):[^:\s]{1,63}:[^:\s]{1,63}:(\S{4,128})$",
+        keywords=(":5432:", ":6432:", ":*:"),
+        secret_group=1,
+        entropy=2.0,
+        path=r"(?:^|[/\\])(?:pgpass\.conf|[\w.-]*\.pgpass)$",
+        allowlists=(PASSWORD_PLACEHOLDER, MASKED, generic.TEMPLATE_REFERENCE, generic.PLACEHOLDER, _DB_DEFAULTS),
+        true_samples=(
+            "pg-main.corp.internal:5432:orders:svc:bC9SzDDpNJJHrbtyOJyD",
+            "# replicas\n*:6432:*:pgbouncer_auth:Tq8vL2mX9zR4",
+        ),
+        false_samples=(
+            "localhost:5432:*:postgres:postgres",
+            "hostname:5432:database:username:password",
+            "*:*:*:app:${PGPASSWORD}",
+        ),
+        tags=("connection-string",),
+    ),
+    Rule(
         id="curl-basic-auth",
         description="curl -u / --user / --proxy-user with a literal password",
         regex=r"\bcurl\b(?:[^\n]|\\\n)*?\s(?:-u|-U|--user|--proxy-user)[ =]?\s*['\"]?([^\s'\":<]{0,64}):['\"]?([^\s'\"]{3,128})",
