@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from secretsfile.scanner.model import Allowlist
 
-__all__ = ["CompiledAllowlist", "inline_allowed"]
+__all__ = ["CompiledAllowlist", "LinePragmas", "disabled_ranges", "in_ranges", "inline_allowed"]
 
 
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str] | None:
@@ -74,15 +74,68 @@ class CompiledAllowlist:
 
 _ALLOW_SAME_LINE = re.compile(
     r"secretsfile:allow(?!-next-line)|gitleaks:allow|pragma: ?(?:allow|white)list[ -]secret"
+    r"|secretlint-disable-line"
 )
 _ALLOW_NEXT_LINE = re.compile(
     r"secretsfile:allow-next-line|pragma: ?(?:allow|white)list[ -]nextline[ -]secret"
+    r"|secretlint-disable-next-line"
 )
+# Block pragmas: everything from a disable marker's line to the next enable marker's line
+# (to the end of the text when none follows). Any comment syntax: only the marker counts.
+_BLOCK_OFF = re.compile(r"(?:secretsfile:|secretlint-)disable(?![\w-])")
+_BLOCK_ON = re.compile(r"(?:secretsfile:|secretlint-)enable(?![\w-])")
+_NO_END = 1 << 62
 
 
 def _line_allows(line: str, marker: re.Pattern[str]) -> bool:
     # The substring test first: almost no line carries a marker, and "in" is cheaper.
-    return ("allow" in line or "whitelist" in line) and marker.search(line) is not None
+    return (
+        "allow" in line or "whitelist" in line or "disable" in line
+    ) and marker.search(line) is not None
+
+
+def disabled_ranges(text: str) -> list[tuple[int, int]]:
+    """The 1-based inclusive line ranges that block pragmas switch off."""
+    if "disable" not in text:
+        return []
+    events = sorted(
+        [(m.start(), True) for m in _BLOCK_OFF.finditer(text)]
+        + [(m.start(), False) for m in _BLOCK_ON.finditer(text)]
+    )
+    ranges: list[tuple[int, int]] = []
+    opened: int | None = None
+    for pos, off in events:
+        line = text.count("\n", 0, pos) + 1
+        if off and opened is None:
+            opened = line
+        elif not off and opened is not None:
+            ranges.append((opened, line))
+            opened = None
+    if opened is not None:
+        ranges.append((opened, _NO_END))
+    return ranges
+
+
+def in_ranges(ranges: list[tuple[int, int]], first: int, last: int | None = None) -> bool:
+    last = first if last is None else last
+    return any(a <= last and first <= b for a, b in ranges)
+
+
+class LinePragmas:
+    """The pragmas of a whole file, by line: for a diff's added lines, whose comments may
+    sit on unchanged lines (a next-line pragma above a hunk, a disable/enable block)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.blocks = disabled_ranges(text)
+
+    def suppress(self, first: int, last: int) -> bool:
+        """Whether a match on lines ``first..last`` (1-based) is switched off."""
+        if in_ranges(self.blocks, first, last):
+            return True
+        if any(_line_allows(line, _ALLOW_SAME_LINE) for line in self.lines[first - 1 : last]):
+            return True
+        return first >= 2 and _line_allows(self.lines[first - 2], _ALLOW_NEXT_LINE)
 
 
 def inline_allowed(text: str, start: int, end: int, line_begin: int) -> bool:

@@ -13,7 +13,12 @@ Per text (a file, a diff fragment, stdin) the work is:
    ``pragma: allowlist secret`` (and ``pragma: allowlist nextline secret`` /
    ``secretsfile:allow-next-line`` on the line above), rule allowlists, global allowlists
    and stopwords, the global filters of ``filters.py`` (less the rule's
-   ``exempt_filters``), and sops metadata blocks.
+   ``exempt_filters``), and sops metadata blocks. Block pragmas
+   ``secretsfile:disable`` ... ``secretsfile:enable`` (and secretlint's spellings) switch
+   lines off; a diff fragment that carries its file's ``source`` has its pragmas read
+   there, so a comment on an unchanged line above a hunk still counts.
+5. **Decoding** (``decode=True``, decode.py): base64 / hex / percent-encoded runs are
+   decoded in place and their lines scanned again; findings inside land at the run.
 
 The engine is pure: it returns findings, it never prints. Regexes compile lazily, on a
 rule's first keyword hit, so a pre-commit run over a few files compiles a few rules.
@@ -23,12 +28,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+from secretsfile.scanner import decode as decoding
 from secretsfile.scanner import filters
-from secretsfile.scanner.allowlists import CompiledAllowlist, inline_allowed
+from secretsfile.scanner.allowlists import (
+    CompiledAllowlist,
+    LinePragmas,
+    disabled_ranges,
+    in_ranges,
+    inline_allowed,
+)
 from secretsfile.scanner.entropy import shannon_entropy
 from secretsfile.scanner.model import Allowlist, Finding, Rule
 from secretsfile.scanner.prefilter import KeywordIndex
@@ -59,12 +71,15 @@ class Fragment:
 
     ``line_map[i]`` is the line number in the real file of the fragment's line ``i + 1``
     (diffs join the added lines of a file); None means the fragment is the whole file.
+    ``source``, for a diff, returns the whole new file (called only when a candidate is
+    judged): its pragmas suppress too, even on lines the diff did not change.
     """
 
     path: str
     text: str
     line_map: tuple[int, ...] | None = None
     commit: str | None = None
+    source: Callable[[], str | None] | None = field(default=None, compare=False, repr=False)
 
 
 class _Candidate(NamedTuple):  # a tuple: one is built per regex match
@@ -100,12 +115,14 @@ class Scanner:
 
     ``filters_enabled=False`` turns off the global filters of ``filters.py`` (for tests
     and for measuring what they remove); inline suppression and allowlists still apply.
+    ``decode=True`` adds the decoding pass (decode.py) to every text.
     """
 
     rules: Sequence[Rule]
     allowlists: Sequence[Allowlist] = ()
     stopwords: Sequence[str] = ()
     filters_enabled: bool = True
+    decode: bool = False
     _compiled: list[CompiledRule] = field(init=False, repr=False)
     _index: KeywordIndex = field(init=False, repr=False)
     _global: tuple[CompiledAllowlist, ...] = field(init=False, repr=False)
@@ -148,18 +165,51 @@ class Scanner:
     def scan_bytes(self, data: bytes, path: str, *, commit: str | None = None) -> list[Finding]:
         """Scan a file's raw content; decodes only when a keyword makes it worth it."""
         candidates = self._rules_for_bytes(data, path, commit)
-        if not candidates:
+        if not candidates and not self.decode:
             return []
-        text = data.decode("utf-8", "replace")
-        return self._scan(Fragment(path, text, None, commit), candidates)
+        fragment = Fragment(path, data.decode("utf-8", "replace"), None, commit)
+        found = self._scan(fragment, candidates) if candidates else []
+        return self._with_decoded(fragment, found, decoding.MAX_DEPTH)
 
     def scan_fragment(self, fragment: Fragment) -> list[Finding]:
+        return self._fragment(fragment, decoding.MAX_DEPTH)
+
+    def _fragment(self, fragment: Fragment, depth: int) -> list[Finding]:
         # Keywords are ASCII (others are tested on the decoded text), so the UTF-8 bytes do.
         data = fragment.text.encode("utf-8", "surrogatepass")
         candidates = self._rules_for_bytes(data, fragment.path, fragment.commit)
-        if not candidates:
-            return []
-        return self._scan(fragment, candidates)
+        found = self._scan(fragment, candidates) if candidates else []
+        return self._with_decoded(fragment, found, depth)
+
+    def _with_decoded(self, fragment: Fragment, found: list[Finding], depth: int) -> list[Finding]:
+        """``found`` plus what the decoding pass finds in the fragment's encoded runs."""
+        if not self.decode or depth <= 0:
+            return found
+        if any(allowlist.skips_path(fragment.path, fragment.commit) for allowlist in self._global):
+            return found
+        text = fragment.text
+        runs = decoding.find_runs(text)
+        if not runs:
+            return found
+        pragmas = LinePragmas(text)
+        sops = sops_block_lines(text) if self.filters_enabled and "sops" in text else []
+        kept = []
+        for run in runs:
+            first = text.count("\n", 0, run.start) + 1
+            last = text.count("\n", run.start, run.end) + first
+            if not pragmas.suppress(first, last) and not in_ranges(sops, first, last):
+                kept.append(run)
+
+        def scan(piece: str) -> list[Finding]:
+            return self._fragment(Fragment(fragment.path, piece, None, fragment.commit), depth - 1)
+
+        decoded = []
+        for run, finding in decoding.decoded_findings(text, kept, scan):
+            line_map = fragment.line_map
+            if line_map is not None and 0 < finding.line <= len(line_map):
+                finding = replace(finding, line=line_map[finding.line - 1])
+            decoded.append((run, finding))
+        return decoding.merge(text, found, decoded)
 
     def _rules_for_bytes(self, data: bytes, path: str, commit: str | None) -> list[int]:
         if any(allowlist.skips_path(path, commit) for allowlist in self._global):
@@ -219,6 +269,8 @@ class Scanner:
     def _judge(self, fragment: Fragment, raw: list[_Candidate]) -> list[Finding]:
         text = fragment.text
         sops_ranges: list[tuple[int, int]] | None = None
+        blocks = disabled_ranges(text)
+        source: list[LinePragmas | None] = []  # read once, on the first diff candidate
         findings: list[tuple[Finding, bool]] = []
         seen: set[tuple[str, int, int]] = set()
         for candidate in raw:
@@ -233,6 +285,8 @@ class Scanner:
             if not self._keeps(fragment, candidate, line_begin):
                 continue
             line_no = text.count("\n", 0, candidate.secret_start) + 1
+            if blocks and in_ranges(blocks, line_no):
+                continue
             if self.filters_enabled and "sops" in text:
                 if sops_ranges is None:
                     sops_ranges = sops_block_lines(text)
@@ -240,6 +294,11 @@ class Scanner:
                     continue
             if fragment.line_map is not None and 0 < line_no <= len(fragment.line_map):
                 line_no = fragment.line_map[line_no - 1]
+                if not source:
+                    source.append(_source_pragmas(fragment))
+                pragmas = source[0]
+                if pragmas is not None and pragmas.suppress(line_no, line_no):
+                    continue
             column = candidate.secret_start - line_begin
             if (rule.id, line_no, column) in seen:
                 continue
@@ -274,6 +333,12 @@ class Scanner:
             return True
         found = filters.Candidate(secret, line, candidate.secret_start - line_begin, path)
         return filters.rejection_reason(found, compiled.exempt) is None
+
+
+def _source_pragmas(fragment: Fragment) -> LinePragmas | None:
+    """The pragmas of a diff fragment's whole file, if it has one to read."""
+    text = fragment.source() if fragment.source is not None else None
+    return LinePragmas(text) if text is not None else None
 
 
 def _drop_generic_duplicates(findings: list[tuple[Finding, bool]]) -> list[Finding]:

@@ -1,0 +1,94 @@
+"""The detect-secrets filter, run by the real detect-secrets (its --filter and baselines)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("detect_secrets")
+
+from secretsfile.integrations.detect_secrets import (
+    is_encrypted_file,
+    is_sops_encrypted,
+)
+
+FILTER = "secretsfile.integrations.detect_secrets.is_sops_encrypted"
+PLAIN_SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYzQ9kLmN3pR7t"
+
+
+def enc(seed: int, size: int) -> str:
+    def b64(n: int, salt: int) -> str:
+        data = bytes((seed * 131 + salt * 17 + i * 29) % 256 for i in range(n))
+        return base64.b64encode(data).decode()
+
+    return f"ENC[AES256_GCM,data:{b64(size, 1)},iv:{b64(32, 2)},tag:{b64(16, 3)},type:str]"
+
+
+SOPS_FILE = f"""db_password: {enc(1, 24)}
+api_token: {enc(2, 40)}
+sops:
+    age:
+        - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+          enc: |
+            -----BEGIN AGE ENCRYPTED FILE-----
+            YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBBQ0RFRkdISUpLTE1OT1BR
+            -----END AGE ENCRYPTED FILE-----
+    lastmodified: "2026-01-01T00:00:00Z"
+    mac: {enc(3, 32)}
+    unencrypted_suffix: _unencrypted
+    version: 3.9.0
+"""
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    (tmp_path / "secrets.enc.yaml").write_text(SOPS_FILE)
+    (tmp_path / "settings.py").write_text(f'password = "{enc(4, 24)}"\n')  # no sops block
+    (tmp_path / "app.py").write_text(f'aws_secret_access_key = "{PLAIN_SECRET}"\n')
+    return tmp_path
+
+
+def detect_secrets(cwd: Path, *args: str) -> dict[str, list[dict[str, object]]]:
+    done = subprocess.run([sys.executable, "-m", "detect_secrets", "scan", "--all-files", *args],
+                          cwd=cwd, capture_output=True, text=True, check=True)  # fmt: skip
+    results: dict[str, list[dict[str, object]]] = json.loads(done.stdout)["results"]
+    return results
+
+
+def test_detect_secrets_reports_ciphertext_without_the_filter(tree: Path) -> None:
+    assert set(detect_secrets(tree)) == {"secrets.enc.yaml", "settings.py", "app.py"}
+
+
+def test_filter_drops_encrypted_files_and_values_only(tree: Path) -> None:
+    found = detect_secrets(tree, "--filter", FILTER)
+    assert set(found) == {"app.py"}  # a real plaintext secret is still reported
+
+
+def test_filter_is_kept_in_the_baseline(tree: Path) -> None:
+    baseline = tree / ".secrets.baseline"
+    done = subprocess.run([sys.executable, "-m", "detect_secrets", "scan", "--all-files",
+                           "--filter", FILTER], cwd=tree, capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    baseline.write_text(done.stdout)
+    assert {"path": FILTER} in json.loads(done.stdout)["filters_used"]
+    (tree / "later.yaml").write_text(SOPS_FILE)
+    rescan = subprocess.run([sys.executable, "-m", "detect_secrets", "scan", "--all-files",
+                             "--baseline", str(baseline)], cwd=tree, capture_output=True,
+                            text=True, check=True)  # fmt: skip
+    assert "later.yaml" not in json.loads(baseline.read_text())["results"]
+    assert rescan.returncode == 0
+
+
+def test_filter_function(tree: Path) -> None:
+    line = f"password: {enc(5, 24)}"
+    secret = line.split("data:")[1].split(",")[0]
+    assert is_sops_encrypted("missing.txt", secret, line)
+    assert not is_sops_encrypted(str(tree / "app.py"), PLAIN_SECRET, f'k = "{PLAIN_SECRET}"')
+    assert is_encrypted_file(str(tree / "secrets.enc.yaml"))
+    assert not is_encrypted_file(str(tree / "settings.py"))
+    assert not is_encrypted_file(str(tree / "nope"))
