@@ -178,7 +178,9 @@ VENDOR_FORMAT = Allowlist(
         r"|sk-ant-|sk-proj-|sk-svcacct-|[sr]k_(?:live|test|prod)_|whsec_|AKIA|ASIA|AIza|hf_|api_org_|npm_|pypi-"
         r"|dckr_pat_|SG\.|key-[0-9a-f]|xkeysib-|shp(?:at|ca|pa|ss)_|do[por]_v1_|hv[sbr]\.|glc_|glsa_|pplx-|gsk_|r8_"
         r"|pcsk_|lin_api_|ntn_|sntry[su]_|NRAK-|sq0(?:atp|csp)-|AGE-SECRET-KEY-|ops_eyJ|eyJ|dapi|sgp_|sq[uap]_"
-        r"|tskey-|vc[pikar]_|fo1_|FlyV1|-----BEGIN|[ps]k\.eyJ|pk_(?:live|test)_)",
+        r"|tskey-|vc[pikar]_|fo1_|FlyV1|-----BEGIN|[ps]k\.eyJ|pk_(?:live|test)_"
+        # issue 13 families (slices B/C append their prefixes here)
+        r"|tvly-|odt_|NR[RA]A-|SWM(?:TKN|KEY)-1-)",
     ),
     description="value in a vendor token format: the vendor rule decides",
 )
