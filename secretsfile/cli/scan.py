@@ -199,6 +199,9 @@ def register(app: typer.Typer) -> None:
     """Add the scanner commands to the app."""
     app.command("scan", rich_help_panel=PANEL)(scan)
     app.command("check-encrypted", rich_help_panel=PANEL)(check_encrypted)
+    from secretsfile.cli.scan_rules_cmd import scan_rules
+
+    app.command("scan-rules", rich_help_panel=PANEL)(scan_rules)
     from secretsfile.cli.hooks_cmd import hooks_app
 
     app.add_typer(hooks_app, name="hooks", rich_help_panel=PANEL)

@@ -408,3 +408,33 @@ def test_no_config_default_is_unchanged(run: Runner, repo: Path) -> None:
     assert "check_encrypted.exclude_paths" not in result.stderr
     hook = run_hook(repo, "secrets/notes.txt", "secrets/team/a.yaml", "secrets/prod.yaml")
     assert hook.returncode == 1 and hook.stdout == result.stdout
+
+
+def test_scan_rules_lists_the_catalog_and_the_config(run: Runner, repo: Path) -> None:
+    text = run("scan-rules")
+    assert text.code == 0
+    first = text.stdout.splitlines()[0]
+    assert first.startswith("aws-access-key-id  [akia,") and "samples=" in first
+    (repo / ".secretsfile.yaml").write_text(
+        "scan:\n"
+        "  disabled_rules: [aws-access-key-id]\n"
+        "  rules:\n"
+        "    - id: acme-token\n"
+        "      description: ACME token\n"
+        "      regex: '(acme_[A-Za-z0-9]{12})'\n"
+        "      secret_group: 1\n"
+        "      keywords: [acme_]\n"
+    )
+    listed = {r["id"]: r for r in json.loads(run("scan-rules", "--json").stdout)}
+    assert "aws-access-key-id" not in listed
+    assert listed["acme-token"]["origin"] == "config" and listed["acme-token"]["keywords"] == [
+        "acme_"
+    ]
+    github = listed["github-pat"]
+    assert github["origin"] == "built-in" and github["true_samples"] >= 1
+    assert set(github) == {"id", "description", "keywords", "tags", "true_samples",
+                           "false_samples", "path", "origin"}  # fmt: skip
+    # `scan rules` stays a scan of a path named rules
+    (repo / "rules").mkdir()
+    (repo / "rules" / "x.py").write_text(DIRTY)
+    assert run("scan", "rules").code == 1
