@@ -556,7 +556,7 @@ def _connection_files() -> list[tuple[str, Block]]:
         D("ci.url=jdbc:postgresql://db:5432/app?user=app&password=password", "placeholder"),
     ]
     dsn: Block = [
-        N("import psycopg2"), N(""),
+        N("# ruff: noqa"), N("import psycopg2"), N(""),
         S(f'DSN = "host=pg-main.corp.internal port=5432 dbname=orders user=svc password={r(ALNUM, 18)} '
           'sslmode=require"', "libpq-dsn-password"),
         D('TEST_DSN = "host=localhost dbname=test user=postgres password=postgres"', "placeholder"),
@@ -629,7 +629,7 @@ def _vendor_token_file() -> tuple[str, Block]:
         D("DTRACK_API_KEY=${DTRACK_API_KEY}", "env-ref"),
     ]
     code: Block = [
-        N("import requests"), N(""),
+        N("# ruff: noqa"), N("import os"), N(""), N("import requests"), N(""),
         S(f'requests.post(url, headers={{"X-Api-Key": "odt_{r(ALNUM, 32)}"}})', "dependency-track-api-key"),
         S(f'client = TavilyClient(api_key="tvly-dev-{r(ALNUM, 32)}")', "tavily-api-key"),
         S(f'aio = Client("ops-sensors", "aio_{r(ALNUM, 28)}")', "adafruit-io-key"),
@@ -659,6 +659,7 @@ def _frontend_and_password_files() -> list[tuple[str, Block]]:
                    S(f"  pass: {_pw()}", "generic-password"), D("  pw: ${SMTP_PW}", "env-ref"),
                    D("  pass: true", "plain")]
     py: Block = [
+        N("# ruff: noqa"),
         S(f'pw = "{_pw()}"', "generic-password"),
         S(f'r = requests.get(url, auth=("etl", "{_pw()}"))', "generic-password"),
         S(f'passwort = "{_pw()}"', "generic-password"),
@@ -675,15 +676,20 @@ def _frontend_and_password_files() -> list[tuple[str, Block]]:
 def _real_code_decoys() -> list[tuple[str, Block]]:
     """Lines of real third-party code that look like credentials (issue 13, site-packages)."""
     py: Block = [
+        N("# ruff: noqa"),
         D("cl_api_key = r'([a-z]{24})'", "regex-literal"),
         D("password = r'([a-f0-9]{48}(?![a-f0-9]))'", "regex-literal"),
         D("secret = r'([a-z0-9]{64})'", "regex-literal"),
+        N("OID_NAMES = {"),
         D('    ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",', "enum-value"),
         D('    ExtensionOID.PRIVATE_KEY_USAGE_PERIOD: "privateKeyUsagePeriod",', "enum-value"),
+        D('    TOKEN_DATA: "template data / text",', "prose"),
+        N("}"), N("STYLE = {"),
         D('    Token.Comment: "italic #A3AAB2",', "style-value"),
         D("    Token.String: '#ansiyellow',", "style-value"),
-        D('    TOKEN_DATA: "template data / text",', "prose"),
-        D('        token = " * [would prune] "', "prose"),
+        N("}"), N(""), N(""), N("def prune_marker():"),
+        D('    token = " * [would prune] "', "prose"),
+        N("    return token"), N(""), N(""),
         D('REDACT = ["Cookie", "Authorization", "Proxy-Authorization"]', "header-names"),
         D('link = MultiHostUrl("https://foo.com:123,foo:bar@bar.com/path")', "multi-host-url"),
     ]

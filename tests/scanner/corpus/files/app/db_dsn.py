@@ -1,3 +1,4 @@
+# ruff: noqa
 import psycopg2
 
 DSN = "host=pg-main.corp.internal port=5432 dbname=orders user=svc password=Bb1vPaljn1ENhaFoRL sslmode=require"

@@ -1,3 +1,4 @@
+# ruff: noqa
 pw = "PXHsQV#38tX2mfQ"
 r = requests.get(url, auth=("etl", "r7KRGf_sBE2qb"))
 passwort = "I4Pwaz@8ZzIpyXT"

@@ -1,3 +1,6 @@
+# ruff: noqa
+import os
+
 import requests
 
 requests.post(url, headers={"X-Api-Key": "odt_3tZ18KPM3shwYhs8esOzHhCd5egKPKHN"})
