@@ -23,6 +23,7 @@ from . import (
     monitoring,
     payments,
     registries,
+    saas,
     uris,
     vcs,
 )
@@ -40,6 +41,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     *monitoring.RULES,
     *keys.RULES,
     *k8s.RULES,
+    *saas.RULES,
     *uris.RULES,
     *commands.RULES,
     *generic.RULES,

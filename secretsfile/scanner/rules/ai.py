@@ -247,4 +247,16 @@ RULES: tuple[Rule, ...] = (
         false_samples=("LANGCHAIN_API_KEY=lsv2_pt_...",),
         tags=("langsmith",),
     ),
+    Rule(
+        id="tavily-api-key",
+        description="Tavily search API key",
+        regex=r"(?<![A-Za-z0-9_-])(tvly-(?:(?:dev|prod)-)?[A-Za-z0-9]{32})" + END,
+        keywords=("tvly-",),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=(*_STD, DOCS),
+        true_samples=("TAVILY_API_KEY=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", 'TavilyClient(api_key="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")'),
+        false_samples=("TAVILY_API_KEY=tvly-YOUR_API_KEY", "pip install tavily-python"),
+        tags=("tavily",),
+    ),
 )

@@ -191,13 +191,20 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="doppler-token",
         description="Doppler service, personal, CLI or SCIM token",
-        regex=r"(?<![A-Za-z0-9_])(dp\.(?:pt|st|ct|sa|scim|audit)\.[A-Za-z0-9_-]{40,44})(?![A-Za-z0-9_-])",
+        regex=(
+            r"(?<![A-Za-z0-9_])(dp\.(?:pt|st|ct|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9_-]{40,44})"
+            r"(?![A-Za-z0-9_-])"
+        ),
         keywords=("dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."),
         secret_group=1,
         entropy=3.5,
         allowlists=_STD,
-        true_samples=("DOPPLER_TOKEN=dp.st.Ea0EhZX6phxbkLjqW2mkqcGoUs8A63LztLTwfRsA8tT",),
-        false_samples=("DOPPLER_TOKEN=dp.st.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",),
+        true_samples=(
+            "DOPPLER_TOKEN=dp.st.Ea0EhZX6phxbkLjqW2mkqcGoUs8A63LztLTwfRsA8tT",
+            "DOPPLER_TOKEN=dp.st.prd.CK0h2ika08ODH52fvoj6lT9vAw1xuvAIHRro9GRumle",
+            "doppler run --token dp.st.dev_web.VMGYiDXnENAEWGkLTPq7t5P5CNgC57h1FzMsX11ZRoW -- ./start.sh",
+        ),
+        false_samples=("DOPPLER_TOKEN=dp.st.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "DOPPLER_TOKEN=dp.st.prd.xxxx"),
         tags=("doppler",),
     ),
     Rule(
@@ -545,5 +552,75 @@ RULES += (
         true_samples=("CLOUDANT_PASSWORD=293e86b283eadc7930f83d1e25ce5eef925188adec7fc5a2cbc200e1efe86f52", "cloudant_api_key = \"dgpusfhtbqgxmnzdavznpfde\""),
         false_samples=('cloudant_password = "a-fake-tooshort-key"',),
         tags=("ibm",),
+    ),
+    Rule(
+        id="okta-ssws-token",
+        description="Okta API token in an SSWS authorization header",
+        regex=r"(?<![A-Za-z0-9_-])SSWS[ \t]+(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])",
+        keywords=("ssws",),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=_STD,
+        true_samples=(
+            "curl -H 'Authorization: SSWS 00Fk7fitIQlPFE9E6HQ60f0hsaTQWbs8jBzxghgHiT' https://corp.okta.com/api/v1/users",
+            'headers = {"Authorization": "SSWS 001Lf2nVlP7j6_S5SnVgLRl4gLSrc8IWbhIUlODgD4"}',
+        ),
+        false_samples=("Authorization: SSWS ${OKTA_TOKEN}", "Authorization: SSWS 00xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        tags=("okta",),
+    ),
+    Rule(
+        id="vault-unseal-key",
+        description="HashiCorp Vault / OpenBao unseal or recovery key share (operator init output)",
+        regex=(
+            r"(?:(?:Unseal|Recovery) Key \d{1,2}:[ \t]*"
+            r"|\"(?:unseal|recovery)_keys_(?:b64|hex)\"[ \t]*:[ \t]*\[[ \t\r\n]{0,20}\""
+            r"|(?i:vault_(?:unseal|recovery)_key)\w{0,10}[ \t]*[=:][ \t]*[\"']?)"
+            r"([A-Za-z0-9+/]{43,88}={0,2})(?![A-Za-z0-9+/=])"
+        ),
+        keywords=("unseal", "recovery key", "recovery_key"),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=_STD,
+        true_samples=(
+            "Unseal Key 1: d6OUAjGsdUMvBhsfCfg4yWxMBpbbdetbRtDPR2SJM78Y\nUnseal Key 2: dC80Wk083AvLNdRs6uR3p6VCHYIFzeSHVWN/0Uo3CKfA",
+            '{"unseal_keys_b64": ["ei3FTak7/a0ECnqWH48sdaUCbneEWVzgfq624uHZ7vTD"], "unseal_threshold": 1}',
+            '{"unseal_keys_hex": ["09f0338d1413ef620c44220cb57dcd3fe7f4d2250ca5acdd048b05ce32da29dae8"]}',
+            "VAULT_UNSEAL_KEY=dC80Wk083AvLNdRs6uR3p6VCHYIFzeSHVWN/0Uo3CKfA",
+        ),
+        false_samples=("Unseal Key 1: <redacted>", "vault operator unseal $UNSEAL_KEY_1", "Unseal Key 1: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        tags=("vault",),
+    ),
+    Rule(
+        id="salesforce-access-token",
+        description="Salesforce session/access token (org id and '!') or refresh token (5Aep861)",
+        regex=(
+            r"(?<![A-Za-z0-9_.!-])(00D[A-Za-z0-9]{12}![A-Za-z0-9._]{80,120}|5Aep861[A-Za-z0-9._]{70,100})"
+            r"(?![A-Za-z0-9._-])"
+        ),
+        keywords=("00d", "5aep861"),
+        secret_group=1,
+        entropy=4.0,
+        allowlists=_STD,
+        true_samples=(
+            "SF_ACCESS_TOKEN=00DyJlICdRW0rJW!llGmYk9f0okA1Lz7BwyyInO.zpYgiB2aQIL.H_LXKT60gFW1U7FRpgNmixxFhAYQCHyisja9dUx8xw461D3.b05EdY0XLbXk",
+            "refresh_token: 5Aep861y7ggRWuAYwZ9wdfkMonGqFmvM12boqQBjRcNv7nydicWPhNWGTy3ahWBvzU4J3sQH_47Taf_4nlU8H4E",
+        ),
+        false_samples=("SF_ACCESS_TOKEN=00D000000000000!AQ...", "sf org login web --instance-url https://login.salesforce.com"),
+        tags=("salesforce",),
+    ),
+    Rule(
+        id="salesforce-consumer-key",
+        description="Salesforce connected-app consumer key (3MVG9...)",
+        regex=r"(?<![A-Za-z0-9_.-])(3MVG9[A-Za-z0-9._]{75,90})(?![A-Za-z0-9._-])",
+        keywords=("3mvg9",),
+        secret_group=1,
+        entropy=4.0,
+        allowlists=_STD,
+        true_samples=(
+            "SALESFORCE_CLIENT_ID=3MVG9bPdVLb_qY.O0OwAIP5d7MiknXn3i2MHEpp9GFRXjON6W_jwhheT31eOnRwQLWijb1iadwgxM2tz_Wvip",
+            'consumer_key: "3MVG918hWbET0rR1j.KLaEjSoJEHot.0Ddqjd4xiKduLgaxL4udeLtTyPyJWzODRgn.xK5SP7RY3dnItlnBb4"',
+        ),
+        false_samples=("SALESFORCE_CLIENT_ID=3MVG9...", "SALESFORCE_CLIENT_ID=3MVG9xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        tags=("salesforce",),
     ),
 )

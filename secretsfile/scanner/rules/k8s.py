@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from secretsfile.scanner.model import Allowlist, Rule
 
-from ._common import MASKED, RUNS
+from ._common import MASKED, RUNS, SEQUENTIAL
 
 # Start of a Secret document's data block (kind may come before or after it).
 _KIND = r"kind:[ \t]*['\"]?[Ss]ecret['\"]?[ \t]*\r?\n"
@@ -94,5 +94,48 @@ RULES: tuple[Rule, ...] = (
         true_samples=("TLS_KEY_B64=LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcwQkFRRUZBQVNDVC3TjSKcSdsl07v+OD6SbRW+0uX0yyqmbDwMoB2mN4Wzm6f2pdncDbNVwVfqzf69WKIwf0cj550+iYXW",),
         false_samples=("ca.pem: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUR4RENDQXF5Z0F3SUJBZ0lVV3pqUDl5RUk0eHlRSnBzVHVERU4yV2ROaUFzd0RRWUpLb1pJ",),
         tags=("private-key", "kubernetes"),
+    ),
+    Rule(
+        id="kubeadm-bootstrap-token",
+        description="kubeadm bootstrap (join) token on a command line or in a kubeadm config",
+        regex=(
+            r"(?:--(?:discovery-)?token[ \t=]+|\btoken:[ \t]*[\"']?)"
+            r"([a-z0-9]{6}\.(?=[a-z0-9]{0,15}[0-9])(?=[a-z0-9]{0,15}[a-z])[a-z0-9]{16})"
+            r"(?![A-Za-z0-9_.-])"
+        ),
+        keywords=("--token", "--discovery-token", "token:"),
+        secret_group=1,
+        entropy=3.0,
+        allowlists=(MASKED, RUNS, SEQUENTIAL),
+        true_samples=(
+            "kubeadm join 10.0.0.10:6443 --token f5mbkw.6aznh33ok5973d0j --discovery-token-ca-cert-hash sha256:03b240fa106cf4089b8ccf199ca747e2d9e3421fabdac271596b69aca7e810a8",
+            "bootstrapTokens:\n- token: \"oeem7d.qlesbsrkk4k6794g\"\n  ttl: 24h0m0s",
+        ),
+        false_samples=(
+            "kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef",
+            "kubeadm join 10.0.0.10:6443 --token <token> --discovery-token-ca-cert-hash sha256:<hash>",
+        ),
+        tags=("kubernetes", "kubeadm"),
+    ),
+    Rule(
+        id="docker-swarm-token",
+        description="Docker Swarm join token (SWMTKN) or unlock key (SWMKEY)",
+        regex=(
+            r"(?<![A-Za-z0-9_-])(SWMTKN-1-[a-z0-9]{50}-[a-z0-9]{25}|SWMKEY-1-[A-Za-z0-9+/]{43})"
+            r"(?![A-Za-z0-9+/_-])"
+        ),
+        keywords=("swmtkn-1-", "swmkey-1-"),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=(MASKED, RUNS),
+        true_samples=(
+            "docker swarm join --token SWMTKN-1-a6k5gie07wv2fnt7ao3u9jb1kw2ubtbhw5q8lmio6uedcxganb-x1n3rrcviqmm0j0k3tb1efd2w 10.0.0.5:2377",
+            "docker swarm unlock-key: SWMKEY-1-xNYV2A/wj4ExSQQD9uydECZkOZeUuBQmpMxfRJAvuSI",
+        ),
+        false_samples=(
+            "docker swarm join --token <token> 10.0.0.5:2377",
+            "docker swarm join --token SWMTKN-1-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxx 10.0.0.5:2377",
+        ),
+        tags=("docker", "swarm"),
     ),
 )

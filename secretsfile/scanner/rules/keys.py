@@ -178,4 +178,89 @@ RULES: tuple[Rule, ...] = (
         false_samples=("PRIVATE_KEY=0x0000000000000000000000000000000000000000000000000000000000000000",),
         tags=("crypto-wallet",),
     ),
+    Rule(
+        id="wireguard-private-key",
+        description="WireGuard private or preshared key in an INI-style interface/peer config",
+        # A 32-byte key is 43 base64 characters and '='; the 43rd holds 2 bits, so it is one
+        # of the 16 characters listed. PublicKey lines are public and not matched.
+        regex=(
+            r"(?im)^[ \t]*(?:PrivateKey|PresharedKey)[ \t]*=[ \t]*"
+            r"((?-i:[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=))(?![A-Za-z0-9+/=])"
+        ),
+        keywords=("privatekey", "presharedkey"),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=(MASKED, RUNS, SEQUENTIAL),
+        true_samples=(
+            "[Interface]\nAddress = 10.8.0.2/24\nPrivateKey = MZ2jfgkfWP/iFpanf0eCKu63lihD8y8mHepq2lqQhDo=\nDNS = 1.1.1.1",
+            "[Peer]\nPublicKey = I3KzZoZDQ1qmlabPoMrtH4ePmztNkq33pQQvMZoH8xM=\nPresharedKey = urnnt4bGO1yGX9GajNy1Cq93spDOFPsA48EPw+mICtM=\nEndpoint = vpn.corp.example:51820",
+        ),
+        false_samples=(
+            "[Peer]\nPublicKey = uZ277wLQyvrNHH170/Tn/dr//8vq1x74Tk27FSXhmGQ=\nAllowedIPs = 0.0.0.0/0",
+            "[Interface]\nPrivateKey = <contents of privatekey>",
+            "PrivateKey = xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=",
+        ),
+        tags=("wireguard", "private-key"),
+    ),
+    Rule(
+        id="nats-nkey-seed",
+        description="NATS nkey seed (user, account, operator, server or cluster private seed)",
+        # The optional .creds armour line puts the match on the keyword's line.
+        regex=r"(?:NKEY SEED-{3,}[ \t]*\r?\n)?(?<![A-Za-z0-9_-])(S[UAONCPX][A-Z2-7]{56})(?![A-Za-z0-9_-])",
+        keywords=("nkey", "nats", "seed"),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=(MASKED, RUNS),
+        true_samples=(
+            "-----BEGIN USER NKEY SEED-----\nSUIDDBWEVJAARCW34IXSQX445H76CJGJ5C2UE6VHDPDG7C2LCJNGE7DR5J\n------END USER NKEY SEED------",
+            "NATS_NKEY_SEED=SUQC5ERPSLRWU47JA5XUIZILKWFFPFL764RBL76JAVB2FLRQ5FIQ6HYBFH",
+        ),
+        false_samples=(
+            "NATS_NKEY_SEED=SUxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "nats_user_public_key = UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4",
+        ),
+        tags=("nats",),
+    ),
+    Rule(
+        id="otpauth-secret",
+        description="TOTP/HOTP shared secret in an otpauth:// URI",
+        regex=(
+            r"otpauth://[th]otp/[^\s?\"'<>]{0,200}\?(?:[^\s\"'<>#]{0,300}?&)?"
+            r"secret=([A-Za-z2-7]{16,128})=*(?![A-Za-z0-9])"
+        ),
+        keywords=("otpauth://",),
+        secret_group=1,
+        entropy=3.0,
+        allowlists=(MASKED, RUNS, Allowlist(stopwords=("jbswy3dpehpk3pxp",), description="the otpauth docs example")),
+        true_samples=(
+            'qr = make("otpauth://totp/Corp:ops@corp.internal?secret=DL4IYMPGMIESHWE5TMTJ4P5EA2UUHGUD&issuer=Corp")',
+            "MFA_URI=otpauth://totp/Corp:ops@corp.internal?issuer=Corp&algorithm=SHA1&secret=X7PMQV2K3OGHQGSC7GSPSPXZ6E6HBCST",
+        ),
+        false_samples=(
+            "otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example",
+            "otpauth://totp/{label}?secret={secret}&issuer={issuer}",
+        ),
+        tags=("totp",),
+    ),
+    Rule(
+        id="jwk-private-key",
+        description="JSON Web Key with its private member (d)",
+        regex=(
+            r"\"kty\"[ \t]*:[ \t]*\"(?:RSA|EC|OKP)\"[^{}]*?"
+            r"\"d\"[ \t]*:[ \t]*\"([A-Za-z0-9_-]{32,})\""
+        ),
+        keywords=("\"kty\"",),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=(MASKED, RUNS),
+        true_samples=(
+            '{"kty":"EC","crv":"P-256","x":"waEwuAlJrA4Al7bJdYZr3Hasw68-1yFl9GPA3ArgQWa","y":"1zuVfYhQnkYCRsI2E0T_EziNpWd6i3AqyaSKoXNn9wQ","d":"tXvYOMr3lSuWxqC-YHF0fc3eNI8TZTovwddSJGdMRtR"}',
+            '{\n  "kty": "OKP",\n  "crv": "Ed25519",\n  "x": "ec4hvdQNK6ZiPvSZ3Zlk0WNirq-tUg4-_Xqxwhj4BUB",\n  "d": "39x4u4lT1BpNLlqcUkt4eLI-16j8HP339_HrssoqfEb"\n}',
+        ),
+        false_samples=(
+            '{"kty":"EC","crv":"P-256","x":"waEwuAlJrA4Al7bJdYZr3Hasw68-1yFl9GPA3ArgQWa","y":"1zuVfYhQnkYCRsI2E0T_EziNpWd6i3AqyaSKoXNn9wQ"}',
+            '{"kty":"RSA","n":"<modulus>","e":"AQAB","d":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}',
+        ),
+        tags=("jwk", "private-key"),
+    ),
 )

@@ -237,4 +237,114 @@ RULES: tuple[Rule, ...] = (
         false_samples=("MESSAGEBIRD_API_KEY=${MESSAGEBIRD_API_KEY}",),
         tags=("messagebird", "uuid-secret"),
     ),
+    Rule(
+        id="discord-bot-token-shape",
+        description="Discord bot token whose first part decodes to a numeric bot id (no name needed)",
+        # The first part is the base64 of a 17-20 digit snowflake: each group of three ASCII
+        # digits encodes as [MNO][DTjz][AEIMQUYcgk][w-z0-5] (a last lone digit as [MNO][AQgw]),
+        # which random text rarely repeats five times.
+        regex=(
+            r"(?<![A-Za-z0-9_.-])((?:[MNO][DTjz][AEIMQUYcgk][w-z0-5]){5}"
+            r"[MNO][DTjz][AEIMQUYcgk](?:[w-z0-5](?:[MNO](?:[AQgw]|[DTjz][AEIMQUYcgk]))?)?"
+            r"\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})(?![A-Za-z0-9_.-])"
+        ),
+        keywords=("discord", "token", ".run("),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=_STD,
+        true_samples=(
+            'bot.run("NzcxMzU5MTM0OTM4MDI2NTI3Ng.F5gGJt.WSN2VVJR70lBBNxaJphF3HFk4kN8u23POMRVs4")',
+            "BOT_TOKEN=NzA4NjE1NDQ3MDY4NTI1Mjcx.nPiDSc.ilH-wPM1jehq4JxPHjDfs_6Agi1",
+        ),
+        false_samples=(
+            'bot.run(os.environ["DISCORD_TOKEN"])',
+            "BOT_TOKEN=MTI7XEdtOhCCBSscDzv5lx8f1L.GGewna.0ELhNDZEKEe8YQYqHT6Y7XwedOAh_dcP1gZC2V",
+        ),
+        tags=("discord",),
+    ),
+    Rule(
+        id="teams-incoming-webhook",
+        description="Microsoft Teams / Outlook (Office 365 connector) incoming webhook URL",
+        regex=(
+            r"(https://(?:[A-Za-z0-9-]{1,63}\.webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/"
+            r"[0-9a-fA-F-]{36}@[0-9a-fA-F-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-fA-F-]{36}"
+            r"(?:/[A-Za-z0-9_-]{20,80})?)(?![A-Za-z0-9_-])"
+        ),
+        keywords=("incomingwebhook",),
+        secret_group=1,
+        allowlists=_STD,
+        true_samples=(
+            "TEAMS_WEBHOOK=https://fabrikam.webhook.office.com/webhookb2/f9dd6cb3-ccfd-4dcc-8a05-e64ef0db17d5@e7018db6-983a-4613-9e2f-dae3a379ed11/IncomingWebhook/f56dd6a132ccf9e3d7b6cc7688a9c491/1a0236ec-dc2d-454c-9561-9917dfaf04f3/V2YG5nEIEXNt72_s0k4eyRzRYUrRVqu_P1uyt6QoDqATuL",
+            '"url": "https://outlook.office.com/webhook/cc545922-59f8-4dd2-9381-2e809fc5b9ce@4ae426e6-fffd-4aa2-a37a-6bcab8769b88/IncomingWebhook/87d9d7506daa8f884f791edebe8e8b53/65cf47c3-2420-4825-952f-800289905d85"',
+        ),
+        false_samples=(
+            "https://contoso.webhook.office.com/webhookb2/<group-id>@<tenant-id>/IncomingWebhook/<id>/<uuid>",
+            "https://contoso.webhook.office.com/webhookb2/00000000-0000-0000-0000-000000000000@00000000-0000-0000-0000-000000000000/IncomingWebhook/00000000000000000000000000000000/00000000-0000-0000-0000-000000000000",
+        ),
+        tags=("teams", "microsoft"),
+    ),
+    Rule(
+        id="twitch-stream-key",
+        description="Twitch stream key (live_<channel id>_<key>)",
+        regex=r"(?<![A-Za-z0-9_-])(live_\d{6,12}_[A-Za-z0-9]{30})(?![A-Za-z0-9_-])",
+        keywords=("live_",),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=_STD,
+        true_samples=(
+            "ffmpeg -re -i in.mp4 -f flv rtmp://live.twitch.tv/app/live_865841289_B5kbhbIHmw02gnLXFiniClEvVjIMSN",
+            'stream_key: "live_354120235_iNe7suPFbRkDpC2Yzjd3Df87cOvzu1"',
+        ),
+        false_samples=("rtmp://live.twitch.tv/app/{stream_key}", "stream_key: live_123456789_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
+        tags=("twitch",),
+    ),
+    Rule(
+        id="twitch-chat-oauth",
+        description="Twitch chat (IRC) OAuth token",
+        regex=(
+            r"(?<![A-Za-z0-9_-])(oauth:(?=[a-z]{0,29}[0-9])(?=[0-9]{0,29}[a-z])[a-z0-9]{30})(?![A-Za-z0-9_-])"
+        ),
+        keywords=("oauth:",),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=_STD,
+        true_samples=("TWITCH_CHAT_TOKEN=oauth:ecx4ai628umf4rh6on4bholh90q83k", "PASS oauth:ubd6ea3046xyjdggpg8tgr6gjqve9k"),
+        false_samples=("TWITCH_CHAT_TOKEN=oauth:your_token_here", "oauth:authorizationserverconfiguration"),
+        tags=("twitch",),
+    ),
+    Rule(
+        id="zapier-webhook-url",
+        description="Zapier catch hook URL",
+        regex=r"(https://hooks\.zapier\.com/hooks/catch/\d{3,12}/[A-Za-z0-9]{5,12})(?![A-Za-z0-9_-])",
+        keywords=("hooks.zapier.com",),
+        secret_group=1,
+        entropy=2.5,
+        allowlists=_STD,
+        true_samples=(
+            'requests.post("https://hooks.zapier.com/hooks/catch/93152332/9fjwys8/", json=event)',
+            "ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/25720910/nttfbj0/",
+        ),
+        false_samples=("https://hooks.zapier.com/hooks/catch/<account>/<hook>/", "https://hooks.zapier.com/hooks/catch/123/xxxxxxx/"),
+        tags=("zapier",),
+    ),
+    Rule(
+        id="mattermost-webhook-url",
+        description="Mattermost or Rocket.Chat incoming webhook URL",
+        regex=(
+            r"(https?://[A-Za-z0-9.-]{1,253}(?::\d{1,5})?/hooks/"
+            r"(?:(?=[a-z]{0,25}[0-9])(?=[0-9]{0,25}[a-z])[a-z0-9]{26}|[A-Za-z0-9]{17}/[A-Za-z0-9]{48}))"
+            r"(?![A-Za-z0-9_-])"
+        ),
+        keywords=("/hooks/",),
+        secret_group=1,
+        entropy=3.0,
+        allowlists=_STD,
+        true_samples=(
+            "MATTERMOST_WEBHOOK=https://chat.fabrikam.io/hooks/eqrh9le2fzy3ry1f8lv6kn7vco",
+            'requests.post("https://chat.corp.internal/hooks/m48b27ytpk4dtp3vh7frgfthnd", json=msg)',
+            "ROCKETCHAT_HOOK=https://rocket.fabrikam.io/hooks/Xb7PiGkWQz3aRsT9m/kD4Lw8nQpZ2rYvT6cH1sJx9eBfU3aN5mG7hK0oR4tWyEiC8d",
+        ),
+        false_samples=("MATTERMOST_WEBHOOK=https://chat.fabrikam.io/hooks/xxxxxxxxxxxxxxxxxxxxxxxxxx", "https://git.fabrikam.io/api/v1/repos/ops/app/hooks/12"),
+        tags=("mattermost", "rocketchat"),
+    ),
 )

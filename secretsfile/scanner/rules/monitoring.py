@@ -129,12 +129,15 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="grafana-api-key",
         description="Grafana legacy API key (base64 JSON with k/n/id)",
-        regex=r"(?<![A-Za-z0-9+/])(eyJrIjoi[A-Za-z0-9+/]{70,400}={0,2})(?![A-Za-z0-9+/=])",
+        regex=r"(?<![A-Za-z0-9+/])(eyJrIjoi[A-Za-z0-9+/]{60,400}={0,2})(?![A-Za-z0-9+/=])",
         keywords=("eyjrijoi",),
         secret_group=1,
         entropy=4.0,
         allowlists=_STD,
-        true_samples=("GRAFANA_API_KEY=eyJrIjoiVjtlZL4JBY2/PzlY5CDmuSTw38tu1Th2nGBrGtCY3cst9zNGXKGUeIt3g7JILTw9OTfGn37j2Hn/WJ07==",),
+        true_samples=(
+            "GRAFANA_API_KEY=eyJrIjoiVjtlZL4JBY2/PzlY5CDmuSTw38tu1Th2nGBrGtCY3cst9zNGXKGUeIt3g7JILTw9OTfGn37j2Hn/WJ07==",
+            'grafana = GrafanaApi("eyJrIjoiSkFJVHl6SVZ1bnU3MFRZbWdoRUh6a1NrdmpVdHVzVmMiLCJuIjoiY2kiLCJpZCI6MzZ9")',
+        ),
         false_samples=("GRAFANA_API_KEY=eyJrIjoi...",),
         tags=("grafana",),
     ),
@@ -173,5 +176,20 @@ RULES: tuple[Rule, ...] = (
         true_samples=("DT_API_TOKEN=dt0c01.NJVCWT1TDXKENZCY1JZFH2LN.JSUB15WFQIAMVWCUJ17OI31EG0JTEF4UH7UUK61Q2YU25GL5VQZKACM4AOBUTHTY",),
         false_samples=("DT_API_TOKEN=dt0c01.XXXXXXXXXXXXXXXXXXXXXXXX",),
         tags=("dynatrace",),
+    ),
+    Rule(
+        id="newrelic-rest-api-key",
+        description="New Relic REST API key (NRRA) or admin key (NRAA)",
+        regex=r"(?<![A-Za-z0-9_-])(NRRA-[a-f0-9]{42}|NRAA-[a-f0-9]{27,42})(?![A-Za-z0-9_-])",
+        keywords=("nrra-", "nraa-"),
+        secret_group=1,
+        entropy=3.0,
+        allowlists=_STD,
+        true_samples=(
+            "NEW_RELIC_REST_API_KEY=NRRA-20acbab5d939f3b228fd1dd88c153f5500caba2521",
+            "curl -H 'X-Api-Key:NRAA-cbacd0c67d3fd601b5c13948498' https://api.newrelic.com/v2/applications.json",
+        ),
+        false_samples=("NEW_RELIC_REST_API_KEY=NRRA-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "newrelic.ini"),
+        tags=("newrelic",),
     ),
 )

@@ -136,6 +136,34 @@ RULES: tuple[Rule, ...] = (
         false_samples=("lowEntropy := AKCpXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",),
         tags=("artifactory",),
     ),
+    Rule(
+        id="crates-io-api-token",
+        description="crates.io API token",
+        regex=(
+            r"(?<![A-Za-z0-9_-])(cio(?=[A-Za-z0-9]{0,31}[0-9])(?=[A-Za-z0-9]{0,31}[A-Z])(?=[A-Za-z0-9]{0,31}[a-z])"
+            r"[A-Za-z0-9]{32})(?![A-Za-z0-9_-])"
+        ),
+        keywords=("cio",),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=_STD,
+        true_samples=("CARGO_REGISTRY_TOKEN=ciom5fMM55pRzXBw7NKX0SSxbh59wVoF5tg", '[registry]\ntoken = "cioLDu0nm6Ib59C2lbspBtT3XOUMDG8Pbeb"'),
+        false_samples=("CARGO_REGISTRY_TOKEN=${{ secrets.CRATES_IO_TOKEN }}", 'cio = "cio-config"'),
+        tags=("crates.io", "rust"),
+    ),
+    Rule(
+        id="dependency-track-api-key",
+        description="Dependency-Track API key (odt_ prefix)",
+        regex=r"(?<![A-Za-z0-9_-])(odt_[A-Za-z0-9]{32,64})(?![A-Za-z0-9_-])",
+        keywords=("odt_",),
+        secret_group=1,
+        entropy=3.5,
+        allowlists=_STD,
+        true_samples=(
+            "curl -X POST -H 'X-Api-Key: odt_gCfRMWs85ME2RSmjXGxBk7SM9Jx19XFM' https://dtrack.corp.internal/api/v1/bom",
+            "DTRACK_API_KEY=odt_D2QZDCuLnBfyED3H5hghDrhShlU42OT6",
+        ),
+        false_samples=("DTRACK_API_KEY=odt_...", "X-Api-Key: ${DTRACK_API_KEY}"),
+        tags=("dependency-track",),
+    ),
 )
-
-

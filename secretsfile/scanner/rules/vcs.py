@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from secretsfile.scanner.model import Rule
 
-from ._common import END, MASKED, RUNS, SEQUENTIAL
+from ._common import ASSIGN, END, MASKED, RUNS, SEQUENTIAL
 
 _STD = (MASKED, RUNS, SEQUENTIAL)
 
@@ -160,5 +160,27 @@ RULES: tuple[Rule, ...] = (
         true_samples=("JIRA_API_TOKEN=ATATT3xFfGF00THcHWaEhTQCfU-a26H_NW_XKo1Nv-Vl6PwDNofc-B2Pq2lqOTSfdzhMo2NNf26-mVnk1ECx4OoHglRvTQcvuF7HWjKcaff5GWTuvwBcwyvxmR4T8WrsdPtMe3Qf1LQz6PxXmEvBlKMAQyGObTixOdT8jI4Dr04XCZW_o1CqNw=F16AAF69",),
         false_samples=("getPagesInConfluenceSpace,searchConfluenceUsingCql",),
         tags=("atlassian", "bitbucket"),
+    ),
+    Rule(
+        id="jenkins-api-token",
+        description="Jenkins API token named for Jenkins or passed to jenkins-cli -auth (the crumb is not a secret)",
+        regex=(
+            r"(?i:jenkins[\w.-]{0,30}?(?:api[_.-]?)?(?:token|key|pass(?:word)?)" + ASSIGN
+            + r"|jenkins-cli\.jar\b[^\n]{0,200}?[ \t]-auth[ \t]+[^\s:@]{1,64}:)"
+            r"(11[a-f0-9]{32}|[a-f0-9]{32})(?![A-Za-z0-9])"
+        ),
+        keywords=("jenkins",),
+        secret_group=1,
+        entropy=3.0,
+        allowlists=_STD,
+        true_samples=(
+            "JENKINS_API_TOKEN=11d4731471cde3a21b399c08eb7b1344d1",
+            "java -jar jenkins-cli.jar -s https://jenkins.corp.internal/ -auth ci-bot:11b684b0be36202cb0171b84fc8f36e5b6 build deploy-prod",
+        ),
+        false_samples=(
+            "JENKINS_API_TOKEN=${JENKINS_TOKEN}",
+            '"Jenkins-Crumb": "cdec0b84a8175ad46c256414327a33a3862012a3c0dbcf10b45d2f64525d78e2"',
+        ),
+        tags=("jenkins",),
     ),
 )
