@@ -1,13 +1,15 @@
 """Git sources for the scanner: the working-tree listing, staged changes, history.
 
 One git process each (``git.run``); history reads commits from the object database with
-``git log -p``: nothing is checked out.
+``git log -p`` (or ``git diff-tree --stdin`` for one slice of the commits ``git rev-list``
+lists, when worker processes share a long history): nothing is checked out.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,8 @@ __all__ = [
     "find_repo_root",
     "git_env",
     "history_added_lines",
+    "history_added_lines_for",
+    "history_commits",
     "list_files",
     "staged_blobs",
     "staged_changes",
@@ -38,6 +42,17 @@ _DIFF_FLAGS = (
     "--dst-prefix=b/",
     "--find-renames",
 )
+# History adds: pinned like plumbing so ``git log -p`` and ``git diff-tree`` agree exactly.
+_HISTORY_FLAGS = (
+    *_DIFF_FLAGS,
+    "--diff-algorithm=myers",
+    "--root",
+    "--full-history",
+    "--diff-filter=ACMRTUXB",
+    f"--format={COMMIT_MARKER.decode('ascii').replace(chr(0), '%x00')}%H",
+)
+
+
 def find_repo_root(start: Path) -> Path | None:
     """The top-level directory of the repository containing ``start``, or None.
 
@@ -116,6 +131,30 @@ def staged_paths(root: Path) -> list[str]:
     return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
 
 
+def _revisions(root: Path, since: str | None, all_refs: bool) -> list[str] | None:
+    """The revision arguments of a history read; None when there is no commit yet."""
+    if not _resolves(root, "HEAD"):
+        return None
+    if all_refs:
+        return ["--all"]
+    if since:
+        if not _resolves(root, since):
+            raise GitError(f"unknown revision {since!r}", hint="give a commit, tag or branch")
+        return [f"{since}..HEAD"]
+    return ["HEAD"]
+
+
+def history_commits(root: Path, *, since: str | None = None, all_refs: bool = False
+                    ) -> list[str]:
+    """The commits a history read covers (``since..HEAD``, or all refs), newest first:
+    the order ``history_added_lines`` reads them in."""
+    revisions = _revisions(root, since, all_refs)
+    if revisions is None:
+        return []
+    out = run_git(["rev-list", "--full-history", *revisions, "--"], root)
+    return out.decode("ascii").split()
+
+
 def history_added_lines(
     root: Path, *, since: str | None = None, all_refs: bool = False
 ) -> Iterator[AddedLines]:
@@ -124,35 +163,50 @@ def history_added_lines(
     Read from the object database by ``git log -p``; merge commits show no diff (their
     content arrived in the merged commits), as in gitleaks.
     """
-    if not _resolves(root, "HEAD"):
+    revisions = _revisions(root, since, all_refs)
+    if revisions is None:
         return  # no commit yet
-    revisions: list[str]
-    if all_refs:
-        revisions = ["--all"]
-    elif since:
-        if not _resolves(root, since):
-            raise GitError(f"unknown revision {since!r}", hint="give a commit, tag or branch")
-        revisions = [f"{since}..HEAD"]
-    else:
-        revisions = ["HEAD"]
-    command = git_command(
-        "log",
-        "-p",
-        *_DIFF_FLAGS,
-        "--full-history",
-        "--diff-filter=ACMRTUXB",
-        f"--format={COMMIT_MARKER.decode('ascii').replace(chr(0), '%x00')}%H",
-        *revisions,
-        "--",
-    )
-    proc = subprocess.Popen(command, cwd=root, env=git_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
+    yield from _stream(root, ["log", "-p", *_HISTORY_FLAGS, *revisions, "--"], None)
+
+
+def history_added_lines_for(root: Path, commits: Sequence[str]) -> Iterator[AddedLines]:
+    """The added lines of the given commits, in that order, exactly as
+    ``history_added_lines`` reads them (``git diff-tree --stdin``: one process for a
+    slice of a long history, so worker processes can share the diffing)."""
+    if not commits:
+        return
+    feed = "".join(f"{c}\n" for c in commits).encode("ascii")
+    yield from _stream(root, ["diff-tree", "--stdin", "-p", "-r", *_HISTORY_FLAGS], feed)
+
+
+def _stream(root: Path, args: list[str], feed: bytes | None) -> Iterator[AddedLines]:
+    """Run git and parse its patch output as it comes (``feed`` goes to its stdin)."""
+    proc = subprocess.Popen(git_command(*args), cwd=root, env=git_env(), stdout=subprocess.PIPE,
+                            stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    writer = None
+    if feed is not None:  # a thread: git answers while it reads, both pipes must flow
+        writer = threading.Thread(target=_feed, args=(proc, feed), daemon=True)
+        writer.start()
     assert proc.stdout is not None
     try:
         yield from (s for s in parse_patch(proc.stdout) if s.path)
+        if proc.wait() != 0:
+            raise GitError(f"git {args[0]} failed (exit status {proc.returncode})")
     finally:
         proc.kill()
         proc.wait()
+        if writer is not None:
+            writer.join()
+
+
+def _feed(proc: subprocess.Popen[bytes], data: bytes) -> None:
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(data)
+        proc.stdin.close()
+    except OSError:  # git exited early (it was killed): its error is raised by the reader
+        pass
 
 
 def _resolves(root: Path, revision: str) -> bool:

@@ -10,15 +10,21 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from secretsfile.scanner.engine import Fragment, Scanner
 from secretsfile.scanner.model import Finding
 from secretsfile.scanner.sources import FileLimits, Skip, classify, read_limited
 
-__all__ = ["ScanStats", "default_jobs", "scan_files", "scan_fragments"]
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+    from multiprocessing.queues import SimpleQueue
+
+__all__ = ["ScanStats", "default_jobs", "scan_files", "scan_fragments", "scan_slices"]
 
 #: Below this much data a worker pool costs more than it saves.
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
@@ -66,11 +72,43 @@ def _scan_one(
 
 
 _WORKER: tuple[Scanner, FileLimits] | None = None
+_PRODUCE: Callable[[list[str]], Iterable[Fragment | Skip]] | None = None
+_PROGRESS: SimpleQueue[tuple[int, int]] | None = None
+_POST_EVERY = 20  # keys (commits) between two progress posts of a worker
 
 
-def _init_worker(scanner: Scanner, limits: FileLimits) -> None:
-    global _WORKER
+def _init_worker(
+    scanner: Scanner,
+    limits: FileLimits,
+    produce: Callable[[list[str]], Iterable[Fragment | Skip]] | None = None,
+    progress: SimpleQueue[tuple[int, int]] | None = None,
+) -> None:
+    global _WORKER, _PRODUCE, _PROGRESS
     _WORKER = (scanner, limits)
+    _PRODUCE, _PROGRESS = produce, progress
+
+
+def _context() -> BaseContext:
+    import multiprocessing
+
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")  # workers inherit the rules, no pickling
+    return multiprocessing.get_context()
+
+
+def _pool(
+    jobs: int,
+    scanner: Scanner,
+    limits: FileLimits,
+    produce: Callable[[list[str]], Iterable[Fragment | Skip]] | None = None,
+    progress: SimpleQueue[tuple[int, int]] | None = None,
+) -> ProcessPoolExecutor:
+    """Worker processes that hold the scanner (and a slice reader) from the start."""
+    from concurrent.futures import ProcessPoolExecutor  # lazy: 8 ms the hook path never needs
+
+    scanner.prepare_for_workers()
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
+                               initargs=(scanner, limits, produce, progress))  # fmt: skip
 
 
 def _scan_chunk(chunk: list[tuple[str, str]]) -> tuple[list[Finding], ScanStats]:
@@ -127,17 +165,7 @@ def scan_files(
             findings.extend(_scan_one(scanner, path, display, limits, stats))
             done(display)
         return findings, stats
-    from concurrent.futures import ProcessPoolExecutor  # lazy: 8 ms the hook path never needs
-
-    scanner.prepare_for_workers()
-    context = None
-    if sys.platform.startswith("linux"):
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")  # workers inherit the rules, no pickling
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(scanner, limits)
-    ) as pool:
+    with _pool(jobs, scanner, limits) as pool:
         chunks = _chunks(items, sizes)
         results = pool.map(_scan_chunk, chunks)
         for chunk, (chunk_findings, chunk_stats) in zip(chunks, results, strict=True):
@@ -178,3 +206,87 @@ def scan_fragments(
         stats.bytes += len(data)
         findings.extend(scanner.scan_fragment(fragment))
     return findings, stats
+
+
+def _scan_slice(number: int, keys: list[str]) -> tuple[list[Finding], ScanStats]:
+    """Scan one slice in a worker, posting (slice number, keys done) as its fragments
+    reach later keys (``fragment.commit``): progress while a long slice runs."""
+    assert _WORKER is not None and _PRODUCE is not None
+    scanner, limits = _WORKER
+    position = {key: n for n, key in enumerate(keys)}
+    posted = 0
+
+    def tracked() -> Iterator[Fragment | Skip]:
+        nonlocal posted
+        for item in _PRODUCE(keys):
+            if isinstance(item, Fragment) and item.commit is not None:
+                at = position.get(item.commit, posted)
+                if at - posted >= _POST_EVERY and _PROGRESS is not None:
+                    _PROGRESS.put((number, at))
+                    posted = at
+            yield item
+
+    return scan_fragments(scanner, tracked(), limits)
+
+
+def scan_slices(
+    scanner: Scanner,
+    slices: Sequence[list[str]],
+    produce: Callable[[list[str]], Iterable[Fragment | Skip]],
+    limits: FileLimits,
+    *,
+    jobs: int,
+    done: Callable[[str], None] | None = None,
+) -> tuple[list[Finding], ScanStats]:
+    """Scan what ``produce(slice)`` yields for each slice of commits, in ``jobs`` worker
+    processes: the reading (a git process per slice) is shared out with the scanning.
+
+    ``produce`` runs in the workers: inherited on Linux, pickled (a module-level function
+    or a picklable object) elsewhere. Findings come back in slice order, each slice's in
+    the order ``produce`` yields; ``done(key)`` is called once for every key, in order
+    within a slice, as the workers get past it (progress).
+    """
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    done = done or _ignore
+    results: list[tuple[list[Finding], ScanStats] | None] = [None] * len(slices)
+    progress = _Progress(slices, done)
+    with _pool(jobs, scanner, limits, produce, progress.queue) as pool:
+        futures = {pool.submit(_scan_slice, n, keys): n for n, keys in enumerate(slices)}
+        pending = set(futures)
+        try:
+            while pending:
+                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                progress.drain()
+                for future in finished:
+                    results[futures[future]] = future.result()
+                    progress.advance(futures[future], len(slices[futures[future]]))
+        except BaseException:  # a slice failed or ^C: do not wait for the others
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    findings: list[Finding] = []
+    stats = ScanStats()
+    for result in results:
+        assert result is not None
+        findings.extend(result[0])
+        stats.add(result[1])
+    return findings, stats
+
+
+class _Progress:
+    """The parent's side of slice progress: a queue the workers post to, and how far
+    ``done`` has been called in each slice."""
+
+    def __init__(self, slices: Sequence[list[str]], done: Callable[[str], None]) -> None:
+        self.queue = _context().SimpleQueue()
+        self.slices, self.done = slices, done
+        self.reached = [0] * len(slices)
+
+    def drain(self) -> None:
+        while not self.queue.empty():
+            self.advance(*self.queue.get())
+
+    def advance(self, number: int, upto: int) -> None:
+        for key in self.slices[number][self.reached[number] : upto]:
+            self.done(key)
+        self.reached[number] = max(self.reached[number], upto)

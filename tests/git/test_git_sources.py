@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
+from secretsfile.git.diff import AddedLines
 from secretsfile.git.sources import (
     GitError,
     find_repo_root,
     history_added_lines,
+    history_added_lines_for,
+    history_commits,
     list_files,
     staged_blobs,
     staged_changes,
@@ -145,3 +149,40 @@ def test_history_errors(repo: Path, git: Git) -> None:
     git("commit", "-qm", "c")
     with pytest.raises(GitError, match="unknown revision"):
         list(history_added_lines(repo, since="no-such-ref"))
+
+
+def test_diff_tree_slices_read_what_git_log_reads(repo: Path, git: Git) -> None:
+    (repo / "a.txt").write_text("one\n")
+    (repo / "img.bin").write_bytes(b"\x00\x01" * 30)
+    git("add", "-A")
+    git("commit", "-qm", "root")
+    (repo / "a.txt").unlink()
+    (repo / "b.txt").write_text("one\ntwo\n")  # a rename: only "two" is added
+    git("add", "-A")
+    git("commit", "-qm", "rename")
+    git("checkout", "-qb", "side")
+    (repo / "c.txt").write_text("sea\n")
+    git("add", "c.txt")
+    git("commit", "-qm", "side")
+    git("checkout", "-q", "main")
+    (repo / "img.bin").write_bytes(b"\x00\x02" * 30)
+    git("commit", "-qam", "binary change")
+    git("merge", "-q", "--no-ff", "-m", "merge", "side")
+    commits = history_commits(repo, all_refs=True)
+    assert commits == git("rev-list", "--all").split()
+    assert history_commits(repo, since="HEAD~1") == git("rev-list", "HEAD~1..HEAD").split()
+
+    def rows(sections: Iterable[AddedLines]) -> list[tuple[object, ...]]:
+        return [(s.commit, s.path, s.numbers, s.lines, s.binary) for s in sections]
+
+    whole = rows(history_added_lines(repo, all_refs=True))
+    assert rows(history_added_lines_for(repo, commits)) == whole
+    halves = [*history_added_lines_for(repo, commits[:2]),
+              *history_added_lines_for(repo, commits[2:])]  # fmt: skip
+    assert rows(halves) == whole
+    assert ("b.txt", [2], ["two"]) in [(p, n, li) for _c, p, n, li, _b in whole]
+    assert commits[0] not in {c for c, *_ in whole}  # the merge shows no diff
+    assert sum(1 for *_, binary in whole if binary) == 2
+    assert list(history_added_lines_for(repo, [])) == []
+    with pytest.raises(GitError, match="diff-tree failed"):
+        list(history_added_lines_for(repo.parent, commits))  # not a repository

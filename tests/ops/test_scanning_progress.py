@@ -38,8 +38,8 @@ def test_history_advances_once_per_commit(tmp_path: Path) -> None:
         git(tmp_path, "commit", "-qm", f"commit {number}")
     recorder = Recorder()
     run_scan(ScanRequest(mode=Mode.HISTORY, cwd=tmp_path, progress=recorder), sources)
-    assert recorder.opened == [("scanning history", None)]
     commits = git(tmp_path, "rev-list", "--all").split()
+    assert recorder.opened == [("scanning history", len(commits))]
     assert sorted(recorder.done) == sorted(commits)
 
 
