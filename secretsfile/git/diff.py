@@ -88,40 +88,6 @@ def _header_path(line: bytes) -> str:
     return ""
 
 
-@dataclass
-class _Hunk:
-    """Where the parser is inside a hunk: lines left on each side, the next new line."""
-
-    old_left: int = 0
-    new_left: int = 0
-    new_number: int = 0
-
-    def take(self, line: bytes, current: AddedLines | None) -> bool:
-        """Consume a hunk body line; False when the hunk is over (or the line is not one)."""
-        if self.old_left <= 0 and self.new_left <= 0:
-            return False
-        if line.startswith(b"+") and self.new_left > 0:
-            if current is not None:
-                current.lines.append(line[1:].decode("utf-8", "replace"))
-                current.numbers.append(self.new_number)
-                current.size += len(line)
-            self.new_number += 1
-            self.new_left -= 1
-            return True
-        if line.startswith(b"-") and self.old_left > 0:
-            self.old_left -= 1
-            return True
-        if line.startswith(b" ") and self.old_left > 0 and self.new_left > 0:  # context (-U1+)
-            self.old_left -= 1
-            self.new_left -= 1
-            self.new_number += 1
-            return True
-        if line.startswith(b"\\"):  # "\ No newline at end of file"
-            return True
-        self.old_left = self.new_left = 0  # malformed: fall through to header parsing
-        return False
-
-
 _FILE_HEADERS = (b"diff --git ", b"diff --cc ", b"diff --combined ")
 
 
@@ -129,14 +95,37 @@ def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
     """Yield one ``AddedLines`` per file section of a patch stream (trailing newlines ok).
 
     Files without added lines (deletions, pure renames, mode changes) are yielded with
-    empty ``lines`` so callers know the path had a change.
+    empty ``lines`` so callers know the path had a change. Inside a hunk, its header's
+    counts say how many old (``-``, context) and new (``+``, context) lines follow; a
+    line that fits neither ends the hunk (malformed) and is read as a header. The hunk
+    body is handled inline: this loop runs once per line of a whole history.
     """
     commit: str | None = None
     current: AddedLines | None = None
-    hunk = _Hunk()
+    old_left = new_left = new_number = 0
     for raw in lines:
         line = raw[:-1] if raw.endswith(b"\n") else raw
-        if hunk.take(line, current) or line.startswith(b"\\"):
+        first = line[:1]
+        if old_left > 0 or new_left > 0:
+            if first == b"+" and new_left > 0:
+                if current is not None:
+                    current.lines.append(line[1:].decode("utf-8", "replace"))
+                    current.numbers.append(new_number)
+                    current.size += len(line)
+                new_number += 1
+                new_left -= 1
+                continue
+            if first == b"-" and old_left > 0:
+                old_left -= 1
+                continue
+            if first == b" " and old_left > 0 and new_left > 0:  # context (-U1+)
+                old_left -= 1
+                new_left -= 1
+                new_number += 1
+                continue
+            if first != b"\\":
+                old_left = new_left = 0  # malformed: fall through to header parsing
+        if first == b"\\":  # "\ No newline at end of file"
             continue
         if line.startswith(COMMIT_MARKER) or line.startswith(_FILE_HEADERS):
             if current is not None:
@@ -151,9 +140,9 @@ def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
             continue
         match = _HUNK.match(line)
         if match:
-            old = int(match.group(1)) if match.group(1) is not None else 1
-            new = int(match.group(3)) if match.group(3) is not None else 1
-            hunk = _Hunk(old, new, int(match.group(2)))
+            old_left = int(match.group(1)) if match.group(1) is not None else 1
+            new_left = int(match.group(3)) if match.group(3) is not None else 1
+            new_number = int(match.group(2))
         else:
             _file_header(line, current)
     if current is not None:
