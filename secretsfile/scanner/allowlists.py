@@ -122,20 +122,26 @@ def in_ranges(ranges: list[tuple[int, int]], first: int, last: int | None = None
 
 
 class LinePragmas:
-    """The pragmas of a whole file, by line: for a diff's added lines, whose comments may
-    sit on unchanged lines (a next-line pragma above a hunk, a disable/enable block)."""
+    """The pragmas of a whole text, by line: for a diff's added lines, whose comments may
+    sit on unchanged lines (a next-line pragma above a hunk, a disable/enable block), and
+    for decoded runs. Read once: a minified line may be asked about hundreds of times."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.split("\n")
         self.blocks = disabled_ranges(text)
+        self.same: set[int] = set()
+        self.after: set[int] = set()  # lines a next-line pragma above covers
+        if "allow" in text or "whitelist" in text or "disable" in text:
+            for number, line in enumerate(text.split("\n"), 1):
+                if _line_allows(line, _ALLOW_SAME_LINE):
+                    self.same.add(number)
+                if _line_allows(line, _ALLOW_NEXT_LINE):
+                    self.after.add(number + 1)
 
     def suppress(self, first: int, last: int) -> bool:
         """Whether a match on lines ``first..last`` (1-based) is switched off."""
-        if in_ranges(self.blocks, first, last):
+        if first in self.after or in_ranges(self.blocks, first, last):
             return True
-        if any(_line_allows(line, _ALLOW_SAME_LINE) for line in self.lines[first - 1 : last]):
-            return True
-        return first >= 2 and _line_allows(self.lines[first - 2], _ALLOW_NEXT_LINE)
+        return any(number in self.same for number in range(first, last + 1))
 
 
 def inline_allowed(text: str, start: int, end: int, line_begin: int) -> bool:

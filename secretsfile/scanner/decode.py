@@ -28,6 +28,8 @@ __all__ = ["MAX_DEPTH", "Run", "decoded_findings", "find_runs", "merge"]
 MAX_DEPTH = 2
 MAX_RUN = 64 * 1024
 MAX_RUNS = 500
+CONTEXT = 256  # characters of the run's line kept either side when it is scanned again
+_BREAKS = str.maketrans("", "", "\t\r\n")
 _MIN_DECODED = 8  # shorter decoded text holds no credential worth a second pass
 
 _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-"
@@ -58,9 +60,12 @@ def _printable(data: bytes) -> str | None:
         return None
     if len(text) < _MIN_DECODED:
         return None
-    if all(c.isprintable() or c in "\t\r\n" for c in text):
-        return text
-    return None
+    return text if _is_text(text) else None
+
+
+def _is_text(text: str) -> bool:
+    """Printable characters and line breaks or tabs only (the test runs in C)."""
+    return text.isprintable() or text.translate(_BREAKS).isprintable()
 
 
 def _from_base64(run: str) -> str | None:
@@ -92,9 +97,7 @@ def _from_percent(run: str) -> str | None:
         text = unquote(run, errors="strict")
     except UnicodeDecodeError:
         return None
-    if text == run or not all(c.isprintable() or c in "\t\r\n" for c in text):
-        return None
-    return text
+    return text if text != run and _is_text(text) else None
 
 
 def _alphabet_runs(text: str) -> Iterator[tuple[int, int, str]]:
@@ -168,25 +171,27 @@ def _line_starts(text: str) -> list[int]:
 
 
 def _in_place(run: Run, text: str) -> tuple[str, int, int]:
-    """The run's line with the decoded text in place of the run, and where that text lies."""
-    line_begin = text.rfind("\n", 0, run.start) + 1
+    """The run's line (``CONTEXT`` characters either side at most: a minified line may hold
+    hundreds of runs) with the decoded text in place of the run, and where that text lies."""
+    line_begin = max(text.rfind("\n", 0, run.start) + 1, run.start - CONTEXT)
     line_end = text.find("\n", run.end)
-    line_end = len(text) if line_end < 0 else line_end
+    line_end = min(len(text) if line_end < 0 else line_end, run.end + CONTEXT)
     head = text[line_begin : run.start]
     return head + run.decoded + text[run.end : line_end], len(head), len(head) + len(run.decoded)
 
 
 def decoded_findings(
-    text: str, runs: list[Run], scan: Callable[[str], list[Finding]]
+    text: str, runs: list[Run], scan: Callable[[str, int, int], list[Finding]]
 ) -> Iterator[tuple[Run, Finding]]:
     """Findings inside the decoded runs, at the run's line and column of ``text``.
 
-    ``scan`` scans one piece of text (the run's line with the run decoded in place) and
-    returns findings whose line and column are the piece's.
+    ``scan(piece, first, stop)`` scans one piece of text (the run's line with the run
+    decoded in place at ``piece[first:stop]``) and returns findings whose line and column
+    are the piece's.
     """
     for run in runs:
         piece, first, stop = _in_place(run, text)
-        found = scan(piece)
+        found = scan(piece, first, stop)
         if not found:
             continue
         starts = _line_starts(piece)

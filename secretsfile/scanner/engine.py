@@ -169,26 +169,33 @@ class Scanner:
             return []
         fragment = Fragment(path, data.decode("utf-8", "replace"), None, commit)
         found = self._scan(fragment, candidates) if candidates else []
-        return self._with_decoded(fragment, found, decoding.MAX_DEPTH)
+        return self._with_decoded(fragment, found, decoding.MAX_DEPTH, None)
 
     def scan_fragment(self, fragment: Fragment) -> list[Finding]:
-        return self._fragment(fragment, decoding.MAX_DEPTH)
+        return self._fragment(fragment, decoding.MAX_DEPTH, None)
 
-    def _fragment(self, fragment: Fragment, depth: int) -> list[Finding]:
+    def _fragment(
+        self, fragment: Fragment, depth: int, within: tuple[int, int] | None
+    ) -> list[Finding]:
         # Keywords are ASCII (others are tested on the decoded text), so the UTF-8 bytes do.
         data = fragment.text.encode("utf-8", "surrogatepass")
         candidates = self._rules_for_bytes(data, fragment.path, fragment.commit)
         found = self._scan(fragment, candidates) if candidates else []
-        return self._with_decoded(fragment, found, depth)
+        return self._with_decoded(fragment, found, depth, within)
 
-    def _with_decoded(self, fragment: Fragment, found: list[Finding], depth: int) -> list[Finding]:
-        """``found`` plus what the decoding pass finds in the fragment's encoded runs."""
+    def _with_decoded(
+        self, fragment: Fragment, found: list[Finding], depth: int, within: tuple[int, int] | None
+    ) -> list[Finding]:
+        """``found`` plus what the decoding pass finds in the fragment's encoded runs (in
+        ``text[within[0]:within[1]]`` only, when given: a decoded run, scanned again)."""
         if not self.decode or depth <= 0:
             return found
         if any(allowlist.skips_path(fragment.path, fragment.commit) for allowlist in self._global):
             return found
         text = fragment.text
-        runs = decoding.find_runs(text)
+        runs = decoding.find_runs(text if within is None else text[: within[1]])
+        if within is not None:
+            runs = [run for run in runs if run.start >= within[0]]
         if not runs:
             return found
         pragmas = LinePragmas(text)
@@ -200,8 +207,9 @@ class Scanner:
             if not pragmas.suppress(first, last) and not in_ranges(sops, first, last):
                 kept.append(run)
 
-        def scan(piece: str) -> list[Finding]:
-            return self._fragment(Fragment(fragment.path, piece, None, fragment.commit), depth - 1)
+        def scan(piece: str, first: int, stop: int) -> list[Finding]:
+            again = Fragment(fragment.path, piece, None, fragment.commit)
+            return self._fragment(again, depth - 1, (first, stop))
 
         decoded = []
         for run, finding in decoding.decoded_findings(text, kept, scan):
