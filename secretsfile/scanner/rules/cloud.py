@@ -339,14 +339,21 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="okta-api-token",
-        description="Okta API token named for Okta",
-        regex=r"(?i)okta[\w.-]{0,20}?(?:api[_.-]?)?(?:token|key)" + ASSIGN + r"(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])",
+        description="Okta API token (00 and 40 characters) after the word Okta on its line",
+        regex=(
+            r"(?:(?<![A-Za-z])okta|Okta|OKTA)[^\n]{0,200}?"
+            r"(?<![A-Za-z0-9_-])(00(?=[A-Za-z0-9_-]{0,39}[0-9])(?=[A-Za-z0-9_-]{0,39}[A-Z])"
+            r"(?=[A-Za-z0-9_-]{0,39}[a-z])[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])"
+        ),
         keywords=("okta",),
         secret_group=1,
         entropy=3.5,
         allowlists=_STD,
-        true_samples=('"oktaApiToken": "00sxjG1SoE2EWWPmkZ8KxSqlNXbYjRu-v9PMb8sHB3",',),
-        false_samples=("oktaKey = 00000000000000000000000000000000000TUVWXYZ",),
+        true_samples=(
+            '"oktaApiToken": "00sxjG1SoE2EWWPmkZ8KxSqlNXbYjRu-v9PMb8sHB3",',
+            'client = OktaClient({"orgUrl": "https://corp.okta.com", "token": "00Fk7fitIQlPFE9E6HQ60f0hsaTQWbs8jBzxghgHiT"})',
+        ),
+        false_samples=("oktaKey = 00000000000000000000000000000000000TUVWXYZ", "rookTable = 0023452Lllk2KqjLBvaxANWEgTd7bqjsxjo8aZj0wd"),
         tags=("okta",),
     ),
     Rule(
