@@ -54,6 +54,9 @@ def run_app(app: typer.Typer, argv: Sequence[str] | None = None) -> int:
         except SystemExit as done:  # Typer's completion options end with sys.exit()
             return done.code if isinstance(done.code, int) else int(done.code is not None)
         except TyperException as error:  # bad flags, missing arguments: Click's usage errors
+            from secretsfile.cli.help_style import polish
+
+            polish(command)  # the usage line names arguments as --help does (FILE, PATH)
             show = getattr(error, "show", None)
             if callable(show):
                 show()

@@ -76,3 +76,8 @@ def test_each_example_names_real_commands_and_options(line: str) -> None:
 def test_help_of_a_group_shows_its_examples(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["env", "--help"]) == 0
     assert "$ secretsfile env list --json" in capsys.readouterr().out
+
+
+def test_usage_errors_name_arguments_as_help_does(run: Any) -> None:
+    result = run("set")
+    assert result.code == 2 and "{FILE} {PATH}" in result.stderr, result.stderr
