@@ -142,9 +142,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _prefixed(
         "akamai-edgegrid-token", "Akamai EdgeGrid client or access token",
-        r"akab-[a-z0-9]{16}-[a-z0-9]{16}", ("akab-",),
+        r"akab-[a-z0-9]{16}-[a-z0-9]{16}(?!\.)", ("akab-",),
         ("client_token = akab-uldu1s7qy3ybltjm-nmwe8nblgplciwu5", 'access_token: "akab-ynika4ja9vjkha2f-deqhjsfc229oey9w"'),
-        ("client_token = akab-client-token-xxxxxxxxxxx", "access_token = akab-xxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx"),
+        ("client_token = akab-client-token-xxxxxxxxxxx", "host = akab-h05ff6x4mi7brr3b-2wnfjhqc7pruanhg.luna.akamaiapis.net"),
         entropy=3.0,
     ),
     _prefixed(
