@@ -7,12 +7,18 @@ lists, when worker processes share a long history): nothing is checked out.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from secretsfile.git.diff import COMMIT_MARKER, AddedLines, parse_patch
 from secretsfile.git.run import GitError, git_command, git_env, run_git
@@ -183,7 +189,8 @@ def _stream(root: Path, args: list[str], feed: bytes | None) -> Iterator[AddedLi
     """Run git and parse its patch output as it comes (``feed`` goes to its stdin)."""
     proc = subprocess.Popen(git_command(*args), cwd=root, env=git_env(), stdout=subprocess.PIPE,
                             stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)  # fmt: skip
+                            stderr=subprocess.DEVNULL, bufsize=_READ_SIZE)  # fmt: skip
+    _widen_pipe(proc)
     writer = None
     if feed is not None:  # a thread: git answers while it reads, both pipes must flow
         writer = threading.Thread(target=_feed, args=(proc, feed), daemon=True)
@@ -198,6 +205,20 @@ def _stream(root: Path, args: list[str], feed: bytes | None) -> Iterator[AddedLi
         proc.wait()
         if writer is not None:
             writer.join()
+
+
+#: git writes ahead this much before it waits for us (Linux; the default pipe holds 64 KiB):
+#: fewer hand-overs between git and the parser, which a loaded machine makes slow.
+_PIPE_SIZE = 1 << 20
+_READ_SIZE = 1 << 16
+
+
+def _widen_pipe(proc: subprocess.Popen[bytes]) -> None:
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setsize is None or proc.stdout is None:
+        return
+    with contextlib.suppress(OSError):  # above /proc/sys/fs/pipe-max-size: keep the default
+        fcntl.fcntl(proc.stdout.fileno(), setsize, _PIPE_SIZE)
 
 
 def _feed(proc: subprocess.Popen[bytes], data: bytes) -> None:
