@@ -246,14 +246,17 @@ LOOKS_WEAK = Allowlist(
 _WEAK_NAME_ALLOWLISTS = (*_PASSWORD_ALLOWLISTS, LOOKS_WEAK)
 
 # pw, PASS, userPw, SMTP_PW, and the word in other languages; never followed by more name.
+# Every alternative starts with a literal (fast in Python's re); what may precede the word is
+# checked by look-behinds after it. db_pass / DB_PASS belong to generic-password.
 _WEAK_PASSWORD_WORD = (
-    r"(?:(?<![A-Za-z0-9])(?:pw|PW|Pw|pass|PASS|Pass|passwort|Passwort|PASSWORT|mdp|MDP|senha|Senha|SENHA"
-    r"|contrase(?:n|\u00f1)a|Contrase(?:n|\u00f1)a|mot_de_passe|wachtwoord|Wachtwoord|haslo|has\u0142o|parola|parol)"
-    r"|(?<=[a-z])(?:Pw|Pass)|(?<=[A-Z0-9]_)(?:PW|PASS))(?![\w-])"
+    r"(?:pw(?<![A-Za-z0-9]pw)|PW(?<![A-Za-z0-9]PW)|Pw(?<![A-Z0-9]Pw)|pass(?<![\w]pass)|PASS(?<![\w]PASS)"
+    r"|Pass(?<![A-Z0-9_]Pass)|mdp(?<![A-Za-z0-9]mdp)|MDP(?<![A-Za-z0-9]MDP)|passwort|Passwort|PASSWORT"
+    r"|senha|Senha|SENHA|contrase(?:n|\u00f1)a|Contrase(?:n|\u00f1)a|mot_de_passe|wachtwoord|Wachtwoord"
+    r"|haslo|parola|parol)(?![\w-])"
 )
 _WEAK_PASSWORD_KEYWORDS = (
-    "pw ", "pw=", "pw:", "pw\"", "pw'", "pass ", "pass=", "pass:", "pass\"", "pass'", "passwort", "mdp",
-    "senha", "contrase", "mot_de_passe", "wachtwoord", "haslo", "has\u0142o", "parol",
+    "pass =", "pass=", "pass:", "pass\"", "pass'", "pw =", "pw=", "pw:", "pw\"", "pw'", "mdp", "senha",
+    "contrase", "wachtwoord", "haslo", "parol", "passwort", "mot_de_passe",
 )
 
 _PASSWORD_KEYWORDS = ("passw", "passphrase", "pwd", "_pass", "pass_")
