@@ -8,6 +8,7 @@ and where on the line) and returns True when the candidate is *not* a credential
 - public material: age recipients, ssh/PEM public keys and certificates, ``public_key = ...``;
 - identifiers and digests: git SHAs and other hex hashes in a hash context, ``sha256:...``
   and SRI ``sha512-...`` integrity strings, UUIDs, data URIs;
+- enum members whose value spells their own name (``CLIENT_AUTH: "clientAuth"``);
 - references instead of values: ``${VAR}``, ``{{ var }}``, ``os.environ[...]``, ``$(cmd)``,
   ``process.env.X``, function calls and attribute look-ups;
 - placeholders: ``changeme``, ``<your-token>``, ``xxxxxxxx``, ``****``, ``None``/``null``,

@@ -1,7 +1,7 @@
 """The generic detector: credential-like names assigned a literal value.
 
 Covers Python, JS/TS, Go, Java/Kotlin, C#, PHP, Ruby, YAML, JSON, TOML, INI/.properties, .env,
-shell, Terraform/HCL, Dockerfiles and notebooks (JSON-escaped source). Four families:
+shell, Terraform/HCL, Dockerfiles and notebooks (JSON-escaped source). The families:
 
 * ``generic-password`` / ``generic-secret``: a credential name followed by an assignment,
   comparison or key/value separator and a *quoted* literal. Applies to every file.
@@ -10,6 +10,14 @@ shell, Terraform/HCL, Dockerfiles and notebooks (JSON-escaped source). Four fami
   Terraform, text) and never in program source, where it would be a variable.
 * ``generic-secret-comparison``: ``if ("literal" == password)``.
 * ``cli-secret-flag`` / ``dockerfile-secret``: ``--password=...`` and ``ENV API_TOKEN value``.
+* ``generic-password-short-name`` (and ``-unquoted-``), ``password-positional-argument``,
+  ``dotnet-config-password``: weaker names (``pw``, ``pass``, ``passwort``, ``senha``),
+  ``NetworkCredential("u", "p")`` / ``auth=("u", "p")`` and ``<add key="...Password" value=...>``,
+  reported only when the value looks chosen (a letter plus a digit or symbol, and three
+  character classes or twelve characters).
+* ``frontend-public-env-secret``: a secret in a variable the frontend build inlines into the
+  public bundle (``REACT_APP_``, ``VITE_``, ``NEXT_PUBLIC_``, ``EXPO_PUBLIC_``, ...), also as
+  the literal fallback of ``import.meta.env.VITE_X || "..."``; publishable keys are not.
 
 Placeholders are dropped by the rules' allowlists (pure data, applied by the engine); the same
 decisions are available as pure functions at the bottom of this module (``is_placeholder``,
@@ -486,7 +494,7 @@ RULES: tuple[Rule, ...] = (
         keywords=("<add key=",),
         secret_group=1,
         entropy=2.5,
-        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, DICTIONARY_WORD),
+        allowlists=_WEAK_NAME_ALLOWLISTS,
         true_samples=('<add key="SmtpPassword" value="Kx8#pLq2Wm7z" />', '    <add key="Api.Secret" value="q8ZlT2mW9xRk4vPn7sJ3" />'),
         false_samples=('<add key="SmtpPassword" value="" />', '<add key="PasswordPolicy" value="Strict" />',
                        '<add key="ClearTextPassword" value="%NUGET_PASSWORD%" />'),
