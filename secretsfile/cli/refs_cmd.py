@@ -29,8 +29,8 @@ ConfigOpt = Annotated[
 ]
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", metavar="yaml|json|toml|ini|text",
-                 help="yaml, json, toml, ini or text: how values are escaped "
+    typer.Option("--format", "-f", metavar="yaml|json|toml|ini|dotenv|text",
+                 help="yaml, json, toml, ini, dotenv or text: how values are escaped "
                       "(default: from the extension)."),
 ]
 

@@ -25,7 +25,14 @@ written as that literal where the format has one.
 * TOML: inside ``"…"``/``\"\"\"…\"\"\"`` the value is escaped; inside ``'…'`` a value with
   ``'`` or a line break is an error (``'''…'''``: one with ``'''``); unquoted, like JSON
   (typed numbers and booleans as is, anything else a quoted string).
-* INI: the value is written as is; a multi-line value is an error.
+* INI: the value is written as is; a multi-line value is an error, and so is one with
+  spaces at an end of the INI value (configparser and go-ini strip them; only go-ini
+  unquotes ``"…"``, so no quoting reads back the same in both).
+* dotenv (``.env``, ``.env.*``, ``*.env``): when the reference is the whole value
+  (``KEY={{ … }}``) it is quoted as ``decrypt --output-type dotenv`` quotes
+  (``stores.dotenv_store.quoted_value``, handed in by ``use_dotenv_quoting``): sh and
+  python-dotenv read it back; inside ``'…'``/``"…"`` or a longer value only a value that
+  needs no quoting may go, anything else is an error.
 * Text: the value is written as is.
 * Comments (YAML, TOML, INI): as is; a multi-line value is an error.
 """
@@ -35,32 +42,36 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from secretsfile.errors import UsageError
 
-FORMATS = ("yaml", "json", "toml", "ini", "text")
+FORMATS = ("yaml", "json", "toml", "ini", "dotenv", "text")
 _TEMPLATE_SUFFIXES = {".tmpl", ".tpl", ".template", ".j2", ".jinja", ".in"}
 _BY_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml",
-              ".ini": "ini", ".cfg": "ini", ".conf": "ini", ".properties": "ini"}
+              ".ini": "ini", ".cfg": "ini", ".conf": "ini", ".properties": "ini", ".env": "dotenv"}
 
 
 def format_for_template(path: str | PurePath | None, explicit: str | None = None) -> str:
     """The format that decides escaping: ``explicit``, else the extension, else text."""
     if explicit:
         fmt = explicit.strip().lower()
-        fmt = {"yml": "yaml", "txt": "text", "cfg": "ini"}.get(fmt, fmt)
+        fmt = {"yml": "yaml", "txt": "text", "cfg": "ini", "env": "dotenv"}.get(fmt, fmt)
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {explicit!r}",
                              hint=f"use one of {', '.join(FORMATS)}")
         return fmt
     if path is None:
         return "text"
+    name = PurePath(path).name.lower()
     suffixes = [s.lower() for s in PurePath(path).suffixes]
     while suffixes and suffixes[-1] in _TEMPLATE_SUFFIXES:
-        suffixes.pop()
-    return _BY_SUFFIX.get(suffixes[-1], "text") if suffixes else "text"
+        name = name.removesuffix(suffixes.pop())
+    if suffixes and suffixes[-1] in _BY_SUFFIX:
+        return _BY_SUFFIX[suffixes[-1]]
+    return "dotenv" if name == ".env" or name.startswith(".env.") else "text"
 
 
 _JSON_LITERAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null")
@@ -95,7 +106,30 @@ def _scan_regions(text: str, fmt: str) -> list[Region]:
     if fmt == "ini":
         return [Region(m.start(), m.end(), "comment")
                 for m in re.finditer(r"(?m)^[ \t]*[;#].*$", text)]
+    if fmt == "dotenv":
+        return _dotenv_regions(text)
     return []
+
+
+_DOTENV_LINE = re.compile(r"(?m)^[ \t]*(?:#.*$|(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.]*[ \t]*="
+                          r"[ \t]*(?P<quote>[\"'])?)")
+
+
+def _dotenv_regions(text: str) -> list[Region]:
+    """Comment lines and quoted values (``KEY='…'``, ``KEY="…"``) of a dotenv file."""
+    regions: list[Region] = []
+    cursor = 0
+    for match in _DOTENV_LINE.finditer(text):
+        if match.start() < cursor:
+            continue  # a line inside a multi-line quoted value
+        quote = match.group("quote")
+        if match.group().lstrip().startswith("#"):
+            regions.append(Region(match.start(), match.end(), "comment"))
+        elif quote:
+            close = _find_close(text, match.end(), quote, backslash=quote == '"')
+            regions.append(Region(match.end(), close, "dq" if quote == '"' else "sq"))
+            cursor = close + 1
+    return regions
 
 
 def _yaml_blocks(text: str) -> list[tuple[int, int]]:
@@ -235,6 +269,8 @@ _RAW_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\
 def place(value: str, fmt: str, region: Region | None, text: str, start: int, end: int) -> str:
     """``value`` as it must be written over ``text[start:end]`` in a ``fmt`` file."""
     kind = region.kind if region else "plain"
+    if fmt == "dotenv" and kind != "comment":
+        return _place_dotenv(value, kind, text, start, end)
     multiline = "\n" in value or "\r" in value
     # unescaped quoted strings and comments hold one line of printable characters
     unsafe = _RAW_UNSAFE.search(value) is not None
@@ -266,7 +302,46 @@ def place(value: str, fmt: str, region: Region | None, text: str, start: int, en
         return _place_yaml(value, kind, text, start, end, unsafe)
     if fmt == "ini" and multiline:
         raise Unplaceable("a multi-line value cannot go in an INI file")
+    if fmt == "ini" and value != value.strip(" \t") and _ini_at_an_end(value, text, start, end):
+        raise Unplaceable("a value with spaces at its start or end cannot go at an end of an "
+                          "INI value: INI readers strip them",
+                          "keep the reference inside the value, or store it without them")
     return value
+
+
+def _ini_at_an_end(value: str, text: str, start: int, end: int) -> bool:
+    line_start, line_end = _line_bounds(text, start)
+    before = text[line_start:start]
+    at_start = re.fullmatch(r"[^=:]*[=:][ \t]*", before) is not None
+    at_end = not text[end:line_end].strip(" \t")
+    return (at_start and value[:1] in " \t") or (at_end and value[-1:] in " \t")
+
+
+_DOTENV_QUOTE: list[Callable[[str], str]] = []
+
+
+def use_dotenv_quoting(quote: Callable[[str], str]) -> None:
+    """How a whole dotenv value is quoted: ``stores.dotenv_store.quoted_value`` (handed in
+    by ``ops.references``: this layer does not import the stores)."""
+    _DOTENV_QUOTE[:] = [quote]
+
+
+_DOTENV_WHOLE_BEFORE = re.compile(r"[ \t]*(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.]*[ \t]*=[ \t]*")
+
+
+def _place_dotenv(value: str, kind: str, text: str, start: int, end: int) -> str:
+    if not _DOTENV_QUOTE:
+        raise Unplaceable("dotenv quoting is not set up", "render through secretsfile.ops")
+    quoted = _DOTENV_QUOTE[0](str(value))
+    line_start, line_end = _line_bounds(text, start)
+    if kind == "plain" and _DOTENV_WHOLE_BEFORE.fullmatch(text[line_start:start]) \
+            and re.fullmatch(r"[ \t]*(?:#.*)?", text[end:line_end]):
+        return quoted
+    if quoted == value or (kind == "sq" and not re.search("['\x00-\x1f]", value)) or (
+            kind == "dq" and not re.search('["\\\\$`\x00-\x1f]', value)):
+        return value
+    raise Unplaceable("the value cannot go inside quotes or a longer value in a dotenv file",
+                      "make the reference the whole value: KEY={{ … }} (it is quoted for you)")
 
 
 def _place_yaml(value: str, kind: str, text: str, start: int, end: int, unsafe: bool) -> str:

@@ -110,3 +110,67 @@ def test_dotenv_output_differs_from_sops_only_where_sops_is_misread(
             assert ours_lines[key] != their_lines.get(key)  # sops: bare, misread (#1951)
         else:  # YAML's ambiguities do not matter to dotenv readers
             assert ours_lines[key] == their_lines[key] == value  # bare, as sops prints it
+
+
+def _sh_env(path: Path) -> dict[str, str]:
+    sh = subprocess.run(["sh", "-c", 'set -a; . "$1"; env -0', "sh", str(path)],
+                        capture_output=True, text=True, check=True, env={"HOME": "/nowhere"})
+    assert sh.stderr == ""
+    return dict(entry.split("=", 1) for entry in sh.stdout.split("\0") if "=" in entry)
+
+
+@pytest.mark.parametrize("name", [".env", ".env.production", "app.env.tmpl", "-"])
+def test_dotenv_render_reads_back_as_the_same_strings(run: Runner, repo: Path,
+                                                      name: str) -> None:
+    dotenv = pytest.importorskip("dotenv")
+    template = "".join(f"{k.upper()}={{{{ sss.{k} }}}}\n" for k in KEYS) + "# {{ sss.k22 }}\n"
+    if name == "-":
+        result = run("render", "-", "--format", "dotenv", "--env", "dev", stdin=template)
+    else:
+        (repo / name).write_text(template)
+        result = run("render", name, "--env", "dev")
+    assert result.code == 0, result.stderr
+    out = repo / "out.env"
+    out.write_text(result.stdout)
+    expected = {k.upper(): v for k, v in VALUES.items()}
+    assert {k: _sh_env(out)[k] for k in expected} == expected
+    assert dotenv.dotenv_values(out, interpolate=False) == expected
+    assert "K22=plain-word\n" in result.stdout and "# plain-word\n" in result.stdout
+
+
+def test_dotenv_render_quotes_a_value_with_quote_and_dollar(run: Runner, repo: Path,
+                                                            age_key: str) -> None:
+    save_secret(project(), project().choose("dev"),
+                Secret("bbb", "dev", values={"x": "it's $HOME"}), create=True)
+    (repo / "t.env").write_text("Y={{ bbb.x }}\n")
+    result = run("render", "t.env", "--env", "dev")
+    assert result.code == 0, result.stderr
+    assert result.stdout == "Y='it'\\''s $HOME'\n"  # as decrypt --output-type dotenv prints it
+    (repo / "out.env").write_text(result.stdout)
+    assert _sh_env(repo / "out.env")["Y"] == "it's $HOME"
+
+
+def test_dotenv_render_refuses_what_it_cannot_quote_without_leaking(run: Runner,
+                                                                    repo: Path) -> None:
+    (repo / "a.env").write_text('A="x{{ sss.k11 }}"\n')  # $HOME inside "…": expanded
+    (repo / "b.env").write_text("B=pre{{ sss.k7 }}\n")  # a b: in a longer bare value
+    for name in ("a.env", "b.env"):
+        result = run("render", name, "--env", "dev")
+        assert result.code != 0 and result.stdout == ""
+        assert f"{name}:1" in result.stderr and "KEY={{ … }}" in result.stderr
+        assert "$HOME" not in result.stderr and "a b" not in result.stderr
+    (repo / "c.env").write_text("C='{{ sss.k22 }}'\nD=\"{{ sss.k11 }}\"\n")  # safe inside
+    result = run("render", "c.env", "--env", "dev")
+    assert result.code != 0 and "c.env:2" in result.stderr
+    (repo / "d.env").write_text("C='{{ sss.k22 }}'\nD=\"x-{{ sss.k0 }}\"\n")
+    assert run("render", "d.env", "--env", "dev").stdout == "C='plain-word'\nD=\"x-0777\"\n"
+
+
+def test_ini_render_refuses_a_value_its_readers_would_strip(run: Runner, repo: Path) -> None:
+    # configparser and go-ini strip spaces around a value, and only go-ini unquotes "…"
+    (repo / "t.ini").write_text("[s]\nc={{ sss.k13 }}\n")  # "trailing "
+    result = run("render", "t.ini", "--env", "dev")
+    assert result.code != 0 and result.stdout == ""
+    assert "t.ini:2" in result.stderr and "space" in result.stderr
+    (repo / "u.ini").write_text("[s]\nc=<{{ sss.k13 }}>\n")  # inside: kept
+    assert run("render", "u.ini", "--env", "dev").stdout == "[s]\nc=<trailing >\n"

@@ -185,7 +185,9 @@ def test_parse_level() -> None:
 @pytest.mark.parametrize(("name", "fmt"), [
     ("app.yaml", "yaml"), ("app.yml", "yaml"), ("a/b.JSON", "json"), ("x.toml", "toml"),
     ("setup.cfg", "ini"), ("a.ini", "ini"), ("app.json.tmpl", "json"), ("v.yaml.j2", "yaml"),
-    ("README", "text"), ("notes.txt", "text"), (".env", "text"),
+    ("README", "text"), ("notes.txt", "text"), (".env", "dotenv"),
+    (".env.production", "dotenv"), ("app.env.tmpl", "dotenv"), (".env.json", "json"),
+    (".envrc", "text"),
 ])
 def test_format_for_template(name: str, fmt: str) -> None:
     assert format_for_template(name) == fmt
