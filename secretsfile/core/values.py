@@ -222,6 +222,12 @@ def parse_timestamp(text: str) -> GoTime | None:
 _LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 
 
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a character that is not UTF-8 text (a JSON ``"\\ud800"``);
+    undecodable bytes kept by "surrogateescape" do not count."""
+    return _LONE_SURROGATE.search(text) is not None
+
+
 def encode_text(text: str) -> bytes:
     """UTF-8 bytes of text read from a file: undecodable bytes (kept as surrogates when the
     file was read) come back as they were; any other lone surrogate becomes U+FFFD."""

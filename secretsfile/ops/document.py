@@ -201,11 +201,20 @@ def seal(opened: OpenDocument, plain: list[Branch] | None = None) -> str:
     """Encrypt ``plain`` (default: the opened documents) into file text with a fresh MAC."""
     source = opened.source
     docs = opened.plain if plain is None else plain
-    return seal_with(docs, opened.cipher, source.metadata, source.fmt, source.indent)
+    return seal_with(docs, opened.cipher, source.metadata, source.fmt, source.indent,
+                     path=source.path)
 
 
 def seal_with(plain: list[Branch], cipher: ValueCipher, metadata: Metadata, fmt: str,
-              indent: int | None) -> str:
+              indent: int | None, path: str | None = None) -> str:
+    """The one way encrypted file text is made. First the format checks that it can write
+    ``plain`` so that its reader gets it back (``Store.check_writable``: FormatError naming
+    ``path`` and the key path), so no command writes a file it cannot read."""
+    try:
+        get_store(fmt).check_writable(plain)
+    except SecretsfileError as error:
+        error.path = error.path or path
+        raise
     encrypted, mac = encrypt_documents(plain, cipher, metadata.selector)
     metadata.tag = structure_tag(cipher.data_key, plain, metadata.selector)
     metadata.touch()

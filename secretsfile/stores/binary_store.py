@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from secretsfile.core.values import Branch
 from secretsfile.errors import FormatError, UsageError
-from secretsfile.stores.interface import Metadata
+from secretsfile.stores.interface import Metadata, unwritable
 from secretsfile.stores.json_store import JsonStore
 
 DATA_KEY = "data"
@@ -58,6 +58,19 @@ class BinaryStore(JsonStore):
         if looks_encrypted(text):
             return super().read(text, path)
         return [{DATA_KEY: text}], None
+
+    def check_writable(self, docs: list[Branch]) -> None:
+        """A binary file holds one text value, ``data``: ``set`` of another key or of a
+        number, or ``unset data``, would leave a file that decrypts to nothing."""
+        hint = "a binary file holds one text value, 'data': set [\"data\"] to a string"
+        if len(docs) != 1 or DATA_KEY not in docs[0]:
+            raise unwritable([DATA_KEY], "a binary file cannot be without its data", hint)
+        for key, value in docs[0].items():
+            if key != DATA_KEY:
+                raise unwritable([str(key)], "a binary file holds no other key", hint)
+            if not isinstance(value, str):
+                raise unwritable([DATA_KEY], "binary data is text, not another type", hint)
+        super().check_writable(docs)
 
     def read_plain(self, text: str, path: str) -> tuple[list[Branch], Metadata | None]:
         return self.read(text, path)

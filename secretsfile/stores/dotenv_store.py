@@ -20,7 +20,7 @@ from typing import Any, ClassVar, cast
 from secretsfile.core.values import Branch, Comment, scalar_text
 from secretsfile.errors import FormatError
 from secretsfile.stores.flatten import ENV, SOPS, flatten, unflatten_metadata
-from secretsfile.stores.interface import Metadata, Store
+from secretsfile.stores.interface import Metadata, Store, unwritable
 
 PREFIX = "sops_"
 
@@ -120,6 +120,23 @@ def split_metadata(branch: Branch) -> tuple[Branch, dict[str, Any] | None]:
     return data, unflatten_metadata(flat)
 
 
+def check_dotenv(branch: Branch) -> None:
+    """Refuse what ``load_dotenv`` would read back differently: a nested value (sops: "cannot
+    use complex value in dotenv file"), null (sops writes ``<nil>``, then cannot decrypt
+    it), and key names a ``KEY=value`` line cannot hold."""
+    for key, value in branch.items():
+        if isinstance(key, Comment):
+            continue
+        if isinstance(value, (dict, list)):
+            raise unwritable([key], "a dotenv file holds flat text values, not maps or lists",
+                             "set each value under its own name, or use a YAML or JSON file")
+        if value is None:
+            raise unwritable([key], "a dotenv file has no null", 'set "" instead')
+        if not key or "=" in key or "\n" in key or key.startswith(("#", PREFIX)):
+            raise unwritable([key], "a dotenv key cannot be empty, hold '=' or a newline, or "
+                             f"start with '#' or '{PREFIX}'", "rename the key")
+
+
 class DotenvStore(Store):
     name = "dotenv"
     new_file_template: ClassVar[str] = "EXAMPLE_KEY=example_value\n"
@@ -129,6 +146,11 @@ class DotenvStore(Store):
 
     def dump(self, docs: list[Branch], indent: int | None) -> str:
         return dump_dotenv(docs)
+
+    def check_writable(self, docs: list[Branch]) -> None:
+        if len(docs) == 1:
+            check_dotenv(docs[0])
+        super().check_writable(docs)
 
     def split_metadata(self, docs: list[Branch]) -> tuple[list[Branch], Metadata | None]:
         data, metadata = split_metadata(docs[0])

@@ -25,7 +25,7 @@ from secretsfile.core.values import Branch, Comment, Value, scalar_text
 from secretsfile.errors import FormatError
 from secretsfile.stores.dotenv_store import sops_flat
 from secretsfile.stores.flatten import unflatten_metadata
-from secretsfile.stores.interface import Metadata, Store
+from secretsfile.stores.interface import Metadata, Store, unwritable
 
 DEFAULT = "DEFAULT"
 SOPS_SECTION = "sops"
@@ -236,6 +236,47 @@ def dump_ini(docs: list[Branch], metadata: Metadata | None = None) -> str:
     return "\n".join("".join(line + "\n" for line in block) for block in blocks if block)
 
 
+def _reads_back(line: str, section: str, key: str | None, value: str) -> bool:
+    """Whether ``load_ini`` reads ``line`` (one header or ``key = value``) as written."""
+    try:
+        tree = _Reader(line + "\n", "<check>").run()
+    except FormatError:
+        return False
+    if key is None:
+        return set(tree) == {DEFAULT, section}
+    return tree.get(DEFAULT) == {key: value}
+
+
+def check_ini(branch: Branch) -> None:
+    """Refuse what ``load_ini`` would read back differently: values outside a section,
+    nested or null values (sops writes null as ``<nil>``), names go-ini's syntax cannot
+    hold (``#c``, ``[x]``, a section ``a]b``, surrounding spaces, newlines, the ``[sops]``
+    section) and values its quoting cannot hold."""
+    for name, items in branch.items():
+        if isinstance(name, Comment):
+            continue
+        if not isinstance(items, dict):
+            raise unwritable([name], "an INI file holds key = value lines in [sections]",
+                             "put it in a [section]")
+        if name == SOPS_SECTION or not _reads_back(f"[{name}]", name, None, ""):
+            raise unwritable([name], "INI cannot hold this section name",
+                             "rename it (no ']', newline, surrounding spaces, not 'sops')")
+        for key, value in items.items():
+            if isinstance(key, Comment):
+                continue
+            if isinstance(value, (dict, list)) or value is None:
+                raise unwritable([name, key], "an INI value is text, not a map, list or null",
+                                 'set text ("" for empty), or use a YAML or JSON file')
+            if not _reads_back(f"{_key_text(key)} = v", name, key, "v"):
+                raise unwritable([name, key], "INI cannot hold this key name", "rename it "
+                                 "(no newline, surrounding spaces, or leading '#', ';', '[')")
+            text = scalar_text(value)
+            if not _reads_back(f"k = {_value_text(text)}", name, "k", text):
+                raise unwritable([name, key], "go-ini's quoting cannot hold this value "
+                                 "(triple quotes, a final backslash or its own quotes)",
+                                 "use a YAML or JSON file")
+
+
 class IniStore(Store):
     name = "ini"
     new_file_template: ClassVar[str] = "[example]\nexample_key = example_value\n"
@@ -245,6 +286,11 @@ class IniStore(Store):
 
     def dump(self, docs: list[Branch], indent: int | None) -> str:
         return dump_ini(docs)
+
+    def check_writable(self, docs: list[Branch]) -> None:
+        if len(docs) == 1:
+            check_ini(docs[0])
+        super().check_writable(docs)
 
     def split_metadata(self, docs: list[Branch]) -> tuple[list[Branch], Metadata | None]:
         data = dict(docs[0])

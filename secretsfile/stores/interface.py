@@ -18,10 +18,43 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from secretsfile.core.values import Branch, Comment
+from secretsfile.core.values import Branch, Comment, Value, has_lone_surrogate
 from secretsfile.errors import FormatError, IntegrityError
 
 Metadata = dict[str, Any]
+KeyPath = list[str | int]
+
+
+def unwritable(where: KeyPath, problem: str, hint: str) -> FormatError:
+    """The error of a write a format cannot hold: names the key path, never the value.
+    ``seal_with`` adds the file."""
+    from secretsfile.core.tree import render_path
+
+    return FormatError(f"cannot write {render_path(where) or 'the document'}: {problem}",
+                       hint=hint)
+
+
+def _check_text(value: Value | Comment, where: KeyPath) -> None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if isinstance(key, Comment):
+                _check_text(key, where)
+            else:
+                if isinstance(key, str) and has_lone_surrogate(key):
+                    raise unwritable([*where, key], "the key is not UTF-8 text", _UTF8_HINT)
+                _check_text(child, [*where, key])
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            _check_text(child, [*where, index])
+    elif isinstance(value, Comment):
+        if has_lone_surrogate(value.text):
+            raise unwritable(where, "a comment here is not UTF-8 text", _UTF8_HINT)
+    elif isinstance(value, str) and has_lone_surrogate(value):
+        raise unwritable(where, "the value is not UTF-8 text (a lone surrogate such as "
+                         "\\ud800)", _UTF8_HINT)
+
+
+_UTF8_HINT = "values must be UTF-8 text; base64-encode binary data"
 
 
 class Store:
@@ -44,6 +77,14 @@ class Store:
     def dump(self, docs: list[Branch], indent: int | None) -> str:
         """File text for documents that already carry their metadata (if any)."""
         raise NotImplementedError
+
+    def check_writable(self, docs: list[Branch]) -> None:
+        """Refuse (FormatError naming the key path) plaintext documents this format cannot
+        write so that its reader gets them back: called before any encrypted file is
+        written (``ops.document.seal_with``). Every format refuses text that is not UTF-8;
+        formats with fewer shapes (dotenv, INI, binary) refuse more."""
+        for doc in docs:
+            _check_text(doc, [])
 
     # -- metadata and intent (formats that do not nest override these) -----------------
 

@@ -19,7 +19,7 @@ from secretsfile.stores.interface import Store
 @dataclass(frozen=True)
 class Format:
     name: str  # what --input-type / --output-type take, and EncryptedDocument.fmt
-    extensions: tuple[str, ...]  # lower-case suffixes; the first is the one hints name
+    extensions: tuple[str, ...]  # suffixes, matched case-sensitively; the first is in hints
     store: str  # "module:Class", imported on first use
     file_names: tuple[str, ...] = ()  # whole names ("x") or name prefixes ("x.")
 
@@ -33,7 +33,8 @@ _FORMATS = (
     Format("ini", (".ini",), "secretsfile.stores.ini_store:IniStore"),
     Format("binary", (), "secretsfile.stores.binary_store:BinaryStore"),
 )
-# Like sops, a name no format claims is binary. Unlike sops, ``.env.*`` names are dotenv
+# Like sops, a name no format claims is binary, and extensions match case-sensitively
+# (``x.YAML`` is a binary file to sops: reading it as YAML would break both ways). Unlike sops, ``.env.*`` names are dotenv
 # (our convention for environment files); a file sops wrote there as binary (a JSON object
 # with ``data`` and ``sops``) is recognised by its content.
 FALLBACK = "binary"
@@ -68,7 +69,7 @@ def check_name(name: str, what: str = "format") -> str:
 def format_for_name(path: str | PurePath) -> str | None:
     """The format a file name implies by its extension (or whole name), or None."""
     pure = PurePath(path)
-    by_extension = _BY_EXTENSION.get(pure.suffix.lower())
+    by_extension = _BY_EXTENSION.get(pure.suffix)
     if by_extension is not None:
         return by_extension
     for fmt in _FORMATS:

@@ -18,9 +18,12 @@ METADATA = {"age": [{"recipient": "age1x", "enc": "-----BEGIN-----\nAB\n-----END
 
 
 @pytest.mark.parametrize(("name", "fmt"), [
-    ("a.yaml", "yaml"), ("A.YML", "yaml"), ("x/b.json", "json"), ("c.env", "dotenv"),
-    (".env", "dotenv"), (".env.prod", "dotenv"), ("a.INI", "ini"), ("notes.txt", None),
+    ("a.yaml", "yaml"), ("A.yml", "yaml"), ("x/b.json", "json"), ("c.env", "dotenv"),
+    (".env", "dotenv"), (".env.prod", "dotenv"), ("a.ini", "ini"), ("notes.txt", None),
     ("env", None),
+    # sops matches extensions case-sensitively: these are binary files to it, and to us
+    ("A.YML", None), ("a.YAML", None), ("b.JSON", None), ("c.ENV", None), (".ENV", None),
+    ("a.INI", None), ("a.Yaml", None),
 ])  # fmt: skip
 def test_format_for_name(name: str, fmt: str | None) -> None:
     assert format_for_name(name) == fmt
