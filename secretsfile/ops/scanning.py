@@ -43,7 +43,7 @@ Progress = Callable[[str, "int | None"], AbstractContextManager[Done]]
 PROGRESS_MIN_FILES = 200
 #: A history of this many commits is read and scanned by worker processes (with --jobs > 1).
 HISTORY_PARALLEL_MIN_COMMITS = 1000
-_SLICES_PER_JOB, _SLICE_MIN = 3, 250
+_SLICES_PER_JOB, _SLICE_MIN = 2, 250
 
 __all__ = ["Mode", "Progress", "ScanRequest", "ScanResult", "builtin_rules", "load_scan_config",
            "run_scan"]
