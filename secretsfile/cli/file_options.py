@@ -3,6 +3,7 @@ comes from: a path, or stdin as ``-`` (sops reads stdin when the file is left ou
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -120,3 +121,22 @@ def set_value_of(positional: str | None, value: str | None, value_stdin: bool,
     except FormatError as error:
         error.hint = error.hint or "a string is JSON in quotes: '\"text\"'"
         raise
+
+
+_JSON_NUMBER = re.compile(r"-(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+# ``set`` takes unknown options as arguments so that VALUE may be a negative number (sops
+# takes ``set f '["k"]' -1``); anything else that looks like an option stays an error.
+ALLOW_NEGATIVE_VALUE = {"ignore_unknown_options": True, "allow_extra_args": True}
+
+
+def refuse_unknown_options(*arguments: str | None, value: str | None,
+                           extra: list[str]) -> None:
+    """A usage error for an argument that is an unknown option, not a negative VALUE."""
+    for argument in (*arguments, value, *extra):
+        if argument and argument.startswith("-") and argument != "-" and not (
+                argument is value and _JSON_NUMBER.fullmatch(argument)):
+            raise UsageError(f"no such option: {argument.split('=', 1)[0]}",
+                             hint="see 'secretsfile set -h'; a negative VALUE is a number: -1")
+    if extra:
+        raise UsageError(f"unexpected extra argument(s): {' '.join(extra)}",
+                         hint="see 'secretsfile set -h'")

@@ -11,6 +11,7 @@ import typer
 
 from secretsfile.cli.common import emit_json, out, say, write_output
 from secretsfile.cli.file_options import (
+    ALLOW_NEGATIVE_VALUE,
     CommentOpt,
     ConfigOpt,
     EncCommentOpt,
@@ -30,6 +31,7 @@ from secretsfile.cli.file_options import (
     StdinFileArg,
     SuffixOpt,
     is_stdin,
+    refuse_unknown_options,
     selector,
     set_value_of,
     source_of,
@@ -157,6 +159,7 @@ def edit(
 
 
 def set_(
+    ctx: typer.Context,
     file: FileArg,
     key_path: KeyPathArg,
     positional: Annotated[str | None, typer.Argument(
@@ -189,6 +192,7 @@ def set_(
     With no value given you are prompted (hidden input). Replacing anything but that
     value (a.b when a holds a scalar, a map by a value) is refused without --force.
     """
+    refuse_unknown_options(str(file), key_path, value=positional, extra=ctx.args)
     data = set_value_of(positional, value, value_stdin, value_file, as_json, key_path)
     if files.set_value(file, key_path, data, input_type, force, load_for(file, config),
                        idempotent, indent):
@@ -235,5 +239,6 @@ def register(app: typer.Typer) -> None:
         ("encrypt", encrypt), ("decrypt", decrypt), ("edit", edit), ("set", set_),
         ("unset", unset), ("get", get),
     ):
-        app.command(name, rich_help_panel=PANEL)(function)
+        settings = ALLOW_NEGATIVE_VALUE if function is set_ else None
+        app.command(name, rich_help_panel=PANEL, context_settings=settings)(function)
     rekey_cmd.register(app, PANEL)

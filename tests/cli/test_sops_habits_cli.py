@@ -6,11 +6,15 @@ The same command lines against the real sops binary: tests/interop/test_sops_hab
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
+from secretsfile.keysources.age import default_key_file
 from tests.cli.conftest import PLANTED, SAMPLE_YAML, Runner
 
 NESTED = 'a:\n  b:\n    - x\n    - "y": 1\n'
@@ -54,6 +58,36 @@ def test_set_positional_value_not_json_is_one_line(run: Runner, enc_yaml: Path) 
 def test_set_positional_value_and_an_option_is_refused(run: Runner, enc_yaml: Path) -> None:
     result = run("set", enc_yaml, "db.user", '"x"', "--value-stdin", stdin="y")
     assert result.code == 2 and "give the value one way" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["-1", "-1.5e-3", "-0"])
+def test_set_negative_number_value_as_sops(run: Runner, enc_yaml: Path, value: str) -> None:
+    result = run("set", enc_yaml, '["db"]["port"]', value)
+    assert result.code == 0, result.stderr
+    ours = yaml.safe_load(run("decrypt", enc_yaml).stdout)["db"]["port"]
+    assert ours == json.loads(value)
+    if shutil.which("sops") is None:
+        return
+    copy = enc_yaml.with_name("copy.yaml")
+    copy.write_bytes(enc_yaml.read_bytes())
+    env = {**os.environ, "SOPS_AGE_KEY_FILE": str(default_key_file())}
+    subprocess.run(["sops", "set", str(copy), '["db"]["port"]', value], env=env, check=True,
+                   capture_output=True)
+    theirs = subprocess.run(["sops", "decrypt", str(copy)], env=env, check=True,
+                            capture_output=True, text=True).stdout
+    assert yaml.safe_load(theirs)["db"]["port"] == ours
+
+
+@pytest.mark.parametrize("args", [["--valeu", "x"], ["--valeu"], ["-x"], ["-1", "--nope"]])
+def test_set_option_typos_stay_usage_errors(run: Runner, enc_yaml: Path,
+                                            args: list[str]) -> None:
+    before = enc_yaml.read_bytes()
+    result = run("set", enc_yaml, "db.user", *args)
+    assert result.code == 2 and "Traceback" not in result.output
+    assert "No such option" in result.stderr or "no such option" in result.stderr
+    assert enc_yaml.read_bytes() == before
+    result = run("set", "--valeu", "x", enc_yaml, "db.user")
+    assert result.code == 2 and "no such option" in result.stderr.lower()
 
 
 def test_set_idempotent_writes_nothing_when_the_value_is_there(
