@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import ClassVar, cast
 
-from secretsfile.core.values import Branch, Comment, Value, scalar_text
+from secretsfile.core.values import Branch, Comment, Value, encode_text, scalar_text
 from secretsfile.errors import FormatError
 from secretsfile.stores.dotenv_store import sops_flat
 from secretsfile.stores.flatten import unflatten_metadata
@@ -41,7 +41,8 @@ class ExplicitDefault(str):
 
 class _Reader:
     def __init__(self, text: str, path: str) -> None:
-        self.lines = text.replace("\r\n", "\n").split("\n")
+        # go-ini drops a UTF-8 byte order mark; CRLF line ends read as LF (sops writes LF)
+        self.lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
         self.path = path
         self.number = 0
         self.comment: list[str] = []
@@ -184,6 +185,11 @@ def _value_text(value: str) -> str:
     return f'"{value}"' if value.strip() != value else value
 
 
+def _bytes(text: str) -> int:
+    """go-ini aligns ``=`` by the bytes of the (quoted) key names, not by characters."""
+    return len(encode_text(text))
+
+
 def _section_lines(name: str, items: Branch, first: bool) -> list[str]:
     out: list[str] = []
     entries = list(items.items())
@@ -206,11 +212,11 @@ def _section_lines(name: str, items: Branch, first: bool) -> list[str]:
         return out
     if not implicit:
         out.append(f"[{name}]")
-    width = max((len(key) for key, _, _ in keys), default=0)
+    width = max((_bytes(key) for key, _, _ in keys), default=0)
     for key, value, comment in keys:
         text = "" if value is None else _value_text(scalar_text(value))
         out += comment
-        out.append(f"{key.ljust(width)} = {text}")
+        out.append(f"{key}{' ' * (width - _bytes(key))} = {text}")
     return out
 
 

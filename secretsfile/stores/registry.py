@@ -34,7 +34,8 @@ _FORMATS = (
     Format("binary", (), "secretsfile.stores.binary_store:BinaryStore"),
 )
 # Like sops, a name no format claims is binary, and extensions match case-sensitively
-# (``x.YAML`` is a binary file to sops: reading it as YAML would break both ways). Unlike sops, ``.env.*`` names are dotenv
+# (``x.YAML`` is a binary file to sops: reading it as YAML would break both ways).
+# Unlike sops, ``.env.*`` names are dotenv
 # (our convention for environment files); a file sops wrote there as binary (a JSON object
 # with ``data`` and ``sops``) is recognised by its content.
 FALLBACK = "binary"

@@ -26,6 +26,8 @@ INI_SOURCES = [
     f"top = 1\n[a]\nk: {PLANTED}\n",
     f"; c1\n[a]\nk=v ; c2\n[b]\nlong_key_name = {PLANTED}\nx=\n",
     f"[a]\nk = v\n[DEFAULT]\nx = {PLANTED}\n",
+    f"[s]\nclé = {PLANTED}\nab = 2\n`a=é` = 3\n",  # go-ini aligns by bytes
+    f"\ufeff; bom\r\n[a]\r\nk = {PLANTED}\r\nlong = 2\r\n",  # BOM and CRLF: sops drops both
 ]
 RAW = b"\x00NUL and invalid \xff\xfe utf-8\r\n" + PLANTED.encode() + b"\n\x80"
 
@@ -77,7 +79,9 @@ def test_ini_input_type_on_another_name(sops: Sops, age_key: AgeKey, tmp_path: P
                  ours) == (0, expected)
 
 
-@pytest.mark.parametrize("name", ["blob.dat", "id_key", ".env.local", "cert.pem.enc"])
+@pytest.mark.parametrize("name", ["blob.dat", "id_key", ".env.local", "cert.pem.enc",
+                                  # sops matches extensions case-sensitively: binary
+                                  "sf.YAML", "c.JSON", "x.ENV", "a.INI", "b.Yml"])
 def test_binary_both_ways(sops: Sops, age_key: AgeKey, tmp_path: Path, name: str,
                           capsys: pytest.CaptureFixture[str]) -> None:
     """A NUL byte, invalid UTF-8 and CRLF survive both tools; ``.env.local`` is binary to
@@ -105,3 +109,22 @@ def test_binary_both_ways(sops: Sops, age_key: AgeKey, tmp_path: Path, name: str
         out.unlink()
         assert _ours(capsys, "decrypt", "--output-type", "json", source) == (
             0, sops.decrypt(source, "--output-type", "json"))
+
+
+@pytest.mark.parametrize(("key", "value"), [("B", json.dumps({"x": PLANTED})),
+                                            ("L", json.dumps([PLANTED]))])
+def test_nested_dotenv_value_is_refused_by_both(sops: Sops, age_key: AgeKey, tmp_path: Path,
+                                                key: str, value: str,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """sops: "cannot use complex value in dotenv file", file unchanged; the same from us
+    (exit 6), so the file stays readable by both."""
+    plain = tmp_path / "q.env"
+    plain.write_text("A=1\n")
+    theirs, ours = tmp_path / "theirs.env", tmp_path / "ours.env"
+    theirs.write_text(sops.encrypt(plain, recipient=age_key.recipient))
+    assert _ours(capsys, "encrypt", "--age", age_key.recipient, "--output", ours, plain)[0] == 0
+    before = theirs.read_text(), ours.read_text()
+    assert sops.run("set", theirs, f'["{key}"]', value, check=False).returncode != 0
+    assert _ours(capsys, "set", ours, f'["{key}"]', value)[0] == 6
+    assert (theirs.read_text(), ours.read_text()) == before
+    assert sops.decrypt(ours) == sops.decrypt(theirs) == "A=1\n"

@@ -75,3 +75,14 @@ def test_refuses_what_go_ini_would_merge_or_misread(text: str, message: str) -> 
 def test_refuses_trees_ini_cannot_hold(docs: list) -> None:
     with pytest.raises(FormatError):
         STORE.write(docs)
+
+
+def test_keys_are_aligned_by_bytes_as_go_ini_does() -> None:
+    docs = [{DEFAULT: {}, "s": {"clé": "1", "ab": "2"}}]
+    assert STORE.write(docs) == "[s]\nclé = 1\nab   = 2\n"
+
+
+def test_a_byte_order_mark_and_crlf_are_read_as_sops_reads_them() -> None:
+    docs = STORE.load("\ufeff[a]\r\nk = v\r\n", "bom.ini")
+    assert _plain(docs) == [{DEFAULT: {}, "a": {"k": "v"}}]
+    assert STORE.write(docs) == "[a]\nk = v\n"
