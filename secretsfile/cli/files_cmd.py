@@ -143,10 +143,12 @@ def edit(
     """
 
     def retry(error: FormatError) -> bool:
-        say(f"error: {error.diagnostics()}")
         if not sys.stdin.isatty():
-            return False
-        return typer.confirm("Re-open the editor to fix it?", default=True)
+            return False  # edit_file raises it, saying the edits were not saved
+        say(f"error: {error.diagnostics()}")
+        if typer.confirm("Re-open the editor to fix it?", default=True):
+            return True
+        raise UsageError("your edits were not saved", path=str(file))
 
     from secretsfile.ops.edit import edit_file
 

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from secretsfile.config.project import ProjectConfig
 
 # bash (direnv evaluates .envrc with bash); `${a[@]+"${a[@]}"}` keeps bash < 4.4 quiet under
-# `set -u`. allexport is restored as found. Names start with __sf_ to stay out of the way.
+# `set -u`. allexport is restored as found. `--files` is quiet: an error (an unknown
+# environment, a broken config) is the export's to print, once. Names start with __sf_ to
+# stay out of the way.
 USE_FUNCTION = r'''# secretsfile direnv hook; in .envrc: use secretsfile [ENV] [OPTIONS]
 use_secretsfile() {
   local __sf_env="${1:-}" __sf_out __sf_file __sf_allexport=0
@@ -26,7 +28,7 @@ use_secretsfile() {
   if [[ -n $__sf_env ]]; then __sf_opts=(--env "$__sf_env"); fi
   while IFS= read -r -d '' __sf_file; do
     watch_file "$__sf_file"
-  done < <(secretsfile direnv-hook --files ${__sf_opts[@]+"${__sf_opts[@]}"})
+  done < <(secretsfile direnv-hook --files ${__sf_opts[@]+"${__sf_opts[@]}"} 2>/dev/null)
   if ! __sf_out="$(secretsfile ci export --format dotenv \
       ${__sf_opts[@]+"${__sf_opts[@]}"} "$@")"; then
     log_error "secretsfile: could not load ${__sf_env:-the default environment}"

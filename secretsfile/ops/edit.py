@@ -295,7 +295,14 @@ def _edit_until_parsed(scratch: Path, parse: Callable[[str], T],
             return parse(read_text(scratch))
         except FormatError as error:
             if not retry(error):
-                raise
+                raise _not_saved(error) from None
+
+
+def _not_saved(error: FormatError) -> FormatError:
+    """``error`` saying that the edits are lost (the private copy is removed on the way out)."""
+    note = "your edits were not saved"
+    error.hint = f"{error.hint}; {note}" if error.hint else note
+    return error
 
 
 def _edit(path: Path, fmt: str, keys: KeyOptions | None,
@@ -325,7 +332,7 @@ def _edit(path: Path, fmt: str, keys: KeyOptions | None,
                 break
             except FormatError as error:
                 if not retry(error):
-                    raise
+                    raise _not_saved(error) from None
     if opened is None:
         plan = plan_for(path, keys or KeyOptions(), config=config)
         write_atomic(path, seal_new(docs, fmt, plan, resolve_indent(indent, config, fmt)))

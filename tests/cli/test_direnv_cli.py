@@ -125,7 +125,7 @@ def test_options_pass_through_and_deny_list_holds(project: Project, tmp_path: Pa
 def test_unknown_environment_is_one_line(project: Project, tmp_path: Path) -> None:
     result, got, _ = _bash(project.root, tmp_path, "staging")
     assert result.returncode == 3 and got == {}
-    assert "unknown environment 'staging'" in result.stderr
+    assert result.stderr.count("unknown environment 'staging'") == 1, result.stderr
     assert "Traceback" not in result.stderr
 
 

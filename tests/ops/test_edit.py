@@ -98,9 +98,10 @@ def test_invalid_edit_without_retry_keeps_the_file(
 ) -> None:
     monkeypatch.setenv("EDIT_STEPS", "break")
     before = secrets.read_bytes()
-    with pytest.raises(FormatError):
+    with pytest.raises(FormatError) as caught:
         edit_file(secrets)
     assert secrets.read_bytes() == before
+    assert caught.value.hint is not None and "not saved" in caught.value.hint
 
 
 def test_edit_creates_a_new_file(
