@@ -147,7 +147,9 @@ def open_file(path: Path, input_type: str | None = None, for_update: bool = True
     else:
         text = read_text(path) if source.text is None else source.text
         fmt = format_for_path(source.name or path, input_type)
-        document = read_encrypted(text, fmt, STDIN if source.text is not None else str(path))
+        shown = str(path) if source.text is None else (
+            f"{source.name} ({STDIN})" if source.name else STDIN)
+        document = read_encrypted(text, fmt, shown)
         path = Path(source.name) if source.name else path
     strict = config is not None and config.requires_tag(path)
     opened = open_document(document, for_update=for_update, strict=strict,

@@ -139,6 +139,14 @@ def test_stdin_without_a_type_is_one_line(run: Runner, age_key: str) -> None:
     assert in_place.code == 2 and "--in-place needs a FILE" in in_place.stderr
 
 
+def test_bad_stdin_is_named_by_its_override(run: Runner, age_key: str) -> None:
+    result = run("decrypt", "--filename-override", "a.yaml", "--input-type", "json", "-",
+                 stdin="{bad")
+    assert result.code != 0 and "a.yaml (stdin):1: invalid JSON" in result.stderr
+    result = run("decrypt", "--input-type", "json", "-", stdin="{bad")
+    assert result.code != 0 and "stdin:1: invalid JSON" in result.stderr
+
+
 def test_filename_override_with_a_file_chooses_the_format(
     run: Runner, age_key: str, tmp_path: Path
 ) -> None:
