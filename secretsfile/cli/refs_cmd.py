@@ -24,8 +24,8 @@ EnvOpt = Annotated[
 ]
 ConfigOpt = Annotated[
     str | None,
-    typer.Option("--config", help="The project config (default: nearest .secretsfile.yaml).",
-                 envvar="SECRETSFILE_CONFIG", show_envvar=True),
+    typer.Option("--config", metavar="FILE", envvar="SECRETSFILE_CONFIG", show_envvar=True,
+                 help="The project config (default: nearest .secretsfile.yaml)."),
 ]
 FormatOpt = Annotated[
     str | None,
@@ -92,6 +92,7 @@ def check(
     level: Annotated[
         str | None,
         typer.Option("--level", envvar="SECRETSFILE_SECRET_VALIDATION_LEVEL",
+                     metavar="NONE|SECRET_EXISTS|SECRET_AND_KEY_EXISTS",
                      help="NONE (syntax only), SECRET_EXISTS or SECRET_AND_KEY_EXISTS "
                           "(default)."),
     ] = None,
