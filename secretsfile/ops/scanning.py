@@ -83,6 +83,7 @@ class ScanRequest:
     stdin_name: str = "-"
     project: ProjectConfig | None = None  # the caller's project config (its scan: section)
     progress: Progress | None = None  # per commit (--since, --history) or per file
+    decode: bool = False  # the decoding pass: base64/hex/percent runs (scanner/decode.py)
 
 
 @dataclass
@@ -182,7 +183,8 @@ def run_scan(request: ScanRequest, git: GitReader) -> ScanResult:
     if request.max_file_size is not None:
         limits = replace(limits, max_file_size=request.max_file_size)
     rules = loaded.config.build_rules(builtin_rules())
-    scanner = Scanner(rules, loaded.config.allowlists, loaded.config.stopwords)
+    scanner = Scanner(rules, loaded.config.allowlists, loaded.config.stopwords,
+                      decode=request.decode)  # fmt: skip
     run = _Run(request, repo or loaded.directory or cwd, repo, scanner, limits, git)
     findings, stats = _collect(run)
     baseline_path = request.baseline_file or (run.root / BASELINE_NAME)
@@ -217,19 +219,40 @@ def _collect(run: _Run) -> tuple[list[Finding], ScanStats]:
     return findings, stats
 
 
-def _fragments(sections: Iterable[AddedText]) -> Iterator[Fragment | Skip]:
+def _fragments(sections: Iterable[AddedText],
+               source: Callable[[str], Callable[[], str | None]] | None = None
+               ) -> Iterator[Fragment | Skip]:  # fmt: skip
+    """Diff sections as fragments; ``source(path)`` loads the whole new file on demand (its
+    pragmas on unchanged lines then count)."""
     for section in sections:
         if section.binary:
             yield Skip.BINARY
         elif section.lines:
-            yield Fragment(section.path, section.text(), tuple(section.numbers), section.commit)
+            yield Fragment(section.path, section.text(), tuple(section.numbers), section.commit,
+                           source(section.path) if source is not None else None)  # fmt: skip
+
+
+def _staged_source(run: _Run) -> Callable[[str], Callable[[], str | None]]:
+    """A loader of a path's staged (index) text, read only when the engine asks."""
+    repo = run.repo
+    assert repo is not None
+
+    def loader(path: str) -> Callable[[], str | None]:
+        def read() -> str | None:
+            data = run.git.staged_blobs(repo, [path]).get(path)
+            return None if data is None else data.decode("utf-8", "replace")
+
+        return read
+
+    return loader
 
 
 def _staged(run: _Run) -> tuple[list[Finding], ScanStats]:
     assert run.repo is not None
     relative = [run.relative(p) for p in run.request.paths if p != "-"]
     staged = run.git.staged_changes(run.repo, relative)
-    findings, stats = scan_fragments(run.scanner, _fragments(staged.added), run.limits)
+    added = _fragments(staged.added, _staged_source(run))
+    findings, stats = scan_fragments(run.scanner, added, run.limits)
     # A named file without staged changes (pre-commit run --all-files) is scanned whole.
     whole = [(run.root / r, r) for r in relative
              if r not in staged.changed and (run.root / r).is_file()]  # fmt: skip

@@ -438,3 +438,33 @@ def test_scan_rules_lists_the_catalog_and_the_config(run: Runner, repo: Path) ->
     (repo / "rules").mkdir()
     (repo / "rules" / "x.py").write_text(DIRTY)
     assert run("scan", "rules").code == 1
+
+
+def test_decode_finds_base64_secrets_at_their_place(run: Runner, repo: Path) -> None:
+    import base64
+
+    encoded = base64.b64encode(f"aws_access_key_id={AWS_ID}".encode()).decode()
+    (repo / "secret.yaml").write_text(f"kind: ConfigMap\ndata:\n  blob: {encoded}\n")
+    assert run("scan").code == 0
+    result = run("scan", "--decode")
+    assert result.code == 1
+    assert result.stdout.startswith("secret.yaml:3:9 aws-access-key-id AKIA*****")
+    assert "(decoded base64)" in result.stdout
+    assert_no_secret(result.stdout, result.stderr, encoded)
+
+
+def test_staged_pragmas_on_unchanged_lines_count(run: Runner, repo: Path) -> None:
+    (repo / "app.py").write_text(
+        "x = 1\n# secretsfile:allow-next-line\nkey = None\n"
+        "# secretsfile:disable\nother = None\n# secretsfile:enable\nthird = None\n"
+    )
+    git(repo, "add", "app.py")
+    git(repo, "commit", "-qm", "pragmas")
+    text = (repo / "app.py").read_text()
+    for name in ("key", "other", "third"):
+        text = text.replace(f"{name} = None", f'{name} = "{AWS_ID}"')
+    (repo / "app.py").write_text(text)
+    git(repo, "add", "app.py")
+    result = run("scan", "--staged")
+    assert result.code == 1
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["app.py:7:10"]
