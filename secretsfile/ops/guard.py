@@ -24,8 +24,9 @@ from typing import Any
 from secretsfile.core.cipher import ENC_PREFIX
 from secretsfile.core.tree import Selector, plaintext_paths, render_path
 from secretsfile.errors import ConfigError, SecretsfileError
+from secretsfile.stores.registry import sops_format_for_name
 
-__all__ = ["GuardResult", "check_bytes", "check_file", "file_format"]
+__all__ = ["GuardResult", "check_bytes", "check_file"]
 
 _NO_METADATA = "not encrypted (no sops metadata)"
 
@@ -49,21 +50,6 @@ class GuardResult:
         return out
 
 
-def file_format(name: str) -> str:
-    """sops' choice by extension (yaml, json, dotenv, ini, else binary): the format a file
-    sops wrote is in. Not the stores' choice: ``.env.local`` is binary to sops."""
-    lower = name.lower()
-    if lower.endswith((".yaml", ".yml")):
-        return "yaml"
-    if lower.endswith(".json"):
-        return "json"
-    if lower.endswith(".env"):
-        return "dotenv"
-    if lower.endswith(".ini"):
-        return "ini"
-    return "binary"
-
-
 def check_file(path: Path, display: str | None = None) -> GuardResult:
     shown = display or path.as_posix()
     try:
@@ -75,7 +61,7 @@ def check_file(path: Path, display: str | None = None) -> GuardResult:
 
 def check_bytes(data: bytes, display: str, fmt: str | None = None) -> GuardResult:
     """Judge a file's content; ``fmt`` defaults to the format its name implies."""
-    fmt = fmt or file_format(display)
+    fmt = fmt or sops_format_for_name(display)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

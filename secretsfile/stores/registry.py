@@ -67,6 +67,12 @@ def check_name(name: str, what: str = "format") -> str:
     return name
 
 
+def sops_format_for_name(path: str | PurePath) -> str:
+    """sops' own choice: by extension only (case-sensitive), anything else binary. Not
+    ours for plaintext: ``.env.local`` is binary to sops, dotenv to ``format_for_name``."""
+    return _BY_EXTENSION.get(PurePath(path).suffix, "binary")
+
+
 def format_for_name(path: str | PurePath) -> str | None:
     """The format a file name implies by its extension (or whole name), or None."""
     pure = PurePath(path)

@@ -11,8 +11,9 @@ import pytest
 
 from secretsfile.core.tree import Selector, must_encrypt
 from secretsfile.errors import ConfigError
-from secretsfile.ops.guard import check_bytes, file_format
+from secretsfile.ops.guard import check_bytes
 from secretsfile.ops.guard_policy import build_policy, read_exceptions
+from secretsfile.stores.registry import sops_format_for_name
 
 ENC = "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]"
 META_YAML = (
@@ -104,8 +105,9 @@ def test_unparsable_and_empty_files_fail() -> None:
 
 
 def test_file_format_follows_sops() -> None:
-    names = ("a.yaml", "a.YML", "a.json", "a.env", "a.ini", ".env.local")
-    assert [file_format(n) for n in names] == ["yaml", "yaml", "json", "dotenv", "ini", "binary"]
+    names = ("a.yaml", "a.yml", "a.YML", "a.json", "a.env", "a.ini", ".env.local", "a.INI")
+    assert [sops_format_for_name(n) for n in names] == [
+        "yaml", "yaml", "binary", "json", "dotenv", "ini", "binary", "binary"]
 
 
 def test_default_policy(tmp_path: Path) -> None:
