@@ -76,7 +76,7 @@ _OP_QUOTED = (
 # The same without the space-separated form: "pass `x`" is prose when the name is a verb.
 _OP_QUOTED_NO_SPACE = _OP_QUOTED.replace(r"|[ \t]+(?=@\"|['\"`]))", ")")
 _OP_UNQUOTED = (
-    r"(?:(?:['\"`]?\]?[ \t]{0,24}(?:={1,3}|:{1,3}=|\?=|=>)|['\"`]\]?[ \t]{0,24}:|:(?=[ \t]))[ \t]{0,24}|>\s{0,40})"
+    r"(?:(?:['\"`]?\]?[ \t]{0,24}(?:={1,3}|:{1,3}=|\?=|=>)|['\"`]\]?[ \t]{0,24}:|:(?=[ \t]))[ \t]{0,24}|>(?!\s*-)\s{0,40})"
 )
 
 # --- value -----------------------------------------------------------------------------------
@@ -143,7 +143,6 @@ NOT_A_LITERAL = Allowlist(
         # prefix: no segment over 20 characters nor mixing letters with 4 digits (live_…, bkua_…)
         r"^(?![a-z0-9_]*?(?<![a-z0-9])(?=[a-z0-9]*[a-z])(?:[a-z]*\d){4})[a-z][a-z0-9]{0,19}(?:_[a-z0-9]{1,20})+$",
         r"^[A-Z][A-Z0-9]{0,11}(?:[_-][A-Z0-9]{1,12})+$",  # CONSTANT_NAME / ENV-NAME
-        r"^[A-Za-z_$][A-Za-z_$]*\d*(?:(?:\.|::|->)[A-Za-z_$][A-Za-z_$]*\d*)+(?:\(\))?$",  # attribute path
         r"^[A-Za-z_]\w*\(.*\)$",  # function call
         r"^[a-z][a-z0-9+.-]*://",  # URL (credentials in URLs have their own rules)
         r"^(?:~|\.{1,2})?/[\w./@-]*$|^[A-Za-z]:\\",  # file paths
@@ -157,6 +156,16 @@ NOT_A_LITERAL = Allowlist(
         r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$",  # HTTP header names: Proxy-Authorization
     ),
     description="references, identifiers, paths, URLs, numbers, UUIDs",
+)
+
+# An attribute path (settings.db_password, self.token, Foo::KEY) is a reference in code and in
+# most config languages, but a value in INI, .env and .properties files is always a literal:
+# there ``password = hyqj1.KAkufHZimpL1`` is a password with a dot in it.
+ATTRIBUTE_PATH = Allowlist(
+    regexes=(r"^[A-Za-z_$][A-Za-z_$]*\d*(?:(?:\.|::|->)[A-Za-z_$][A-Za-z_$]*\d*)+(?:\(\))?$",),
+    paths=(r"^(?!.*(?:\.(?:ini|env|properties|cfg|cnf|conf)|(?:^|/)\.env[\w.-]*)$)",),
+    condition="AND",
+    description="an attribute path, except in INI, .env and .properties files",
 )
 
 # Names that look like credentials but hold metadata: *_id, *_name, *_type, *_url, *_file, ...
@@ -188,7 +197,10 @@ VENDOR_FORMAT = Allowlist(
         r"|pcsk_|lin_api_|ntn_|sntry[su]_|NRAK-|sq0(?:atp|csp)-|AGE-SECRET-KEY-|ops_eyJ|eyJ|dapi|sgp_|sq[uap]_"
         r"|tskey-|vc[pikar]_|fo1_|FlyV1|-----BEGIN|[ps]k\.eyJ|pk_(?:live|test)_"
         # issue 13 families (slices B/C append their prefixes here)
-        r"|tvly-|odt_|NR[RA]A-|SWM(?:TKN|KEY)-1-)",
+        r"|tvly-|odt_|NR[RA]A-|SWM(?:TKN|KEY)-1-|dp\.(?:pt|st|ct|sa|scim|audit)\.|cio[A-Za-z0-9]{20}|aio_|SSWS[ \t]"
+        r"|00D[A-Za-z0-9]{12}!|3MVG9|5Aep861|pat[A-Za-z0-9]{14}\.|[ps]at\.[A-Za-z0-9_-]{8}|pat-[a-z]{2}\d-|CFPAT-|dd[pw]_|figd_"
+        r"|fio-u-|dG9rO[jm]|pscale_|pnu_|rdme_|tfp_|sdk-[0-9a-f]{8}-|y0_|AQVN|sl\.u\.|IGQVJ|akab-|rootly_|bkua_"
+        r"|CCIPAT_|BBDC-|duffel_|EZ[AT]K|shippo_|live_(?:\d{6,12}_|[0-9a-f]{8})|oauth:[a-z0-9]{12}|otpauth://)",
     ),
     description="value in a vendor token format: the vendor rule decides",
 )
@@ -222,9 +234,13 @@ CALL_OR_DOCTEST = (
     Allowlist(regexes=(r"^[ \t]*(?:>>>|\.\.\.)[ \t]",), regex_target="line", description="a doctest line"),
 )
 
+# An otpauth:// URI's secret is the otpauth rule's; the generic rules would read it on to the next
+# parameter (SECRET&issuer=Corp).
+OTPAUTH_URI = Allowlist(regexes=(r"otpauth://",), regex_target="line", description="an otpauth:// URI")
+
 _GENERIC_ALLOWLISTS = (
-    TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, NAME_IS_METADATA, VENDOR_FORMAT, REGEX_LITERAL,
-    STYLE_VALUE, CLASS_ATTRIBUTE_KEY,
+    TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, ATTRIBUTE_PATH, NAME_IS_METADATA, VENDOR_FORMAT, REGEX_LITERAL,
+    STYLE_VALUE, CLASS_ATTRIBUTE_KEY, OTPAUTH_URI,
 )
 
 # A single dictionary-looking word ("python", "somepass", "Incorrect") is what test suites and
@@ -390,7 +406,7 @@ RULES: tuple[Rule, ...] = (
         allowlists=(*_GENERIC_ALLOWLISTS, *CALL_OR_DOCTEST),
         true_samples=(
             "API_TOKEN=1Qrfex0oMKP2pgHz2XUpMwjCcJ8x2Ffi",
-            "LOB_API_KEY=live_9c2f4e7a1b3d5f6a8c0e2d4b6a8f0c1e3d5",
+            "LOB_API_KEY=lv_9c2f4e7a1b3d5f6a8c0e2d4b6a8f0c1e3d5",
             "  client_secret: t3QNZdsi01ipkUTlrZzNMrPtNkQFk8g-Ggo-GIyy",
             "app.jwt.secret=y8tTkGvrFGOQb5LkxlbnV5O8zFa4ybnK1QLeWiXeOi2T",
             "<apiKey>b5bb289002bff1ba29d454a204f409c7</apiKey>",
@@ -415,7 +431,7 @@ RULES: tuple[Rule, ...] = (
         keywords=("passw", "pwd", "secret", "api_key", "apikey", "token", "private_key", "privatekey"),
         secret_group=2,
         entropy=2.5,
-        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL),
+        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, ATTRIBUTE_PATH),
         true_samples=('if ("QoyHYxorCe5DfdBK" == password) {', "if 'lK7lzOk9gWnSw84Nw6iP' != config.api_key:"),
         false_samples=('if ("" == password) {', "if 'bearer' == token_type:", 'if ("changeme" === password)'),
         tags=("generic",),
@@ -515,7 +531,7 @@ RULES: tuple[Rule, ...] = (
         secret_group=2,
         entropy=3.0,
         allowlists=(
-            TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, VENDOR_FORMAT,
+            TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, ATTRIBUTE_PATH, VENDOR_FORMAT,
             Allowlist(regexes=(r"^pk[._]",), description="publishable keys are public by design"),
         ),
         true_samples=(
@@ -546,7 +562,7 @@ RULES: tuple[Rule, ...] = (
                   "--auth-token", "--access-token", "--private-key-passphrase"),
         secret_group=1,
         entropy=2.5,
-        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, DICTIONARY_WORD, SEQUENTIAL),
+        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, ATTRIBUTE_PATH, DICTIONARY_WORD, SEQUENTIAL),
         true_samples=(
             "mysql --user=doadmin --password=wA5mfBrAKz73GvJV --host=db.internal",
             "vault login --token z0CgGmwJYdhWJL73vCv0l5PM",
@@ -572,7 +588,7 @@ RULES: tuple[Rule, ...] = (
         secret_group=1,
         entropy=3.0,
         path=r"(?i:(?:^|/)(?:Dockerfile|Containerfile)[^/]*$|\.dockerfile$)",
-        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL),
+        allowlists=(TEMPLATE_REFERENCE, PLACEHOLDER, NOT_A_LITERAL, ATTRIBUTE_PATH),
         true_samples=("FROM python:3.12-slim\nENV API_TOKEN 3sIhqpxzvSvku2Ob6Y9Li9AkSbyMzhZN\n",),
         false_samples=("FROM python:3.12-slim\nENV API_TOKEN ${API_TOKEN}\n",),
         tags=("generic", "docker"),
@@ -584,7 +600,7 @@ RULES: tuple[Rule, ...] = (
 
 _TEMPLATE_RE = re.compile("|".join(f"(?:{r})" for r in TEMPLATE_REFERENCE.regexes))
 _PLACEHOLDER_RE = re.compile("|".join(f"(?:{r})" for r in PLACEHOLDER.regexes))
-_NOT_LITERAL_RE = re.compile("|".join(f"(?:{r})" for r in NOT_A_LITERAL.regexes))
+_NOT_LITERAL_RE = re.compile("|".join(f"(?:{r})" for r in (*NOT_A_LITERAL.regexes, *ATTRIBUTE_PATH.regexes)))
 
 
 def is_template_reference(value: str) -> bool:
