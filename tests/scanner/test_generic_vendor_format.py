@@ -82,3 +82,20 @@ def test_dotted_value_in_config_files_is_a_literal(path: str) -> None:
 )
 def test_attribute_paths_stay_references(path: str, text: str) -> None:
     assert _rules(text, path) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['my_password_secure = "Kq7#vLx2mR9pTz4w"', 'apikey_myservice: "Wq8zLm3xRt7vKp2nJs5y"', 'db_pass_secure := "Hy6#pL3vQz9kXw2m"'],
+)
+def test_metadata_word_must_be_a_whole_name_segment(text: str) -> None:
+    assert [r for r in _rules(text + "\n", "settings.py") if r.startswith("generic")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['token_type = "Wq8zLm3xRt7vKp2nJs5y"', 'tokenType = "Wq8zLm3xRt7vKp2nJs5y"', 'passwordhash = "Kq7vLx2mR9pTz4wQ"',
+     'secret_name = "Wq8zLm3xRt7vKp2nJs5y"', 'API_KEY_ID = "Wq8zLm3xRt7vKp2nJs5y"'],
+)
+def test_metadata_names_stay_metadata(text: str) -> None:
+    assert _rules(text + "\n", "settings.py") == []

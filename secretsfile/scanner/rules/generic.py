@@ -169,9 +169,16 @@ ATTRIBUTE_PATH = Allowlist(
 )
 
 # Names that look like credentials but hold metadata: *_id, *_name, *_type, *_url, *_file, ...
+# The metadata word is a whole segment of the name: after a separator, at a lower-to-upper case
+# change (tokenType), or glued to the credential word (passwordhash, tokenurl); never the tail
+# of another word (password_secure is not *_re, apikey_myservice is not *_service).
+_SEGMENT_START = (
+    r"(?:(?<![A-Za-z])|(?-i:(?<=[a-z])(?=[A-Z]))|(?<=password)|(?<=passwd)|(?<=secret)|(?<=token)|(?<=key)"
+    r"|(?<=auth)|(?<=pwd)|(?<=pass)|(?<=credential))"
+)
 NAME_IS_METADATA = Allowlist(
     regexes=(
-        r"(?i:^[\w.-]*?(?:id|ids|name|names|type|types|url|uri|urls|path|file|filename|dir|size|len|length|count"
+        r"(?i:^[\w.-]*?" + _SEGMENT_START + r"(?:id|ids|name|names|type|types|url|uri|urls|path|file|filename|dir|size|len|length|count"
         r"|version|format|prefix|suffix|field|fields|header|param|params|endpoint|expiry|expires|expiration|ttl"
         r"|timeout|label|regex|pattern|policy|hint|index|idx|mode|kind|template|provider|source|ref|arn|env|var"
         r"|required|enabled|description|desc|text|message|msg|prompt|column|placeholder|min|max|hash|hashed"
@@ -574,6 +581,39 @@ RULES: tuple[Rule, ...] = (
             "--token <token>",
             "    # The --username and --password options can't be used for",
             "kubeadm join 10.0.0.5:6443 --token abcdef.0123456789abcdef",
+        ),
+        tags=("generic", "cli"),
+    ),
+    Rule(
+        id="cli-credential-header",
+        description="Literal credential in a credential-named HTTP header on a command line (curl/httpie -H \"X-Api-Key: ...\")",
+        regex=(
+            r"(?<![\w-])(?:-H|--header)(?:[ \t]+|=)['\"]?"
+            r"((?i:[a-z0-9-]{0,30}?(?:api-?key|token|secret|auth[a-z-]{0,20}|passw(?:or)?d|access-?key)[a-z0-9-]{0,20}))"
+            r"[ \t]*:[ \t]*(?:(?i:bearer|basic|token|apikey)[ \t]+)?([^\s'\"\\]{8,300})"
+        ),
+        keywords=("-h ", "-h=", "--header"),
+        secret_group=2,
+        entropy=3.0,
+        exempt_filters=("uuid",),
+        allowlists=(
+            TEMPLATE_REFERENCE, PLACEHOLDER, VENDOR_FORMAT, SEQUENTIAL,
+            Allowlist(
+                regexes=(r"(?i:[cx]srf-token|auth-(?:email|user|username|type|method|scheme|domain|url)[ \t]*:)",
+                         r"[\w.+-]@[\w-]+\.\w|://"),
+                regex_target="match", description="anti-forgery tokens and auth metadata headers",
+            ),
+        ),
+        true_samples=(
+            'curl -s -H "X-Api-Key: 7Rq2mXv9LpT4wZ8k" https://api.internal/v1/jobs',
+            "curl -X GET https://deploy.corp.net/api \\\n     -H 'X-Octopus-ApiKey: 6f1c2a8e-93b4-4d7a-b5e2-0c9f4a1d7e36' \\",
+            'http POST :8080/tasks --header "Token: e91f4c0a7b3d5f26"',
+        ),
+        false_samples=(
+            'curl -H "X-Api-Key: $API_KEY" https://api.internal/v1/jobs',
+            'curl -H "X-CSRF-Token: 3fea6af1349166ea8c2d" https://app.internal/form',
+            "curl -H 'X-Auth-Email: ops@corp.example' https://api.cloudflare.com/client/v4/zones",
+            'curl -H "Content-Type: application/json" -H "X-Api-Key: <your-api-key>" https://api.internal',
         ),
         tags=("generic", "cli"),
     ),
