@@ -34,21 +34,44 @@ def plaintext(keys: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
+def timed(command: list[str], env: dict[str, str], stdin: bytes | None = None) -> float:
+    return measured(command, env, stdin)[0]
+
+
+def measured(command: list[str], env: dict[str, str], stdin: bytes | None = None,
+             cwd: Path | None = None, check: bool = True) -> tuple[float, int]:  # fmt: skip
+    """Wall seconds and peak RSS (bytes) of one whole process (``wait4``: this child's own)."""
     start = time.perf_counter()
-    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, cwd=cwd,
+                               stdin=subprocess.PIPE if stdin is not None else None)
+    if stdin is not None:
+        assert process.stdin is not None
+        process.stdin.write(stdin)
+        process.stdin.close()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if check and process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return elapsed, usage.ru_maxrss * 1024  # Linux reports KiB
 
 
-def interleaved(commands: list[list[str]], env: dict[str, str], runs: int) -> list[float]:
-    """Alternate the commands so load spikes hit all alike; return each one's median."""
-    samples: list[list[float]] = [[] for _ in commands]
-    for command in commands:  # warm the page cache
+def samples(commands: list[list[str]], env: dict[str, str], runs: int) -> list[list[float]]:
+    """Alternate the commands so load spikes hit all alike; every run's seconds, per command
+    (the first round only warms the page cache and is not kept)."""
+    kept: list[list[float]] = [[] for _ in commands]
+    for command in commands:
         timed(command, env)
     for _ in range(runs):
         for index, command in enumerate(commands):
-            samples[index].append(timed(command, env))
-    return [statistics.median(times) for times in samples]
+            kept[index].append(timed(command, env))
+    return kept
+
+
+def interleaved(commands: list[list[str]], env: dict[str, str], runs: int) -> list[float]:
+    """Each command's median over alternating runs (``samples``)."""
+    return [statistics.median(times) for times in samples(commands, env, runs)]
 
 
 def import_time(runs: int) -> float:

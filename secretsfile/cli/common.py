@@ -1,4 +1,9 @@
-"""Helpers shared by the command modules: value input, output, JSON, warnings."""
+"""Helpers shared by the command modules: value input, output, JSON, warnings.
+
+Imports nothing heavy at module level (no Typer, no secret-input or file-writing code): the
+prompting and writing helpers import theirs when called, so a command that only prints pays
+for printing. The scanner path (``cli/scan.py``, ``cli/progress.py``) does not import this
+module at all: its quiet rule is ``cli/quiet.py``."""
 
 from __future__ import annotations
 
@@ -9,15 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import typer
-
-from secretsfile._fileio import write_atomic
 from secretsfile.cli.boundary import write_stdout
 from secretsfile.cli.quiet import is_quiet as is_quiet  # the quiet rule lives in cli/quiet.py
 from secretsfile.cli.quiet import say as say
 from secretsfile.cli.quiet import set_quiet as set_quiet
 from secretsfile.errors import UsageError
-from secretsfile.ops.secret_input import utf8_value
 
 if TYPE_CHECKING:
     from secretsfile.config.project import ProjectConfig
@@ -36,6 +37,8 @@ def emit_json(data: Any) -> None:
 def read_value(value: str | None, value_stdin: bool, value_file: Path | None,
                prompt: str = "Value") -> str:  # fmt: skip
     """A secret value from stdin, a file, a hidden prompt, or (with a warning) argv."""
+    from secretsfile.ops.secret_input import utf8_value
+
     given = int(value is not None) + int(value_file is not None) + int(value_stdin)
     if given > 1:
         raise UsageError("give the value one way: --value-stdin, --value-file or --value")
@@ -54,6 +57,8 @@ def read_value(value: str | None, value_stdin: bool, value_file: Path | None,
             raise UsageError(f"{value_file}: {error.strerror}") from None
     if not sys.stdin.isatty():
         raise UsageError("no value given", hint="use --value-stdin, --value-file or a terminal")
+    import typer
+
     return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
 
 
@@ -165,6 +170,8 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         out(text)
     else:
+        from secretsfile._fileio import write_atomic
+
         write_atomic(output, text, private=True)
 
 

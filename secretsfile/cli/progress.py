@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from secretsfile.cli.common import is_quiet
+from secretsfile.cli.quiet import is_quiet
 
 Advance = Callable[[str], None]  # called once per unit of work done, with what was done
 
