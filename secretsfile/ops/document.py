@@ -167,7 +167,8 @@ def check_tag(document: EncryptedDocument, plain: list[Branch], cipher: ValueCip
     someone stripped it) is an error in a strict project (``integrity: strict``) and a
     warning elsewhere."""
     metadata = document.metadata
-    file = "FILE (the file stdin came from)" if document.path == STDIN else document.path
+    from_stdin = document.path == STDIN or document.path.endswith(f" ({STDIN})")
+    file = "FILE (the file stdin came from)" if from_stdin else document.path
     reseal = f"review the change (git diff), then run 'secretsfile reseal {file}'"
     if metadata.tag:
         computed = structure_tag(cipher.data_key, plain, metadata.selector)

@@ -335,7 +335,8 @@ def _edit(path: Path, fmt: str, keys: KeyOptions | None,
                     raise _not_saved(error) from None
     if opened is None:
         plan = plan_for(path, keys or KeyOptions(), config=config)
-        write_atomic(path, seal_new(docs, fmt, plan, resolve_indent(indent, config, fmt)))
+        indent = resolve_indent(indent, config, fmt)
+        write_atomic(path, seal_new(docs, fmt, plan, indent, str(path)))
         return EditResult(changed=True, created=True)
     opened.source.indent = resolve_indent(indent, config, fmt, opened.source.indent)
     write_atomic(path, seal(opened, docs))

@@ -98,18 +98,21 @@ def encrypt_text(text: str, path: str, options: EncryptOptions,
     docs = read_plaintext(text, fmt, path)
     plan = _plan(options, target or Path(path))
     selector = selector_for(plan, out_fmt)
+    where = str(target) if target is not None else path  # the file a refusal names
     if previous is not None and _reusable(previous, plan, selector):
         metadata = copy.deepcopy(previous.source.metadata)
         indent = resolve_indent(options.indent, options.config, out_fmt, previous.source.indent)
-        return seal_with(docs, previous.cipher, metadata, out_fmt, indent)
-    return seal_new(docs, out_fmt, plan, resolve_indent(options.indent, options.config, out_fmt))
+        return seal_with(docs, previous.cipher, metadata, out_fmt, indent, where)
+    indent = resolve_indent(options.indent, options.config, out_fmt)
+    return seal_new(docs, out_fmt, plan, indent, where)
 
 
-def seal_new(docs: list[Branch], fmt: str, plan: Plan, indent: int | None = None) -> str:
+def seal_new(docs: list[Branch], fmt: str, plan: Plan, indent: int | None = None,
+             path: str | None = None) -> str:
     """A new encrypted file's text: a fresh data key wrapped for the plan's recipients.
     The one way files are created (``encrypt``, ``edit`` of a new file, ``secret set``)."""
     metadata, cipher = new_metadata(plan.groups, selector_for(plan, fmt), plan.threshold)
-    return seal_with(docs, cipher, metadata, fmt, indent)
+    return seal_with(docs, cipher, metadata, fmt, indent, path)
 
 
 def selector_for(plan: Plan, fmt: str) -> Selector:

@@ -131,7 +131,7 @@ def _seal(carrier: OpenDocument, other: OpenDocument, docs: list[Branch], fmt: s
     cipher = carrier.cipher.clone()
     cipher.adopt(other.cipher)
     metadata = copy.deepcopy(carrier.source.metadata)
-    return seal_with(docs, cipher, metadata, fmt, carrier.source.indent)
+    return seal_with(docs, cipher, metadata, fmt, carrier.source.indent, carrier.source.path)
 
 
 def _merge(sides: _Opened, prefer: Side | None) -> tuple[list[Branch], list[str],

@@ -25,7 +25,7 @@ from secretsfile.config.project import Environment, ProjectConfig
 from secretsfile.errors import ConfigError, KeyUnavailableError, UsageError
 from secretsfile.ops.secrets import environment_shapes, policy, read_secrets
 from secretsfile.secrets.model import Secret
-from secretsfile.secrets.placing import Typed, use_dotenv_quoting
+from secretsfile.secrets.placing import Typed
 from secretsfile.secrets.references import (
     LEVEL_ENV_VAR,
     Problem,
@@ -39,9 +39,6 @@ from secretsfile.secrets.references import (
     validate,
 )
 from secretsfile.secrets.variables import export_problem
-from secretsfile.stores.dotenv_store import quoted_value
-
-use_dotenv_quoting(quoted_value)  # render quotes a dotenv value as decrypt prints it
 
 __all__ = [
     "CheckReport",

@@ -115,7 +115,7 @@ def modify_file(config: ProjectConfig, path: Path, change: Callable[[Branch], No
         doc: Branch = {}
         change(doc)
         plan = plan_for(path, _own_keys() if private else KeyOptions(), config=config)
-        write_atomic(path, files.seal_new([doc], format_for_path(path), plan),
+        write_atomic(path, files.seal_new([doc], format_for_path(path), plan, None, str(path)),
                      private=private)
 
 

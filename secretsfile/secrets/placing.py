@@ -30,7 +30,7 @@ written as that literal where the format has one.
   unquotes ``"…"``, so no quoting reads back the same in both).
 * dotenv (``.env``, ``.env.*``, ``*.env``): when the reference is the whole value
   (``KEY={{ … }}``) it is quoted as ``decrypt --output-type dotenv`` quotes
-  (``stores.dotenv_store.quoted_value``, handed in by ``use_dotenv_quoting``): sh and
+  (``core.quoting.quoted_value``): sh and
   python-dotenv read it back; inside ``'…'``/``"…"`` or a longer value only a value that
   needs no quoting may go, anything else is an error.
 * Text: the value is written as is.
@@ -42,10 +42,10 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from secretsfile.core.quoting import quoted_value
 from secretsfile.errors import UsageError
 
 FORMATS = ("yaml", "json", "toml", "ini", "dotenv", "text")
@@ -317,22 +317,11 @@ def _ini_at_an_end(value: str, text: str, start: int, end: int) -> bool:
     return (at_start and value[:1] in " \t") or (at_end and value[-1:] in " \t")
 
 
-_DOTENV_QUOTE: list[Callable[[str], str]] = []
-
-
-def use_dotenv_quoting(quote: Callable[[str], str]) -> None:
-    """How a whole dotenv value is quoted: ``stores.dotenv_store.quoted_value`` (handed in
-    by ``ops.references``: this layer does not import the stores)."""
-    _DOTENV_QUOTE[:] = [quote]
-
-
 _DOTENV_WHOLE_BEFORE = re.compile(r"[ \t]*(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.]*[ \t]*=[ \t]*")
 
 
 def _place_dotenv(value: str, kind: str, text: str, start: int, end: int) -> str:
-    if not _DOTENV_QUOTE:
-        raise Unplaceable("dotenv quoting is not set up", "render through secretsfile.ops")
-    quoted = _DOTENV_QUOTE[0](str(value))
+    quoted = quoted_value(str(value))
     line_start, line_end = _line_bounds(text, start)
     if kind == "plain" and _DOTENV_WHOLE_BEFORE.fullmatch(text[line_start:start]) \
             and re.fullmatch(r"[ \t]*(?:#.*)?", text[end:line_end]):

@@ -14,9 +14,9 @@ sh); sops prints those bare (sops issue #1951).
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar, cast
 
+from secretsfile.core.quoting import quoted_value
 from secretsfile.core.values import Branch, Comment, scalar_text
 from secretsfile.errors import FormatError
 from secretsfile.stores.flatten import ENV, SOPS, flatten, unflatten_metadata
@@ -45,32 +45,9 @@ def load_dotenv(text: str, path: str = "<dotenv>") -> list[Branch]:
     return [branch]
 
 
-# Bare, these read back as themselves in sh and python-dotenv (no ~: tilde expansion).
-_BARE = re.compile(r"[A-Za-z0-9_./:@%+,=-]*")
-
-
 class PlainOutput(dict):  # type: ignore[type-arg]
     """A flattened branch printed for people and programs (``decrypt``), not for sops:
     its values are written quoted where needed."""
-
-
-def quoted_value(value: str, always: bool = False) -> str:
-    """``value`` as ``KEY=`` text that sh (``set -a; . FILE``: nothing runs or expands) and
-    python-dotenv both read back exactly: bare when it is plain (unless ``always``), else
-
-    1. no ``'`` and no ``\\``: single quotes (every character literal, newlines too);
-    2. no ``$``, backtick or final ``\\``: double quotes escaping ``\\`` and ``"`` only (the
-       two escapes sh and python-dotenv both undo; python-dotenv misreads an escaped
-       backslash before the closing quote);
-    3. else the POSIX ``'it'\\''s'``: exact in every shell; python-dotenv cannot read it.
-    """
-    if not always and _BARE.fullmatch(value):
-        return value
-    if "'" not in value and "\\" not in value:
-        return f"'{value}'"
-    if "$" not in value and "`" not in value and not value.endswith("\\"):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return "'" + value.replace("'", "'\\''") + "'"
 
 
 def _quoted_lines(branch: Branch) -> list[str]:

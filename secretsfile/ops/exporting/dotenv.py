@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from secretsfile.core.quoting import quoted_value
 from secretsfile.ops.exporting.base import ExportFormat, Variables
-from secretsfile.stores.dotenv_store import quoted_value
 
 
 def dotenv_quote(value: str) -> str:
