@@ -1,19 +1,22 @@
 """The keyword prefilter: which rules could match a text, found without running a regex.
 
 Every rule names lower-case keywords; a rule's regex runs only if one of its keywords
-occurs in the lower-cased text. Testing 300 keywords one by one would cost 300 passes
-over the text. Instead the text is split into its *distinct* tokens of ``[a-z0-9_-]`` (a
-few times smaller than the text), every 4-byte window of those tokens goes into a set of
-ints (four memoryview casts, all in C), and each keyword's core (its longest token run)
-is looked up there by its first 4 bytes. Only cores that pass get a substring test on the
-tokens, and only keywords longer than their core get one on the text.
+occurs in the lower-cased text. Testing 400 keywords one by one would cost 400 passes
+over the text. Instead the text is split into its *distinct* tokens of ``[a-z0-9_-]``, and
+each keyword is looked up by its core (its longest token run), which must occur inside one
+token. What each token holds is remembered across texts: a history scan's 10,000 small
+fragments, or a tree's files, repeat most of their tokens, so each text only pays for the
+tokens it is the first to show. Those fresh tokens are joined once and searched in C: every
+4-byte window goes through a set intersection with the long cores' first 4 bytes, short
+cores get a substring test, and only the cores that pass are attributed to single tokens.
+Keywords longer than their core get a final substring test on the text.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = ["KeywordIndex"]
 
@@ -22,8 +25,11 @@ _TOKEN_TABLE = bytes(
     b if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789_-" else 0x20 for b in range(256)
 )
 _GRAMS_OK = memoryview(b"\0" * 4).cast("I").itemsize == 4
+_MIN_CORE = 3  # shorter cores: the whole keyword is searched in the text instead
+_CACHE_LIMIT = 400_000  # tokens remembered; the memory stays in the tens of MB
 
-Members = tuple[tuple[bytes, str], ...]  # (keyword bytes, keyword) sharing one core
+Members = tuple[tuple[bytes, tuple[int, ...]], ...]  # (keyword bytes, its rules) sharing one core
+_NOTHING: tuple[int, ...] = ()
 
 
 class KeywordIndex:
@@ -32,63 +38,118 @@ class KeywordIndex:
     def __init__(self, by_keyword: Mapping[str, Sequence[int]], always: Sequence[int]) -> None:
         self.by_keyword = {k: list(v) for k, v in by_keyword.items()}
         self.always = list(always)
-        self.wide: list[str] = []  # non-ASCII keywords: tested on the decoded text
-        self.coreless: list[tuple[bytes, str]] = []
-        groups: dict[bytes, list[tuple[bytes, str]]] = {}
-        for keyword in self.by_keyword:
+        self.wide: list[tuple[str, tuple[int, ...]]] = []  # non-ASCII: tested on the decoded text
+        self.coreless: list[tuple[bytes, tuple[int, ...]]] = []
+        groups: dict[bytes, list[tuple[bytes, tuple[int, ...]]]] = {}
+        for keyword, rules in self.by_keyword.items():
             if not keyword.isascii():
-                self.wide.append(keyword)
+                self.wide.append((keyword, tuple(rules)))
                 continue
             raw = keyword.encode("ascii")
-            runs = _CORE_RUN.findall(raw)
-            if not runs:
-                self.coreless.append((raw, keyword))
+            core = max(_CORE_RUN.findall(raw), key=len, default=b"")
+            if len(core) < _MIN_CORE:  # "1//0", "pw =": too common inside tokens to remember
+                self.coreless.append((raw, tuple(rules)))
                 continue
-            groups.setdefault(max(runs, key=len), []).append((raw, keyword))
-        long = {core: m for core, m in groups.items() if len(core) >= 4 and _GRAMS_OK}
-        self.long_cores: list[tuple[int, bytes, Members]] = [
-            (int.from_bytes(core[:4], sys.byteorder), core, tuple(m)) for core, m in long.items()
-        ]
-        self.short_cores: list[tuple[bytes, Members]] = [
-            (core, tuple(m)) for core, m in groups.items() if core not in long
-        ]
+            groups.setdefault(core, []).append((raw, tuple(rules)))
+        self.cores: list[tuple[bytes, Members]] = [(core, tuple(m)) for core, m in groups.items()]
+        self.gated = _gate(self.coreless)
+        # long cores by their first 4 bytes (as an int); short ones get a substring test
+        self._by_gram: dict[int, list[int]] = {}
+        self._short: list[int] = []
+        for number, (core, _members) in enumerate(self.cores):
+            if len(core) >= 4 and _GRAMS_OK:
+                self._by_gram.setdefault(int.from_bytes(core[:4], sys.byteorder), []).append(number)
+            else:
+                self._short.append(number)
+        self._gram_set = frozenset(self._by_gram)
+        self._seen: dict[bytes, tuple[int, ...]] = {}  # token -> cores inside it (often none)
+        self._holding: dict[bytes, tuple[int, ...]] = {}  # the tokens with at least one core
 
     def rules_for(self, data: bytes) -> list[int]:
         """The rules whose keywords occur in ``data`` (ASCII case-insensitively), sorted."""
         lowered = data.lower()
-        tokens = b"\n".join(set(lowered.translate(_TOKEN_TABLE).split()))
+        tokens = set(lowered.translate(_TOKEN_TABLE).split())
+        fresh = tokens.difference(self._seen)
+        if fresh:
+            self._learn(fresh)
         hits: set[int] = set(self.always)
-        by_keyword = self.by_keyword  # locals, loops written out: the scanner's hottest code
-        if self.long_cores:
-            grams = _grams(tokens)
-            for gram, core, members in self.long_cores:
-                if gram in grams and core in tokens:
-                    for raw, keyword in members:
-                        if raw == core or raw in lowered:
-                            hits.update(by_keyword[keyword])
-        for core, members in self.short_cores:
-            if core in tokens:
-                for raw, keyword in members:
+        cores = self.cores  # locals, loops written out: the scanner's hottest code
+        holding = self._holding
+        done: set[int] = set()
+        for token in tokens:
+            for number in holding.get(token, _NOTHING):
+                if number in done:
+                    continue
+                done.add(number)
+                core, members = cores[number]
+                for raw, rules in members:
                     if raw == core or raw in lowered:
-                        hits.update(by_keyword[keyword])
-        for raw, keyword in self.coreless:
-            if raw in lowered:
-                hits.update(by_keyword[keyword])
+                        hits.update(rules)
+        for gate, members in self.gated:
+            if gate in lowered:
+                for raw, rules in members:
+                    if raw in lowered:
+                        hits.update(rules)
         if self.wide:
             text_lower = data.decode("utf-8", "replace").lower()
-            for keyword in self.wide:
+            for keyword, rules in self.wide:
                 if keyword in text_lower:
-                    hits.update(by_keyword[keyword])
+                    hits.update(rules)
         return sorted(hits)
 
+    def _learn(self, fresh: set[bytes]) -> None:
+        """Record which cores each of the ``fresh`` tokens holds."""
+        if len(self._seen) > _CACHE_LIMIT:
+            self._seen.clear()
+            self._holding.clear()
+        blob = b"\n".join(fresh)
+        found: dict[bytes, list[int]] = {}
+        for number in self._candidates(blob):
+            core = self.cores[number][0]
+            for token in fresh:
+                if core in token:
+                    found.setdefault(token, []).append(number)
+        seen = self._seen
+        for token in fresh:
+            seen[token] = _NOTHING
+        for token, numbers in found.items():
+            seen[token] = self._holding[token] = tuple(numbers)
 
-def _grams(tokens: bytes) -> set[int]:
-    """Every 4-byte window of ``tokens`` as an int."""
-    grams: set[int] = set()
-    view = memoryview(tokens)
-    size = len(tokens)
+    def _candidates(self, blob: bytes) -> Iterable[int]:
+        """Cores that occur somewhere in ``blob`` (fresh tokens joined by newlines)."""
+        cores = self.cores
+        for gram in _grams_among(blob, self._gram_set):
+            for number in self._by_gram[gram]:
+                if cores[number][0] in blob:
+                    yield number
+        for number in self._short:
+            if cores[number][0] in blob:
+                yield number
+
+
+def _gate(keywords: list[tuple[bytes, tuple[int, ...]]]) -> list[tuple[bytes, Members]]:
+    """Keywords grouped behind a shared 2-byte gate ("q~" for "0q~" ... "9q~"), so a text
+    pays one search per group; a keyword that shares no pair with another is its own gate."""
+    def shared(pair: bytes) -> int:
+        return sum(pair in raw for raw, _ in keywords)
+
+    groups: dict[bytes, list[tuple[bytes, tuple[int, ...]]]] = {}
+    for raw, rules in keywords:
+        pairs = [raw[i : i + 2] for i in range(len(raw) - 1)]
+        best = max(pairs, key=shared, default=raw)
+        groups.setdefault(best if shared(best) > 1 else raw, []).append((raw, rules))
+    return [(gate, tuple(members)) for gate, members in groups.items()]
+
+
+def _grams_among(blob: bytes, wanted: frozenset[int]) -> set[int]:
+    """The 4-byte windows of ``blob`` (as ints) that are in ``wanted``."""
+    found: set[int] = set()
+    if not wanted:
+        return found
+    view = memoryview(blob)
+    size = len(blob)
     for offset in range(4):
         usable = (size - offset) // 4 * 4
         if usable > 0:
-            grams.update(view[offset : offset + usable].cast("I"))
-    return grams
+            found.update(wanted.intersection(view[offset : offset + usable].cast("I")))
+    return found
