@@ -3,6 +3,8 @@
 AES-256-GCM with a 32-byte IV (sops' nonce size), the key path as additional data, and an
 IV stash: a value re-encrypted with the same type, plaintext and path under the same data
 key reuses its IV, so unchanged values keep byte-identical ciphertext and diffs stay small.
+A value that was decrypted from a well-formed token and is encrypted again unchanged gets
+that token back as it was, without running AES again (the same bytes AES would give).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ ENC_PREFIX = "ENC[AES256_GCM,"
 _ENC = re.compile(r"^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]")
 
 StashKey = tuple[str, bytes, str]
+# The IV, and the token it came from when the token can be given back as it is.
+Stashed = tuple[bytes, "str | None"]
 
 
 def is_encrypted_value(value: object) -> bool:
@@ -69,6 +73,26 @@ def _split(text: str) -> tuple[str, str, str, str] | None:
     return match.groups() if match else None  # type: ignore[return-value]
 
 
+# The last character before one (two) "=" must carry no unused bits: strict base64
+# decoding still accepts "QR==" for "QQ==", which encrypt() would not write.
+_ZERO_LOW_2, _ZERO_LOW_4 = frozenset("AEIMQUYcgkosw048"), frozenset("AQgw")
+
+
+def _canonical_b64(text: str) -> bool:
+    if text.endswith("=="):
+        return text[-3:-2] in _ZERO_LOW_4
+    if text.endswith("="):
+        return text[-2:-1] in _ZERO_LOW_2
+    return True
+
+
+def _canonical(text: str, data: str, iv: str, tag: str, type_name: str) -> bool:
+    """Whether ``text`` is exactly what ``encrypt`` writes for these fields."""
+    return (len(text) == len(_FAST_PREFIX) + len(data) + len(iv) + len(tag) + len(type_name) + 16
+            and text.startswith(_FAST_PREFIX) and _canonical_b64(data)
+            and _canonical_b64(iv) and _canonical_b64(tag))
+
+
 class ValueCipher:
     """Encrypts and decrypts scalars under one data key, remembering IVs for reuse."""
 
@@ -82,7 +106,7 @@ class ValueCipher:
         self._aead = AESGCM(data_key)
         self._random = random
         self._remember = remember
-        self._stash: dict[StashKey, bytes] = {}
+        self._stash: dict[StashKey, Stashed] = {}
 
     def clone(self) -> ValueCipher:
         """The same key and a copy of the remembered IVs (a change to one stash does not
@@ -98,8 +122,8 @@ class ValueCipher:
         the keys matched; with different keys nothing is taken."""
         if other.data_key != self.data_key:
             return False
-        for key, iv in other._stash.items():
-            self._stash.setdefault(key, iv)
+        for key, stashed in other._stash.items():
+            self._stash.setdefault(key, stashed)
         return True
 
     def encrypt(self, value: Scalar | Comment, aad: str) -> str:
@@ -109,10 +133,14 @@ class ValueCipher:
         if not plaintext and tag in ("str", "comment"):
             return ""
         stash_key = (tag, plaintext, aad)
-        iv = self._stash.get(stash_key)
-        if iv is None:
+        stashed = self._stash.get(stash_key)
+        if stashed is None:
             iv = self._random(NONCE_SIZE)
-            self._stash[stash_key] = iv
+            self._stash[stash_key] = (iv, None)
+        elif stashed[1] is not None:
+            return stashed[1]  # decrypted from this very token: AES would give it again
+        else:
+            iv = stashed[0]
         sealed = self._aead.encrypt(iv, plaintext, encode_text(aad))
         data, gcm_tag = sealed[:-TAG_SIZE], sealed[-TAG_SIZE:]
         return (
@@ -161,5 +189,10 @@ class ValueCipher:
                 hint="the type: field was edited; restore the file from git",
             ) from None
         if self._remember:
-            self._stash[(type_tag(value), to_bytes(value), aad)] = iv
+            again, value_tag = to_bytes(value), type_tag(value)
+            # The token is what encrypt() would write only when the value converts back
+            # to the same bytes and type tag ("+7" decrypts to 7, which encrypts as "7").
+            reuse = (again == plaintext and value_tag == tag and len(iv) == NONCE_SIZE
+                     and _canonical(text, data_b64, iv_b64, tag_b64, tag))
+            self._stash[(value_tag, again, aad)] = (iv, text if reuse else None)
         return value

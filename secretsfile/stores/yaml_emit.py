@@ -14,7 +14,7 @@ from typing import Any
 
 from secretsfile.core.values import Branch, Comment, GoTime, Value, format_float_yaml
 from secretsfile.errors import FormatError
-from secretsfile.stores.yaml_resolve import must_quote
+from secretsfile.stores.yaml_resolve import QUOTED_WORDS, must_quote
 
 
 @functools.lru_cache(maxsize=1)
@@ -28,6 +28,11 @@ def _analyzer() -> Any:
 
 _PLAIN_CHARS = r"[A-Za-z0-9_.+/=,\[\]@$%()-]"
 _SAFE_PLAIN = re.compile(rf"^[A-Za-z_]{_PLAIN_CHARS}*(?::{_PLAIN_CHARS}+)*\Z")
+# Decided without libyaml's analysis: one line of these characters (no ": ", " #", no
+# leading indicator) is plain when it reads back as the same string; lines of printable
+# ASCII without trailing spaces (the age armor) make a literal block.
+_SIMPLE_LINE = re.compile(r"[A-Za-z0-9_.+/=$()-][A-Za-z0-9_.+/=,@$%()\[\]-]*\Z")
+_BLOCK_TEXT = re.compile(r"[\n\x20-\x7e]*\Z")
 _ESCAPES = {
     "\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
     "\f": "\\f", "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\x85": "\\N",
@@ -68,15 +73,21 @@ def _double_quoted(text: str) -> str:
 
 def _string_style(text: str, is_key: bool) -> str:
     """'plain', 'single', 'double' or 'literal', as go-yaml + libyaml choose."""
-    if _SAFE_PLAIN.match(text) and not must_quote(text):
-        return "plain"
-    analysis = _analyzer().analyze_scalar(text)
+    if _SAFE_PLAIN.match(text):
+        return "double" if text in QUOTED_WORDS else "plain"
     if "\n" in text and not is_key:
+        if (_BLOCK_TEXT.match(text) and " \n" not in text and text[0] not in " \n"
+                and not text.endswith(" ")):
+            return "literal"
+        analysis = _analyzer().analyze_scalar(text)
         if analysis.allow_block and text[0] not in " \n":
             return "literal"
         return "double"
     if must_quote(text):
         return "double"
+    if _SIMPLE_LINE.match(text) and text != "-" and not text.startswith(("---", "...")):
+        return "plain"
+    analysis = _analyzer().analyze_scalar(text)
     if analysis.allow_block_plain and not analysis.empty and not analysis.multiline:
         return "plain"
     if analysis.allow_single_quoted and not (is_key and analysis.multiline):
@@ -99,6 +110,8 @@ def _scalar_inline(value: Value, is_key: bool = False) -> str:
     if isinstance(value, GoTime):
         return value.text
     assert isinstance(value, str)
+    if _SAFE_PLAIN.match(value):  # ENC[...] tokens and most keys
+        return _double_quoted(value) if value in QUOTED_WORDS else value
     if value == "<<":
         # go-yaml resolves "<<" to the merge tag and writes the tag out, key or value.
         return "!!merge <<"

@@ -30,6 +30,9 @@ _UINT64_DIGITS = 20  # longer decimals cannot fit, and int() refuses past 4,300 
 _OLD_BOOLS = frozenset(
     "y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF".split()  # noqa: SIM905
 )
+# A string that starts with a letter or "_" (so it is no number, time or special float)
+# needs quoting exactly when it is one of these words.
+QUOTED_WORDS = _OLD_BOOLS | _NULLS - {"", "~"}
 _BASE60 = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
 
 

@@ -60,6 +60,41 @@ def test_iv_stash_reuses_iv_for_same_value_and_path_only() -> None:
     assert fields(reader.encrypt(1, "k:"))[1] != fields(first)[1]  # type is part of the key
 
 
+def test_unchanged_value_gets_its_token_back_without_aes() -> None:
+    token = ValueCipher(KEY).encrypt("v", "k:")
+    reader = ValueCipher(KEY)
+    assert reader.decrypt(token, "k:") == "v"
+
+    class NoAes:
+        def encrypt(self, *args: object) -> bytes:
+            raise AssertionError("AES ran for an unchanged value")
+
+    reader._aead = NoAes()  # type: ignore[assignment]
+    assert reader.encrypt("v", "k:") is token
+
+
+def test_non_canonical_token_is_written_canonically() -> None:
+    token = ValueCipher(KEY).encrypt("v", "k:")  # one byte: data "xx==" with 4 unused bits
+    data = fields(token)[0]
+    canonical = base64.b64encode(data).decode()
+    sibling = canonical[0] + chr(ord(canonical[1]) + 1) + "=="  # same byte, unused bits set
+    odd = token.replace(f"data:{canonical},", f"data:{sibling},")
+    reader = ValueCipher(KEY)
+    assert reader.decrypt(odd, "k:") == "v"
+    assert reader.encrypt("v", "k:") == token  # re-encrypted with the same IV
+
+
+def test_value_with_other_bytes_is_encrypted_again() -> None:
+    writer = ValueCipher(KEY)
+    token = writer.encrypt("+7", "k:").replace("type:str", "type:int")
+    # a hand-made token (the type field is not authenticated): "+7" typed int reads as
+    # 7, which encrypts as "7", so its token must not be handed back for 7
+    reader = ValueCipher(KEY)
+    assert reader.decrypt(token, "k:") == 7
+    again = reader.encrypt(7, "k:")
+    assert again != token and ValueCipher(KEY).decrypt(again, "k:") == 7
+
+
 def test_fresh_cipher_uses_fresh_ivs() -> None:
     assert ValueCipher(KEY).encrypt("v", "k:") != ValueCipher(KEY).encrypt("v", "k:")
 
