@@ -126,10 +126,12 @@ class ValueCipher:
             self._stash.setdefault(key, stashed)
         return True
 
-    def encrypt(self, value: Scalar | Comment, aad: str) -> str:
-        """Encrypt one scalar; an empty string or comment stays empty, as in sops."""
+    def encrypt(self, value: Scalar | Comment, aad: str, plaintext: bytes | None = None) -> str:
+        """Encrypt one scalar; an empty string or comment stays empty, as in sops.
+        ``plaintext``: ``to_bytes(value)`` when the caller has it already."""
         tag = type_tag(value)
-        plaintext = to_bytes(value)
+        if plaintext is None:
+            plaintext = to_bytes(value)
         if not plaintext and tag in ("str", "comment"):
             return ""
         stash_key = (tag, plaintext, aad)
@@ -151,13 +153,16 @@ class ValueCipher:
 
     def decrypt(self, text: str, aad: str) -> Scalar | Comment:
         """Decrypt one ``ENC[...]`` string; the error names the path, never the value."""
+        return self.decrypt_leaf(text, aad)[0]
+
+    def decrypt_leaf(self, text: str, aad: str) -> tuple[Scalar | Comment, bytes]:
+        """The value and its ``to_bytes`` (what the MAC hashes), computed once."""
         if text == "":
-            return ""
-        where = aad.rstrip(":") or "(top level)"
+            return "", b""
         fields = _split(text)
         if fields is None:
             raise FormatError(
-                f"malformed encrypted value at {where!r}",
+                f"malformed encrypted value at {_where(aad)!r}",
                 hint="the ENC[...] string was truncated or edited by hand; restore it from git",
             )
         data_b64, iv_b64, tag_b64, tag = fields
@@ -166,33 +171,39 @@ class ValueCipher:
             iv, gcm_tag = _b64decode_fast(iv_b64), _b64decode_fast(tag_b64)
         except (binascii.Error, ValueError):
             raise FormatError(
-                f"malformed base64 in the encrypted value at {where!r}",
+                f"malformed base64 in the encrypted value at {_where(aad)!r}",
                 hint="the ENC[...] string was edited by hand; restore it from git",
             ) from None
         if len(gcm_tag) != TAG_SIZE or not _MIN_IV <= len(iv) <= _MAX_IV:
             raise FormatError(
-                f"malformed encrypted value at {where!r}: its iv or tag has the wrong length",
+                f"malformed encrypted value at {_where(aad)!r}: its iv or tag has the wrong "
+                "length",
                 hint="restore it from git",
             )
         try:
             plaintext = self._aead.decrypt(iv, data + gcm_tag, encode_text(aad))
         except InvalidTag:
             raise IntegrityError(
-                f"the value at {where!r} failed authentication",
+                f"the value at {_where(aad)!r} failed authentication",
                 hint="it was edited, or moved from another key; restore the file from git",
             ) from None
         try:
             value = from_bytes(tag, plaintext)
         except ValueError:
             raise FormatError(
-                f"the value at {where!r} does not parse as its type tag says",
+                f"the value at {_where(aad)!r} does not parse as its type tag says",
                 hint="the type: field was edited; restore the file from git",
             ) from None
+        # A str reads back to its very bytes (surrogateescape both ways).
+        again, value_tag = (plaintext, tag) if tag == "str" else (to_bytes(value), type_tag(value))
         if self._remember:
-            again, value_tag = to_bytes(value), type_tag(value)
             # The token is what encrypt() would write only when the value converts back
             # to the same bytes and type tag ("+7" decrypts to 7, which encrypts as "7").
             reuse = (again == plaintext and value_tag == tag and len(iv) == NONCE_SIZE
                      and _canonical(text, data_b64, iv_b64, tag_b64, tag))
             self._stash[(value_tag, again, aad)] = (iv, text if reuse else None)
-        return value
+        return value, again
+
+
+def _where(aad: str) -> str:
+    return aad.rstrip(":") or "(top level)"

@@ -159,6 +159,10 @@ class MacAccumulator:
         if mac_only_encrypted:
             self._hash.update(MAC_ONLY_ENCRYPTED_INIT)
 
+    def update(self, plaintext: bytes) -> None:
+        """Hash ``to_bytes`` of a leaf the caller converted already."""
+        self._hash.update(plaintext)
+
     def add(self, leaf: Leaf) -> None:
         if not isinstance(leaf, Comment):
             self._hash.update(to_bytes(leaf))
@@ -175,17 +179,19 @@ def encrypt_documents(docs: list[Branch], cipher: ValueCipher, selector: Selecto
                       ) -> tuple[list[Branch], str]:  # fmt: skip
     """Encrypt every selected leaf; returns the encrypted documents and the MAC hex."""
     mac = MacAccumulator(selector.mac_only_encrypted)
+    update, mac_only = mac.update, selector.mac_only_encrypted
 
     def visit(leaf: Leaf, path: list[str], stack: list[list[str]], in_list: bool) -> Leaf:
         _check_storable(leaf, path)
         is_comment = isinstance(leaf, Comment)
         encrypt = selector.should_encrypt(path, stack, is_comment)
-        if encrypt or not selector.mac_only_encrypted:
-            mac.add(leaf)
+        plaintext = None if is_comment else to_bytes(leaf)  # once, for the MAC and AES
+        if plaintext is not None and (encrypt or not mac_only):
+            update(plaintext)
         if not encrypt:
             return leaf
-        encrypted = cipher.encrypt(leaf, _aad(path))
-        if isinstance(leaf, Comment) and not in_list:
+        encrypted = cipher.encrypt(leaf, _aad(path), plaintext)
+        if is_comment and not in_list:
             return Comment(encrypted)
         # sops 3.11 keeps an encrypted list comment as a list element string.
         return encrypted
@@ -201,11 +207,13 @@ def _check_storable(leaf: object, path: list[str]) -> None:
     """Refuse, before anything is written, a value sops (and so we) could not read back:
     an integer past int64 would be written as ``type:int`` that Go's Atoi refuses, making
     the whole file unreadable; other Python objects have no sops type at all."""
+    if isinstance(leaf, str):
+        return
     where = ":".join(path) or "(top level)"
     if isinstance(leaf, int) and not isinstance(leaf, bool) and leaf not in _INT64:
         raise FormatError(f"the integer at {where!r} does not fit in 64 bits",
                           hint="store it as a string")
-    if not isinstance(leaf, (str, int, float, GoTime, Comment)):
+    if not isinstance(leaf, (int, float, GoTime, Comment)):
         raise FormatError(f"the value at {where!r} is a {type(leaf).__name__}, which a "
                           "secrets file cannot hold", hint="use a string, number, bool or time")
 
@@ -214,6 +222,7 @@ def decrypt_documents(docs: list[Branch], cipher: ValueCipher, selector: Selecto
                       ) -> tuple[list[Branch], str]:  # fmt: skip
     """Decrypt every selected leaf; returns the plaintext documents and the recomputed MAC."""
     mac = MacAccumulator(selector.mac_only_encrypted)
+    update = mac.update
 
     def visit(leaf: Leaf, path: list[str], stack: list[list[str]], in_list: bool) -> Leaf:
         is_comment = isinstance(leaf, Comment)
@@ -225,7 +234,10 @@ def decrypt_documents(docs: list[Branch], cipher: ValueCipher, selector: Selecto
             if isinstance(leaf, Comment):
                 value = _decrypt_comment(cipher, leaf, _aad(path))
             elif isinstance(leaf, str) and (leaf == "" or leaf.startswith("ENC[")):
-                value = cipher.decrypt(leaf, _aad(path))
+                value, plaintext = cipher.decrypt_leaf(leaf, _aad(path))
+                if not isinstance(value, Comment):
+                    update(plaintext)  # to_bytes(value), computed by the cipher
+                return value
             else:
                 where = ":".join(path) or "(top level)"
                 raise IntegrityError(

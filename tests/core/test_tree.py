@@ -26,9 +26,9 @@ class RecordingCipher(ValueCipher):
         super().__init__(KEY)
         self.seen: list[tuple[object, str]] = []
 
-    def encrypt(self, value, aad):  # type: ignore[no-untyped-def]
+    def encrypt(self, value, aad, plaintext=None):  # type: ignore[no-untyped-def]
         self.seen.append((value.text if isinstance(value, Comment) else value, aad))
-        return super().encrypt(value, aad)
+        return super().encrypt(value, aad, plaintext)
 
 
 def test_aad_paths_lists_and_comments() -> None:
