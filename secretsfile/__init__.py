@@ -16,8 +16,9 @@ Names are imported lazily so that ``import secretsfile`` stays fast.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+import sys
+
+TYPE_CHECKING = False  # not ``from typing``: importing typing costs start-up (issue 14)
 
 __version__ = "0.1.0"
 
@@ -89,10 +90,11 @@ if TYPE_CHECKING:  # pragma: no cover
     )
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in __all__:
         for home in _HOMES:
-            module = import_module(home)
+            __import__(home)
+            module = sys.modules[home]
             if hasattr(module, name):
                 value = getattr(module, name)
                 globals()[name] = value

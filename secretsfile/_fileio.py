@@ -14,7 +14,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,6 +114,8 @@ def write_atomic(path: Path, text: str, mode: int | None = None, private: bool =
             keep = stat.S_IMODE(path.stat().st_mode)
     prefix = f".{path.name}.secretsfile-{os.getpid()}-"  # the PID: see remove_stale_temps
     try:
+        import tempfile  # only when writing: decrypt and get never pay for it
+
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror}",
@@ -235,12 +236,16 @@ def private_base() -> Path:
     shm = Path("/dev/shm")
     if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
         return shm
+    import tempfile
+
     return Path(tempfile.gettempdir())
 
 
 def private_dir(prefix: str = "secretsfile-") -> Path:
     """A fresh directory only its owner can enter (0700) in ``private_base()``, for
     plaintext that must exist as a file for a moment."""
+    import tempfile
+
     base = private_base()
     try:
         directory = Path(tempfile.mkdtemp(prefix=prefix, dir=base))

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
-from collections.abc import Callable
 
 from secretsfile.cli.exit_codes import ExitCode, exit_code_for
 from secretsfile.errors import SecretsfileError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def report(message: str) -> None:
@@ -36,6 +38,8 @@ def write_stdout(text: str) -> None:
 
 def report_frames(error: BaseException) -> None:
     """Where it failed: file, line and function of each frame. No message, no locals."""
+    import traceback  # only on this path: it pulls linecache, tokenize, textwrap
+
     for frame in traceback.extract_tb(error.__traceback__):
         report(f"  {frame.filename}:{frame.lineno} in {frame.name}")
 

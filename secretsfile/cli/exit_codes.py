@@ -1,13 +1,14 @@
-"""Exit codes of the secretsfile CLI (documented in the README)."""
+"""Exit codes of the secretsfile CLI (documented in the README).
+
+Plain ints on a namespace class, not an IntEnum: the boundary only needs the numbers and
+every command's start-up pays for an enum class creation (issue 14)."""
 
 from __future__ import annotations
-
-from enum import IntEnum
 
 from secretsfile import errors
 
 
-class ExitCode(IntEnum):
+class ExitCode:
     OK = 0
     FINDINGS = 1  # scanner findings, conflicts, verification failed
     USAGE = 2
@@ -19,7 +20,7 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
-_BY_FAMILY: tuple[tuple[type[errors.SecretsfileError], ExitCode], ...] = (
+_BY_FAMILY: tuple[tuple[type[errors.SecretsfileError], int], ...] = (
     (errors.UsageError, ExitCode.USAGE),
     (errors.ConflictError, ExitCode.FINDINGS),
     (errors.KeyUnavailableError, ExitCode.NO_KEY),
@@ -30,7 +31,7 @@ _BY_FAMILY: tuple[tuple[type[errors.SecretsfileError], ExitCode], ...] = (
 )
 
 
-def exit_code_for(error: errors.SecretsfileError) -> ExitCode:
+def exit_code_for(error: errors.SecretsfileError) -> int:
     for family, code in _BY_FAMILY:
         if isinstance(error, family):
             return code

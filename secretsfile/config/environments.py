@@ -16,17 +16,16 @@ environments:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from secretsfile.config.keys import parse_recipient, selector_of
+from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError
 from secretsfile.keysources.interface import Recipient
 
 
-@dataclass(frozen=True)
-class Environment:
+class Environment(Record, frozen=True):
     name: str
     file: str  # relative to the project root, '/'-separated
     recipients: tuple[Recipient, ...] = ()

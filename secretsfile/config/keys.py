@@ -10,10 +10,10 @@ is a ConfigError naming where it is, and a private key pasted by mistake is neve
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError, KeySourceError
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
@@ -25,8 +25,7 @@ SELECTORS = (
 )
 
 
-@dataclass(frozen=True)
-class KeyPlan:
+class KeyPlan(Record, frozen=True):
     """Who a file is encrypted for, and which values: what encrypt needs from the config."""
 
     groups: tuple[tuple[Recipient, ...], ...]

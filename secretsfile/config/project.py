@@ -21,28 +21,21 @@ import functools
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from secretsfile.config.environments import Environment, parse_environments
-from secretsfile.config.keys import KeyPlan, key_plan
 from secretsfile.config.sops_settings import parse_stores, sops_config_override
+from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError, UsageError
 
+if TYPE_CHECKING:
+    from secretsfile.config.environments import Environment
+    from secretsfile.config.keys import KeyPlan
+
 __all__ = [
-    "CONFIG_NAMES",
-    "SOPS_CONFIG_NAME",
-    "CreationRule",
-    "Environment",
-    "KeyPlan",
-    "ProjectConfig",
-    "find_config",
-    "find_sops_config",
-    "load",
-    "load_project_config",
-    "load_sops_config",
-    "read_yaml_mapping",
+    "CONFIG_NAMES", "SOPS_CONFIG_NAME", "CreationRule", "Environment", "KeyPlan",
+    "ProjectConfig", "find_config", "find_sops_config", "load", "load_project_config",
+    "load_sops_config", "read_yaml_mapping",
 ]
 
 CONFIG_NAMES = (".secretsfile.yaml", ".secretsfile.yml")
@@ -50,15 +43,28 @@ SOPS_CONFIG_NAME = ".sops.yaml"
 _MAX_PARENTS = 100
 
 
-@dataclass(frozen=True)
-class CreationRule:
+def __getattr__(name: str) -> Any:
+    """Environment and KeyPlan on first use: no project config, no import (issue 14)."""
+    if name in ("Environment", "KeyPlan"):
+        from secretsfile.config import environments, keys
+
+        return getattr(environments if name == "Environment" else keys, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _no_plan() -> KeyPlan:
+    from secretsfile.config.keys import KeyPlan
+
+    return KeyPlan(())
+
+
+class CreationRule(Record, frozen=True):
     path_regex: str | None  # None: the rule matches every path (sops semantics)
     source: Path  # the config file it came from; path_regex is relative to its directory
-    plan: KeyPlan = field(default_factory=lambda: KeyPlan(()))
+    plan: KeyPlan = field(default_factory=_no_plan)
 
 
-@dataclass(frozen=True)
-class ProjectConfig:
+class ProjectConfig(Record, frozen=True):
     path: Path | None  # None: no .secretsfile.yaml was found
     root: Path
     environments: tuple[Environment, ...] = ()
@@ -134,6 +140,8 @@ class ProjectConfig:
         resolved = path.resolve()
         for env in self.environments:
             if self.env_path(env).resolve() == resolved and env.recipients:
+                from secretsfile.config.keys import KeyPlan
+
                 return KeyPlan(((*env.recipients,),), 0, env.selector)
         for rule in self.creation_rules:
             if rule_matches(rule, resolved):
@@ -214,6 +222,8 @@ def _creation_rules(data: Mapping[str, Any], source: Path) -> tuple[CreationRule
         return ()
     if not isinstance(rules, list):
         raise ConfigError("creation_rules must be a list", path=str(source))
+    from secretsfile.config.keys import key_plan
+
     out: list[CreationRule] = []
     for number, rule in enumerate(rules, start=1):
         if not isinstance(rule, dict):
@@ -296,6 +306,8 @@ def _parse_project_config(path: Path) -> ProjectConfig:
     if sops is not None:  # a .secretsfile.yaml without rules/stores honours the .sops.yaml
         sops_rules, sops_stores = load_sops_settings(sops)
         rules, stores = rules or sops_rules, stores if "stores" in data else sops_stores
+    from secretsfile.config.environments import parse_environments
+
     return ProjectConfig(
         path=path,
         root=path.parent,
@@ -363,8 +375,7 @@ def load_for(target: str | Path, override: str | Path | None = None) -> ProjectC
     return owner if found else here
 
 
-@dataclass(frozen=True)
-class GuardSources:
+class GuardSources(Record, frozen=True):
     """What the plaintext guard reads for a directory: the project config the commands
     use there, and the nearest ``.sops.yaml`` (its rules count too, even beside a
     ``.secretsfile.yaml`` that has its own)."""

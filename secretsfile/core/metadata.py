@@ -7,14 +7,16 @@ types secretsfile cannot use (pgp, kms, ...) survive a rewrite that keeps the da
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secretsfile.core.integrity import TAG_FIELD
+from secretsfile.core.record import Record, field
 from secretsfile.core.tree import Selector
 from secretsfile.core.values import GoTime, format_time
+
+if TYPE_CHECKING:
+    import datetime as _dt
 from secretsfile.errors import FormatError
 
 METADATA_KEY = "sops"
@@ -28,8 +30,7 @@ _GROUP_ORDER = ("pgp", "kms", "gcp_kms", "hckms", "azure_kv", "hc_vault", "age",
 _GROUP_ALWAYS = ("hc_vault", "age")
 
 
-@dataclass
-class MasterKey:
+class MasterKey(Record):
     """One wrapped copy of the data key (or of a Shamir share) for one key source.
 
     Raw data: which field names the recipient is the key source's business
@@ -44,8 +45,7 @@ class MasterKey:
         return str(self.fields.get("enc") or "")
 
 
-@dataclass
-class Metadata:
+class Metadata(Record):
     key_groups: list[list[MasterKey]] = field(default_factory=list)
     shamir_threshold: int = 0
     lastmodified: str = ""
@@ -58,6 +58,8 @@ class Metadata:
         return [key for group in self.key_groups for key in group]
 
     def touch(self, now: _dt.datetime | None = None) -> None:
+        import datetime as _dt  # only when writing
+
         moment = (now or _dt.datetime.now(_dt.timezone.utc)).replace(microsecond=0)
         self.lastmodified = format_time(moment.astimezone(_dt.timezone.utc))
 

@@ -8,12 +8,14 @@ is what gets encrypted and what feeds the MAC, so it must match Go byte for byte
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import re
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import TypeAlias, Union
+from typing import TYPE_CHECKING, TypeAlias, Union
+
+from secretsfile.core.record import Record
+
+if TYPE_CHECKING:  # datetime and decimal are imported where used: a decrypt rarely needs them
+    import datetime as _dt
 
 
 class Comment:
@@ -28,13 +30,14 @@ class Comment:
         return f"Comment({self.text!r})"
 
 
-@dataclass(frozen=True)
-class GoTime:
+class GoTime(Record, frozen=True):
     """A YAML timestamp, kept as Go's ``time.MarshalText`` form (RFC 3339, ns precision)."""
 
     text: str
 
     def to_datetime(self) -> _dt.datetime:
+        import datetime as _dt
+
         text = self.text.replace("Z", "+00:00")
         match = re.match(r"^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(.*)$", text)
         if match is None:  # pragma: no cover - text is produced by parse_timestamp
@@ -103,6 +106,8 @@ def format_float_positional(value: float) -> str:
         return "-0" if math.copysign(1.0, value) < 0 else "0"
     text = repr(value)
     if "e" in text:  # only exponent forms need the exact decimal expansion
+        from decimal import Decimal
+
         text = format(Decimal(text), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -111,6 +116,8 @@ def format_float_positional(value: float) -> str:
 
 def _shortest_digits(value: float) -> tuple[str, int]:
     """Shortest round-trip digits of |value| and the decimal point position (Go's digs.dp)."""
+    from decimal import Decimal
+
     _, digits, exponent = Decimal(repr(abs(value))).as_tuple()
     assert isinstance(exponent, int)
     text = "".join(map(str, digits)).rstrip("0") or "0"
@@ -177,7 +184,7 @@ def format_time(moment: _dt.datetime, nanos: int | None = None) -> str:
     if frac_ns:
         text += "." + str(frac_ns).rjust(9, "0").rstrip("0")
     offset = moment.utcoffset()
-    if offset is None or offset == _dt.timedelta(0):
+    if not offset:  # None or a zero timedelta
         return text + "Z"
     minutes = int(offset.total_seconds()) // 60
     sign = "+" if minutes >= 0 else "-"
@@ -205,6 +212,8 @@ def parse_timestamp(text: str) -> GoTime | None:
         hour, minute, second, frac, zone = groups[8], groups[9], groups[10], groups[11], "Z"
     else:
         hour, minute, second, frac, zone = "0", "0", "0", None, "Z"
+    import datetime as _dt
+
     try:
         tz = _dt.timezone.utc
         if zone != "Z":

@@ -22,10 +22,10 @@ and parse the config, and only ``wrap``/``unwrap``/``generate`` import pyrage or
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from secretsfile.core.record import Record
 from secretsfile.errors import KeySourceError, UsageError
 
 if TYPE_CHECKING:
@@ -40,8 +40,7 @@ class Recipient(NamedTuple):
     value: str  # an age recipient, a Fernet key id, a KMS ARN, a transit URI, ...
 
 
-@dataclass(frozen=True)
-class SourceReport:
+class SourceReport(Record, frozen=True):
     """One place an identity was looked for, and what was found there."""
 
     label: str
@@ -51,8 +50,7 @@ class SourceReport:
         return f"{self.label} ({self.detail})"
 
 
-@dataclass(frozen=True)
-class CliOption:
+class CliOption(Record, frozen=True):
     """A source's command-line options; the CLI generates them from the registry."""
 
     name: str  # --NAME VALUE adds a recipient; --rm-NAME VALUE removes one (updatekeys)

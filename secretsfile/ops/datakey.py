@@ -15,11 +15,10 @@ of them (four silent Vault keys: about a minute) before the failure is reported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from secretsfile.core import shamir
 from secretsfile.core.cipher import DATA_KEY_SIZE
 from secretsfile.core.metadata import MasterKey, Metadata
+from secretsfile.core.record import Record, field
 from secretsfile.errors import (
     ConfigError,
     IntegrityError,
@@ -55,8 +54,7 @@ def wrap_data_key(data_key: bytes, groups: list[list[Recipient]], threshold: int
 # -- recovery -------------------------------------------------------------------------------
 
 
-@dataclass
-class KeyResult:
+class KeyResult(Record):
     """One master key tried: ``error`` None when it opened its share."""
 
     group: int
@@ -68,8 +66,7 @@ class KeyResult:
         return self.error is None
 
 
-@dataclass
-class GroupResult:
+class GroupResult(Record):
     index: int
     keys: list[KeyResult] = field(default_factory=list)
     part: bytes | None = field(default=None, repr=False)  # the share: never shown
@@ -79,8 +76,7 @@ class GroupResult:
         return self.part is not None
 
 
-@dataclass
-class Recovery:
+class Recovery(Record):
     """What trying a file's key groups gave: per group, per key; the sources' reports."""
 
     groups: list[GroupResult]

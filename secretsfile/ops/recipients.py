@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
@@ -24,8 +24,7 @@ if TYPE_CHECKING:
     from secretsfile.config.project import ProjectConfig
 
 
-@dataclass(frozen=True, init=False)
-class KeyOptions:
+class KeyOptions(Record, frozen=True):
     """Recipients asked for explicitly: ``KeyOptions(age=["age1…"], fernet=["<key id>"])``
     (any registered kind as a keyword), ``own``: kinds whose own key to add (``--fernet``),
     and ``threshold``: ``--shamir-secret-sharing-threshold`` (0: not given; when given it
@@ -100,8 +99,7 @@ def _unique(recipients: list[Recipient]) -> list[Recipient]:
     return seen
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Record, frozen=True):
     """Recipients (per key group), Shamir threshold and selector for a new data key."""
 
     groups: list[list[Recipient]]

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from collections.abc import Iterator
 
@@ -60,8 +59,14 @@ def fingerprint(data_key: bytes, value: Value) -> str:
     return digest[:FINGERPRINT_CHARS]
 
 
+def _quoted(text: str, ascii_only: bool) -> str:
+    import json  # only for the rare key or value that needs quoting
+
+    return json.dumps(text, ensure_ascii=ascii_only)
+
+
 def _segment(key: str) -> str:
-    return key if _SIMPLE_KEY.match(key) else f"[{json.dumps(key)}]"
+    return key if _SIMPLE_KEY.match(key) else f"[{_quoted(key, True)}]"
 
 
 def _join(prefix: str, key: str) -> str:
@@ -77,7 +82,7 @@ def _shown(value: Value) -> str:
     text = scalar_text(value)
     if not text:
         return '""'
-    return json.dumps(text, ensure_ascii=False) if _NEEDS_QUOTES.search(text) else text
+    return _quoted(text, False) if _NEEDS_QUOTES.search(text) else text
 
 
 def leaves(value: Value, prefix: str = "") -> Iterator[tuple[str, Value]]:

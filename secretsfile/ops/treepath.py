@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from secretsfile.core.tree import render_path as render_path
@@ -27,6 +26,8 @@ def parse_path(text: str) -> list[PathPart]:
             break
         token = match.group(1)
         if token.startswith('"'):
+            import json  # only for a quoted segment: decrypt without --extract never needs it
+
             parts.append(json.loads(token))
         elif token.startswith("'"):
             parts.append(token[1:-1])

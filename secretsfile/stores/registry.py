@@ -9,15 +9,14 @@ files are read by the fast reader).
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from secretsfile.core.record import Record
 from secretsfile.errors import UsageError
 from secretsfile.stores.interface import Store
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(Record, frozen=True):
     name: str  # what --input-type / --output-type take, and EncryptedDocument.fmt
     extensions: tuple[str, ...]  # suffixes, matched case-sensitively; the first is in hints
     store: str  # "module:Class", imported on first use

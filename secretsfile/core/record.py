@@ -1,0 +1,136 @@
+"""``Record``: the dataclass shape for the start-up path, without ``dataclasses``.
+
+``@dataclass`` imports ``inspect`` (≈ 10 ms) and builds then ``exec``s the source of
+``__init__``/``__repr__``/``__eq__`` for every class (≈ 0.5–1.5 ms each); a ``decrypt`` of a
+small file pays that for every record class on its path (issue 14). A ``Record`` subclass
+reads its annotations once at class creation and shares one generic ``__init__``::
+
+    class Format(Record, frozen=True):
+        name: str
+        extensions: tuple[str, ...] = ()
+        seen: list[str] = field(default_factory=list)
+        share: bytes | None = field(default=None, repr=False)  # never in a repr
+
+What it keeps from dataclasses: fields in annotation order (a subclass's after its base's),
+positional or keyword construction, defaults and ``default_factory``, ``repr=False``,
+field-wise ``__eq__`` (same class only), ``frozen=True`` (assignment raises, hashable), and
+type checking of the constructor (``dataclass_transform``). A class that defines its own
+``__init__`` keeps it.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, ClassVar
+
+    from typing_extensions import dataclass_transform
+else:
+    def dataclass_transform(**_options):
+        return lambda cls: cls
+
+__all__ = ["FrozenInstanceError", "Record", "field"]
+
+_MISSING = object()
+
+
+class FrozenInstanceError(AttributeError):
+    """Assignment to a field of a frozen record."""
+
+
+class _Field:
+    __slots__ = ("default", "factory", "shown")
+
+    def __init__(self, default: object, factory: Callable[[], object] | None,
+                 shown: bool) -> None:
+        self.default, self.factory, self.shown = default, factory, shown
+
+
+def field(*, default: Any = _MISSING, default_factory: Callable[[], Any] | None = None,
+          repr: bool = True) -> Any:
+    """A field's default, default factory, or ``repr=False``."""
+    return _Field(default, default_factory, repr)
+
+
+@dataclass_transform(field_specifiers=(field,))
+class Record:
+    """Base class; see the module docstring."""
+
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _defaults: ClassVar[dict[str, _Field]] = {}
+    _shown: ClassVar[tuple[str, ...]] = ()
+    _frozen: ClassVar[bool] = False
+
+    def __init_subclass__(cls, frozen: bool = False, **options: Any) -> None:
+        super().__init_subclass__(**options)
+        fields, defaults = list(cls._fields), dict(cls._defaults)
+        hidden = {name for name in fields if name not in cls._shown}
+        for name, annotation in cls.__dict__.get("__annotations__", {}).items():  # noqa: RUF063
+            if str(annotation).startswith(("ClassVar", "typing.ClassVar")):
+                continue
+            if name not in fields:
+                fields.append(name)
+            value = cls.__dict__.get(name, _MISSING)
+            spec = value if isinstance(value, _Field) else _Field(value, None, True)
+            if spec.default is not _MISSING or spec.factory is not None:
+                defaults[name] = spec
+            if isinstance(value, _Field):
+                delattr(cls, name)
+                if value.default is not _MISSING:
+                    setattr(cls, name, value.default)
+            if not spec.shown:
+                hidden.add(name)
+        cls._fields, cls._defaults = tuple(fields), defaults
+        cls._shown = tuple(name for name in fields if name not in hidden)
+        cls._frozen = frozen or cls._frozen
+        if not cls._frozen and "__hash__" not in cls.__dict__:
+            cls.__hash__ = None  # type: ignore[assignment]  # mutable and eq: unhashable
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        names = self._fields
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__}() takes {len(names)} arguments")
+        values = dict(zip(names, args, strict=False))
+        for name, value in kwargs.items():
+            if name not in names or name in values:
+                raise TypeError(f"{type(self).__name__}() got an unexpected or repeated "
+                                f"argument {name!r}")
+            values[name] = value
+        setter = object.__setattr__
+        for name in names:
+            if name in values:
+                setter(self, name, values[name])
+                continue
+            spec = self._defaults.get(name)
+            if spec is None:
+                raise TypeError(f"{type(self).__name__}() missing argument {name!r}")
+            setter(self, name, spec.factory() if spec.factory is not None else spec.default)
+        post_init = getattr(self, "__post_init__", None)
+        if post_init is not None:
+            post_init()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._frozen:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if self._frozen:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        object.__delattr__(self, name)
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
+        return f"{type(self).__qualname__}({shown})"
