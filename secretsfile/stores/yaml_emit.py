@@ -177,16 +177,19 @@ class YamlEmitter:
     def _mapping(self, branch: Branch, indent: int, first: str | None) -> None:
         """Keys at column ``indent``; ``first`` (``- `` at indent - 2) replaces the first
         key's indentation inside a list item."""
-        pending = first
+        pending, pad = first, " " * indent
         for key, value in branch.items():
             if isinstance(key, Comment):
                 # Before a list item's first key the comment goes above the dash.
                 self.lines.append(f"{' ' * (indent if pending is None else indent - 2)}#{key.text}")
                 continue
-            lead = pending if pending is not None else " " * indent
+            lead = pending if pending is not None else pad
             pending = None
-            self._value_after_key(f"{lead}{_scalar_inline(key, is_key=True)}:", value,
-                                  self._deeper(indent))  # fmt: skip
+            key_text = _scalar_inline(key, is_key=True)
+            if type(value) is str and "\n" not in value:  # most leaves: one line, no calls
+                self.lines.append(f"{lead}{key_text}: {_scalar_inline(value)}")
+                continue
+            self._value_after_key(f"{lead}{key_text}:", value, self._deeper(indent))
         if pending is not None:  # a mapping holding only comments
             self.lines.append(pending + "{}")
 

@@ -116,6 +116,8 @@ class _Reader:
             return {}
         if rest == "[]":
             return []
+        if rest.startswith("ENC[AES256_GCM,") and rest.endswith("]") and _PLAIN.match(rest):
+            return rest  # an encrypted value: a plain string (starts with a letter)
         quoted = _QUOTED.match(rest)
         if quoted:
             return quoted.group(1)
