@@ -115,14 +115,13 @@ def format_float_positional(value: float) -> str:
 
 
 def _shortest_digits(value: float) -> tuple[str, int]:
-    """Shortest round-trip digits of |value| and the decimal point position (Go's digs.dp)."""
-    from decimal import Decimal
-
-    _, digits, exponent = Decimal(repr(abs(value))).as_tuple()
-    assert isinstance(exponent, int)
-    text = "".join(map(str, digits)).rstrip("0") or "0"
-    point = len(digits) + exponent
-    return text, point
+    """Shortest round-trip digits of |value| and the decimal point position (Go's digs.dp),
+    read off ``repr`` (what ``Decimal(repr(v)).as_tuple()`` gives, without importing decimal)."""
+    mantissa, _, exponent_text = repr(abs(value)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    coefficient = (whole + fraction).lstrip("0") or "0"
+    point = len(coefficient) + int(exponent_text or 0) - len(fraction)
+    return coefficient.rstrip("0") or "0", point
 
 
 def _exponent_form(digits: str, point: int, min_exp_digits: int) -> str:
