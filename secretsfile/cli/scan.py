@@ -9,7 +9,7 @@ engine, git, rich) happen inside the commands.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -206,8 +206,11 @@ def check_encrypted(
     return 1 if report.failed else 0
 
 
-def register(app: typer.Typer) -> None:
-    """Add the scanner commands to the app."""
+def register(app: typer.Typer, only: str | None = None) -> None:
+    """Add the scanner commands to the app (``only``: that one, for the hook's run)."""
+    if only in _HOOK_COMMANDS:
+        app.command(only, rich_help_panel=PANEL)(_HOOK_COMMANDS[only])
+        return
     app.command("scan", rich_help_panel=PANEL)(scan)
     app.command("check-encrypted", rich_help_panel=PANEL)(check_encrypted)
     from secretsfile.cli.scan_rules_cmd import scan_rules
@@ -224,10 +227,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     Only the scanner commands are loaded (``secretsfile``'s full CLI imports every command
     group and the crypto stack); the error boundary and exit codes are the same.
     """
+    args = list(sys.argv[1:] if argv is None else argv)
+    named = args[1:2] if args[:1] in (["-q"], ["--quiet"]) else args[:1]
     app = new_app()
     app.callback()(_global_options)
-    register(app)
-    return run_app(app, argv)
+    # the hook's command alone: Typer builds one command, not the four and `hooks`
+    register(app, only=named[0] if named and "-h" not in args and "--help" not in args else None)
+    return run_app(app, args)
+
+
+_HOOK_COMMANDS: dict[str, Callable[..., int]] = {"scan": scan, "check-encrypted": check_encrypted}
 
 
 def _global_options(quiet: QuietOpt = False) -> None:
