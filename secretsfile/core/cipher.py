@@ -59,6 +59,8 @@ else:  # pragma: no cover - Python 3.10
     _b64decode_fast = _b64decode
 
 _FAST_PREFIX = "ENC[AES256_GCM,data:"
+_b64 = binascii.b2a_base64
+_IV_BATCH = 256
 
 
 def _split(text: str) -> tuple[str, str, str, str] | None:
@@ -107,6 +109,7 @@ class ValueCipher:
         self._random = random
         self._remember = remember
         self._stash: dict[StashKey, Stashed] = {}
+        self._pool, self._pool_at = b"", 0
 
     def clone(self) -> ValueCipher:
         """The same key and a copy of the remembered IVs (a change to one stash does not
@@ -137,7 +140,7 @@ class ValueCipher:
         stash_key = (tag, plaintext, aad)
         stashed = self._stash.get(stash_key)
         if stashed is None:
-            iv = self._random(NONCE_SIZE)
+            iv = self._fresh_iv()
             self._stash[stash_key] = (iv, None)
         elif stashed[1] is not None:
             return stashed[1]  # decrypted from this very token: AES would give it again
@@ -146,10 +149,21 @@ class ValueCipher:
         sealed = self._aead.encrypt(iv, plaintext, encode_text(aad))
         data, gcm_tag = sealed[:-TAG_SIZE], sealed[-TAG_SIZE:]
         return (
-            f"ENC[AES256_GCM,data:{base64.b64encode(data).decode()},"
-            f"iv:{base64.b64encode(iv).decode()},tag:{base64.b64encode(gcm_tag).decode()},"
+            f"ENC[AES256_GCM,data:{_b64(data, newline=False).decode()},"
+            f"iv:{_b64(iv, newline=False).decode()},tag:{_b64(gcm_tag, newline=False).decode()},"
             f"type:{tag}]"
         )
+
+    def _fresh_iv(self) -> bytes:
+        """A random IV; from the OS in batches (one read per 256 values) unless the caller
+        gave its own source."""
+        if self._random is not os.urandom:
+            return self._random(NONCE_SIZE)
+        start = self._pool_at
+        if start + NONCE_SIZE > len(self._pool):
+            self._pool, start = os.urandom(NONCE_SIZE * _IV_BATCH), 0
+        self._pool_at = start + NONCE_SIZE
+        return self._pool[start : start + NONCE_SIZE]
 
     def decrypt(self, text: str, aad: str) -> Scalar | Comment:
         """Decrypt one ``ENC[...]`` string; the error names the path, never the value."""

@@ -95,6 +95,12 @@ def test_value_with_other_bytes_is_encrypted_again() -> None:
     assert again != token and ValueCipher(KEY).decrypt(again, "k:") == 7
 
 
+def test_batched_ivs_are_all_different_across_refills() -> None:
+    cipher = ValueCipher(KEY)
+    ivs = {fields(cipher.encrypt(f"v{i}", "k:"))[1] for i in range(600)}  # > 2 batches
+    assert len(ivs) == 600 and all(len(iv) == 32 for iv in ivs)
+
+
 def test_fresh_cipher_uses_fresh_ivs() -> None:
     assert ValueCipher(KEY).encrypt("v", "k:") != ValueCipher(KEY).encrypt("v", "k:")
 
