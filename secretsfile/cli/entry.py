@@ -1,79 +1,23 @@
-"""The console script. The hot read commands (``decrypt``, ``get``) with plain arguments run
-without importing Typer or rich: start-up is most of a small file's decrypt time, and the
-race with sops (a Go binary) is won or lost there. Anything else goes to the Typer app."""
+"""The console script. The hot commands (``decrypt``, ``get``, ``encrypt``, ``set``) with a
+command line the lean parser fully handles run without importing Typer or rich: start-up is
+most of a small file's time, and the race with sops (a Go binary) is won or lost there. Their
+parameters are declared once (``cli/spec.py``) for both parsers; anything the lean parser does
+not handle (help, errors, prompts) goes to the Typer app."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from pathlib import Path
 
-from secretsfile.cli.boundary import guarded, install_warning_handler, write_stdout
+from secretsfile.cli.lean import run as run_lean
 
-# Options the fast path understands (each takes a value); anything else falls back.
-_VALUE_OPTIONS = {"decrypt": ("--output-type", "--input-type", "--extract"),
-                  "get": ("--input-type",)}
-_POSITIONALS = {"decrypt": 1, "get": 2}
-
-
-def _parse(argv: Sequence[str]) -> tuple[str, list[str], dict[str, str]] | None:
-    if not argv or argv[0] not in _VALUE_OPTIONS:
-        return None
-    command, allowed = argv[0], _VALUE_OPTIONS[argv[0]]
-    positionals: list[str] = []
-    options: dict[str, str] = {}
-    rest = list(argv[1:])
-    while rest:
-        token = rest.pop(0)
-        name, eq, inline = token.partition("=")
-        if name in allowed and name not in options:
-            if eq:
-                options[name] = inline
-            elif rest:
-                options[name] = rest.pop(0)
-            else:
-                return None
-        elif token.startswith("-"):
-            return None  # --help, --json, --output, ...: the full CLI handles them
-        else:
-            positionals.append(token)
-    if len(positionals) != _POSITIONALS[command]:
-        return None
-    return command, positionals, options
-
-
-def try_fast(argv: Sequence[str]) -> int | None:
-    """Run ``argv`` on the fast path and return the exit code, or None to use Typer."""
-    parsed = _parse(argv)
-    if parsed is None:
-        return None
-    command, positionals, options = parsed
-    install_warning_handler()
-
-    def invoke() -> int:
-        from secretsfile.config.project import load_for
-        from secretsfile.ops import files
-
-        path = Path(positionals[0])
-        input_type = options.get("--input-type")
-        if command == "decrypt":
-            text = files.decrypt_file(path, input_type, options.get("--output-type"),
-                                      options.get("--extract"), load_for(path))
-        else:
-            value = files.get_value(path, positionals[1], input_type, load_for(path))
-            text = files.value_text(value, positionals[1])
-        write_stdout(text)
-        return 0
-
-    return guarded(invoke)
-
+try_fast = run_lean  # the name tests/cli/test_input_safety.py imports
 
 _SCANNER_COMMANDS = ("scan", "check-encrypted")
 
 
 def run() -> None:
     argv = sys.argv[1:]
-    code = try_fast(argv)
+    code = run_lean(argv)
     if code is None and argv[:2] == ["git", "textconv"]:  # git's diff driver: no Typer
         from secretsfile.cli.textconv import main as textconv_main
 

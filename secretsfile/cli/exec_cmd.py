@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from secretsfile.cli.common import say
-from secretsfile.cli.files_cmd import FileArg, IgnoreMac, InputType, OutputType
+from secretsfile.cli.file_options import FileArg, IgnoreMac, InputType, OutputType
 from secretsfile.cli.run_cmd import PANEL, AllowOpt, ConfigOpt, EnvOpt
 
 CommandArg = Annotated[str, typer.Argument(

@@ -5,68 +5,46 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from secretsfile.cli.common import emit_json, out, say, write_output
-from secretsfile.cli.file_options import (
-    ALLOW_NEGATIVE_VALUE,
-    CommentOpt,
-    ConfigOpt,
-    EncCommentOpt,
-    EncRegexOpt,
-    EncSuffixOpt,
-    FileArg,
-    FilenameOverride,
-    Idempotent,
-    IgnoreMac,
-    IndentOpt,
-    InputType,
-    JsonOpt,
-    KeyPathArg,
-    MacOnlyOpt,
-    OutputType,
-    RegexOpt,
-    StdinFileArg,
-    SuffixOpt,
+from secretsfile.cli.file_inputs import (
     is_stdin,
     refuse_unknown_options,
     selector,
     set_value_of,
     source_of,
 )
-from secretsfile.cli.key_options import with_key_options
 from secretsfile.config.project import load_for
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops import files
-from secretsfile.ops.recipients import KeyOptions
 
-# rekey_cmd, groups_cmd and exec_cmd take these from here
-__all__ = ["FileArg", "IgnoreMac", "InputType", "JsonOpt", "OutputType", "register"]
+if TYPE_CHECKING:
+    import typer
+
+    from secretsfile.ops.recipients import KeyOptions
+
+# Parameters and their help: cli/spec.py (the one declaration Typer and cli/lean.py read)
 PANEL = "Files"
 
 
-@with_key_options
 def encrypt(
     keys: KeyOptions,
-    file: StdinFileArg = None,
-    in_place: Annotated[bool, typer.Option("--in-place", "-i", help="Replace FILE.")] = False,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write here. If it is already encrypted with a key you hold, "
-        "its data key and unchanged ciphertexts are kept (1-line diffs).")] = None,
-    input_type: InputType = None,
-    output_type: OutputType = None,
-    filename_override: FilenameOverride = None,
-    indent: IndentOpt = None,
-    config: ConfigOpt = None,
-    unencrypted_suffix: SuffixOpt = None,
-    encrypted_suffix: EncSuffixOpt = None,
-    unencrypted_regex: RegexOpt = None,
-    encrypted_regex: EncRegexOpt = None,
-    unencrypted_comment_regex: CommentOpt = None,
-    encrypted_comment_regex: EncCommentOpt = None,
-    mac_only_encrypted: MacOnlyOpt = False,
+    file: Path | None = None,
+    in_place: bool = False,
+    output: Path | None = None,
+    input_type: str | None = None,
+    output_type: str | None = None,
+    filename_override: str | None = None,
+    indent: int | None = None,
+    config: Path | None = None,
+    unencrypted_suffix: str | None = None,
+    encrypted_suffix: str | None = None,
+    unencrypted_regex: str | None = None,
+    encrypted_regex: str | None = None,
+    unencrypted_comment_regex: str | None = None,
+    encrypted_comment_regex: str | None = None,
+    mac_only_encrypted: bool = False,
 ) -> None:
     """Encrypt a plaintext file (to stdout, --output or --in-place).
 
@@ -95,22 +73,15 @@ def encrypt(
 
 
 def decrypt(
-    file: StdinFileArg = None,
-    extract: Annotated[
-        str | None,
-        typer.Option("--extract", metavar="PATH", help='Only this value: \'["a"]["b"]\' or a.b.'),
-    ] = None,
-    output_type: OutputType = None,
-    input_type: InputType = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write plaintext here (mode 0600); never over an "
-                     "encrypted file or where check-encrypted requires encryption."),
-    ] = None,
-    ignore_mac: IgnoreMac = False,
-    filename_override: FilenameOverride = None,
-    indent: IndentOpt = None,
-    config: ConfigOpt = None,
+    file: Path | None = None,
+    extract: str | None = None,
+    output_type: str | None = None,
+    input_type: str | None = None,
+    output: Path | None = None,
+    ignore_mac: bool = False,
+    filename_override: str | None = None,
+    indent: int | None = None,
+    config: Path | None = None,
 ) -> None:
     """Decrypt a file to stdout (or --output). The MAC is verified unless --ignore-mac."""
     from secretsfile.cli.plaintext_output import refuse_plaintext_target
@@ -127,14 +98,13 @@ def decrypt(
         say(f"wrote plaintext to {output}: keep it out of git")
 
 
-@with_key_options
 def edit(
-    file: FileArg,
+    file: Path,
     keys: KeyOptions,
-    input_type: InputType = None,
-    ignore_mac: IgnoreMac = False,
-    config: ConfigOpt = None,
-    indent: IndentOpt = None,
+    input_type: str | None = None,
+    ignore_mac: bool = False,
+    config: Path | None = None,
+    indent: int | None = None,
 ) -> None:
     """Edit in $EDITOR; unchanged values keep their ciphertext (one-line diffs).
 
@@ -146,6 +116,8 @@ def edit(
         if not sys.stdin.isatty():
             return False  # edit_file raises it, saying the edits were not saved
         say(f"error: {error.diagnostics()}")
+        import typer
+
         if typer.confirm("Re-open the editor to fix it?", default=True):
             return True
         raise UsageError("your edits were not saved", path=str(file))
@@ -161,40 +133,26 @@ def edit(
 
 
 def set_(
-    ctx: typer.Context,
-    file: FileArg,
-    key_path: KeyPathArg,
-    positional: Annotated[str | None, typer.Argument(
-        metavar="[VALUE]", show_default=False, help="The value as JSON, as sops takes it "
-        "('\"text\"', 5, '{\"a\": true}'); lands in shell history: prefer --value-stdin.")] = None,
-    value_stdin: Annotated[
-        bool, typer.Option("--value-stdin", help="Read the value from stdin.")
-    ] = False,
-    value_file: Annotated[
-        Path | None, typer.Option("--value-file", help="Read the value from a file.")
-    ] = None,
-    value: Annotated[
-        str | None,
-        typer.Option("--value", help="The value itself (lands in shell history: avoid)."),
-    ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Parse the value as JSON (numbers, lists, maps).")
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Also when other values would be dropped (a "
-                           "scalar on the way, or keys of a replaced map).")
-    ] = False,
-    idempotent: Idempotent = False,
-    input_type: InputType = None,
-    indent: IndentOpt = None,
-    config: ConfigOpt = None,
+    file: Path,
+    key_path: str,
+    positional: str | None = None,
+    value_stdin: bool = False,
+    value_file: Path | None = None,
+    value: str | None = None,
+    as_json: bool = False,
+    force: bool = False,
+    idempotent: bool = False,
+    input_type: str | None = None,
+    indent: int | None = None,
+    config: Path | None = None,
+    extra: list[str] | None = None,
 ) -> None:
     """Set one value (missing keys are created). Only that value's ciphertext changes.
 
     With no value given you are prompted (hidden input). Replacing anything but that
     value (a.b when a holds a scalar, a map by a value) is refused without --force.
     """
-    refuse_unknown_options(str(file), key_path, value=positional, extra=ctx.args)
+    refuse_unknown_options(str(file), key_path, value=positional, extra=extra or [])
     data = set_value_of(positional, value, value_stdin, value_file, as_json, key_path)
     if files.set_value(file, key_path, data, input_type, force, load_for(file, config),
                        idempotent, indent):
@@ -204,12 +162,12 @@ def set_(
 
 
 def unset(
-    file: FileArg,
-    key_path: KeyPathArg,
-    idempotent: Idempotent = False,
-    input_type: InputType = None,
-    indent: IndentOpt = None,
-    config: ConfigOpt = None,
+    file: Path,
+    key_path: str,
+    idempotent: bool = False,
+    input_type: str | None = None,
+    indent: int | None = None,
+    config: Path | None = None,
 ) -> None:
     """Remove one key (and its value)."""
     if files.unset_value(file, key_path, input_type, load_for(file, config), idempotent,
@@ -220,11 +178,11 @@ def unset(
 
 
 def get(
-    file: FileArg,
-    key_path: KeyPathArg,
-    as_json: JsonOpt = False,
-    input_type: InputType = None,
-    config: ConfigOpt = None,
+    file: Path,
+    key_path: str,
+    as_json: bool = False,
+    input_type: str | None = None,
+    config: Path | None = None,
 ) -> None:
     """Print one decrypted value on stdout (maps and lists as YAML, or --json)."""
     value = files.get_value(file, key_path, input_type, load_for(file, config))
@@ -236,11 +194,15 @@ def get(
 
 def register(app: typer.Typer) -> None:
     from secretsfile.cli import rekey_cmd
+    from secretsfile.cli.file_inputs import ALLOW_NEGATIVE_VALUE
+    from secretsfile.cli.spec import SPEC
+    from secretsfile.cli.spec_typer import annotate
 
     for name, function in (
         ("encrypt", encrypt), ("decrypt", decrypt), ("edit", edit), ("set", set_),
         ("unset", unset), ("get", get),
     ):
         settings = ALLOW_NEGATIVE_VALUE if function is set_ else None
-        app.command(name, rich_help_panel=PANEL, context_settings=settings)(function)
+        command: Any = annotate(SPEC[(name,)])(function)
+        app.command(name, rich_help_panel=PANEL, context_settings=settings)(command)
     rekey_cmd.register(app, PANEL)

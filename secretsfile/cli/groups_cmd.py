@@ -11,8 +11,10 @@ from typing import Annotated
 import typer
 
 from secretsfile.cli.common import out, say
-from secretsfile.cli.files_cmd import FileArg, InputType
-from secretsfile.cli.key_options import ThresholdOpt, with_key_options
+from secretsfile.cli.file_options import FileArg, InputType
+from secretsfile.cli.key_options import with_key_options
+from secretsfile.cli.spec import THRESHOLD
+from secretsfile.cli.spec_typer import info
 from secretsfile.config.project import load_for
 from secretsfile.ops.recipients import KeyOptions, resolve
 
@@ -21,6 +23,7 @@ app = typer.Typer(
     "key is split with Shamir and any --shamir-secret-sharing-threshold groups open it.",
     no_args_is_help=True)
 
+ThresholdOpt = Annotated[int, info(THRESHOLD)]
 GroupFile = Annotated[Path, typer.Option(
     "--file", "-f", metavar="FILE", help="The encrypted file whose key groups change.")]
 InPlace = Annotated[bool, typer.Option(

@@ -16,34 +16,23 @@ import inspect
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-import typer
-
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import CliOption, Recipient
 from secretsfile.ops.recipients import KeyOptions
-from secretsfile.ops.rekey import KeyChange
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 _ADD, _REMOVE, _OWN, _EXTRA = "key_add_", "key_rm_", "key_own_", "key_extra_"
 _THRESHOLD = "key_shamir_threshold"
-ThresholdOpt = Annotated[int, typer.Option(
-    "--shamir-secret-sharing-threshold", min=0, max=255, metavar="N",
-    help="How many key groups must open to recover the data key (Shamir; default: the "
-    "config's shamir_threshold, else every group).")]
 
 
 def _list_option(name: str, cli: CliOption, remove: bool) -> inspect.Parameter:
+    import typer
+
     flags = [f"--rm-{cli.name}"] if remove else [f"--{cli.name}", *filter(None, [cli.short])]
     option = typer.Option(*flags, help=cli.remove_help if remove else cli.help,
                           metavar=cli.metavar)
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
                              annotation=Annotated[list[str] | None, option])
-
-
-def _flag(name: str, flag: str, help_text: str) -> inspect.Parameter:
-    option = typer.Option(f"--{flag}", help=help_text)
-    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=False,
-                             annotation=Annotated[bool, option])
 
 
 def _replace(command: Command, target: str, params: list[inspect.Parameter],
@@ -69,15 +58,12 @@ def _replace(command: Command, target: str, params: list[inspect.Parameter],
 def _extra_params() -> list[inspect.Parameter]:
     """Options that qualify a source's recipients (``--encryption-context`` for ``--kms``):
     a source lists them in ``cli_extras`` and folds them in with ``cli_values``."""
-    params = []
-    for source in registry.sources():
-        for extra in getattr(source, "cli_extras", ()):
-            option = typer.Option(f"--{extra.name}", help=extra.help, metavar=extra.metavar)
-            params.append(inspect.Parameter(
-                f"{_EXTRA}{source.kind}_{extra.name.replace('-', '_')}",
-                inspect.Parameter.KEYWORD_ONLY, default=None,
-                annotation=Annotated[str | None, option]))
-    return params
+    from secretsfile.cli.spec import key_opts
+    from secretsfile.cli.spec_typer import annotation
+
+    return [inspect.Parameter(opt.dest, inspect.Parameter.KEYWORD_ONLY, default=None,
+                              annotation=annotation(opt))
+            for opt in key_opts() if opt.dest.startswith(_EXTRA)]
 
 
 def _recipients(values: dict[str, Any], prefix: str) -> tuple[Recipient, ...]:
@@ -95,23 +81,23 @@ def _recipients(values: dict[str, Any], prefix: str) -> tuple[Recipient, ...]:
     return tuple(found)
 
 
+def keys_from(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the key options (``spec.key_opts``) folded into ``keys``."""
+    generated = {name: values.pop(name) for name in list(values)
+                 if name.startswith((_ADD, _OWN, _EXTRA)) or name == _THRESHOLD}
+    own = [kind for kind, _ in registry.cli_options() if generated.get(_OWN + kind)]
+    keys = KeyOptions(_recipients(generated, _ADD), own, generated.get(_THRESHOLD, 0))
+    return {**values, "keys": keys}
+
+
 def with_key_options(command: Command) -> Command:
-    """Replace ``keys: KeyOptions`` by each source's recipient option and own-key flag,
-    and ``--shamir-secret-sharing-threshold`` (sops takes it wherever keys are given)."""
-    params: list[inspect.Parameter] = []
-    for kind, cli in registry.cli_options():
-        params.append(_list_option(_ADD + kind, cli, remove=False))
-        if cli.own_key_flag:
-            params.append(_flag(_OWN + kind, cli.own_key_flag, cli.own_key_help))
-    params += _extra_params()
-    params.append(inspect.Parameter(_THRESHOLD, inspect.Parameter.KEYWORD_ONLY, default=0,
-                                    annotation=ThresholdOpt))
+    """Replace ``keys: KeyOptions`` by the key options ``spec.key_opts`` declares (each
+    source's recipient option and own-key flag, ``--shamir-secret-sharing-threshold``)."""
+    from secretsfile.cli.spec import key_opts
+    from secretsfile.cli.spec_typer import parameter
 
-    def build(values: dict[str, Any]) -> dict[str, Any]:
-        own = [kind for kind, _ in registry.cli_options() if values.get(_OWN + kind)]
-        return {"keys": KeyOptions(_recipients(values, _ADD), own, values[_THRESHOLD])}
-
-    return _replace(command, "keys", params, build)
+    params = [parameter(opt) for opt in key_opts()]
+    return _replace(command, "keys", params, lambda values: keys_from(values))
 
 
 def with_key_changes(command: Command) -> Command:
@@ -121,6 +107,8 @@ def with_key_changes(command: Command) -> Command:
     params += _extra_params()
 
     def build(values: dict[str, Any]) -> dict[str, Any]:
+        from secretsfile.ops.rekey import KeyChange
+
         change = KeyChange(add=_recipients(values, _ADD), remove=_recipients(values, _REMOVE))
         return {"change": change}
 

@@ -10,7 +10,7 @@ import typer
 
 from secretsfile.cli import groups_cmd
 from secretsfile.cli.common import emit_json, out, say
-from secretsfile.cli.files_cmd import FileArg, InputType, JsonOpt
+from secretsfile.cli.file_options import FileArg, InputType, JsonOpt
 from secretsfile.cli.key_options import change_options, with_key_changes
 from secretsfile.cli.progress import progress
 from secretsfile.cli.project_cmd import ConfigOpt

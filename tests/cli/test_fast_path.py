@@ -1,12 +1,13 @@
-"""The typer-free fast path gives exactly what the full CLI gives, or steps aside."""
+"""The Typer-free lean path gives exactly what the full CLI gives, or steps aside."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from secretsfile.cli.entry import _parse, try_fast
+from secretsfile.cli.lean import parse, run
 from tests.cli.conftest import Runner
 
 
@@ -18,26 +19,71 @@ from tests.cli.conftest import Runner
         ("decrypt", "--extract=db.user", "{f}"),
         ("get", "{f}", "db.port"),
         ("get", "{f}", "flags"),
+        ("get", "--json", "{f}", "db"),
         ("get", "{f}", "no.such.key"),
         ("decrypt", "{missing}"),
+        ("-q", "decrypt", "{f}"),
     ],
 )
-def test_fast_path_matches_full_cli(
-    run: Runner, enc_yaml: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+def test_lean_path_matches_full_cli(
+    run_cli: Runner, enc_yaml: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
 ) -> None:
     argv = [a.format(f=enc_yaml, missing=enc_yaml.with_name("nope.yaml")) for a in args]
-    full = run(*argv)
+    full = run_cli(*argv)
     capsys.readouterr()
-    code = try_fast(argv)
-    fast = capsys.readouterr()
+    code = run(argv)
+    lean = capsys.readouterr()
     assert code == full.code
-    assert (fast.out, fast.err) == (full.stdout, full.stderr)
+    assert (lean.out, lean.err) == (full.stdout, full.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("set", "{f}", "db.port", "5433"),
+        ("set", "--value=new", "{f}", "api_token"),
+        ("set", "{f}", "db.port", "5432", "--idempotent"),
+        ("set", "{f}", "db.port", '"x"', "--config", "{missing}"),
+        ("encrypt", "--in-place", "{plain}"),
+        ("encrypt", "-i", "--encrypted-regex", "^pass", "{plain}"),
+        ("encrypt", "-i", "{f}"),
+    ],
+)
+def test_lean_writes_match_full_cli(
+    run_cli: Runner, enc_yaml: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    results = []
+    for lean in (False, True):
+        folder = enc_yaml.parent / ("lean" if lean else "full")
+        folder.mkdir()
+        enc, plain = folder / "enc.yaml", folder / "plain.yaml"
+        shutil.copy(enc_yaml, enc)
+        run_cli("decrypt", "--output", str(plain), str(enc_yaml))
+        argv = [a.format(f=enc, plain=plain, missing=folder / "none.yaml") for a in args]
+        capsys.readouterr()
+        if lean:
+            code, captured = run(argv), capsys.readouterr()
+            out, err = captured.out, captured.err.replace(str(folder), "F")
+        else:
+            full = run_cli(*argv)
+            code, out, err = full.code, full.stdout, full.stderr.replace(str(folder), "F")
+        shown = [run_cli("decrypt", str(p)).stdout for p in (enc, plain)]
+        results.append((code, out, err, shown))
+    assert results[0] == results[1]
 
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["decrypt"], ["decrypt", "--help"], ["decrypt", "a", "b"], ["get", "f", "k", "--json"],
-     ["decrypt", "--output", "x", "f"], ["encrypt", "f"], ["decrypt", "--extract"]],
+    [[], ["decrypt", "--help"], ["decrypt", "-h", "f"], ["decrypt", "a", "b"],
+     ["get", "f", "k", "--nope"], ["encrypt", "--age"], ["decrypt", "--extract"],
+     ["set", "f", "k"], ["set", "f", "k", "-1"], ["decrypt", "--indent", "-1", "f"],
+     ["decrypt", "--indent", "x", "f"], ["decrypt", "--ignore-mac=1", "f"],
+     ["encrypt", "-io", "x", "f"], ["--version"], ["rotate", "f"], ["edit", "f"]],
 )
 def test_anything_else_falls_back(argv: list[str]) -> None:
-    assert _parse(argv) is None
+    assert parse(argv) is None
+
+
+@pytest.fixture
+def run_cli(run: Runner) -> Runner:
+    return run

@@ -1,0 +1,140 @@
+"""The lean parser: runs the hot commands from the one declaration (``spec``) without
+importing Typer, Click or rich. It handles a strict subset of Click's grammar and returns
+None for anything else (``--help``, an unknown or short-combined option, a missing value, a
+bad number, a prompt), so that every help text and usage error is Typer's."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from secretsfile.cli.spec import SPEC, Arg, Cmd, Opt, key_opts
+
+# set without a value prompts for it (hidden input): Typer's job
+_NEEDS_ONE: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("set",): ("positional", "value", "value_stdin", "value_file")}
+
+
+def _convert(opt: Arg | Opt, text: str) -> Any:
+    if opt.type == "path":
+        return Path(text)
+    if opt.type != "int":
+        return text
+    if not text.isdigit() or not text.isascii():
+        raise ValueError(text)
+    number = int(text)
+    if isinstance(opt, Opt) and ((opt.min is not None and number < opt.min)
+                                 or (opt.max is not None and number > opt.max)):
+        raise ValueError(text)
+    return number
+
+
+def _flags(cmd: Cmd) -> dict[str, tuple[Opt, bool]]:
+    """Every flag spelling -> (option, the value a flag-kind option takes)."""
+    found: dict[str, tuple[Opt, bool]] = {}
+    for param in (*(key_opts() if cmd.keys else ()), *cmd.params):
+        if isinstance(param, Opt):
+            for flag in param.flags:
+                positive, _, negative = flag.partition("/")
+                found[positive] = (param, True)
+                if negative:
+                    found[negative] = (param, False)
+    return found
+
+
+def _options(cmd: Cmd, tokens: list[str]) -> tuple[dict[str, Any], list[str]] | None:
+    flags = _flags(cmd)
+    values: dict[str, Any] = {}
+    positionals: list[str] = []
+    rest = list(tokens)
+    while rest:
+        token = rest.pop(0)
+        if token == "--":
+            positionals += rest
+            break
+        if not token.startswith("-") or token == "-":
+            positionals.append(token)
+            continue
+        name, eq, inline = token.partition("=") if token.startswith("--") else (token, "", "")
+        if name not in flags:
+            return None
+        opt, on = flags[name]
+        if not opt.lean or (opt.kind == "flag" and eq):
+            return None  # a flag given a value, or an undeclared subtlety: Typer decides
+        if opt.kind == "flag":
+            values[opt.dest] = on
+            continue
+        if not eq and (not rest or rest[0].startswith("-")):
+            return None
+        try:
+            value = _convert(opt, inline if eq else rest.pop(0))
+        except ValueError:
+            return None
+        values[opt.dest] = [*values.get(opt.dest, ()), value] if opt.kind == "list" else value
+    return values, positionals
+
+
+def parse(argv: Sequence[str]) -> tuple[Cmd, dict[str, Any]] | None:
+    """``(command, keyword arguments)`` exactly as Click would give them, or None."""
+    args, quiet = list(argv), False
+    if args[:1] in (["-q"], ["--quiet"]):
+        args, quiet = args[1:], True
+    cmd = next((c for name, c in SPEC.items() if tuple(args[:len(name)]) == name), None)
+    if cmd is None or not cmd.lean or "SECRETSFILE_QUIET" in os.environ:
+        return None
+    parsed = _options(cmd, args[len(cmd.name):])
+    if parsed is None:
+        return None
+    values, positionals = parsed
+    arguments = [p for p in cmd.params if isinstance(p, Arg)]
+    required = sum(not a.optional for a in arguments)
+    if not required <= len(positionals) <= len(arguments):
+        return None
+    kwargs: dict[str, Any] = {}
+    for param in (*(key_opts() if cmd.keys else ()), *cmd.params):
+        kwargs[param.dest] = param.default if isinstance(param, Opt) else None
+    for arg, text in zip(arguments, positionals, strict=False):
+        kwargs[arg.dest] = _convert(arg, text)
+    kwargs.update(values)
+    needs = _NEEDS_ONE.get(cmd.name)
+    if needs and not any(kwargs[dest] not in (None, False) for dest in needs):
+        return None
+    kwargs["quiet"] = quiet
+    return cmd, kwargs
+
+
+def prepare(cmd: Cmd, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The body's keyword arguments from the declared ones (Typer's or the lean parser's):
+    the key options folded into ``keys``, Click's leftover arguments as ``extra``."""
+    if cmd.extra:
+        context = kwargs.pop("ctx", None)
+        kwargs["extra"] = list(context.args) if context is not None else []
+    if cmd.keys:
+        from secretsfile.cli.key_options import keys_from
+
+        kwargs = keys_from(kwargs)
+    return kwargs
+
+
+def run(argv: Sequence[str]) -> int | None:
+    """Run ``argv`` on the lean path and return its exit code, or None to use Typer."""
+    parsed = parse(argv)
+    if parsed is None:
+        return None
+    from secretsfile.cli.boundary import guarded, install_warning_handler
+    from secretsfile.cli.quiet import set_quiet
+
+    cmd, kwargs = parsed
+    set_quiet(kwargs.pop("quiet"))
+    install_warning_handler()
+
+    def invoke() -> int:
+        from importlib import import_module
+
+        module, _, name = cmd.run.partition(":")
+        result = getattr(import_module(module), name)(**prepare(cmd, kwargs))
+        return result if isinstance(result, int) else 0
+
+    return guarded(invoke)
