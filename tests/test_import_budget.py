@@ -20,8 +20,10 @@ FORBIDDEN_PACKAGES = ("typer", "click", "rich", "yaml", "ruamel", "boto3", "boto
                       "google", "azure", "hvac", "gnupg", "pydantic")  # fmt: skip
 # Exact modules: only a write (tempfile, shutil), an error report (traceback), decimal
 # exponents or timestamps (decimal, datetime), or a project config (config.environments,
-# config.keys) needs them.
+# config.keys) needs them; records on the hot path are ``core.record.Record``s, not
+# dataclasses (``dataclasses`` imports ``inspect`` and execs code per class).
 FORBIDDEN_MODULES = ("tempfile", "shutil", "traceback", "decimal", "datetime", "subprocess",
+                     "dataclasses", "inspect",
                      "secretsfile.config.environments", "secretsfile.config.keys",
                      "secretsfile.cli.main")  # fmt: skip
 MARK = "-- secretsfile starts --"  # what site imported before it (e.g. a .pth) is not ours

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from secretsfile.core.cipher import ValueCipher, encrypted_type
+from secretsfile.core.record import Record
 from secretsfile.core.values import (
     MAX_DEPTH,
     Branch,
@@ -38,8 +38,7 @@ SELECTOR_FIELDS = (
 MAC_ONLY_ENCRYPTED_INIT = hashlib.sha256(b"sops").digest()
 
 
-@dataclass(frozen=True)
-class Selector:
+class Selector(Record, frozen=True):
     """Which leaves to encrypt: at most one of sops' six selectors, plus the MAC scope."""
 
     field: str | None = None

@@ -20,11 +20,11 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secretsfile._paths import config_home as config_home
+from secretsfile.core.record import Record, field
 from secretsfile.errors import KeySourceError, warn
 from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
 
@@ -130,8 +130,7 @@ def check_private_mode(path: Path) -> None:
              f"run: chmod 600 {path}")
 
 
-@dataclass
-class _Found:
+class _Found(Record):
     report: SourceReport
     identities: list[Identity] = field(default_factory=list)
 

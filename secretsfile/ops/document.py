@@ -8,13 +8,13 @@ values that did not change keep their exact ciphertext.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from secretsfile._fileio import read_text
 from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
 from secretsfile.core.integrity import structure_tag, tag_matches
 from secretsfile.core.metadata import Metadata, mac_aad
+from secretsfile.core.record import Record, field
 from secretsfile.core.tree import Selector, decrypt_documents, encrypt_documents
 from secretsfile.core.values import Branch
 from secretsfile.errors import (
@@ -30,8 +30,7 @@ from secretsfile.ops.datakey import unwrap_data_key, wrap_data_key
 from secretsfile.stores import dump_documents, format_for_path, get_store
 
 
-@dataclass
-class EncryptedDocument:
+class EncryptedDocument(Record):
     """A parsed encrypted file: encrypted documents plus metadata. No key needed."""
 
     path: str
@@ -41,8 +40,7 @@ class EncryptedDocument:
     indent: int | None = None
 
 
-@dataclass
-class OpenDocument:
+class OpenDocument(Record):
     """An encrypted file opened with its data key: plaintext documents and the cipher."""
 
     source: EncryptedDocument

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secretsfile._fileio import locked, read_text, write_atomic
 from secretsfile.core.metadata import MasterKey
+from secretsfile.core.record import Record, field
 from secretsfile.core.tree import SELECTOR_FIELDS, Selector, strip_comments
 from secretsfile.core.values import Branch, GoTime, Value
 from secretsfile.core.values import scalar_text as scalar_text  # the CLI prints through files
@@ -47,8 +47,7 @@ if TYPE_CHECKING:
     from secretsfile.config.project import ProjectConfig
 
 
-@dataclass(frozen=True)
-class EncryptOptions:
+class EncryptOptions(Record, frozen=True):
     keys: KeyOptions = field(default_factory=KeyOptions)
     selector: dict[str, Any] = field(default_factory=dict)  # one sops selector + mac_only
     input_type: str | None = None
@@ -176,8 +175,7 @@ def _try_open_previous(path: Path, fmt: str) -> OpenDocument | None:
         return None  # a damaged previous file is simply not reused
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Record, frozen=True):
     """A verb's input other than its path's: stdin ``text``; ``name`` (sops'
     --filename-override) choosing format and rules. Default: the path, by its name."""
 
@@ -185,8 +183,11 @@ class Source:
     name: str | None = None
 
 
+PATH_SOURCE = Source()  # the default: the path itself, by its name
+
+
 def encrypt_file(path: Path, options: EncryptOptions, output: Path | None = None,
-                 in_place: bool = False, source: Source = Source()) -> str:
+                 in_place: bool = False, source: Source = PATH_SOURCE) -> str:
     """Encrypt ``path``; write to ``output`` or in place (then return ""), else return text."""
     output_format(options.output_type)
     text = read_text(path) if source.text is None else source.text
