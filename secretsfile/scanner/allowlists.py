@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from secretsfile.scanner.lazy_regex import LazyRegex, compile_regex
 from secretsfile.scanner.model import Allowlist
 
 __all__ = ["CompiledAllowlist", "LinePragmas", "disabled_ranges", "in_ranges", "inline_allowed"]
@@ -18,28 +20,44 @@ __all__ = ["CompiledAllowlist", "LinePragmas", "disabled_ranges", "in_ranges", "
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str] | None:
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+    return compile_regex("|".join(f"(?:{p})" for p in patterns))
+
+
+_UNSET: Any = object()
 
 
 @dataclass
 class CompiledAllowlist:
+    """An allowlist ready to run; its regexes compile on first use (most scans never
+    judge a candidate, and most allowlists name no paths)."""
+
     source: Allowlist
-    regex: re.Pattern[str] | None
-    paths: re.Pattern[str] | None
     stopwords: tuple[str, ...]
     commits: frozenset[str]
     conjunctive: bool
+    _regex: re.Pattern[str] | None = _UNSET
+    _paths: re.Pattern[str] | None = _UNSET
 
     @classmethod
     def build(cls, allowlist: Allowlist) -> CompiledAllowlist:
         return cls(
             source=allowlist,
-            regex=_alternation(allowlist.regexes),
-            paths=_alternation(allowlist.paths),
             stopwords=tuple(w.lower() for w in allowlist.stopwords),
             commits=frozenset(allowlist.commits),
             conjunctive=allowlist.condition.upper() in ("AND", "&&"),
         )
+
+    @property
+    def regex(self) -> re.Pattern[str] | None:
+        if self._regex is _UNSET:
+            self._regex = _alternation(self.source.regexes)
+        return self._regex
+
+    @property
+    def paths(self) -> re.Pattern[str] | None:
+        if self._paths is _UNSET:
+            self._paths = _alternation(self.source.paths)
+        return self._paths
 
     def skips_path(self, path: str, commit: str | None) -> bool:
         """OR allowlists drop every match of a path or commit they name."""
@@ -72,22 +90,22 @@ class CompiledAllowlist:
 
 # --- inline suppression -----------------------------------------------------------------
 
-_ALLOW_SAME_LINE = re.compile(
+_ALLOW_SAME_LINE = LazyRegex(
     r"secretsfile:allow(?!-next-line)|gitleaks:allow|pragma: ?(?:allow|white)list[ -]secret"
     r"|secretlint-disable-line"
 )
-_ALLOW_NEXT_LINE = re.compile(
+_ALLOW_NEXT_LINE = LazyRegex(
     r"secretsfile:allow-next-line|pragma: ?(?:allow|white)list[ -]nextline[ -]secret"
     r"|secretlint-disable-next-line"
 )
 # Block pragmas: everything from a disable marker's line to the next enable marker's line
 # (to the end of the text when none follows). Any comment syntax: only the marker counts.
-_BLOCK_OFF = re.compile(r"(?:secretsfile:|secretlint-)disable(?![\w-])")
-_BLOCK_ON = re.compile(r"(?:secretsfile:|secretlint-)enable(?![\w-])")
+_BLOCK_OFF = LazyRegex(r"(?:secretsfile:|secretlint-)disable(?![\w-])")
+_BLOCK_ON = LazyRegex(r"(?:secretsfile:|secretlint-)enable(?![\w-])")
 _NO_END = 1 << 62
 
 
-def _line_allows(line: str, marker: re.Pattern[str]) -> bool:
+def _line_allows(line: str, marker: LazyRegex) -> bool:
     # The substring test first: almost no line carries a marker, and "in" is cheaper.
     return (
         "allow" in line or "whitelist" in line or "disable" in line

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import NamedTuple
 from urllib.parse import unquote
 
+from secretsfile.scanner.lazy_regex import LazyRegex
 from secretsfile.scanner.model import Finding
 
 __all__ = ["MAX_DEPTH", "Run", "decoded_findings", "find_runs", "merge"]
@@ -37,11 +37,11 @@ _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-
 # words of one bytes.split(), all in C (a regex here cost 4x the whole scan).
 _RUN_TABLE = bytes(b if b in _ALPHABET else 0x20 for b in range(256))
 _MIN_RUN = 16
-_HEX_RUN = re.compile(r"(?:[0-9a-fA-F]{2}){12,}")
-_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_HEX_RUN = LazyRegex(r"(?:[0-9a-fA-F]{2}){12,}")
+_PERCENT_ESCAPE = LazyRegex(r"%[0-9A-Fa-f]{2}")
 _PERCENT_STOP = " \t\r\n\"'<>`"
-_UPPER = re.compile(r"[A-Z]")
-_LOWER = re.compile(r"[a-z]")
+_UPPER = LazyRegex(r"[A-Z]")
+_LOWER = LazyRegex(r"[a-z]")
 
 
 class Run(NamedTuple):

@@ -238,7 +238,7 @@ class Scanner:
             if not compiled.applies_to(fragment.path, fragment.commit):
                 continue
             if not compiled.rule.regex:  # a path-only rule: the file itself is the finding
-                if compiled.path_regex is not None:
+                if compiled.rule.path:
                     raw.append(_Candidate(0, 0, 0, "", compiled))
                 continue
             raw.extend(self._candidates(text, lower, compiled, line_cache))

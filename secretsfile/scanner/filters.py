@@ -23,9 +23,10 @@ Everything here is pure and cheap: plain string tests first, one precompiled reg
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from secretsfile.scanner.lazy_regex import LazyRegex
 
 __all__ = [
     "FILTERS",
@@ -59,7 +60,7 @@ class Candidate:
 # --- ciphertext -------------------------------------------------------------------------
 
 _ENC_MARK = "ENC[AES256_GCM,"
-_ENC_SPAN = re.compile(r"ENC\[AES256_GCM,[^\]]*\]?")
+_ENC_SPAN = LazyRegex(r"ENC\[AES256_GCM,[^\]]*\]?")
 
 
 def sops_ciphertext(c: Candidate) -> bool:
@@ -84,7 +85,7 @@ def armored_ciphertext(c: Candidate) -> bool:
 
 # --- public material --------------------------------------------------------------------
 
-_AGE_RECIPIENT = re.compile(r"age1(?:pq1)?[02-9ac-hj-np-z]{40,}")
+_AGE_RECIPIENT = LazyRegex(r"age1(?:pq1)?[02-9ac-hj-np-z]{40,}")
 
 
 def age_recipient(c: Candidate) -> bool:
@@ -111,10 +112,10 @@ _PUBLIC_PREFIXES = (
     "-----BEGIN PGP PUBLIC KEY BLOCK",
     "-----BEGIN X509 CRL",
 )
-_SSH_KEY_ON_LINE = re.compile(
+_SSH_KEY_ON_LINE = LazyRegex(
     r"(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com)\s+$"
 )
-_PUBLIC_NAME = re.compile(r"(?i)(?:public|pub)[_.-]?key|publishable[_.-]?key")
+_PUBLIC_NAME = LazyRegex(r"(?i)(?:public|pub)[_.-]?key|publishable[_.-]?key")
 
 
 def public_key(c: Candidate) -> bool:
@@ -130,9 +131,9 @@ def public_key(c: Candidate) -> bool:
 
 # --- identifiers and digests ------------------------------------------------------------
 
-_HEX = re.compile(r"[0-9a-fA-F]+")
+_HEX = LazyRegex(r"[0-9a-fA-F]+")
 _HASH_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
-_HASH_CONTEXT = re.compile(
+_HASH_CONTEXT = LazyRegex(
     r"(?i)sha\d*|md5|hash|digest|checksum|\bcommit|\brev(?:ision)?\b|\bref\b|etag|integrity|"
     r"fingerprint|\bgit\b|\bsum\b|blob|tree|object|\bid\b|_id\b|Id\b"
 )
@@ -152,7 +153,7 @@ def hex_hash(c: Candidate) -> bool:
     return _HASH_CONTEXT.search(c.before[-80:]) is not None
 
 
-_DIGEST_VALUE = re.compile(
+_DIGEST_VALUE = LazyRegex(
     r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?)[:=-][A-Za-z0-9+/_=-]{16,}|h1:[A-Za-z0-9+/]{40,}={0,2}"
 )
 
@@ -166,7 +167,7 @@ def digest_value(c: Candidate) -> bool:
     return any(m.start() <= c.start and c.end <= m.end() for m in _DIGEST_VALUE.finditer(c.line))
 
 
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_UUID = LazyRegex(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def uuid(c: Candidate) -> bool:
@@ -174,7 +175,7 @@ def uuid(c: Candidate) -> bool:
     return _UUID.fullmatch(c.secret) is not None
 
 
-_DATA_URI = re.compile(r"data:[\w.+/-]*(?:;[\w=.+-]+)*;base64,[A-Za-z0-9+/=]*")
+_DATA_URI = LazyRegex(r"data:[\w.+/-]*(?:;[\w=.+-]+)*;base64,[A-Za-z0-9+/=]*")
 
 
 def data_uri(c: Candidate) -> bool:
@@ -228,9 +229,9 @@ _REFERENCE_PREFIXES = (
     "!vault",
     "$ANSIBLE_VAULT",
 )
-_SHELL_VAR = re.compile(r"\$[A-Z_][A-Z0-9_]*")
-_TEMPLATE_INSIDE = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|<%.*?%>|\{%.*?%\}")
-_CALL_OR_ATTRIBUTE = re.compile(
+_SHELL_VAR = LazyRegex(r"\$[A-Z_][A-Z0-9_]*")
+_TEMPLATE_INSIDE = LazyRegex(r"\$\{[^}]*\}|\{\{[^}]*\}\}|<%.*?%>|\{%.*?%\}")
+_CALL_OR_ATTRIBUTE = LazyRegex(
     r"[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*\(.*\)"
     r"|(?:self|this|cls|config|conf|cfg|settings|options|opts|args|params|props|env|ctx|context|"
     r"request|req|credentials|creds|secrets|vars|os)\.[A-Za-z_][\w.\[\]'\"]*"
@@ -259,10 +260,10 @@ def reference(c: Candidate) -> bool:
 # --- values that spell their own name ---------------------------------------------------
 
 # The name left of the value: ``CLIENT_AUTH: "``, ``Oid.KEY_USAGE = '``, ``"token_type", "``.
-_NAME_BEFORE = re.compile(
+_NAME_BEFORE = LazyRegex(
     r"([A-Za-z_][\w.-]*)['\"`\]]?[ \t]*(?:[:=]{1,3}|=>|,)[ \t]*[bBrRuU]{0,2}['\"`]?$"
 )
-_IDENTIFIER_VALUE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{3,}")
+_IDENTIFIER_VALUE = LazyRegex(r"[A-Za-z][A-Za-z0-9_.-]{3,}")
 
 
 def _folded(text: str) -> str:
@@ -302,8 +303,8 @@ def _word_lists() -> _WordLists:
     return _word_lists_loaded
 
 
-_SAME_CHAR = re.compile(r"(.)\1*")
-_MASKED = re.compile(r"[\s*xX•.#_-]+")
+_SAME_CHAR = LazyRegex(r"(.)\1*")
+_MASKED = LazyRegex(r"[\s*xX•.#_-]+")
 
 
 def is_placeholder(value: str) -> bool:

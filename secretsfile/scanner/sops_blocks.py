@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 
+from secretsfile.scanner.lazy_regex import LazyRegex
+
 __all__ = ["sops_block_lines"]
 
-_YAML_SOPS = re.compile(r"^sops:[ \t]*(?:#.*)?$", re.MULTILINE)
-_JSON_SOPS = re.compile(r'"sops"\s*:\s*\{')
-_INI_SOPS = re.compile(r"^\[sops\][ \t]*$", re.MULTILINE)
+_YAML_SOPS = LazyRegex(r"^sops:[ \t]*(?:#.*)?$", re.MULTILINE)
+_JSON_SOPS = LazyRegex(r'"sops"\s*:\s*\{')
+_INI_SOPS = LazyRegex(r"^\[sops\][ \t]*$", re.MULTILINE)
 
 
 def sops_block_lines(text: str) -> list[tuple[int, int]]:

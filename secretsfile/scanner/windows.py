@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from secretsfile.scanner.allowlists import CompiledAllowlist
+from secretsfile.scanner.lazy_regex import compile_regex
 from secretsfile.scanner.model import Rule
 
 __all__ = ["BLOCK_LIMIT", "CompiledRule", "keyword_lines", "matches"]
@@ -32,15 +33,14 @@ class CompiledRule:
     rule: Rule
     generic: bool
     keywords: tuple[str, ...] = ()
-    path_regex: re.Pattern[str] | None = field(init=False)
     exempt: frozenset[str] = field(init=False)
     _allowlists: tuple[CompiledAllowlist, ...] | None = None
     _pattern: re.Pattern[str] | None = None
+    _path: re.Pattern[str] | None = None
     _mode: int = -1
     _literal: bool | None = None
 
     def __post_init__(self) -> None:
-        self.path_regex = re.compile(self.rule.path) if self.rule.path else None
         self.exempt = frozenset(self.rule.exempt_filters)
 
     @property
@@ -52,14 +52,22 @@ class CompiledRule:
     @property
     def pattern(self) -> re.Pattern[str]:
         if self._pattern is None:
-            self._pattern = re.compile(self.rule.regex)
+            self._pattern = compile_regex(self.rule.regex)
         return self._pattern
+
+    @property
+    def path_regex(self) -> re.Pattern[str] | None:
+        """The rule's path regex (None when it has none), compiled when first asked for."""
+        if self._path is None and self.rule.path:
+            self._path = compile_regex(self.rule.path)
+        return self._path
 
     @property
     def mode(self) -> int:
         if self._mode < 0:
             from secretsfile.scanner.regex_shape import UNBOUNDED, newline_span  # on first hit
 
+            _ = self.pattern  # compiled (and counted) here: newline_span hits re's cache
             span = newline_span(self.rule.regex)
             self._mode = _SINGLE_LINE if span == 0 else _FEW_LINES if span < UNBOUNDED else _BLOCK
         return self._mode

@@ -26,8 +26,7 @@ decisions are available as pure functions at the bottom of this module (``is_pla
 
 from __future__ import annotations
 
-import re
-
+from secretsfile.scanner.lazy_regex import LazyRegex
 from secretsfile.scanner.model import Allowlist, Rule
 
 from ._common import NOT_PROGRAM_SOURCE, SEQUENTIAL
@@ -638,9 +637,9 @@ RULES: tuple[Rule, ...] = (
 
 # --- pure helpers ----------------------------------------------------------------------------
 
-_TEMPLATE_RE = re.compile("|".join(f"(?:{r})" for r in TEMPLATE_REFERENCE.regexes))
-_PLACEHOLDER_RE = re.compile("|".join(f"(?:{r})" for r in PLACEHOLDER.regexes))
-_NOT_LITERAL_RE = re.compile("|".join(f"(?:{r})" for r in (*NOT_A_LITERAL.regexes, *ATTRIBUTE_PATH.regexes)))
+_TEMPLATE_RE = LazyRegex("|".join(f"(?:{r})" for r in TEMPLATE_REFERENCE.regexes))
+_PLACEHOLDER_RE = LazyRegex("|".join(f"(?:{r})" for r in PLACEHOLDER.regexes))
+_NOT_LITERAL_RE = LazyRegex("|".join(f"(?:{r})" for r in (*NOT_A_LITERAL.regexes, *ATTRIBUTE_PATH.regexes)))
 
 
 def is_template_reference(value: str) -> bool:
