@@ -3,8 +3,8 @@
 ``decrypt``, ``get`` and ``git textconv`` of a sops-written YAML file (no project config)
 run in a fresh interpreter under ``-X importtime`` and must not import any module below:
 the CLI frameworks, the YAML libraries (a sops file is read by our own parser), the cloud
-SDKs, and the stdlib modules only a write or an error needs. ``exec-env`` has the same
-budget once it runs on the lean parser (until then it goes through Typer).
+SDKs, and the stdlib modules only a write or an error needs. ``exec-env`` runs on the lean
+parser too (no Typer), with the allowances listed beside it.
 """
 
 from __future__ import annotations
@@ -58,20 +58,25 @@ def over_budget(modules: set[str]) -> list[str]:
                   or name.split(".")[0] in FORBIDDEN_PACKAGES)  # fmt: skip
 
 
+# exec-env runs a command (subprocess); ops.execing/ops.running (and their ops.exporting
+# import chain: datetime) still use @dataclass: allowed until they move to core.record.
+_EXEC_ENV_ALLOWED = frozenset({"subprocess", "dataclasses", "inspect", "datetime"})
+
+
 @pytest.mark.parametrize(
-    "argv",
+    ("argv", "allowed"),
     [
-        ["decrypt", "{f}"],
-        ["get", "{f}", "db.password"],
-        ["git", "textconv", "{f}"],
-        pytest.param(["exec-env", "{f}", "true"], marks=pytest.mark.xfail(
-            reason="exec-env still starts the Typer app (issue 14, lean parser)", strict=False)),
+        (["decrypt", "{f}"], frozenset()),
+        (["get", "{f}", "db.password"], frozenset()),
+        (["git", "textconv", "{f}"], frozenset()),
+        (["exec-env", "{f}", "true"], _EXEC_ENV_ALLOWED),
     ],
 )
-def test_hot_commands_stay_within_the_import_budget(sops_file: Path, argv: list[str]) -> None:
+def test_hot_commands_stay_within_the_import_budget(sops_file: Path, argv: list[str],
+                                                    allowed: frozenset[str]) -> None:
     modules = imported([arg.format(f=sops_file) for arg in argv], sops_file.parent)
     assert "secretsfile.core.cipher" in modules  # the probe really decrypted
-    assert over_budget(modules) == []
+    assert [name for name in over_budget(modules) if name not in allowed] == []
 
 
 def test_import_secretsfile_imports_nothing_heavy() -> None:

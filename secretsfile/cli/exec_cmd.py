@@ -3,20 +3,16 @@ file: parameters and messages only; the work is in ``ops/execing`` and ``ops/run
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from secretsfile.cli.common import say
-from secretsfile.cli.file_options import FileArg, IgnoreMac, InputType, OutputType
-from secretsfile.cli.run_cmd import PANEL, AllowOpt, ConfigOpt, EnvOpt
 
-CommandArg = Annotated[str, typer.Argument(
-    help="The command, run by 'sh -c' as sops runs it (quote it as one argument).",
-    metavar="COMMAND", show_default=False)]
-UserOpt = Annotated[str | None, typer.Option(
-    "--user", metavar="NAME", help="Run the command as this user (as in sops: only when "
-    "secretsfile runs as root).", show_default=False)]
+if TYPE_CHECKING:
+    import typer
+
+# Parameters and their help: cli/spec.py (the one declaration Typer and cli/lean.py read);
+# exec-env runs on the lean path (no Typer: start-up is most of a small file's time).
 
 
 def _finish(code: int) -> int:
@@ -37,16 +33,8 @@ EXEC_ENV_HELP = (
 )
 
 
-def exec_env(
-    file: FileArg,
-    command: CommandArg,
-    pristine: Annotated[bool, typer.Option(
-        "--pristine", help="Only FILE's values in the environment, nothing inherited.")] = False,
-    allow: AllowOpt = None,
-    user: UserOpt = None,
-    input_type: InputType = None,
-    ignore_mac: IgnoreMac = False,
-) -> int:
+def exec_env(*, file: Path, command: str, pristine: bool, allow: list[str] | None,
+             user: str | None, input_type: str | None, ignore_mac: bool) -> int:
     """Run a command with a file's values as environment variables (help: EXEC_ENV_HELP)."""
     from secretsfile.config.project import load_for
     from secretsfile.ops import execing, running
@@ -68,16 +56,8 @@ EXEC_FILE_HELP = (
 )
 
 
-def exec_file(
-    file: FileArg,
-    command: CommandArg,
-    no_fifo: Annotated[bool, typer.Option(
-        "--no-fifo", help="A regular 0600 file instead of a FIFO.")] = False,
-    output_type: OutputType = None,
-    input_type: InputType = None,
-    user: UserOpt = None,
-    ignore_mac: IgnoreMac = False,
-) -> int:
+def exec_file(*, file: Path, command: str, no_fifo: bool, output_type: str | None,
+              input_type: str | None, user: str | None, ignore_mac: bool) -> int:
     """Run a command on a file's plaintext (help: EXEC_FILE_HELP)."""
     from secretsfile.config.project import load_for
     from secretsfile.ops import execing, files, running
@@ -94,40 +74,15 @@ def exec_file(
     return _finish(code)
 
 
-DIRENV_HELP = (
-    "Print the use_secretsfile bash function for direnv's .envrc.\n\n"
-    "'use secretsfile [ENV] [OPTIONS]' in .envrc sets ENV's variables exactly as run gives "
-    "them to a command (same names, deny-list, --only/--exclude/--allow; key variables never "
-    "set) and replacing variables already set, as direnv's dotenv does. It reads 'ci export "
-    "--format dotenv' into the shell (single-quoted: nothing in a value runs; nothing is "
-    "written to disk or printed) and watches .secretsfile.yaml and the environment's files, "
-    "so direnv reloads when they change.\n\n"
-    "Example: secretsfile direnv-hook > ~/.config/direnv/lib/secretsfile.sh, "
-    "then 'use secretsfile dev' in .envrc"
-)
-
-
-def direnv_hook(
-    files: Annotated[bool, typer.Option(
-        "--files", help="Instead: the files use_secretsfile watches for --env, "
-        "NUL-separated (used by the function).")] = False,
-    env: EnvOpt = None,
-    config: ConfigOpt = None,
-) -> None:
-    """Print the use_secretsfile function for .envrc (help: DIRENV_HELP)."""
-    from secretsfile.cli.common import out, project
-    from secretsfile.ops import direnv
-
-    if not files:
-        out(direnv.hook_text())
-        return
-    out("".join(f"{path}\0" for path in direnv.watched_files(project(config), env)))
-
-
 def register(app: typer.Typer) -> None:
-    """Add exec-env, exec-file and direnv-hook to the app."""
-    app.command("exec-env", help=EXEC_ENV_HELP, rich_help_panel=PANEL)(exec_env)
-    app.command("exec-file", help=EXEC_FILE_HELP, rich_help_panel=PANEL)(exec_file)
-    app.command("direnv-hook", help=DIRENV_HELP, rich_help_panel=PANEL)(direnv_hook)
+    """Add exec-env, exec-file (from the spec) and direnv-hook to the app."""
+    from secretsfile.cli import direnv_cmd
+    from secretsfile.cli.run_cmd import PANEL
+    from secretsfile.cli.spec import SPEC
+    from secretsfile.cli.spec_typer import annotate
 
-
+    for name, function, text in (("exec-env", exec_env, EXEC_ENV_HELP),
+                                 ("exec-file", exec_file, EXEC_FILE_HELP)):
+        command: Any = annotate(SPEC[(name,)])(function)
+        app.command(name, help=text, rich_help_panel=PANEL)(command)
+    direnv_cmd.register(app, PANEL)

@@ -1,7 +1,7 @@
-"""The one declaration of the file commands' arguments and options, read by the Typer app
-(``spec_typer`` builds each command's signature from it) and by the lean parser (``lean``,
-which runs the hot commands without importing Typer). No Typer, rich, regex or dataclass
-here: this module is on the start-up path of every hot command."""
+"""The one declaration of the file commands' (and exec-env/exec-file's) arguments and
+options, read by the Typer app (``spec_typer`` builds each command's signature from it) and
+by the lean parser (``lean``, which runs the hot commands without importing Typer). No Typer,
+rich, regex or dataclass here: this module is on the start-up path of every hot command."""
 
 from __future__ import annotations
 
@@ -114,7 +114,16 @@ SELECTOR = (
     Opt("mac_only_encrypted", ("--mac-only-encrypted/--no-mac-only-encrypted",),
         "MAC only the encrypted values.", kind="flag"),
 )
+COMMAND = Arg("command", "The command, run by 'sh -c' as sops runs it (quote it as one "
+              "argument).", metavar="COMMAND")
+USER = Opt("user", ("--user",), "Run the command as this user (as in sops: only when "
+           "secretsfile runs as root).", metavar="NAME")
+ALLOW = Opt("allow", ("--allow",), "Set this variable even though it is on the deny-list of "
+            "variables that change how programs load or run (PATH, LD_*, BASH_ENV, PYTHON*, "
+            "NODE_OPTIONS, GIT_SSH_COMMAND, GITHUB_*, ...); repeatable.", kind="list",
+            metavar="NAME")
 _FILES = "secretsfile.cli.files_cmd:"
+_EXEC = "secretsfile.cli.exec_cmd:"
 
 SPEC: dict[tuple[str, ...], Cmd] = {cmd.name: cmd for cmd in (
     Cmd(("encrypt",), (
@@ -152,6 +161,17 @@ SPEC: dict[tuple[str, ...], Cmd] = {cmd.name: cmd for cmd in (
     ), _FILES + "set_", extra=True),
     Cmd(("unset",), (FILE, KEY_PATH, IDEMPOTENT, INPUT_TYPE, INDENT, CONFIG), _FILES + "unset"),
     Cmd(("get",), (FILE, KEY_PATH, JSON, INPUT_TYPE, CONFIG), _FILES + "get"),
+    Cmd(("exec-env",), (
+        FILE, COMMAND,
+        Opt("pristine", ("--pristine",), "Only FILE's values in the environment, nothing "
+            "inherited.", kind="flag"),
+        ALLOW, USER, INPUT_TYPE, IGNORE_MAC,
+    ), _EXEC + "exec_env"),
+    Cmd(("exec-file",), (
+        FILE, COMMAND,
+        Opt("no_fifo", ("--no-fifo",), "A regular 0600 file instead of a FIFO.", kind="flag"),
+        OUTPUT_TYPE, INPUT_TYPE, USER, IGNORE_MAC,
+    ), _EXEC + "exec_file"),
 )}
 
 

@@ -23,6 +23,10 @@ from tests.cli.conftest import Runner
         ("get", "{f}", "no.such.key"),
         ("decrypt", "{missing}"),
         ("-q", "decrypt", "{f}"),
+        ("exec-env", "{f}", "exit 3"),
+        ("exec-env", "--pristine", "{f}", "true"),
+        ("exec-env", "{f}", "no-such-command-14"),
+        ("exec-env", "{missing}", "true"),
     ],
 )
 def test_lean_path_matches_full_cli(
