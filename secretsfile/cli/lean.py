@@ -15,6 +15,15 @@ from secretsfile.cli.spec import SPEC, Arg, Cmd, Opt, key_opts
 # set without a value prompts for it (hidden input): Typer's job
 _NEEDS_ONE: dict[tuple[str, ...], tuple[str, ...]] = {
     ("set",): ("positional", "value", "value_stdin", "value_file")}
+# SECRETSFILE_QUIET as Click reads a bool environment variable (empty: unset); any other
+# value is Click's error to report
+_ENV_BOOL = {"1": True, "true": True, "t": True, "yes": True, "y": True, "on": True,
+             "0": False, "false": False, "f": False, "no": False, "n": False, "off": False}
+
+
+def _env_quiet() -> bool | None:
+    text = os.environ.get("SECRETSFILE_QUIET", "")
+    return _ENV_BOOL.get(text.strip().lower()) if text else False
 
 
 def _convert(opt: Arg | Opt, text: str) -> Any:
@@ -78,11 +87,11 @@ def _options(cmd: Cmd, tokens: list[str]) -> tuple[dict[str, Any], list[str]] | 
 
 def parse(argv: Sequence[str]) -> tuple[Cmd, dict[str, Any]] | None:
     """``(command, keyword arguments)`` exactly as Click would give them, or None."""
-    args, quiet = list(argv), False
+    args, quiet = list(argv), _env_quiet()
     if args[:1] in (["-q"], ["--quiet"]):
         args, quiet = args[1:], True
     cmd = next((c for name, c in SPEC.items() if tuple(args[:len(name)]) == name), None)
-    if cmd is None or not cmd.lean or "SECRETSFILE_QUIET" in os.environ:
+    if cmd is None or not cmd.lean or quiet is None:
         return None
     parsed = _options(cmd, args[len(cmd.name):])
     if parsed is None:

@@ -172,6 +172,10 @@ SPEC: dict[tuple[str, ...], Cmd] = {cmd.name: cmd for cmd in (
         Opt("no_fifo", ("--no-fifo",), "A regular 0600 file instead of a FIFO.", kind="flag"),
         OUTPUT_TYPE, INPUT_TYPE, USER, IGNORE_MAC,
     ), _EXEC + "exec_file"),
+    Cmd(("git", "textconv"), (
+        Arg("file", "The file (git passes a temporary copy)."),
+        Opt("redact", ("--redact",), "Fingerprints instead of values.", kind="flag"),
+    ), "secretsfile.cli.textconv:textconv"),
 )}
 
 

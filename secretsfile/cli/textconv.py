@@ -1,4 +1,4 @@
-"""``secretsfile git textconv [--redact] FILE``: git's diff driver, without Typer.
+"""``secretsfile git textconv [--redact] FILE``: git's diff driver, on the lean path (no Typer).
 
 git runs it once per side of every diff of a file marked ``diff=secretsfile``, so it
 starts the way ``decrypt`` does (no Typer, no rich). It never fails a diff: without a
@@ -13,19 +13,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-USAGE = "usage: secretsfile git textconv [--redact] FILE"
+# Parameters: cli/spec.py; the lean parser (cli/lean.py) runs ``textconv`` without Typer.
 _TRUE = ("1", "true", "yes", "on")
-
-
-def parse(argv: Sequence[str]) -> tuple[str, bool] | None:
-    """(FILE, --redact) from the arguments after ``git textconv``; None: not ours."""
-    paths = [arg for arg in argv if arg != "--redact"]
-    if len(paths) != 1 or (paths[0].startswith("-") and paths[0] != "-"):
-        return None
-    return paths[0], "--redact" in argv
 
 
 def redact_configured() -> bool:
@@ -102,11 +93,3 @@ def textconv(file: str, redact: bool) -> int:
         pass
     return 0
 
-
-def main(argv: Sequence[str]) -> int | None:
-    """Run ``git textconv ARGS`` (``argv`` without ``git textconv``); None: let Typer
-    handle it (``--help``, a wrong number of arguments)."""
-    parsed = parse(argv)
-    if parsed is None:
-        return None
-    return textconv(*parsed)

@@ -88,6 +88,27 @@ def test_anything_else_falls_back(argv: list[str]) -> None:
     assert parse(argv) is None
 
 
+@pytest.mark.parametrize("value", ["1", " TRUE ", "0", "no", ""])
+def test_quiet_variable_is_read_as_click_reads_it(
+    run_cli: Runner, enc_yaml: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, value: str,
+) -> None:
+    monkeypatch.setenv("SECRETSFILE_QUIET", value)
+    argv = ["git", "textconv", str(enc_yaml.with_name("nope.yaml"))]
+    assert parse(argv) is not None
+    full = run_cli(*argv)
+    capsys.readouterr()
+    code = run(argv)
+    lean = capsys.readouterr()
+    assert (code, lean.out, lean.err) == (full.code, full.stdout, full.stderr)
+
+
+def test_a_bad_quiet_variable_is_left_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRETSFILE_QUIET", "maybe")
+    assert parse(["decrypt", "f.yaml"]) is None
+    assert parse(["-q", "git", "textconv", "f.yaml"]) is not None  # -q wins, as in Click
+
+
 @pytest.fixture
 def run_cli(run: Runner) -> Runner:
     return run
