@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from secretsfile.cli.common import say
+from secretsfile.cli.spec import SPEC
+from secretsfile.cli.spec_typer import annotate
 
 if TYPE_CHECKING:
     from secretsfile.config.project import ProjectConfig
@@ -112,11 +114,8 @@ def teardown_cmd(config: ConfigOpt = None) -> None:
 
 
 @git_app.command("textconv", help=TEXTCONV_HELP)
-def textconv_cmd(
-    file: Annotated[str, typer.Argument(help="The file (git passes a temporary copy).")],
-    redact: Annotated[bool, typer.Option("--redact", help="Fingerprints instead of values."
-                                         )] = False,
-) -> None:
+@annotate(SPEC[("git", "textconv")])  # declared once: the lean parser runs it too
+def textconv_cmd(file: str, redact: bool = False) -> None:
     from secretsfile.cli.textconv import textconv
 
     raise typer.Exit(textconv(file, redact))

@@ -15,7 +15,9 @@ from typing import Annotated
 
 import typer
 
+from secretsfile.cli import spec
 from secretsfile.cli.common import say, write_output
+from secretsfile.cli.spec_typer import info
 from secretsfile.errors import KeyUnavailableError, UsageError
 from secretsfile.ops.exporting import (
     FORMATS,
@@ -43,13 +45,7 @@ ExcludeOpt = Annotated[
     typer.Option("--exclude", metavar="NAME", help="Leave out this secret or variable; globs "
                  "work ('AWS_*'); repeatable.", show_default=False),
 ]
-AllowOpt = Annotated[
-    list[str] | None,
-    typer.Option("--allow", metavar="NAME", help="Set this variable even though it is on the "
-                 "deny-list of variables that change how programs load or run (PATH, LD_*, "
-                 "BASH_ENV, PYTHON*, NODE_OPTIONS, GIT_SSH_COMMAND, GITHUB_*, ...); "
-                 "repeatable.", show_default=False),
-]
+AllowOpt = Annotated[list[str] | None, info(spec.ALLOW)]  # declared once, in cli/spec
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", help="The project config (default: nearest .secretsfile.yaml).",
