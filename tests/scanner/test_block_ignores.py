@@ -7,15 +7,8 @@ import pytest
 
 from secretsfile.scanner.allowlists import LinePragmas, disabled_ranges
 from secretsfile.scanner.engine import Fragment, Scanner
-from secretsfile.scanner.model import Rule
+from tests.scanner.test_engine import AWS
 
-AWS = Rule(
-    id="aws-access-key-id",
-    description="AWS access key id",
-    regex=r"\b((?:AKIA|ASIA)[A-Z2-7]{16})\b",
-    keywords=("akia", "asia"),
-    secret_group=1,
-)
 KEY = "AKIAZ2345672345672AB"
 SCANNER = Scanner([AWS])
 
