@@ -51,11 +51,8 @@ def source_of(file: Path | None, name: str | None, input_type: str | None) -> So
                          hint="name a file, or pipe the file in")
     stream: Any = getattr(sys.stdin, "buffer", sys.stdin)
     data = stream.read()
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError:
-            data = data.decode("utf-8", "surrogateescape")  # as files are read (_fileio)
+    if isinstance(data, bytes):  # bytes that are not UTF-8 kept as _fileio.read_text keeps them
+        data = data.decode("utf-8", "surrogateescape")
     return Source(text=str(data), name=name)
 
 
