@@ -30,6 +30,7 @@ from secretsfile.keysources.interface import Recipient
 from secretsfile.ops import treepath
 from secretsfile.ops.document import (
     STDIN,
+    EncryptedDocument,
     OpenDocument,
     new_metadata,
     open_document,
@@ -153,6 +154,13 @@ def open_file(path: Path, input_type: str | None = None, for_update: bool = True
             f"{source.name} ({STDIN})" if source.name else STDIN)
         document = read_encrypted(text, fmt, shown)
         path = Path(source.name) if source.name else path
+    return open_read(document, path, for_update, config, ignore_mac)
+
+
+def open_read(document: EncryptedDocument, path: Path, for_update: bool = True,
+              config: ProjectConfig | None = None, ignore_mac: bool = False) -> OpenDocument:
+    """``open_file`` for a document already read from ``path`` (a caller that looked at its
+    metadata first, without a key, need not read and parse it twice)."""
     strict = config is not None and config.requires_tag(path)
     opened = open_document(document, for_update=for_update, strict=strict,
                            verify_mac=not ignore_mac)

@@ -19,7 +19,7 @@ from secretsfile.errors import UsageError
 from secretsfile.keysources.interface import Recipient
 from secretsfile.ops.datakey import wrap_data_key
 from secretsfile.ops.document import read_encrypted_file, seal
-from secretsfile.ops.files import open_file
+from secretsfile.ops.files import open_read
 from secretsfile.ops.rekey import groups_of
 
 if TYPE_CHECKING:
@@ -63,8 +63,9 @@ def _regroup(path: Path, change: Callable[[Groups], Groups], threshold: int,
              input_type: str | None, config: ProjectConfig | None, in_place: bool) -> str:
     with locked(path):
         # checked on the metadata first: a refusal needs no key and says one line
-        _new_groups(path, read_encrypted_file(path, input_type).metadata, change, threshold)
-        opened = open_file(path, input_type, True, config)
+        document = read_encrypted_file(path, input_type)
+        _new_groups(path, document.metadata, change, threshold)
+        opened = open_read(document, path, True, config)
         metadata = opened.source.metadata
         groups, wanted = _new_groups(path, metadata, change, threshold)
         wrapped, used = wrap_data_key(opened.cipher.data_key, groups, wanted)
