@@ -1,119 +1,41 @@
-"""Scanner commands: ``scan``, ``check-encrypted`` (and ``hooks``, from hooks_cmd.py).
+"""Scanner commands: ``scan``, ``check-encrypted`` (and ``hooks``, from hooks_cmd.py), and
+the git hook's entry point ``python -m secretsfile.cli.scan``.
 
-Options in; ``ops.scanning`` / ``ops.check_encrypted`` do the work, handed
-``secretsfile.git.sources`` as their git reader; reports on stdout, messages on stderr.
-Exit 0 clean, 1 findings, >= 2 errors (the boundary maps errors). Heavy imports (the
-engine, git, rich) happen inside the commands.
+The hook's own command lines (``scan --staged NAME...``, ``check-encrypted [--staged]
+NAME...``, with ``-q``) run here without importing Typer, Click or rich: start-up is most of
+a small commit's scan. Anything else (help, any other option, a bad value) goes to the
+Typer declarations in ``cli/scan_cmd.py``, which call the same bodies below. Options in;
+``ops.scanning`` / ``ops.check_encrypted`` do the work, handed ``secretsfile.git.sources``
+as their git reader; reports on stdout, messages on stderr. Exit 0 clean, 1 findings, >= 2
+errors (the boundary maps errors).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from secretsfile.cli.quiet import say, set_quiet
-from secretsfile.cli.runner import QuietOpt, new_app, run_app
 
-PANEL = "Scanner"
+if TYPE_CHECKING:
+    import typer
+
+#: The options the lean path takes, per command (each a flag); any other goes to Typer.
+_LEAN_FLAGS = {"scan": {"--staged": "staged", "-q": "quiet", "--quiet": "quiet"},
+               "check-encrypted": {"--staged": "staged", "-q": "quiet", "--quiet": "quiet"}}
 
 
-def scan(
-    paths: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Files or directories to scan ('-' reads stdin). Default: the repository's "
-            "working tree (tracked and untracked-not-ignored files).",
-            show_default=False,
-        ),
-    ] = None,
-    staged: Annotated[
-        bool,
-        typer.Option(
-            "--staged",
-            help="Scan the added lines of the staged changes (what the next commit adds). "
-            "Named paths without staged changes are scanned whole.",
-        ),
-    ] = False,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            "--since", metavar="REV", help="Scan the added lines of each commit in REV..HEAD."
-        ),
-    ] = None,
-    history: Annotated[
-        bool, typer.Option("--history", help="Scan the added lines of every commit of every ref.")
-    ] = False,
-    no_git: Annotated[
-        bool, typer.Option("--no-git", help="Walk the directories instead of asking git.")
-    ] = False,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            "-c",
-            help="A scan config: YAML (the scan: section of .secretsfile.yaml) or a gitleaks "
-            "TOML file. Default: .secretsfile.yaml found from the current directory.",
-        ),
-    ] = None,
-    baseline: Annotated[
-        Path | None,
-        typer.Option(
-            "--baseline", help="Baseline file (default: .secretsfile-baseline.json at the root)."
-        ),
-    ] = None,
-    no_baseline: Annotated[
-        bool, typer.Option("--no-baseline", help="Report baselined findings too.")
-    ] = False,
-    update_baseline: Annotated[
-        bool,
-        typer.Option(
-            "--update-baseline",
-            help="Accept the current findings: write their fingerprints to the baseline "
-            "(a full working-tree scan replaces it; a narrower scan adds to it).",
-        ),
-    ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json|sarif",
-                                           help="The report's format.")] = "text",
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
-    ] = None,
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).")
-    ] = 0,
-    max_file_size: Annotated[
-        str | None,
-        typer.Option("--max-file-size", help="Skip larger files (like 2MiB; 0: no limit)."),
-    ] = None,
-    stdin_name: Annotated[
-        str,
-        typer.Option(
-            "--stdin-name", help="The path to report (and match rules against) for stdin."
-        ),
-    ] = "-",
-    decode: Annotated[
-        bool,
-        typer.Option(
-            "--decode",
-            help="Also decode base64, hex and percent-encoded runs (two levels deep) and scan "
-            "what they hide; findings are reported at the encoded text. About 15% slower.",
-        ),
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
+def run_scan_command(
+    paths: list[str] | None = None, staged: bool = False, since: str | None = None,
+    history: bool = False, no_git: bool = False, config: Path | None = None,
+    baseline: Path | None = None, no_baseline: bool = False, update_baseline: bool = False,
+    fmt: str = "text", output: Path | None = None, jobs: int = 0,
+    max_file_size: str | None = None, stdin_name: str = "-", decode: bool = False,
+    quiet: bool = False,
 ) -> int:
-    """Scan for hardcoded credentials. Exit 0: clean, 1: findings, >= 2: error.
-
-    Secrets are never printed: each finding shows its location, the rule and the first
-    characters of the value. Suppress a line with a `secretsfile:allow` comment (also
-    `gitleaks:allow`, `pragma: allowlist secret`), the next line with
-    `secretsfile:allow-next-line`, lines between `secretsfile:disable` and
-    `secretsfile:enable` (secretlint's spellings work too), or accept the current findings
-    with --update-baseline.
-    """
+    """``secretsfile scan`` (its options: ``cli/scan_cmd.py``)."""
     from secretsfile import __version__
     from secretsfile.cli.progress import progress
     from secretsfile.cli.scan_output import write_report
@@ -159,33 +81,9 @@ def scan(
     return 1 if result.findings else 0
 
 
-def check_encrypted(
-    files: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Files to check; those that need not be encrypted are ignored. Default: "
-            "every file of the repository that must be encrypted.",
-            show_default=False,
-        ),
-    ] = None,
-    staged: Annotated[
-        bool, typer.Option("--staged", help="Check the staged content of staged files (for hooks).")
-    ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json",
-                                           help="The report's format.")] = "text",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
-) -> int:
-    """Fail for every file that must be encrypted but is not. Needs no key.
-
-    Which files must be encrypted: the environments' files, every file below the
-    directories holding them (secrets/ after init; README*, .gitkeep, .gitignore and
-    .gitattributes excepted), and the creation_rules path_regex of .secretsfile.yaml and
-    .sops.yaml (both found from the current directory upwards), less the gitignore-like
-    globs of `check_encrypted: {exclude_paths: [...]}` in .secretsfile.yaml (never an
-    environment's file). With no config: secrets/*.yaml|yml|json|env at any depth and any
-    *.enc.* / *.sops.* file. A file fails without sops metadata, or with a value that is
-    not ENC[...] where the file's own selector (unencrypted_suffix, ...) wants one.
-    """
+def run_check_encrypted(files: list[str] | None = None, staged: bool = False,
+                        fmt: str = "text", quiet: bool = False) -> int:
+    """``secretsfile check-encrypted`` (its options: ``cli/scan_cmd.py``)."""
     import json
 
     from secretsfile.config.project import guard_sources
@@ -207,41 +105,56 @@ def check_encrypted(
 
 
 def register(app: typer.Typer, only: str | None = None) -> None:
-    """Add the scanner commands to the app (``only``: that one, for the hook's run)."""
-    if only in _HOOK_COMMANDS:
-        app.command(only, rich_help_panel=PANEL)(_HOOK_COMMANDS[only])
-        return
-    app.command("scan", rich_help_panel=PANEL)(scan)
-    app.command("check-encrypted", rich_help_panel=PANEL)(check_encrypted)
-    from secretsfile.cli.scan_rules_cmd import scan_rules
+    """Add the scanner commands to the full app (``cli/scan_cmd.py`` declares them)."""
+    from secretsfile.cli.scan_cmd import register as register_typer
 
-    app.command("scan-rules", rich_help_panel=PANEL)(scan_rules)
-    from secretsfile.cli.hooks_cmd import hooks_app
+    register_typer(app, only)
 
-    app.add_typer(hooks_app, name="hooks", rich_help_panel=PANEL)
+
+def lean_arguments(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+    """``(command, keyword arguments)`` for the hook's own command lines, or None when Typer
+    must parse them: a global ``-q`` first, then the command and its file names, with no
+    other option than ``--staged`` and ``-q`` (``-`` names stdin, as for Typer)."""
+    from secretsfile.cli.lean import _env_quiet as env_quiet  # the one SECRETSFILE_QUIET rule
+
+    args, quiet = list(args), env_quiet()
+    if args[:1] in (["-q"], ["--quiet"]):
+        args, quiet = args[1:], True
+    flags = _LEAN_FLAGS.get(args[0]) if args and quiet is not None else None
+    if flags is None:
+        return None
+    kwargs: dict[str, Any] = {"quiet": False}
+    names: list[str] = []
+    for token in args[1:]:
+        if token.startswith("-") and token != "-":
+            if token not in flags:
+                return None
+            kwargs[flags[token]] = True
+        else:
+            names.append(token)
+    set_quiet(bool(quiet))
+    return args[0], {**kwargs, ("paths" if args[0] == "scan" else "files"): names}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """A fast entry point for git hooks: ``python -m secretsfile.cli.scan scan --staged``.
 
     Only the scanner commands are loaded (``secretsfile``'s full CLI imports every command
-    group and the crypto stack); the error boundary and exit codes are the same.
+    group and the crypto stack), and Typer only when the lean path steps aside; the error
+    boundary and exit codes are the same.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    named = args[1:2] if args[:1] in (["-q"], ["--quiet"]) else args[:1]
-    app = new_app()
-    app.callback()(_global_options)
-    # the hook's command alone: Typer builds one command, not the four and `hooks`
-    register(app, only=named[0] if named and "-h" not in args and "--help" not in args else None)
-    return run_app(app, args)
+    parsed = lean_arguments(args)
+    if parsed is None:
+        from secretsfile.cli.scan_cmd import typer_main
 
+        return typer_main(args)
+    from secretsfile.cli.boundary import guarded, install_warning_handler
 
-_HOOK_COMMANDS: dict[str, Callable[..., int]] = {"scan": scan, "check-encrypted": check_encrypted}
-
-
-def _global_options(quiet: QuietOpt = False) -> None:
-    """secretsfile's scanner commands (the git hook's entry point)."""
-    set_quiet(quiet)  # the full app's global --quiet: `secretsfile -q scan ...` runs here too
+    command, kwargs = parsed
+    install_warning_handler()
+    body = run_scan_command if command == "scan" else run_check_encrypted
+    return guarded(lambda: body(**kwargs))
 
 
 if __name__ == "__main__":
