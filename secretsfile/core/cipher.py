@@ -17,7 +17,13 @@ import sys
 from collections.abc import Callable
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+try:  # the Rust class itself: the public module's package loads every cipher (~8 ms)
+    from cryptography.hazmat.bindings._rust import openssl as _rust_openssl
+
+    AESGCM = _rust_openssl.aead.AESGCM
+except (ImportError, AttributeError):  # pragma: no cover - an older cryptography
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from secretsfile.core.values import Comment, Scalar, encode_text, from_bytes, to_bytes, type_tag
 from secretsfile.errors import FormatError, IntegrityError

@@ -161,7 +161,15 @@ def parse_identities(text: str, label: str) -> _Found:
     return _Found(SourceReport(label, detail), identities)
 
 
-def _from_file(path: Path, label: str) -> _Found:
+def _from_file(path: Path, label: str, seen: dict[str, _Found] | None = None) -> _Found:
+    """The identities in one key file; a file ``seen`` already in this lookup (the same
+    file named by two variables) is not read, nor warned about, twice."""
+    if seen is not None:
+        earlier = seen.get(str(path))
+        if earlier is not None:
+            return _Found(SourceReport(label, earlier.report.detail), earlier.identities)
+        seen[str(path)] = found = _from_file(path, label)
+        return found
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -192,6 +200,7 @@ def _ssh_identity(path: Path, label: str) -> _Found:
 def gather(include_ssh: bool = False) -> list[_Found]:
     """Every identity source, in lookup order, with what each held."""
     found: list[_Found] = []
+    seen: dict[str, _Found] = {}
     env = _environment.get()
     if env is not None:
         env_var = env_key_var(env)
@@ -209,9 +218,9 @@ def gather(include_ssh: bool = False) -> list[_Found]:
         if path is None:
             found.append(_Found(SourceReport(file_var, "not set")))
         else:
-            found.append(_from_file(Path(path), f"{file_var}={path}"))
+            found.append(_from_file(Path(path), f"{file_var}={path}", seen))
         default = default_key_file() if var.startswith("SECRETSFILE") else sops_default_key_file()
-        found.append(_from_file(default, str(default)))
+        found.append(_from_file(default, str(default), seen))
     if include_ssh:
         explicit = os.environ.get("SOPS_AGE_SSH_PRIVATE_KEY_FILE")
         candidates = [Path(explicit)] if explicit else []

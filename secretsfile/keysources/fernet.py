@@ -14,10 +14,10 @@ import binascii
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from secretsfile.core.record import Record
 from secretsfile.errors import KeySourceError
 from secretsfile.keysources.age import check_private_mode, config_home
 from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
@@ -54,8 +54,7 @@ def generate_key() -> tuple[str, str]:
     return f"# created: {created}\n# key id: {ident}\n{key}\n", ident
 
 
-@dataclass(frozen=True)
-class _Loaded:
+class _Loaded(Record, frozen=True):
     report: SourceReport
     keys: dict[str, str]  # key id -> key
 

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as _dt
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from secretsfile.core.record import Record
 from secretsfile.errors import KeySourceError, UsageError
 from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
 
@@ -55,8 +54,7 @@ def _unescape(text: str) -> str:
     return unquote(text)
 
 
-@dataclass(frozen=True)
-class KmsKey:
+class KmsKey(Record, frozen=True):
     """One KMS master key: what a recipient value and a metadata entry both say."""
 
     arn: str
@@ -354,6 +352,8 @@ class KmsKeySource(KeySourceBase):
             fields["role"] = key.role
         if key.context:
             fields["context"] = dict(key.context)
+        import datetime as _dt
+
         now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         fields.update(created_at=now, enc=base64.b64encode(blob).decode("ascii"),
                       aws_profile=key.profile)

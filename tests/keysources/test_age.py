@@ -53,3 +53,26 @@ class TestAge(KeySourceContract):
 
         assert registry.is_key_variable(env_key_var("x-file"))
         assert not registry.is_key_variable("SOPS_AGE_RECIPIENTS")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_one_key_file_named_twice_is_read_and_warned_about_once(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from secretsfile import errors
+    from secretsfile.keysources.age import clear_cache, generate_identity
+
+    text, public = generate_identity()
+    key_file = tmp_path / "keys.txt"
+    key_file.write_text(text)
+    key_file.chmod(0o644)
+    for var in ("SECRETSFILE_AGE_KEY_FILE", "SOPS_AGE_KEY_FILE"):
+        monkeypatch.setenv(var, str(key_file))
+    seen: list[str] = []
+    monkeypatch.setattr(errors, "_warning_sink", [seen.append])
+    clear_cache()
+    source = registry.get("age")
+    data_key = os.urandom(32)
+    assert source.unwrap(source.wrap(public, data_key)) == data_key
+    assert [w for w in seen if "readable by others" in w] == [
+        f"key file {key_file} is readable by others (mode 0644); run: chmod 600 {key_file}"]
+    clear_cache()
