@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,34 +67,53 @@ class Mode(enum.Enum):
         return chosen[0] if chosen else cls.TREE
 
 
-@dataclass(frozen=True)
 class ScanRequest:
-    paths: tuple[str, ...] = ()  # "-" means stdin
-    mode: Mode = Mode.TREE
-    since: str | None = None
-    cwd: Path = field(default_factory=Path.cwd)
-    config_file: Path | None = None
-    baseline_file: Path | None = None
-    use_baseline: bool = True
-    update_baseline: bool = False
-    jobs: int = 0
-    max_file_size: int | None = None
-    stdin: bytes | None = None
-    stdin_name: str = "-"
-    project: ProjectConfig | None = None  # the caller's project config (its scan: section)
-    progress: Progress | None = None  # per commit (--since, --history) or per file
-    decode: bool = False  # the decoding pass: base64/hex/percent runs (scanner/decode.py)
+    """What to scan and how (keywords only; plain class: this module is on the hook's path,
+    where each dataclass costs its generated code at import)."""
+
+    __slots__ = ("baseline_file", "config_file", "cwd", "decode", "jobs", "max_file_size",
+                 "mode", "paths", "progress", "project", "since", "stdin", "stdin_name",
+                 "update_baseline", "use_baseline")  # fmt: skip
+
+    def __init__(
+        self, *, paths: tuple[str, ...] = (), mode: Mode = Mode.TREE, since: str | None = None,
+        cwd: Path | None = None, config_file: Path | None = None,
+        baseline_file: Path | None = None, use_baseline: bool = True,
+        update_baseline: bool = False, jobs: int = 0, max_file_size: int | None = None,
+        stdin: bytes | None = None, stdin_name: str = "-", project: ProjectConfig | None = None,
+        progress: Progress | None = None, decode: bool = False,
+    ) -> None:
+        self.paths = paths  # "-" means stdin
+        self.mode = mode
+        self.since = since
+        self.cwd = Path.cwd() if cwd is None else cwd
+        self.config_file = config_file
+        self.baseline_file = baseline_file
+        self.use_baseline = use_baseline
+        self.update_baseline = update_baseline
+        self.jobs = jobs
+        self.max_file_size = max_file_size
+        self.stdin = stdin
+        self.stdin_name = stdin_name
+        self.project = project  # the caller's project config (its scan: section)
+        self.progress = progress  # per commit (--since, --history) or per file
+        self.decode = decode  # the decoding pass: base64/hex/percent runs (scanner/decode.py)
 
 
-@dataclass
 class ScanResult:
-    findings: list[Finding]  # not in the baseline: what fails the run
-    root: Path
-    stats: ScanStats
-    baselined: int = 0
-    baseline_path: Path | None = None
-    baseline_written: int | None = None  # number of fingerprints written, if updated
-    config_origin: str = "built-in rules"
+    __slots__ = ("baseline_path", "baseline_written", "baselined", "config_origin", "findings",
+                 "root", "stats")  # fmt: skip
+
+    def __init__(self, findings: list[Finding], root: Path, stats: ScanStats, *,
+                 baseline_path: Path | None = None, config_origin: str = "built-in rules"
+                 ) -> None:  # fmt: skip
+        self.findings = findings  # not in the baseline: what fails the run
+        self.root = root
+        self.stats = stats
+        self.baselined = 0
+        self.baseline_path = baseline_path
+        self.baseline_written: int | None = None  # number of fingerprints written, if updated
+        self.config_origin = config_origin
 
     def report(self, tool_version: str) -> Report:
         return Report(
@@ -107,11 +126,13 @@ class ScanResult:
         )
 
 
-@dataclass(frozen=True)
 class LoadedScanConfig:
-    config: ScanConfig
-    origin: str  # for messages: the file it came from, or "built-in rules"
-    directory: Path | None  # the YAML config's directory: the root outside a repository
+    __slots__ = ("config", "directory", "origin")
+
+    def __init__(self, config: ScanConfig, origin: str, directory: Path | None) -> None:
+        self.config = config
+        self.origin = origin  # for messages: the file it came from, or "built-in rules"
+        self.directory = directory  # the YAML config's directory: the root outside a repository
 
 
 def builtin_rules() -> tuple[Rule, ...]:
@@ -149,16 +170,19 @@ def load_scan_config(config_file: Path | None, project: ProjectConfig | None
     return LoadedScanConfig(parsed, str(config_file), config_file.parent.resolve())
 
 
-@dataclass(frozen=True)
 class _Run:
     """What every source of one run shares: where it runs and how it scans."""
 
-    request: ScanRequest
-    root: Path  # resolved; reported paths are relative to it
-    repo: Path | None  # the git repository, when git is used
-    scanner: Scanner
-    limits: FileLimits
-    git: GitReader
+    __slots__ = ("git", "limits", "repo", "request", "root", "scanner")
+
+    def __init__(self, request: ScanRequest, root: Path, repo: Path | None, scanner: Scanner,
+                 limits: FileLimits, git: GitReader) -> None:  # fmt: skip
+        self.request = request
+        self.root = root  # resolved; reported paths are relative to it
+        self.repo = repo  # the git repository, when git is used
+        self.scanner = scanner
+        self.limits = limits
+        self.git = git
 
     def relative(self, raw: str | Path) -> str:
         path = Path(raw)
@@ -293,13 +317,16 @@ def _slices(commits: list[str], jobs: int) -> list[list[str]]:
     return [commits[n : n + size] for n in range(0, len(commits), size)]
 
 
-@dataclass(frozen=True)
 class _SliceReader:
     """What a worker process scans for a slice of commits (picklable: no open state)."""
 
-    read: Callable[[Path, Sequence[str]], Iterable[AddedText]]
-    repo: Path
-    wanted: tuple[str, ...]
+    __slots__ = ("read", "repo", "wanted")
+
+    def __init__(self, read: Callable[[Path, Sequence[str]], Iterable[AddedText]], repo: Path,
+                 wanted: tuple[str, ...]) -> None:  # fmt: skip
+        self.read = read
+        self.repo = repo
+        self.wanted = wanted
 
     def __call__(self, commits: list[str]) -> Iterator[Fragment | Skip]:
         return _fragments(_wanted(self.read(self.repo, commits), self.wanted))

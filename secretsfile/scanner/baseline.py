@@ -8,20 +8,19 @@ merge cleanly. It is written only by ``scan --update-baseline``, never by the ho
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from secretsfile.errors import FormatError
+from secretsfile.scanner.lazy_regex import LazyRegex
 from secretsfile.scanner.model import Finding
 
 __all__ = ["BASELINE_NAME", "Baseline", "load_baseline", "write_baseline"]
 
 BASELINE_NAME = ".secretsfile-baseline.json"
 _VERSION = 1
-_FINGERPRINT = re.compile(r"[0-9a-f]{64}")
+_FINGERPRINT = LazyRegex(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,8 @@ def load_baseline(path: Path) -> Baseline:
         return Baseline()
     except OSError as error:
         raise FormatError(f"cannot read the baseline: {error.strerror}", path=str(path)) from None
+    import json  # only when there is a baseline
+
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as error:

@@ -105,10 +105,10 @@ class KeywordIndex:
         blob = b"\n".join(fresh)
         found: dict[bytes, list[int]] = {}
         for number in self._candidates(blob):
-            core = self.cores[number][0]
-            for token in fresh:
-                if core in token:
-                    found.setdefault(token, []).append(number)
+            # a core holds no newline: each of its occurrences lies inside one token, so
+            # the tokens holding it are found from its occurrences, not by testing them all
+            for token in _tokens_holding(blob, self.cores[number][0]):
+                found.setdefault(token, []).append(number)
         seen = self._seen
         for token in fresh:
             seen[token] = _NOTHING
@@ -139,6 +139,19 @@ def _gate(keywords: list[tuple[bytes, tuple[int, ...]]]) -> list[tuple[bytes, Me
         best = max(pairs, key=shared, default=raw)
         groups.setdefault(best if shared(best) > 1 else raw, []).append((raw, rules))
     return [(gate, tuple(members)) for gate, members in groups.items()]
+
+
+def _tokens_holding(blob: bytes, core: bytes) -> list[bytes]:
+    """The newline-separated tokens of ``blob`` that hold ``core`` (once each, in order)."""
+    tokens: list[bytes] = []
+    pos = blob.find(core)
+    while pos >= 0:
+        start = blob.rfind(b"\n", 0, pos) + 1
+        end = blob.find(b"\n", pos)
+        end = len(blob) if end < 0 else end
+        tokens.append(blob[start:end])
+        pos = blob.find(core, end)
+    return tokens
 
 
 def _grams_among(blob: bytes, wanted: frozenset[int]) -> set[int]:

@@ -6,7 +6,6 @@ Every renderer takes the same ``Report`` and returns a ``str``; colour is the CL
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +70,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
+    import json  # here: the text report (the hook's) never needs it
+
     payload = {
         "version": 1,
         "findings": [finding_dict(f) for f in sorted(report.findings, key=_sort_key)],
@@ -86,6 +87,8 @@ def render_json(report: Report) -> str:
 
 
 def render_sarif(report: Report) -> str:
+    import json
+
     findings = sorted(report.findings, key=_sort_key)
     rule_index: dict[str, int] = {}
     rules: list[dict[str, Any]] = []
