@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from secretsfile.cli.common import say
-from secretsfile.errors import ConflictError, FormatError, SecretsfileError, UsageError
+from secretsfile.errors import FormatError, UsageError
 
 if TYPE_CHECKING:
     from secretsfile.ops.merging import Choice, EditFlow, Versions
@@ -56,36 +56,10 @@ def driver(
                                         "repository (its format, and the name in messages).")]
     = "",
 ) -> int:
-    """The git merge driver (help: DRIVER_HELP)."""
-    from secretsfile._fileio import read_text, write_atomic
-    from secretsfile.config.project import load_for
-    from secretsfile.ops.merging import Versions, merge_versions
+    """The git merge driver (help: DRIVER_HELP); the body: ``cli/merge_driver`` (no Typer)."""
+    from secretsfile.cli.merge_driver import driver as run_driver
 
-    name = path or str(ours)
-    try:
-        versions = Versions(read_text(base), read_text(ours), read_text(theirs), name)
-        outcome = merge_versions(versions, config=load_for(path or ours))
-    except SecretsfileError as error:
-        say(f"secretsfile merge driver: {name}: no key-level merge ({error.diagnostics()}); "
-            "git merges the encrypted text line by line instead")
-        return _git_merge_file(base, ours, theirs, marker_size)
-    if outcome.conflicts:
-        raise ConflictError(
-            f"changed differently on both sides: {', '.join(outcome.conflicts)}; the file "
-            "stays as ours (encrypted)", path=name,
-            hint=f"finish with 'secretsfile merge resolve {name} --ours', '--theirs' or "
-            "'--edit'")
-    write_atomic(ours, outcome.text)
-    say(f"{name}: merged key by key")
-    return 0
-
-
-def _git_merge_file(base: Path, ours: Path, theirs: Path, marker_size: int) -> int:
-    from secretsfile.git.run import run_git_status
-
-    return run_git_status(["merge-file", f"--marker-size={marker_size}", "-L", "ours", "-L",
-                           "base", "-L", "theirs", str(ours), str(base), str(theirs)],
-                          Path.cwd())
+    return run_driver(base, ours, theirs, marker_size, path)
 
 
 @app.command("resolve", help=RESOLVE_HELP)

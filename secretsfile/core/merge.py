@@ -15,17 +15,16 @@ it followed there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
 
+from secretsfile.core.record import Record, field
 from secretsfile.core.values import Branch, Comment, Value
 
 _MISSING = object()  # a key absent on one side (None is a real value: YAML null)
 Side = Literal["ours", "theirs"]
 
 
-@dataclass
-class MergeResult:
+class MergeResult(Record):
     docs: list[Branch]
     conflicts: list[str] = field(default_factory=list)  # key paths, sops syntax
 

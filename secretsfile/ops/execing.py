@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from secretsfile.core.record import Record
 from secretsfile.core.values import Comment, scalar_text
 from secretsfile.errors import UsageError, scrubbed
-from secretsfile.ops.exporting import check_variables
+from secretsfile.ops.exporting.denylist import check_variables
 from secretsfile.ops.files import open_file
 from secretsfile.ops.running import wait_forwarding
 from secretsfile.stores import get_store
@@ -49,8 +49,7 @@ def fill_placeholder(command: str, path: str) -> str:
     return command.replace("{}", path)
 
 
-@dataclass(frozen=True)
-class RunAs:
+class RunAs(Record, frozen=True):
     """``--user NAME``: who the command runs as (sops' flag; only root can switch)."""
 
     name: str

@@ -13,15 +13,14 @@ goes through the private editor flow of ``ops/edit``.
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from secretsfile._fileio import locked, write_atomic
 from secretsfile.core.merge import Side, merge_documents
+from secretsfile.core.record import Record, field
 from secretsfile.core.values import Branch
 from secretsfile.errors import (
     ConflictError,
@@ -46,11 +45,10 @@ if TYPE_CHECKING:
 Choice = Literal["ours", "theirs", "edit"] | None
 EditFlow = Callable[[str, Callable[[str], list[Branch]]], list[Branch]]
 METADATA_CONFLICT = "(sops metadata: recipients, key groups or encryption rules)"
-_MARKERS = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.M)
+_MARKERS = r"^(<{7}|={7}|>{7})( |$)"  # compiled on first use (not on the driver's start-up)
 
 
-@dataclass(frozen=True)
-class Versions:
+class Versions(Record, frozen=True):
     """The three texts of one file in a merge; ``base`` is "" when both sides added it."""
 
     base: str
@@ -59,14 +57,12 @@ class Versions:
     path: str  # the file's path in the repository: its format, and the name in messages
 
 
-@dataclass
-class MergeOutcome:
+class MergeOutcome(Record):
     text: str  # the merged file (ours' text unchanged when there are conflicts)
     conflicts: list[str] = field(default_factory=list)  # key paths, never values
 
 
-@dataclass
-class _Opened:
+class _Opened(Record):
     base: OpenDocument | None
     ours: OpenDocument
     theirs: OpenDocument
@@ -206,6 +202,8 @@ def marked_text(ours_docs: list[Branch], theirs_docs: list[Branch], fmt: str,
     left = store.write(ours_docs, None, indent).splitlines(keepends=True)
     right = store.write(theirs_docs, None, indent).splitlines(keepends=True)
     lines: list[str] = []
+    import difflib  # resolve --edit only
+
     matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -221,7 +219,7 @@ def _ended(lines: list[str]) -> list[str]:
 
 
 def _parse_resolved(text: str, fmt: str, path: str) -> list[Branch]:
-    if _MARKERS.search(text):
+    if re.search(_MARKERS, text, re.M):
         raise FormatError("conflict markers (<<<<<<<, =======, >>>>>>>) are still in the file",
                           path=path, hint="keep one side of every marked conflict and remove "
                           "the marker lines")

@@ -14,20 +14,19 @@ import signal
 import subprocess
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from secretsfile.core.record import Record
 from secretsfile.errors import UsageError
-from secretsfile.ops.exporting import (
+from secretsfile.ops.exporting.denylist import (
     EnvironmentSecrets,
     check_variables,
     checked_values,
     is_key_variable,
 )
-from secretsfile.secrets.naming import is_variable_name
 
 
 class FileKind(str, Enum):
@@ -35,10 +34,7 @@ class FileKind(str, Enum):
     file = "file"
 
 
-
-
-@dataclass(frozen=True)
-class FileSpec:
+class FileSpec(Record, frozen=True):
     """``--file NAME=VAR`` / ``NAME.KEY=VAR``: secret NAME (key KEY of a group) as a file
     whose path the child finds in VAR."""
 
@@ -54,6 +50,8 @@ class FileSpec:
 
 def parse_file_specs(specs: Iterable[str]) -> list[FileSpec]:
     """``NAME=VAR`` / ``NAME.KEY=VAR`` -> FileSpec."""
+    from secretsfile.secrets.naming import is_variable_name  # run only: not exec-env's path
+
     parsed = []
     for spec in specs:
         target, eq, var = spec.partition("=")

@@ -26,9 +26,10 @@ from secretsfile.errors import KeyUnavailableError, NotEncryptedError, Secretsfi
 
 __all__ = ["TextconvResult", "convert", "detect_format", "fingerprint"]
 
-_SIMPLE_KEY = re.compile(r"[A-Za-z0-9_\-]+\Z")
-_DOTENV_MAC = re.compile(r"^sops_mac=", re.MULTILINE)
-_NEEDS_QUOTES = re.compile(r'[\x00-\x1f\x7f\u2028\u2029]|^["\s]|\s$')
+# patterns, compiled on first use by re's own cache (nothing compiled at import: issue 14)
+_SIMPLE_KEY = r"[A-Za-z0-9_\-]+\Z"
+_DOTENV_MAC = r"^sops_mac="
+_NEEDS_QUOTES = r'[\x00-\x1f\x7f\u2028\u2029]|^["\s]|\s$'
 FINGERPRINT_LABEL = b"secretsfile diff fingerprint v1"
 FINGERPRINT_CHARS = 12
 
@@ -45,7 +46,7 @@ def detect_format(text: str) -> str:
     """json when it starts with '{', dotenv when it has a sops_mac= line, else yaml."""
     if text.lstrip().startswith("{"):
         return "json"
-    if _DOTENV_MAC.search(text):
+    if re.search(_DOTENV_MAC, text, re.MULTILINE):
         return "dotenv"
     return "yaml"
 
@@ -66,7 +67,7 @@ def _quoted(text: str, ascii_only: bool) -> str:
 
 
 def _segment(key: str) -> str:
-    return key if _SIMPLE_KEY.match(key) else f"[{_quoted(key, True)}]"
+    return key if re.match(_SIMPLE_KEY, key) else f"[{_quoted(key, True)}]"
 
 
 def _join(prefix: str, key: str) -> str:
@@ -82,7 +83,7 @@ def _shown(value: Value) -> str:
     text = scalar_text(value)
     if not text:
         return '""'
-    return _quoted(text, False) if _NEEDS_QUOTES.search(text) else text
+    return _quoted(text, False) if re.search(_NEEDS_QUOTES, text) else text
 
 
 def leaves(value: Value, prefix: str = "") -> Iterator[tuple[str, Value]]:

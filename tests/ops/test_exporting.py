@@ -9,6 +9,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,49 @@ def test_deny_list_is_data_without_duplicates() -> None:
     patterns = [p for group, _ in DENIED_VARIABLES for p in group]
     assert len(patterns) == len(set(patterns))
     assert all(p == p.upper() and " " not in p for p in patterns)
+
+
+def _first_matching_group(name: str) -> str | None:
+    """The deny-list read literally: the first group with a pattern matching ``name``."""
+    upper = name.upper()
+    for patterns, reason in DENIED_VARIABLES:
+        for pattern in patterns:
+            if upper == pattern or (pattern.endswith("*") and upper.startswith(pattern[:-1])):
+                return reason
+    return None
+
+
+def test_the_deny_list_index_answers_as_the_patterns_read_in_order() -> None:
+    names = [pattern.rstrip("*") + tail for group, _ in DENIED_VARIABLES for pattern in group
+             for tail in ("", "X", "_Y", "x")]
+    names += ["ci", "Path", "gitlab_ci", "COR_", "CORECLR_X", "PYTHON", "key_00001", "", "_"]
+    assert [denied_reason(n) for n in names] == [_first_matching_group(n) for n in names]
+
+
+@pytest.mark.parametrize("name", ["A", "_", "a_1", "Z9", "1A", "A-B", "A B", "É", "A\nB",
+                                  "A\u0660", "", "if", "ABC\n", "ŝ"])
+def test_the_name_shortcut_accepts_only_what_the_one_rule_accepts(name: str) -> None:
+    from secretsfile.ops.exporting.denylist import _plainly_valid
+    from secretsfile.secrets.naming import is_variable_name
+
+    assert _plainly_valid(name) == is_variable_name(name)
+
+
+def test_exec_env_machinery_imports_no_export_format_and_no_secrets_layer() -> None:
+    """exec-env's start-up (issue 14): the deny-list without the CI formats, the secrets
+    layer or dataclasses; the package's names still load on first use."""
+    code = ("import sys\n"
+            "from secretsfile.ops import execing, running\n"
+            "from secretsfile.ops.exporting.denylist import check_variables\n"
+            "check_variables({'DB_USER': 'x'}, {})\n"
+            "heavy = ('dataclasses', 'uuid', 'secretsfile.secrets.variables',\n"
+            "         'secretsfile.ops.exporting.base', 'secretsfile.ops.exporting.github')\n"
+            "print(' '.join(m for m in heavy if m in sys.modules))\n"
+            "import secretsfile.ops.exporting as e\n"
+            "print(sorted(e.FORMATS) == sorted(['github', 'gitlab', 'dotenv', 'json']))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    assert done.stdout.split("\n")[:2] == ["", "True"]
 
 
 def test_check_variables_names_origin_and_hint_never_the_value() -> None:

@@ -1,46 +1,73 @@
 """Secrets as environment variables for another process: the deny-list and key variables
 (``denylist``), and the CI export formats, one module each behind ``base.ExportFormat``.
 
-Adding a format: a module here defining ``FORMAT``, one line in ``FORMATS`` below, and its
-tests; ``ci export --format`` lists whatever this registry holds.
+Adding a format: a module here defining ``FORMAT``, one line in ``_FORMAT_MODULES`` below, and
+its tests; ``ci export --format`` lists whatever ``FORMATS`` holds.
+
+Names load on first use: ``exec-env`` and ``run`` need only the deny-list, not the formats
+(their dataclasses, ``uuid``, ``platform``) on their start-up path (issue 14).
 """
 
 from __future__ import annotations
 
-from secretsfile.ops.exporting import dotenv, github, gitlab, json_format
-from secretsfile.ops.exporting.base import (
-    ExportFormat,
-    JobFile,
-    JobTarget,
-    Variables,
-    job_target,
-)
-from secretsfile.ops.exporting.denylist import (
-    DENIED_VARIABLES,
-    KEY_VARIABLE_PREFIXES,
-    DeniedVariableError,
-    EnvironmentSecrets,
-    check_variables,
-    checked_values,
-    denied_reason,
-    export_variables,
-    is_key_variable,
-)
-from secretsfile.ops.exporting.dotenv import dotenv_quote
-from secretsfile.ops.exporting.github import github_env_text, github_masks
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-# name -> format, in the order --help lists them; the first is the default.
-FORMATS: dict[str, ExportFormat] = {fmt.name: fmt for fmt in (
-    github.FORMAT,
-    gitlab.FORMAT,
-    dotenv.FORMAT,
-    json_format.FORMAT,
-)}
+if TYPE_CHECKING:
+    from secretsfile.ops.exporting.base import (
+        ExportFormat,
+        JobFile,
+        JobTarget,
+        Variables,
+        job_target,
+    )
+    from secretsfile.ops.exporting.denylist import (
+        DENIED_VARIABLES,
+        KEY_VARIABLE_PREFIXES,
+        DeniedVariableError,
+        EnvironmentSecrets,
+        check_variables,
+        checked_values,
+        denied_reason,
+        export_variables,
+        is_key_variable,
+    )
+    from secretsfile.ops.exporting.dotenv import dotenv_quote
+    from secretsfile.ops.exporting.github import github_env_text, github_masks
+
+    FORMATS: dict[str, ExportFormat]
+
+# the format modules, in the order --help lists them; the first is the default
+_FORMAT_MODULES = ("github", "gitlab", "dotenv", "json_format")
+_HOME = {
+    "base": ("ExportFormat", "JobFile", "JobTarget", "Variables", "job_target"),
+    "denylist": ("DENIED_VARIABLES", "KEY_VARIABLE_PREFIXES", "DeniedVariableError",
+                 "EnvironmentSecrets", "check_variables", "checked_values", "denied_reason",
+                 "export_variables", "is_key_variable"),
+    "dotenv": ("dotenv_quote",),
+    "github": ("github_env_text", "github_masks"),
+}
+_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "FORMATS":
+        modules = [import_module(f"{__name__}.{module}") for module in _FORMAT_MODULES]
+        formats = {module.FORMAT.name: module.FORMAT for module in modules}
+        globals()["FORMATS"] = formats
+        return formats
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 def render(variables: Variables, name: str) -> str:
     """The text of format ``name`` (its refusals raised first)."""
-    return FORMATS[name].render(variables)
+    formats: dict[str, ExportFormat] = __getattr__("FORMATS")
+    return formats[name].render(variables)
 
 
 __all__ = [

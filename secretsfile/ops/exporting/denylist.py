@@ -12,8 +12,6 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from secretsfile.errors import UsageError
-from secretsfile.keysources import registry
-from secretsfile.secrets.variables import check_variable_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from secretsfile.secrets.variables import Variable
@@ -60,13 +58,42 @@ DENIED_VARIABLES: tuple[tuple[tuple[str, ...], str], ...] = (
 
 
 def denied_reason(name: str) -> str | None:
-    """Why ``name`` may not be set from a secret, or None when it may."""
+    """Why ``name`` may not be set from a secret, or None when it may (the first group of
+    ``DENIED_VARIABLES`` with a matching pattern gives the reason)."""
+    exact, starts, prefixes = _index()
     upper = name.upper()
-    for patterns, reason in DENIED_VARIABLES:
-        for pattern in patterns:
-            if upper == pattern or (pattern.endswith("*") and upper.startswith(pattern[:-1])):
-                return reason
-    return None
+    found = [exact[upper]] if upper in exact else []
+    if upper.startswith(starts):
+        found += [ranked for prefix, ranked in prefixes if upper.startswith(prefix)]
+    return min(found)[1] if found else None
+
+
+_INDEXED: list[tuple[dict[str, tuple[int, str]], tuple[str, ...],
+                     list[tuple[str, tuple[int, str]]]]] = []
+
+
+def _index() -> tuple[dict[str, tuple[int, str]], tuple[str, ...],
+                      list[tuple[str, tuple[int, str]]]]:
+    """``DENIED_VARIABLES`` as (exact name -> (group, reason), every prefix, (prefix, (group,
+    reason))), built on first use: ``exec-env`` asks about every key of a file (issue 14)."""
+    if not _INDEXED:
+        exact: dict[str, tuple[int, str]] = {}
+        prefixes: list[tuple[str, tuple[int, str]]] = []
+        for rank, (patterns, reason) in enumerate(DENIED_VARIABLES):
+            for pattern in patterns:
+                if pattern.endswith("*"):
+                    prefixes.append((pattern[:-1], (rank, reason)))
+                else:
+                    exact.setdefault(pattern, (rank, reason))
+        _INDEXED.append((exact, tuple(prefix for prefix, _ in prefixes), prefixes))
+    return _INDEXED[0]
+
+
+def _plainly_valid(name: str) -> bool:
+    """A shortcut that accepts only names the one rule (``secrets.naming.is_variable_name``:
+    ``[A-Za-z_][A-Za-z0-9_]*``) accepts, so that ``exec-env`` need not import ``secrets/``
+    (dataclasses, regexes) for the names that are fine; every other name goes to the rule."""
+    return name.isascii() and name.isidentifier()
 
 
 class DeniedVariableError(UsageError):
@@ -79,7 +106,10 @@ def check_variables(variables: Mapping[str, str], origins: Mapping[str, str],
     allowed), names on the deny-list (unless in ``allow``) and values no environment can
     hold; ``origins`` says where each variable came from (``secret 'db' (key 'user')``)."""
     for var in variables:
-        check_variable_name(var, origins.get(var, "the command line"))
+        if not _plainly_valid(var):  # the rule and its message: secrets.variables
+            from secretsfile.secrets.variables import check_variable_name
+
+            check_variable_name(var, origins.get(var, "the command line"))
     allowed = {name.upper() for name in allow}
     denied = [(var, reason) for var in variables
               if var.upper() not in allowed and (reason := denied_reason(var)) is not None]
@@ -131,10 +161,25 @@ def checked_values(chosen: Mapping[str, Variable], allow: Collection[str] = ()
 # [_FILE]). A prefix, not a list with a '_FILE' exception: the environment 'x-file' has the key
 # variable SECRETSFILE_AGE_KEY_X_FILE, which no suffix rule can tell from a path variable.
 # Each key source lists its own (KeySource.key_variables); a new backend adds its variables there.
-KEY_VARIABLE_PREFIXES = registry.key_variable_prefixes()
+# ``KEY_VARIABLE_PREFIXES``: read on first use (module ``__getattr__``), as the registry
+# imports every backend to answer.
+
+
+def __getattr__(name: str) -> Any:
+    if name == "KEY_VARIABLE_PREFIXES":
+        from secretsfile.keysources import registry
+
+        return registry.key_variable_prefixes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    KEY_VARIABLE_PREFIXES: tuple[str, ...]
 
 
 def is_key_variable(name: str) -> bool:
     """True for variables a child process must not inherit: key text, key files, key
     commands. A child gets values, never the keys that open every other value."""
+    from secretsfile.keysources import registry
+
     return registry.is_key_variable(name)

@@ -1,0 +1,49 @@
+"""``secretsfile merge driver %O %A %B %L %P``: the body of git's merge driver, without Typer.
+
+git runs it once per conflicting file of a merge, rebase or cherry-pick, so it is a hot
+command (issue 14): this module imports no Typer, Click or rich, and the Typer command in
+``merge_cmd`` only declares the parameters and calls ``driver``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from secretsfile.cli.quiet import say
+from secretsfile.errors import ConflictError, SecretsfileError
+
+
+def driver(base: Path, ours: Path, theirs: Path, marker_size: int | None = 7,
+           path: str | None = "") -> int:
+    """Merge key by key into ``ours`` (exit 0), or raise ConflictError naming the key paths
+    (exit 1); without a key-level merge, git's line merge of the ciphertext. ``marker_size``
+    and ``path`` (git's %L and %P) may be None: left out (as the lean parser passes them)."""
+    from secretsfile._fileio import read_text, write_atomic
+    from secretsfile.config.project import load_for
+    from secretsfile.ops.merging import Versions, merge_versions
+
+    name = path or str(ours)
+    try:
+        versions = Versions(read_text(base), read_text(ours), read_text(theirs), name)
+        outcome = merge_versions(versions, config=load_for(path or ours))
+    except SecretsfileError as error:
+        say(f"secretsfile merge driver: {name}: no key-level merge ({error.diagnostics()}); "
+            "git merges the encrypted text line by line instead")
+        return _git_merge_file(base, ours, theirs, 7 if marker_size is None else marker_size)
+    if outcome.conflicts:
+        raise ConflictError(
+            f"changed differently on both sides: {', '.join(outcome.conflicts)}; the file "
+            "stays as ours (encrypted)", path=name,
+            hint=f"finish with 'secretsfile merge resolve {name} --ours', '--theirs' or "
+            "'--edit'")
+    write_atomic(ours, outcome.text)
+    say(f"{name}: merged key by key")
+    return 0
+
+
+def _git_merge_file(base: Path, ours: Path, theirs: Path, marker_size: int) -> int:
+    from secretsfile.git.run import run_git_status
+
+    return run_git_status(["merge-file", f"--marker-size={marker_size}", "-L", "ours", "-L",
+                           "base", "-L", "theirs", str(ours), str(base), str(theirs)],
+                          Path.cwd())
