@@ -28,7 +28,8 @@ ALLOWED: dict[str, set[str]] = {
     "integrations": {*_LIBRARY, "loader"},
     "api": _LIBRARY,  # an entry point: may look up the config, like the CLI
     "__init__": {*_LIBRARY, "api", "loader"},
-    "cli": {*_LIBRARY, "git", "api", "loader", "integrations"},
+    "webui": _LIBRARY,  # the secrets page: git is handed in by the CLI (webui.api.Ctx)
+    "cli": {*_LIBRARY, "git", "api", "loader", "integrations", "webui"},
     "__main__": {"cli"},
 }
 GATES = {"typer": "cli", "rich": "cli", "git": "git", "click": "cli",
@@ -78,7 +79,7 @@ def test_library_layers_never_import_ui_libraries() -> None:
     problems = [
         f"{path.relative_to(PACKAGE)} imports {module}"
         for path in PACKAGE.rglob("*.py")
-        if _layer(path) in {"ops", "core", "stores", "keysources", "loader", "secrets"}
+        if _layer(path) in {"ops", "core", "stores", "keysources", "loader", "secrets", "webui"}
         for module, _ in _imports(path)
         if module.split(".")[0] in ui
         or (_layer(path) in {"core", "stores", "keysources"}
