@@ -8,7 +8,6 @@ module at all: its quiet rule is ``cli/quiet.py``."""
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +30,8 @@ def out(text: str) -> None:
 
 
 def emit_json(data: Any) -> None:
+    import json  # only the commands that print JSON need it
+
     out(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 

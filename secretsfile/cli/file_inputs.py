@@ -4,12 +4,12 @@ parser (``cli/lean.py``) runs these commands without it."""
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from secretsfile.cli.common import read_value
+from secretsfile.core.pattern import Pattern
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops.files import Source
 
@@ -74,7 +74,7 @@ def set_value_of(positional: str | None, value: str | None, value_stdin: bool,
         raise
 
 
-_JSON_NUMBER = re.compile(r"-(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_JSON_NUMBER = Pattern(r"-(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 # ``set`` takes unknown options as arguments so that VALUE may be a negative number (sops
 # takes ``set f '["k"]' -1``); anything else that looks like an option stays an error.
 ALLOW_NEGATIVE_VALUE = {"ignore_unknown_options": True, "allow_extra_args": True}

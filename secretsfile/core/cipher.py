@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-import re
 import sys
 from collections.abc import Callable
 
@@ -25,6 +24,7 @@ try:  # the Rust class itself: the public module's package loads every cipher (~
 except (ImportError, AttributeError):  # pragma: no cover - an older cryptography
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from secretsfile.core.pattern import Pattern
 from secretsfile.core.values import Comment, Scalar, encode_text, from_bytes, to_bytes, type_tag
 from secretsfile.errors import FormatError, IntegrityError
 
@@ -35,7 +35,7 @@ DATA_KEY_SIZE = 32
 _MIN_IV, _MAX_IV = 8, 128
 ENC_PREFIX = "ENC[AES256_GCM,"
 # sops' own reader regex: greedy groups, anchored at the start only.
-_ENC = re.compile(r"^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]")
+_ENC = Pattern(r"^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]")
 
 StashKey = tuple[str, bytes, str]
 # The IV, and the token it came from when the token can be given back as it is.

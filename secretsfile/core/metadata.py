@@ -58,10 +58,14 @@ class Metadata(Record):
         return [key for group in self.key_groups for key in group]
 
     def touch(self, now: _dt.datetime | None = None) -> None:
-        import datetime as _dt  # only when writing
+        if now is None:  # what format_time gives for UTC whole seconds, without datetime
+            import time
 
-        moment = (now or _dt.datetime.now(_dt.timezone.utc)).replace(microsecond=0)
-        self.lastmodified = format_time(moment.astimezone(_dt.timezone.utc))
+            self.lastmodified = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            return
+        import datetime as _dt  # only when a caller gives the moment
+
+        self.lastmodified = format_time(now.replace(microsecond=0).astimezone(_dt.timezone.utc))
 
     # -- reading ---------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import math
 import re
 from typing import TYPE_CHECKING, TypeAlias, Union
 
+from secretsfile.core.pattern import Pattern
 from secretsfile.core.record import Record
 
 if TYPE_CHECKING:  # datetime and decimal are imported where used: a decrypt rarely needs them
@@ -191,7 +192,7 @@ def format_time(moment: _dt.datetime, nanos: int | None = None) -> str:
     return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-_TIMESTAMP = re.compile(
+_TIMESTAMP = Pattern(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d))"
     r"|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?))?\Z"
@@ -227,7 +228,7 @@ def parse_timestamp(text: str) -> GoTime | None:
 
 # Lone surrogates that are not undecodable bytes kept by "surrogateescape": a JSON
 # "\ud800" escape gives one. Go's JSON reader turns them into U+FFFD.
-_LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+_LONE_SURROGATE = Pattern("[\ud800-\udc7f\udd00-\udfff]")
 
 
 def has_lone_surrogate(text: str) -> bool:
@@ -262,7 +263,7 @@ def to_bytes(value: Scalar | Comment) -> bytes:
     raise TypeError(f"cannot convert a value of type {type(value).__name__} to bytes")
 
 
-_GO_INT = re.compile(r"^[+-]?[0-9]{1,19}\Z")  # Go's Atoi: int64, longer never fits
+_GO_INT = Pattern(r"^[+-]?[0-9]{1,19}\Z")  # Go's Atoi: int64, longer never fits
 _INT64 = range(-(2**63), 2**63)
 _GO_INFINITY = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
 _GO_BOOL = {

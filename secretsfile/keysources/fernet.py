@@ -13,10 +13,10 @@ import base64
 import binascii
 import hashlib
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from secretsfile.core.pattern import Pattern
 from secretsfile.core.record import Record
 from secretsfile.errors import KeySourceError
 from secretsfile.keysources.age import check_private_mode, config_home
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # cryptography is imported where it is used (see keysources/age.py for why).
 
-_SPLIT = re.compile(r"[\s,]+")
+_SPLIT = Pattern(r"[\s,]+")
 # Variables that hold key material itself (not paths): never handed to child processes.
 KEY_VARIABLES = ("SECRETSFILE_FERNET_KEY",)
 

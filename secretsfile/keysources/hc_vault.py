@@ -25,12 +25,12 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+from secretsfile.core.pattern import Pattern
 from secretsfile.errors import KeySourceError
 from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
 
@@ -41,9 +41,9 @@ if TYPE_CHECKING:
 # http.client is imported (through keysources/http.py) only inside wrap/unwrap.
 
 _EXAMPLE = "https://vault.example.com:8200/v1/transit/keys/keyName"
-_PREFIXED = re.compile(r"/[^/]+/v\d+/[^/]+/[^/]+/[^/]+")
-_WELL_FORMED = re.compile(r"/v\d+/[^/]+/[^/]+/[^/]+")
-_NAME = re.compile(r"[A-Za-z0-9._-]+")
+_PREFIXED = Pattern(r"/[^/]+/v\d+/[^/]+/[^/]+/[^/]+")
+_WELL_FORMED = Pattern(r"/v\d+/[^/]+/[^/]+/[^/]+")
+_NAME = Pattern(r"[A-Za-z0-9._-]+")
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _LOGIN_HINT = ("set VAULT_TOKEN to a token allowed to use this key "
                "(or run 'bao login' / 'vault login'), and VAULT_NAMESPACE if the key is in one")

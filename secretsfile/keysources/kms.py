@@ -26,6 +26,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from secretsfile.core.pattern import Pattern
 from secretsfile.core.record import Record
 from secretsfile.errors import KeySourceError, UsageError
 from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
@@ -33,8 +34,8 @@ from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceRep
 if TYPE_CHECKING:
     from secretsfile.core.metadata import MasterKey
 
-_ARN = re.compile(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:(?:key|alias)/\S+$")
-_ROLE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$")
+_ARN = Pattern(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:(?:key|alias)/\S+$")
+_ROLE = Pattern(r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$")
 _ESCAPES = {"%": "%25", "|": "%7C", ",": "%2C", ":": "%3A"}
 _NEEDS_BOTO3 = "AWS KMS keys need boto3: pip install 'secretsfile[aws]'"
 _NO_CREDENTIALS_HINT = ("set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), "

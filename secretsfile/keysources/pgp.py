@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from secretsfile.core.pattern import Pattern
 from secretsfile.errors import KeySourceError
 from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
 
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 # subprocess is imported where gpg runs (not on the hot path of other backends).
 
-_FINGERPRINT = re.compile(r"[0-9A-F]{40}")
-_KEY_ID = re.compile(r"[0-9A-F]{8,64}")
+_FINGERPRINT = Pattern(r"[0-9A-F]{40}")
+_KEY_ID = Pattern(r"[0-9A-F]{8,64}")
 EXEC_VARIABLES = ("SECRETSFILE_GPG_EXEC", "SOPS_GPG_EXEC")
 TIMEOUT = 30.0  # seconds per gpg call; gpg never waits for a passphrase (pinentry-mode error)
 LIST_TIMEOUT = 5.0  # seconds for listing the keyring (reports, the own recipient)
@@ -57,6 +57,8 @@ def normalise(text: str) -> str:
 
 def gpg_binary() -> str | None:
     """The gpg to run: $SECRETSFILE_GPG_EXEC, $SOPS_GPG_EXEC, else gpg (or gpg2) on PATH."""
+    import shutil  # not at import: encrypt's options load every backend, shutil ~3 ms
+
     for name in EXEC_VARIABLES:
         configured = os.environ.get(name)
         if configured:

@@ -7,7 +7,6 @@ serialised with a lock, and keeps the ciphertext of every value it did not chang
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,6 +99,8 @@ def encrypt_text(text: str, path: str, options: EncryptOptions,
     selector = selector_for(plan, out_fmt)
     where = str(target) if target is not None else path  # the file a refusal names
     if previous is not None and _reusable(previous, plan, selector):
+        import copy  # only an encrypt over an existing file
+
         metadata = copy.deepcopy(previous.source.metadata)
         indent = resolve_indent(options.indent, options.config, out_fmt, previous.source.indent)
         return seal_with(docs, previous.cipher, metadata, out_fmt, indent, where)

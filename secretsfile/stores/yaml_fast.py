@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 
+from secretsfile.core.pattern import Pattern
 from secretsfile.core.values import MAX_DEPTH, Branch, Value
 from secretsfile.errors import FormatError
 from secretsfile.stores.yaml_resolve import must_quote, resolve_plain
 
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?: (.*))?\Z")
 _PLAIN = re.compile(r"[A-Za-z0-9_.+/=-][A-Za-z0-9_.+/=:,@\[\]-]*\Z")
-_QUOTED = re.compile(r'"([^"\\\ud800-\udfff]*)"\Z')  # surrogates: bytes not UTF-8
+_QUOTED = Pattern(r'"([^"\\\ud800-\udfff]*)"\Z')  # surrogates: bytes not UTF-8
 # Keys starting with a letter need quoting only if they are one of these words.
 _WORDS = frozenset(
     "y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF "  # noqa: SIM905

@@ -8,8 +8,8 @@ and therefore the MAC, identical to what sops computes.
 from __future__ import annotations
 
 import math
-import re
 
+from secretsfile.core.pattern import Pattern
 from secretsfile.core.values import Scalar, parse_timestamp
 from secretsfile.errors import FormatError
 
@@ -21,8 +21,8 @@ _SPECIAL_FLOATS = {
     "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
     ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
 }  # fmt: skip
-_GO_INT = re.compile(r"^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z")
-_YAML_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_GO_INT = Pattern(r"^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z")
+_YAML_FLOAT = Pattern(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INT64_MAX = 2**63 - 1
 _UINT64_MAX = 2**64 - 1
 _UINT64_DIGITS = 20  # longer decimals cannot fit, and int() refuses past 4,300 digits
@@ -33,7 +33,7 @@ _OLD_BOOLS = frozenset(
 # A string that starts with a letter or "_" (so it is no number, time or special float)
 # needs quoting exactly when it is one of these words.
 QUOTED_WORDS = _OLD_BOOLS | _NULLS - {"", "~"}
-_BASE60 = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
+_BASE60 = Pattern(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
 
 
 def _parse_go_int(text: str) -> int | None:

@@ -1,0 +1,35 @@
+"""core.pattern: a regex compiled on its first use, then the compiled methods themselves."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from secretsfile.core.pattern import Pattern
+
+
+def test_compiles_on_first_use_and_behaves_like_the_compiled_pattern(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled: list[str] = []
+    real = re.compile
+
+    def counting(pattern: str, flags: int = 0) -> re.Pattern[str]:
+        compiled.append(pattern)
+        return real(pattern, flags)
+
+    monkeypatch.setattr(re, "compile", counting)
+    pattern = Pattern(r"a(b+)")
+    assert compiled == []  # nothing at creation (module import)
+    match = pattern.match("abbc")
+    assert match is not None and match.group(1) == "bb"
+    assert pattern.search("xab") is not None and pattern.fullmatch("ab") is not None
+    assert pattern.sub("-", "abab") == "--" and pattern.split("xabyabz") == ["x", "b", "y", "b", "z"]
+    assert pattern.findall("ab abb") == ["b", "bb"]
+    assert compiled == [r"a(b+)"]  # once
+    assert repr(pattern) == "Pattern('a(b+)')"
+
+
+def test_unknown_attributes_still_raise() -> None:
+    with pytest.raises(AttributeError):
+        Pattern("x").groups  # noqa: B018
