@@ -59,6 +59,7 @@ def _register_commands() -> None:
         schema_cmd,
         secret_moves_cmd,
         secrets_cmd,
+        ui_cmd,
     )
 
     keys_cmd.register(app)
@@ -73,6 +74,7 @@ def _register_commands() -> None:
     schema_cmd.register(app)
     history_cmd.register(app)
     refs_cmd.register(app)
+    ui_cmd.register(app)  # the secrets page
     run_cmd.register(app)
     exec_cmd.register(app)  # exec-env, exec-file
     scan.register(app)
