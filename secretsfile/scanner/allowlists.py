@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from secretsfile.scanner.lazy_regex import LazyRegex, compile_regex
@@ -26,17 +25,20 @@ def _alternation(patterns: Sequence[str]) -> re.Pattern[str] | None:
 _UNSET: Any = object()
 
 
-@dataclass
 class CompiledAllowlist:
     """An allowlist ready to run; its regexes compile on first use (most scans never
     judge a candidate, and most allowlists name no paths)."""
 
-    source: Allowlist
-    stopwords: tuple[str, ...]
-    commits: frozenset[str]
-    conjunctive: bool
-    _regex: re.Pattern[str] | None = _UNSET
-    _paths: re.Pattern[str] | None = _UNSET
+    __slots__ = ("_paths", "_regex", "commits", "conjunctive", "source", "stopwords")
+
+    def __init__(self, source: Allowlist, stopwords: tuple[str, ...], commits: frozenset[str],
+                 conjunctive: bool) -> None:  # fmt: skip
+        self.source = source
+        self.stopwords = stopwords
+        self.commits = commits
+        self.conjunctive = conjunctive
+        self._regex: re.Pattern[str] | None = _UNSET
+        self._paths: re.Pattern[str] | None = _UNSET
 
     @classmethod
     def build(cls, allowlist: Allowlist) -> CompiledAllowlist:

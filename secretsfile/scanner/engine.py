@@ -31,7 +31,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from secretsfile.scanner import decode as decoding
 from secretsfile.scanner import filters
 from secretsfile.scanner.allowlists import (
     CompiledAllowlist,
@@ -110,7 +109,6 @@ def _is_generic(rule: Rule) -> bool:
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
-@dataclass
 class Scanner:
     """A set of rules plus global allowlists, ready to scan texts.
 
@@ -119,19 +117,16 @@ class Scanner:
     ``decode=True`` adds the decoding pass (decode.py) to every text.
     """
 
-    rules: Sequence[Rule]
-    allowlists: Sequence[Allowlist] = ()
-    stopwords: Sequence[str] = ()
-    filters_enabled: bool = True
-    decode: bool = False
-    _compiled: list[CompiledRule] = field(init=False, repr=False)
-    _index: KeywordIndex = field(init=False, repr=False)
-    _global: tuple[CompiledAllowlist, ...] = field(init=False, repr=False)
-    _stopwords: tuple[str, ...] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
+    def __init__(self, rules: Sequence[Rule], allowlists: Sequence[Allowlist] = (),
+                 stopwords: Sequence[str] = (), filters_enabled: bool = True,
+                 decode: bool = False) -> None:  # fmt: skip
+        self.rules = rules
+        self.allowlists = allowlists
+        self.stopwords = stopwords
+        self.filters_enabled = filters_enabled
+        self.decode = decode
         seen: set[str] = set()
-        self._compiled = []
+        self._compiled: list[CompiledRule] = []
         by_keyword: dict[str, list[int]] = {}
         always: list[int] = []
         for rule in self.rules:
@@ -170,10 +165,10 @@ class Scanner:
             return []
         fragment = Fragment(path, data.decode("utf-8", "replace"), None, commit)
         found = self._scan(fragment, candidates) if candidates else []
-        return self._with_decoded(fragment, found, decoding.MAX_DEPTH, None)
+        return self._with_decoded(fragment, found, self._depth(), None)
 
     def scan_fragment(self, fragment: Fragment) -> list[Finding]:
-        return self._fragment(fragment, decoding.MAX_DEPTH, None)
+        return self._fragment(fragment, self._depth(), None)
 
     def _fragment(
         self, fragment: Fragment, depth: int, within: tuple[int, int] | None
@@ -184,6 +179,14 @@ class Scanner:
         found = self._scan(fragment, candidates) if candidates else []
         return self._with_decoded(fragment, found, depth, within)
 
+    def _depth(self) -> int:
+        """How deep the decoding pass goes (0: no pass, and decode.py is never imported)."""
+        if not self.decode:
+            return 0
+        from secretsfile.scanner import decode as decoding
+
+        return decoding.MAX_DEPTH
+
     def _with_decoded(
         self, fragment: Fragment, found: list[Finding], depth: int, within: tuple[int, int] | None
     ) -> list[Finding]:
@@ -191,6 +194,8 @@ class Scanner:
         ``text[within[0]:within[1]]`` only, when given: a decoded run, scanned again)."""
         if not self.decode or depth <= 0:
             return found
+        from secretsfile.scanner import decode as decoding
+
         if any(allowlist.skips_path(fragment.path, fragment.commit) for allowlist in self._global):
             return found
         text = fragment.text

@@ -7,7 +7,6 @@ Every renderer takes the same ``Report`` and returns a ``str``; colour is the CL
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +19,19 @@ _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _INFO_URI = "https://pypi.org/project/secretsfile/"
 
 
-@dataclass(frozen=True)
 class Report:
-    findings: Sequence[Finding]
-    files_scanned: int = 0
-    bytes_scanned: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)
-    baselined: int = 0
-    tool_version: str = ""
+    __slots__ = ("baselined", "bytes_scanned", "files_scanned", "findings", "skipped",
+                 "tool_version")  # fmt: skip
+
+    def __init__(self, findings: Sequence[Finding], files_scanned: int = 0,
+                 bytes_scanned: int = 0, skipped: dict[str, int] | None = None,
+                 baselined: int = 0, tool_version: str = "") -> None:  # fmt: skip
+        self.findings = findings
+        self.files_scanned = files_scanned
+        self.bytes_scanned = bytes_scanned
+        self.skipped: dict[str, int] = {} if skipped is None else skipped
+        self.baselined = baselined
+        self.tool_version = tool_version
 
 
 def _sort_key(finding: Finding) -> tuple[str, str, int, int, str]:

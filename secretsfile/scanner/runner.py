@@ -11,7 +11,6 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,11 +32,14 @@ _CHUNK_BYTES = 512 * 1024
 _CHUNK_FILES = 64
 
 
-@dataclass
 class ScanStats:
-    files: int = 0
-    bytes: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
+    __slots__ = ("bytes", "files", "skipped")
+
+    def __init__(self, files: int = 0, bytes: int = 0, skipped: Counter[str] | None = None
+                 ) -> None:  # fmt: skip
+        self.files = files
+        self.bytes = bytes
+        self.skipped: Counter[str] = Counter() if skipped is None else skipped
 
     def add(self, other: ScanStats) -> None:
         self.files += other.files

@@ -10,7 +10,6 @@ rule (regex_shape.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from secretsfile.scanner.allowlists import CompiledAllowlist
 from secretsfile.scanner.lazy_regex import compile_regex
@@ -26,22 +25,23 @@ _FEW_LINES = 1
 _BLOCK = 2
 
 
-@dataclass
 class CompiledRule:
-    """A rule plus what the engine derives from it, each piece computed on first use."""
+    """A rule plus what the engine derives from it, each piece computed on first use
+    (a plain slotted class: one is built per rule at every start)."""
 
-    rule: Rule
-    generic: bool
-    keywords: tuple[str, ...] = ()
-    exempt: frozenset[str] = field(init=False)
-    _allowlists: tuple[CompiledAllowlist, ...] | None = None
-    _pattern: re.Pattern[str] | None = None
-    _path: re.Pattern[str] | None = None
-    _mode: int = -1
-    _literal: bool | None = None
+    __slots__ = ("_allowlists", "_literal", "_mode", "_path", "_pattern", "exempt", "generic",
+                 "keywords", "rule")  # fmt: skip
 
-    def __post_init__(self) -> None:
-        self.exempt = frozenset(self.rule.exempt_filters)
+    def __init__(self, rule: Rule, generic: bool, keywords: tuple[str, ...] = ()) -> None:
+        self.rule = rule
+        self.generic = generic
+        self.keywords = keywords
+        self.exempt = frozenset(rule.exempt_filters)
+        self._allowlists: tuple[CompiledAllowlist, ...] | None = None
+        self._pattern: re.Pattern[str] | None = None
+        self._path: re.Pattern[str] | None = None
+        self._mode = -1
+        self._literal: bool | None = None
 
     @property
     def allowlists(self) -> tuple[CompiledAllowlist, ...]:

@@ -1,0 +1,78 @@
+"""The pre-commit hook's start-up budget: ``python -m secretsfile.cli.scan scan --staged
+FILES`` over a clean commit imports only what scanning needs. No Typer/Click/rich (the hook's
+command line is parsed without them), no JSON (text report, no baseline file), no hashlib
+(fingerprints are computed for findings only), no decoding pass (off by default), no YAML,
+crypto or TOML. Counted as module names, never timed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NOT_ON_THE_HOOK_PATH = (
+    "typer", "click", "rich", "json", "hashlib", "yaml", "ruamel", "cryptography", "pyrage",
+    "tomllib", "secretsfile.cli.scan_cmd", "secretsfile.cli.main", "secretsfile.cli.runner",
+    "secretsfile.scanner.decode", "secretsfile.scanner.gitleaks", "secretsfile.ops.files",
+)  # fmt: skip
+PROBE = """
+import runpy, sys
+sys.argv = ["secretsfile.cli.scan", *sys.argv[1:]]
+try:
+    runpy.run_module("secretsfile.cli.scan", run_name="__main__")
+except SystemExit as done:
+    print("exit", done.code)
+print("\\n".join(sys.modules))
+"""
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def staged_repo(tmp_path: Path) -> Path:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "app.py").write_text("def main() -> None:\n    token = read_token()\n")
+    (tmp_path / "notes.md").write_text("Set the api key in your environment.\n")
+    git(tmp_path, "add", "app.py", "notes.md")
+    return tmp_path
+
+
+def loaded_by(repo: Path, argv: list[str]) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=repo,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    lines = done.stdout.split()
+    assert lines[:2] == ["exit", "0"], done.stderr
+    return set(lines[2:])
+
+
+def leaked(loaded: set[str], forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(n for n in loaded if n in forbidden or n.split(".")[0] in forbidden)
+
+
+@pytest.mark.parametrize("argv", [["scan", "--staged", "app.py", "notes.md"],
+                                  ["-q", "scan", "--staged", "-q", "app.py", "notes.md"]])
+def test_the_scan_hook_imports_only_what_a_clean_scan_needs(staged_repo: Path,
+                                                           argv: list[str]) -> None:
+    loaded = loaded_by(staged_repo, argv)
+    assert "secretsfile.ops.scanning" in loaded
+    assert leaked(loaded, NOT_ON_THE_HOOK_PATH) == []
+
+
+def test_the_check_encrypted_hook_runs_without_typer(staged_repo: Path) -> None:
+    loaded = loaded_by(staged_repo, ["check-encrypted", "--staged", "app.py", "notes.md"])
+    assert "secretsfile.ops.check_encrypted" in loaded
+    assert leaked(loaded, ("typer", "click", "rich", "secretsfile.cli.scan_cmd")) == []
+
+
+def test_other_command_lines_still_go_through_typer(staged_repo: Path) -> None:
+    """Options the lean path does not take (here --format) are parsed by Typer, same
+    result: the lean path only recognises the hook's own command lines."""
+    argv = ["scan", "--staged", "--format", "json", "app.py"]
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=staged_repo,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert '"findings": []' in done.stdout, done.stderr
+    assert "typer" in done.stdout.split()
