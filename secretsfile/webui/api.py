@@ -196,6 +196,9 @@ def create(ctx: Ctx, body: Body) -> Reply:
                                                                      "private")
     policy(ctx.config).check(name)
     secret = _masked(name, env.name, body)
+    if name in _shapes(ctx, env, private):
+        raise ConflictError(f"secret {name!r} already exists in {env.name}",
+                            hint="change it with PATCH /api/secrets/ENV/NAME")
     _writable(ctx, env, private)
     stored = create_secret(ctx.config, env, name, secret.values, schema, private)
     return 201, _done(name, env, private, list(stored))
