@@ -1,0 +1,50 @@
+"""The console script: a lean command leaves without the interpreter's teardown, yet exit
+handlers run, every byte of output arrives and the exit code is the command's; anything
+else runs the Typer app with the garbage collector on."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Runner
+
+# An exit handler the script's process registers first: it reports the collector's state.
+_PROBE = ("import atexit, gc, sys\n"
+          "atexit.register(lambda: print('atexit gc', gc.isenabled(), file=sys.stderr))\n"
+          "sys.argv = ['secretsfile', *sys.argv[1:]]\n"
+          "from secretsfile.cli.entry import run\nrun()\n")  # fmt: skip
+
+
+def _script(*argv: object, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", _PROBE, *map(str, argv)], cwd=cwd,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+
+
+def test_a_lean_decrypt_runs_exit_handlers_and_flushes_everything(
+        run: Runner, enc_yaml: Path) -> None:
+    big = enc_yaml.with_name("big.yaml")
+    big.write_text("".join(f"key_{n:05}: value-{n}-abcdefghij\n" for n in range(3000)))
+    assert run("encrypt", "--in-place", big).code == 0
+    done = _script("decrypt", big, cwd=big.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "key_02999: value-2999-abcdefghij"
+    assert len(done.stdout.splitlines()) == 3000
+    assert "atexit gc False" in done.stderr  # the lean path ran, its exit handlers too
+
+
+def test_a_lean_failure_keeps_its_exit_code(run: Runner, enc_yaml: Path) -> None:
+    full = run("get", enc_yaml, "no.such.key")
+    done = _script("get", enc_yaml, "no.such.key", cwd=enc_yaml.parent)
+    assert full.code != 0 and done.returncode == full.code
+    assert done.stderr.splitlines()[0] == full.stderr.splitlines()[0]
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["keysources", "list"]])
+def test_the_typer_app_runs_with_the_collector_on(argv: list[str], tmp_path: Path) -> None:
+    done = _script(*argv, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "atexit gc True" in done.stderr
