@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from secretsfile.errors import ConfigError
+from secretsfile.scanner.lazy_regex import LazyRegex
 from secretsfile.scanner.model import Allowlist, Rule
 from secretsfile.scanner.sources import DEFAULT_MAX_FILE_SIZE, FileLimits
 
@@ -95,7 +96,7 @@ class ScanConfig:
 
 # --- sizes ------------------------------------------------------------------------------
 
-_SIZE = re.compile(r"(?i)\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?\s*")
+_SIZE = LazyRegex(r"(?i)\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?\s*")
 _UNITS = {
     "b": 1,
     "kb": 1000,

@@ -15,6 +15,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from secretsfile.scanner.lazy_regex import LazyRegex
+
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
     "FileLimits",
@@ -135,7 +137,7 @@ BINARY_SUFFIXES = frozenset(
 )
 
 _MINIFIABLE = (".js", ".mjs", ".cjs", ".css", ".map", ".html", ".htm", ".svg")
-_MIN_NAME = re.compile(r"[.-]min\.[a-z]+$|\.map$")
+_MIN_NAME = LazyRegex(r"[.-]min\.[a-z]+$|\.map$")
 
 
 class Skip(enum.Enum):
