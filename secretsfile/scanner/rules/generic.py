@@ -88,6 +88,7 @@ _QUOTED = (
 _UNQUOTED = r"(?![\"'`])([^\s\"'`<>\\]{{{n1},199}}[^\s\"'`<>;,\\])(?=[\s;,<\"'`\\]|$)"
 
 # --- allowlists ------------------------------------------------------------------------------
+_PASSPHRASE = r"[a-z]{3,}(?: [a-z]{3,}){3,}$"
 TEMPLATE_REFERENCE = Allowlist(
     regexes=(
         r"\$\{[A-Za-z_][\w.]*(?:[:?+=-][^{}]*)?\}|\$\{\{[^{}]*\}\}",  # ${VAR}, ${VAR:-x}, ${{ secrets.X }}
@@ -122,9 +123,11 @@ PLACEHOLDER = Allowlist(
         r"(?i:^x+$)|^\*+$|^\.+$|^-+$|^_+$|^#+$|^\?+$",
         r"(?i:x{5,})|\*{3,}|#{4,}|\.\.\.|•",
         r"(?i:abcdefghij|(?:1234-){2})",
-        r"^[a-z]+(?: [a-z]+){2,}$",  # lower-case prose: "value goes in here"
+        # lower-case prose: "value goes in here"; four or more words of three letters or more
+        # ("correct horse battery staple") are a passphrase, not prose
+        r"^(?!" + _PASSPHRASE + r")[a-z]+(?: [a-z]+){2,}$",
         # lower-case prose with punctuation: "template data / text", " * [would prune] ", "in #security"
-        r"^(?=[^ ]* )[^\w]*[a-z]+(?:[ /,:;#*()\[\]-]+[a-z]+)+[^\w]*$",
+        r"^(?!" + _PASSPHRASE + r")(?=[^ ]* )[^\w]*[a-z]+(?:[ /,:;#*()\[\]-]+[a-z]+)+[^\w]*$",
     ),
     stopwords=(
         "example", "placeholder", "changeme", "change_me", "change-me", "your_", "your-", "yourpass",
@@ -186,7 +189,9 @@ NAME_IS_METADATA = Allowlist(
         r"|scopes|audience|issuer|algorithm|alg|usage|status|state|error|errors|reset|changed|expired|valid"
         r"|length|number|no|num|key_id|keyid|key_name|keyname|vault|item|items|list|map|dict|set|table|fn"
         r"|func|function|plugin|helper|util|utils|test|tests|spec|mock|fixture|example|sample|schema"
-        r"|secrets|tokens|credentials|keys|hdr)"
+        # plurals name a collection or a file (credentials: ~/.aws/credentials), unless the value is
+        # one long token (a 32+ character run with a digit)
+        r"|(?:secrets|tokens|credentials|keys)(?!['\"`\]]?[ \t]*[:=][ \t]*['\"`]?(?=[^'\"`\s]*\d)[A-Za-z0-9+/=_-]{32,}$)|hdr)"
         r"(?:\[\d{0,4}\])?['\"`\]]?[ \t]*(?:[:=!<>,?.|@]|[ \t]+['\"`@]))",
     ),
     regex_target="match",
@@ -200,7 +205,7 @@ VENDOR_FORMAT = Allowlist(
         r"^(?:xox[abeoprs][.-]|xapp-|gh[pousr]_|github_pat_|gl(?:pat|dt|rt|ptt|cbt|soat|agent|imt|ft)-|GR1348941"
         r"|sk-ant-|sk-proj-|sk-svcacct-|[sr]k_(?:live|test|prod)_|whsec_|AKIA|ASIA|AIza|hf_|api_org_|npm_|pypi-"
         r"|dckr_pat_|SG\.|key-[0-9a-f]|xkeysib-|shp(?:at|ca|pa|ss)_|do[por]_v1_|hv[sbr]\.|glc_|glsa_|pplx-|gsk_|r8_"
-        r"|pcsk_|lin_api_|ntn_|sntry[su]_|NRAK-|sq0(?:atp|csp)-|AGE-SECRET-KEY-|ops_eyJ|eyJ|dapi|sgp_|sq[uap]_"
+        r"|pcsk_|lin_api_|ntn_|sntry[su]_|NRAK-|sq0(?:atp|csp)-|AGE-SECRET-KEY-|ops_eyJ|eyJ[\w-]*={0,2}\.|dapi|sgp_|sq[uap]_"
         r"|tskey-|vc[pikar]_|fo1_|FlyV1|-----BEGIN|[ps]k\.eyJ|pk_(?:live|test)_"
         # issue 13 families (slices B/C append their prefixes here)
         r"|tvly-|odt_|NR[RA]A-|SWM(?:TKN|KEY)-1-|dp\.(?:pt|st|ct|sa|scim|audit)\.|cio[A-Za-z0-9]{20}|aio_|SSWS[ \t]"
@@ -315,6 +320,7 @@ RULES: tuple[Rule, ...] = (
             '    "    conn = connect(user=\\"etl\\", password=\\"fFdLPTbV0S2ihj\\")\\n",',
             'if (db_pass != "Srm93Ugh05i6") {',
             'System.setProperty("DB_PASSWORD", "0olG3AEflb1c");',
+            'vpn_password = "orbit lantern maple quiver"',
         ),
         false_samples=(
             'password = ""',
@@ -350,6 +356,9 @@ RULES: tuple[Rule, ...] = (
             '{"authToken": "99e6067d88a875a474ed9af565b2bb283579e6b9"}',
             'String stripeKey = "x"; String webhookSecret = "0g7keJrkN9M7cD2IYSJtI4eQFXk4Dv02";',
             '  "apiKey" => "gfk4X0Anu5vhF3g4nIZfCF7ocKxk0LKN",',
+            '"credentials" : "5d1f8a3c9e0b7246f1a8c3e5d9b0274a6c8e1f3b5d7a9c0e2f4b6d8a1c3e5f70"',
+            "'refresh_token': 'eyJ4cTc2QmZ3THo5aw=='",  # base64 JSON without the dots of a JWT
+            "api_key: 'orbit lantern maple quiver'",  # a passphrase of four words
         ),
         false_samples=(
             'token_type = "bearer_token_type"',
@@ -368,6 +377,9 @@ RULES: tuple[Rule, ...] = (
             '    Token.Comment: "italic #A3AAB2",',
             "    Token.String: '#ansiyellow',",
             '    TOKEN_DATA: "template data / text",',
+            'credentials = "~/.config/gcloud/application_default_credentials.json"',
+            '"credentials": "service-account-reader"',
+            'api_key = "goes in here"',
             '        token = " * [would prune] "',
             "    team = os.environ.get('DETECT_SECRETS_SECURITY_TEAM', 'in #security')",
             'secret_key = "ENC[AES256_GCM,data:LPaDGSLAEsYnrh1FX8OI+YBIIbm1XDQenM9sVNoi,iv:xKZa3gGfwdc7Hs4qab0oQ6Vam1OnRnkmdQF66+dgv05=,tag:iH31yOebfd8sejvLwqxfiu==,type:str]"',

@@ -103,13 +103,26 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="nuget-config-password",
         description="Clear-text password in a NuGet.config packageSourceCredentials entry",
-        regex=r"(?i)<add\s+key=\"(?:ClearText)?Password\"\s+value=\"([^\"%$]{6,200})\"",
+        regex=r"(?i)<add\s+key=\"(?:ClearText)?Password\"\s+value=\"([^\"]{6,200})\"",
         keywords=("cleartextpassword", 'key="password"'),
         secret_group=1,
         entropy=3.0,
-        allowlists=(MASKED, RUNS),
-        true_samples=('<add key="ClearTextPassword" value="ukaABB2W9X1ucZBQ4gFC" />',),
-        false_samples=('<add key="ClearTextPassword" value="%NUGET_PASSWORD%" />', '<add key="ClearTextPassword" value="abc" />'),
+        allowlists=(
+            MASKED,
+            RUNS,
+            # %NAME% (NuGet's environment-variable syntax) and $NAME / ${NAME}; a lone % is a character
+            Allowlist(regexes=(r"%[A-Za-z_]\w*%", r"\$\{?[A-Za-z_]"), description="environment variable references"),
+        ),
+        true_samples=(
+            '<add key="ClearTextPassword" value="ukaABB2W9X1ucZBQ4gFC" />',
+            '<add key="ClearTextPassword" value="Feed7%Access2Q" />',
+        ),
+        false_samples=(
+            '<add key="ClearTextPassword" value="%NUGET_PASSWORD%" />',
+            '<add key="ClearTextPassword" value="Feed%NUGET_PASSWORD%" />',
+            '<add key="ClearTextPassword" value="$NUGET_PASSWORD" />',
+            '<add key="ClearTextPassword" value="abc" />',
+        ),
         tags=("nuget",),
     ),
     Rule(

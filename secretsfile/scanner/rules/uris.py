@@ -13,7 +13,9 @@ PASSWORD_PLACEHOLDER = Allowlist(
         r"(?i:^(?:pass(?:word|wd)?|pwd|secret|changeme|change_me|changeit|test|testing|admin|root|guest"
         r"|user|username|token|api[_-]?key|example|sample|dummy|fake|foo|bar|x+|y+|\*+|\.+|my_?pass(?:word)?"
         r"|your_?pass(?:word)?|[a-z]+_?password)$)",
-        r"^(?:\$|%|\{|<|\[|@)",
+        # $VAR, %VAR%, {name}, <name>, [name], @name; braces around a mixed-case value with a
+        # digit ("{ZqL5kVrX1n8tA2}") hold a literal pasted into a documented "{password}" slot
+        r"^(?:\$|%|\{(?!(?=[^{}]*[0-9])(?=[^{}]*[a-z])(?=[^{}]*[A-Z])[^{}]{8,}\}$)|<|\[|@)",
         r"(?i:replace|placeholder|your_|your-)|\{\{|\$\{|\$\(",
     ),
     description="placeholder or template passwords in URLs",
@@ -215,14 +217,17 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="curl-basic-auth",
         description="curl -u / --user / --proxy-user with a literal password",
-        regex=r"\bcurl\b(?:[^\n]|\\\n)*?\s(?:-u|-U|--user|--proxy-user)[ =]?\s*['\"]?([^\s'\":<]{0,64}):['\"]?([^\s'\"]{3,128})",
+        regex=(
+            r"\bcurl\b(?:[^\n]|\\\n)*?\s(?:-u|-U|--user|--proxy-user)[ =]?\s*['\"]?([^\s'\":<]{0,64})['\"]?:['\"]?"
+            r"([^\s'\"]{3,128})"
+        ),
         keywords=("curl",),
         secret_group=2,
         allowlists=(
             PASSWORD_PLACEHOLDER,
             MASKED,
             Allowlist(
-                regexes=(r"(?:-u|-U|--user|--proxy-user)[ =]?\s*['\"]?([^\s'\":]+):['\"]?\1(?:['\"\s]|$)",),
+                regexes=(r"(?:-u|-U|--user|--proxy-user)[ =]?\s*['\"]?([^\s'\":]+)['\"]?:['\"]?\1(?:['\"\s]|$)",),
                 regex_target="match",
                 description="user name repeated as password (test:test)",
             ),
@@ -232,6 +237,7 @@ RULES: tuple[Rule, ...] = (
             "curl -s --user 'api:9pyHplFGTRCRHdM4' https://api.mailgun.example/v3/messages",
             "curl -fsSL -u ci-bot:yT5kn4l2ePpnwPpYJ9Vg https://nexus.corp.internal/repository/raw/app.tgz -o app.tgz",
             "curl -x http://proxy.corp.internal:3128 --proxy-user svc_build:Qe7vN2xLp9rT4k https://pypi.org/simple/",
+            'curl --user "{3c9e71d2-5b0a-4f86-9d13-e2a7c4b05f98}":"{Hv4nQ8sLw2Tz6k}" https://gateway.internal/api',
         ),
         false_samples=(
             "curl -u <user:password> https://test.com/endpoint",
@@ -241,6 +247,26 @@ RULES: tuple[Rule, ...] = (
             "curl -u $USER:$TOKEN https://api.internal",
             "curl -u admin:admin http://localhost:8080",
             "curl -x http://proxy:3128 --proxy-user \"$PROXY_USER:$PROXY_PASS\" https://pypi.org/simple/",
+            'curl --user "{apikey}":"{password}" https://gateway.internal/api',
+        ),
+        tags=("cli",),
+    ),
+    Rule(
+        id="curl-user-token",
+        description="curl -u TOKEN: (an API token passed as the user name with an empty password)",
+        regex=r"\bcurl\b(?:[^\n]|\\\n)*?\s(?:-u|--user)[ =]?\s*['\"]?([^\s'\":<$]{12,128}):['\"]?(?=\s|$)",
+        keywords=("curl",),
+        secret_group=1,
+        entropy=3.0,
+        allowlists=(PASSWORD_PLACEHOLDER, MASKED, generic.PLACEHOLDER),
+        true_samples=(
+            'curl -u "Rk8vT2qLz5Wn!x:" https://localhost:9200',
+            "curl https://api.payments.internal/v1/charges -u k4Jd9Qw2Lr7Tz0Vb3Xn6:",
+        ),
+        false_samples=(
+            'curl -u "$API_KEY:" https://api.internal',
+            "curl -u your_api_key_here: https://api.internal",
+            "curl -u user: https://api.internal",
         ),
         tags=("cli",),
     ),
