@@ -16,12 +16,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from secretsfile.errors import SecretsfileError, UsageError
 from secretsfile.webui import api
 from secretsfile.webui.auth import SECURITY_HEADERS, Guard, Verdict
+
+if TYPE_CHECKING:  # importlib.resources.abc from 3.11; the old name is what 3.10 has
+    from importlib.abc import Traversable
 
 MAX_BODY = 64 * 1024
 STATIC = {  # URL path -> (file in webui/static/, content type): nothing else is served
@@ -93,9 +97,11 @@ def find_route(method: str, path: str) -> tuple[Route, tuple[str, ...]] | int:
 class PageServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, ctx: api.Ctx, port: int, log: Callable[[str], None] | None) -> None:
+    def __init__(self, ctx: api.Ctx, port: int, log: Callable[[str], None] | None,
+                 static: Traversable | None = None) -> None:
         super().__init__(("127.0.0.1", port), Handler)
         self.ctx = ctx
+        self.static = static or files("secretsfile.webui") / "static"
         self.guard = Guard(self.server_address[1])
         self.log = log
         self.lock = threading.Lock()  # one API call at a time: key scopes are process-wide
@@ -179,10 +185,8 @@ class Handler(BaseHTTPRequestHandler):
         if method != "GET":
             self._json(405, {"error": f"{method} not allowed on {path}", "hint": None})
             return
-        from importlib.resources import files
-
         name, content_type = STATIC[path]
-        resource = files("secretsfile.webui") / "static" / name
+        resource = self.server.static / name
         if not resource.is_file():
             self._json(404, {"error": f"page file {name} is missing from the package",
                              "hint": "reinstall secretsfile"})
@@ -253,11 +257,12 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def make_server(ctx: api.Ctx, port: int = 0, log: Callable[[str], None] | None = None
-                ) -> PageServer:
-    """A server bound to 127.0.0.1:``port`` (0: a free port), not yet serving."""
+def make_server(ctx: api.Ctx, port: int = 0, log: Callable[[str], None] | None = None,
+                static: Traversable | None = None) -> PageServer:
+    """A server bound to 127.0.0.1:``port`` (0: a free port), not yet serving; ``static``:
+    another folder of page files (tests), else the package's ``webui/static/``."""
     try:
-        return PageServer(ctx, port, log)
+        return PageServer(ctx, port, log, static)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise UsageError(f"port {port} is in use; pick another with --port or omit it"
