@@ -130,8 +130,15 @@ class KeywordIndex:
 def _gate(keywords: list[tuple[bytes, tuple[int, ...]]]) -> list[tuple[bytes, Members]]:
     """Keywords grouped behind a shared 2-byte gate ("q~" for "0q~" ... "9q~"), so a text
     pays one search per group; a keyword that shares no pair with another is its own gate."""
+    counts: dict[bytes, int] = {}  # pair -> how many keywords hold it (counted once each)
+    for raw, _ in keywords:
+        for pair in {raw[i : i + 2] for i in range(len(raw) - 1)}:
+            counts[pair] = counts.get(pair, 0) + 1
+
     def shared(pair: bytes) -> int:
-        return sum(pair in raw for raw, _ in keywords)
+        if len(pair) == 2:
+            return counts.get(pair, 0)
+        return sum(pair in raw for raw, _ in keywords)  # a keyword shorter than a pair
 
     groups: dict[bytes, list[tuple[bytes, tuple[int, ...]]]] = {}
     for raw, rules in keywords:
