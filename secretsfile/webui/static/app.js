@@ -124,7 +124,7 @@
   }
 
   // ---- editor ----------------------------------------------------------------------
-  const MULTILINE = /(private_key|pem|cert|certificate|json|ssh_key)$/i;
+  const MULTILINE = /(private_key|pem|cert|certificate|sslkey|ssl_key|json|ssh_key)$/i;
 
   function input(field, editing) {
     const secret = field.secret !== false;
