@@ -79,10 +79,12 @@ def test_table_sorts_and_filters(driver: Any, server: PageServer, three: Path,
     assert rows(driver) == by_name
     header = {column: driver.find_element("css selector", f'th [data-sort="{column}"]')
               for column in ("name", "env", "created")}
+    by_env = [("app-db", "dev"), ("aaa-token", "prod"), ("api-key", "prod")]
+    by_created = [("api-key", "prod"), ("app-db", "dev"), ("aaa-token", "prod")]  # ties: name
     header["env"].click()
-    wait(driver, lambda d: rows(d) == [("app-db", "dev"), ("aaa-token", "prod"), ("api-key", "prod")])
+    wait(driver, lambda d: rows(d) == by_env)
     header["created"].click()
-    wait(driver, lambda d: rows(d) == [("api-key", "prod"), ("app-db", "dev"), ("aaa-token", "prod")])
+    wait(driver, lambda d: rows(d) == by_created)
     header["name"].click()
     wait(driver, lambda d: rows(d) == by_name)
     header["name"].click()  # again: descending
