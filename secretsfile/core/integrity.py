@@ -20,9 +20,8 @@ writes the float ``3.0`` as ``3``, which reads back as an integer with the same 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 
+from secretsfile.core.digests import compare_digest, hmac_sha256
 from secretsfile.core.tree import DEFAULT_UNENCRYPTED_SUFFIX, Selector
 from secretsfile.core.values import Branch, Comment, GoTime, Value, to_bytes
 
@@ -35,7 +34,7 @@ def structure_tag(data_key: bytes, docs: list[Branch], selector: Selector) -> st
     """The tag of plaintext ``docs`` under ``data_key``: ``v1:<base64 HMAC-SHA256>``."""
     # A key of its own, derived with the data key as PRF key, so the HMAC never shares a
     # key with AES-GCM.
-    tag_key = hmac.new(data_key, _KEY_LABEL, hashlib.sha256).digest()
+    tag_key = hmac_sha256(data_key, _KEY_LABEL)
     if selector.field is None:  # none written (binary files): read back as sops' default
         selector = Selector("unencrypted_suffix", DEFAULT_UNENCRYPTED_SUFFIX,
                             selector.mac_only_encrypted)
@@ -46,12 +45,12 @@ def structure_tag(data_key: bytes, docs: list[Branch], selector: Selector) -> st
     # Built as text with lengths in code points, encoded once: injective, and about five
     # times faster than encoding every value on its own. surrogatepass: any code point.
     message = "".join(parts).encode("utf-8", "surrogatepass")
-    digest = hmac.new(tag_key, message, hashlib.sha256).digest()
+    digest = hmac_sha256(tag_key, message)
     return f"{_VERSION}:{base64.b64encode(digest).decode()}"
 
 
 def tag_matches(stored: str, computed: str) -> bool:
-    return hmac.compare_digest(stored.encode("utf-8", "surrogateescape"), computed.encode())
+    return compare_digest(stored.encode("utf-8", "surrogateescape"), computed.encode())
 
 
 def _text(data: str) -> str:

@@ -8,12 +8,12 @@ non-comment leaf (only encrypted ones with ``mac_only_encrypted``).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from typing import Any
 
 from secretsfile.core.cipher import ValueCipher, encrypted_type
+from secretsfile.core.digests import sha256, sha512
 from secretsfile.core.record import Record
 from secretsfile.core.values import (
     MAX_DEPTH,
@@ -35,7 +35,7 @@ SELECTOR_FIELDS = (
     "unencrypted_comment_regex",
     "encrypted_comment_regex",
 )
-MAC_ONLY_ENCRYPTED_INIT = hashlib.sha256(b"sops").digest()
+MAC_ONLY_ENCRYPTED_INIT = sha256(b"sops").digest()
 
 
 class Selector(Record, frozen=True):
@@ -154,7 +154,7 @@ class MacAccumulator:
     """The running SHA-512 over plaintext leaves."""
 
     def __init__(self, mac_only_encrypted: bool) -> None:
-        self._hash = hashlib.sha512()
+        self._hash = sha512()
         if mac_only_encrypted:
             self._hash.update(MAC_ONLY_ENCRYPTED_INIT)
 

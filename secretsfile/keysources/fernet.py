@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from secretsfile.core.digests import sha256
 from secretsfile.core.pattern import Pattern
 from secretsfile.core.record import Record
 from secretsfile.errors import KeySourceError
@@ -39,7 +39,7 @@ def default_key_file() -> Path:
 def key_id(key: str) -> str:
     """A fingerprint that names a key without revealing it (16 hex characters)."""
     raw = base64.urlsafe_b64decode(key.encode("ascii"))
-    return hashlib.sha256(b"secretsfile fernet key id\0" + raw).hexdigest()[:16]
+    return sha256(b"secretsfile fernet key id\0" + raw).hexdigest()[:16]
 
 
 def generate_key() -> tuple[str, str]:
