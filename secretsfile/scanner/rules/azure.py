@@ -133,4 +133,47 @@ RULES: tuple[Rule, ...] = (
         ),
         tags=("azure", "connection-string"),
     ),
+    Rule(
+        id="azure-logic-app-trigger-url",
+        description="Azure Logic Apps / Power Automate HTTP trigger URL (the sig= parameter is the key)",
+        regex=(
+            r"(?i)\.logic\.azure\.com(?::443)?/workflows/[0-9a-f]{32}/triggers/[^\s\"'<>]{0,300}?[?&]sig="
+            r"((?-i:[A-Za-z0-9_-]{43}))(?![A-Za-z0-9_-])"
+        ),
+        keywords=("logic.azure.com",),
+        secret_group=1,
+        entropy=4.0,
+        allowlists=(MASKED, RUNS),
+        true_samples=(
+            "WEBHOOK=https://prod-27.westeurope.logic.azure.com:443/workflows/3f9c2a7e41b85d06c9e4a1f7b3d28e50"
+            "/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0"
+            "&sig=Qm7vT2kLp9Xz4Rb8Wn1Hc6Yd3Fj0Gs5Ue7Ai2Ko4Nqw",
+        ),
+        false_samples=(
+            "https://prod-27.westeurope.logic.azure.com:443/workflows/3f9c2a7e41b85d06c9e4a1f7b3d28e50"
+            "/triggers/manual/paths/invoke?api-version=2016-10-01&sv=1.0&sig=<signature>",
+        ),
+        tags=("azure",),
+    ),
+    Rule(
+        id="azure-function-key-url",
+        description="Azure Functions URL with its function or host key (?code=...)",
+        regex=(
+            r"(?i)[\w-]+\.azurewebsites\.net/api/[^\s\"'<>?]{1,200}\?(?:[^\s\"'<>#]{0,300}?&)?code="
+            r"((?-i:[A-Za-z0-9_/+-]{40,100})(?:==|%3D%3D)?)(?![A-Za-z0-9_/+=%-])"
+        ),
+        keywords=("azurewebsites.net",),
+        secret_group=1,
+        entropy=4.0,
+        allowlists=(MASKED, RUNS, generic.TEMPLATE_REFERENCE),
+        true_samples=(
+            'FUNC_URL="https://orders-api-prod.azurewebsites.net/api/HttpIngest?code='
+            'vK3p9Qz7Lw2Tn5Rb8Xc1Hd4Fj6Gm0Ns3Ue7Ai9Ko2Yq5Zr8Bt1Cw4Dv7Ex0Fy=="',
+        ),
+        false_samples=(
+            "https://orders-api-prod.azurewebsites.net/api/HttpIngest?code=<function-key>",
+            "https://orders-api-prod.azurewebsites.net/api/HttpIngest?code=${FUNCTION_KEY}",
+        ),
+        tags=("azure",),
+    ),
 )

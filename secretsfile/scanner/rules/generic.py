@@ -210,7 +210,7 @@ VENDOR_FORMAT = Allowlist(
         # issue 13 families (slices B/C append their prefixes here)
         r"|tvly-|odt_|NR[RA]A-|SWM(?:TKN|KEY)-1-|dp\.(?:pt|st|ct|sa|scim|audit)\.|cio[A-Za-z0-9]{20}|aio_|SSWS[ \t]"
         r"|00D[A-Za-z0-9]{12}!|3MVG9|5Aep861|pat[A-Za-z0-9]{14}\.|[ps]at\.[A-Za-z0-9_-]{8}|pat-[a-z]{2}\d-|CFPAT-|dd[pw]_|figd_"
-        r"|fio-u-|dG9rO[jm]|pscale_|pnu_|rdme_|tfp_|sdk-[0-9a-f]{8}-|y0_|AQVN|sl\.u\.|IGQVJ|akab-|rootly_|bkua_"
+        r"|fio-u-|dG9rO[jm]|pscale_|pnu_|rdme_|tfp_|sdk-[0-9a-f]{8}-|api-[0-9a-f]{8}-|y0_|AQVN|sl\.u\.|IGQVJ|akab-|rootly_|bkua_"
         r"|CCIPAT_|BBDC-|duffel_|EZ[AT]K|shippo_|live_(?:\d{6,12}_|[0-9a-f]{8})|oauth:[a-z0-9]{12}|otpauth://)",
     ),
     description="value in a vendor token format: the vendor rule decides",

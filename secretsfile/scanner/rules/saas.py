@@ -119,6 +119,14 @@ RULES: tuple[Rule, ...] = (
         entropy=3.0,
     ),
     _prefixed(
+        "launchdarkly-api-token", "LaunchDarkly API access token (api- and a UUID)",
+        r"api-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", ("api-",),
+        ("LD_API_TOKEN=api-7c1e4b2a-93d0-4f6e-b8a5-2d9c0e7f1a36",
+         "-H 'Authorization: api-e52b9f07-1c4d-4a83-9e6b-0f3a7d2c8b15'"),
+        ("LD_API_TOKEN=api-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", "api-version=2016-10-01"),
+        entropy=3.0,
+    ),
+    _prefixed(
         "yandex-cloud-token", "Yandex OAuth token (y0_) or Yandex Cloud API key (AQVN)",
         r"y0_[A-Za-z0-9_-]{50,64}|AQVN[A-Za-z0-9_-]{36}", ("y0_", "aqvn"),
         ("YC_TOKEN=y0_hNRsSyDtknFn_icX0fJepbGHu-r80dX7zsU25ax7OSlv1eoqc1Cb_ua",

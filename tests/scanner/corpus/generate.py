@@ -707,6 +707,35 @@ def issue13_files() -> list[tuple[str, Block]]:
     return files + _frontend_and_password_files() + _real_code_decoys()
 
 
+# --- issue 13, last target: command-line tokens and vendor URLs (own seed, written last) ---
+
+ISSUE13C_SEED = 20261327
+
+
+def issue13c_files() -> list[tuple[str, Block]]:
+    """curl -u TOKEN:, token-named headers, Logic Apps / Functions URLs, LaunchDarkly and Sourcegraph."""
+    global rng
+    rng = random.Random(ISSUE13C_SEED)
+    sh: Block = [
+        N("#!/bin/sh"), N("set -eu"),
+        S(f'curl -fsS -u "{r(ALNUM, 24)}:" https://api.payments.internal/v1/charges', "curl-user-token"),
+        S(f'curl -fsS -H "X-Auth-Token: {r(ALNUM, 32)}" https://jobs.corp.internal/api/v1/queue', "http-token-header"),
+        S(f"LOGIC_APP_URL='https://prod-{rng.randint(10, 99)}.westeurope.logic.azure.com:443/workflows/{r(HEX, 32)}"
+          f"/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0"
+          f"&sig={r(URL, 43)}'", "azure-logic-app-trigger-url"),
+        S(f"INGEST_URL='https://orders-prod.azurewebsites.net/api/HttpIngest?code={r(URL, 54)}=='",
+          "azure-function-key-url"),
+        S(f"LD_API_TOKEN=api-{uuid()}", "launchdarkly-api-token"),
+        S(f"SOURCEGRAPH_TOKEN={r(HEX, 40)}", "sourcegraph-legacy-token"),
+        D('curl -fsS -u "$STRIPE_SECRET_KEY:" https://api.payments.internal/v1/charges', "env-ref"),
+        D('curl -fsS -H "X-Auth-Token: <token>" https://jobs.corp.internal/api/v1/queue', "placeholder"),
+        D("DOCS_URL='https://orders-prod.azurewebsites.net/api/HttpIngest?code=<function-key>'", "placeholder"),
+        D("AZURE_API_VERSION=api-version=2016-10-01", "plain"),
+        D(f"SOURCEGRAPH_COMMIT={r(HEX, 12)}", "short-hash"),
+    ]
+    return [("ops/integrations.sh", sh)]
+
+
 WRITERS: list[tuple[str, Callable[[int], Block]]] = [
     ("app/settings_{i}.py", settings_py), ("web/src/config_{i}.ts", app_ts), ("cmd/server_{i}/main.go", main_go),
     ("billing/src/Credentials{i}.java", app_java), ("deploy/config_{i}.yaml", config_yaml),
@@ -728,6 +757,7 @@ def main() -> None:
         files += key_files(i)
     files += misc_files()
     files += issue13_files()  # last: it reseeds the generator
+    files += issue13c_files()  # after issue13_files: its own seed
     labels: list[dict[str, object]] = []
     for rel, block in files:
         path = FILES / rel
