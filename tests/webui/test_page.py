@@ -36,6 +36,17 @@ def three(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return project
 
 
+METADATA = ("mac:", "lastmodified:", "secretsfile_tag:")  # rewritten on every change
+
+
+def changed_values(project: Path) -> list[str]:
+    """``git diff``'s changed lines outside the sops metadata, as ``+key`` / ``-key``."""
+    changed = [line for line in git(project, "diff").splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    return [line[0] + line[1:].strip().split(":")[0] for line in changed
+            if not line[1:].lstrip().startswith(METADATA)]
+
+
 def wait(driver: Any, condition: Any) -> Any:
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -150,8 +161,8 @@ def test_create_and_delete_through_the_form(driver: Any, server: PageServer,
     wait(driver, lambda d: ("web-db", "dev") in rows(d))
     assert "Created web-db" in by_id(driver, "banner").text
     assert by_id(driver, "editor-backdrop").get_attribute("hidden") is not None
-    diff = git(project, "diff")
-    assert [line for line in diff.splitlines() if line.startswith("+") and "web-db" in line]
+    added = changed_values(project)
+    assert added[0] == "+web-db" and all(line.startswith("+") for line in added), added
     bodies += response_bodies(driver)
     assert_nothing_leaked(driver, bodies, TYPED, *PLANTED)
 
@@ -162,10 +173,7 @@ def test_create_and_delete_through_the_form(driver: Any, server: PageServer,
     wait(driver, lambda d: ("web-db", "dev") not in rows(d))
     config = load(project)
     assert "web-db" not in config.env_path(config.environment("dev")).read_text()
-    # Back to the committed secrets: only the sops block's mac and lastmodified differ.
-    changed = [line for line in git(project, "diff").splitlines()
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert all(line[1:].lstrip().startswith(("mac:", "lastmodified:")) for line in changed)
+    assert changed_values(project) == []  # back to the committed secrets
     bodies += response_bodies(driver)
     assert_nothing_leaked(driver, bodies, TYPED, *PLANTED)
 
@@ -183,3 +191,20 @@ def test_an_error_shows_in_the_banner(driver: Any, server: PageServer, project: 
     wait(driver, lambda d: by_id(d, "banner").is_displayed())
     assert "app-db" in by_id(driver, "banner").text
     assert TYPED not in by_id(driver, "banner").text
+
+
+def test_update_changes_only_the_fields_filled_in(driver: Any, server: PageServer,
+                                                  project: Path) -> None:
+    bodies = open_page(driver, server)
+    driver.find_element("css selector", '#rows tr[data-name="app-db"] .edit').click()
+    field = {n.get_attribute("data-key"): n
+             for n in driver.find_elements("css selector", "#fields [data-key]")}
+    assert field["password"].get_attribute("value") == ""  # write-only: never shown
+    assert "unchanged" in field["password"].get_attribute("placeholder")
+    assert by_id(driver, "f-name").get_attribute("disabled") is not None
+    field["host"].send_keys("db2.internal")
+    by_id(driver, "save").click()
+    wait(driver, lambda d: "Updated app-db" in by_id(d, "banner").text)
+    assert changed_values(project) == ["-host", "+host"]  # the password kept its ciphertext
+    bodies += response_bodies(driver)
+    assert_nothing_leaked(driver, bodies, *PLANTED)
