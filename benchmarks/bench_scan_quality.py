@@ -9,7 +9,8 @@ Two corpora, scored the same way for both tools:
 2. Other scanners' test samples (``shared/corpus/peer-samples.jsonl`` beside the
    checkout, or ``--peer FILE``): each sample is its own file; a sample is flagged when
    the tool reports anything in it. Targets: recall >= 0.91, FP rate <= 0.047
-   (issue 13 aims at 0.93 / 0.04).
+   (issue 13 aims at 0.93 / 0.04). "pooled, consistent" leaves out the samples whose text
+   the peers label both ways (a real key "fp" for one rule, "tp" for its sibling).
    detect-secrets' "Public IP" findings are ignored, as in the peer study.
 
     python benchmarks/bench_scan_quality.py [--peer FILE] [--skip-peer-tool]
@@ -124,10 +125,23 @@ def peer_corpus(path: Path) -> list[dict[str, str]] | None:
     ]
 
 
+def consistent(samples: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The samples whose text is not labelled both ways: the peers label some real keys
+    "fp" for one rule and the same text "tp" for a sibling rule, and no scanner can get
+    both right (a text flagged once counts as a hit and a false alarm)."""
+    labels: dict[str, set[str]] = {}
+    for s in samples:
+        labels.setdefault(s["text"].strip(), set()).add(s["label"])
+    return [s for s in samples if len(labels[s["text"].strip()]) == 1]
+
+
 def score_peer(
     flagged: Flagged, samples: list[dict[str, str]]
 ) -> dict[str, tuple[float, float, int, int]]:
-    groups: dict[str, list[dict[str, str]]] = {"pooled": samples}
+    groups: dict[str, list[dict[str, str]]] = {
+        "pooled": samples,
+        "pooled, consistent": consistent(samples),
+    }
     for s in samples:
         groups.setdefault(s.get("origin", "?"), []).append(s)
     out: dict[str, tuple[float, float, int, int]] = {}
@@ -183,16 +197,17 @@ def main() -> int:
         flagged, seconds = scan(files)
         results.append((name, score_peer(flagged, samples), seconds))
     groups = list(results[0][1])
+    width = max(26, *(len(f"{g} (0000/000)") + 1 for g in groups))
     header = "".join(f"{name:>26}" for name, _scores, _s in results)
-    print(f"  {'group (tp/fp)':<26}{header}")
-    print(f"  {'':<26}" + "".join(f"{'recall / FP rate':>26}" for _ in results))
+    print(f"  {'group (tp/fp)':<{width}}{header}")
+    print(f"  {'':<{width}}" + "".join(f"{'recall / FP rate':>26}" for _ in results))
     for group in groups:
         _r, _f, tp, fp = results[0][1][group]
         row = "".join(
             f"{scores[group][0]:>17.3f} / {scores[group][1]:.3f}" for _n, scores, _s in results
         )
-        print(f"  {f'{group} ({tp}/{fp})':<26}{row}")
-    print("  " + " " * 26 + "".join(f"{f'{seconds:.2f} s':>26}" for _n, _sc, seconds in results))
+        print(f"  {f'{group} ({tp}/{fp})':<{width}}{row}")
+    print("  " + " " * width + "".join(f"{f'{seconds:.2f} s':>26}" for _n, _sc, seconds in results))
     print("  targets (pooled): recall >= 0.91, FP rate <= 0.047 (issue 13 aims at 0.93 / 0.04)")
     return 0
 
