@@ -310,6 +310,14 @@ def plaintext_paths(value: object, selector: Selector) -> list[list[str | int]]:
 
 def render_path(parts: list[str | int]) -> str:
     """sops' path syntax for messages: ``["db"]["password"]``, ``["hosts"][0]``."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f"[{_json_string(p)}]" for p in parts)
+
+
+def _json_string(text: str) -> str:
+    """``json.dumps(text)``; printable ASCII without quotes or backslashes (nearly every
+    key) needs no escaping, nor the json module (``get`` and ``set`` render each step)."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
     import json
 
-    return "".join(f"[{p}]" if isinstance(p, int) else f"[{json.dumps(p)}]" for p in parts)
+    return json.dumps(text)

@@ -12,12 +12,12 @@ Only X25519 and ssh identities are ever handed to pyrage, so a file carrying an 
 
 from __future__ import annotations
 
+import _thread  # the lock threading gives, without importing threading (~1 ms)
 import contextlib
 import os
 import re
 import stat
 import sys
-import threading
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -258,7 +258,7 @@ def _cache_key(include_ssh: bool) -> tuple[object, ...]:
     return (include_ssh, *scoped, *(os.environ.get(n) for n in names), *stamps)
 
 
-_cache_lock = threading.Lock()
+_cache_lock = _thread.allocate_lock()
 _CACHE_SLOTS = 8  # a few environments / ssh variants, each read once
 
 

@@ -26,7 +26,6 @@ from secretsfile.errors import (
 )
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
-from secretsfile.ops import treepath
 from secretsfile.ops.document import (
     STDIN,
     EncryptedDocument,
@@ -40,7 +39,6 @@ from secretsfile.ops.document import (
     seal_with,
 )
 from secretsfile.ops.recipients import KeyOptions, Plan, plan_for
-from secretsfile.ops.tree_match import holds
 from secretsfile.stores import check_name, dump_documents, format_for_path, get_store
 
 if TYPE_CHECKING:
@@ -227,6 +225,8 @@ def render(opened: OpenDocument, output_type: str | None = None,
     fmt = output_format(output_type) or opened.source.fmt
     docs = opened.plain
     if extract:
+        from secretsfile.ops import treepath  # key paths: only get, set and --extract
+
         value = treepath.get_at(docs[0], treepath.parse_path(extract))
         if not isinstance(value, (dict, list)):
             return scalar_text(value)
@@ -292,6 +292,8 @@ def load_file(path: str | Path, input_type: str | None = None,
 @scrubbed
 def get_value(path: Path, key_path: str, input_type: str | None = None,
               config: ProjectConfig | None = None) -> Value:
+    from secretsfile.ops import treepath
+
     opened = open_file(path, input_type, False, config)
     return treepath.get_at(opened.plain[0], treepath.parse_path(key_path))
 
@@ -324,6 +326,9 @@ def set_value(path: Path, key_path: str, value: Value, input_type: str | None = 
     """Set one value. Replacing data other than that value (a scalar on the way, or a map's
     keys) is a ConflictError naming the key paths unless ``force``. ``idempotent`` (sops'
     flag): no write when the path already holds exactly ``value``. True if written."""
+    from secretsfile.ops import treepath
+    from secretsfile.ops.tree_match import holds
+
     parts = treepath.parse_path(key_path)
 
     def change(doc: Branch) -> bool:
@@ -341,6 +346,9 @@ def unset_value(path: Path, key_path: str, input_type: str | None = None,
                 indent: int | None = None) -> bool:
     """Remove one key; ``idempotent`` (sops' flag): a missing one is no error and no write.
     True if written."""
+    from secretsfile.ops import treepath
+    from secretsfile.ops.tree_match import holds
+
     parts = treepath.parse_path(key_path)
 
     def change(doc: Branch) -> bool:

@@ -162,3 +162,13 @@ def test_lastmodified_normalisation_for_the_mac_aad(stored: str, aad: str) -> No
 def test_lastmodified_must_be_rfc3339() -> None:
     with pytest.raises(FormatError):
         mac_aad("yesterday")
+
+
+@pytest.mark.parametrize("key", ["db", "a b", 'say "hi"', "back\\slash", "tab\there", "é",
+                                 "del\x7f", "", "line\u2028sep"])
+def test_render_path_quotes_keys_as_json_does(key: str) -> None:
+    import json
+
+    from secretsfile.core.tree import render_path
+
+    assert render_path([key, 0]) == f"[{json.dumps(key)}][0]"
