@@ -45,7 +45,6 @@ class Verdict:
     reason: str = ""
     set_cookie: str | None = None
     redirect: str | None = None
-    via_cookie: bool = False
 
     @property
     def allowed(self) -> bool:
@@ -106,7 +105,7 @@ class Guard:
         session = secrets.token_urlsafe(32)
         with self._lock:
             self._sessions.add(session)
-        return (f"{self.cookie_name}={session}; HttpOnly; SameSite=Strict; Path=/")
+        return f"{self.cookie_name}={session}; HttpOnly; SameSite=Strict; Path=/"
 
     def _foreign(self, headers: Mapping[str, str]) -> str | None:
         """Why the request comes from somewhere else than this server's own page."""
@@ -136,4 +135,4 @@ class Guard:
             return Verdict(401, UNAUTHORIZED)
         if method in WRITES and not _same(headers.get("x-csrf-token", ""), self.csrf):
             return Verdict(403, "missing or wrong X-CSRF-Token header: reload the page")
-        return Verdict(200, via_cookie=True)
+        return Verdict(200)

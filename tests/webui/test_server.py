@@ -234,3 +234,28 @@ def test_a_port_in_use_is_a_usage_error(page: PageServer, ctx: Ctx) -> None:
     with pytest.raises(UsageError, match=f"port {page.guard.port} is in use"):
         serve(ctx, page.guard.port)
     send(page, "GET", "/api/secrets", **bearer(page))
+
+
+def test_serve_reports_its_url_and_stops_cleanly_on_ctrl_c(ctx: Ctx) -> None:
+    """``serve`` in this (the main) thread: ``ready`` gets the URL, a request is answered,
+    Ctrl-C (KeyboardInterrupt in the main thread) makes it return and close the socket."""
+    import _thread
+    from urllib.parse import parse_qs, urlsplit
+
+    seen: dict[str, Any] = {}
+
+    def client(url: str) -> None:
+        parts = urlsplit(url)
+        seen["host"], seen["port"] = parts.hostname, parts.port
+        token = parse_qs(parts.query)["token"][0]
+        connection = http.client.HTTPConnection("127.0.0.1", parts.port)
+        connection.request("GET", "/api/secrets", headers={"Authorization": f"Bearer {token}"})
+        response = connection.getresponse()
+        SEEN.append(Answer(response.status, response.headers, response.read()))
+        connection.close()
+        _thread.interrupt_main()
+
+    serve(ctx, 0, lambda url: threading.Thread(target=client, args=(url,)).start())
+    assert seen["host"] == "127.0.0.1" and SEEN[-1].status == 200
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", seen["port"]), timeout=5).close()
