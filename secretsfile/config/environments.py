@@ -10,6 +10,7 @@ environments:
       - {key: age1zzz…, name: ci}        # or the explicit form
     exports:                             # variable name -> reference, for run / ci export
       AWS_ACCESS_KEY_ID: '{{ aws-deploy.access_key_id }}'
+    store: vault://vault.internal:8200/secret/myapp   # for 'sync' without --to/--from
 ```
 """
 
@@ -35,6 +36,7 @@ class Environment(Record, frozen=True):
     names: Mapping[Recipient, str] = field(default_factory=dict)
     # variable name -> template ('{{ name.key }}'), in config order
     exports: Mapping[str, str] = field(default_factory=dict)
+    store: str | None = None  # an external store's URL for 'sync' (vault://…, awssm://…)
 
 
 def _recipient_entry(entry: Any, where: str, source: Path) -> tuple[Recipient, str | None]:
@@ -71,6 +73,16 @@ def _exports(raw: Any, where: str, source: Path) -> dict[str, str]:
     return out
 
 
+def _store_url(raw: Any, where: str, source: Path) -> str | None:
+    """``store:``: a URL (its scheme is checked by the remotes registry when used)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or "://" not in raw:
+        raise ConfigError(f"{where}: store must be a URL", path=str(source),
+                          hint="e.g. store: vault://vault.internal:8200/secret/myapp")
+    return raw
+
+
 def _environment(name: str, settings: Any, source: Path) -> Environment:
     if settings is None:
         settings = {}
@@ -91,7 +103,8 @@ def _environment(name: str, settings: Any, source: Path) -> Environment:
         if label:
             names[recipient] = label
     return Environment(name, Path(file).as_posix(), tuple(recipients), selector_of(settings),
-                       names, _exports(settings.get("exports"), where, source))
+                       names, _exports(settings.get("exports"), where, source),
+                       _store_url(settings.get("store"), where, source))
 
 
 def parse_environments(data: Mapping[str, Any], source: Path) -> tuple[Environment, ...]:

@@ -106,7 +106,7 @@ def references_to(config: ProjectConfig, name: str) -> list[StaleReference]:
     return found
 
 
-def _differing(current: Secret, new: Secret) -> list[str]:
+def differing(current: Secret, new: Secret) -> list[str]:
     """The keys whose values differ (names only); ``(value)`` for single values."""
     if not current.is_group or not new.is_group:
         return [] if current.value == new.value and current.values == new.values else ["(value)"]
@@ -125,21 +125,21 @@ def copy_secret(config: ProjectConfig, source: Environment, target: Environment,
                          hint="give another --to environment or --as NAME")
     found = find_secret(config, source, name, private=False)
     copied = replace(found, name=new_name or name, env=target.name, private=False)
-    differing: list[str] = []
+    changed: list[str] = []
 
     def change(current: Secret | None) -> Secret:
         if current is not None:
-            differing.extend(_differing(current, copied))
-            if differing and not force:
+            changed.extend(differing(current, copied))
+            if changed and not force:
                 raise ConflictError(
                     f"secret {copied.name!r} already exists in {target.name} and differs "
-                    f"(keys: {', '.join(differing)})",
+                    f"(keys: {', '.join(changed)})",
                     hint="pass --force to replace it")
         return copied
 
     existed = change_secret(config, target, copied.name, False, change, create=None,
                             force=force)
-    return existed, differing
+    return existed, changed
 
 
 def export_text(secret: Secret, fmt: str) -> str:

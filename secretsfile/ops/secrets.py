@@ -186,7 +186,7 @@ def change_secret(config: ProjectConfig, env: Environment, name: str, private: b
         if current is not None and not force:
             refuse_shape_change(current, new)
         refuse_variable_collisions(new, doc, _target(config, env, not private), env.exports)
-        _store(doc, name, new)
+        store_into(doc, name, new)
         existed.append(exists)
 
     with env_keys(env.name):
@@ -194,7 +194,7 @@ def change_secret(config: ProjectConfig, env: Environment, name: str, private: b
     return existed[0]
 
 
-def _store(doc: Branch, name: str, new: Secret) -> None:
+def store_into(doc: Branch, name: str, new: Secret) -> None:
     """``doc[name] = new``; a group written over a group is changed in place, so its
     comments stay where they are, its keys keep their order and unchanged values their
     ciphertext."""
