@@ -37,7 +37,7 @@ def _new_driver() -> Any:
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1280,800", "--no-first-run", "--disable-extensions"):
         options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     # The driver's own path: Selenium Manager never downloads anything.
     return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
 

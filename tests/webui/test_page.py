@@ -126,6 +126,8 @@ def test_table_sorts_and_filters(driver: Any, server: PageServer, three: Path,
     assert by_id(driver, "count").text == "1 of 3"
     bodies += response_bodies(driver)
     assert_nothing_leaked(driver, bodies, *PLANTED)
+    console = [entry["message"] for entry in driver.get_log("browser")]
+    assert not [m for m in console if "Content Security Policy" in m], console
 
 
 def fill_form(driver: Any) -> None:
