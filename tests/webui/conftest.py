@@ -62,7 +62,7 @@ def ctx(config: ProjectConfig) -> Ctx:
 def server(ctx: Ctx) -> Iterator[PageServer]:
     """A running server on a free port of 127.0.0.1, shut down after the test."""
     page = make_server(ctx)
-    thread = threading.Thread(target=page.serve_forever, daemon=True)
+    thread = threading.Thread(target=page.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield page
     page.shutdown()

@@ -57,7 +57,7 @@ def page(ctx: Ctx, tmp_path: Path) -> Iterator[PageServer]:
     static.mkdir()
     (static / "index.html").write_text(INDEX)
     server = make_server(ctx, static=static)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield server
     server.shutdown()
@@ -217,7 +217,7 @@ def test_a_malformed_request_still_gets_the_headers(page: PageServer) -> None:
 def test_the_log_holds_no_token_and_no_body(ctx: Ctx, tmp_path: Path) -> None:
     lines: list[str] = []
     server = make_server(ctx, log=lines.append, static=tmp_path)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         send(server, "GET", f"/?token={server.guard.token}")
