@@ -78,10 +78,15 @@ TYPE_BOOL = "bool"
 TYPE_TIME = "time"
 TYPE_COMMENT = "comment"
 TYPE_BYTES = "bytes"
+_EXACT_TAGS: dict[type, str] = {str: TYPE_STR, bool: TYPE_BOOL, int: TYPE_INT,
+                                float: TYPE_FLOAT}  # fmt: skip
 
 
 def type_tag(value: Scalar | Comment) -> str:
     """The sops type tag of a scalar (the ``type:`` field of ``ENC[...]``)."""
+    tag = _EXACT_TAGS.get(type(value))  # the common types in one lookup, per value
+    if tag is not None:
+        return tag
     if isinstance(value, bool):
         return TYPE_BOOL
     if isinstance(value, str):
@@ -234,7 +239,7 @@ _LONE_SURROGATE = Pattern("[\ud800-\udc7f\udd00-\udfff]")
 def has_lone_surrogate(text: str) -> bool:
     """Whether ``text`` holds a character that is not UTF-8 text (a JSON ``"\\ud800"``);
     undecodable bytes kept by "surrogateescape" do not count."""
-    return _LONE_SURROGATE.search(text) is not None
+    return not text.isascii() and _LONE_SURROGATE.search(text) is not None
 
 
 def encode_text(text: str) -> bytes:
@@ -248,6 +253,11 @@ def encode_text(text: str) -> bytes:
 
 def to_bytes(value: Scalar | Comment) -> bytes:
     """Go ``sops.ToBytes``: the plaintext bytes that are encrypted and hashed into the MAC."""
+    if type(value) is str:  # the common case, before the isinstance chain
+        try:
+            return value.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            return encode_text(value)
     if isinstance(value, str):
         return encode_text(value)
     if isinstance(value, bool):

@@ -97,6 +97,8 @@ def _string_style(text: str, is_key: bool) -> str:
 
 def _scalar_inline(value: Value, is_key: bool = False) -> str:
     """A scalar on one line; block literals are handled by the caller."""
+    if type(value) is str and _SAFE_PLAIN.match(value):  # ENC[...] tokens and most keys
+        return _double_quoted(value) if value in QUOTED_WORDS else value
     if value is None:
         return "null"
     if value is True:

@@ -66,7 +66,11 @@ class _Reader:
         if depth > MAX_DEPTH:
             raise _Unsupported  # the full parser reports it, before Python's recursion limit
         branch: Branch = {}
-        while (line := self._peek()) is not None and _indent(line) == indent:
+        lines, pad = self.lines, " " * indent
+        while self.index < len(lines):
+            line = lines[self.index]
+            if not line.startswith(pad) or line[indent : indent + 1] == " ":
+                break  # _indent(line) != indent, without counting the spaces per line
             match = _KEY.match(line, indent)
             if match is None:
                 if line[indent:].startswith("- ") or not line.strip():
@@ -77,7 +81,7 @@ class _Reader:
                 raise _Unsupported
             self.index += 1
             branch[key] = self._value_after(rest, indent, depth)
-        if (line := self._peek()) is not None and _indent(line) > indent:
+        if (after := self._peek()) is not None and _indent(after) > indent:
             raise _Unsupported  # a line indented deeper than any open block
         return branch
 
