@@ -83,18 +83,12 @@ class ScanRequest:
         stdin: bytes | None = None, stdin_name: str = "-", project: ProjectConfig | None = None,
         progress: Progress | None = None, decode: bool = False,
     ) -> None:
-        self.paths = paths  # "-" means stdin
-        self.mode = mode
-        self.since = since
+        self.paths, self.mode, self.since = paths, mode, since  # paths: "-" means stdin
         self.cwd = Path.cwd() if cwd is None else cwd
-        self.config_file = config_file
-        self.baseline_file = baseline_file
-        self.use_baseline = use_baseline
-        self.update_baseline = update_baseline
-        self.jobs = jobs
-        self.max_file_size = max_file_size
-        self.stdin = stdin
-        self.stdin_name = stdin_name
+        self.config_file, self.baseline_file = config_file, baseline_file
+        self.use_baseline, self.update_baseline = use_baseline, update_baseline
+        self.jobs, self.max_file_size = jobs, max_file_size
+        self.stdin, self.stdin_name = stdin, stdin_name
         self.project = project  # the caller's project config (its scan: section)
         self.progress = progress  # per commit (--since, --history) or per file
         self.decode = decode  # the decoding pass: base64/hex/percent runs (scanner/decode.py)
@@ -177,12 +171,9 @@ class _Run:
 
     def __init__(self, request: ScanRequest, root: Path, repo: Path | None, scanner: Scanner,
                  limits: FileLimits, git: GitReader) -> None:  # fmt: skip
-        self.request = request
+        self.request, self.scanner, self.limits, self.git = request, scanner, limits, git
         self.root = root  # resolved; reported paths are relative to it
         self.repo = repo  # the git repository, when git is used
-        self.scanner = scanner
-        self.limits = limits
-        self.git = git
 
     def relative(self, raw: str | Path) -> str:
         path = Path(raw)
