@@ -233,7 +233,7 @@ class Handler(BaseHTTPRequestHandler):
         if headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
             return self._fail(415, "send the body as Content-Type: application/json")
         try:
-            parsed = json.loads(self.rfile.read(length))
+            parsed = json.loads(self.rfile.read(length), parse_constant=_no_constant)
         except (ValueError, UnicodeDecodeError):
             return self._fail(400, "the body is not valid JSON")
         if not isinstance(parsed, dict):
@@ -255,6 +255,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")  # NaN, Infinity: Python reads them
 
 
 def make_server(ctx: api.Ctx, port: int = 0, log: Callable[[str], None] | None = None,
