@@ -37,6 +37,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "secretsfile secret get app-db --env dev --json",
         "secretsfile secret copy app-db --from staging --to prod",
     ),
+    "sync": (
+        "secretsfile sync push --env prod --to vault://vault.internal:8200/secret/myapp",
+        "secretsfile sync diff --env prod --with awssm://eu-west-1/myapp",
+        "secretsfile sync pull --env prod --from awssm://eu-west-1/myapp --dry-run",
+    ),
     "schema": ("secretsfile schema list", "secretsfile schema show postgres --json"),
     "git": ("secretsfile git setup", "git diff secrets/prod.yaml"),
     "merge": ("secretsfile merge resolve secrets/prod.yaml",),

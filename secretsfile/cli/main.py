@@ -59,6 +59,7 @@ def _register_commands() -> None:
         schema_cmd,
         secret_moves_cmd,
         secrets_cmd,
+        sync_cmd,
         ui_cmd,
     )
 
@@ -71,6 +72,7 @@ def _register_commands() -> None:
     git_cmd.register(app)
     secrets_cmd.register(app)
     secret_moves_cmd.register(secrets_cmd.app)  # rename, copy, export
+    sync_cmd.register(app)  # push, pull, diff with an external store
     schema_cmd.register(app)
     history_cmd.register(app)
     refs_cmd.register(app)
