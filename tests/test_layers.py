@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "secretsfile"
 # layer -> first-party layers it may import besides itself. Every top-level module and
 # package of secretsfile must be listed: a new one has to take its place here.
 _FOUNDATION = {"errors", "_paths", "_fileio"}  # importable from every layer
-_LIBRARY = {"core", "stores", "keysources", "config", "secrets", "scanner", "ops"}
+_LIBRARY = {"core", "stores", "keysources", "config", "secrets", "scanner", "remotes", "ops"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "_paths": set(),
@@ -23,8 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     "secrets": {"core", "config"},
     "scanner": {"core"},  # rules, engine, filters, report: no git, no config, no files
     "git": {"core", "stores"},  # the only layer that runs git (git/run.py)
-    "ops": {"core", "stores", "keysources", "config", "secrets", "scanner"},
-    "loader": {"core", "stores", "keysources", "config", "secrets", "ops"},
+    "remotes": {"core", "keysources", "secrets"},  # external secret stores (Vault KV, AWS SM)
+    "ops": {"core", "stores", "keysources", "config", "secrets", "scanner", "remotes"},
+    "loader": {"core", "stores", "keysources", "config", "secrets", "remotes", "ops"},
     "integrations": {*_LIBRARY, "loader"},
     "api": _LIBRARY,  # an entry point: may look up the config, like the CLI
     "__init__": {*_LIBRARY, "api", "loader"},
@@ -79,7 +80,8 @@ def test_library_layers_never_import_ui_libraries() -> None:
     problems = [
         f"{path.relative_to(PACKAGE)} imports {module}"
         for path in PACKAGE.rglob("*.py")
-        if _layer(path) in {"ops", "core", "stores", "keysources", "loader", "secrets", "webui"}
+        if _layer(path) in {"ops", "core", "stores", "keysources", "loader", "secrets", "webui",
+                             "remotes"}
         for module, _ in _imports(path)
         if module.split(".")[0] in ui
         or (_layer(path) in {"core", "stores", "keysources"}

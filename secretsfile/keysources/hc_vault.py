@@ -80,7 +80,7 @@ def split_uri(uri: str) -> tuple[str, str, str]:
     return address, engine, name
 
 
-def _is_name(text: str) -> bool:
+def is_name(text: str) -> bool:
     return bool(_NAME.fullmatch(text)) and text not in (".", "..")
 
 
@@ -98,9 +98,9 @@ def check_key(address: str, engine: str, name: str, where: str) -> None:
         problem = "vault_address holds credentials"
     elif not well_formed:
         problem = f"vault_address {address[:80]!r} is not http(s)://host[:port]"
-    elif not all(_is_name(part) for part in engine.split("/")):
+    elif not all(is_name(part) for part in engine.split("/")):
         problem = f"engine_path {engine[:80]!r} is not a '/'-separated list of names"
-    elif not _is_name(name):
+    elif not is_name(name):
         problem = f"key_name {name[:80]!r} is not a plain name"
     else:
         return
@@ -142,10 +142,49 @@ def find_token() -> tuple[str | None, list[SourceReport]]:
     return value or None, reports
 
 
-def _token_source() -> str:
+def token_source() -> str:
     """Where find_token found the token (its last report), for messages: never the token."""
     label = find_token()[1][-1].label
     return "~/" + TOKEN_FILE_NAME if label == str(token_file()) else label
+
+
+def vault_headers(where: str) -> dict[str, str]:
+    """The token and namespace headers for a request about ``where`` (a URI or store URL,
+    named in messages); KeySourceError when there is no token or a header cannot be sent.
+    Messages name the variable, never its value."""
+    token, _ = find_token()
+    if not token:
+        raise KeySourceError(f"no Vault token for {where}", hint=_LOGIN_HINT)
+    headers = {"X-Vault-Token": token}
+    variable = ""
+    for variable in ("VAULT_NAMESPACE", "BAO_NAMESPACE"):
+        namespace = os.environ.get(variable)
+        if namespace:
+            headers["X-Vault-Namespace"] = namespace
+            break
+    for header, value in headers.items():
+        source = variable if header == "X-Vault-Namespace" else token_source()
+        if any(c in value for c in "\r\n"):
+            raise KeySourceError(f"{source} holds a line break", hint=f"fix {source}")
+        if not value.isascii() or not value.isprintable():
+            raise KeySourceError(f"{source} holds a character that cannot be sent",
+                                 hint=f"fix {source}")
+    return headers
+
+
+def check_transport(address: str, where: str) -> None:
+    """KeySourceError unless the token may be sent to ``address``: https, or http to the
+    loopback host, or anywhere with ``SECRETSFILE_VAULT_ALLOW_HTTP=1``."""
+    parts = urlsplit(address)
+    if parts.scheme == "https":
+        return
+    if parts.scheme != "http":
+        raise KeySourceError(f"{where}: Vault addresses are http:// or https://",
+                             hint=f"write it like {_EXAMPLE}")
+    if parts.hostname in _LOOPBACK or os.environ.get("SECRETSFILE_VAULT_ALLOW_HTTP") == "1":
+        return
+    raise KeySourceError(f"refusing to send the Vault token in clear text to {address}",
+                         hint="use https://, or set SECRETSFILE_VAULT_ALLOW_HTTP=1 to allow it")
 
 
 def _errors(response: Response) -> str:
@@ -249,35 +288,18 @@ class HcVaultKeySource(KeySourceBase):
         return KeySourceError(message, hint=hint)
 
     def _headers(self, uri: str) -> dict[str, str]:
-        token, _ = find_token()
-        if not token:
-            raise self._fail(uri, f"no Vault token for {uri}", _LOGIN_HINT, "no token")
-        headers = {"X-Vault-Token": token}
-        for variable in ("VAULT_NAMESPACE", "BAO_NAMESPACE"):
-            namespace = os.environ.get(variable)
-            if namespace:
-                headers["X-Vault-Namespace"] = namespace
-                break
-        for header, value in headers.items():
-            where = variable if header == "X-Vault-Namespace" else _token_source()
-            if any(c in value for c in "\r\n"):
-                raise self._fail(uri, f"{where} holds a line break", f"fix {where}")
-            if not value.isascii() or not value.isprintable():
-                raise self._fail(uri, f"{where} holds a character that cannot be sent",
-                                 f"fix {where}")
-        return headers
+        try:
+            return vault_headers(uri)
+        except KeySourceError as error:
+            raise self._fail(uri, error.message, error.hint or "",
+                             "no token" if error.message.startswith("no Vault token")
+                             else "") from None
 
     def _check_transport(self, address: str, uri: str) -> None:
-        parts = urlsplit(address)
-        if parts.scheme == "https":
-            return
-        if parts.scheme != "http":
-            raise self._fail(uri, f"{uri}: Vault addresses are http:// or https://",
-                             f"write it like {_EXAMPLE}")
-        if parts.hostname in _LOOPBACK or os.environ.get("SECRETSFILE_VAULT_ALLOW_HTTP") == "1":
-            return
-        raise self._fail(uri, f"refusing to send the Vault token in clear text to {address}",
-                         "use https://, or set SECRETSFILE_VAULT_ALLOW_HTTP=1 to allow it")
+        try:
+            check_transport(address, uri)
+        except KeySourceError as error:
+            raise self._fail(uri, error.message, error.hint or "") from None
 
     def _call(self, address: str, engine: str, name: str, action: str,
               body: dict[str, str]) -> dict[str, Any]:

@@ -87,12 +87,39 @@ def _origin(url: str) -> tuple[_Origin, str]:
     return (parts.scheme, parts.hostname, port), target
 
 
+def _env(*names: str) -> str | None:
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
+
+
 def _tls_context() -> ssl.SSLContext:
-    cafile = os.environ.get("VAULT_CACERT") or os.environ.get("BAO_CACERT") or None
+    """TLS as the Vault CLI configures it: ``VAULT_CACERT``/``VAULT_CAPATH`` (a CA file or
+    directory), ``VAULT_CLIENT_CERT``/``VAULT_CLIENT_KEY`` (mutual TLS) and
+    ``VAULT_SKIP_VERIFY`` (no verification, with a warning); ``BAO_*`` spellings too."""
+    cafile = _env("VAULT_CACERT", "BAO_CACERT")
+    capath = _env("VAULT_CAPATH", "BAO_CAPATH")
     try:
-        return ssl.create_default_context(cafile=cafile)
+        context = ssl.create_default_context(cafile=cafile, capath=capath)
     except (OSError, ssl.SSLError):
-        raise TransportError(f"cannot read the CA certificate {cafile}") from None
+        raise TransportError(f"cannot read the CA certificate {cafile or capath}") from None
+    cert = _env("VAULT_CLIENT_CERT", "BAO_CLIENT_CERT")
+    if cert:
+        key = _env("VAULT_CLIENT_KEY", "BAO_CLIENT_KEY")
+        try:
+            context.load_cert_chain(cert, key)
+        except (OSError, ssl.SSLError):
+            raise TransportError(f"cannot read the client certificate {cert} "
+                                 f"or its key {key or '(in the same file)'}") from None
+    if _env("VAULT_SKIP_VERIFY", "BAO_SKIP_VERIFY") not in (None, "0", "false", "False"):
+        from secretsfile.errors import warn
+
+        warn("VAULT_SKIP_VERIFY is set: the Vault server's TLS certificate is not checked")
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def _connection(origin: _Origin) -> http.client.HTTPConnection:

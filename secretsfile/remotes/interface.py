@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from secretsfile.errors import FormatError
+from secretsfile.errors import FormatError, UsageError
+from secretsfile.keysources.hc_vault import is_name
 from secretsfile.secrets.model import Scalar, Secret
 
 VALUE_KEY = "value"
@@ -78,6 +79,15 @@ class Remote(Protocol):
 
     def unusable(self) -> str | None:
         """Why this backend cannot run here (no token, boto3 missing), cheaply; or None."""
+
+
+def check_name(loc: Location, name: str) -> str:
+    """``name`` when it is one plain path segment (``A-Z a-z 0-9 . _ -``, not ``.``/``..``):
+    a name from a file or a store cannot reach another path. UsageError otherwise."""
+    if not is_name(name):
+        raise UsageError(f"{name[:60]!r} cannot be a secret name in {loc.url}",
+                         hint="use letters, digits, '.', '_' and '-'")
+    return name
 
 
 def to_payload(secret: Secret) -> dict[str, Scalar]:

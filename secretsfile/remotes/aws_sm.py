@@ -1,0 +1,223 @@
+"""AWS Secrets Manager as a secret store: ``awssm://REGION/PREFIX``.
+
+Each named secret is the secret ``PREFIX/NAME`` whose SecretString is the JSON payload
+(``interface.to_payload``), tagged ``secretsfile:managed=true``, ``secretsfile:env``,
+``secretsfile:shape`` and ``secretsfile:schema``. Credentials come from the standard AWS
+chain, the endpoint from ``AWS_ENDPOINT_URL`` (boto3 reads it). A write restores a
+secret scheduled for deletion first; ``delete`` schedules the deletion with a 7-day
+recovery window (``aws secretsmanager restore-secret`` brings it back), never a forced
+one. Secrets scheduled for deletion are absent. boto3 is imported inside calls only.
+
+Errors name the URL and the AWS error code, never ``str(error)`` (botocore may echo the
+request, which holds the value).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from typing import Any
+
+from secretsfile.core.pattern import Pattern
+from secretsfile.errors import FormatError, KeySourceError, UsageError, without_frames
+from secretsfile.keysources.hc_vault import is_name
+from secretsfile.keysources.kms import _NO_CREDENTIALS_HINT, _REFUSED, boto3_missing
+from secretsfile.remotes.interface import (
+    Described,
+    Location,
+    check_name,
+    from_payload,
+    shape_of,
+    to_payload,
+)
+from secretsfile.secrets.model import Secret
+
+EXAMPLE = "awssm://eu-west-1/myapp"
+RECOVERY_DAYS = 7
+TAG_SCHEMA, TAG_ENV, TAG_SHAPE, TAG_MANAGED = (
+    "secretsfile:schema", "secretsfile:env", "secretsfile:shape", "secretsfile:managed")
+_REGION = Pattern(r"[a-z]{2}(?:-[a-z]+)+-[0-9]+")
+_NEEDS_BOTO3 = "AWS Secrets Manager needs boto3: pip install 'secretsfile[aws]'"
+_ABSENT = {"ResourceNotFoundException"}
+_clients: dict[tuple[str, ...], Any] = {}
+_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _lock:
+        _clients.clear()
+
+
+def _client(region: str) -> Any:
+    """A secretsmanager client for the region, cached per region, endpoint and identity
+    variables (a test or a shell that changes them gets a new client)."""
+    ident = (region, *(os.environ.get(v, "") for v in (
+        "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID")))
+    with _lock:
+        if ident in _clients:
+            return _clients[ident]
+    if boto3_missing():
+        raise KeySourceError(_NEEDS_BOTO3)
+    import boto3  # type: ignore[import-untyped]
+    from botocore.config import Config  # type: ignore[import-untyped]
+
+    config = Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 2})
+    client = boto3.session.Session().client("secretsmanager", region_name=region,
+                                            config=config)
+    with _lock:
+        _clients[ident] = client
+    return client
+
+
+def _code(error: Any) -> tuple[str, int]:
+    response = getattr(error, "response", {}) or {}
+    code = str(response.get("Error", {}).get("Code", ""))
+    status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    return code, status
+
+
+def _failure(error: Exception, loc: Location, action: str) -> KeySourceError:
+    """One line naming the URL and the AWS code; never ``str(error)``."""
+    from botocore import exceptions as bx  # type: ignore[import-untyped]
+
+    if isinstance(error, bx.ClientError):
+        code, status = _code(error)
+        if code in _REFUSED or code.startswith("AccessDenied") or status in (401, 403):
+            return KeySourceError(f"{loc.url}: AWS refused the credentials or access "
+                                  f"({code or status})", hint=_NO_CREDENTIALS_HINT)
+        return KeySourceError(f"{loc.url}: Secrets Manager could not {action} "
+                              f"({code or status or 'error'})")
+    if isinstance(error, bx.NoCredentialsError):
+        return KeySourceError(f"no AWS credentials found for {loc.url}",
+                              hint=_NO_CREDENTIALS_HINT)
+    if isinstance(error, (bx.EndpointConnectionError, bx.ConnectTimeoutError,
+                          bx.ReadTimeoutError, bx.ConnectionClosedError)):
+        return KeySourceError(f"cannot reach AWS Secrets Manager for {loc.url}",
+                              hint="check the network, or AWS_ENDPOINT_URL if you set it")
+    return KeySourceError(f"{loc.url}: Secrets Manager could not {action} "
+                          f"({type(error).__name__})", hint=_NO_CREDENTIALS_HINT)
+
+
+class AwsSmRemote:
+    scheme = "awssm"
+    example = EXAMPLE
+
+    def parse(self, url: str) -> Location:
+        text = url.strip()
+        rest = text[len("awssm://"):] if text.lower().startswith("awssm://") else ""
+        region, _, prefix = rest.partition("/")
+        segments = [s for s in prefix.split("/") if s]
+        if not _REGION.fullmatch(region):
+            raise UsageError(f"{text[:100]!r} does not name an AWS region after awssm://",
+                             hint=f"write it like {EXAMPLE}")
+        if not all(is_name(s) for s in segments) or "?" in text or "#" in text:
+            raise UsageError(f"{text[:100]!r}: the prefix is not a path of plain names",
+                             hint=f"write it like {EXAMPLE}")
+        return Location(text, self.scheme, region, "", "/".join(segments))
+
+    def unusable(self) -> str | None:
+        return _NEEDS_BOTO3 if boto3_missing() else None
+
+    def _call(self, loc: Location, action: str, method: str, **kwargs: Any) -> Any:
+        client = _client(loc.address)
+        from botocore.exceptions import (  # type: ignore[import-untyped]
+            BotoCoreError,
+            ClientError,
+        )
+
+        try:
+            return getattr(client, method)(**kwargs)
+        except ClientError as error:
+            if _code(error)[0] in _ABSENT and action in ("read", "delete"):
+                return None
+            raise _failure(error, loc, action) from None
+        except BotoCoreError as error:
+            raise _failure(error, loc, action) from None
+        except ValueError:  # botocore: an invalid endpoint; never echoed
+            raise KeySourceError(f"cannot use AWS Secrets Manager for {loc.url}: invalid "
+                                 "endpoint or setting (check AWS_ENDPOINT_URL)") from None
+
+    # -- entries --------------------------------------------------------------------------
+
+    def names(self, loc: Location) -> list[str]:
+        start = f"{loc.prefix}/" if loc.prefix else ""
+        found: list[str] = []
+        token: str | None = None
+        while True:
+            page = self._call(loc, "list", "list_secrets", MaxResults=100,
+                              **({"NextToken": token} if token else {}),
+                              **({"Filters": [{"Key": "name", "Values": [start]}]}
+                                 if start else {}))
+            for entry in page.get("SecretList", []):
+                name = str(entry.get("Name", ""))
+                rest = name[len(start):]
+                if name.startswith(start) and is_name(rest) and not entry.get("DeletedDate"):
+                    found.append(rest)
+            token = page.get("NextToken")
+            if not token:
+                return sorted(set(found))
+
+    def _tags(self, loc: Location, secret_id: str) -> dict[str, Any] | None:
+        info = self._call(loc, "read", "describe_secret", SecretId=secret_id)
+        if info is None or info.get("DeletedDate"):
+            return None
+        tags = {str(t.get("Key")): str(t.get("Value")) for t in info.get("Tags", [])}
+        tags["updated"] = str(info.get("LastChangedDate") or "")
+        return tags
+
+    def read(self, loc: Location, name: str, env: str) -> Secret | None:
+        secret_id = loc.path(check_name(loc, name))
+        tags = self._tags(loc, secret_id)
+        if tags is None:
+            return None
+        answer = self._call(loc, "read", "get_secret_value", SecretId=secret_id)
+        if answer is None:
+            return None
+        where = f"{loc.url.rstrip('/')}/{name}"
+        try:
+            payload = json.loads(str(answer.get("SecretString") or "null"))
+            return from_payload(name, env, payload, tags.get(TAG_SCHEMA) or None, where,
+                                tags.get(TAG_SHAPE))
+        except (FormatError, ValueError) as error:
+            del answer
+            payload = None
+            failure = error if isinstance(error, FormatError) else FormatError(
+                f"{where}: the SecretString is not JSON", hint="store a JSON object")
+            raise without_frames(failure) from None
+
+    def describe(self, loc: Location, name: str) -> Described | None:
+        secret = self.read(loc, name, "")
+        if secret is None:
+            return None
+        tags = self._tags(loc, loc.path(name)) or {}
+        return Described(name, secret.keys, secret.schema, tags.get("updated") or None,
+                         not secret.is_group)
+
+    def write(self, loc: Location, secret: Secret) -> None:
+        secret_id = loc.path(check_name(loc, secret.name))
+        text = json.dumps(to_payload(secret))
+        tags = [{"Key": TAG_MANAGED, "Value": "true"}, {"Key": TAG_ENV, "Value": secret.env},
+                {"Key": TAG_SHAPE, "Value": shape_of(secret)}]
+        if secret.schema:
+            tags.append({"Key": TAG_SCHEMA, "Value": secret.schema})
+        info = self._call(loc, "read", "describe_secret", SecretId=secret_id)
+        if info is None:
+            self._call(loc, "write", "create_secret", Name=secret_id, SecretString=text,
+                       Tags=tags)
+            return
+        if info.get("DeletedDate"):
+            self._call(loc, "write", "restore_secret", SecretId=secret_id)
+        self._call(loc, "write", "put_secret_value", SecretId=secret_id, SecretString=text)
+        self._call(loc, "write", "tag_resource", SecretId=secret_id, Tags=tags)
+        if not secret.schema:
+            self._call(loc, "write", "untag_resource", SecretId=secret_id,
+                       TagKeys=[TAG_SCHEMA])
+
+    def delete(self, loc: Location, name: str) -> None:
+        self._call(loc, "delete", "delete_secret", SecretId=loc.path(check_name(loc, name)),
+                   RecoveryWindowInDays=RECOVERY_DAYS)
+
+
+BACKEND = AwsSmRemote()

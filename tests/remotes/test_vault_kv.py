@@ -1,0 +1,134 @@
+"""Vault/OpenBao KV v2 as a secret store, on a real ``bao server -dev``."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from secretsfile.errors import ConfigError, KeySourceError, UsageError
+from secretsfile.remotes import registry
+from secretsfile.remotes.vault_kv import BACKEND
+from tests.keysources.bao_server import Bao, free_port
+from tests.remotes.contract import PLANTED, RemoteContract, group
+
+
+def _url(bao: Bao, path: str) -> str:
+    return f"vault://{bao.address.split('://')[1]}/{path}"
+
+
+@pytest.fixture(autouse=True)
+def _vault_env(bao: Bao, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VAULT_TOKEN", bao.token)
+    monkeypatch.setenv("VAULT_ADDR", bao.address)  # http: the scheme comes from here
+
+
+class TestVaultKv(RemoteContract):
+    @pytest.fixture(autouse=True)
+    def _server(self, bao: Bao) -> None:
+        self.bao = bao
+        self.prefix = "app-" + uuid.uuid4().hex[:8]
+        self.url = _url(bao, f"secret/{self.prefix}")
+
+    def raw_read(self, name: str) -> dict[str, Any]:
+        status, body = self.bao.call("GET", f"secret/data/{self.prefix}/{name}")
+        assert status == 200, status
+        data: dict[str, Any] = body["data"]["data"]
+        return data
+
+    def raw_write(self, name: str, payload: Any) -> None:
+        status, _ = self.bao.call("POST", f"secret/data/{self.prefix}/{name}", {"data": payload})
+        assert status == 200, status
+
+    def use_bad_credentials(self, monkeypatch: pytest.MonkeyPatch) -> str:
+        bad = "sf-wrong-" + uuid.uuid4().hex
+        monkeypatch.setenv("VAULT_TOKEN", bad)
+        return bad
+
+    def missing_mount_url(self) -> str:
+        return _url(self.bao, "nomount/app")
+
+    def make_store_down(self, monkeypatch: pytest.MonkeyPatch) -> str:
+        port = free_port()
+        monkeypatch.setenv("VAULT_ADDR", f"http://127.0.0.1:{port}")
+        return f"vault://127.0.0.1:{port}/secret/app"
+
+
+def test_schema_and_env_travel_as_custom_metadata(bao: Bao) -> None:
+    remote, loc = registry.open_remote(_url(bao, "secret/meta-test"))
+    remote.write(loc, group())
+    status, body = bao.call("GET", "secret/metadata/meta-test/db")
+    assert status == 200
+    assert body["data"]["custom_metadata"] == {"secretsfile-schema": "database",
+                                               "secretsfile-env": "prod",
+                                               "secretsfile-shape": "group"}
+
+
+def test_scheme_from_vault_addr_else_https(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VAULT_ADDR", "http://vault.internal:8200")
+    assert BACKEND.parse("vault://vault.internal:8200/secret/a").address == \
+        "http://vault.internal:8200"
+    assert BACKEND.parse("vault://vault.internal/secret/a").address == \
+        "http://vault.internal:8200"  # the default port
+    assert BACKEND.parse("vault://other:8200/secret/a").address == "https://other:8200"
+    loc = BACKEND.parse("vault://h:1/team/kv/app/x")
+    assert (loc.mount, loc.prefix) == ("team", "kv/app/x")
+
+
+@pytest.mark.parametrize("url", ["vault://h:8200", "vault://u:p@h:8200/secret/a",
+                                 "vault://h:8200/secret/../sys", "vault://h:8200/s?x=1",
+                                 "vault://h:99999/secret", "vault://h:8200/a b"])
+def test_bad_urls(url: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        registry.open_remote(url)
+    assert "vault://" in str(caught.value) and ":p@" not in str(caught.value)
+
+
+def test_clear_text_to_another_host_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VAULT_ADDR", "http://vault.internal:8200")
+    remote, loc = registry.open_remote("vault://vault.internal:8200/secret/a")
+    with pytest.raises(KeySourceError, match="clear text"):
+        remote.names(loc)
+
+
+def test_nested_mount_is_found(bao: Bao) -> None:
+    status, _ = bao.call("POST", "sys/mounts/team/kv", {"type": "kv",
+                                                        "options": {"version": "2"}})
+    assert status in (204, 400)  # 400: mounted by an earlier run of this test
+    remote, loc = registry.open_remote(_url(bao, "team/kv/app"))
+    remote.write(loc, group())
+    status, body = bao.call("GET", "team/kv/data/app/db")
+    assert status == 200 and body["data"]["data"]["password"] == PLANTED
+
+
+def test_kv_version_1_is_refused(bao: Bao) -> None:
+    status, _ = bao.call("POST", "sys/mounts/kv1", {"type": "kv", "options": {"version": "1"}})
+    assert status in (204, 400)
+    remote, loc = registry.open_remote(_url(bao, "kv1/app"))
+    with pytest.raises(ConfigError, match=r"KV version 1.*not KV version 2"):
+        remote.names(loc)
+
+
+def test_token_limited_to_the_prefix_works(bao: Bao, monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = 'path "secret/data/limited/*" { capabilities = ["create", "read", "update"] }\n' \
+             'path "secret/metadata/limited/*" { capabilities = ["create", "read", "update", ' \
+             '"list"] }\npath "secret/metadata/limited" { capabilities = ["list"] }'
+    assert bao.call("PUT", "sys/policies/acl/limited", {"policy": policy})[0] == 204
+    status, body = bao.call("POST", "auth/token/create", {"policies": ["limited"]})
+    assert status == 200
+    monkeypatch.setenv("VAULT_TOKEN", body["auth"]["client_token"])
+    remote, loc = registry.open_remote(_url(bao, "secret/limited"))
+    remote.write(loc, group())
+    assert remote.names(loc) == ["db"]
+    other, elsewhere = registry.open_remote(_url(bao, "secret/forbidden"))
+    with pytest.raises(KeySourceError, match="refused"):
+        other.write(elsewhere, group())
+
+
+def test_no_token(monkeypatch: pytest.MonkeyPatch, bao: Bao) -> None:
+    monkeypatch.delenv("VAULT_TOKEN")
+    assert BACKEND.unusable() is not None
+    remote, loc = registry.open_remote(_url(bao, "secret/a"))
+    with pytest.raises(KeySourceError, match="no Vault token"):
+        remote.names(loc)
