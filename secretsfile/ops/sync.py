@@ -113,8 +113,9 @@ def as_local(stored: Secret, current: Secret | None) -> Secret:
     type; the file's schema is kept when the store names none."""
     if current is None or not current.is_group or not stored.is_group:
         return stored
-    values = {key: typed(text_of(value), current.kinds.get(key)) if key in current.kinds
-              or key in current.keys else value for key, value in stored.values.items()}
+    kept = current.keys
+    values = {key: typed(text_of(value), current.kinds.get(key)) if key in kept else value
+              for key, value in stored.values.items()}
     return replace(stored, values=values, schema=stored.schema or current.schema)
 
 

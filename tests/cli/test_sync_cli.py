@@ -191,3 +191,14 @@ def test_no_store_is_one_line_naming_the_fix(run: Runner, repo: Path) -> None:
     assert "Traceback" not in result.output
     bad = run("sync", "diff", "--env", "prod", "--with", "ftp://x/y")
     assert bad.code != 0 and "vault://" in bad.stderr
+
+
+def test_refused_token_is_exit_3_in_one_line(run: Runner, repo: Path, bao: Bao,  # noqa: F811
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    url = _bao_store(bao, monkeypatch).url
+    bad = "sf-wrong-" + uuid.uuid4().hex
+    monkeypatch.setenv("VAULT_TOKEN", bad)
+    result = run("sync", "push", "--env", "prod", "--to", url)
+    assert result.code == 3 and bad not in result.output and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) <= 2, result.stderr  # the error + a hint
+    clean(result)

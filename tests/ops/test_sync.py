@@ -191,3 +191,14 @@ def test_store_url_from_the_config_or_a_usage_error(project: Path) -> None:
     plan = sync.push(config, env, None, dry_run=True, opener=Memory().opener)
     assert plan.url == "mem://from-config"
     assert sync.store_url(env, "mem://given") == "mem://given"
+
+
+def test_pull_into_an_environment_without_a_file(project: Path) -> None:
+    store = Memory({"app-db": Secret("app-db", "x", None, {"port": 6543, "tls": True})})
+    config, env = _ctx(project)
+    path = project / "secrets" / "prod.yaml"
+    path.unlink()
+    plan = sync.pull(config, env, URL, opener=store.opener)
+    assert [(c.name, c.action) for c in plan.changes] == [("app-db", "create")]
+    assert find_secret(config, env, "app-db").values == {"port": 6543, "tls": True}
+    assert "6543" not in path.read_text()
