@@ -20,7 +20,13 @@ import threading
 from typing import Any
 
 from secretsfile.core.pattern import Pattern
-from secretsfile.errors import FormatError, KeySourceError, UsageError, without_frames
+from secretsfile.errors import (
+    FormatError,
+    KeySourceError,
+    UsageError,
+    scrubbed,
+    without_frames,
+)
 from secretsfile.keysources.hc_vault import is_name
 from secretsfile.keysources.kms import _NO_CREDENTIALS_HINT, _REFUSED, boto3_missing
 from secretsfile.remotes.interface import (
@@ -195,6 +201,7 @@ class AwsSmRemote:
         return Described(name, secret.keys, secret.schema, tags.get("updated") or None,
                          not secret.is_group)
 
+    @scrubbed  # an error leaves without the frames that hold the value
     def write(self, loc: Location, secret: Secret) -> None:
         secret_id = loc.path(check_name(loc, secret.name))
         text = json.dumps(to_payload(secret))
@@ -216,7 +223,11 @@ class AwsSmRemote:
                        TagKeys=[TAG_SCHEMA])
 
     def delete(self, loc: Location, name: str) -> None:
-        self._call(loc, "delete", "delete_secret", SecretId=loc.path(check_name(loc, name)),
+        secret_id = loc.path(check_name(loc, name))
+        info = self._call(loc, "read", "describe_secret", SecretId=secret_id)
+        if info is None or info.get("DeletedDate"):
+            return  # absent, or already scheduled for deletion
+        self._call(loc, "delete", "delete_secret", SecretId=secret_id,
                    RecoveryWindowInDays=RECOVERY_DAYS)
 
 

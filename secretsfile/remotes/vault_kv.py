@@ -26,6 +26,7 @@ from secretsfile.errors import (
     FormatError,
     KeySourceError,
     UsageError,
+    scrubbed,
     without_frames,
 )
 from secretsfile.keysources.hc_vault import (
@@ -137,6 +138,7 @@ class VaultKvRemote:
         return Described(name, secret.keys, secret.schema, updated or None,
                          not secret.is_group)
 
+    @scrubbed  # an error leaves without the frames that hold the value
     def write(self, loc: Location, secret: Secret) -> None:
         mount, prefix = self._mount(loc)
         path = self._path(prefix, check_name(loc, secret.name))
