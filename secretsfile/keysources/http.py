@@ -233,7 +233,8 @@ def _once(origin: _Origin, method: str, target: str, payload: bytes,
         connection.close()
         if fired or time.monotonic() >= deadline:
             raise _too_slow() from None
-        if isinstance(error, ValueError):
+        if isinstance(error, ValueError) and not isinstance(error, OSError):
+            # (ssl.SSLCertVerificationError is both: it is a TLS failure, told below)
             raise TransportError("a request header could not be sent") from None
         raise TransportError(_reason(error)) from None
     finally:

@@ -32,6 +32,7 @@ from secretsfile.keysources.kms import _NO_CREDENTIALS_HINT, _REFUSED, boto3_mis
 from secretsfile.remotes.interface import (
     Described,
     Location,
+    Remote,
     check_name,
     from_payload,
     shape_of,
@@ -231,4 +232,4 @@ class AwsSmRemote:
                    RecoveryWindowInDays=RECOVERY_DAYS)
 
 
-BACKEND = AwsSmRemote()
+BACKEND: Remote = AwsSmRemote()

@@ -39,6 +39,7 @@ from secretsfile.keysources.hc_vault import (
 from secretsfile.remotes.interface import (
     Described,
     Location,
+    Remote,
     check_name,
     from_payload,
     shape_of,
@@ -256,4 +257,4 @@ class VaultKvRemote:
                              hint="check the server's log")
 
 
-BACKEND = VaultKvRemote()
+BACKEND: Remote = VaultKvRemote()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from secretsfile.errors import KeySourceError, UsageError
+from secretsfile.errors import FormatError, KeySourceError, UsageError
 from secretsfile.remotes import registry
 from secretsfile.remotes.aws_sm import BACKEND
 from tests.keysources.moto_server import Moto, _free_port
@@ -79,7 +79,7 @@ class TestAwsSm(RemoteContract):
     def test_not_json_is_a_format_error_without_the_value(self) -> None:
         self.sm().create_secret(Name=f"{self.prefix}/plain", SecretString=PLANTED)
         remote, loc = self.open()
-        with pytest.raises(Exception) as caught:
+        with pytest.raises(FormatError) as caught:
             remote.read(loc, "plain", "prod")
         assert "not JSON" in str(caught.value) and PLANTED not in str(caught.value)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,9 @@ import pytest
 from secretsfile.errors import ConfigError, KeySourceError, UsageError
 from secretsfile.remotes import registry
 from secretsfile.remotes.vault_kv import BACKEND
+from secretsfile.secrets.model import Secret
 from tests.keysources.bao_server import Bao, free_port
+from tests.remotes.conftest import TlsBao
 from tests.remotes.contract import PLANTED, RemoteContract, group
 
 
@@ -132,3 +135,44 @@ def test_no_token(monkeypatch: pytest.MonkeyPatch, bao: Bao) -> None:
     remote, loc = registry.open_remote(_url(bao, "secret/a"))
     with pytest.raises(KeySourceError, match="no Vault token"):
         remote.names(loc)
+
+
+class TestTls:
+    @pytest.fixture(autouse=True)
+    def _tls_env(self, bao_tls: TlsBao, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.server = bao_tls
+        monkeypatch.setenv("VAULT_TOKEN", bao_tls.token)
+        monkeypatch.delenv("VAULT_ADDR")  # https: the default
+        self.url = "vault://" + bao_tls.address.split("://")[1] + "/secret/tls"
+
+    def test_an_unknown_ca_is_refused(self) -> None:
+        remote, loc = registry.open_remote(self.url)
+        assert loc.address == self.server.address
+        with pytest.raises(KeySourceError, match="TLS certificate verification failed"):
+            remote.names(loc)
+
+    def test_vault_cacert(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("VAULT_CACERT", str(self.server.ca))
+        remote, loc = registry.open_remote(self.url)
+        remote.write(loc, group())
+        back = remote.read(loc, "db", "prod")
+        assert back is not None and back.get("password") == PLANTED
+
+    def test_skip_verify_warns(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from secretsfile.errors import set_warning_sink
+
+        warnings: list[str] = []
+        set_warning_sink(warnings.append)
+        monkeypatch.setenv("VAULT_SKIP_VERIFY", "1")
+        remote, loc = registry.open_remote(self.url)
+        remote.write(loc, Secret("t", "prod", "x"))
+        assert "t" in remote.names(loc)
+        assert warnings and "not checked" in warnings[0]
+
+    def test_unreadable_client_certificate(self, monkeypatch: pytest.MonkeyPatch,
+                                           tmp_path: Path) -> None:
+        monkeypatch.setenv("VAULT_CACERT", str(self.server.ca))
+        monkeypatch.setenv("VAULT_CLIENT_CERT", str(tmp_path / "missing.pem"))
+        remote, loc = registry.open_remote(self.url)
+        with pytest.raises(KeySourceError, match="cannot read the client certificate"):
+            remote.names(loc)
