@@ -49,18 +49,22 @@ ConfigOpt = Annotated[
 ]
 
 
-def _histories(config: Path | None, env: str | None) -> list[FileHistory]:
+def histories(config: Path | None, env: str | None, use_key: bool = True
+              ) -> list[FileHistory]:
+    """The committed history of each environment file (or ``env``'s); ``use_key=False``
+    compares by ciphertext only, never asking for a key (the secrets page)."""
     from secretsfile.cli.common import project
     from secretsfile.git.history import versions_of
     from secretsfile.ops.history import file_history
 
     cfg: ProjectConfig = project(config)
     envs = [cfg.environment(env)] if env else list(cfg.environments)
-    histories = []
+    found = []
     for environment in envs:
         path = cfg.env_path(environment)
-        histories.append(file_history(versions_of(path), environment.name, environment.file))
-    return histories
+        found.append(file_history(versions_of(path), environment.name, environment.file,
+                                  use_key))
+    return found
 
 
 def _comparison_notes(histories: list[FileHistory]) -> None:
@@ -96,24 +100,24 @@ def history(
     """Which secrets each commit added, changed or removed (help: HISTORY_HELP)."""
     from secretsfile.ops.history import only_secret
 
-    histories = _histories(config, env)
+    files = histories(config, env)
     if name is not None:
-        had_history = any(h.commits for h in histories)
-        histories = [only_secret(h, name) for h in histories]
-        if had_history and not any(h.commits for h in histories):
+        had_history = any(h.commits for h in files)
+        files = [only_secret(h, name) for h in files]
+        if had_history and not any(h.commits for h in files):
             from secretsfile.errors import UsageError
 
             where = env or "any environment"
             raise UsageError(f"no secret named {name!r} in the history of {where}",
                              hint="'secretsfile secret list' shows the names")
-    commits = [c for h in histories for c in reversed(h.commits)]  # newest first
+    commits = [c for h in files for c in reversed(h.commits)]  # newest first
     commits.sort(key=lambda c: c.when, reverse=True)  # stable: ties keep git's order
     if as_json:
         emit_json({"environments": [{"env": h.env, "file": h.file, "compared": h.compared}
-                                    for h in histories],
+                                    for h in files],
                    "commits": [c.to_dict() for c in commits]})
         return
-    _comparison_notes(histories)
+    _comparison_notes(files)
     out("".join(line + "\n" for commit in commits for line in _commit_lines(commit)))
 
 
@@ -127,15 +131,15 @@ def stale(
     from secretsfile.ops.history import parse_age, stale_secrets
 
     limit = parse_age(older_than)
-    histories = _histories(config, env)
-    found = stale_secrets(histories, limit, _dt.datetime.now(_dt.timezone.utc))
+    files = histories(config, env)
+    found = stale_secrets(files, limit, _dt.datetime.now(_dt.timezone.utc))
     if as_json:
         emit_json({"older_than": older_than, "older_than_days": limit.days,
                    "environments": [{"env": h.env, "file": h.file, "compared": h.compared}
-                                    for h in histories],
+                                    for h in files],
                    "stale": [s.to_dict() for s in found]})
         return 1 if found else 0
-    _comparison_notes(histories)
+    _comparison_notes(files)
     if found:
         rows = [("SECRET", "ENV", "LAST CHANGED", "AGE", "COMMIT")]
         rows += [(s.name, s.env, s.changed.date().isoformat(), f"{s.days}d", s.commit[:10])

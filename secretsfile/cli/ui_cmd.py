@@ -43,7 +43,8 @@ def ui(port: PortOpt = 0, no_browser: NoBrowserOpt = False, config: ConfigOpt = 
     from secretsfile.webui.server import serve
 
     cfg = project(config)
-    ctx = Ctx(cfg, history_cmd.secret_dates, lambda: history_cmd._histories(config, None))
+    ctx = Ctx(cfg, history_cmd.secret_dates,
+              lambda: history_cmd.histories(config, None, use_key=False))
 
     def ready(url: str) -> None:
         # The URL is what the command is for: shown even with --quiet.

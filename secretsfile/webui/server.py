@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from secretsfile.errors import SecretsfileError, UsageError
-from secretsfile.webui import api
+from secretsfile.webui import api, insight
 from secretsfile.webui.auth import SECURITY_HEADERS, Guard, Verdict
 
 if TYPE_CHECKING:  # importlib.resources.abc from 3.11; the old name is what 3.10 has
@@ -57,16 +57,6 @@ def _session(call: Call) -> api.Reply:
     return status, {**(body or {}), "csrf": call.csrf}
 
 
-def recipients_hook(call: Call) -> api.Reply:
-    """Slice C of issue 15 replaces this by ``webui/insight.recipients``."""
-    return 501, {"error": "the recipients view is not built yet", "hint": None}
-
-
-def checks_hook(call: Call) -> api.Reply:
-    """Slice C of issue 15 replaces this by ``webui/insight.checks``."""
-    return 501, {"error": "the checks view is not built yet", "hint": None}
-
-
 _ONE = r"/api/secrets/([^/]+)/([^/]+)"
 ROUTES: list[tuple[str, str, Route]] = [  # (method, path pattern, route)
     ("GET", "/api/session", _session),
@@ -76,8 +66,8 @@ ROUTES: list[tuple[str, str, Route]] = [  # (method, path pattern, route)
     ("DELETE", _ONE, lambda c: api.delete(c.ctx, c.args[0], c.args[1], c.query)),
     ("GET", "/api/schemas", lambda c: api.schemas(c.ctx)),
     ("GET", "/api/naming", lambda c: api.naming(c.ctx, c.query)),
-    ("GET", "/api/recipients", recipients_hook),  # hook: slice C
-    ("GET", "/api/checks", checks_hook),  # hook: slice C
+    ("GET", "/api/recipients", lambda c: insight.recipients(c.ctx)),
+    ("GET", "/api/checks", lambda c: insight.checks(c.ctx, c.query)),
 ]
 
 

@@ -68,3 +68,46 @@ def server(ctx: Ctx) -> Iterator[PageServer]:
     page.shutdown()
     page.server_close()
     thread.join()
+
+
+STALE_DATE = "2020-01-15T12:00:00+00:00"
+
+
+@pytest.fixture
+def team(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``project`` grown for the Recipients and Checks views: your key named ``alice`` in
+    dev and prod; ``bob`` (tmp_path/bob.txt) named in prod's config but not in its file
+    (drift); ``legacy-token`` in dev, committed on STALE_DATE (stale); ``app.env.tmpl``
+    (listed under ``references:``) naming ``{{sentry-dsn}}``, which no environment has.
+    Returns the bob key file."""
+    from secretsfile.keysources import registry
+    from secretsfile.ops.keygen import keygen
+    from secretsfile.ops.recipient_config import adding, update_config
+    from secretsfile.ops.secrets import save_secret
+    from secretsfile.secrets.model import Secret
+
+    config = load(project)
+    me = config.environment("dev").recipients[0]
+    bob_file = tmp_path / "bob.txt"
+    bob = registry.parse_recipient(keygen("age", bob_file).public)
+    assert config.path is not None
+    for env in ("dev", "prod"):
+        update_config(config.path, adding(env, me, registry.spell(me), "alice"))
+    update_config(config.path, adding("prod", bob, registry.spell(bob), "bob"))
+
+    def references(data: dict[str, object]) -> bool:
+        data["references"] = ["*.tmpl"]
+        return True
+
+    update_config(config.path, references)
+    (project / "app.env.tmpl").write_text("# the app\nDSN={{sentry-dsn}}\n")
+    config = load(project)
+    save_secret(config, config.environment("dev"),
+                Secret("legacy-token", "dev", value=PLANTED[1] + "-legacy"), create=True)
+    monkeypatch.setenv("GIT_AUTHOR_DATE", STALE_DATE)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", STALE_DATE)
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "legacy token")
+    monkeypatch.delenv("GIT_AUTHOR_DATE")
+    monkeypatch.delenv("GIT_COMMITTER_DATE")
+    return bob_file

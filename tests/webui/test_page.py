@@ -5,6 +5,8 @@ planted value ever in the DOM, a response body or the browser's storage."""
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +212,62 @@ def test_update_changes_only_the_fields_filled_in(driver: Any, server: PageServe
     assert changed_values(project) == ["-host", "+host"]  # the password kept its ciphertext
     bodies += response_bodies(driver)
     assert_nothing_leaked(driver, bodies, *PLANTED)
+
+
+@pytest.fixture
+def team_server(project: Path, team: Path) -> Iterator[PageServer]:
+    """A server over ``team`` with the git readers ``secretsfile ui`` hands in."""
+    from secretsfile.cli.history_cmd import histories, secret_dates
+    from secretsfile.webui.api import Ctx
+    from secretsfile.webui.server import make_server
+
+    page = make_server(Ctx(load(project), secret_dates,
+                           lambda: histories(None, None, use_key=False)))
+    thread = threading.Thread(target=page.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield page
+    page.shutdown()
+    page.server_close()
+    thread.join()
+
+
+def test_recipients_and_checks_views(driver: Any, team_server: PageServer,
+                                     tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    bodies = open_page(driver, team_server)
+    artifacts = Path(ARTIFACTS or tmp_path)
+    artifacts.mkdir(parents=True, exist_ok=True)
+    driver.find_element(By.CSS_SELECTOR, '.tab[data-view="recipients"]').click()
+    matrix = wait(driver, lambda d: d.find_elements(By.ID, "recipient-matrix"))[0]
+    head = [th.text.lower() for th in matrix.find_elements(By.CSS_SELECTOR, "thead th")]
+    assert head == ["recipient", "dev", "prod"]
+    cells = [[td.text for td in tr.find_elements(By.CSS_SELECTOR, ".person, .you-row .badge, "
+                                                 ".cell")]
+             for tr in matrix.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert cells == [["alice", "✓", "✓"], ["bob", "–", "✓"], ["you can read", "✓", "✓"]]
+    assert matrix.find_elements(By.CSS_SELECTOR, "tbody tr:first-child .badge.you")
+    assert driver.save_screenshot(str(artifacts / "recipients.png"))
+
+    driver.find_element(By.CSS_SELECTOR, '.tab[data-view="checks"]').click()
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#checks-drift li.problem"))
+    fixes = {kind: [c.text for c in driver.find_elements(
+        By.CSS_SELECTOR, f"#checks-{kind} li.problem code")]
+        for kind in ("references", "stale", "drift")}
+    assert fixes == {
+        "references": ["secretsfile secret set sentry-dsn --env dev",
+                       "secretsfile secret set sentry-dsn --env prod"],
+        "stale": ["secretsfile secret set legacy-token --env dev"],
+        "drift": ["secretsfile updatekeys secrets/prod.yaml"]}
+    assert "bob" in by_id(driver, "checks-drift").text
+    size = driver.get_window_size()
+    driver.set_window_size(size["width"], 1000)  # the four groups in one screenshot
+    try:
+        assert driver.save_screenshot(str(artifacts / "checks.png"))
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+    bodies += response_bodies(driver)
+    assert any('"drift"' in body for body in bodies)
+    assert_nothing_leaked(driver, bodies, *PLANTED)
+    console = [entry["message"] for entry in driver.get_log("browser")]
+    assert not [m for m in console if "Content Security Policy" in m], console
