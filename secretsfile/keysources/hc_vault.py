@@ -18,6 +18,8 @@ request: ``http(s)://host[:port]`` with nothing after it, an engine path of ``/`
 names and a key name made of ``A-Z a-z 0-9 . _ -`` (no ``.``/``..``), so a file cannot
 point the token at another Vault endpoint (``auth/token/revoke-self?``); each name is
 percent-quoted in the URL all the same. Time and size bounds: ``keysources/http.py``.
+``vault_headers`` and ``check_transport`` (token, namespace, the clear-text rule) are
+shared with the KV v2 secret store (``remotes/vault_kv.py``).
 """
 
 from __future__ import annotations

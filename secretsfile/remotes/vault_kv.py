@@ -2,7 +2,7 @@
 
 Each named secret is the KV entry ``MOUNT/PREFIX/NAME`` (``{mount}/data/…`` for values,
 ``{mount}/metadata/…`` for ``custom_metadata``: ``secretsfile-schema``, ``-env``,
-``-shape``). The mount may be nested (``team/kv``): the server says where it ends
+``-shape``, merged into what other tools keep there). The mount may be nested (``team/kv``): the server says where it ends
 (``sys/internal/ui/mounts/PATH``, which a token limited to its paths may read), and a
 missing mount or a KV v1 engine is a ConfigError. A soft-deleted entry (listed, but its
 latest version deleted) is absent; ``delete`` soft-deletes the latest version (``bao kv
@@ -145,7 +145,13 @@ class VaultKvRemote:
         path = self._path(prefix, check_name(loc, secret.name))
         response = self._call(loc, "POST", f"{mount}/data/{path}", {"data": to_payload(secret)})
         self._data(loc, response, allow_empty=True)
-        custom = {ENV_META: secret.env, SHAPE_META: shape_of(secret)}
+        # other tools' custom_metadata stays (read and merged: PATCH needs a capability
+        # that tokens allowed create/read/update often lack)
+        response = self._call(loc, "GET", f"{mount}/metadata/{path}")
+        found = self._data(loc, response).get("custom_metadata") or {}
+        custom = {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+        custom.update({ENV_META: secret.env, SHAPE_META: shape_of(secret)})
+        custom.pop(SCHEMA_META, None)
         if secret.schema:
             custom[SCHEMA_META] = secret.schema
         response = self._call(loc, "POST", f"{mount}/metadata/{path}",

@@ -66,6 +66,13 @@ def test_schema_and_env_travel_as_custom_metadata(bao: Bao) -> None:
     assert body["data"]["custom_metadata"] == {"secretsfile-schema": "database",
                                                "secretsfile-env": "prod",
                                                "secretsfile-shape": "group"}
+    bao.call("POST", "secret/metadata/meta-test/db", {"custom_metadata": {
+        **body["data"]["custom_metadata"], "owner": "platform-team"}})
+    remote.write(loc, Secret("db", "staging", "one value"))
+    status, body = bao.call("GET", "secret/metadata/meta-test/db")
+    assert body["data"]["custom_metadata"] == {"owner": "platform-team",  # kept
+                                               "secretsfile-env": "staging",
+                                               "secretsfile-shape": "value"}
 
 
 def test_scheme_from_vault_addr_else_https(monkeypatch: pytest.MonkeyPatch) -> None:
