@@ -18,12 +18,9 @@ NOT_ON_THE_HOOK_PATH = (
     "secretsfile.scanner.decode", "secretsfile.scanner.gitleaks", "secretsfile.ops.files",
 )  # fmt: skip
 PROBE = """
-import runpy, sys
-sys.argv = ["secretsfile.cli.scan", *sys.argv[1:]]
-try:
-    runpy.run_module("secretsfile.cli.scan", run_name="__main__")
-except SystemExit as done:
-    print("exit", done.code)
+import sys
+from secretsfile.cli.scan import main
+print("exit", main(sys.argv[1:]))
 print("\\n".join(sys.modules))
 """
 
@@ -76,3 +73,17 @@ def test_other_command_lines_still_go_through_typer(staged_repo: Path) -> None:
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert '"findings": []' in done.stdout, done.stderr
     assert "typer" in done.stdout.split()
+
+
+def test_the_hook_entry_leaves_with_its_report_flushed(staged_repo: Path) -> None:
+    """``python -m secretsfile.cli.scan`` exits without the interpreter's teardown: the
+    report (stdout is a pipe, block-buffered) and the summary still arrive, with exit 1."""
+    secret = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    (staged_repo / "deploy.py").write_text(f'GITHUB_TOKEN = "{secret}"\n')
+    git(staged_repo, "add", "deploy.py")
+    done = subprocess.run([sys.executable, "-m", "secretsfile.cli.scan", "scan", "--staged",
+                           "app.py", "deploy.py"], cwd=staged_repo, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "deploy.py:1" in done.stdout and secret not in done.stdout + done.stderr
+    assert "1 finding" in done.stderr
