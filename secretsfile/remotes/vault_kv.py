@@ -2,11 +2,11 @@
 
 Each named secret is the KV entry ``MOUNT/PREFIX/NAME`` (``{mount}/data/…`` for values,
 ``{mount}/metadata/…`` for ``custom_metadata``: ``secretsfile-schema``, ``-env``,
-``-shape``, merged into what other tools keep there). The mount may be nested (``team/kv``): the server says where it ends
-(``sys/internal/ui/mounts/PATH``, which a token limited to its paths may read), and a
-missing mount or a KV v1 engine is a ConfigError. A soft-deleted entry (listed, but its
-latest version deleted) is absent; ``delete`` soft-deletes the latest version (``bao kv
-undelete`` brings it back).
+``-shape``, merged into what other tools keep there). The mount may be nested
+(``team/kv``): the server says where it ends (``sys/internal/ui/mounts/PATH``, which a
+token limited to its paths may read), and a missing mount or a KV v1 engine is a
+ConfigError. A soft-deleted entry (listed, but its latest version deleted) is absent;
+``delete`` soft-deletes the latest version (``bao kv undelete`` brings it back).
 
 The port defaults to 8200. The scheme is ``VAULT_ADDR``'s (or ``BAO_ADDR``'s) when it
 names the same host and port, https otherwise. Token, namespace and the clear-text rule
