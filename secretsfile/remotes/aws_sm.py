@@ -166,7 +166,7 @@ class AwsSmRemote:
             if not token:
                 return sorted(set(found))
 
-    def _tags(self, loc: Location, secret_id: str) -> dict[str, Any] | None:
+    def _tags(self, loc: Location, secret_id: str) -> dict[str, str] | None:
         info = self._call(loc, "read", "describe_secret", SecretId=secret_id)
         if info is None or info.get("DeletedDate"):
             return None
@@ -175,6 +175,18 @@ class AwsSmRemote:
         return tags
 
     def read(self, loc: Location, name: str, env: str) -> Secret | None:
+        found = self._entry(loc, name, env)
+        return None if found is None else found[0]
+
+    def describe(self, loc: Location, name: str) -> Described | None:
+        found = self._entry(loc, name, "")
+        if found is None:
+            return None
+        secret, updated = found
+        return Described(name, secret.keys, secret.schema, updated or None,
+                         not secret.is_group)
+
+    def _entry(self, loc: Location, name: str, env: str) -> tuple[Secret, str] | None:
         secret_id = loc.path(check_name(loc, name))
         tags = self._tags(loc, secret_id)
         if tags is None:
@@ -182,25 +194,11 @@ class AwsSmRemote:
         answer = self._call(loc, "read", "get_secret_value", SecretId=secret_id)
         if answer is None:
             return None
-        where = f"{loc.url.rstrip('/')}/{name}"
-        try:
-            payload = json.loads(str(answer.get("SecretString") or "null"))
-            return from_payload(name, env, payload, tags.get(TAG_SCHEMA) or None, where,
-                                tags.get(TAG_SHAPE))
-        except (FormatError, ValueError) as error:
-            del answer
-            payload = None
-            failure = error if isinstance(error, FormatError) else FormatError(
-                f"{where}: the SecretString is not JSON", hint="store a JSON object")
-            raise without_frames(failure) from None
-
-    def describe(self, loc: Location, name: str) -> Described | None:
-        secret = self.read(loc, name, "")
-        if secret is None:
-            return None
-        tags = self._tags(loc, loc.path(name)) or {}
-        return Described(name, secret.keys, secret.schema, tags.get("updated") or None,
-                         not secret.is_group)
+        built = _secret_of(name, env, answer.get("SecretString"), tags, loc.entry(name))
+        del answer  # a malformed entry's error leaves without the value in this frame
+        if isinstance(built, FormatError):
+            raise built
+        return built, tags.get("updated", "")
 
     @scrubbed  # an error leaves without the frames that hold the value
     def write(self, loc: Location, secret: Secret) -> None:
@@ -230,6 +228,22 @@ class AwsSmRemote:
             return  # absent, or already scheduled for deletion
         self._call(loc, "delete", "delete_secret", SecretId=secret_id,
                    RecoveryWindowInDays=RECOVERY_DAYS)
+
+
+def _secret_of(name: str, env: str, text: Any, tags: dict[str, str], where: str
+               ) -> Secret | FormatError:
+    """The Secret of a SecretString, or the error to raise (returned without frames, which
+    hold the value)."""
+    try:
+        payload = json.loads(str(text or "null"))
+    except ValueError:  # its message and .doc hold the text
+        return FormatError(f"{where}: the SecretString is not JSON", hint="store a JSON object")
+    try:
+        return from_payload(name, env, payload, tags.get(TAG_SCHEMA) or None, where,
+                            tags.get(TAG_SHAPE))
+    except FormatError as error:
+        without_frames(error)
+        return error
 
 
 BACKEND: Remote = AwsSmRemote()

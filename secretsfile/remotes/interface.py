@@ -38,8 +38,13 @@ class Location:
     prefix: str
 
     def path(self, name: str) -> str:
-        """The entry's path under the mount: ``PREFIX/NAME``."""
+        """``PREFIX/NAME`` (the AWS secret name; under a nested Vault mount the server
+        decides where the mount ends, so show ``entry`` to people)."""
         return f"{self.prefix}/{name}" if self.prefix else name
+
+    def entry(self, name: str) -> str:
+        """The entry's URL, for messages: ``vault://h:8200/secret/app/NAME``."""
+        return f"{self.url.rstrip('/')}/{name}"
 
 
 @dataclass(frozen=True)

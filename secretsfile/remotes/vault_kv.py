@@ -171,9 +171,6 @@ class VaultKvRemote:
     def _path(prefix: str, name: str) -> str:
         return f"{prefix}/{name}" if prefix else name
 
-    def _where(self, loc: Location, name: str) -> str:
-        return f"{loc.url.rstrip('/')}/{name}"
-
     def _entry(self, loc: Location, name: str, env: str) -> tuple[Secret, str] | None:
         """The masked entry and its version's time, or None when absent or soft-deleted.
         A malformed entry's error leaves without this frame's plaintext."""
@@ -188,7 +185,7 @@ class VaultKvRemote:
         tags = {k: str(v) for k, v in custom.items()} if isinstance(custom, dict) else {}
         try:
             secret = from_payload(name, env, data.get("data"), tags.get(SCHEMA_META) or None,
-                                  self._where(loc, name), tags.get(SHAPE_META))
+                                  loc.entry(name), tags.get(SHAPE_META))
         except FormatError as error:
             del data, response
             raise without_frames(error) from None

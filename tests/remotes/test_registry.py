@@ -19,6 +19,7 @@ def test_every_backend_is_complete() -> None:
         loc = backend.parse(backend.example)
         assert loc.scheme == backend.scheme and loc.url == backend.example
         assert registry.backend_for(backend.example) is backend
+        assert loc.entry("db") == backend.example + "/db"
         reason = backend.unusable()
         assert reason is None or isinstance(reason, str)
 
