@@ -183,3 +183,13 @@ class TestTls:
         remote, loc = registry.open_remote(self.url)
         with pytest.raises(KeySourceError, match="cannot read the client certificate"):
             remote.names(loc)
+
+
+def test_a_url_naming_only_the_mount(bao: Bao) -> None:
+    name = "root-" + uuid.uuid4().hex[:8]
+    remote, loc = registry.open_remote(_url(bao, "secret"))
+    assert loc.prefix == ""
+    remote.write(loc, Secret(name, "prod", PLANTED))
+    assert name in remote.names(loc)  # folders of other prefixes are not names
+    assert all(not n.endswith("/") for n in remote.names(loc))
+    assert bao.call("GET", f"secret/data/{name}")[1]["data"]["data"] == {"value": PLANTED}
