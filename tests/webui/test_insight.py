@@ -15,7 +15,7 @@ from secretsfile.errors import UsageError
 from secretsfile.webui import insight
 from secretsfile.webui.api import Ctx
 from secretsfile.webui.server import make_server
-from tests.webui.conftest import PLANTED
+from tests.webui.conftest import PLANTED, STALE_DATE, git
 
 
 def _ctx(root: Path) -> Ctx:
@@ -74,6 +74,17 @@ def test_checks_show_each_problem_with_its_fix(project: Path, team: Path) -> Non
         ("secrets/prod.yaml", "secretsfile updatekeys secrets/prod.yaml")]
     assert "missing recipient" in drift[0]["message"] and "(bob)" in drift[0]["message"]
     assert body["counts"] == {"references": 2, "schemas": 0, "stale": 1, "drift": 1}
+
+
+def test_a_stale_group_secret_is_fixed_by_update(project: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIT_COMMITTER_DATE", STALE_DATE)
+    git(project, "commit", "-q", "--amend", "--no-edit", f"--date={STALE_DATE}")
+    body = _clean(insight.checks(_ctx(project), {"older_than": "1y"})[1])
+    assert [(p["where"], p["fix"]) for p in _by_kind(body, "stale")] == [
+        ("app-db (dev)", "secretsfile secret update app-db --env dev -i"),
+        ("api-key (prod)", "secretsfile secret update api-key --env prod -i")]
+    assert body["older_than"] == "1y"
 
 
 def test_a_clean_project_has_no_problems(project: Path) -> None:

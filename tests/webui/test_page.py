@@ -250,7 +250,8 @@ def test_recipients_and_checks_views(driver: Any, team_server: PageServer,
     assert driver.save_screenshot(str(artifacts / "recipients.png"))
 
     driver.find_element(By.CSS_SELECTOR, '.tab[data-view="checks"]').click()
-    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#checks-drift li.problem"))
+    wait(driver, lambda d: d.execute_script(
+        "return document.querySelectorAll('#checks-drift li.problem').length"))
     fixes = {kind: [c.text for c in driver.find_elements(
         By.CSS_SELECTOR, f"#checks-{kind} li.problem code")]
         for kind in ("references", "stale", "drift")}
@@ -266,6 +267,17 @@ def test_recipients_and_checks_views(driver: Any, team_server: PageServer,
         assert driver.save_screenshot(str(artifacts / "checks.png"))
     finally:
         driver.set_window_size(size["width"], size["height"])
+    age = by_id(driver, "older-than")
+    age.clear()
+    age.send_keys("10y\n")  # legacy-token is younger than that
+    wait(driver, lambda d: d.execute_script(  # read in one step: the view is redrawn
+        "const v = document.getElementById('older-than');"
+        "const s = document.getElementById('checks-stale');"
+        "return v && s && v.value === '10y' && s.textContent.includes('nothing found')"))
+    age = by_id(driver, "older-than")
+    age.clear()
+    age.send_keys("soon\n")
+    wait(driver, lambda d: "bad duration" in by_id(d, "banner").text)
     bodies += response_bodies(driver)
     assert any('"drift"' in body for body in bodies)
     assert_nothing_leaked(driver, bodies, *PLANTED)

@@ -80,11 +80,32 @@
       return el("section", { class: "check-group", id: `checks-${kind}` }, [heading, body]);
     });
     const notes = (data.notes || []).map((note) => el("p", { class: "hint", text: note }));
-    const summary = problems.length
-      ? `${problems.length} problem(s); stale means unchanged for over ${data.older_than}.`
-      : `No problems; stale means unchanged for over ${data.older_than}.`;
-    target.replaceChildren(el("p", { class: "intro muted", text: summary }),
-                           ...sections, ...notes);
+    const summary = problems.length ? `${problems.length} problem(s).` : "No problems.";
+    target.replaceChildren(
+      el("div", { class: "toolbar" }, [
+        el("span", { class: "muted", text: summary }), el("span", { class: "spacer" }),
+        ageControl(el, data.older_than, (value) => {
+          target.dataset.olderThan = value;
+          return checks(target, ctx).catch((error) => {
+            target.dataset.olderThan = data.older_than;  // keep the last one that worked
+            ctx.showBanner(error.message, error.hint);
+          });
+        })]),
+      ...sections, ...notes);
+  }
+
+  // Stale means "unchanged for longer than": 90d, 12w, 6m, 1y (as 'secretsfile stale').
+  function ageControl(el, current, reload) {
+    const input = el("input", { id: "older-than", value: current, size: "5",
+                                "aria-label": "Stale after", spellcheck: "false" });
+    const form = el("form", { class: "age" }, [
+      el("label", { for: "older-than", class: "muted", text: "Stale after " }), input,
+      el("button", { type: "submit", text: "Check" })]);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      reload(input.value.trim() || "90d");
+    });
+    return form;
   }
 
   window.SecretsfileViews = { recipients, checks };
