@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,3 +53,16 @@ def reset_process_state() -> None:
     reset_warnings()
     set_warning_sink(None)
     set_quiet(False)
+    _reset_remote_clients()
+
+
+def _reset_remote_clients() -> None:
+    """The remote stores' cached clients and keep-alive connections (only when a test loaded
+    them: importing them here would cost every test)."""
+    for name in ("secretsfile.remotes.vault_kv", "secretsfile.remotes.aws_sm"):
+        module = sys.modules.get(name)
+        if module is not None:
+            module.clear_cache()
+    http = sys.modules.get("secretsfile.keysources.http")
+    if http is not None:
+        http.close_all()

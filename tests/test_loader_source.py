@@ -8,14 +8,12 @@ import io
 import json
 import logging
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import secretsfile
 from secretsfile.errors import KeySourceError, UsageError
-from secretsfile.keysources import http
 from secretsfile.keysources.age import generate_identity
 from secretsfile.loader import MASK, SecretGroup, SecretValue
 from tests.keysources.bao_server import Bao, bao  # noqa: F401  (the fixture)
@@ -26,16 +24,6 @@ from tests.tracebacks import recorded_locals
 PASSWORD = "PLANTED-store-pw-" + uuid.uuid4().hex[:8]
 TOKEN = "PLANTED-store-token-" + uuid.uuid4().hex[:8]
 REGION = "eu-west-1"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_backends() -> Iterator[None]:
-    yield
-    from secretsfile.remotes import aws_sm, vault_kv
-
-    vault_kv.clear_cache()
-    aws_sm.clear_cache()
-    http.close_all()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from secretsfile.keysources import http
 from tests.keysources.bao_server import (  # noqa: F401  (bao: the fixture)
     START_TIMEOUT,
     bao,
@@ -54,16 +53,6 @@ def moto_strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
         yield Moto(endpoint, process)
     finally:
         _stop(process)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_backends() -> Iterator[None]:
-    yield
-    from secretsfile.remotes import aws_sm, vault_kv
-
-    vault_kv.clear_cache()
-    aws_sm.clear_cache()
-    http.close_all()
 
 
 @dataclass
