@@ -12,7 +12,6 @@ value from them before calling it.
 from __future__ import annotations
 
 import functools
-import inspect
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -20,12 +19,18 @@ from secretsfile.keysources import registry
 from secretsfile.keysources.interface import CliOption, Recipient
 from secretsfile.ops.recipients import KeyOptions
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import inspect  # the lean path (keys_from) needs no signatures: imported where rewritten
+
 Command = TypeVar("Command", bound=Callable[..., Any])
 _ADD, _REMOVE, _OWN, _EXTRA = "key_add_", "key_rm_", "key_own_", "key_extra_"
 _THRESHOLD = "key_shamir_threshold"
 
 
 def _list_option(name: str, cli: CliOption, remove: bool) -> inspect.Parameter:
+    import inspect
+
     import typer
 
     flags = [f"--rm-{cli.name}"] if remove else [f"--{cli.name}", *filter(None, [cli.short])]
@@ -39,6 +44,8 @@ def _replace(command: Command, target: str, params: list[inspect.Parameter],
              build: Callable[[dict[str, Any]], dict[str, Any]]) -> Command:
     """``command`` with its ``target`` parameter swapped for ``params``; ``build`` turns
     their values back into the keyword arguments the command takes."""
+    import inspect
+
     signature = inspect.signature(command, eval_str=True)
     names = {param.name for param in params}
     kept = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in signature.parameters.values()]
@@ -58,6 +65,8 @@ def _replace(command: Command, target: str, params: list[inspect.Parameter],
 def _extra_params() -> list[inspect.Parameter]:
     """Options that qualify a source's recipients (``--encryption-context`` for ``--kms``):
     a source lists them in ``cli_extras`` and folds them in with ``cli_values``."""
+    import inspect
+
     from secretsfile.cli.spec import key_opts
     from secretsfile.cli.spec_typer import annotation
 

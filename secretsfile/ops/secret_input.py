@@ -7,14 +7,15 @@ into key/value pairs, so every front end reads values the same way.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from secretsfile.errors import FormatError, UsageError, warn
-from secretsfile.secrets.model import text_of
-from secretsfile.secrets.schemas import Schema
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # json and the secrets model load where used: `set` needs neither (issue 14)
+    from secretsfile.secrets.schemas import Schema
 
 
 def utf8_value(raw: bytes | str, source: str) -> str:
@@ -94,6 +95,12 @@ def _no_constant(name: str) -> Any:
 
 def parse_json(text: str, what: str) -> Any:
     """JSON from the command line: a FormatError naming ``what``, never the text."""
+    body = text[1:-1]
+    if (len(text) > 1 and text[0] == text[-1] == '"' and '"' not in body
+            and "\\" not in body and (not body or min(body) >= " ")):
+        return body  # a plain JSON string (`set f KEY '"v"'`) needs no json module
+    import json
+
     try:
         return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
@@ -105,6 +112,8 @@ def parse_json(text: str, what: str) -> Any:
 def pairs_from_values(values: str) -> dict[str, str]:
     """``'{json}'``, ``@file.json`` or ``@file.yaml``. YAML scalars are taken as written
     (``0123`` stays ``0123``, ``on`` stays ``on``): secret values are text."""
+    from secretsfile.secrets.model import text_of
+
     data = _parse_values(values)
     if not isinstance(data, dict):
         raise FormatError("--values must be a mapping of key to value")

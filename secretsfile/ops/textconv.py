@@ -16,11 +16,10 @@ unchanged (``convert`` returns None).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from collections.abc import Iterator
 
+from secretsfile.core.digests import hmac_sha256
 from secretsfile.core.values import Comment, Value, scalar_text
 from secretsfile.errors import KeyUnavailableError, NotEncryptedError, SecretsfileError
 
@@ -53,11 +52,10 @@ def detect_format(text: str) -> str:
 
 def fingerprint(data_key: bytes, value: Value) -> str:
     """A short keyed hash of a value (its type and text)."""
-    key = hmac.new(data_key, FINGERPRINT_LABEL, hashlib.sha256).digest()
+    key = hmac_sha256(data_key, FINGERPRINT_LABEL)
     tag = type(value).__name__.encode()
-    digest = hmac.new(key, tag + b"\0" + scalar_text(value).encode("utf-8", "surrogatepass"),
-                      hashlib.sha256).hexdigest()
-    return digest[:FINGERPRINT_CHARS]
+    digest = hmac_sha256(key, tag + b"\0" + scalar_text(value).encode("utf-8", "surrogatepass"))
+    return digest.hex()[:FINGERPRINT_CHARS]
 
 
 def _quoted(text: str, ascii_only: bool) -> str:

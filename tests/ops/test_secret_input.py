@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from secretsfile.ops.secret_input import (
     gather_pairs,
     pairs_from_args,
     pairs_from_values,
+    parse_json,
     schema_keys,
     utf8_value,
 )
@@ -134,3 +136,17 @@ def test_prompts_need_a_terminal_and_an_end_line(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(sys, "stdin", required)
     assert common.prompt_pairs(find_schema("api-key")) == {"api_key": "value-1",
                                                            "base_url": "base"}
+
+
+@pytest.mark.parametrize("text", ['"abc"', '""', '"a\\nb"', '"é\u2028"', '"\x7f"', ' "x"',
+                                  '"a\\"b"', "12", "-1.5e3", "null", '{"k": [1, "v"]}'])
+def test_parse_json_reads_what_json_reads(text: str) -> None:
+    assert parse_json(text, "VALUE") == json.loads(text)  # the plain-string path included
+
+
+@pytest.mark.parametrize("text", ['"a\tb"', '"a"b"', '"', '"x', "hunter2"])
+def test_parse_json_refuses_what_json_refuses_without_echoing(text: str) -> None:
+    with pytest.raises(FormatError) as caught:
+        parse_json(text, "VALUE")
+    assert str(caught.value).startswith("VALUE")
+    assert text not in str(caught.value)

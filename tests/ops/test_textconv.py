@@ -113,3 +113,15 @@ def test_broken_mac_is_named_and_not_shown(key: None, tmp_path: Path) -> None:
     result = convert(text, "s.yaml", redact=False)
     assert result.text is None and result.reason
     assert PLANTED not in result.reason
+
+
+def test_fingerprint_is_hmac_sha256_under_the_derived_key() -> None:
+    import hashlib
+    import hmac
+
+    from secretsfile.ops.textconv import FINGERPRINT_LABEL, fingerprint
+
+    data_key = bytes(range(32))
+    key = hmac.new(data_key, FINGERPRINT_LABEL, hashlib.sha256).digest()
+    expected = hmac.new(key, b"str\0h\xc3\xa9", hashlib.sha256).hexdigest()[:12]
+    assert fingerprint(data_key, "hé") == expected
