@@ -38,11 +38,11 @@ _ARN = Pattern(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:(?:key|alias)/\S+$")
 _ROLE = Pattern(r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$")
 _ESCAPES = {"%": "%25", "|": "%7C", ",": "%2C", ":": "%3A"}
 _NEEDS_BOTO3 = "AWS KMS keys need boto3: pip install 'secretsfile[aws]'"
-_NO_CREDENTIALS_HINT = ("set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), "
-                        "or run 'aws configure'")
-_REFUSED = {"AccessDeniedException", "AccessDenied", "UnrecognizedClientException",
-            "InvalidSignatureException", "ExpiredTokenException", "InvalidClientTokenId",
-            "SignatureDoesNotMatch"}
+NO_CREDENTIALS_HINT = ("set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), "
+                       "or run 'aws configure'")
+REFUSED_CODES = frozenset({"AccessDeniedException", "AccessDenied", "UnrecognizedClientException",
+                           "InvalidSignatureException", "ExpiredTokenException",
+                           "InvalidClientTokenId", "SignatureDoesNotMatch"})  # fmt: skip
 
 
 def _escape(text: str) -> str:
@@ -176,6 +176,13 @@ def _session_name() -> str:
     return ("sops@" + host)[:64]
 
 
+def client_config() -> Any:
+    """botocore's settings for every AWS client (KMS, STS, Secrets Manager): bounded."""
+    from botocore.config import Config  # type: ignore[import-untyped]
+
+    return Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 2})
+
+
 def _client(key: KmsKey) -> Any:
     """A KMS client for the key's region, profile and role (cached for the process)."""
     ident = (key.region, key.profile, key.role)
@@ -183,9 +190,7 @@ def _client(key: KmsKey) -> Any:
         if ident in _clients:
             return _clients[ident]
     boto3 = _boto3()
-    from botocore.config import Config  # type: ignore[import-untyped]
-
-    config = Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 2})
+    config = client_config()
     session = boto3.Session(profile_name=key.profile or None)
     if key.role:
         sts = session.client("sts", region_name=key.region, config=config)
@@ -219,13 +224,13 @@ def _failure(error: Exception, key: KmsKey, action: str) -> KeySourceError:
             return KeySourceError(f"KMS refused the ciphertext (wrong encryption context?) "
                                   f"for key {name}",
                                   hint="the context must be the one the file was encrypted with")
-        if code in _REFUSED:
+        if code in REFUSED_CODES:
             return KeySourceError(f"AWS refused to {action} with KMS key {name} ({code})",
                                   hint="check your AWS credentials and the key's policy")
         return KeySourceError(f"KMS could not {action} with key {name} ({code or 'error'})")
     if isinstance(error, bx.NoCredentialsError):
         return KeySourceError(f"no AWS credentials found for KMS key {name}",
-                              hint=_NO_CREDENTIALS_HINT)
+                              hint=NO_CREDENTIALS_HINT)
     if isinstance(error, bx.ProfileNotFound):
         return KeySourceError(f"AWS profile {key.profile!r} (KMS key {key.arn}) is not configured",
                               hint="add it to ~/.aws/config or fix aws_profile")
@@ -234,16 +239,12 @@ def _failure(error: Exception, key: KmsKey, action: str) -> KeySourceError:
         return KeySourceError(f"cannot reach AWS KMS for key {name}",
                               hint="check the network, or AWS_ENDPOINT_URL_KMS if you set it")
     return KeySourceError(f"AWS KMS could not {action} with key {name} "
-                          f"({type(error).__name__})", hint=_NO_CREDENTIALS_HINT)
+                          f"({type(error).__name__})", hint=NO_CREDENTIALS_HINT)
 
 
 def _call(key: KmsKey, action: str, method: str, **kwargs: Any) -> dict[str, Any]:
-    boto3 = _boto3()  # KeySourceError when absent, before botocore is touched
-    del boto3
-    from botocore.exceptions import (  # type: ignore[import-untyped]
-        BotoCoreError,
-        ClientError,
-    )
+    _boto3()  # KeySourceError when absent, before botocore is touched
+    from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
     try:
         result: dict[str, Any] = getattr(_client(key), method)(**kwargs)

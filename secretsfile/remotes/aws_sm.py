@@ -28,7 +28,12 @@ from secretsfile.errors import (
     without_frames,
 )
 from secretsfile.keysources.hc_vault import is_name
-from secretsfile.keysources.kms import _NO_CREDENTIALS_HINT, _REFUSED, boto3_missing
+from secretsfile.keysources.kms import (
+    NO_CREDENTIALS_HINT,
+    REFUSED_CODES,
+    boto3_missing,
+    client_config,
+)
 from secretsfile.remotes.interface import (
     Described,
     Location,
@@ -68,11 +73,9 @@ def _client(region: str) -> Any:
     if boto3_missing():
         raise KeySourceError(_NEEDS_BOTO3)
     import boto3  # type: ignore[import-untyped]
-    from botocore.config import Config  # type: ignore[import-untyped]
 
-    config = Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 2})
     client = boto3.session.Session().client("secretsmanager", region_name=region,
-                                            config=config)
+                                            config=client_config())
     with _lock:
         _clients[ident] = client
     return client
@@ -91,20 +94,20 @@ def _failure(error: Exception, loc: Location, action: str) -> KeySourceError:
 
     if isinstance(error, bx.ClientError):
         code, status = _code(error)
-        if code in _REFUSED or code.startswith("AccessDenied") or status in (401, 403):
+        if code in REFUSED_CODES or code.startswith("AccessDenied") or status in (401, 403):
             return KeySourceError(f"{loc.url}: AWS refused the credentials or access "
-                                  f"({code or status})", hint=_NO_CREDENTIALS_HINT)
+                                  f"({code or status})", hint=NO_CREDENTIALS_HINT)
         return KeySourceError(f"{loc.url}: Secrets Manager could not {action} "
                               f"({code or status or 'error'})")
     if isinstance(error, bx.NoCredentialsError):
         return KeySourceError(f"no AWS credentials found for {loc.url}",
-                              hint=_NO_CREDENTIALS_HINT)
+                              hint=NO_CREDENTIALS_HINT)
     if isinstance(error, (bx.EndpointConnectionError, bx.ConnectTimeoutError,
                           bx.ReadTimeoutError, bx.ConnectionClosedError)):
         return KeySourceError(f"cannot reach AWS Secrets Manager for {loc.url}",
                               hint="check the network, or AWS_ENDPOINT_URL if you set it")
     return KeySourceError(f"{loc.url}: Secrets Manager could not {action} "
-                          f"({type(error).__name__})", hint=_NO_CREDENTIALS_HINT)
+                          f"({type(error).__name__})", hint=NO_CREDENTIALS_HINT)
 
 
 class AwsSmRemote:
