@@ -13,16 +13,15 @@ One walk, two deliberately different namings (``Separators``):
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
+from secretsfile.core.pattern import Pattern
+from secretsfile.core.record import Record
 from secretsfile.core.values import MAX_DEPTH, Branch, Comment, Value
 from secretsfile.errors import FormatError
 
 
-@dataclass(frozen=True)
-class Separators:
+class Separators(Record, frozen=True):
     map: str
     list: str
 
@@ -60,7 +59,7 @@ def _flatten_value(value: Value, separators: Separators, name: str, flat: Branch
         flat[name] = value
 
 
-_SEPARATOR = re.compile(r"__(map|list)_")
+_SEPARATOR = Pattern(r"__(map|list)_")  # compiled when a dotenv/INI file is read
 _MAX_LIST_INDEX = 1000  # metadata lists are short; a huge index must not allocate
 
 
