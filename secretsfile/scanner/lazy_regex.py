@@ -2,14 +2,17 @@
 
 Every scanner regex (rule, allowlist, path, filter) goes through ``compile_regex``, so a
 test can count the compilations of a scan by replacing ``lazy_regex.compile_hook``.
-Module-level regexes are ``LazyRegex`` objects: the pattern text now, the compilation on
-the first ``search``/``match``/... call.
+Module-level regexes are ``LazyRegex`` objects: ``core.pattern.Pattern`` (the pattern text
+now, the compilation on the first ``search``/``match``/... call, then the compiled methods
+themselves) compiling through that hook.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+
+from secretsfile.core.pattern import Pattern
 
 __all__ = ["LazyRegex", "compile_regex"]
 
@@ -21,36 +24,10 @@ def compile_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return compile_hook(pattern, flags)
 
 
-class LazyRegex:
-    """A pattern compiled on its first use (same methods as ``re.Pattern`` it needs)."""
+class LazyRegex(Pattern):
+    """A ``Pattern`` compiled by ``compile_regex`` (counted in tests)."""
 
-    __slots__ = ("_compiled", "flags", "pattern")
+    __slots__ = ()
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self.pattern = pattern
-        self.flags = flags
-        self._compiled: re.Pattern[str] | None = None
-
-    @property
-    def compiled(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = compile_regex(self.pattern, self.flags)
-        return self._compiled
-
-    def search(self, text: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
-        return self.compiled.search(text, pos, endpos)
-
-    def match(self, text: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
-        return self.compiled.match(text, pos, endpos)
-
-    def fullmatch(self, text: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
-        return self.compiled.fullmatch(text, pos, endpos)
-
-    def finditer(self, text: str, pos: int = 0, endpos: int = 2**62) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(text, pos, endpos)
-
-    def findall(self, text: str) -> list[str]:
-        return self.compiled.findall(text)
-
-    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str, count: int = 0) -> str:
-        return self.compiled.sub(repl, text, count)
+    def _compile(self) -> re.Pattern[str]:
+        return compile_regex(self.pattern, self.flags)

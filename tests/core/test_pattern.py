@@ -34,3 +34,25 @@ def test_compiles_on_first_use_and_behaves_like_the_compiled_pattern(
 def test_unknown_attributes_still_raise() -> None:
     with pytest.raises(AttributeError):
         Pattern("x").groups  # noqa: B018
+
+
+def test_flags_finditer_and_positions_are_the_compiled_patterns() -> None:
+    pattern = Pattern(r"^k=(\w+)$", re.MULTILINE)
+    assert [m.group(1) for m in pattern.finditer("k=a\nx\nk=b")] == ["a", "b"]
+    assert pattern.search("k=a\nk=b", 4) is not None and pattern.search("k=a", 1) is None
+    assert repr(pattern) == f"Pattern({pattern.pattern!r}, re.MULTILINE)"
+
+
+def test_a_subclass_chooses_how_to_compile() -> None:
+    seen: list[str] = []
+
+    class Counted(Pattern):
+        __slots__ = ()
+
+        def _compile(self) -> re.Pattern[str]:
+            seen.append(self.pattern)
+            return re.compile(self.pattern, self.flags)
+
+    counted = Counted("a+")
+    assert counted.fullmatch("aa") and counted.match("a") and seen == ["a+"]
+    assert repr(counted) == "Counted('a+')"
