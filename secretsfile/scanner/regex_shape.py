@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import re
 
+from secretsfile.core.pattern import Pattern
+
 __all__ = ["UNBOUNDED", "newline_span"]
 
 UNBOUNDED = 1 << 30
+# the parser's own patterns, compiled on the first rule measured (none at import: issue 14)
 
-_GLOBAL_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
-_SCOPED_FLAGS = re.compile(r"\(\?([aiLmsux]*)(?:-([imsx]+))?:")
-_QUANTIFIER = re.compile(r"\*|\+|\?|\{(\d*)(?:(,)(\d*))?\}")
-_GROUP_NAME = re.compile(r"\(\?P<[^>]*>")
+_GLOBAL_FLAGS = Pattern(r"\(\?([aiLmsux]+)\)")
+_SCOPED_FLAGS = Pattern(r"\(\?([aiLmsux]*)(?:-([imsx]+))?:")
+_QUANTIFIER = Pattern(r"\*|\+|\?|\{(\d*)(?:(,)(\d*))?\}")
+_GROUP_NAME = Pattern(r"\(\?P<[^>]*>")
 # Escapes whose class contains "\n" (the digit/word/space classes and their negations).
 _NEWLINE_CLASSES = frozenset("sDW")
 _ESCAPED_CODES = {"n": 10, "t": 9, "r": 13, "f": 12, "v": 11, "a": 7, "b": 8, "0": 0}
-_HEX_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
+_HEX_ESCAPE = Pattern(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
 
 
 def newline_span(pattern: str) -> int:
