@@ -56,6 +56,8 @@ class Described:
     schema: str | None = None
     updated: str | None = None  # the store's own timestamp text, when it gives one
     single: bool = False
+    env: str | None = None  # the environment secretsfile wrote it for (its metadata/tag)
+    managed: bool = False  # written by secretsfile (its marker metadata/tags are present)
 
 
 class Remote(Protocol):

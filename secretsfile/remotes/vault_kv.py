@@ -135,9 +135,11 @@ class VaultKvRemote:
         found = self._entry(loc, name, "")
         if found is None:
             return None
-        secret, updated = found
+        secret, updated, tags = found
+        # secretsfile writes the env and shape on every entry: either marks it as its own
         return Described(name, secret.keys, secret.schema, updated or None,
-                         not secret.is_group)
+                         not secret.is_group, tags.get(ENV_META) or None,
+                         ENV_META in tags or SHAPE_META in tags)
 
     @scrubbed  # an error leaves without the frames that hold the value
     def write(self, loc: Location, secret: Secret) -> None:
@@ -171,8 +173,10 @@ class VaultKvRemote:
     def _path(prefix: str, name: str) -> str:
         return f"{prefix}/{name}" if prefix else name
 
-    def _entry(self, loc: Location, name: str, env: str) -> tuple[Secret, str] | None:
-        """The masked entry and its version's time, or None when absent or soft-deleted.
+    def _entry(self, loc: Location, name: str, env: str
+               ) -> tuple[Secret, str, dict[str, str]] | None:
+        """The masked entry, its version's time and its custom_metadata, or None when
+        absent or soft-deleted.
         A malformed entry's error leaves without this frame's plaintext."""
         mount, prefix = self._mount(loc)
         path = self._path(prefix, check_name(loc, name))
@@ -189,7 +193,7 @@ class VaultKvRemote:
         except FormatError as error:
             del data, response
             raise without_frames(error) from None
-        return secret, str((meta or {}).get("created_time") or "")
+        return secret, str((meta or {}).get("created_time") or ""), tags
 
     def _alive(self, loc: Location, mount: str, prefix: str, name: str) -> bool:
         response = self._call(loc, "GET", f"{mount}/metadata/{self._path(prefix, name)}")
