@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+
+from secretsfile.core.record import Record, field
 
 __all__ = ["COMMIT_MARKER", "AddedLines", "parse_patch", "unquote_path"]
 
@@ -19,8 +20,7 @@ COMMIT_MARKER = b"\x00secretsfile-commit "
 _HUNK = re.compile(rb"^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
-@dataclass
-class AddedLines:
+class AddedLines(Record):
     """The lines a diff adds to one file (new-side line numbers, 1-based)."""
 
     path: str
@@ -98,10 +98,13 @@ def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
     empty ``lines`` so callers know the path had a change. Inside a hunk, its header's
     counts say how many old (``-``, context) and new (``+``, context) lines follow; a
     line that fits neither ends the hunk (malformed) and is read as a header. The hunk
-    body is handled inline: this loop runs once per line of a whole history.
+    body is handled inline: this loop runs once per line of a whole history. Added lines
+    are kept as bytes and decoded once per file when its section ends.
     """
     commit: str | None = None
     current: AddedLines | None = None
+    added: list[bytes] = []  # the section's added lines and their numbers, set when it ends
+    numbers: list[int] = []
     old_left = new_left = new_number = 0
     for raw in lines:
         line = raw[:-1] if raw.endswith(b"\n") else raw
@@ -109,9 +112,8 @@ def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
         if old_left > 0 or new_left > 0:
             if first == b"+" and new_left > 0:
                 if current is not None:
-                    current.lines.append(line[1:].decode("utf-8", "replace"))
-                    current.numbers.append(new_number)
-                    current.size += len(line)
+                    added.append(line)
+                    numbers.append(new_number)
                 new_number += 1
                 new_left -= 1
                 continue
@@ -129,7 +131,8 @@ def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
             continue
         if line.startswith(COMMIT_MARKER) or line.startswith(_FILE_HEADERS):
             if current is not None:
-                yield current
+                yield _finished(current, added, numbers)
+                added, numbers = [], []
             current = None
             if line.startswith(COMMIT_MARKER):
                 commit = line[len(COMMIT_MARKER) :].decode("ascii", "replace").strip()
@@ -146,7 +149,17 @@ def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
         else:
             _file_header(line, current)
     if current is not None:
-        yield current
+        yield _finished(current, added, numbers)
+
+
+def _finished(current: AddedLines, added: list[bytes], numbers: list[int]) -> AddedLines:
+    """``current`` with its added lines (``+`` kept) as text: one decode for the section (a
+    newline never continues a UTF-8 sequence, so each line decodes as it would alone)."""
+    if added:
+        current.lines = b"\n".join(added).decode("utf-8", "replace").split("\n+")
+        current.lines[0] = current.lines[0][1:]
+        current.numbers, current.size = numbers, sum(map(len, added))
+    return current
 
 
 def _file_header(line: bytes, current: AddedLines) -> None:

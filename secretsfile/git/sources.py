@@ -12,7 +12,6 @@ import os
 import subprocess
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 try:
@@ -20,6 +19,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
+from secretsfile.core.record import Record
 from secretsfile.git.diff import COMMIT_MARKER, AddedLines, parse_patch
 from secretsfile.git.run import GitError, git_command, git_env, run_git
 
@@ -95,8 +95,7 @@ def list_files(root: Path, paths: Sequence[str] = ()) -> list[str]:
     return files
 
 
-@dataclass(frozen=True)
-class StagedChanges:
+class StagedChanges(Record, frozen=True):
     added: list[AddedLines]  # per changed file, the added lines (maybe none)
     changed: frozenset[str]  # every path with a staged change, added lines or not
 

@@ -24,8 +24,8 @@ Everything here is pure and cheap: plain string tests first, one precompiled reg
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from secretsfile.core.record import Record
 from secretsfile.scanner.lazy_regex import LazyRegex
 
 __all__ = [
@@ -38,8 +38,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(Record, frozen=True):
     """What a filter may look at: the secret, its line, and the secret's span on that line."""
 
     secret: str

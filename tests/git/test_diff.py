@@ -72,3 +72,22 @@ def test_unquote_path() -> None:
     assert unquote_path(b'"tab\\there"') == "tab\there"
     assert unquote_path(b'"q\\"uote"') == 'q"uote'
     assert unquote_path(b'"\\303\\251t\\303\\251"') == "été"
+
+
+def test_added_lines_decode_as_each_line_alone() -> None:
+    # invalid UTF-8: a truncated sequence at a line end, a stray continuation byte, CR
+    bodies = [b"ok \xe2\x82", b"\x80x", "é€😀".encode(), b"", b"tail\r", b"\xf0\x9f"]
+    patch = b"diff --git a/t.txt b/t.txt\n+++ b/t.txt\n@@ -0,0 +1,6 @@\n"
+    patch += b"".join(b"+" + body + b"\n" for body in bodies)
+    (section,) = parse_patch(patch.splitlines(keepends=True))
+    assert section.lines == [body.decode("utf-8", "replace") for body in bodies]
+    assert section.numbers == [1, 2, 3, 4, 5, 6]
+    assert section.text() == "\n".join(section.lines)
+
+
+def test_sections_are_records_with_fresh_lists() -> None:
+    first, second = parse_patch(b"diff --git a/a b/a\ndiff --git a/b b/b\n".splitlines())
+    assert (first.path, first.lines, first.numbers) == ("a", [], [])
+    assert first.lines is not second.lines
+    assert repr(first) == ("AddedLines(path='a', commit=None, numbers=[], lines=[], "
+                           "binary=False, size=0)")

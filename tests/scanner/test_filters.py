@@ -132,3 +132,11 @@ def test_values_that_spell_their_own_name(line: str, secret: str) -> None:
 )
 def test_values_unlike_their_name_are_kept(line: str, secret: str) -> None:
     assert not filters.self_named(candidate(line, secret))
+
+
+def test_a_candidate_is_a_frozen_value() -> None:
+    found = candidate('token = "abc123"', "abc123")
+    assert (found.start, found.end, found.before) == (9, 15, 'token = "')
+    assert found == Candidate("abc123", 'token = "abc123"', 9) and hash(found) == hash(found)
+    with pytest.raises(AttributeError):
+        found.start = 0  # type: ignore[misc]
