@@ -8,7 +8,9 @@ and memory, whatever the server does:
 * ``DEADLINE`` (30 s) for the whole request, retries included: a server that trickles
   bytes is cut off then (a watchdog shuts the socket down, so a slow status line or slow
   headers are cut off too) and the caller gets ``TransportError`` with ``reached`` set;
-* ``MAX_ANSWER`` (1 MiB) for the body, read in chunks (a transit answer is under 1 KiB);
+* ``MAX_ANSWER`` (1 MiB) for the body, read in chunks (a transit answer is under 1 KiB),
+  and JSON nesting (a body too deep for the decoder is a ``TransportError`` with
+  ``bad_answer`` set, as an oversized one, never a RecursionError);
 * at most ``RETRIES`` (2) more attempts on a connection error or a 5xx answer (never on a
   4xx: the request itself is wrong), with no new attempt once ``CONNECT_TIMEOUT``'s worth
   of time has passed.
@@ -44,12 +46,16 @@ _BACKOFF = (0.1, 0.3)
 class TransportError(Exception):
     """The service could not be reached or did not answer; ``reason`` is short and safe.
     ``reached``: the server was reached but misbehaved, and ``reason`` says how ("did not
-    answer within 30 s"), to follow the server's name."""
+    answer within 30 s"), to follow the server's name. ``bad_answer``: the answer itself
+    was refused (over MAX_ANSWER, or nested too deeply): what was asked for is at fault,
+    not the connection."""
 
-    def __init__(self, reason: str, reached: bool = False) -> None:
+    def __init__(self, reason: str, reached: bool = False, bad_answer: bool = False
+                 ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.reached = reached
+        self.bad_answer = bad_answer
 
 
 def _too_slow() -> TransportError:
@@ -57,7 +63,8 @@ def _too_slow() -> TransportError:
 
 
 def _too_big() -> TransportError:
-    return TransportError(f"sent an answer over {MAX_ANSWER // (1 << 20)} MiB", reached=True)
+    return TransportError(f"sent an answer over {MAX_ANSWER // (1 << 20)} MiB", reached=True,
+                          bad_answer=True)
 
 
 @dataclass(frozen=True)
@@ -209,12 +216,15 @@ def _exchange(connection: http.client.HTTPConnection, method: str, target: str,
     connection.request(method, target, body=payload, headers=headers)
     answer = connection.getresponse()
     raw = _read_body(answer, connection.sock, deadline)
+    if answer.will_close:
+        connection.close()
     try:
         body = json.loads(raw) if raw else None
     except ValueError:
         body = None
-    if answer.will_close:
-        connection.close()
+    except RecursionError:  # the decoder recurses per level; raw is at most MAX_ANSWER
+        raise TransportError("sent JSON nested too deeply", reached=True,
+                             bad_answer=True) from None
     return Response(answer.status, body)
 
 

@@ -180,7 +180,7 @@ class VaultKvRemote:
         A malformed entry's error leaves without this frame's plaintext."""
         mount, prefix = self._mount(loc)
         path = self._path(prefix, check_name(loc, name))
-        response = self._call(loc, "GET", f"{mount}/data/{path}")
+        response = self._call(loc, "GET", f"{mount}/data/{path}", entry=loc.entry(name))
         if response.status == 404:
             return None
         data = self._data(loc, response)
@@ -235,7 +235,10 @@ class VaultKvRemote:
             _mounts[(loc.address, full)] = resolved
         return resolved
 
-    def _call(self, loc: Location, method: str, path: str, body: Any = None) -> Response:
+    def _call(self, loc: Location, method: str, path: str, body: Any = None,
+              entry: str | None = None) -> Response:
+        """The answer; an ``entry`` read whose answer is refused (over 1 MiB, nested too
+        deeply) is a FormatError naming that entry, not a server problem."""
         from secretsfile.keysources.http import TransportError, request_json
 
         check_transport(loc.address, loc.url)
@@ -244,6 +247,10 @@ class VaultKvRemote:
         try:
             return request_json(method, url, body, headers)
         except TransportError as error:
+            if error.bad_answer and entry:
+                raise FormatError(f"{entry}: the entry cannot be read (Vault {error.reason})",
+                                  hint="a secret is one level of key/value pairs under "
+                                  "1 MiB") from None
             if error.reached:
                 raise KeySourceError(f"{loc.url}: Vault at {loc.address} {error.reason}",
                                      hint="check the server") from None

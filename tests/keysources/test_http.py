@@ -140,8 +140,25 @@ def test_an_oversized_answer_is_refused(serve: Callable[[Handler], Server],
     with pytest.raises(http.TransportError) as caught:
         http.request_json("PUT", server.address + "/v1/t/decrypt/k", {}, {})
     assert caught.value.reason == "sent an answer over 1 MiB" and caught.value.reached
+    assert caught.value.bad_answer
     assert time.monotonic() - started < 5
     assert server.hits == 1
+
+
+def _deep_body(conn: socket.socket) -> None:
+    body = b'{"data": ' + b"[" * 50000 + b"]" * 50000 + b"}"
+    conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                 + body)
+
+
+def test_a_deeply_nested_answer_is_a_bad_answer_not_a_crash(
+        serve: Callable[[Handler], Server]) -> None:
+    server = serve(_deep_body)
+    with pytest.raises(http.TransportError) as caught:
+        http.request_json("GET", server.address + "/v1/secret/data/x", None, {})
+    assert caught.value.reason == "sent JSON nested too deeply"
+    assert caught.value.reached and caught.value.bad_answer
+    assert server.hits == 1  # the answer is at fault: never retried
 
 
 def test_5xx_is_retried_twice_and_4xx_never(serve: Callable[[Handler], Server]) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from secretsfile.errors import ConfigError, KeySourceError, UsageError
+from secretsfile.errors import ConfigError, FormatError, KeySourceError, UsageError
 from secretsfile.remotes import registry
 from secretsfile.remotes.vault_kv import BACKEND
 from secretsfile.secrets.model import Secret
@@ -43,6 +44,23 @@ class TestVaultKv(RemoteContract):
     def raw_write(self, name: str, payload: Any) -> None:
         status, _ = self.bao.call("POST", f"secret/data/{self.prefix}/{name}", {"data": payload})
         assert status == 200, status
+
+    def raw_write_text(self, name: str, text: str) -> None:
+        request = urllib.request.Request(
+            f"{self.bao.address}/v1/secret/data/{self.prefix}/{name}", method="POST",
+            data=('{"data": ' + text + "}").encode(),
+            headers={"X-Vault-Token": self.bao.token, "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200, answer.status
+
+    def test_an_entry_over_1_mib_is_a_format_error_naming_it(self) -> None:
+        self.raw_write("big", {"value": "x" * (1 << 20)})
+        remote, loc = self.open()
+        with pytest.raises(FormatError) as caught:
+            remote.read(loc, "big", "prod")
+        text = str(caught.value)
+        assert loc.entry("big") in text and "over 1 MiB" in text
+        assert not isinstance(caught.value, KeySourceError)
 
     def use_bad_credentials(self, monkeypatch: pytest.MonkeyPatch) -> str:
         bad = "sf-wrong-" + uuid.uuid4().hex
