@@ -77,6 +77,9 @@ _ENCRYPT_ALLOWED = frozenset({"inspect", "datetime"})
 # ops/textconv imports hashlib and hmac at the top (core.digests has both without OpenSSL).
 _TEXTCONV_ALLOWED = frozenset({"hashlib", "_hashlib", "hmac"})
 _SET_ALLOWED = frozenset({"inspect", "datetime", "json", "dataclasses", "copy"})
+# the merge driver (lean: no Typer, Click or rich) writes %A through the emitter (datetime,
+# as encrypt); ops/merging imports copy at the top.
+_MERGE_ALLOWED = frozenset({"copy", "datetime"})
 _DECRYPT_NEVER = ("secretsfile.ops.treepath", "secretsfile.ops.tree_match",
                   "secretsfile.ops.secret_input", "secretsfile.cli.key_options",
                   "secretsfile.keysources.pgp", "secretsfile.keysources.kms",
@@ -92,13 +95,16 @@ _DECRYPT_NEVER = ("secretsfile.ops.treepath", "secretsfile.ops.tree_match",
         (["exec-env", "{f}", "true"], _EXEC_ENV_ALLOWED),
         (["encrypt", "{plain}"], _ENCRYPT_ALLOWED),
         (["set", "{f}", '["db"]["user"]', '"root"'], _SET_ALLOWED),
+        (["merge", "driver", "{f}", "{ours}", "{f}", "7", "secrets.yaml"], _MERGE_ALLOWED),
     ],
 )
 def test_hot_commands_stay_within_the_import_budget(sops_file: Path, argv: list[str],
                                                     allowed: frozenset[str]) -> None:
     plain = sops_file.with_name("plain.yaml")
     plain.write_text("db:\n    user: admin\n    port: 5432\napi_token: tok\n")
-    modules = imported([arg.format(f=sops_file, plain=plain) for arg in argv],
+    ours = sops_file.with_name("ours.yaml")  # the merge driver's %A: rewritten
+    ours.write_bytes(sops_file.read_bytes())
+    modules = imported([arg.format(f=sops_file, plain=plain, ours=ours) for arg in argv],
                        sops_file.parent)  # fmt: skip
     assert "secretsfile.core.cipher" in modules  # the probe really ran the cipher
     assert [name for name in over_budget(modules) if name not in allowed] == []

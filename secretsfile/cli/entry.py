@@ -1,18 +1,18 @@
 """The console script. The hot commands (``decrypt``, ``get``, ``encrypt``, ``set``,
-``exec-env``, ``git textconv``) with a command line the lean parser fully handles run without
-importing Typer or rich: start-up is most of a small file's time, and the race with sops (a Go
-binary) is won or lost there. Their parameters are declared once (``cli/spec.py``) for both
-parsers; anything the lean parser does not handle (help, errors, prompts) goes to the Typer
-app.
+``exec-env``, ``git textconv``, ``merge driver``, ``scan``, ``check-encrypted``) with a
+command line the lean parser fully handles run without importing Typer or rich: start-up is
+most of a small file's time, and the race with sops (a Go binary) is won or lost there.
+Their parameters are declared once (``cli/spec.py``) for both parsers; anything the lean
+parser does not handle (help, errors, prompts) goes to the Typer app (the scanner commands:
+to the scanner-only app of ``cli/scan_cmd.py``).
 
 A lean command runs with the cyclic garbage collector off (its trees hold no cycles, and a
-collection pass every 700 allocations costs a 1,000-key encrypt ~5 ms) and leaves without the
-interpreter's teardown (freeing every module and object, ~5-10 ms): exit handlers run and
-the standard streams are flushed first (``_leave``)."""
+collection pass every 700 allocations costs a 1,000-key encrypt ~5 ms; ``Cmd.gc_off``) and
+leaves without the interpreter's teardown (freeing every module and object, ~5-10 ms): exit
+handlers run and the standard streams are flushed first (``leave``)."""
 
 from __future__ import annotations
 
-import gc
 import sys
 
 from secretsfile.cli.lean import run as run_lean
@@ -22,7 +22,7 @@ try_fast = run_lean  # the name tests/cli/test_input_safety.py imports
 _SCANNER_COMMANDS = ("scan", "check-encrypted")
 
 
-def _leave(code: int) -> None:
+def leave(code: int) -> None:
     """Exit now, skipping the teardown, when nothing else could still need it: no thread
     besides this one, and the standard streams flushed. Otherwise an ordinary exit."""
     threading = sys.modules.get("threading")
@@ -42,19 +42,25 @@ def _leave(code: int) -> None:
 
 def run() -> None:
     argv = sys.argv[1:]
-    gc.disable()
-    code = run_lean(argv)
-    if code is not None:
-        _leave(code)
+    code = run_lean(argv, ending=True)
+    scanner = scanner_command(argv)
+    if code is not None and not scanner:
+        leave(code)
         return
-    gc.enable()
-    scanner_argv = argv[1:] if argv[:1] in (["-q"], ["--quiet"]) else argv  # -q COMMAND
-    if scanner_argv and scanner_argv[0] in _SCANNER_COMMANDS:
-        from secretsfile.cli.scan import main as scan_main  # the hook path: scanner only
+    # `secretsfile scan` leaves the ordinary way (code that wraps run() may still read the
+    # process's state); the git hook's entry (`python -m secretsfile.cli.scan`) skips it
+    if code is None and scanner:
+        from secretsfile.cli.scan_cmd import typer_main  # help, errors: the scanner app only
 
-        code = scan_main(argv)
-    if code is None:
+        code = typer_main(argv)
+    elif code is None:
         from secretsfile.cli.main import main
 
         code = main(argv)
     sys.exit(code)
+
+
+def scanner_command(argv: list[str]) -> bool:
+    """Whether ``argv`` names ``scan`` or ``check-encrypted`` (after a global ``-q``)."""
+    named = argv[1:2] if argv[:1] in (["-q"], ["--quiet"]) else argv[:1]
+    return bool(named) and named[0] in _SCANNER_COMMANDS

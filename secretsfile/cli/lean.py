@@ -21,7 +21,8 @@ _ENV_BOOL = {"1": True, "true": True, "t": True, "yes": True, "y": True, "on": T
              "0": False, "false": False, "f": False, "no": False, "n": False, "off": False}
 
 
-def _env_quiet() -> bool | None:
+def env_quiet() -> bool | None:
+    """SECRETSFILE_QUIET as Click reads it; None: a value only Click may report."""
     text = os.environ.get("SECRETSFILE_QUIET", "")
     return _ENV_BOOL.get(text.strip().lower()) if text else False
 
@@ -85,27 +86,40 @@ def _options(cmd: Cmd, tokens: list[str]) -> tuple[dict[str, Any], list[str]] | 
     return values, positionals
 
 
-def parse(argv: Sequence[str]) -> tuple[Cmd, dict[str, Any]] | None:
-    """``(command, keyword arguments)`` exactly as Click would give them, or None."""
-    args, quiet = list(argv), _env_quiet()
+def command_of(argv: Sequence[str]) -> tuple[Cmd | None, bool | None, list[str]]:
+    """The declared command ``argv`` names (after a global ``-q``), the global quiet (None:
+    a SECRETSFILE_QUIET only Click may report) and the command's own arguments."""
+    args, quiet = list(argv), env_quiet()
     if args[:1] in (["-q"], ["--quiet"]):
         args, quiet = args[1:], True
     cmd = next((c for name, c in SPEC.items() if tuple(args[:len(name)]) == name), None)
+    return cmd, quiet, args[len(cmd.name) if cmd else 0:]
+
+
+def parse(argv: Sequence[str]) -> tuple[Cmd, dict[str, Any]] | None:
+    """``(command, keyword arguments)`` exactly as Click would give them, or None."""
+    cmd, quiet, args = command_of(argv)
     if cmd is None or not cmd.lean or quiet is None:
         return None
-    parsed = _options(cmd, args[len(cmd.name):])
+    parsed = _options(cmd, args)
     if parsed is None:
         return None
     values, positionals = parsed
     arguments = [p for p in cmd.params if isinstance(p, Arg)]
     required = sum(not a.optional for a in arguments)
-    if not required <= len(positionals) <= len(arguments):
+    many = bool(arguments) and arguments[-1].many
+    if len(positionals) < required or (len(positionals) > len(arguments) and not many):
         return None
     kwargs: dict[str, Any] = {}
     for param in (*(key_opts() if cmd.keys else ()), *cmd.params):
-        kwargs[param.dest] = param.default if isinstance(param, Opt) else None
-    for arg, text in zip(arguments, positionals, strict=False):
-        kwargs[arg.dest] = _convert(arg, text)
+        kwargs[param.dest] = param.default
+    for index, arg in enumerate(arguments[:len(positionals)]):
+        texts = positionals[index:] if arg.many else positionals[index:index + 1]
+        try:
+            converted = [_convert(arg, text) for text in texts]
+        except ValueError:
+            return None  # a bad number: Click's message
+        kwargs[arg.dest] = converted if arg.many else converted[0]
     kwargs.update(values)
     needs = _NEEDS_ONE.get(cmd.name)
     if needs and not any(kwargs[dest] not in (None, False) for dest in needs):
@@ -127,8 +141,10 @@ def prepare(cmd: Cmd, kwargs: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def run(argv: Sequence[str]) -> int | None:
-    """Run ``argv`` on the lean path and return its exit code, or None to use Typer."""
+def run(argv: Sequence[str], ending: bool = False) -> int | None:
+    """Run ``argv`` on the lean path and return its exit code, or None to use Typer.
+    ``ending``: the process ends with this run (the console script, the hook entry), so a
+    command declared ``gc_off`` runs with the cyclic garbage collector off."""
     parsed = parse(argv)
     if parsed is None:
         return None
@@ -136,6 +152,10 @@ def run(argv: Sequence[str]) -> int | None:
     from secretsfile.cli.quiet import set_quiet
 
     cmd, kwargs = parsed
+    if ending and (cmd.gc_off is True or (cmd.gc_off and kwargs.get(str(cmd.gc_off)))):
+        import gc
+
+        gc.disable()
     set_quiet(kwargs.pop("quiet"))
     install_warning_handler()
 

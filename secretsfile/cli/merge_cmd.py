@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from secretsfile.cli.common import say
+from secretsfile.cli.spec import SPEC
+from secretsfile.cli.spec_typer import annotate
 from secretsfile.errors import FormatError, UsageError
 
 if TYPE_CHECKING:
@@ -47,19 +49,12 @@ RESOLVE_HELP = (
 
 
 @app.command("driver", help=DRIVER_HELP)
-def driver(
-    base: Annotated[Path, typer.Argument(metavar="BASE", help="%O: the common ancestor.")],
-    ours: Annotated[Path, typer.Argument(metavar="OURS", help="%A: ours; the result.")],
-    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="%B: theirs.")],
-    marker_size: Annotated[int, typer.Argument(metavar="MARKER_SIZE", help="%L.")] = 7,
-    path: Annotated[str, typer.Argument(metavar="PATH", help="%P: the path in the "
-                                        "repository (its format, and the name in messages).")]
-    = "",
-) -> int:
+@annotate(SPEC[("merge", "driver")])  # declared once: the lean parser runs it too
+def driver(**kwargs: Any) -> int:
     """The git merge driver (help: DRIVER_HELP); the body: ``cli/merge_driver`` (no Typer)."""
     from secretsfile.cli.merge_driver import driver as run_driver
 
-    return run_driver(base, ours, theirs, marker_size, path)
+    return run_driver(**kwargs)
 
 
 @app.command("resolve", help=RESOLVE_HELP)

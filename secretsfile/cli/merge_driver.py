@@ -1,8 +1,9 @@
 """``secretsfile merge driver %O %A %B %L %P``: the body of git's merge driver, without Typer.
 
 git runs it once per conflicting file of a merge, rebase or cherry-pick, so it is a hot
-command (issue 14): this module imports no Typer, Click or rich, and the Typer command in
-``merge_cmd`` only declares the parameters and calls ``driver``.
+command (issue 14): declared in ``cli/spec.py``, it runs on the lean parser (no Typer, Click
+or rich); the Typer command in ``merge_cmd`` (help, usage errors) takes its signature from the
+same declaration and calls ``driver``.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from secretsfile.cli.quiet import say
 from secretsfile.errors import ConflictError, SecretsfileError
 
 
-def driver(base: Path, ours: Path, theirs: Path, marker_size: int | None = 7,
-           path: str | None = "") -> int:
+def driver(base: Path, ours: Path, theirs: Path, marker_size: int = 7, path: str = "") -> int:
     """Merge key by key into ``ours`` (exit 0), or raise ConflictError naming the key paths
-    (exit 1); without a key-level merge, git's line merge of the ciphertext. ``marker_size``
-    and ``path`` (git's %L and %P) may be None: left out (as the lean parser passes them)."""
+    (exit 1); without a key-level merge, git's line merge of the ciphertext. Parameters:
+    ``cli/spec.py`` (git's %O %A %B %L %P; %L and %P may be left out)."""
     from secretsfile._fileio import read_text, write_atomic
     from secretsfile.config.project import load_for
     from secretsfile.ops.merging import Versions, merge_versions
@@ -29,7 +29,7 @@ def driver(base: Path, ours: Path, theirs: Path, marker_size: int | None = 7,
     except SecretsfileError as error:
         say(f"secretsfile merge driver: {name}: no key-level merge ({error.diagnostics()}); "
             "git merges the encrypted text line by line instead")
-        return _git_merge_file(base, ours, theirs, 7 if marker_size is None else marker_size)
+        return _git_merge_file(base, ours, theirs, marker_size)
     if outcome.conflicts:
         raise ConflictError(
             f"changed differently on both sides: {', '.join(outcome.conflicts)}; the file "

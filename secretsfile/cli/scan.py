@@ -1,10 +1,10 @@
 """Scanner commands: ``scan``, ``check-encrypted`` (and ``hooks``, from hooks_cmd.py), and
 the git hook's entry point ``python -m secretsfile.cli.scan``.
 
-The hook's own command lines (``scan --staged NAME...``, ``check-encrypted [--staged]
-NAME...``, with ``-q``) run here without importing Typer, Click or rich: start-up is most of
-a small commit's scan. Anything else (help, any other option, a bad value) goes to the
-Typer declarations in ``cli/scan_cmd.py``, which call the same bodies below. Options in;
+Both commands are declared in ``cli/spec.py``: the lean parser runs their command lines
+without importing Typer, Click or rich (start-up is most of a small commit's scan); help and
+usage errors go to the Typer commands of ``cli/scan_cmd.py``, built from the same
+declaration, which call the same bodies below. Options in;
 ``ops.scanning`` / ``ops.check_encrypted`` do the work, handed ``secretsfile.git.sources``
 as their git reader; reports on stdout, messages on stderr. Exit 0 clean, 1 findings, >= 2
 errors (the boundary maps errors).
@@ -15,17 +15,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from secretsfile.cli.quiet import say, set_quiet
+from secretsfile.cli.quiet import say
 
 if TYPE_CHECKING:
     import typer
-
-#: The options the lean path takes, per command (each a flag); any other goes to Typer.
-_LEAN_FLAGS = {"scan": {"--staged": "staged", "-q": "quiet", "--quiet": "quiet"},
-               "check-encrypted": {"--staged": "staged", "-q": "quiet", "--quiet": "quiet"}}
-
 
 def run_scan_command(
     paths: list[str] | None = None, staged: bool = False, since: str | None = None,
@@ -33,7 +28,7 @@ def run_scan_command(
     baseline: Path | None = None, no_baseline: bool = False, update_baseline: bool = False,
     fmt: str = "text", output: Path | None = None, jobs: int = 0,
     max_file_size: str | None = None, stdin_name: str = "-", decode: bool = False,
-    quiet: bool = False,
+    no_summary: bool = False,
 ) -> int:
     """``secretsfile scan`` (its options: ``cli/scan_cmd.py``)."""
     from secretsfile import __version__
@@ -76,13 +71,13 @@ def run_scan_command(
     result = run_scan(request, sources)
     report = result.report(__version__)
     write_report(report, fmt, output)
-    if not quiet:
+    if not no_summary:
         say(summary(report, result.baseline_written, result.baseline_path))
     return 1 if result.findings else 0
 
 
 def run_check_encrypted(files: list[str] | None = None, staged: bool = False,
-                        fmt: str = "text", quiet: bool = False) -> int:
+                        fmt: str = "text", no_summary: bool = False) -> int:
     """``secretsfile check-encrypted`` (its options: ``cli/scan_cmd.py``)."""
     import json
 
@@ -99,7 +94,7 @@ def run_check_encrypted(files: list[str] | None = None, staged: bool = False,
     else:
         sys.stdout.write("".join(line + "\n" for line in report.lines()))
     sys.stdout.flush()
-    if not quiet:
+    if not no_summary:
         say(report.summary())
     return 1 if report.failed else 0
 
@@ -111,60 +106,26 @@ def register(app: typer.Typer, only: str | None = None) -> None:
     register_typer(app, only)
 
 
-def lean_arguments(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
-    """``(command, keyword arguments)`` for the hook's own command lines, or None when Typer
-    must parse them: a global ``-q`` first, then the command and its file names, with no
-    other option than ``--staged`` and ``-q`` (``-`` names stdin, as for Typer)."""
-    from secretsfile.cli.lean import _env_quiet as env_quiet  # the one SECRETSFILE_QUIET rule
-
-    args, quiet = list(args), env_quiet()
-    if args[:1] in (["-q"], ["--quiet"]):
-        args, quiet = args[1:], True
-    flags = _LEAN_FLAGS.get(args[0]) if args and quiet is not None else None
-    if flags is None:
-        return None
-    kwargs: dict[str, Any] = {"quiet": False}
-    names: list[str] = []
-    for token in args[1:]:
-        if token.startswith("-") and token != "-":
-            if token not in flags:
-                return None
-            kwargs[flags[token]] = True
-        else:
-            names.append(token)
-    set_quiet(bool(quiet))
-    return args[0], {**kwargs, ("paths" if args[0] == "scan" else "files"): names}
-
-
 def main(argv: Sequence[str] | None = None, fast_exit: bool = False) -> int:
     """A fast entry point for git hooks: ``python -m secretsfile.cli.scan scan --staged``.
 
-    Only the scanner commands are loaded (``secretsfile``'s full CLI imports every command
-    group and the crypto stack), and Typer only when the lean path steps aside; the error
-    boundary and exit codes are the same. ``fast_exit``: a lean run leaves as the console
-    script's lean commands do (``entry._leave``: exit handlers and flushed streams, no
-    teardown), and a staged scan (bounded by the commit) runs with the cyclic GC off.
+    Only the scanner commands: their command lines run on the lean parser (``cli/lean``,
+    declared in ``cli/spec``; no Typer), anything it steps aside from on the scanner-only
+    Typer app (``cli/scan_cmd``); the error boundary and exit codes are the console
+    script's. ``fast_exit``: a lean run leaves as the console script's do (``entry.leave``:
+    exit handlers and flushed streams, no teardown).
     """
+    from secretsfile.cli.entry import leave, scanner_command
+    from secretsfile.cli.lean import run as run_lean
+
     args = list(sys.argv[1:] if argv is None else argv)
-    parsed = lean_arguments(args)
-    if parsed is None:
+    code = run_lean(args, ending=fast_exit) if scanner_command(args) else None
+    if code is None:
         from secretsfile.cli.scan_cmd import typer_main
 
         return typer_main(args)
-    from secretsfile.cli.boundary import guarded, install_warning_handler
-
-    command, kwargs = parsed
-    if fast_exit and kwargs.get("staged"):
-        import gc
-
-        gc.disable()  # a commit's records hold no cycles; collection passes cost ~5 ms
-    install_warning_handler()
-    body = run_scan_command if command == "scan" else run_check_encrypted
-    code = guarded(lambda: body(**kwargs))
     if fast_exit:
-        from secretsfile.cli.entry import _leave  # the one way to leave without teardown
-
-        _leave(code)
+        leave(code)
     return code
 
 

@@ -1,105 +1,25 @@
-"""The scanner commands as Typer declares them: ``scan`` and ``check-encrypted`` (help,
-options, usage errors), the scanner-only app of ``cli/scan.py`` when its lean path steps
-aside, and ``register`` for the full CLI. The bodies live in ``cli/scan.py`` (no Typer)."""
+"""The scanner commands under Typer: ``scan`` and ``check-encrypted`` (help, usage errors;
+their parameters are declared once, in ``cli/spec.py``, for Typer and the lean parser), the
+scanner-only app of ``cli/scan.py`` when the lean parser steps aside, and ``register`` for
+the full CLI. The bodies live in ``cli/scan.py`` (no Typer)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Annotated
+from typing import Any
 
 import typer
 
 from secretsfile.cli.quiet import set_quiet
 from secretsfile.cli.runner import QuietOpt, new_app, run_app
+from secretsfile.cli.spec import SPEC
+from secretsfile.cli.spec_typer import annotate
 
 PANEL = "Scanner"
 
 
-def scan(
-    paths: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Files or directories to scan ('-' reads stdin). Default: the repository's "
-            "working tree (tracked and untracked-not-ignored files).",
-            show_default=False,
-        ),
-    ] = None,
-    staged: Annotated[
-        bool,
-        typer.Option(
-            "--staged",
-            help="Scan the added lines of the staged changes (what the next commit adds). "
-            "Named paths without staged changes are scanned whole.",
-        ),
-    ] = False,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            "--since", metavar="REV", help="Scan the added lines of each commit in REV..HEAD."
-        ),
-    ] = None,
-    history: Annotated[
-        bool, typer.Option("--history", help="Scan the added lines of every commit of every ref.")
-    ] = False,
-    no_git: Annotated[
-        bool, typer.Option("--no-git", help="Walk the directories instead of asking git.")
-    ] = False,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            "-c",
-            help="A scan config: YAML (the scan: section of .secretsfile.yaml) or a gitleaks "
-            "TOML file. Default: .secretsfile.yaml found from the current directory.",
-        ),
-    ] = None,
-    baseline: Annotated[
-        Path | None,
-        typer.Option(
-            "--baseline", help="Baseline file (default: .secretsfile-baseline.json at the root)."
-        ),
-    ] = None,
-    no_baseline: Annotated[
-        bool, typer.Option("--no-baseline", help="Report baselined findings too.")
-    ] = False,
-    update_baseline: Annotated[
-        bool,
-        typer.Option(
-            "--update-baseline",
-            help="Accept the current findings: write their fingerprints to the baseline "
-            "(a full working-tree scan replaces it; a narrower scan adds to it).",
-        ),
-    ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json|sarif",
-                                           help="The report's format.")] = "text",
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write the report to this file instead of stdout."),
-    ] = None,
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="Worker processes (0: one per core).")
-    ] = 0,
-    max_file_size: Annotated[
-        str | None,
-        typer.Option("--max-file-size", help="Skip larger files (like 2MiB; 0: no limit)."),
-    ] = None,
-    stdin_name: Annotated[
-        str,
-        typer.Option(
-            "--stdin-name", help="The path to report (and match rules against) for stdin."
-        ),
-    ] = "-",
-    decode: Annotated[
-        bool,
-        typer.Option(
-            "--decode",
-            help="Also decode base64, hex and percent-encoded runs (two levels deep) and scan "
-            "what they hide; findings are reported at the encoded text. About 15% slower.",
-        ),
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
-) -> int:
+@annotate(SPEC[("scan",)])  # declared once: the lean parser runs it too
+def scan(**kwargs: Any) -> int:
     """Scan for hardcoded credentials. Exit 0: clean, 1: findings, >= 2: error.
 
     Secrets are never printed: each finding shows its location, the rule and the first
@@ -111,30 +31,11 @@ def scan(
     """
     from secretsfile.cli.scan import run_scan_command
 
-    return run_scan_command(
-        paths=paths, staged=staged, since=since, history=history, no_git=no_git, config=config,
-        baseline=baseline, no_baseline=no_baseline, update_baseline=update_baseline, fmt=fmt,
-        output=output, jobs=jobs, max_file_size=max_file_size, stdin_name=stdin_name,
-        decode=decode, quiet=quiet,
-    )
+    return run_scan_command(**kwargs)
 
 
-def check_encrypted(
-    files: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Files to check; those that need not be encrypted are ignored. Default: "
-            "every file of the repository that must be encrypted.",
-            show_default=False,
-        ),
-    ] = None,
-    staged: Annotated[
-        bool, typer.Option("--staged", help="Check the staged content of staged files (for hooks).")
-    ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json",
-                                           help="The report's format.")] = "text",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary on stderr.")] = False,
-) -> int:
+@annotate(SPEC[("check-encrypted",)])
+def check_encrypted(**kwargs: Any) -> int:
     """Fail for every file that must be encrypted but is not. Needs no key.
 
     Which files must be encrypted: the environments' files, every file below the
@@ -148,7 +49,7 @@ def check_encrypted(
     """
     from secretsfile.cli.scan import run_check_encrypted
 
-    return run_check_encrypted(files=files, staged=staged, fmt=fmt, quiet=quiet)
+    return run_check_encrypted(**kwargs)
 
 
 def register(app: typer.Typer, only: str | None = None) -> None:

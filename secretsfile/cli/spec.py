@@ -1,64 +1,14 @@
-"""The one declaration of the file commands' (and exec-env/exec-file's) arguments and
-options, read by the Typer app (``spec_typer`` builds each command's signature from it) and
-by the lean parser (``lean``, which runs the hot commands without importing Typer). No Typer,
+"""The one declaration of the hot commands' arguments and options (the file commands,
+exec-env/exec-file, git's textconv and merge drivers, the hook's scan and check-encrypted),
+read by the Typer app (``spec_typer`` builds each command's signature from it) and by the
+lean parser (``lean``, which runs the hot commands without importing Typer). No Typer,
 rich, regex or dataclass here: this module is on the start-up path of every hot command."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from secretsfile.cli.spec_params import Arg, Cmd, Help, Opt, help_text
 
-Help = str | Callable[[], str]  # a callable: help text that needs the store registry
-
-
-class Arg:
-    """A positional argument; ``optional`` ones may be left out (default None)."""
-
-    __slots__ = ("dest", "help", "metavar", "optional", "type")
-
-    def __init__(self, dest: str, help: Help, metavar: str | None = None,
-                 optional: bool = False, type: str = "str") -> None:
-        self.dest, self.help, self.metavar = dest, help, metavar
-        self.optional, self.type = optional, type
-
-
-class Opt:
-    """An option. ``kind``: "value" (takes one value), "flag" (bool; "--x/--no-x" declares
-    both) or "list" (repeatable).
-    ``lean=False``: the lean parser steps aside when it is given (Typer handles it)."""
-
-    __slots__ = (
-        "default",
-        "dest",
-        "flags",
-        "help",
-        "kind",
-        "lean",
-        "max",
-        "metavar",
-        "min",
-        "type",
-    )
-
-    def __init__(self, dest: str, flags: tuple[str, ...], help: Help, kind: str = "value",
-                 metavar: str | None = None, type: str = "str", default: object = None,
-                 min: int | None = None, max: int | None = None, lean: bool = True) -> None:
-        self.dest, self.flags, self.help, self.kind = dest, flags, help, kind
-        self.metavar, self.type, self.min, self.max, self.lean = metavar, type, min, max, lean
-        self.default = False if kind == "flag" and default is None else default
-
-
-class Cmd:
-    """A command: its parameters in signature order, where its body lives (``run`` =
-    "module:function", called with one keyword per ``dest``), whether the key-source
-    options are appended (``keys``) and whether the lean parser may run it (``lean``).
-    ``extra``: unknown options reach the body as ``extra`` (``set``'s negative VALUE)."""
-
-    __slots__ = ("extra", "keys", "lean", "name", "params", "run")
-
-    def __init__(self, name: tuple[str, ...], params: tuple[Arg | Opt, ...], run: str,
-                 keys: bool = False, lean: bool = True, extra: bool = False) -> None:
-        self.name, self.params, self.run = name, params, run
-        self.keys, self.lean, self.extra = keys, lean, extra
+__all__ = ["SPEC", "Arg", "Cmd", "Help", "Opt", "help_text", "key_opts"]
 
 
 def _formats() -> str:
@@ -124,6 +74,8 @@ ALLOW = Opt("allow", ("--allow",), "Set this variable even though it is on the d
             metavar="NAME")
 _FILES = "secretsfile.cli.files_cmd:"
 _EXEC = "secretsfile.cli.exec_cmd:"
+_SCAN = "secretsfile.cli.scan:"
+NO_SUMMARY = Opt("no_summary", ("--quiet", "-q"), "No summary on stderr.", kind="flag")
 
 SPEC: dict[tuple[str, ...], Cmd] = {cmd.name: cmd for cmd in (
     Cmd(("encrypt",), (
@@ -176,6 +128,58 @@ SPEC: dict[tuple[str, ...], Cmd] = {cmd.name: cmd for cmd in (
         Arg("file", "The file (git passes a temporary copy)."),
         Opt("redact", ("--redact",), "Fingerprints instead of values.", kind="flag"),
     ), "secretsfile.cli.textconv:textconv"),
+    Cmd(("merge", "driver"), (
+        Arg("base", "%O: the common ancestor.", metavar="BASE", type="path"),
+        Arg("ours", "%A: ours; the result.", metavar="OURS", type="path"),
+        Arg("theirs", "%B: theirs.", metavar="THEIRS", type="path"),
+        Arg("marker_size", "%L.", metavar="MARKER_SIZE", optional=True, type="int", default=7),
+        Arg("path", "%P: the path in the repository (its format, and the name in messages).",
+            metavar="PATH", optional=True, default=""),
+    ), "secretsfile.cli.merge_driver:driver"),
+    Cmd(("scan",), (
+        Arg("paths", "Files or directories to scan ('-' reads stdin). Default: the "
+            "repository's working tree (tracked and untracked-not-ignored files).", many=True),
+        Opt("staged", ("--staged",), "Scan the added lines of the staged changes (what the "
+            "next commit adds). Named paths without staged changes are scanned whole.",
+            kind="flag"),
+        Opt("since", ("--since",), "Scan the added lines of each commit in REV..HEAD.",
+            metavar="REV"),
+        Opt("history", ("--history",), "Scan the added lines of every commit of every ref.",
+            kind="flag"),
+        Opt("no_git", ("--no-git",), "Walk the directories instead of asking git.", kind="flag"),
+        Opt("config", ("--config", "-c"), "A scan config: YAML (the scan: section of "
+            ".secretsfile.yaml) or a gitleaks TOML file. Default: .secretsfile.yaml found from "
+            "the current directory.", type="path"),
+        Opt("baseline", ("--baseline",), "Baseline file (default: .secretsfile-baseline.json "
+            "at the root).", type="path"),
+        Opt("no_baseline", ("--no-baseline",), "Report baselined findings too.", kind="flag"),
+        Opt("update_baseline", ("--update-baseline",), "Accept the current findings: write "
+            "their fingerprints to the baseline (a full working-tree scan replaces it; a "
+            "narrower scan adds to it).", kind="flag"),
+        Opt("fmt", ("--format", "-f"), "The report's format.", metavar="text|json|sarif",
+            default="text"),
+        Opt("output", ("--output", "-o"), "Write the report to this file instead of stdout.",
+            type="path"),
+        Opt("jobs", ("--jobs", "-j"), "Worker processes (0: one per core).", type="int",
+            default=0),
+        Opt("max_file_size", ("--max-file-size",), "Skip larger files (like 2MiB; 0: no "
+            "limit)."),
+        Opt("stdin_name", ("--stdin-name",), "The path to report (and match rules against) for "
+            "stdin.", default="-"),
+        Opt("decode", ("--decode",), "Also decode base64, hex and percent-encoded runs (two "
+            "levels deep) and scan what they hide; findings are reported at the encoded text. "
+            "About 15% slower.", kind="flag"),
+        NO_SUMMARY,
+    ), _SCAN + "run_scan_command", gc_off="staged"),
+    Cmd(("check-encrypted",), (
+        Arg("files", "Files to check; those that need not be encrypted are ignored. Default: "
+            "every file of the repository that must be encrypted.", many=True),
+        Opt("staged", ("--staged",), "Check the staged content of staged files (for hooks).",
+            kind="flag"),
+        Opt("fmt", ("--format", "-f"), "The report's format.", metavar="text|json",
+            default="text"),
+        NO_SUMMARY,
+    ), _SCAN + "run_check_encrypted", gc_off="staged"),
 )}
 
 
@@ -196,7 +200,3 @@ def key_opts() -> list[Opt]:
             opts.append(Opt(f"key_extra_{source.kind}_{extra.name.replace('-', '_')}",
                             (f"--{extra.name}",), extra.help, metavar=extra.metavar))
     return [*opts, THRESHOLD]
-
-
-def help_text(help: Help) -> str:
-    return help if isinstance(help, str) else help()

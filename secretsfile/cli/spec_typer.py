@@ -21,7 +21,8 @@ _TYPES: dict[str, type] = {"str": str, "path": Path, "int": int}
 def info(param: Arg | Opt) -> Any:
     """The ``typer.Argument``/``typer.Option`` of one declared parameter."""
     if isinstance(param, Arg):
-        extra: dict[str, Any] = {"show_default": False} if param.optional else {}
+        hide = param.optional and param.default is None
+        extra: dict[str, Any] = {"show_default": False} if hide else {}
         return typer.Argument(metavar=param.metavar, help=help_text(param.help), **extra)
     limits = {k: v for k, v in (("min", param.min), ("max", param.max)) if v is not None}
     show = {"show_default": False} if param.type == "int" and param.default is None else {}
@@ -34,7 +35,7 @@ def annotation(param: Arg | Opt) -> Any:
     """``Annotated[type, info]``: a parameter's Typer type."""
     if isinstance(param, Opt) and param.kind == "flag":
         base: Any = bool
-    elif isinstance(param, Opt) and param.kind == "list":
+    elif param.kind == "list" if isinstance(param, Opt) else param.many:
         base = list[str] | None
     else:
         base = _TYPES[param.type]
@@ -45,7 +46,7 @@ def annotation(param: Arg | Opt) -> Any:
 
 def parameter(param: Arg | Opt) -> inspect.Parameter:
     default = inspect.Parameter.empty if isinstance(param, Arg) and not param.optional \
-        else (param.default if isinstance(param, Opt) else None)
+        else param.default
     return inspect.Parameter(param.dest, inspect.Parameter.KEYWORD_ONLY, default=default,
                              annotation=annotation(param))
 

@@ -48,3 +48,16 @@ def test_the_typer_app_runs_with_the_collector_on(argv: list[str], tmp_path: Pat
     done = _script(*argv, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "atexit gc True" in done.stderr
+
+
+@pytest.mark.parametrize(("argv", "gc_on"), [(["scan", "--staged"], False), (["scan"], True)])
+def test_scan_runs_lean_with_the_collector_off_only_for_a_commit(
+        tmp_path: Path, argv: list[str], gc_on: bool) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "app.py").write_text("print('hello')\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "app.py"], check=True)
+    probe = _PROBE.replace("gc.isenabled()", "gc.isenabled(), 'typer' in sys.modules")
+    done = subprocess.run([sys.executable, "-c", probe, *argv, "app.py"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"atexit gc {gc_on} False" in done.stderr  # no Typer: the lean parser ran it

@@ -65,14 +65,33 @@ def test_the_check_encrypted_hook_runs_without_typer(staged_repo: Path) -> None:
     assert leaked(loaded, ("typer", "click", "rich", "secretsfile.cli.scan_cmd")) == []
 
 
-def test_other_command_lines_still_go_through_typer(staged_repo: Path) -> None:
-    """Options the lean path does not take (here --format) are parsed by Typer, same
-    result: the lean path only recognises the hook's own command lines."""
-    argv = ["scan", "--staged", "--format", "json", "app.py"]
+def test_every_declared_option_runs_without_typer(staged_repo: Path) -> None:
+    """The lean parser reads every option ``cli/spec.py`` declares for the scanner commands
+    (here --format json, with its report): no Typer on the way."""
+    argv = ["scan", "--staged", "--format", "json", "-j", "1", "app.py"]
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=staged_repo,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert '"findings": []' in done.stdout, done.stderr
+    assert leaked(set(done.stdout.split()), ("typer", "click", "rich")) == []
+
+
+def test_what_the_lean_parser_steps_aside_from_goes_through_typer(staged_repo: Path) -> None:
+    """A short option glued to its value (-fjson) is Click's grammar, not the lean
+    parser's: Typer parses it, same result."""
+    argv = ["scan", "--staged", "-fjson", "app.py"]
     done = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=staged_repo,
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert '"findings": []' in done.stdout, done.stderr
     assert "typer" in done.stdout.split()
+
+
+def test_the_entry_runs_only_the_scanner_commands(staged_repo: Path) -> None:
+    """``python -m secretsfile.cli.scan`` is the scanner's entry: another declared command
+    (decrypt) is not run there, but refused as an unknown command."""
+    done = subprocess.run([sys.executable, "-m", "secretsfile.cli.scan", "decrypt", "app.py"],
+                          cwd=staged_repo, capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "decrypt" in done.stderr
+    assert "def main" not in done.stdout
 
 
 def test_the_hook_entry_leaves_with_its_report_flushed(staged_repo: Path) -> None:
