@@ -17,6 +17,7 @@ from typing import Any
 from secretsfile.config.project import Environment, ProjectConfig
 from secretsfile.errors import (
     ConflictError,
+    FormatError,
     InputNotFoundError,
     KeySourceError,
     KeyUnavailableError,
@@ -51,8 +52,8 @@ def failure(error: SecretsfileError, env: str | None = None) -> Reply:
     status = 500
     if isinstance(error, (NotFound, InputNotFoundError)):
         status = 404
-    elif isinstance(error, UsageError):
-        status = 400
+    elif isinstance(error, UsageError) or (isinstance(error, FormatError) and not error.path):
+        status = 400  # (a FormatError naming no file: a value sent that cannot be stored)
     elif isinstance(error, ConflictError):
         status = 409
     elif isinstance(error, (KeyUnavailableError, KeySourceError)):
@@ -215,10 +216,31 @@ def update(ctx: Ctx, env_name: str, name: str, query: Query, body: Body) -> Repl
         raise UsageError("'remove' must be a list of key names")
     secret = _masked(name, env.name, body)
     _existing(ctx, env, name, private)
+    _removable(ctx, env, name, private, remove, secret.keys)
     _writable(ctx, env, private)
     update_secret(ctx.config, env, name, private, lambda _schema: secret.text_values,
                   None, remove_keys=remove)
     return 200, _done(name, env, private, _keys_of(ctx, env, name, private))
+
+
+def _removable(ctx: Ctx, env: Environment, name: str, private: bool, remove: list[str],
+               sent: list[str]) -> None:
+    """Refuse a ``remove`` naming a key the secret lacks (404), or leaving it no key (400):
+    a secret without keys is deleted, not emptied."""
+    if not remove:
+        return
+    shape = _shapes(ctx, env, private).get(name)
+    instead = f"delete the secret instead (DELETE /api/secrets/{env.name}/{name})"
+    if shape is None:
+        raise UsageError(f"secret {name[:64]!r} is a single value: it has no keys to remove",
+                         hint=instead)
+    missing = [key for key in remove if key not in shape]
+    if missing:
+        raise NotFound(f"secret {name[:64]!r} has no key {missing[0][:64]!r}",
+                       hint=f"its keys: {', '.join(shape)[:200]}")
+    if not set(shape) - set(remove) and not set(sent) - set(remove):
+        raise UsageError(f"removing {', '.join(remove)[:200]} would leave secret "
+                         f"{name[:64]!r} with no keys", hint=instead)
 
 
 def delete(ctx: Ctx, env_name: str, name: str, query: Query) -> Reply:

@@ -224,7 +224,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._fail(415, "send the body as Content-Type: application/json")
         try:
             parsed = json.loads(self.rfile.read(length), parse_constant=_no_constant)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # (MAX_BODY bounds the work)
             return self._fail(400, "the body is not valid JSON")
         if not isinstance(parsed, dict):
             return self._fail(400, "the body must be a JSON object")

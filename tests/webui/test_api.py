@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from secretsfile.config.project import load
+from secretsfile.config.project import ProjectConfig, load
 from secretsfile.errors import SecretsfileError
-from secretsfile.ops.secrets import find_secret
+from secretsfile.secrets.model import Secret
+from secretsfile.ops.secrets import find_secret, save_secret
 from secretsfile.webui import api
 from secretsfile.webui.api import Ctx
 from tests.webui.conftest import PLANTED, git
@@ -179,10 +180,37 @@ def test_update_merges_the_keys_sent(ctx: Ctx, project: Path) -> None:
 
 def test_update_removes_keys(ctx: Ctx, project: Path) -> None:
     status, body = call(api.update, ctx, "dev", "app-db", {"private": "0"},
-                        {"values": {}, "remove": ["sslmode"]})
+                        {"values": {"sslmode": "require"}})
     assert status == 200, body
+    status, body = call(api.update, ctx, "dev", "app-db", {"private": "0"},
+                        {"values": {}, "remove": ["sslmode"]})
+    assert status == 200 and body is not None and "sslmode" not in body["keys"]
     status, body = call(api.update, ctx, "dev", "app-db", {}, {"remove": ["database"]})
     assert status == 400 and body is not None and "database" in body["error"]
+
+
+def test_update_refuses_removing_a_missing_key_or_the_last_one(
+        ctx: Ctx, project: Path, config: ProjectConfig) -> None:
+    status, body = call(api.update, ctx, "dev", "app-db", {}, {"remove": ["no-such-key"]})
+    assert status == 404 and body is not None and "'no-such-key'" in body["error"]
+    assert "user" in body["hint"]
+    assert call(api.create, ctx, {"name": "solo", "env": "dev", "values": {"k": "v"}})[0] == 201
+    status, body = call(api.update, ctx, "dev", "solo", {}, {"remove": ["k"]})
+    assert status == 400 and body is not None and "no keys" in body["error"]
+    assert "DELETE /api/secrets/dev/solo" in body["hint"]
+    assert call(api.update, ctx, "dev", "solo", {}, {"remove": ["k"],
+                                                     "values": {"j": "w"}})[0] == 200
+    save_secret(config, config.environment("dev"), Secret("one", "dev", "v"), create=True)
+    status, body = call(api.update, ctx, "dev", "one", {}, {"remove": ["value"]})
+    assert status == 400 and body is not None and "single value" in body["error"]
+    assert find_secret(load(project), config.environment("dev"), "one").value == "v"
+
+
+def test_an_integer_past_64_bits_is_400(ctx: Ctx, project: Path) -> None:
+    status, body = call(api.create, ctx, {"name": "bigint", "env": "dev",
+                                          "values": {"v": 10**30}})
+    assert status == 400 and body is not None and "64 bits" in body["error"]
+    assert git(project, "status", "--porcelain") == ""
 
 
 @pytest.mark.parametrize(("env", "name", "status"), [("dev", "nope", 404), ("qa", "app-db", 404),

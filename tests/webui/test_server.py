@@ -192,6 +192,9 @@ def test_bearer_needs_no_csrf_and_no_value_leaves(page: PageServer, project: Pat
     ("POST", "/api/secrets", b"{}", {"Content-Type": "text/plain"}, 415),
     ("POST", "/api/secrets", b"{nope", {}, 400),
     ("POST", "/api/secrets", b"[1]", {}, 400),
+    ("POST", "/api/secrets", b"[" * 60_000, {}, 400),  # nested too deeply: still an answer
+    ("POST", "/api/secrets", {"name": "bigint", "env": "dev", "values": {"v": 10**30}}, {},
+     400),
     ("POST", "/api/secrets", b'{"name": "n-n-n", "env": "dev", "values": {"a": NaN}}', {}, 400),
     ("PATCH", "/api/secrets/dev/app-db", {"values": {"port": "x"}}, {}, 400),
     ("POST", "/api/secrets", {"name": "app-db", "env": "dev", "values": {"a": "b"}}, {}, 409),
