@@ -12,8 +12,8 @@ import pytest
 
 from secretsfile.config.project import ProjectConfig, load
 from secretsfile.errors import SecretsfileError
-from secretsfile.secrets.model import Secret
 from secretsfile.ops.secrets import find_secret, save_secret
+from secretsfile.secrets.model import Secret
 from secretsfile.webui import api
 from secretsfile.webui.api import Ctx
 from tests.webui.conftest import PLANTED, git
