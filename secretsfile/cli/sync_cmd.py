@@ -2,7 +2,9 @@
 
 Lines name secrets and keys, never values: ``+ NAME (keys: a, b)`` (created),
 ``~ NAME: password, port`` (changed keys), ``- NAME`` (deleted), ``! NAME: why`` (left
-alone), ``= NAME`` (the same; with ``--verbose``).
+alone or skipped), ``= NAME`` (the same; with ``--verbose``). A skip that needs attention
+(a malformed entry, a refused name, key, shape or schema) makes the command exit 1 after
+the rest is done.
 """
 
 from __future__ import annotations
@@ -34,9 +36,11 @@ VerboseOpt = Annotated[bool, typer.Option(
 JsonOpt = Annotated[bool, typer.Option("--json", help="The plan as JSON (names and keys).")]
 
 
-def _line(change: Change) -> str:
+def _line(change: Change, show_kept: bool) -> str:
     note = f" ({change.note})" if change.note else ""
     keys = ", ".join(change.keys)
+    if show_kept and change.kept:
+        note += f" (keeps {', '.join(change.kept)}: only in the file)"
     if change.action == "create":
         return f"+ {change.name}" + (f" (keys: {keys})" if keys else "") + note
     if change.action == "update":
@@ -45,24 +49,29 @@ def _line(change: Change) -> str:
         return f"- {change.name}"
     if change.action == "skip":
         return f"! {change.name}: {change.note}"
-    return f"= {change.name}"
+    return f"= {change.name}{note}"
 
 
-def _show(plan: SyncPlan, verbose: bool) -> None:
-    lines = [_line(c) for c in plan.changes if c.action != "same" or verbose]
+def _show(plan: SyncPlan, verbose: bool, dry_run: bool = False) -> None:
+    lines = [_line(c, verbose or dry_run) for c in plan.changes
+             if c.action != "same" or verbose]
     if lines:
         out("\n".join(lines) + "\n")
 
 
-def _summary(plan: SyncPlan, verb: str, dry_run: bool) -> None:
+def _summary(plan: SyncPlan, verbs: tuple[str, str], dry_run: bool) -> None:
+    """The counts on stderr; exit 1 when a secret was skipped for a problem."""
     counts = {action: sum(c.action == action for c in plan.changes)
-              for action in ("create", "update", "delete", "same")}
+              for action in ("create", "update", "delete", "same", "skip")}
     done = (f"{counts['create']} created, {counts['update']} updated, "
-            f"{counts['delete']} deleted, {counts['same']} unchanged")
+            f"{counts['delete']} deleted, {counts['same']} unchanged, "
+            f"{counts['skip']} skipped")
     if dry_run:
-        say(f"dry run ({verb} {plan.url}): {done}; nothing written")
+        say(f"dry run: would {verbs[0]} {plan.url}: {done}; nothing written")
     else:
-        say(f"{verb} {plan.url}: {done}")
+        say(f"{verbs[1]} {plan.url}: {done}")
+    if plan.problems:
+        raise typer.Exit(1)
 
 
 def push(
@@ -72,21 +81,28 @@ def push(
     only: OnlyOpt = None,
     dry_run: DryRunOpt = False,
     prune: Annotated[bool, typer.Option(
-        "--prune", help="Also delete store entries the file lacks (recoverably: a KV soft "
-        "delete, an AWS 7-day recovery window).")] = False,
+        "--prune", help="Also delete store entries the file lacks that secretsfile wrote "
+        "for this environment (recoverably: a KV soft delete, an AWS 7-day recovery "
+        "window).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Also overwrite entries secretsfile wrote for another "
+        "environment.")] = False,
     verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Make the store follow the environment's team file: create and update entries
-    (private secrets are never pushed). Nothing is deleted without --prune."""
+    (private secrets are never pushed). Nothing is deleted without --prune, which deletes
+    only entries secretsfile wrote for this environment (others are listed, left alone);
+    an entry written for another environment is not overwritten without --force.
+    Exits 1 when an entry was skipped (! NAME: why), after pushing the rest."""
     from secretsfile.ops import sync
 
     cfg, environment = _context(config, env)
     with progress("sync push", None) as advance:
         plan = sync.push(cfg, environment, to, only=only or (), dry_run=dry_run,
-                         prune=prune, advance=advance)
-    _show(plan, verbose)
-    _summary(plan, "pushed to", dry_run)
+                         prune=prune, force=force, advance=advance)
+    _show(plan, verbose, dry_run)
+    _summary(plan, ("push to", "pushed to"), dry_run)
 
 
 def pull(
@@ -95,21 +111,27 @@ def pull(
         "--from", metavar="URL", help="The store (default: environments.ENV.store).")] = None,
     only: OnlyOpt = None,
     dry_run: DryRunOpt = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Also replace a group by one value (or the reverse) when the "
+        "store's entry has the other shape.")] = False,
     verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """Bring the store's entries into the environment's team file in one locked write,
     as 'secret set' does: unchanged values keep their ciphertext, so git diff shows one
     line per changed value; the file stays encrypted and no plaintext touches the disk.
-    Nothing is deleted; names the naming rule refuses are skipped (with a suggestion)."""
+    Nothing is deleted: the store's keys are merged over the file's (keys only in the
+    file stay). A secret is skipped when its name or a new key breaks the naming rules,
+    its shape would change (group vs one value; --force replaces it) or the result fails
+    its schema, and so is a malformed store entry: exits 1 then, after pulling the rest."""
     from secretsfile.ops import sync
 
     cfg, environment = _context(config, env)
     with progress("sync pull", None) as advance:
         plan = sync.pull(cfg, environment, source, only=only or (), dry_run=dry_run,
-                         advance=advance)
-    _show(plan, verbose)
-    _summary(plan, "pulled from", dry_run)
+                         force=force, advance=advance)
+    _show(plan, verbose, dry_run)
+    _summary(plan, ("pull from", "pulled from"), dry_run)
 
 
 def diff(
@@ -122,8 +144,9 @@ def diff(
     config: ConfigOpt = None,
 ) -> None:
     """Which secrets and keys differ between the team file and the store (never values):
-    + only in the file, ~ keys that differ, - only in the store. Exits 1 on any drift
-    (for CI), 0 when they match."""
+    + only in the file, ~ keys that differ, - only in the store, ! skipped. Exits 1 on
+    any drift or skipped entry (for CI), 0 when they match; entries secretsfile did not
+    write for this environment are listed and do not count."""
     from secretsfile.ops import sync
 
     cfg, environment = _context(config, env)

@@ -37,7 +37,12 @@ from secretsfile.secrets.model import (
     secret_to_tree,
     typed,
 )
-from secretsfile.secrets.naming import NamingPolicy, check_variable_collisions, closest_hint
+from secretsfile.secrets.naming import (
+    NamingPolicy,
+    check_variable_collisions,
+    closest_hint,
+    key_problem,
+)
 from secretsfile.secrets.overlay import overlay, overlay_secret
 from secretsfile.secrets.schemas import find_schema
 from secretsfile.stores import format_for_path
@@ -197,14 +202,28 @@ def change_secret(config: ProjectConfig, env: Environment, name: str, private: b
 def store_into(doc: Branch, name: str, new: Secret) -> None:
     """``doc[name] = new``; a group written over a group is changed in place, so its
     comments stay where they are, its keys keep their order and unchanged values their
-    ciphertext."""
+    ciphertext. New keys must pass ``naming.key_problem`` (keys already there stay)."""
     node, tree = doc.get(name), secret_to_tree(new)
+    problem = new_key_problem(new, node)
+    if problem:
+        raise UsageError(f"secret {name!r}: {problem}", hint="rename the key")
     if not (isinstance(node, dict) and isinstance(tree, dict)):
         doc[name] = tree
         return
     for key in [k for k in node if isinstance(k, str) and k not in tree]:
         del node[key]
     node.update(tree)
+
+
+def new_key_problem(new: Secret, node: object) -> str | None:
+    """Why one of ``new``'s keys that the stored ``node`` lacks cannot be written, or
+    None (key names only)."""
+    old = node if isinstance(node, dict) else {}
+    for key in new.keys if new.is_group else ():
+        problem = None if key in old else key_problem(key)
+        if problem:
+            return problem
+    return None
 
 
 def delete_secret(config: ProjectConfig, env: Environment, name: str, private: bool) -> None:

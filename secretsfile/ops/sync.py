@@ -7,6 +7,12 @@ entries into the team's file in one locked write through the path of ``secret se
 (``modify_file`` + ``store_into``: unchanged values keep their ciphertext, so ``git diff``
 shows one line per changed value) and ``diff`` names what differs. A plan names secrets
 and keys, never values.
+
+Nothing aborts for one secret: a malformed store entry, a name or key the rules refuse, a
+pulled secret that would change shape (without ``force``) or fail its schema, a push over
+another environment's entry (without ``force``) become ``skip`` changes with
+``problem=True`` (the CLI exits 1 after doing the rest). ``prune`` deletes only entries
+secretsfile wrote for the same environment. Refused or unreachable stores still abort.
 """
 
 from __future__ import annotations
@@ -17,19 +23,22 @@ from typing import Any
 
 from secretsfile.config.project import Environment, ProjectConfig
 from secretsfile.core.values import Branch
-from secretsfile.errors import UsageError
+from secretsfile.errors import FormatError, NotEncryptedError, UsageError
 from secretsfile.ops.secret_moves import differing
 from secretsfile.ops.secrets import (
     env_keys,
     modify_file,
+    new_key_problem,
     policy,
     read_secrets,
     refuse_variable_collisions,
+    secret_shapes,
     store_into,
 )
 from secretsfile.remotes.interface import Location, Remote
 from secretsfile.secrets.model import Secret, secret_from_tree, text_of, typed
 from secretsfile.secrets.naming import NamingPolicy, closest_hint
+from secretsfile.secrets.schemas import find_schema
 
 Advance = Callable[[str], None]  # called once per secret read or written, with its name
 Opener = Callable[[str], tuple[Remote, Location]]
@@ -38,16 +47,24 @@ ACTIONS = ("create", "update", "delete", "same", "skip")
 
 @dataclass(frozen=True)
 class Change:
-    """What a sync does (or would do) to one secret: names and keys only."""
+    """What a sync does (or would do) to one secret: names and keys only. ``kept``: the
+    file's keys a pull leaves as they are (the store lacks them); ``problem``: a skip that
+    needs someone's attention (not the plain "only in the store")."""
 
     name: str
     action: str  # one of ACTIONS
     keys: list[str] = field(default_factory=list)
     note: str | None = None
+    kept: list[str] = field(default_factory=list)
+    problem: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "action": self.action, "keys": list(self.keys),
-                "note": self.note}
+                "note": self.note, "kept": list(self.kept), "problem": self.problem}
+
+
+def _refused(name: str, why: str) -> Change:
+    return Change(name, "skip", note=why, problem=True)
 
 
 @dataclass(frozen=True)
@@ -58,7 +75,12 @@ class SyncPlan:
 
     @property
     def drift(self) -> list[Change]:
-        return [c for c in self.changes if c.action != "same"]
+        return [c for c in self.changes if c.action in ("create", "update", "delete")
+                or c.problem]
+
+    @property
+    def problems(self) -> list[Change]:
+        return [c for c in self.changes if c.problem]
 
     def to_dict(self) -> dict[str, Any]:
         return {"url": self.url, "written": self.written,
@@ -84,26 +106,46 @@ def _open(env: Environment, given: str | None, option: str,
     return opener(store_url(env, given, option))
 
 
-def _check_only(only: Collection[str], known: Collection[str]) -> None:
+def _check_only(config: ProjectConfig, env: Environment, only: Collection[str],
+                known: Collection[str]) -> None:
     for name in only:
-        if name not in known:
-            raise UsageError(f"secret {name!r} is neither in the file nor in the store",
-                             hint=closest_hint(name, known))
+        if name in known:
+            continue
+        try:
+            private = secret_shapes(config.private_path(env))
+        except NotEncryptedError:
+            private = {}
+        if name in private:
+            raise UsageError(f"secret {name!r} is private: private secrets are never pushed "
+                             "or pulled", hint="sync works on the team file's secrets")
+        raise UsageError(f"secret {name!r} is neither in the file nor in the store",
+                         hint=closest_hint(name, known))
+
+
+Read = tuple[list[str], dict[str, Secret], dict[str, str]]
 
 
 def _read_remote(remote: Remote, loc: Location, env: str, only: Collection[str],
-                 advance: Advance) -> tuple[list[str], dict[str, Secret]]:
-    """Every name under the prefix, and the entries (only ``only`` when given), masked."""
+                 advance: Advance) -> Read:
+    """Every name under the prefix, the entries (only ``only`` when given), masked, and
+    why each malformed entry cannot be read (the error without the entry's URL)."""
     names = remote.names(loc)
     found: dict[str, Secret] = {}
+    broken: dict[str, str] = {}
     for name in names:
         if only and name not in only:
             continue
-        secret = remote.read(loc, name, env)
-        advance(name)
+        try:
+            secret = remote.read(loc, name, env)
+        except FormatError as error:
+            why = error.diagnostics()
+            broken[name] = why.removeprefix(f"{loc.entry(name)}: ")
+            continue
+        finally:
+            advance(name)
         if secret is not None:
             found[name] = secret
-    return names, found
+    return names, found, broken
 
 
 def as_local(stored: Secret, current: Secret | None) -> Secret:
@@ -132,27 +174,88 @@ def _compare(name: str, source: Secret | None, target: Secret | None) -> Change:
     return Change(name, "update" if keys else "same", keys, note)
 
 
-def _changes(local: Mapping[str, Secret], remote: Mapping[str, Secret], *,
-             naming: NamingPolicy | None = None, prune: bool = False) -> list[Change]:
-    """The plan in one direction: without ``naming`` (a push) the store follows the file;
-    with it (a pull) the file follows the store, never deleting and skipping names the
-    naming rule refuses."""
+@dataclass(frozen=True)
+class _Pull:
+    """What a pull checks each secret against."""
+
+    naming: NamingPolicy
+    config_raw: Mapping[str, Any]
+    force: bool
+
+
+def _shape_refusal(stored: Secret, current: Secret) -> str:
+    if current.is_group:
+        return (f"the store holds one value, the file a group (keys: "
+                f"{', '.join(current.keys)}); pull --force replaces the group, or change "
+                "it by hand with 'secretsfile secret update'")
+    return ("the store holds a group of keys, the file one value; pull --force replaces "
+            "the value, or change it by hand with 'secretsfile secret set'")
+
+
+def _pulled(stored: Secret, current: Secret | None, rules: _Pull) -> Secret | str:
+    """The secret a pull writes: the store's keys merged over the file's (keys only in
+    the file stay), checked against its schema; or why it is refused."""
+    if current is not None and current.is_group != stored.is_group and not rules.force:
+        return _shape_refusal(stored, current)
+    new = as_local(stored, current)
+    if current is not None and current.is_group and new.is_group:
+        new = replace(new, values={**current.values, **new.values})
+    problem = new_key_problem(new, dict(current.values) if current is not None else None)
+    if problem:
+        return problem
+    if new.is_group and new.schema:
+        try:
+            schema = find_schema(new.schema, rules.config_raw)
+            new = replace(new, values=schema.validate(new.values))
+        except UsageError as error:  # names fields and schemas, never values
+            return error.diagnostics()
+    return new
+
+
+def _pull_one(name: str, stored: Secret, current: Secret | None, rules: _Pull
+              ) -> tuple[Change, Secret | None]:
+    problem = rules.naming.problem(name) if current is None else None
+    if problem:
+        fixed = rules.naming.suggest(name)
+        return _refused(name, f"invalid name: {problem}"
+                        + (f"; try {fixed!r}" if fixed else "")), None
+    new = _pulled(stored, current, rules)
+    if isinstance(new, str):
+        return _refused(name, new), None
+    change = _compare(name, new, current)
+    if current is not None and current.is_group and stored.is_group:
+        change = replace(change, kept=[k for k in current.keys if k not in stored.values])
+    return change, new
+
+
+def _pull_plan(local: Mapping[str, Secret], stored: Mapping[str, Secret],
+               broken: Mapping[str, str], rules: _Pull) -> list[Change]:
+    """The file follows the store: never deleting, merging keys, skipping refusals."""
+    changes = [_refused(name, why) for name, why in broken.items()]
+    changes += [_pull_one(name, stored[name], local.get(name), rules)[0] for name in stored]
+    return sorted(changes, key=lambda c: c.name)
+
+
+def _push_plan(local: Mapping[str, Secret], stored: Mapping[str, Secret],
+               broken: Mapping[str, str], owner: Callable[[str], tuple[bool, str | None]],
+               env: str, *, prune: bool, force: bool) -> list[Change]:
+    """The store follows the file. ``owner(name)``: (managed, env) of a store entry, asked
+    only before an update or a delete."""
     changes = []
-    for name in sorted({*local, *remote}):
-        here, there = local.get(name), remote.get(name)
-        if naming is None:
-            change = _compare(name, here, there)
-            if change.action == "delete" and not prune:
-                change = Change(name, "skip", note="only in the store; --prune deletes it")
-        elif there is None:
-            continue
-        else:
-            change = _compare(name, as_local(there, here), here)
-            problem = naming.problem(name) if here is None else None
-            if problem:
-                fixed = naming.suggest(name)
-                change = Change(name, "skip", note=f"invalid name: {problem}"
-                                + (f"; try {fixed!r}" if fixed else ""))
+    for name in sorted({*local, *stored, *broken}):
+        change = _compare(name, local.get(name), stored.get(name))
+        if name in broken:
+            change = _refused(name, broken[name])
+        elif change.action == "delete" and not prune:
+            change = Change(name, "skip", note="only in the store; --prune deletes it")
+        elif change.action == "delete" and owner(name) != (True, env):
+            change = Change(name, "skip",
+                            note=f"not written by secretsfile for env {env}; left alone")
+        elif change.action == "update" and not force:
+            other = owner(name)[1]
+            if other and other != env:
+                change = _refused(name, f"the store's entry was written for env {other}; "
+                                  f"--force pushes {env} over it")
         changes.append(change)
     return changes
 
@@ -162,25 +265,37 @@ def _selected(secrets: Mapping[str, Secret], only: Collection[str]) -> dict[str,
 
 
 def _both(config: ProjectConfig, env: Environment, remote: Remote, loc: Location,
-          only: Collection[str], advance: Advance) -> tuple[dict[str, Secret],
-                                                            dict[str, Secret]]:
-    """The team's secrets (private ones never take part) and the store's, ``only`` checked
-    against both."""
+          only: Collection[str], advance: Advance
+          ) -> tuple[dict[str, Secret], dict[str, Secret], dict[str, str]]:
+    """The team's secrets (private ones never take part), the store's and its malformed
+    entries, ``only`` checked against both."""
     local = read_secrets(config, env, include_private=False)
-    names, stored = _read_remote(remote, loc, env.name, only, advance)
-    _check_only(only, {*local, *names})
-    return _selected(local, only), stored
+    names, stored, broken = _read_remote(remote, loc, env.name, only, advance)
+    _check_only(config, env, only, {*local, *names})
+    return _selected(local, only), stored, broken
+
+
+def _owner(remote: Remote, loc: Location) -> Callable[[str], tuple[bool, str | None]]:
+    def owner(name: str) -> tuple[bool, str | None]:
+        found = remote.describe(loc, name)
+        return (found.managed, found.env) if found is not None else (False, None)
+
+    return owner
 
 
 def push(config: ProjectConfig, env: Environment, url: str | None = None, *,
          only: Collection[str] = (), dry_run: bool = False, prune: bool = False,
-         advance: Advance = lambda _name: None, opener: Opener | None = None) -> SyncPlan:
-    """Make the store follow the environment's team file: create and update entries;
-    delete entries the file lacks only with ``prune`` (recoverably)."""
+         force: bool = False, advance: Advance = lambda _name: None,
+         opener: Opener | None = None) -> SyncPlan:
+    """Make the store follow the environment's team file: create and update entries
+    (over another environment's entry only with ``force``); with ``prune`` delete
+    (recoverably) the entries secretsfile wrote for this environment that the file lacks."""
     remote, loc = _open(env, url, "--to", opener)
     with env_keys(env.name):
-        local, stored = _both(config, env, remote, loc, only, advance)
-    plan = SyncPlan(loc.url, _changes(local, stored, prune=prune), written=not dry_run)
+        local, stored, broken = _both(config, env, remote, loc, only, advance)
+    changes = _push_plan(local, stored, broken, _owner(remote, loc), env.name, prune=prune,
+                         force=force)
+    plan = SyncPlan(loc.url, changes, written=not dry_run)
     if dry_run:
         return plan
     for change in plan.changes:
@@ -198,40 +313,46 @@ def diff(config: ProjectConfig, env: Environment, url: str | None = None, *,
          only: Collection[str] = (), advance: Advance = lambda _name: None,
          opener: Opener | None = None) -> SyncPlan:
     """What a ``push --prune`` would change: ``create`` (only in the file), ``update``
-    (keys that differ), ``delete`` (only in the store). Nothing is written."""
+    (keys that differ), ``delete`` (only in the store), ``skip`` (left alone or
+    refused). Nothing is written."""
     remote, loc = _open(env, url, "--with", opener)
     with env_keys(env.name):
-        local, stored = _both(config, env, remote, loc, only, advance)
-    return SyncPlan(loc.url, _changes(local, stored, prune=True))
+        local, stored, broken = _both(config, env, remote, loc, only, advance)
+    return SyncPlan(loc.url, _push_plan(local, stored, broken, _owner(remote, loc),
+                                        env.name, prune=True, force=False))
 
 
 def pull(config: ProjectConfig, env: Environment, url: str | None = None, *,
-         only: Collection[str] = (), dry_run: bool = False,
+         only: Collection[str] = (), dry_run: bool = False, force: bool = False,
          advance: Advance = lambda _name: None, opener: Opener | None = None) -> SyncPlan:
     """Bring the store's entries into the team's file in one locked write (the path of
-    ``secret set``): new names are created, changed keys rewritten (the file's value
-    types kept), nothing deleted. Names the naming rule refuses are skipped."""
+    ``secret set``): new names are created, the store's keys merged over the file's (the
+    file's value types kept, its other keys left), nothing deleted. Secrets whose name,
+    keys, shape (without ``force``) or schema are refused are skipped."""
     remote, loc = _open(env, url, "--from", opener)
-    naming = policy(config)
+    rules = _Pull(policy(config), config.raw, force)
     with env_keys(env.name):
-        local, stored = _both(config, env, remote, loc, only, advance)
-        changes = _changes(local, stored, naming=naming)
+        local, stored, broken = _both(config, env, remote, loc, only, advance)
+        changes = _pull_plan(local, stored, broken, rules)
         if dry_run or not any(c.action in ("create", "update") for c in changes):
             return SyncPlan(loc.url, changes)
-        applied: list[Change] = []
+        applied = [_refused(name, why) for name, why in broken.items()]
 
         def apply(doc: Branch) -> None:  # the plan again, from the file as locked
-            current = {name: secret_from_tree(name, env.name, doc[name])
-                       for name in stored if name in doc}
-            applied.extend(_changes(current, stored, naming=naming))
-            for change in applied:
-                if change.action not in ("create", "update"):
-                    continue
-                new = replace(as_local(stored[change.name], current.get(change.name)),
-                              env=env.name, private=False)
-                refuse_variable_collisions(new, doc, config.private_path(env), env.exports)
-                store_into(doc, change.name, new)
-                advance(change.name)
+            for name in stored:
+                current = secret_from_tree(name, env.name, doc[name]) if name in doc else None
+                change, new = _pull_one(name, stored[name], current, rules)
+                if new is not None and change.action in ("create", "update"):
+                    new = replace(new, env=env.name, private=False)
+                    try:
+                        refuse_variable_collisions(new, doc, config.private_path(env),
+                                                   env.exports)
+                    except UsageError as error:  # names only
+                        change = _refused(name, error.diagnostics())
+                    else:
+                        store_into(doc, name, new)
+                        advance(name)
+                applied.append(change)
 
         modify_file(config, config.env_path(env), apply)
-    return SyncPlan(loc.url, applied, written=True)
+    return SyncPlan(loc.url, sorted(applied, key=lambda c: c.name), written=True)

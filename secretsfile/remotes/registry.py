@@ -13,6 +13,7 @@ import importlib
 from secretsfile.errors import UsageError
 from secretsfile.remotes.interface import Location, Remote
 from secretsfile.secrets.model import Secret
+from secretsfile.secrets.naming import NamingPolicy, key_problem
 
 # scheme -> module defining BACKEND; the order is the order in messages and --help
 _MODULES = (
@@ -53,13 +54,18 @@ def open_remote(url: str) -> tuple[Remote, Location]:
     return backend, backend.parse(url)
 
 
-def read_all(url: str, env: str) -> dict[str, Secret]:
+def read_all(url: str, env: str, naming: NamingPolicy | None = None) -> dict[str, Secret]:
     """Every named secret directly under the URL's prefix, masked, as secrets of ``env``
-    (deleted entries left out), by name in sorted order."""
+    (deleted entries left out), by name in sorted order. Entries ``sync pull`` would
+    refuse for a new secret are left out too: a name ``naming`` (default: the default
+    policy) refuses, a key ``naming.key_problem`` refuses."""
     backend, loc = open_remote(url)
+    rule = naming or NamingPolicy()
     found: dict[str, Secret] = {}
     for name in backend.names(loc):
+        if rule.problem(name):
+            continue
         secret = backend.read(loc, name, env)
-        if secret is not None:
+        if secret is not None and not any(key_problem(key) for key in secret.keys):
             found[name] = secret
     return found

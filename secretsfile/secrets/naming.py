@@ -3,6 +3,10 @@
 Default (as hosted ML secret services): 3 to 36 characters, a leading letter, then
 lowercase letters, digits and hyphens. ``naming:`` in ``.secretsfile.yaml`` may change
 ``min_length``, ``max_length`` and ``pattern``.
+
+A group's keys follow one fixed rule (``key_problem``): 1 to 100 characters, a leading
+letter, then letters, digits, ``_`` and ``-`` (a leading ``_`` marks the file's own
+metadata keys). Only writes are checked: files holding other keys still read.
 """
 
 from __future__ import annotations
@@ -65,6 +69,25 @@ class NamingPolicy:
             f"invalid secret name {name!r}: {problem}",
             hint=f"try {fixed!r}" if fixed else self.describe(),
         )
+
+
+KEY_MAX = 100
+KEY_RULE = f"1 to {KEY_MAX} characters: a letter, then letters, digits, '_' or '-'"
+_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be a new key of a group secret (names it, never a value), or
+    None. A leading ``_`` is the file's metadata (``_schema_unencrypted``); '.', '/' and
+    spaces would make unreadable variables (``APP_A_B____C``) and paths."""
+    if not key:
+        return "an empty key name"
+    shown = repr(key[:60]) + ("…" if len(key) > 60 else "")
+    if len(key) > KEY_MAX:
+        return f"key {shown} is longer than {KEY_MAX} characters"
+    if not _KEY.match(key):
+        return f"key {shown}: use {KEY_RULE}"
+    return None
 
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

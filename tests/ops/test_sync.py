@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from secretsfile.config.project import Environment, ProjectConfig, load_project_config
-from secretsfile.errors import UsageError
+from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops import sync
 from secretsfile.ops.secrets import find_secret, save_secret
 from secretsfile.remotes.interface import Described, Location
@@ -25,10 +25,13 @@ SOPS_METADATA = {"mac", "lastmodified", "secretsfile_tag"}  # rewritten by every
 
 @dataclass
 class Memory:
-    """An in-memory store: name -> Secret."""
+    """An in-memory store: name -> Secret; ``owners``: name -> environment secretsfile
+    wrote it for (entries put in ``entries`` directly are not managed)."""
 
     entries: dict[str, Secret] = field(default_factory=dict)
     writes: list[str] = field(default_factory=list)
+    owners: dict[str, str] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)
     scheme: str = "mem"
     example: str = "mem://PREFIX"
 
@@ -36,15 +39,19 @@ class Memory:
         return Location(url, "mem", "", "", url.partition("://")[2])
 
     def names(self, loc: Location) -> list[str]:
-        return sorted(self.entries)
+        return sorted({*self.entries, *self.broken})
 
     def read(self, loc: Location, name: str, env: str) -> Secret | None:
+        if name in self.broken:
+            raise FormatError(f"{loc.entry(name)}: key 'a' is not a plain value",
+                              hint="a secret is one value or one level of key/value pairs")
         found = self.entries.get(name)
         return None if found is None else replace(found, env=env)
 
     def write(self, loc: Location, secret: Secret) -> None:
         self.writes.append(secret.name)
         self.entries[secret.name] = secret
+        self.owners[secret.name] = secret.env
 
     def delete(self, loc: Location, name: str) -> None:
         self.writes.append(f"-{name}")
@@ -52,7 +59,9 @@ class Memory:
 
     def describe(self, loc: Location, name: str) -> Described | None:
         found = self.entries.get(name)
-        return None if found is None else Described(name, found.keys, found.schema)
+        env = self.owners.get(name)
+        return None if found is None else Described(name, found.keys, found.schema,
+                                                    env=env, managed=env is not None)
 
     def unusable(self) -> str | None:
         return None
@@ -112,7 +121,7 @@ def test_private_secrets_are_never_pushed(project: Path) -> None:
 
 
 def test_push_deletes_only_with_prune(project: Path) -> None:
-    store = Memory({"old-one": Secret("old-one", "prod", "x")})
+    store = Memory({"old-one": Secret("old-one", "prod", "x")}, owners={"old-one": "prod"})
     config, env = _ctx(project)
     kept = sync.push(config, env, URL, opener=store.opener)
     assert next(c for c in kept.changes if c.name == "old-one").action == "skip"
@@ -175,9 +184,13 @@ def test_diff_names_keys_and_store_only_entries(project: Path) -> None:
     store.entries["app-db"] = Secret("app-db", "prod", None, {
         "user": "app", "password": "changed", "port": 5432})
     store.entries["extra"] = Secret("extra", "prod", "x")
-    drift = sync.diff(config, env, URL, opener=store.opener).drift
-    assert [(c.name, c.action, c.keys) for c in drift] == [
+    store.owners["extra"] = "prod"
+    store.entries["foreign"] = Secret("foreign", "prod", "x")  # not written by secretsfile
+    plan = sync.diff(config, env, URL, opener=store.opener)
+    assert [(c.name, c.action, c.keys) for c in plan.drift] == [
         ("app-db", "update", ["password"]), ("extra", "delete", [])]
+    assert [(c.name, c.action, c.problem) for c in plan.changes if c.action == "skip"] == [
+        ("foreign", "skip", False)]
 
 
 def test_store_url_from_the_config_or_a_usage_error(project: Path) -> None:
@@ -202,3 +215,102 @@ def test_pull_into_an_environment_without_a_file(project: Path) -> None:
     assert [(c.name, c.action) for c in plan.changes] == [("app-db", "create")]
     assert find_secret(config, env, "app-db").values == {"port": 6543, "tls": True}
     assert "6543" not in path.read_text()
+
+
+def _pg(project: Path) -> None:
+    config, env = _ctx(project)
+    save_secret(config, env, Secret("pg-db", "prod", None, {
+        "user": "app", "password": PASSWORD, "host": "db", "port": 5432, "database": "app"},
+        "postgres"), create=True)
+
+
+def test_pull_merges_keys_and_never_drops_the_files(project: Path) -> None:
+    store = Memory({"app-db": Secret("app-db", "x", None, {"user": "other", "tls": True})})
+    config, env = _ctx(project)
+    dry = sync.pull(config, env, URL, dry_run=True, opener=store.opener)
+    assert [(c.action, c.keys, c.kept) for c in dry.changes if c.name == "app-db"] == [
+        ("update", ["tls", "user"], ["password", "port"])]
+    sync.pull(config, env, URL, opener=store.opener)
+    assert find_secret(config, env, "app-db").values == {
+        "user": "other", "password": PASSWORD, "port": 5432, "tls": True}
+
+
+def test_pull_refuses_a_shape_change_unless_forced(project: Path) -> None:
+    store = Memory({"app-db": Secret("app-db", "x", "one-value"),
+                    "api-token": Secret("api-token", "x", None, {"a": "b"})})
+    config, env = _ctx(project)
+    plan = sync.pull(config, env, URL, opener=store.opener)
+    notes = {c.name: c.note or "" for c in plan.problems}
+    assert "--force" in notes["app-db"] and "secret update" in notes["app-db"]
+    assert "--force" in notes["api-token"] and "secret set" in notes["api-token"]
+    assert find_secret(config, env, "app-db").values["password"] == PASSWORD
+    forced = sync.pull(config, env, URL, force=True, only=["app-db"], opener=store.opener)
+    assert not forced.problems and find_secret(config, env, "app-db").value == "one-value"
+
+
+def test_pull_checks_the_schema_and_skips_what_fails(project: Path) -> None:
+    _pg(project)
+    config, env = _ctx(project)
+    store = Memory({"pg-db": Secret("pg-db", "x", None, {"port": "notanint"}),
+                    "other": Secret("other", "x", None, {"k": "v"}, "no such schema"),
+                    "fine": Secret("fine", "x", "v")})
+    plan = sync.pull(config, env, URL, opener=store.opener)
+    notes = {c.name: c.note or "" for c in plan.problems}
+    assert "'port' must be int" in notes["pg-db"] and "unknown schema" in notes["other"]
+    assert [c.name for c in plan.changes if c.action == "create"] == ["fine"]
+    assert find_secret(config, env, "pg-db").values["port"] == 5432
+    assert "notanint" not in str(plan.to_dict())
+    bad = Memory({"pg-db": Secret("pg-db", "x", None, {"user": "u", "extra": "x"})})
+    skipped = sync.pull(config, env, URL, dry_run=True, opener=bad.opener)
+    assert "unknown field 'extra'" in (skipped.problems[0].note or "")
+
+
+def test_pull_skips_new_keys_the_key_rule_refuses(project: Path) -> None:
+    store = Memory({"app-db": Secret("app-db", "x", None, {"a b/../c": "v"}),
+                    "new-one": Secret("new-one", "x", None, {"": "v", "ok": "w"})})
+    config, env = _ctx(project)
+    plan = sync.pull(config, env, URL, opener=store.opener)
+    assert [(c.name, c.action) for c in plan.changes] == [
+        ("app-db", "skip"), ("new-one", "skip")]
+    assert "'a b/../c'" in (plan.changes[0].note or "")
+    assert "empty key" in (plan.changes[1].note or "")
+    with pytest.raises(UsageError, match=r"key 'a\.b': use 1 to 100 characters"):
+        save_secret(config, env, Secret("app-db", "prod", None, {"a.b": "v"}), create=None)
+
+
+def test_a_malformed_entry_is_skipped_not_fatal(project: Path) -> None:
+    store = Memory(broken={"bad"})
+    config, env = _ctx(project)
+    pushed = sync.push(config, env, URL, prune=True, opener=store.opener)
+    assert [(c.name, c.action, c.problem) for c in pushed.changes] == [
+        ("api-token", "create", False), ("app-db", "create", False), ("bad", "skip", True)]
+    assert pushed.problems[0].note == ("key 'a' is not a plain value (a secret is one value "
+                                       "or one level of key/value pairs)")
+    assert [c.name for c in sync.diff(config, env, URL, opener=store.opener).drift] == ["bad"]
+    store.entries["new-one"] = Secret("new-one", "prod", "v")
+    pulled = sync.pull(config, env, URL, opener=store.opener)
+    assert [c.name for c in pulled.problems] == ["bad"]
+    assert find_secret(config, env, "new-one").value == "v"
+
+
+def test_prune_and_push_respect_the_entries_owner(project: Path) -> None:
+    store = Memory({"foreign": Secret("foreign", "x", "v"), "dev-one": Secret("dev-one", "x", "v"),
+                    "app-db": Secret("app-db", "x", "v")},
+                   owners={"dev-one": "dev", "app-db": "dev"})
+    config, env = _ctx(project)
+    plan = sync.push(config, env, URL, prune=True, opener=store.opener)
+    by_name = {c.name: c for c in plan.changes}
+    assert by_name["foreign"].note == "not written by secretsfile for env prod; left alone"
+    assert by_name["dev-one"].action == "skip" and not by_name["dev-one"].problem
+    assert by_name["app-db"].problem and "env dev" in (by_name["app-db"].note or "")
+    assert set(store.entries) == {"foreign", "dev-one", "app-db", "api-token"}
+    assert store.entries["app-db"].value == "v"
+    forced = sync.push(config, env, URL, force=True, opener=store.opener)
+    assert not forced.problems and store.entries["app-db"].values["password"] == PASSWORD
+
+
+def test_only_a_private_secret_says_it_is_never_synced(project: Path) -> None:
+    config, env = _ctx(project)
+    save_secret(config, env, Secret("mine", "prod", "my-own", private=True), create=True)
+    with pytest.raises(UsageError, match="private secrets are never pushed"):
+        sync.push(config, env, URL, only=["mine"], opener=Memory().opener)
