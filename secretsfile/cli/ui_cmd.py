@@ -43,6 +43,11 @@ def ui(port: PortOpt = 0, no_browser: NoBrowserOpt = False, config: ConfigOpt = 
     from secretsfile.webui.server import serve
 
     cfg = project(config)
+    if cfg.path is None:  # no project: a page over nothing would only confuse
+        from secretsfile.errors import UsageError
+
+        raise UsageError(f"no .secretsfile.yaml in {Path.cwd()} or above",
+                         hint="run 'secretsfile init' to start a project here")
     ctx = Ctx(cfg, history_cmd.secret_dates,
               lambda: history_cmd.histories(config, None, use_key=False))
 

@@ -90,3 +90,16 @@ def test_help_has_examples(run: Runner) -> None:
     assert result.code == 0
     assert "secretsfile ui --port 8765 --no-browser" in result.stdout
     assert "--no-browser" in result.stdout and "127.0.0.1" in result.stdout
+
+
+def test_outside_a_project_is_one_line_and_exit_2(run: Runner, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    monkeypatch.delenv("SECRETSFILE_CONFIG", raising=False)
+    result = run("ui", "--no-browser")
+    assert result.code == USAGE
+    assert "no .secretsfile.yaml" in result.stderr and "secretsfile init" in result.stderr
+    assert "secrets page" not in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2  # the error and its hint
