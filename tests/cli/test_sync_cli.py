@@ -163,14 +163,22 @@ def test_round_trip(run: Runner, repo: Path, store: Store, tmp_path: Path) -> No
 
 def test_prune_only_and_config_store(run: Runner, repo: Path, store: Store) -> None:
     assert run("sync", "push", "--env", "prod", "--to", store.url).code == 0
-    store.write("orphan", {"value": "x"})
+    store.write("orphan", {"value": "x"})  # not written by secretsfile
     kept = run("sync", "push", "--env", "prod", "--to", store.url)
     assert kept.code == 0 and "! orphan: only in the store" in kept.stdout
     remote, loc = registry.open_remote(store.url)
     assert "orphan" in remote.names(loc)
+    assert run("secret", "set", "old-one", "--env", "prod", "--value-stdin",
+               stdin="x").code == 0
+    assert run("sync", "push", "--env", "prod", "--to", store.url).code == 0
+    assert run("secret", "delete", "old-one", "--env", "prod", "--yes").code == 0
+    dry = run("sync", "push", "--env", "prod", "--to", store.url, "--prune", "--dry-run")
+    assert dry.code == 0 and "dry run: would push to" in dry.stderr
     pruned = run("sync", "push", "--env", "prod", "--to", store.url, "--prune")
-    assert pruned.code == 0 and "- orphan" in pruned.stdout
-    assert "orphan" not in remote.names(loc)
+    assert pruned.code == 0 and pruned.stdout == (
+        "- old-one\n! orphan: not written by secretsfile for env prod; left alone\n")
+    assert dry.stdout == pruned.stdout and "1 deleted" in pruned.stderr
+    assert "old-one" not in remote.names(loc) and "orphan" in remote.names(loc)
 
     store.write("api-token", {"value": "changed-in-store"})
     only = run("sync", "diff", "--env", "prod", "--with", store.url, "--only", "app-db")
@@ -202,3 +210,38 @@ def test_refused_token_is_exit_3_in_one_line(run: Runner, repo: Path, bao: Bao, 
     assert result.code == 3 and bad not in result.output and "Traceback" not in result.output
     assert len(result.stderr.strip().splitlines()) <= 2, result.stderr  # the error + a hint
     clean(result)
+
+
+def test_pull_merges_keys_and_skips_shape_changes(run: Runner, repo: Path,
+                                                  store: Store) -> None:
+    assert run("sync", "push", "--env", "prod", "--to", store.url).code == 0
+    store.write("app-db", {"user": "other", "port": 6543})
+    store.write("api-token", {"a": "b"})  # a group where the file holds one value
+    dry = run("sync", "pull", "--env", "prod", "--from", store.url, "--dry-run")
+    assert dry.code == 1 and "dry run: would pull from" in dry.stderr
+    assert "~ app-db: port, user (keeps password, host: only in the file)" in dry.stdout
+    assert "! api-token: the store holds a group of keys" in dry.stdout
+    pulled = run("sync", "pull", "--env", "prod", "--from", store.url)
+    assert pulled.code == 1 and "1 updated" in pulled.stderr and "1 skipped" in pulled.stderr
+    assert sorted(set(_changed_keys(repo))) == ["port", "user"]
+    decrypted = subprocess.run(
+        [sops_path(), "-d", "secrets/prod.yaml"], capture_output=True, text=True, check=True,
+        env={**os.environ, "SOPS_AGE_KEY_FILE": str(default_key_file())})
+    pulled_file = yaml.safe_load(decrypted.stdout)
+    assert pulled_file["app-db"] == {"user": "other", "password": PW,
+                                     "host": "db.internal", "port": 6543}
+    assert pulled_file["api-token"] == TOKEN
+    clean(dry, pulled)
+
+
+def test_a_malformed_entry_is_skipped(run: Runner, repo: Path, store: Store) -> None:
+    assert run("sync", "push", "--env", "prod", "--to", store.url).code == 0
+    store.write("nested", {"a": {"b": "c"}})
+    store.write("new-one", {"value": "v"})
+    diff = run("sync", "diff", "--env", "prod", "--with", store.url)
+    assert diff.code == 1 and "! nested: key 'a' is not a plain value" in diff.stdout
+    assert "- new-one" not in diff.stdout  # not written by secretsfile: listed, left alone
+    pulled = run("sync", "pull", "--env", "prod", "--from", store.url)
+    assert pulled.code == 1 and "+ new-one" in pulled.stdout and "Traceback" not in pulled.output
+    assert "new-one (prod)" in run("secret", "get", "new-one", "--env", "prod").stdout
+    clean(diff, pulled)
