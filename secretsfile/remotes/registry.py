@@ -54,13 +54,18 @@ def open_remote(url: str) -> tuple[Remote, Location]:
     return backend, backend.parse(url)
 
 
+# the default naming policy's characters without its minimum length: a store's short
+# names (``db``) stay readable, names ``sync pull`` refuses for their characters do not
+LOADABLE = NamingPolicy(min_length=1)
+
+
 def read_all(url: str, env: str, naming: NamingPolicy | None = None) -> dict[str, Secret]:
     """Every named secret directly under the URL's prefix, masked, as secrets of ``env``
     (deleted entries left out), by name in sorted order. Entries ``sync pull`` would
-    refuse for a new secret are left out too: a name ``naming`` (default: the default
-    policy) refuses, a key ``naming.key_problem`` refuses."""
+    refuse are left out too: a name ``naming`` (default ``LOADABLE``) refuses, a key
+    ``naming.key_problem`` refuses."""
     backend, loc = open_remote(url)
-    rule = naming or NamingPolicy()
+    rule = naming or LOADABLE
     found: dict[str, Secret] = {}
     for name in backend.names(loc):
         if rule.problem(name):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.remotes import registry
 from secretsfile.remotes.interface import Location, check_name, from_payload, to_payload
 from secretsfile.secrets.model import Secret
+from secretsfile.secrets.naming import NamingPolicy
+from tests.keysources.bao_server import Bao
 
 PLANTED = "PLANTED-registry-value"
 
@@ -59,3 +63,18 @@ def test_names_are_one_plain_segment(name: str) -> None:
     loc = Location("vault://h:1/secret/app", "vault", "https://h:1", "secret", "app")
     with pytest.raises(UsageError):
         check_name(loc, name)
+
+
+def test_read_all_leaves_out_what_sync_pull_refuses(bao: Bao,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VAULT_TOKEN", bao.token)
+    monkeypatch.setenv("VAULT_ADDR", bao.address)
+    prefix = "read-all-" + uuid.uuid4().hex[:8]
+    for name, payload in [("db", {"value": "x"}), ("dot.name", {"value": "x"}),
+                          ("Upper", {"value": "x"}), ("bad-key", {"a b": "x"}),
+                          ("api-token", {"value": PLANTED})]:
+        status, _ = bao.call("POST", f"secret/data/{prefix}/{name}", {"data": payload})
+        assert status == 200, status
+    url = f"vault://{bao.address.split('://')[1]}/secret/{prefix}"
+    assert sorted(registry.read_all(url, "prod")) == ["api-token", "db"]
+    assert sorted(registry.read_all(url, "prod", NamingPolicy())) == ["api-token"]
