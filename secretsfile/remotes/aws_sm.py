@@ -8,6 +8,10 @@ secret scheduled for deletion first; ``delete`` schedules the deletion with a 7-
 recovery window (``aws secretsmanager restore-secret`` brings it back), never a forced
 one. Secrets scheduled for deletion are absent. boto3 is imported inside calls only.
 
+Read as found elsewhere: a SecretString that is not a JSON object (plain text, a JSON
+string or number) is one value; a SecretString over 64 KiB (AWS's own cap), one nested
+too deeply, a JSON list or a SecretBinary is a FormatError naming the entry.
+
 Errors name the URL and the AWS error code, never ``str(error)`` (botocore may echo the
 request, which holds the value).
 """
@@ -47,6 +51,7 @@ from secretsfile.secrets.model import Secret
 
 EXAMPLE = "awssm://eu-west-1/myapp"
 RECOVERY_DAYS = 7
+MAX_SECRET_STRING = 64 * 1024  # AWS caps a SecretString at 65,536 bytes: nothing larger is read
 TAG_SCHEMA, TAG_ENV, TAG_SHAPE, TAG_MANAGED = (
     "secretsfile:schema", "secretsfile:env", "secretsfile:shape", "secretsfile:managed")
 _REGION = Pattern(r"[a-z]{2}(?:-[a-z]+)+-[0-9]+")
@@ -185,11 +190,14 @@ class AwsSmRemote:
         found = self._entry(loc, name, "")
         if found is None:
             return None
-        secret, updated = found
-        return Described(name, secret.keys, secret.schema, updated or None,
-                         not secret.is_group)
+        secret, tags = found
+        return Described(name, secret.keys, secret.schema, tags.get("updated") or None,
+                         not secret.is_group, tags.get(TAG_ENV) or None,
+                         tags.get(TAG_MANAGED) == "true")
 
-    def _entry(self, loc: Location, name: str, env: str) -> tuple[Secret, str] | None:
+    def _entry(self, loc: Location, name: str, env: str
+               ) -> tuple[Secret, dict[str, str]] | None:
+        """The masked entry and its tags (``updated``: its LastChangedDate)."""
         secret_id = loc.path(check_name(loc, name))
         tags = self._tags(loc, secret_id)
         if tags is None:
@@ -197,11 +205,11 @@ class AwsSmRemote:
         answer = self._call(loc, "read", "get_secret_value", SecretId=secret_id)
         if answer is None:
             return None
-        built = _secret_of(name, env, answer.get("SecretString"), tags, loc.entry(name))
+        built = _secret_of(name, env, answer, tags, loc.entry(name))
         del answer  # a malformed entry's error leaves without the value in this frame
         if isinstance(built, FormatError):
             raise built
-        return built, tags.get("updated", "")
+        return built, tags
 
     @scrubbed  # an error leaves without the frames that hold the value
     def write(self, loc: Location, secret: Secret) -> None:
@@ -233,14 +241,29 @@ class AwsSmRemote:
                    RecoveryWindowInDays=RECOVERY_DAYS)
 
 
-def _secret_of(name: str, env: str, text: Any, tags: dict[str, str], where: str
-               ) -> Secret | FormatError:
-    """The Secret of a SecretString, or the error to raise (returned without frames, which
-    hold the value)."""
+def _secret_of(name: str, env: str, answer: dict[str, Any], tags: dict[str, str],
+               where: str) -> Secret | FormatError:
+    """The Secret of a GetSecretValue answer, or the error to raise (returned without
+    frames, which hold the value). A JSON object is a group (or ``{"value": …}``); any
+    other text is one value."""
+    text = answer.get("SecretString")
+    if text is None and answer.get("SecretBinary") is not None:
+        return FormatError(f"{where}: the secret is binary (SecretBinary)",
+                           hint="secretsfile reads text secrets: store it as SecretString")
+    text = str(text or "")
+    if len(text) > MAX_SECRET_STRING or len(text.encode("utf-8", "surrogatepass")
+                                           ) > MAX_SECRET_STRING:
+        return FormatError(f"{where}: the SecretString is over "
+                           f"{MAX_SECRET_STRING // 1024} KiB", hint="store a smaller secret")
     try:
-        payload = json.loads(str(text or "null"))
-    except ValueError:  # its message and .doc hold the text
-        return FormatError(f"{where}: the SecretString is not JSON", hint="store a JSON object")
+        payload = json.loads(text) if text.lstrip()[:1] in ("{", "[", '"') else text
+    except ValueError:  # its message and .doc hold the text: not JSON, so plain text
+        payload = text
+    except RecursionError:  # bounded by MAX_SECRET_STRING
+        return FormatError(f"{where}: the SecretString is JSON nested too deeply",
+                           hint="a secret is one value or one level of key/value pairs")
+    if isinstance(payload, str):
+        return Secret(name, env, payload)
     try:
         return from_payload(name, env, payload, tags.get(TAG_SCHEMA) or None, where,
                             tags.get(TAG_SHAPE))

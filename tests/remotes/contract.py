@@ -34,6 +34,10 @@ class RemoteContract:
     def raw_write(self, name: str, payload: Any) -> None:
         raise NotImplementedError
 
+    def raw_write_text(self, name: str, text: str) -> None:
+        """Store ``text`` (JSON text, maybe not one json.dumps could write) as the entry."""
+        raise NotImplementedError
+
     def use_bad_credentials(self, monkeypatch: pytest.MonkeyPatch) -> str:
         """Make the credentials wrong; return the credential text that must stay unseen."""
         raise NotImplementedError
@@ -95,7 +99,17 @@ class RemoteContract:
         assert sorted(described.keys) == ["password", "port", "ratio", "tls", "user"]
         assert described.schema == "database" and not described.single
         assert PLANTED not in repr(described)
+        assert described.env == "prod" and described.managed
         assert remote.describe(loc, "nothing-here") is None
+
+    def test_an_entry_secretsfile_did_not_write_is_not_managed(self) -> None:
+        self.raw_write("foreign", {"k": "v"})
+        remote, loc = self.open()
+        described = remote.describe(loc, "foreign")
+        assert described is not None and not described.managed and described.env is None
+        remote.write(loc, Secret("foreign", "dev", None, {"k": "v"}))
+        described = remote.describe(loc, "foreign")
+        assert described is not None and described.managed and described.env == "dev"
 
     def test_names_under_the_prefix_only(self) -> None:
         remote, loc = self.open()
@@ -143,6 +157,15 @@ class RemoteContract:
         assert caught.value.__traceback__ is None or all(
             PLANTED not in repr(frame.f_locals)
             for frame, _ in _frames(caught.value.__traceback__))
+
+    def test_deeply_nested_entry_is_a_format_error_naming_it(self) -> None:
+        self.raw_write_text("deep", '{"a": ' + "[" * 5000 + "]" * 5000 + "}")
+        remote, loc = self.open()
+        with pytest.raises(FormatError) as caught:
+            remote.read(loc, "deep", "prod")
+        assert loc.entry("deep") in str(caught.value) and "\n" not in str(caught.value)
+        with pytest.raises(FormatError):
+            remote.describe(loc, "deep")
 
     def test_bad_credentials_exit_3_without_them(self, monkeypatch: pytest.MonkeyPatch
                                                   ) -> None:

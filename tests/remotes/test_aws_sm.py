@@ -35,6 +35,9 @@ class TestAwsSm(RemoteContract):
     def raw_write(self, name: str, payload: Any) -> None:
         self.sm().create_secret(Name=f"{self.prefix}/{name}", SecretString=json.dumps(payload))
 
+    def raw_write_text(self, name: str, text: str) -> None:
+        self.sm().create_secret(Name=f"{self.prefix}/{name}", SecretString=text)
+
     def use_bad_credentials(self, monkeypatch: pytest.MonkeyPatch) -> str:
         strict: Moto = self.strict
         bad = "sf-wrong-" + uuid.uuid4().hex
@@ -76,12 +79,36 @@ class TestAwsSm(RemoteContract):
         assert "DeletedDate" not in self.sm().describe_secret(SecretId=f"{self.prefix}/db")
         assert self.raw_read("db")["password"] == PLANTED
 
-    def test_not_json_is_a_format_error_without_the_value(self) -> None:
-        self.sm().create_secret(Name=f"{self.prefix}/plain", SecretString=PLANTED)
+    @pytest.mark.parametrize(("text", "value"), [
+        (PLANTED, PLANTED), (json.dumps(PLANTED), PLANTED), ("5432", "5432"),
+        ("{not json", "{not json")])
+    def test_a_string_that_is_not_a_json_object_is_one_value(self, text: str,
+                                                              value: str) -> None:
+        self.raw_write_text("plain", text)
+        remote, loc = self.open()
+        back = remote.read(loc, "plain", "prod")
+        assert back is not None and not back.is_group and back.value == value
+        described = remote.describe(loc, "plain")
+        assert described is not None and described.single and not described.managed
+
+    def test_binary_is_a_format_error_naming_the_entry(self) -> None:
+        self.sm().create_secret(Name=f"{self.prefix}/bin", SecretBinary=PLANTED.encode())
         remote, loc = self.open()
         with pytest.raises(FormatError) as caught:
-            remote.read(loc, "plain", "prod")
-        assert "not JSON" in str(caught.value) and PLANTED not in str(caught.value)
+            remote.read(loc, "bin", "prod")
+        text = str(caught.value)
+        assert loc.entry("bin") in text and "SecretBinary" in text and PLANTED not in text
+
+    def test_a_secret_string_over_64_kib_is_a_format_error_naming_the_entry(self) -> None:
+        self.raw_write("big", {"value": PLANTED + "x" * (64 * 1024)})
+        remote, loc = self.open()
+        with pytest.raises(FormatError) as caught:
+            remote.read(loc, "big", "prod")
+        text = str(caught.value)
+        assert loc.entry("big") in text and "64 KiB" in text and PLANTED not in text
+        self.raw_write("fits", {"value": "x" * (60 * 1024)})  # under the cap: read
+        back = remote.read(loc, "fits", "prod")
+        assert back is not None and len(back.value or "") == 60 * 1024
 
 
 @pytest.mark.parametrize("url", ["awssm://", "awssm://notaregion/x", "awssm://eu-west-1/a/../b",
