@@ -13,9 +13,10 @@ reads its annotations once at class creation and shares one generic ``__init__``
 
 What it keeps from dataclasses: fields in annotation order (a subclass's after its base's),
 positional or keyword construction, defaults and ``default_factory``, ``repr=False``,
-field-wise ``__eq__`` (same class only), ``frozen=True`` (assignment raises, hashable), and
-type checking of the constructor (``dataclass_transform``). A class that defines its own
-``__init__`` keeps it.
+field-wise ``__eq__`` (same class only; ``compare=False`` leaves a field out of it and of the
+hash), ``frozen=True`` (assignment raises, hashable), ``replace(record, **changes)`` (a copy
+built through the constructor, as ``dataclasses.replace``), and type checking of the
+constructor (``dataclass_transform``). A class that defines its own ``__init__`` keeps it.
 """
 
 from __future__ import annotations
@@ -23,14 +24,15 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any, ClassVar
+    from typing import Any, ClassVar, TypeVar
 
     from typing_extensions import dataclass_transform
+    _R = TypeVar("_R", bound="Record")
 else:
     def dataclass_transform(**_options):
         return lambda cls: cls
 
-__all__ = ["FrozenInstanceError", "Record", "field"]
+__all__ = ["FrozenInstanceError", "Record", "field", "replace"]
 
 _MISSING = object()
 
@@ -40,17 +42,18 @@ class FrozenInstanceError(AttributeError):
 
 
 class _Field:
-    __slots__ = ("default", "factory", "shown")
+    __slots__ = ("compared", "default", "factory", "shown")
 
     def __init__(self, default: object, factory: Callable[[], object] | None,
-                 shown: bool) -> None:
+                 shown: bool, compared: bool = True) -> None:
         self.default, self.factory, self.shown = default, factory, shown
+        self.compared = compared
 
 
 def field(*, default: Any = _MISSING, default_factory: Callable[[], Any] | None = None,
-          repr: bool = True) -> Any:
-    """A field's default, default factory, or ``repr=False``."""
-    return _Field(default, default_factory, repr)
+          repr: bool = True, compare: bool = True) -> Any:
+    """A field's default, default factory, ``repr=False`` or ``compare=False``."""
+    return _Field(default, default_factory, repr, compare)
 
 
 @dataclass_transform(field_specifiers=(field,))
@@ -60,12 +63,14 @@ class Record:
     _fields: ClassVar[tuple[str, ...]] = ()
     _defaults: ClassVar[dict[str, _Field]] = {}
     _shown: ClassVar[tuple[str, ...]] = ()
+    _compared: ClassVar[tuple[str, ...]] = ()
     _frozen: ClassVar[bool] = False
 
     def __init_subclass__(cls, frozen: bool = False, **options: Any) -> None:
         super().__init_subclass__(**options)
         fields, defaults = list(cls._fields), dict(cls._defaults)
         hidden = {name for name in fields if name not in cls._shown}
+        ignored = {name for name in fields if name not in cls._compared}
         for name, annotation in cls.__dict__.get("__annotations__", {}).items():  # noqa: RUF063
             if str(annotation).startswith(("ClassVar", "typing.ClassVar")):
                 continue
@@ -81,8 +86,11 @@ class Record:
                     setattr(cls, name, value.default)
             if not spec.shown:
                 hidden.add(name)
+            if not spec.compared:
+                ignored.add(name)
         cls._fields, cls._defaults = tuple(fields), defaults
         cls._shown = tuple(name for name in fields if name not in hidden)
+        cls._compared = tuple(name for name in fields if name not in ignored)
         cls._frozen = frozen or cls._frozen
         if not cls._frozen and "__hash__" not in cls.__dict__:
             cls.__hash__ = None  # type: ignore[assignment]  # mutable and eq: unhashable
@@ -121,7 +129,7 @@ class Record:
         object.__delattr__(self, name)
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self._fields)
+        return tuple(getattr(self, name) for name in self._compared)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -134,3 +142,14 @@ class Record:
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
         return f"{type(self).__qualname__}({shown})"
+
+
+def replace(record: _R, /, **changes: Any) -> _R:
+    """A copy of ``record`` with ``changes``, built through its constructor (defaults are not
+    re-applied, ``__post_init__`` runs again); an unknown field is a ``TypeError``."""
+    names = record._fields
+    for name in changes:
+        if name not in names:
+            raise TypeError(f"{type(record).__name__} has no field {name!r}")
+    values = {name: getattr(record, name) for name in names if name not in changes}
+    return record.__class__(**values, **changes)

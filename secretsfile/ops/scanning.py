@@ -12,10 +12,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from secretsfile.core.record import replace
 from secretsfile.errors import InputNotFoundError, UsageError
 from secretsfile.scanner.baseline import BASELINE_NAME, Baseline, load_baseline, write_baseline
 from secretsfile.scanner.config import ScanConfig, parse_scan_section

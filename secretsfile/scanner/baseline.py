@@ -9,9 +9,9 @@ merge cleanly. It is written only by ``scan --update-baseline``, never by the ho
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
+from secretsfile.core.record import Record
 from secretsfile.errors import FormatError
 from secretsfile.scanner.lazy_regex import LazyRegex
 from secretsfile.scanner.model import Finding
@@ -23,8 +23,7 @@ _VERSION = 1
 _FINGERPRINT = LazyRegex(r"[0-9a-f]{64}")
 
 
-@dataclass(frozen=True)
-class Baseline:
+class Baseline(Record, frozen=True):
     fingerprints: frozenset[str] = frozenset()
 
     def __contains__(self, finding: object) -> bool:

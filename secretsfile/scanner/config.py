@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from secretsfile.core.record import Record, field, replace
 from secretsfile.errors import ConfigError
 from secretsfile.scanner.lazy_regex import LazyRegex
 from secretsfile.scanner.model import Allowlist, Rule
@@ -52,8 +52,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ScanConfig:
+class ScanConfig(Record, frozen=True):
     use_default_rules: bool = True
     rules: tuple[Rule, ...] = ()
     disabled_rules: frozenset[str] = frozenset()

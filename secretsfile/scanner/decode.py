@@ -16,10 +16,10 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from typing import NamedTuple
 from urllib.parse import unquote
 
+from secretsfile.core.record import replace
 from secretsfile.scanner.lazy_regex import LazyRegex
 from secretsfile.scanner.model import Finding
 

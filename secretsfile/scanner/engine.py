@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+from secretsfile.core.record import Record, field, replace
 from secretsfile.scanner import filters
 from secretsfile.scanner.allowlists import (
     CompiledAllowlist,
@@ -65,8 +65,7 @@ def fingerprint(rule_id: str, path: str, secret: str) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class Fragment:
+class Fragment(Record, frozen=True):
     """A piece of text to scan and where it came from.
 
     ``line_map[i]`` is the line number in the real file of the fragment's line ``i + 1``

@@ -13,11 +13,11 @@ import importlib
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from secretsfile.core.goregex import translate_go_regex
+from secretsfile.core.record import replace
 from secretsfile.errors import ConfigError
 from secretsfile.scanner.config import ScanConfig, build_allowlist, checked_rule, str_list
 from secretsfile.scanner.model import Allowlist, Rule

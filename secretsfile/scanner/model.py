@@ -9,11 +9,11 @@ the test suite checks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from secretsfile.core.record import Record, field
 
 
-@dataclass(frozen=True)
-class Allowlist:
+class Allowlist(Record, frozen=True):
     """Reasons to drop a match: a regex on the secret (or the whole match), stopwords, paths."""
 
     regexes: tuple[str, ...] = ()
@@ -27,8 +27,7 @@ class Allowlist:
     commits: tuple[str, ...] = ()  # commit SHAs (history scans) whose matches are dropped
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record, frozen=True):
     id: str
     description: str
     regex: str
@@ -82,8 +81,7 @@ class Rule:
         return problems
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Record, frozen=True):
     path: str
     line: int  # 1-based
     column: int  # 1-based

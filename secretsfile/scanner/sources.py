@@ -12,9 +12,9 @@ import enum
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from secretsfile.core.record import Record
 from secretsfile.scanner.lazy_regex import LazyRegex
 
 __all__ = [
@@ -150,8 +150,7 @@ class Skip(enum.Enum):
     UNREADABLE = "unreadable"
 
 
-@dataclass(frozen=True)
-class FileLimits:
+class FileLimits(Record, frozen=True):
     """Which files are skipped; all configurable (``scan:`` in .secretsfile.yaml)."""
 
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0 = no limit
