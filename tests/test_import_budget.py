@@ -68,15 +68,11 @@ def over_budget(modules: set[str]) -> list[str]:
 _EXEC_ENV_ALLOWED = frozenset({"subprocess", "dataclasses", "inspect", "datetime", "copy",
                                "threading", "json"})
 # get renders no JSON unless --json; a key path is parsed (ops.treepath) there.
-# encrypt: cli/key_options imports inspect at the top (it rewrites Typer signatures; the lean
-# path needs only keys_from), and the emitter asks whether lastmodified would read back as a
-# timestamp (datetime). set: ops/secret_input imports json and secrets.model (@dataclass:
-# copy, inspect) at the top for utf8_value/parse_json. Allowed until those modules move
-# their imports (their owners' files).
-_ENCRYPT_ALLOWED = frozenset({"inspect", "datetime"})
-# ops/textconv imports hashlib and hmac at the top (core.digests has both without OpenSSL).
-_TEXTCONV_ALLOWED = frozenset({"hashlib", "_hashlib", "hmac"})
-_SET_ALLOWED = frozenset({"inspect", "datetime", "json", "dataclasses", "copy"})
+# encrypt: the emitter asks whether lastmodified would read back as a timestamp (datetime).
+# set: a bracketed key path (`["db"]`) is parsed with json by ops.treepath.
+_ENCRYPT_ALLOWED = frozenset({"datetime"})
+_TEXTCONV_ALLOWED: frozenset[str] = frozenset()
+_SET_ALLOWED = frozenset({"datetime", "json"})
 # the merge driver (lean: no Typer, Click or rich) writes %A through the emitter (datetime,
 # as encrypt); ops/merging imports copy at the top.
 _MERGE_ALLOWED = frozenset({"copy", "datetime"})

@@ -16,6 +16,7 @@ NOT_ON_THE_HOOK_PATH = (
     "typer", "click", "rich", "json", "hashlib", "yaml", "ruamel", "cryptography", "pyrage",
     "tomllib", "secretsfile.cli.scan_cmd", "secretsfile.cli.main", "secretsfile.cli.runner",
     "secretsfile.scanner.decode", "secretsfile.scanner.gitleaks", "secretsfile.ops.files",
+    "dataclasses", "inspect",  # scanner records are core.record.Record
 )  # fmt: skip
 PROBE = """
 import sys
