@@ -14,8 +14,8 @@ its own by default, so a parallel ``bench_speed`` run does not reinstall under i
   called directly, and through ``git diff HEAD~1`` as git calls it (twice per diff, on
   temporary copies);
 - ``merge driver BASE OURS THEIRS 7 PATH`` (ours; OURS is restored before every run) vs our
-  own ``decrypt`` of the same file (sops has no merge driver); and the same merge called the
-  way the lean parser would run it (``--lean-merge``: only until the spec declares it).
+  own ``decrypt`` of the same file (sops has no merge driver). The merge driver runs on the
+  lean parser (declared in ``cli/spec.py``), as git calls it.
 
 Each row: medians, the median of the per-round ratios and their min..max (same round). The
 machine may be shared: read the ratios and their ranges, not single times.
@@ -35,21 +35,6 @@ from pathlib import Path
 from _common import ROOT, installed_venv, sops_binary
 from bench_format import measured
 from bench_speed import Bench, ratio_cells
-
-# the merge driver as cli/lean.py would run it once spec.py declares ("merge", "driver"):
-# the console script's imports (entry -> lean -> spec), the error boundary, then the body
-LEAN_MERGE = """
-import sys
-from pathlib import Path
-from secretsfile.cli import lean
-from secretsfile.cli.boundary import guarded, install_warning_handler
-install_warning_handler()
-a = sys.argv[1:]
-def invoke():
-    from secretsfile.cli.merge_driver import driver
-    return driver(Path(a[0]), Path(a[1]), Path(a[2]), int(a[3]), a[4])
-sys.exit(guarded(invoke))
-"""
 
 
 def alternate(commands: list[list[str]], env: dict[str, str], runs: int, cwd: Path | None = None,
@@ -101,7 +86,7 @@ def merge_sides(bench: Bench, encrypted: Path) -> tuple[Path, Path, Path]:
     return sides[0], sides[1], sides[2]
 
 
-def rows(bench: Bench, keys: int, venv_bin: Path, lean_merge: bool) -> list[tuple[str, ...]]:
+def rows(bench: Bench, keys: int) -> list[tuple[str, ...]]:
     _, encrypted = bench.fixture(keys)
     file = str(encrypted)
     out: list[tuple[str, ...]] = []
@@ -123,14 +108,9 @@ def rows(bench: Bench, keys: int, venv_bin: Path, lean_merge: bool) -> list[tupl
     target = bench.work / "merge-target.yaml"
     merge_args = [str(base), str(target), str(theirs), "7", "app.yaml"]
     commands = [[bench.ours, "merge", "driver", *merge_args], [bench.ours, "decrypt", file]]
-    labels = ["merge driver (Typer app today) vs our decrypt"]
-    if lean_merge:
-        commands.append([str(venv_bin / "python"), "-c", LEAN_MERGE, *merge_args])
-        labels.append("merge driver, lean path (projected) vs our decrypt")
     times = alternate(commands, bench.env, bench.runs,
                       before=lambda: shutil.copy(ours_side, target))  # fmt: skip
-    for label, merged in zip(labels, [times[0], *times[2:]], strict=True):
-        out.append((label, *ratio_cells(merged, times[1])))
+    out.append(("merge driver vs our decrypt", *ratio_cells(times[0], times[1])))
     return out
 
 
@@ -138,8 +118,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="alternating runs per row")
     parser.add_argument("--keys", type=int, default=1000, help="keys in the file")
-    parser.add_argument("--no-lean-merge", action="store_true",
-                        help="skip the projected lean-path merge driver row")  # fmt: skip
     parser.add_argument("--venv", type=Path, default=Path(tempfile.gettempdir())
                         / "secretsfile-bench-drivers-venv")  # fmt: skip
     parser.add_argument("--source", type=Path, default=ROOT,
@@ -153,7 +131,7 @@ def main() -> None:
           "per row\n")
     with tempfile.TemporaryDirectory() as folder:
         bench = Bench(Path(folder), venv_bin, sops, args.runs)
-        table = rows(bench, args.keys, venv_bin, not args.no_lean_merge)
+        table = rows(bench, args.keys)
     print("| work | secretsfile | reference | ratio (median) | pairwise min..max |")
     print("|---|---:|---:|---:|---:|")
     for row in table:
