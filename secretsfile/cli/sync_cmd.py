@@ -32,7 +32,8 @@ OnlyOpt = Annotated[list[str] | None, typer.Option(
 DryRunOpt = Annotated[bool, typer.Option(
     "--dry-run", help="Show what would change; write nothing.")]
 VerboseOpt = Annotated[bool, typer.Option(
-    "--verbose", "-v", help="Also list the secrets that are the same (= NAME).")]
+    "--verbose", "-v", help="Also list the secrets that are the same (= NAME) and "
+    "the file's keys a pull keeps.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="The plan as JSON (names and keys).")]
 
 
