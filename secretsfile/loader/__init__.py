@@ -150,12 +150,9 @@ def _read_store(url: str, env: str | None, project: ProjectConfig
         raise UsageError("load(source=...): which environment do these secrets belong to?",
                          hint="pass it: load('prod', source=...), or set SECRETSFILE_ENV")
     from secretsfile.remotes.registry import read_all
-    from secretsfile.secrets.naming import NamingPolicy
 
-    # inside a project, the names its `sync pull` would accept; else the default rule
-    naming = NamingPolicy.from_config(project.raw.get("naming")) if project.environments else None
     try:
-        secrets = read_all(url, name, naming)
+        secrets = read_all(url, name)
     except SecretsfileError as error:  # the backend's frames may hold an answer's values
         raise without_frames(error) from None
     for secret in secrets.values():
