@@ -39,7 +39,8 @@ from secretsfile.keysources.kms import (
     client_config,
 )
 from secretsfile.remotes.interface import (
-    Described,
+    Entry,
+    EntryReader,
     Location,
     Remote,
     check_name,
@@ -115,7 +116,7 @@ def _failure(error: Exception, loc: Location, action: str) -> KeySourceError:
                           f"({type(error).__name__})", hint=NO_CREDENTIALS_HINT)
 
 
-class AwsSmRemote:
+class AwsSmRemote(EntryReader):
     scheme = "awssm"
     example = EXAMPLE
 
@@ -182,22 +183,8 @@ class AwsSmRemote:
         tags["updated"] = str(info.get("LastChangedDate") or "")
         return tags
 
-    def read(self, loc: Location, name: str, env: str) -> Secret | None:
-        found = self._entry(loc, name, env)
-        return None if found is None else found[0]
-
-    def describe(self, loc: Location, name: str) -> Described | None:
-        found = self._entry(loc, name, "")
-        if found is None:
-            return None
-        secret, tags = found
-        return Described(name, secret.keys, secret.schema, tags.get("updated") or None,
-                         not secret.is_group, tags.get(TAG_ENV) or None,
-                         tags.get(TAG_MANAGED) == "true")
-
-    def _entry(self, loc: Location, name: str, env: str
-               ) -> tuple[Secret, dict[str, str]] | None:
-        """The masked entry and its tags (``updated``: its LastChangedDate)."""
+    def _entry(self, loc: Location, name: str, env: str) -> Entry | None:
+        """The masked entry, its LastChangedDate, and its env / managed tags."""
         secret_id = loc.path(check_name(loc, name))
         tags = self._tags(loc, secret_id)
         if tags is None:
@@ -209,7 +196,8 @@ class AwsSmRemote:
         del answer  # a malformed entry's error leaves without the value in this frame
         if isinstance(built, FormatError):
             raise built
-        return built, tags
+        return (built, tags.get("updated", ""), tags.get(TAG_ENV) or None,
+                tags.get(TAG_MANAGED) == "true")
 
     @scrubbed  # an error leaves without the frames that hold the value
     def write(self, loc: Location, secret: Secret) -> None:

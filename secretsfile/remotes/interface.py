@@ -88,6 +88,30 @@ class Remote(Protocol):
         """Why this backend cannot run here (no token, boto3 missing), cheaply; or None."""
 
 
+Entry = tuple[Secret, str, "str | None", bool]  # secret, updated, env, managed
+
+
+class EntryReader:
+    """``read`` and ``describe`` for a backend, from its one ``_entry``: the masked entry,
+    its update time and the environment / "written by secretsfile" marks it carries (or
+    None when absent or deleted). One copy for every backend."""
+
+    def _entry(self, loc: Location, name: str, env: str) -> Entry | None:
+        raise NotImplementedError
+
+    def read(self, loc: Location, name: str, env: str) -> Secret | None:
+        found = self._entry(loc, name, env)
+        return None if found is None else found[0]
+
+    def describe(self, loc: Location, name: str) -> Described | None:
+        found = self._entry(loc, name, "")
+        if found is None:
+            return None
+        secret, updated, env, managed = found
+        return Described(name, secret.keys, secret.schema, updated or None,
+                         not secret.is_group, env, managed)
+
+
 def check_name(loc: Location, name: str) -> str:
     """``name`` when it is one plain path segment (``A-Z a-z 0-9 . _ -``, not ``.``/``..``):
     a name from a file or a store cannot reach another path. UsageError otherwise."""

@@ -37,7 +37,8 @@ from secretsfile.keysources.hc_vault import (
     vault_headers,
 )
 from secretsfile.remotes.interface import (
-    Described,
+    Entry,
+    EntryReader,
     Location,
     Remote,
     check_name,
@@ -86,7 +87,7 @@ def _errors(response: Response) -> str:
     return "; ".join(str(e) for e in found)[:200] if isinstance(found, list) else ""
 
 
-class VaultKvRemote:
+class VaultKvRemote(EntryReader):
     scheme = "vault"
     example = EXAMPLE
 
@@ -127,20 +128,6 @@ class VaultKvRemote:
             keys, list) else []
         return sorted(k for k in listed if self._alive(loc, mount, prefix, k))
 
-    def read(self, loc: Location, name: str, env: str) -> Secret | None:
-        found = self._entry(loc, name, env)
-        return None if found is None else found[0]
-
-    def describe(self, loc: Location, name: str) -> Described | None:
-        found = self._entry(loc, name, "")
-        if found is None:
-            return None
-        secret, updated, tags = found
-        # secretsfile writes the env and shape on every entry: either marks it as its own
-        return Described(name, secret.keys, secret.schema, updated or None,
-                         not secret.is_group, tags.get(ENV_META) or None,
-                         ENV_META in tags or SHAPE_META in tags)
-
     @scrubbed  # an error leaves without the frames that hold the value
     def write(self, loc: Location, secret: Secret) -> None:
         mount, prefix = self._mount(loc)
@@ -173,9 +160,9 @@ class VaultKvRemote:
     def _path(prefix: str, name: str) -> str:
         return f"{prefix}/{name}" if prefix else name
 
-    def _entry(self, loc: Location, name: str, env: str
-               ) -> tuple[Secret, str, dict[str, str]] | None:
-        """The masked entry, its version's time and its custom_metadata, or None when
+    def _entry(self, loc: Location, name: str, env: str) -> Entry | None:
+        """The masked entry, its version's time, and its env / managed marks (secretsfile
+        writes the env and shape on every entry: either marks it as its own), or None when
         absent or soft-deleted.
         A malformed entry's error leaves without this frame's plaintext."""
         mount, prefix = self._mount(loc)
@@ -193,7 +180,8 @@ class VaultKvRemote:
         except FormatError as error:
             del data, response
             raise without_frames(error) from None
-        return secret, str((meta or {}).get("created_time") or ""), tags
+        return (secret, str((meta or {}).get("created_time") or ""),
+                tags.get(ENV_META) or None, ENV_META in tags or SHAPE_META in tags)
 
     def _alive(self, loc: Location, mount: str, prefix: str, name: str) -> bool:
         response = self._call(loc, "GET", f"{mount}/metadata/{self._path(prefix, name)}")
