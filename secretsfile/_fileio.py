@@ -27,7 +27,8 @@ except ImportError:  # pragma: no cover - Windows
 
 
 TEMP_PATTERN = ".*.secretsfile-*.tmp"  # the gitignore line for our temp files
-_TEMP_NAME = re.compile(r"\.(?P<target>.+)\.secretsfile-(?P<pid>[1-9][0-9]{0,9})-[a-z0-9_]{8}\.tmp")
+# compiled where a write looks for stale temp files (re caches it), not at import
+_TEMP_NAME = r"\.(?P<target>.+)\.secretsfile-(?P<pid>[1-9][0-9]{0,9})-[a-z0-9_]{8}\.tmp"
 STALE_AFTER = 30.0  # seconds; no write keeps its temp file open this long
 
 
@@ -151,7 +152,7 @@ def remove_stale_temps(directory: Path, locked_name: str | None = None) -> int:
     """
     removed = 0
     now = time.time()
-    for entry, found, info in left_by_dead_processes(Path(directory), _TEMP_NAME):
+    for entry, found, info in left_by_dead_processes(Path(directory), re.compile(_TEMP_NAME)):
         if not stat.S_ISREG(info.st_mode):
             continue
         if found["target"] != locked_name and now - info.st_mtime < STALE_AFTER:

@@ -69,15 +69,14 @@ _b64 = binascii.b2a_base64
 _IV_BATCH = 256
 
 
+# A well-formed value (base64 has no commas), in one match; anything unusual goes through
+# sops' own regex instead.
+_TOKEN = Pattern(r"ENC\[AES256_GCM,data:([^,]*),iv:([^,]*),tag:([^,]*),type:([^,]*)\]")
+
+
 def _split(text: str) -> tuple[str, str, str, str] | None:
-    """The four fields of a well-formed value without the regex (base64 has no commas);
-    anything unusual goes through sops' own regex instead."""
-    if text.startswith(_FAST_PREFIX) and text.endswith("]"):
-        parts = text[len(_FAST_PREFIX) : -1].split(",")
-        if (len(parts) == 4 and parts[1].startswith("iv:") and parts[2].startswith("tag:")
-                and parts[3].startswith("type:")):
-            return parts[0], parts[1][3:], parts[2][4:], parts[3][5:]
-    match = _ENC.match(text)
+    """The four fields of an ``ENC[...]`` value, or None when it is malformed."""
+    match = _TOKEN.fullmatch(text) or _ENC.match(text)
     return match.groups() if match else None  # type: ignore[return-value]
 
 
@@ -208,7 +207,8 @@ class ValueCipher:
                 hint="it was edited, or moved from another key; restore the file from git",
             ) from None
         try:
-            value = from_bytes(tag, plaintext)
+            value = (plaintext.decode("utf-8", "surrogateescape") if tag == "str"
+                     else from_bytes(tag, plaintext))
         except ValueError:
             raise FormatError(
                 f"the value at {_where(aad)!r} does not parse as its type tag says",

@@ -145,7 +145,10 @@ def _walk_branch(branch: Branch, path: list[str], stack: list[list[str]], visit:
             continue
         if not isinstance(key, str):
             raise FormatError(f"non-string key {key!r}", hint="quote the key")
-        out[key] = _walk_value(value, [*path, key], stack, visit, False, depth)
+        if type(value) is str and depth <= MAX_DEPTH:  # a leaf: what _walk_value would do
+            out[key] = visit(value, [*path, key], stack, False)
+        else:
+            out[key] = _walk_value(value, [*path, key], stack, visit, False, depth)
         stack[-1] = []
     return out
 
@@ -157,10 +160,7 @@ class MacAccumulator:
         self._hash = sha512()
         if mac_only_encrypted:
             self._hash.update(MAC_ONLY_ENCRYPTED_INIT)
-
-    def update(self, plaintext: bytes) -> None:
-        """Hash ``to_bytes`` of a leaf the caller converted already."""
-        self._hash.update(plaintext)
+        self.update = self._hash.update  # hash ``to_bytes`` of a leaf the caller converted
 
     def add(self, leaf: Leaf) -> None:
         if not isinstance(leaf, Comment):
@@ -221,19 +221,19 @@ def decrypt_documents(docs: list[Branch], cipher: ValueCipher, selector: Selecto
                       ) -> tuple[list[Branch], str]:  # fmt: skip
     """Decrypt every selected leaf; returns the plaintext documents and the recomputed MAC."""
     mac = MacAccumulator(selector.mac_only_encrypted)
-    update = mac.update
+    update, should_encrypt, decrypt_leaf = mac.update, selector.should_encrypt, cipher.decrypt_leaf
 
     def visit(leaf: Leaf, path: list[str], stack: list[list[str]], in_list: bool) -> Leaf:
         is_comment = isinstance(leaf, Comment)
         if in_list and isinstance(leaf, str) and encrypted_type(leaf) == "comment":
             is_comment = True  # sops 3.11 list comment stored as an element
-        encrypt = selector.should_encrypt(path, stack, is_comment)
+        encrypt = should_encrypt(path, stack, is_comment)
         value: Leaf = leaf
         if encrypt:
             if isinstance(leaf, Comment):
                 value = _decrypt_comment(cipher, leaf, _aad(path))
             elif isinstance(leaf, str) and (leaf == "" or leaf.startswith("ENC[")):
-                value, plaintext = cipher.decrypt_leaf(leaf, _aad(path))
+                value, plaintext = decrypt_leaf(leaf, ":".join(path) + ":")
                 if not isinstance(value, Comment):
                     update(plaintext)  # to_bytes(value), computed by the cipher
                 return value

@@ -123,9 +123,12 @@ class _Reader:
             return []
         if rest.startswith("ENC[AES256_GCM,") and rest.endswith("]") and _PLAIN.match(rest):
             return rest  # an encrypted value: a plain string (starts with a letter)
-        quoted = _QUOTED.match(rest)
-        if quoted:
-            return quoted.group(1)
+        if rest[0] == '"':  # "..." (lastmodified): str tests first, the regex past ASCII
+            inner = rest[1:-1]
+            simple = rest[-1] == '"' and len(rest) > 1 and '"' not in inner and "\\" not in inner
+            if simple and (inner.isascii() or _QUOTED.match(rest)):
+                return inner
+            raise _Unsupported
         if not _PLAIN.match(rest) or rest.endswith(":") or rest == "-":
             raise _Unsupported
         try:

@@ -67,12 +67,13 @@ def resolve_plain(text: str) -> Scalar:
         return _SPECIAL_FLOATS[text]
     if not text or text[0] not in "+-.0123456789":
         return text
-    if text[0].isdigit():
+    if text[4:5] == "-" and text[0].isdigit():  # a time starts with 4 digits and "-"
         moment = parse_timestamp(text)
         if moment is not None:
             return moment
     plain = text.replace("_", "")
-    number = _parse_go_int(plain)
+    dots = plain.count(".")  # no int has one, no float two ("3.11.0" runs no regex)
+    number = _parse_go_int(plain) if not dots else None
     if number is not None:
         if -_INT64_MAX - 1 <= number <= _INT64_MAX:
             return number
@@ -80,7 +81,7 @@ def resolve_plain(text: str) -> Scalar:
             raise FormatError(
                 "an integer does not fit in 64 bits", hint="quote it to keep it as a string"
             )
-    if _YAML_FLOAT.match(plain):
+    if dots < 2 and _YAML_FLOAT.match(plain):
         real = float(plain)
         if not math.isinf(real):
             return real
