@@ -152,12 +152,10 @@ class ValueCipher:
         else:
             iv = stashed[0]
         sealed = self._aead.encrypt(iv, plaintext, encode_text(aad))
-        data, gcm_tag = sealed[:-TAG_SIZE], sealed[-TAG_SIZE:]
-        return (
-            f"ENC[AES256_GCM,data:{_b64(data, newline=False).decode()},"
-            f"iv:{_b64(iv, newline=False).decode()},tag:{_b64(gcm_tag, newline=False).decode()},"
-            f"type:{tag}]"
-        )
+        token = b"".join((b"ENC[AES256_GCM,data:", _b64(sealed[:-TAG_SIZE], newline=False),
+                          b",iv:", _b64(iv, newline=False),
+                          b",tag:", _b64(sealed[-TAG_SIZE:], newline=False), b",type:"))
+        return f"{token.decode()}{tag}]"  # base64 is ASCII: one decode
 
     def _fresh_iv(self) -> bytes:
         """A random IV; from the OS in batches (one read per 256 values) unless the caller

@@ -179,17 +179,19 @@ def encrypt_documents(docs: list[Branch], cipher: ValueCipher, selector: Selecto
     """Encrypt every selected leaf; returns the encrypted documents and the MAC hex."""
     mac = MacAccumulator(selector.mac_only_encrypted)
     update, mac_only = mac.update, selector.mac_only_encrypted
+    should_encrypt, encrypt_value = selector.should_encrypt, cipher.encrypt
 
     def visit(leaf: Leaf, path: list[str], stack: list[list[str]], in_list: bool) -> Leaf:
-        _check_storable(leaf, path)
+        if type(leaf) is not str:  # a str is always storable
+            _check_storable(leaf, path)
         is_comment = isinstance(leaf, Comment)
-        encrypt = selector.should_encrypt(path, stack, is_comment)
+        encrypt = should_encrypt(path, stack, is_comment)
         plaintext = None if is_comment else to_bytes(leaf)  # once, for the MAC and AES
         if plaintext is not None and (encrypt or not mac_only):
             update(plaintext)
         if not encrypt:
             return leaf
-        encrypted = cipher.encrypt(leaf, _aad(path), plaintext)
+        encrypted = encrypt_value(leaf, ":".join(path) + ":", plaintext)
         if is_comment and not in_list:
             return Comment(encrypted)
         # sops 3.11 keeps an encrypted list comment as a list element string.

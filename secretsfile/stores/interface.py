@@ -40,9 +40,10 @@ def _check_text(value: Value | Comment, where: KeyPath) -> None:
             if isinstance(key, Comment):
                 _check_text(key, where)
             else:
-                if isinstance(key, str) and has_lone_surrogate(key):
+                if isinstance(key, str) and not key.isascii() and has_lone_surrogate(key):
                     raise unwritable([*where, key], "the key is not UTF-8 text", _UTF8_HINT)
-                _check_text(child, [*where, key])
+                if type(child) is not str or not child.isascii():  # ASCII: nothing to check
+                    _check_text(child, [*where, key])
     elif isinstance(value, list):
         for index, child in enumerate(value):
             _check_text(child, [*where, index])

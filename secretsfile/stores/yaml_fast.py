@@ -76,7 +76,7 @@ class _Reader:
                 if line[indent:].startswith("- ") or not line.strip():
                     raise _Unsupported
                 break
-            key, rest = match.group(1), match.group(2)
+            key, rest = match.groups()
             if key in branch or ((key in _WORDS or not key[0].isalpha()) and must_quote(key)):
                 raise _Unsupported
             self.index += 1
