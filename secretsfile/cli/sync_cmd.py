@@ -95,6 +95,7 @@ def push(
     (private secrets are never pushed). Nothing is deleted without --prune, which deletes
     only entries secretsfile wrote for this environment (others are listed, left alone);
     an entry written for another environment is not overwritten without --force.
+    A secret with a key new to its entry that the key rule refuses (api.key) is skipped.
     Exits 1 when an entry was skipped (! NAME: why), after pushing the rest."""
     from secretsfile.ops import sync
 

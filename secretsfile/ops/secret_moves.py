@@ -137,8 +137,9 @@ def copy_secret(config: ProjectConfig, source: Environment, target: Environment,
                     hint="pass --force to replace it")
         return copied
 
+    # keys the source already holds are carried as they are; the key rule is for new keys
     existed = change_secret(config, target, copied.name, False, change, create=None,
-                            force=force)
+                            force=force, carried=found.keys if found.is_group else ())
     return existed, changed
 
 

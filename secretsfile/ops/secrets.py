@@ -38,10 +38,12 @@ from secretsfile.secrets.model import (
     typed,
 )
 from secretsfile.secrets.naming import (
+    KEY_RULE,
     NamingPolicy,
     check_variable_collisions,
     closest_hint,
     key_problem,
+    suggest_key,
 )
 from secretsfile.secrets.overlay import overlay, overlay_secret
 from secretsfile.secrets.schemas import find_schema
@@ -169,7 +171,8 @@ def refuse_variable_collisions(new: Secret, doc: Branch, other_file: Path,
 
 def change_secret(config: ProjectConfig, env: Environment, name: str, private: bool,
                   change: Callable[[Secret | None], Secret], *,
-                  create: bool | None = False, force: bool = False) -> bool:
+                  create: bool | None = False, force: bool = False,
+                  carried: Collection[str] = ()) -> bool:
     """Read-modify-write one secret under the file's lock: ``change`` gets the current
     secret (None when absent) and returns the new one. Returns whether it existed.
     Turning a group into one value or the reverse needs ``force``."""
@@ -191,7 +194,7 @@ def change_secret(config: ProjectConfig, env: Environment, name: str, private: b
         if current is not None and not force:
             refuse_shape_change(current, new)
         refuse_variable_collisions(new, doc, _target(config, env, not private), env.exports)
-        store_into(doc, name, new)
+        store_into(doc, name, new, carried)
         existed.append(exists)
 
     with env_keys(env.name):
@@ -199,14 +202,18 @@ def change_secret(config: ProjectConfig, env: Environment, name: str, private: b
     return existed[0]
 
 
-def store_into(doc: Branch, name: str, new: Secret) -> None:
+def store_into(doc: Branch, name: str, new: Secret, carried: Collection[str] = ()) -> None:
     """``doc[name] = new``; a group written over a group is changed in place, so its
     comments stay where they are, its keys keep their order and unchanged values their
-    ciphertext. New keys must pass ``naming.key_problem`` (keys already there stay)."""
+    ciphertext. New keys must pass ``naming.key_problem``: keys already there stay, and so
+    do ``carried`` ones (a copy's keys that its source already holds)."""
     node, tree = doc.get(name), secret_to_tree(new)
-    problem = new_key_problem(new, node)
-    if problem:
-        raise UsageError(f"secret {name!r}: {problem}", hint="rename the key")
+    bad = new_bad_key(new, node, carried)
+    if bad is not None:
+        fixed = suggest_key(bad)
+        raise UsageError(f"secret {name!r}: {key_problem(bad)}",
+                         hint=f"write that value under the key {fixed!r} instead" if fixed
+                         else f"keys are {KEY_RULE}")
     if not (isinstance(node, dict) and isinstance(tree, dict)):
         doc[name] = tree
         return
@@ -215,15 +222,20 @@ def store_into(doc: Branch, name: str, new: Secret) -> None:
     node.update(tree)
 
 
-def new_key_problem(new: Secret, node: object) -> str | None:
-    """Why one of ``new``'s keys that the stored ``node`` lacks cannot be written, or
-    None (key names only)."""
+def new_bad_key(new: Secret, node: object, carried: Collection[str] = ()) -> str | None:
+    """The first of ``new``'s keys that neither the stored ``node`` nor ``carried`` holds
+    and ``naming.key_problem`` refuses, or None (key names only)."""
     old = node if isinstance(node, dict) else {}
     for key in new.keys if new.is_group else ():
-        problem = None if key in old else key_problem(key)
-        if problem:
-            return problem
+        if key not in old and key not in carried and key_problem(key):
+            return key
     return None
+
+
+def new_key_problem(new: Secret, node: object) -> str | None:
+    """Why one of ``new``'s keys that the stored ``node`` lacks cannot be written, or None."""
+    bad = new_bad_key(new, node)
+    return None if bad is None else key_problem(bad)
 
 
 def delete_secret(config: ProjectConfig, env: Environment, name: str, private: bool) -> None:

@@ -28,6 +28,7 @@ from secretsfile.ops.secret_moves import differing
 from secretsfile.ops.secrets import (
     env_keys,
     modify_file,
+    new_bad_key,
     new_key_problem,
     policy,
     read_secrets,
@@ -37,7 +38,7 @@ from secretsfile.ops.secrets import (
 )
 from secretsfile.remotes.interface import Location, Remote
 from secretsfile.secrets.model import Secret, secret_from_tree, text_of, typed
-from secretsfile.secrets.naming import NamingPolicy, closest_hint
+from secretsfile.secrets.naming import NamingPolicy, closest_hint, key_problem, suggest_key
 from secretsfile.secrets.schemas import find_schema
 
 Advance = Callable[[str], None]  # called once per secret read or written, with its name
@@ -236,6 +237,10 @@ def _pull_plan(local: Mapping[str, Secret], stored: Mapping[str, Secret],
     return sorted(changes, key=lambda c: c.name)
 
 
+def _keys_of(secret: Secret | None) -> dict[str, object]:
+    return dict(secret.values) if secret is not None and secret.is_group else {}
+
+
 def _push_plan(local: Mapping[str, Secret], stored: Mapping[str, Secret],
                broken: Mapping[str, str], owner: Callable[[str], tuple[bool, str | None]],
                env: str, *, prune: bool, force: bool) -> list[Change]:
@@ -244,8 +249,14 @@ def _push_plan(local: Mapping[str, Secret], stored: Mapping[str, Secret],
     changes = []
     for name in sorted({*local, *stored, *broken}):
         change = _compare(name, local.get(name), stored.get(name))
+        bad = (new_bad_key(local[name], _keys_of(stored.get(name)))
+               if change.action in ("create", "update") else None)
         if name in broken:
             change = _refused(name, broken[name])
+        elif bad is not None:  # the key rule, as pull: only keys new to the entry
+            change = _refused(name, f"{key_problem(bad)}; to push it, move that value: "
+                              f"secretsfile secret update {name} --env {env} "
+                              f"--{suggest_key(bad) or 'new_key'}=… --remove-key {bad!r}")
         elif change.action == "delete" and not prune:
             change = Change(name, "skip", note="only in the store; --prune deletes it")
         elif change.action == "delete" and owner(name) != (True, env):

@@ -13,7 +13,7 @@ import importlib
 from secretsfile.errors import UsageError
 from secretsfile.remotes.interface import Location, Remote
 from secretsfile.secrets.model import Secret
-from secretsfile.secrets.naming import NamingPolicy, key_problem
+from secretsfile.secrets.naming import NamingPolicy
 
 # scheme -> module defining BACKEND; the order is the order in messages and --help
 _MODULES = (
@@ -61,9 +61,11 @@ LOADABLE = NamingPolicy(min_length=1)
 
 def read_all(url: str, env: str, naming: NamingPolicy | None = None) -> dict[str, Secret]:
     """Every named secret directly under the URL's prefix, masked, as secrets of ``env``
-    (deleted entries left out), by name in sorted order. Entries ``sync pull`` would
-    refuse are left out too: a name ``naming`` (default ``LOADABLE``) refuses, a key
-    ``naming.key_problem`` refuses."""
+    (deleted entries left out), by name in sorted order. Entries whose name ``naming``
+    (default ``LOADABLE``) refuses are not the project's secrets and are left out. Keys are
+    never a reason to leave a secret out: as a file with such keys still reads, so does a
+    store's entry (``naming.key_problem`` is for keys new to what is written: ``sync push``
+    refuses them for the store, ``sync pull`` for the file)."""
     backend, loc = open_remote(url)
     rule = naming or LOADABLE
     found: dict[str, Secret] = {}
@@ -71,6 +73,6 @@ def read_all(url: str, env: str, naming: NamingPolicy | None = None) -> dict[str
         if rule.problem(name):
             continue
         secret = backend.read(loc, name, env)
-        if secret is not None and not any(key_problem(key) for key in secret.keys):
+        if secret is not None:
             found[name] = secret
     return found

@@ -4,9 +4,12 @@ Default (as hosted ML secret services): 3 to 36 characters, a leading letter, th
 lowercase letters, digits and hyphens. ``naming:`` in ``.secretsfile.yaml`` may change
 ``min_length``, ``max_length`` and ``pattern``.
 
-A group's keys follow one fixed rule (``key_problem``): 1 to 100 characters, a leading
-letter, then letters, digits, ``_`` and ``-`` (a leading ``_`` marks the file's own
-metadata keys). Only writes are checked: files holding other keys still read.
+A group's keys follow one fixed rule (``KEY_PATTERN``, ``key_problem``): 1 to 100
+characters, a letter or digit first, then letters, digits, ``_`` and ``-`` (a leading
+``_`` marks the file's own metadata keys). ``{{ name.key }}`` references parse the same
+pattern. Only keys new to what is written are checked (a file's secret, a store's entry, a
+schema's fields when the config is read): files and store entries holding other keys
+still read.
 """
 
 from __future__ import annotations
@@ -72,22 +75,33 @@ class NamingPolicy:
 
 
 KEY_MAX = 100
-KEY_RULE = f"1 to {KEY_MAX} characters: a letter, then letters, digits, '_' or '-'"
-_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+# One definition of a group key: what ``{{ name.key }}`` parses and what a write accepts.
+# A leading ``_`` is the file's metadata (``_schema_unencrypted``; model.RESERVED_PREFIX),
+# never a key; a leading digit is fine (``2fa_seed`` -> ``APP_2FA_SEED``).
+KEY_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]*"
+KEY_RULE = f"1 to {KEY_MAX} characters: a letter or digit, then letters, digits, '_' or '-'"
+_KEY = re.compile(KEY_PATTERN + r"\Z")
 
 
-def key_problem(key: str) -> str | None:
+def key_problem(key: str, what: str = "key") -> str | None:
     """Why ``key`` cannot be a new key of a group secret (names it, never a value), or
-    None. A leading ``_`` is the file's metadata (``_schema_unencrypted``); '.', '/' and
-    spaces would make unreadable variables (``APP_A_B____C``) and paths."""
+    None. '.', '/' and spaces would make unreadable variables (``APP_A_B____C``) and
+    paths. ``what``: how the message names it (``schema x: field``)."""
     if not key:
-        return "an empty key name"
+        return f"an empty {what} name"
     shown = repr(key[:60]) + ("…" if len(key) > 60 else "")
     if len(key) > KEY_MAX:
-        return f"key {shown} is longer than {KEY_MAX} characters"
+        return f"{what} {shown} is longer than {KEY_MAX} characters"
     if not _KEY.match(key):
-        return f"key {shown}: use {KEY_RULE}"
+        fixed = suggest_key(key)
+        return f"{what} {shown}: use {KEY_RULE}" + (f" (e.g. {fixed!r})" if fixed else "")
     return None
+
+
+def suggest_key(key: str) -> str | None:
+    """A key name that passes, close to ``key`` (``api.key`` -> ``api_key``), or None."""
+    fixed = re.sub(r"[^A-Za-z0-9_-]+", "_", key.strip()).lstrip("_-")[:KEY_MAX]
+    return fixed if fixed and _KEY.match(fixed) else None
 
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

@@ -9,7 +9,8 @@ A reference is ``{{`` *name* [``.`` *key*] ``}}`` with optional spaces inside th
 (``{{db.password}}`` and ``{{ db.password }}`` are the same reference):
 
 * *name*: a letter, then letters, digits, ``-`` and ``_`` (secret names);
-* *key*: letters, digits, ``-`` and ``_`` (one key of a group; no nesting).
+* *key*: a letter or digit, then letters, digits, ``-`` and ``_`` (one key of a group, as
+  ``naming.KEY_PATTERN``; no nesting).
 
 ``{{ name }}`` is a single-value secret; ``{{ name.key }}`` one key of a group.
 
@@ -45,7 +46,7 @@ from enum import Enum
 
 from secretsfile.core.suggest import close_matches, did_you_mean
 from secretsfile.errors import ConfigError, FormatError, SecretsfileError, UsageError
-from secretsfile.secrets.naming import NamingPolicy
+from secretsfile.secrets.naming import KEY_PATTERN, NamingPolicy
 from secretsfile.secrets.placing import FORMATS, Regions, Unplaceable, format_for_template, place
 
 __all__ = [
@@ -68,7 +69,7 @@ LEVEL_ENV_VAR = "SECRETSFILE_SECRET_VALIDATION_LEVEL"
 Shapes = Mapping[str, tuple[str, ...] | None]
 
 _NAME = r"[A-Za-z][A-Za-z0-9_-]*"
-_KEY = r"[A-Za-z0-9_][A-Za-z0-9_-]*"
+_KEY = KEY_PATTERN  # the one key rule (naming.key_problem)
 # Where something that starts like a reference begins: "{{", spaces, a name.
 _START = re.compile(r"\{\{[ \t]*(" + _NAME + r")")
 _COMPLETE = re.compile(r"(?:\.(" + _KEY + r"))?[ \t]*\}\}")

@@ -24,7 +24,7 @@ from typing import Any
 from secretsfile.core.suggest import suggestion
 from secretsfile.errors import ConfigError, UsageError
 from secretsfile.secrets.model import Scalar, finite, parse_typed, text_of
-from secretsfile.secrets.naming import is_variable_name
+from secretsfile.secrets.naming import is_variable_name, key_problem
 
 TYPES = ("str", "int", "float", "bool")
 
@@ -181,6 +181,9 @@ def _user_field(schema: str, spec: Any) -> Field:
     if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
         raise ConfigError(f"schema {schema}: every field needs a name")
     where = f"schema {schema}: field {spec['name']!r}"
+    problem = key_problem(spec["name"], f"schema {schema}: field")
+    if problem:  # a field is a group key: the one key rule (naming.key_problem)
+        raise ConfigError(problem, hint="rename the field in the config's schemas: section")
     type_ = str(spec.get("type", "str"))
     if type_ not in TYPES:
         raise ConfigError(f"{where} has unknown type {type_!r}",

@@ -13,7 +13,7 @@ import pytest
 from secretsfile.config.project import Environment, ProjectConfig, load_project_config
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops import sync
-from secretsfile.ops.secrets import find_secret, save_secret
+from secretsfile.ops.secrets import change_secret, find_secret, save_secret
 from secretsfile.remotes.interface import Described, Location
 from secretsfile.secrets.model import Secret
 from tests.ops.conftest import PROD_TOKEN
@@ -276,6 +276,27 @@ def test_pull_skips_new_keys_the_key_rule_refuses(project: Path) -> None:
     assert "empty key" in (plan.changes[1].note or "")
     with pytest.raises(UsageError, match=r"key 'a\.b': use 1 to 100 characters"):
         save_secret(config, env, Secret("app-db", "prod", None, {"a.b": "v"}), create=None)
+
+
+def test_push_and_diff_skip_keys_new_to_the_entry_that_the_key_rule_refuses(project: Path
+                                                                           ) -> None:
+    config, env = _ctx(project)
+    legacy = Secret("legacy", "prod", None, {"2fa_seed": "s", "api.key": "k"})
+    change_secret(config, env, "legacy", False, lambda _now: legacy, create=True,
+                  carried=legacy.keys)  # as an older version wrote it
+    store = Memory()
+    plan = sync.push(config, env, URL, opener=store.opener)
+    skipped = {c.name: c.note or "" for c in plan.problems}
+    assert list(skipped) == ["legacy"] and "legacy" not in store.entries
+    assert "key 'api.key': use 1 to 100 characters" in skipped["legacy"]
+    assert "secretsfile secret update legacy --env prod --api_key=… --remove-key 'api.key'" \
+        in skipped["legacy"]
+    assert [c.name for c in sync.diff(config, env, URL, opener=store.opener).problems] == [
+        "legacy"]
+    store.entries["legacy"] = Secret("legacy", "prod", None, {"api.key": "old"})
+    updated = sync.push(config, env, URL, opener=store.opener)  # the entry holds the key
+    assert not updated.problems and store.entries["legacy"].values == legacy.values
+    assert sync.pull(config, env, URL, opener=store.opener).problems == []
 
 
 def test_a_malformed_entry_is_skipped_not_fatal(project: Path) -> None:

@@ -65,16 +65,18 @@ def test_names_are_one_plain_segment(name: str) -> None:
         check_name(loc, name)
 
 
-def test_read_all_leaves_out_what_sync_pull_refuses(bao: Bao,
+def test_read_all_leaves_out_names_sync_pull_refuses_never_keys(bao: Bao,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VAULT_TOKEN", bao.token)
     monkeypatch.setenv("VAULT_ADDR", bao.address)
     prefix = "read-all-" + uuid.uuid4().hex[:8]
     for name, payload in [("db", {"value": "x"}), ("dot.name", {"value": "x"}),
-                          ("Upper", {"value": "x"}), ("bad-key", {"a b": "x"}),
+                          ("Upper", {"value": "x"}), ("bad-key", {"a b": "x", "2fa": "y"}),
                           ("api-token", {"value": PLANTED})]:
         status, _ = bao.call("POST", f"secret/data/{prefix}/{name}", {"data": payload})
         assert status == 200, status
     url = f"vault://{bao.address.split('://')[1]}/secret/{prefix}"
-    assert sorted(registry.read_all(url, "prod")) == ["api-token", "db"]
-    assert sorted(registry.read_all(url, "prod", NamingPolicy())) == ["api-token"]
+    found = registry.read_all(url, "prod")  # a key is never a reason to drop a secret
+    assert sorted(found) == ["api-token", "bad-key", "db"]
+    assert set(found["bad-key"].keys) == {"a b", "2fa"}
+    assert sorted(registry.read_all(url, "prod", NamingPolicy())) == ["api-token", "bad-key"]

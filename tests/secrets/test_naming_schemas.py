@@ -114,3 +114,18 @@ def test_variable_collisions_name_both() -> None:
     with pytest.raises(UsageError, match=r"db.a_b \(DB_A_B\) collides with db.a-b"):
         check_variable_collisions("db", ["a-b", "a_b"], {})
     check_variable_collisions("app-db", ["user"], {"app-db": ("user",), "api": None})
+
+
+@pytest.mark.parametrize("field", ["api.key", "_hidden", "a b", "x" * 101])
+def test_a_schema_field_breaking_the_key_rule_is_refused_on_load(field: str) -> None:
+    raw = {"legacy": {"fields": [{"name": "2fa_seed"}, {"name": field}]}}
+    with pytest.raises(ConfigError) as caught:
+        user_schemas(raw)
+    text = caught.value.diagnostics()
+    assert "schema legacy: field" in text and "schemas:" in text and "\n" not in text
+    assert "letter or digit" in text or "longer than 100" in text
+
+
+def test_a_leading_digit_is_a_good_field() -> None:
+    schema = user_schemas({"legacy": {"fields": [{"name": "2fa_seed"}]}})["legacy"]
+    assert schema.validate({"2fa_seed": "v"}) == {"2fa_seed": "v"}

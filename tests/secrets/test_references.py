@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from secretsfile.errors import ConfigError, FormatError, UsageError
-from secretsfile.secrets.naming import NamingPolicy
+from secretsfile.secrets.naming import NamingPolicy, key_problem
 from secretsfile.secrets.placing import Typed
 from secretsfile.secrets.references import (
     ValidationLevel,
@@ -102,6 +102,13 @@ def test_broken_references_are_found() -> None:
         ("broken", 4, "missing '}}'"),
     ]
     assert refs[0].label == "{{ db.password }"
+
+
+@pytest.mark.parametrize("key", ["2fa_seed", "user", "A-1", "_schema_unencrypted", "_x"])
+def test_a_reference_key_is_what_the_key_rule_accepts(key: str) -> None:
+    refs = find_references(f"{{{{ db.{key} }}}}")
+    parsed = len(refs) == 1 and refs[0].kind == "ref" and refs[0].key == key
+    assert parsed is (key_problem(key) is None)  # one rule: naming.KEY_PATTERN
 
 
 # --- validating ---------------------------------------------------------------------------
