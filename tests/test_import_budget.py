@@ -9,6 +9,7 @@ parser too (no Typer), with the allowances listed beside it.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,7 @@ FORBIDDEN_MODULES = ("tempfile", "shutil", "traceback", "decimal", "datetime", "
                      "cryptography.hazmat.primitives.ciphers",
                      "secretsfile.config.environments", "secretsfile.config.keys",
                      "secretsfile.cli.main")  # fmt: skip
+CHECKOUT = Path(__file__).resolve().parents[1]
 MARK = "-- secretsfile starts --"  # what site imported before it (e.g. a .pth) is not ours
 ENTRY = (f"import sys; sys.stderr.write('{MARK}\\n'); sys.argv = ['secretsfile', *sys.argv[1:]]; "
          "from secretsfile.cli.entry import run; run()")  # fmt: skip
@@ -50,8 +52,11 @@ def sops_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 
 def imported(argv: list[str], cwd: Path) -> set[str]:
     """The modules ``secretsfile ARGV`` imports, from ``-X importtime`` on stderr."""
+    # this checkout's package, whatever else the interpreter has installed
+    path = os.pathsep.join(filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")]))
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", ENTRY, *argv], cwd=cwd,
-                          capture_output=True, text=True, check=False)  # fmt: skip
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": path})  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     ours = done.stderr.partition(MARK)[2]
     return {line.rsplit("|", 1)[1].strip() for line in ours.splitlines()
@@ -68,14 +73,14 @@ def over_budget(modules: set[str]) -> list[str]:
 _EXEC_ENV_ALLOWED = frozenset({"subprocess", "dataclasses", "inspect", "datetime", "copy",
                                "threading", "json"})
 # get renders no JSON unless --json; a key path is parsed (ops.treepath) there.
-# encrypt: the emitter asks whether lastmodified would read back as a timestamp (datetime).
-# set: a bracketed key path (`["db"]`) is parsed with json by ops.treepath.
-_ENCRYPT_ALLOWED = frozenset({"datetime"})
+# encrypt: the emitter's "would lastmodified read back as a time?" is answered without
+# datetime (a UTC time with valid fields); set: a bracketed key path (`["db"]`) is parsed
+# with json by ops.treepath.
+_ENCRYPT_ALLOWED: frozenset[str] = frozenset()
 _TEXTCONV_ALLOWED: frozenset[str] = frozenset()
-_SET_ALLOWED = frozenset({"datetime", "json"})
-# the merge driver (lean: no Typer, Click or rich) writes %A through the emitter (datetime,
-# as encrypt); ops/merging imports copy at the top.
-_MERGE_ALLOWED = frozenset({"copy", "datetime"})
+_SET_ALLOWED = frozenset({"json"})
+# the merge driver (lean: no Typer, Click or rich); ops/merging imports copy at the top.
+_MERGE_ALLOWED = frozenset({"copy"})
 _DECRYPT_NEVER = ("secretsfile.ops.treepath", "secretsfile.ops.tree_match",
                   "secretsfile.ops.secret_input", "secretsfile.cli.key_options",
                   "secretsfile.keysources.pgp", "secretsfile.keysources.kms",

@@ -185,9 +185,7 @@ def format_float_json(value: float) -> str:
 def format_time(moment: _dt.datetime, nanos: int | None = None) -> str:
     """Go ``time.MarshalText``: RFC 3339 with trimmed fractional seconds, ``Z`` for UTC."""
     frac_ns = moment.microsecond * 1000 if nanos is None else nanos
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    if frac_ns:
-        text += "." + str(frac_ns).rjust(9, "0").rstrip("0")
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") + _fraction(frac_ns)
     offset = moment.utcoffset()
     if not offset:  # None or a zero timedelta
         return text + "Z"
@@ -195,6 +193,23 @@ def format_time(moment: _dt.datetime, nanos: int | None = None) -> str:
     sign = "+" if minutes >= 0 else "-"
     minutes = abs(minutes)
     return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _fraction(nanos: int) -> str:
+    """Go's trimmed fractional seconds: "" for none, ".5" for 500 ms."""
+    return "." + str(nanos).rjust(9, "0").rstrip("0") if nanos else ""
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _valid_utc(year: int, month: int, day: int, clock: tuple[int, int, int]) -> bool:
+    """Whether ``datetime`` would take these fields, for years strftime pads to 4 digits."""
+    if year < 1000 or not 1 <= month <= 12 or day < 1:
+        return False
+    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    hour, minute, second = clock
+    return day <= _MONTH_DAYS[month - 1] + leap and hour < 24 and minute < 60 and second < 60
 
 
 _TIMESTAMP = Pattern(
@@ -217,6 +232,11 @@ def parse_timestamp(text: str) -> GoTime | None:
         hour, minute, second, frac, zone = groups[8], groups[9], groups[10], groups[11], "Z"
     else:
         hour, minute, second, frac, zone = "0", "0", "0", None, "Z"
+    nanos = int(frac.ljust(9, "0")) if frac else 0
+    clock = (int(hour), int(minute), int(second))
+    if zone == "Z" and _valid_utc(year, month, day, clock):  # without importing datetime
+        text = f"{year:04d}-{month:02d}-{day:02d}T{clock[0]:02d}:{clock[1]:02d}:{clock[2]:02d}"
+        return GoTime(text + _fraction(nanos) + "Z")
     import datetime as _dt
 
     try:
@@ -224,10 +244,9 @@ def parse_timestamp(text: str) -> GoTime | None:
         if zone != "Z":
             sign = 1 if zone[0] == "+" else -1
             tz = _dt.timezone(sign * _dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
-        moment = _dt.datetime(year, month, day, int(hour), int(minute), int(second), tzinfo=tz)
+        moment = _dt.datetime(year, month, day, *clock, tzinfo=tz)
     except ValueError:
         return None
-    nanos = int(frac.ljust(9, "0")) if frac else 0
     return GoTime(format_time(moment, nanos))
 
 
