@@ -79,13 +79,14 @@ def _normal(value: Any) -> Any:
 @pytest.mark.parametrize("name", [n for n, c in SPEC.items() if c.lean])
 def test_lean_parser_agrees_with_click(name: tuple[str, ...]) -> None:
     cmd, rng, agreed = SPEC[name], random.Random(14), 0
+    command = _command(cmd)  # built once: the whole Typer app is built to reach it
     for _ in range(1500):
         argv = _argvs(cmd, rng)
         parsed = lean.parse([*name, *argv])
         if parsed is None:
             continue
         kwargs = {k: _normal(v) for k, v in parsed[1].items() if k != "quiet"}
-        context = _command(cmd).make_context("secretsfile", list(argv))
+        context = command.make_context("secretsfile", list(argv))
         assert not context.args, argv
         paths = {p.dest for p in params_of(cmd) if p.type == "path"}  # Typer: Path(value)
         assert kwargs == {k: _normal(Path(v) if k in paths and v is not None else v)
