@@ -9,7 +9,6 @@ that token back as it was, without running AES again (the same bytes AES would g
 
 from __future__ import annotations
 
-import base64
 import binascii
 import os
 import sys
@@ -53,6 +52,8 @@ def encrypted_type(value: str) -> str | None:
 
 
 def _b64decode(text: str) -> bytes:
+    import base64  # Python 3.10 only: binascii has no strict mode there
+
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 

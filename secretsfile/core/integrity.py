@@ -19,7 +19,7 @@ writes the float ``3.0`` as ``3``, which reads back as an integer with the same 
 
 from __future__ import annotations
 
-import base64
+import binascii
 
 from secretsfile.core.digests import compare_digest, hmac_sha256
 from secretsfile.core.tree import DEFAULT_UNENCRYPTED_SUFFIX, Selector
@@ -46,7 +46,7 @@ def structure_tag(data_key: bytes, docs: list[Branch], selector: Selector) -> st
     # times faster than encoding every value on its own. surrogatepass: any code point.
     message = "".join(parts).encode("utf-8", "surrogatepass")
     digest = hmac_sha256(tag_key, message)
-    return f"{_VERSION}:{base64.b64encode(digest).decode()}"
+    return f"{_VERSION}:{binascii.b2a_base64(digest, newline=False).decode()}"  # no base64 module
 
 
 def tag_matches(stored: str, computed: str) -> bool:

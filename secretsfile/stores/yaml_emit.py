@@ -12,6 +12,7 @@ import functools
 import re
 from typing import Any
 
+from secretsfile.core.pattern import Pattern
 from secretsfile.core.values import Branch, Comment, GoTime, Value, format_float_yaml
 from secretsfile.errors import FormatError
 from secretsfile.stores.yaml_resolve import QUOTED_WORDS, must_quote
@@ -31,8 +32,8 @@ _SAFE_PLAIN = re.compile(rf"^[A-Za-z_]{_PLAIN_CHARS}*(?::{_PLAIN_CHARS}+)*\Z")
 # Decided without libyaml's analysis: one line of these characters (no ": ", " #", no
 # leading indicator) is plain when it reads back as the same string; lines of printable
 # ASCII without trailing spaces (the age armor) make a literal block.
-_SIMPLE_LINE = re.compile(r"[A-Za-z0-9_.+/=$()-][A-Za-z0-9_.+/=,@$%()\[\]-]*\Z")
-_BLOCK_TEXT = re.compile(r"[\n\x20-\x7e]*\Z")
+_SIMPLE_LINE = Pattern(r"[A-Za-z0-9_.+/=$()-][A-Za-z0-9_.+/=,@$%()\[\]-]*\Z")
+_BLOCK_TEXT = Pattern(r"[\n\x20-\x7e]*\Z")
 _ESCAPES = {
     "\0": "\\0", "\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
     "\f": "\\f", "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\x85": "\\N",
