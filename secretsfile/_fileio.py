@@ -20,12 +20,6 @@ from pathlib import Path
 
 from secretsfile.errors import InputNotFoundError, UsageError
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
-
 TEMP_PATTERN = ".*.secretsfile-*.tmp"  # the gitignore line for our temp files
 # compiled where a write looks for stale temp files (re caches it), not at import
 _TEMP_NAME = r"\.(?P<target>.+)\.secretsfile-(?P<pid>[1-9][0-9]{0,9})-[a-z0-9_]{8}\.tmp"
@@ -56,7 +50,9 @@ def locked(path: Path) -> Iterator[None]:
     inode), a waiter that wakes up on the old inode takes the lock again on the new one.
     A file that does not exist yet is locked through its directory until it does.
     """
-    if fcntl is None:
+    try:
+        import fcntl  # imported by the writes that lock, not by every command
+    except ImportError:  # pragma: no cover - Windows
         yield
         return
     target = path.resolve()
