@@ -16,9 +16,14 @@ import re
 import stat
 import time
 from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from secretsfile.errors import InputNotFoundError, UsageError
+
+if TYPE_CHECKING:  # pathlib (fnmatch, urllib.parse) loads only where a Path is made (issue 14)
+    from pathlib import Path
+
+StrPath = str | os.PathLike[str]
 
 TEMP_PATTERN = ".*.secretsfile-*.tmp"  # the gitignore line for our temp files
 # compiled where a write looks for stale temp files (re caches it), not at import
@@ -26,10 +31,12 @@ _TEMP_NAME = r"\.(?P<target>.+)\.secretsfile-(?P<pid>[1-9][0-9]{0,9})-[a-z0-9_]{
 STALE_AFTER = 30.0  # seconds; no write keeps its temp file open this long
 
 
-def read_text(path: Path) -> str:
+def read_text(path: StrPath) -> str:
     """A file's text; a missing or unreadable file is one clear error."""
+    path = os.fspath(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except FileNotFoundError:
         raise InputNotFoundError(f"{path}: no such file", hint="check the path") from None
     except IsADirectoryError:
@@ -43,7 +50,7 @@ def read_text(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
+def locked(path: StrPath) -> Iterator[None]:
     """Serialise writers of ``path`` (POSIX flock; other files are not blocked).
 
     The lock is taken on the file itself; since every write replaces the file (a new
@@ -55,7 +62,8 @@ def locked(path: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    target = path.resolve()
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target)
     while True:
         on_file = True
         try:
@@ -63,7 +71,7 @@ def locked(path: Path) -> Iterator[None]:
         except FileNotFoundError:
             on_file = False
             try:
-                fd = os.open(target.parent, os.O_RDONLY)
+                fd = os.open(directory, os.O_RDONLY)
             except OSError as error:
                 raise UsageError(f"cannot write {path}: {error.strerror}",
                                  hint="check that the directory exists") from None
@@ -73,25 +81,25 @@ def locked(path: Path) -> Iterator[None]:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
     try:
-        remove_stale_temps(target.parent, locked_name=target.name)
+        remove_stale_temps(directory, locked_name=os.path.basename(target))
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
 
-def _still_current(target: Path, fd: int, on_file: bool) -> bool:
+def _still_current(target: str, fd: int, on_file: bool) -> bool:
     """Is the locked object still the one writers lock (the current file, or the directory
     of a file that still does not exist)?"""
     if not on_file:
-        return not target.exists()
+        return not os.path.exists(target)
     try:
         return os.stat(target).st_ino == os.fstat(fd).st_ino
     except FileNotFoundError:
         return False
 
 
-def write_atomic(path: Path, text: str, mode: int | None = None, private: bool = False) -> None:
+def write_atomic(path: StrPath, text: str, mode: int | None = None, private: bool = False) -> None:
     """Write to a temp file beside ``path``, fsync, then rename over it.
 
     An interrupt at any point leaves either the old file or the new one, never a torn one.
@@ -99,17 +107,18 @@ def write_atomic(path: Path, text: str, mode: int | None = None, private: bool =
     ``private`` (plaintext outputs) forces 0600 whatever the old file had. A symlink is
     followed: its target is replaced, the link stays.
     """
-    path = path.resolve()
-    if path.is_dir():
+    path = os.path.realpath(path)
+    if os.path.isdir(path):
         raise UsageError(f"{path} is a directory, not a file", hint="name a file to write")
-    directory = path.parent
+    directory = os.path.dirname(path)
     keep: int | None = mode
     if private:
         keep = 0o600
     else:
         with contextlib.suppress(FileNotFoundError):
-            keep = stat.S_IMODE(path.stat().st_mode)
-    prefix = f".{path.name}.secretsfile-{os.getpid()}-"  # the PID: see remove_stale_temps
+            keep = stat.S_IMODE(os.stat(path).st_mode)
+    # the PID: see remove_stale_temps
+    prefix = f".{os.path.basename(path)}.secretsfile-{os.getpid()}-"
     try:
         import tempfile  # only when writing: decrypt and get never pay for it
 
@@ -137,7 +146,7 @@ def write_atomic(path: Path, text: str, mode: int | None = None, private: bool =
     remove_stale_temps(directory)
 
 
-def remove_stale_temps(directory: Path, locked_name: str | None = None) -> int:
+def remove_stale_temps(directory: StrPath, locked_name: str | None = None) -> int:
     """Delete the temp files that killed writers left in ``directory``; how many went.
 
     Only names ``write_atomic`` makes, owned by this user, whose writer process is gone.
@@ -148,7 +157,7 @@ def remove_stale_temps(directory: Path, locked_name: str | None = None) -> int:
     """
     removed = 0
     now = time.time()
-    for entry, found, info in left_by_dead_processes(Path(directory), re.compile(_TEMP_NAME)):
+    for entry, found, info in left_by_dead_processes(directory, re.compile(_TEMP_NAME)):
         if not stat.S_ISREG(info.st_mode):
             continue
         if found["target"] != locked_name and now - info.st_mtime < STALE_AFTER:
@@ -159,7 +168,7 @@ def remove_stale_temps(directory: Path, locked_name: str | None = None) -> int:
     return removed
 
 
-def left_by_dead_processes(directory: Path, name: re.Pattern[str]
+def left_by_dead_processes(directory: StrPath, name: re.Pattern[str]
                            ) -> Iterator[tuple[os.DirEntry[str], re.Match[str], os.stat_result]]:
     """Entries of ``directory`` whose name matches ``name`` (with a ``pid`` group), owned by
     this user, whose process is gone: what killed writers and editors leave behind. The
@@ -195,7 +204,7 @@ def process_gone(pid: int) -> bool:
     return False
 
 
-def _fsync_directory(directory: Path) -> None:
+def _fsync_directory(directory: str) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:
@@ -209,9 +218,10 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def write_new_private(path: Path, text: str) -> None:
+def write_new_private(path: StrPath, text: str) -> None:
     """Create a file readable only by its owner (0600); refuse to overwrite."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = os.fspath(path)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -227,6 +237,8 @@ def write_new_private(path: Path, text: str) -> None:
 def private_base() -> Path:
     """Where private directories go: ``SECRETSFILE_TMPDIR`` when set, else ``/dev/shm``
     (tmpfs: the plaintext never reaches a disk) when writable, else the system temp dir."""
+    from pathlib import Path
+
     chosen = os.environ.get("SECRETSFILE_TMPDIR")
     if chosen:
         return Path(chosen)
@@ -242,6 +254,7 @@ def private_dir(prefix: str = "secretsfile-") -> Path:
     """A fresh directory only its owner can enter (0700) in ``private_base()``, for
     plaintext that must exist as a file for a moment."""
     import tempfile
+    from pathlib import Path
 
     base = private_base()
     try:
