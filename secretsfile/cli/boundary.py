@@ -10,7 +10,7 @@ import os
 import sys
 
 from secretsfile.cli.exit_codes import ExitCode, exit_code_for
-from secretsfile.errors import SecretsfileError
+from secretsfile.errors import SecretsfileError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,13 +27,24 @@ def write_stdout(text: str) -> None:
     """Data on stdout, exactly as given: bytes that are not UTF-8 (a binary file's data,
     carried in ``text`` as surrogate escapes, as ``_fileio.read_text`` reads them) go out as
     the original bytes."""
+    if not text:
+        return  # nothing to write (a clean scan's report): also fine with stdout closed
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        raise UsageError("stdout is closed: nothing was written",
+                         hint="run it with stdout open, or write to a file with --output FILE")
     buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:  # a replaced stdout (tests, notebooks): text only
-        sys.stdout.write(text)
-    else:
+    try:
+        if buffer is None:  # a replaced stdout (tests, notebooks): text only
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8", "surrogateescape"))
         sys.stdout.flush()
-        buffer.write(text.encode("utf-8", "surrogateescape"))
-    sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader left (`| head`): not an error
+    except OSError as error:  # a full disk, a closed terminal: say so in one line
+        raise UsageError(f"could not write to stdout: {error.strerror or type(error).__name__}",
+                         hint="write to a file with --output FILE") from None
 
 
 def report_frames(error: BaseException) -> None:

@@ -33,8 +33,9 @@ def leave(code: int) -> None:
 
     atexit._run_exitfuncs()
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: started with that descriptor closed (`>&-`)
+                stream.flush()
     except (OSError, ValueError):
         sys.exit(code)  # the ordinary exit reports the failed flush as it always did
     os._exit(code)

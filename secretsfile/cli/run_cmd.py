@@ -8,7 +8,6 @@ stdout. ``ci export`` is the opt-in for CI systems whose later steps need the va
 from __future__ import annotations
 
 import subprocess
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +15,7 @@ from typing import Annotated
 import typer
 
 from secretsfile.cli import spec
+from secretsfile.cli.boundary import write_stdout
 from secretsfile.cli.common import say, write_output
 from secretsfile.cli.spec_typer import info
 from secretsfile.errors import KeyUnavailableError, UsageError
@@ -203,8 +203,7 @@ def ci_export(
     text = exporter.render(variables)  # refuses what the format cannot carry, before output
     if job is not None or mask:
         # flushed before anything else can print a value
-        sys.stdout.write(github_masks(variables))
-        sys.stdout.flush()
+        write_stdout(github_masks(variables))
     if job is not None:
         job.append(text, list(variables))
         say(f"exported {len(variables)} variable{'s' if len(variables) != 1 else ''} from "

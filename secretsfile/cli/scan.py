@@ -89,11 +89,12 @@ def run_check_encrypted(files: list[str] | None = None, staged: bool = False,
     if fmt not in ("text", "json"):
         raise UsageError(f"unknown --format {fmt!r}", hint="use text or json")
     report = run_check(tuple(files or ()), sources, guard_sources(Path.cwd()), staged=staged)
+    from secretsfile.cli.boundary import write_stdout
+
     if fmt == "json":
-        sys.stdout.write(json.dumps(report.as_json(), indent=2) + "\n")
+        write_stdout(json.dumps(report.as_json(), indent=2) + "\n")
     else:
-        sys.stdout.write("".join(line + "\n" for line in report.lines()))
-    sys.stdout.flush()
+        write_stdout("".join(line + "\n" for line in report.lines()))
     if not no_summary:
         say(report.summary())
     return 1 if report.failed else 0

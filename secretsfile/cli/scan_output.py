@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 
 def use_colour() -> bool:
     return (
-        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-    )
+        sys.stdout is not None and sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )  # fmt: skip
 
 
 def write_report(report: Report, fmt: str, output: Path | None) -> None:
@@ -30,8 +31,9 @@ def write_report(report: Report, fmt: str, output: Path | None) -> None:
     elif fmt == "text" and use_colour():
         _print_coloured(report)
     else:
-        sys.stdout.write(render(report, fmt))
-        sys.stdout.flush()
+        from secretsfile.cli.boundary import write_stdout
+
+        write_stdout(render(report, fmt))
 
 
 def _print_coloured(report: Report) -> None:

@@ -8,11 +8,12 @@ and false samples of each rule: the built-in catalog, plus or minus what the sca
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from secretsfile.cli.boundary import write_stdout
 
 if TYPE_CHECKING:
     from secretsfile.scanner.model import Rule
@@ -59,10 +60,9 @@ def scan_rules(
     entries = [rule_entry(r, frozenset(b.id for b in builtin))
                for r in loaded.config.build_rules(builtin)]  # fmt: skip
     if as_json:
-        sys.stdout.write(json.dumps(entries, indent=2) + "\n")
+        write_stdout(json.dumps(entries, indent=2) + "\n")
     else:
-        sys.stdout.write("".join(_text_line(entry) for entry in entries))
-    sys.stdout.flush()
+        write_stdout("".join(_text_line(entry) for entry in entries))
     return 0
 
 

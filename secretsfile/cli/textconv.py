@@ -84,11 +84,10 @@ def textconv(file: str, redact: bool) -> int:
         _say(error.message if isinstance(error, SecretsfileError)
              else f"unexpected {type(error).__name__}")
     try:
-        if text is None:
-            sys.stdout.buffer.write(raw)
-        else:
-            sys.stdout.write(text)
-        sys.stdout.flush()
+        from secretsfile.cli.boundary import write_stdout
+
+        # raw bytes travel as surrogate escapes: write_stdout gives back the same bytes
+        write_stdout(raw.decode("utf-8", "surrogateescape") if text is None else text)
     except BrokenPipeError:
         pass
     return 0

@@ -4,6 +4,7 @@ else runs the Typer app with the garbage collector on."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,31 @@ def test_scan_runs_lean_with_the_collector_off_only_for_a_commit(
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert f"atexit gc {gc_on} False" in done.stderr  # no Typer: the lean parser ran it
+
+
+def _closed_stdout(*argv: object, cwd: Path,
+                   out: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The console script run by a shell with stdout closed (`>&-`), or sent to ``out``."""
+    redirect = ">&-" if out is None else f"> {out}"
+    words = " ".join(f"'{a}'" for a in map(str, argv))
+    return subprocess.run(f'"{sys.executable}" -c "$PROBE" {words} {redirect}', shell=True,
+                          cwd=cwd, stderr=subprocess.PIPE, text=True, check=False,
+                          env={**os.environ, "PROBE": _PROBE})  # fmt: skip
+
+
+def test_a_closed_stdout_is_one_line_not_a_crash(run: Runner, enc_yaml: Path) -> None:
+    target = enc_yaml.with_name("plain.yaml")
+    target.write_text("a: 1\n")
+    written = _closed_stdout("encrypt", "-i", target, cwd=target.parent)
+    assert written.returncode == 0, written.stderr  # nothing for stdout: a success
+    assert "ENC[" in target.read_text()
+    shown = _closed_stdout("decrypt", enc_yaml, cwd=enc_yaml.parent)
+    assert shown.returncode == 2 and "stdout is closed" in shown.stderr
+    assert "unexpected" not in shown.stderr and "Traceback" not in shown.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_disk_on_stdout_is_one_line(enc_yaml: Path) -> None:
+    done = _closed_stdout("decrypt", enc_yaml, cwd=enc_yaml.parent, out="/dev/full")
+    assert done.returncode == 2 and "could not write to stdout" in done.stderr
+    assert "unexpected" not in done.stderr
