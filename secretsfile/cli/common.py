@@ -8,9 +8,9 @@ module at all: its quiet rule is ``cli/quiet.py``."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secretsfile.cli.boundary import write_stdout
@@ -20,6 +20,8 @@ from secretsfile.cli.quiet import set_quiet as set_quiet
 from secretsfile.errors import UsageError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from secretsfile.config.project import ProjectConfig
     from secretsfile.secrets.schemas import Schema
 
@@ -35,7 +37,7 @@ def emit_json(data: Any) -> None:
     out(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def read_value(value: str | None, value_stdin: bool, value_file: Path | None,
+def read_value(value: str | None, value_stdin: bool, value_file: str | os.PathLike[str] | None,
                prompt: str = "Value") -> str:  # fmt: skip
     """A secret value from stdin, a file, a hidden prompt, or (with a warning) argv."""
     from secretsfile.ops.secret_input import utf8_value
@@ -53,7 +55,8 @@ def read_value(value: str | None, value_stdin: bool, value_file: Path | None,
         return text[:-1] if text.endswith("\n") and text.count("\n") == 1 else text
     if value_file is not None:
         try:
-            return utf8_value(value_file.read_bytes(), str(value_file))
+            with open(value_file, "rb") as handle:
+                return utf8_value(handle.read(), os.fspath(value_file))
         except OSError as error:
             raise UsageError(f"{value_file}: {error.strerror}") from None
     if not sys.stdin.isatty():
@@ -167,7 +170,7 @@ def _no_echo(hidden: bool) -> Iterator[None]:
         termios.tcsetattr(fd, termios.TCSANOW, old)
 
 
-def write_output(text: str, output: Path | None) -> None:
+def write_output(text: str, output: str | os.PathLike[str] | None) -> None:
     if output is None:
         out(text)
     else:

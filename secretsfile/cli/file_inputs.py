@@ -4,8 +4,8 @@ parser (``cli/lean.py``) runs these commands without it."""
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from secretsfile.cli.common import read_value
@@ -32,11 +32,12 @@ def selector(unencrypted_suffix: str | None, encrypted_suffix: str | None,
     return selected
 
 
-def is_stdin(file: Path | None) -> bool:
-    return file is None or str(file) == "-"
+def is_stdin(file: str | os.PathLike[str] | None) -> bool:
+    return file is None or os.fspath(file) == "-"
 
 
-def source_of(file: Path | None, name: str | None, input_type: str | None) -> Source | None:
+def source_of(file: str | os.PathLike[str] | None, name: str | None,
+              input_type: str | None) -> Source | None:
     """Where ``encrypt``/``decrypt`` read from: None for a plain file; stdin text (with
     the format from ``--filename-override`` or ``--input-type``); or a file read under
     another name."""
@@ -57,7 +58,7 @@ def source_of(file: Path | None, name: str | None, input_type: str | None) -> So
 
 
 def set_value_of(positional: str | None, value: str | None, value_stdin: bool,
-           value_file: Path | None, as_json: bool, key_path: str) -> Any:
+           value_file: str | os.PathLike[str] | None, as_json: bool, key_path: str) -> Any:
     """``set``'s value: the positional VALUE (JSON, as sops takes it) or one option."""
     from secretsfile.ops.secret_input import parse_json
 

@@ -7,16 +7,19 @@ two never disagree. Neither check needs a key.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from secretsfile.cli.common import write_output
 from secretsfile.errors import UsageError
 
 
-def refuse_plaintext_target(path: Path) -> None:
+def refuse_plaintext_target(path: str | os.PathLike[str]) -> None:
     """A UsageError (exit 2) when plaintext must not be written to ``path``."""
+    from pathlib import Path  # only when writing a file: decrypt to stdout never loads it
+
     from secretsfile.ops.guard import check_file
 
+    path = Path(path)
     if path.is_file() and check_file(path).encrypted:
         raise UsageError(
             "refusing to write plaintext over an encrypted file", path=str(path),
@@ -26,7 +29,7 @@ def refuse_plaintext_target(path: Path) -> None:
     from secretsfile.git.sources import find_repo_root
     from secretsfile.ops.guard_policy import load_policy
 
-    start = _policy_start(path)
+    start = Path(_policy_start(path))
     policy, _ = load_policy(guard_sources(start), start, find_repo_root(start))
     if policy.requires(path):
         raise UsageError(
@@ -40,16 +43,18 @@ def _origin(origin: str) -> str:
     return "its built-in patterns" if origin == "default" else origin
 
 
-def _policy_start(path: Path) -> Path:
+def _policy_start(path: str | os.PathLike[str]) -> str:
     """Where check-encrypted would look from: the working directory when the target is
     inside it (the same project, the same default patterns), else the target's directory
     (the project that governs it)."""
-    cwd = Path.cwd()
-    target = path.resolve()
-    return cwd if target.is_relative_to(cwd.resolve()) else target.parent
+    cwd = os.getcwd()
+    target = os.path.realpath(path)
+    real_cwd = os.path.realpath(cwd)
+    inside = os.path.commonpath([target, real_cwd]) == real_cwd
+    return cwd if inside else os.path.dirname(target)
 
 
-def write_plaintext(text: str, output: Path | None) -> None:
+def write_plaintext(text: str, output: str | os.PathLike[str] | None) -> None:
     """``text`` to stdout, or to ``output`` (mode 0600) once the checks above pass."""
     if output is not None:
         refuse_plaintext_target(output)

@@ -22,13 +22,14 @@ and parse the config, and only ``wrap``/``unwrap``/``generate`` import pyrage or
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from secretsfile.core.record import Record
 from secretsfile.errors import KeySourceError, UsageError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from secretsfile.core.metadata import MasterKey
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secretsfile.core.record import Record, field
@@ -21,6 +20,8 @@ from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from secretsfile.config.project import ProjectConfig
 
 
