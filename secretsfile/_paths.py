@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 
-def config_home() -> Path:
+def config_home() -> str:
     """``$XDG_CONFIG_HOME``, else ``~/.config`` (on every POSIX system, as sops does)."""
     xdg = os.environ.get("XDG_CONFIG_HOME")
-    return Path(xdg) if xdg else Path.home() / ".config"
+    return xdg if xdg else os.path.join(os.path.expanduser("~"), ".config")

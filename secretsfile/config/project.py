@@ -133,7 +133,7 @@ class ProjectConfig(Record, frozen=True):
         root = str(self.root.resolve())
         slug = re.sub(r"[^A-Za-z0-9_.-]", "-", self.root.name) or "project"
         project_id = f"{slug}-{hashlib.sha256(root.encode()).hexdigest()[:10]}"
-        return config_home() / "secretsfile" / "private" / project_id / f"{env.name}.yaml"
+        return Path(config_home(), "secretsfile", "private", project_id, f"{env.name}.yaml")
 
     def plan_for(self, path: Path) -> KeyPlan | None:
         """Recipients for ``path``: its environment's, else the first matching creation rule."""

@@ -20,7 +20,6 @@ import stat
 import sys
 from collections.abc import Iterator
 from contextvars import ContextVar
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secretsfile._paths import config_home as config_home
@@ -29,6 +28,8 @@ from secretsfile.errors import KeySourceError, warn
 from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from secretsfile.core.metadata import MasterKey
 
 # pyrage is imported where it is used: the registry reads this module's recipient syntax
@@ -56,13 +57,20 @@ def for_environment(env: str) -> Iterator[None]:
 
 
 def default_key_file() -> Path:
-    return config_home() / "secretsfile" / "age" / "keys.txt"
+    from pathlib import Path  # callers that want a Path (keygen, tests); lookups use str
+
+    return Path(default_key_path())
 
 
-def sops_default_key_file() -> Path:
+def default_key_path() -> str:
+    return os.path.join(config_home(), "secretsfile", "age", "keys.txt")
+
+
+def sops_default_key_path() -> str:
     if sys.platform == "darwin" and not os.environ.get("XDG_CONFIG_HOME"):
-        return Path.home() / "Library" / "Application Support" / "sops" / "age" / "keys.txt"
-    return config_home() / "sops" / "age" / "keys.txt"
+        return os.path.join(os.path.expanduser("~"), "Library", "Application Support", "sops",
+                            "age", "keys.txt")
+    return os.path.join(config_home(), "sops", "age", "keys.txt")
 
 
 # Variables that hold key material itself (not paths): never handed to child processes.
@@ -119,10 +127,10 @@ def generate_identity() -> tuple[str, str]:
     return text, public
 
 
-def check_private_mode(path: Path) -> None:
+def check_private_mode(path: str) -> None:
     """Warn, like ssh, when a key file is readable by group or others."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        mode = stat.S_IMODE(os.stat(path).st_mode)
     except OSError:
         return
     if os.name == "posix" and mode & 0o077:
@@ -161,17 +169,18 @@ def parse_identities(text: str, label: str) -> _Found:
     return _Found(SourceReport(label, detail), identities)
 
 
-def _from_file(path: Path, label: str, seen: dict[str, _Found] | None = None) -> _Found:
+def _from_file(path: str, label: str, seen: dict[str, _Found] | None = None) -> _Found:
     """The identities in one key file; a file ``seen`` already in this lookup (the same
     file named by two variables) is not read, nor warned about, twice."""
     if seen is not None:
-        earlier = seen.get(str(path))
+        earlier = seen.get(path)
         if earlier is not None:
             return _Found(SourceReport(label, earlier.report.detail), earlier.identities)
-        seen[str(path)] = found = _from_file(path, label)
+        seen[path] = found = _from_file(path, label)
         return found
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except FileNotFoundError:
         return _Found(SourceReport(label, "file not found"))
     except (OSError, UnicodeDecodeError) as error:
@@ -181,11 +190,12 @@ def _from_file(path: Path, label: str, seen: dict[str, _Found] | None = None) ->
     return parse_identities(text, label)
 
 
-def _ssh_identity(path: Path, label: str) -> _Found:
+def _ssh_identity(path: str, label: str) -> _Found:
     import pyrage
 
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as error:
         return _Found(SourceReport(label, f"unreadable: {error.strerror}"))
     check_private_mode(path)
@@ -218,16 +228,17 @@ def gather(include_ssh: bool = False) -> list[_Found]:
         if path is None:
             found.append(_Found(SourceReport(file_var, "not set")))
         else:
-            found.append(_from_file(Path(path), f"{file_var}={path}", seen))
-        default = default_key_file() if var.startswith("SECRETSFILE") else sops_default_key_file()
-        found.append(_from_file(default, str(default), seen))
+            found.append(_from_file(path, f"{file_var}={path}", seen))
+        default = default_key_path() if var.startswith("SECRETSFILE") else sops_default_key_path()
+        found.append(_from_file(default, default, seen))
     if include_ssh:
         explicit = os.environ.get("SOPS_AGE_SSH_PRIVATE_KEY_FILE")
-        candidates = [Path(explicit)] if explicit else []
-        candidates += [Path.home() / ".ssh" / "id_ed25519", Path.home() / ".ssh" / "id_rsa"]
+        ssh = os.path.join(os.path.expanduser("~"), ".ssh")
+        candidates = [explicit] if explicit else []
+        candidates += [os.path.join(ssh, "id_ed25519"), os.path.join(ssh, "id_rsa")]
         for candidate in candidates:
-            if candidate.exists():
-                found.append(_ssh_identity(candidate, str(candidate)))
+            if os.path.exists(candidate):
+                found.append(_ssh_identity(candidate, candidate))
     return found
 
 
@@ -247,9 +258,9 @@ def _cache_key(include_ssh: bool) -> tuple[object, ...]:
              "SOPS_AGE_KEY_FILE", "SOPS_AGE_SSH_PRIVATE_KEY_FILE", "XDG_CONFIG_HOME", "HOME",
              "SECRETSFILE_AGE_KEY_CMD", "SOPS_AGE_KEY_CMD")
     stamps: list[tuple[int, int] | None] = []
-    for path in (default_key_file(), sops_default_key_file()):
+    for path in (default_key_path(), sops_default_key_path()):
         try:
-            info = path.stat()
+            info = os.stat(path)
             stamps.append((info.st_mtime_ns, info.st_mode))
         except OSError:
             stamps.append(None)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from secretsfile.core.digests import sha256
@@ -23,6 +22,8 @@ from secretsfile.keysources.age import check_private_mode, config_home
 from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from secretsfile.core.metadata import MasterKey
 
 # cryptography is imported where it is used (see keysources/age.py for why).
@@ -33,7 +34,13 @@ KEY_VARIABLES = ("SECRETSFILE_FERNET_KEY",)
 
 
 def default_key_file() -> Path:
-    return config_home() / "secretsfile" / "fernet" / "keys.txt"
+    from pathlib import Path  # callers that want a Path (keygen, tests); lookups use str
+
+    return Path(default_key_path())
+
+
+def default_key_path() -> str:
+    return os.path.join(config_home(), "secretsfile", "fernet", "keys.txt")
 
 
 def key_id(key: str) -> str:
@@ -88,13 +95,14 @@ def gather() -> list[_Loaded]:
     else:
         loaded.append(_parse(text, "SECRETSFILE_FERNET_KEY"))
     env_file = os.environ.get("SECRETSFILE_FERNET_KEY_FILE")
-    paths = [(Path(env_file), f"SECRETSFILE_FERNET_KEY_FILE={env_file}")] if env_file else []
+    paths = [(env_file, f"SECRETSFILE_FERNET_KEY_FILE={env_file}")] if env_file else []
     if not env_file:
         loaded.append(_Loaded(SourceReport("SECRETSFILE_FERNET_KEY_FILE", "not set"), {}))
-    paths.append((default_key_file(), str(default_key_file())))
+    paths.append((default_key_path(), default_key_path()))
     for path, label in paths:
         try:
-            content = path.read_text(encoding="utf-8")
+            with open(path, encoding="utf-8") as handle:
+                content = handle.read()
         except FileNotFoundError:
             loaded.append(_Loaded(SourceReport(label, "file not found"), {}))
             continue

@@ -28,9 +28,7 @@ import base64
 import binascii
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
 
 from secretsfile.core.pattern import Pattern
 from secretsfile.errors import KeySourceError
@@ -54,6 +52,8 @@ TOKEN_FILE_NAME = ".vault-token"
 
 def split_uri(uri: str) -> tuple[str, str, str]:
     """(vault address, engine path, key name) of a transit URI, checked as sops does."""
+    from urllib.parse import urlsplit  # only for a Vault key: encrypt loads every backend
+
     text = uri.strip()
     try:
         parts = urlsplit(text)
@@ -89,6 +89,8 @@ def is_name(text: str) -> bool:
 def check_key(address: str, engine: str, name: str, where: str) -> None:
     """KeySourceError unless ``address`` is ``http(s)://host[:port]`` and ``engine`` and
     ``name`` are plain names: what a file says must not reach another Vault endpoint."""
+    from urllib.parse import urlsplit  # only for a Vault key: encrypt loads every backend
+
     try:
         parts = urlsplit(address)
         well_formed = (parts.port != 0 and parts.scheme in ("http", "https")
@@ -111,6 +113,8 @@ def check_key(address: str, engine: str, name: str, where: str) -> None:
 
 
 def _url(address: str, engine: str, action: str, name: str) -> str:
+    from urllib.parse import quote
+
     path = "/".join(quote(part, safe="") for part in [*engine.split("/"), action, name])
     return f"{address}/v1/{path}"
 
@@ -119,8 +123,8 @@ def join_uri(address: str, engine_path: str, key_name: str) -> str:
     return f"{address}/v1/{engine_path}/keys/{key_name}"
 
 
-def token_file() -> Path:
-    return Path.home() / TOKEN_FILE_NAME
+def token_file() -> str:
+    return os.path.join(os.path.expanduser("~"), TOKEN_FILE_NAME)
 
 
 def find_token() -> tuple[str | None, list[SourceReport]]:
@@ -133,21 +137,22 @@ def find_token() -> tuple[str | None, list[SourceReport]]:
             return value, reports
     path = token_file()
     try:
-        value = path.read_text(encoding="utf-8").strip()
+        with open(path, encoding="utf-8") as handle:
+            value = handle.read().strip()
     except FileNotFoundError:
-        reports.append(SourceReport(str(path), "file not found"))
+        reports.append(SourceReport(path, "file not found"))
         return None, reports
     except (OSError, UnicodeDecodeError):
-        reports.append(SourceReport(str(path), "unreadable"))
+        reports.append(SourceReport(path, "unreadable"))
         return None, reports
-    reports.append(SourceReport(str(path), "token found" if value else "empty"))
+    reports.append(SourceReport(path, "token found" if value else "empty"))
     return value or None, reports
 
 
 def token_source() -> str:
     """Where find_token found the token (its last report), for messages: never the token."""
     label = find_token()[1][-1].label
-    return "~/" + TOKEN_FILE_NAME if label == str(token_file()) else label
+    return "~/" + TOKEN_FILE_NAME if label == token_file() else label
 
 
 def vault_headers(where: str) -> dict[str, str]:
@@ -177,6 +182,8 @@ def vault_headers(where: str) -> dict[str, str]:
 def check_transport(address: str, where: str) -> None:
     """KeySourceError unless the token may be sent to ``address``: https, or http to the
     loopback host, or anywhere with ``SECRETSFILE_VAULT_ALLOW_HTTP=1``."""
+    from urllib.parse import urlsplit  # only for a Vault key: encrypt loads every backend
+
     parts = urlsplit(address)
     if parts.scheme == "https":
         return

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secretsfile.core.pattern import Pattern
@@ -66,9 +65,9 @@ def gpg_binary() -> str | None:
     return shutil.which("gpg") or shutil.which("gpg2")
 
 
-def gpg_home() -> Path:
+def gpg_home() -> str:
     configured = os.environ.get("GNUPGHOME")
-    return Path(configured) if configured else Path.home() / ".gnupg"
+    return configured if configured else os.path.join(os.path.expanduser("~"), ".gnupg")
 
 
 def home_label() -> str:
@@ -138,7 +137,7 @@ def _failure(fp: str, stderr: str, encrypting: bool) -> KeySourceError:
 
 
 def _home_key(binary: str) -> tuple[str, str]:
-    return binary, str(gpg_home())
+    return binary, gpg_home()
 
 
 def _keyring_stamp() -> tuple[int, ...]:
@@ -147,7 +146,7 @@ def _keyring_stamp() -> tuple[int, ...]:
     stamps = []
     for name in ("pubring.kbx", "pubring.gpg", "private-keys-v1.d"):
         try:
-            stamps.append((home / name).stat().st_mtime_ns)
+            stamps.append(os.stat(os.path.join(home, name)).st_mtime_ns)
         except OSError:
             stamps.append(0)
     return tuple(stamps)
@@ -158,7 +157,7 @@ def secret_fingerprints() -> list[str]:
     gpg or a keyring: the keyring directory is never created here). Listed once per process
     and keyring state, within LIST_TIMEOUT, and not at all once gpg hung here."""
     binary = gpg_binary()
-    if binary is None or not gpg_home().is_dir() or _home_key(binary) in _hung:
+    if binary is None or not os.path.isdir(gpg_home()) or _home_key(binary) in _hung:
         return []
     key = (*_home_key(binary), *_keyring_stamp())
     if key not in _listed:
@@ -175,7 +174,7 @@ def _list_secret_keys() -> list[str]:
     code, out, _ = run_gpg(["--no-auto-check-trustdb", "--with-colons", "--with-keygrip",
                             "--list-keys"], b"", "list keys", timeout=LIST_TIMEOUT,
                            max_stdout=MAX_LISTING)
-    private = gpg_home() / "private-keys-v1.d"
+    private = os.path.join(gpg_home(), "private-keys-v1.d")
     fingerprints: list[str] = []
     primary = ""
     for line in out.decode("utf-8", "replace").splitlines():
@@ -186,7 +185,7 @@ def _list_secret_keys() -> list[str]:
             primary = fields[9].upper()
         elif (fields[0] == "grp" and len(fields) > 9 and primary not in ("", "?")
               and primary not in fingerprints and re.fullmatch(r"[0-9A-Fa-f]{40}", fields[9])
-              and (private / f"{fields[9].upper()}.key").is_file()):
+              and os.path.isfile(os.path.join(private, f"{fields[9].upper()}.key"))):
             fingerprints.append(primary)
     return fingerprints if code == 0 else []
 
@@ -277,7 +276,7 @@ class PgpKeySource(KeySourceBase):
         if binary is None:
             return [SourceReport("gpg", f"not found; {INSTALL_HINT}")]
         home = gpg_home()
-        if not home.is_dir():
+        if not os.path.isdir(home):
             return [SourceReport("gpg", binary), SourceReport(home_label(), "not found")]
         count = len(secret_fingerprints())
         detail = f"{count} secret key{'s' if count != 1 else ''}"
