@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secretsfile.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # `stores:` keys -> our format names (sops' own spelling; keys it does not know are ignored,
 # as sops' config reader ignores them)
@@ -29,6 +31,8 @@ def sops_config_override() -> Path | None:
     value = os.environ.get("SOPS_CONFIG")
     if not value:
         return None
+    from pathlib import Path  # only when SOPS_CONFIG is set
+
     path = Path(value)
     if not path.is_file():
         raise ConfigError(f"config file {path} not found", hint="check SOPS_CONFIG")

@@ -8,7 +8,6 @@ values that did not change keep their exact ciphertext.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from secretsfile._fileio import read_text
 from secretsfile.core.cipher import DATA_KEY_SIZE, ValueCipher
@@ -63,11 +62,12 @@ def read_plaintext(text: str, fmt: str, path: str) -> list[Branch]:
     return docs
 
 
-def read_encrypted_file(path: Path, input_type: str | None = None) -> EncryptedDocument:
+def read_encrypted_file(path: str | os.PathLike[str],
+                        input_type: str | None = None) -> EncryptedDocument:
     """``path`` read and parsed, no key needed; the format from its name or ``input_type``.
     The file is read first: a directory or a missing file is said as such."""
     text = read_text(path)
-    return read_encrypted(text, format_for_path(path, input_type), str(path))
+    return read_encrypted(text, format_for_path(path, input_type), os.fspath(path))
 
 
 def read_encrypted(text: str, fmt: str, path: str) -> EncryptedDocument:

@@ -8,7 +8,6 @@ into key/value pairs, so every front end reads values the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from secretsfile.errors import FormatError, UsageError, warn
@@ -37,9 +36,10 @@ def read_at(reference: str, what: str | None = None) -> str:
     """The text of ``@path``, without the one trailing newline editors add. ``what`` names
     the option in errors instead of the path: the "path" may be a value meant literally
     (``--password=@hunter2``), which an error must not echo."""
-    path = Path(reference[1:])
+    path = reference[1:]
     try:
-        text = utf8_value(path.read_bytes(), str(path))  # it exists: a path, not a value
+        with open(path, "rb") as handle:  # it exists: a path, not a value
+            text = utf8_value(handle.read(), path)
     except OSError as error:
         if what is None:
             raise UsageError(f"{path}: {error.strerror}") from None

@@ -9,7 +9,7 @@ files are read by the fast reader).
 from __future__ import annotations
 
 import importlib
-from pathlib import Path, PurePath
+import os
 
 from secretsfile.core.record import Record
 from secretsfile.errors import UsageError
@@ -66,43 +66,55 @@ def check_name(name: str, what: str = "format") -> str:
     return name
 
 
-def sops_format_for_name(path: str | PurePath) -> str:
+def sops_format_for_name(path: str | os.PathLike[str]) -> str:
     """sops' own choice: by extension only (case-sensitive), anything else binary. Not
     ours for plaintext: ``.env.local`` is binary to sops, dotenv to ``format_for_name``."""
-    return _BY_EXTENSION.get(PurePath(path).suffix, "binary")
+    return _BY_EXTENSION.get(_suffix(_name(path)), "binary")
 
 
-def format_for_name(path: str | PurePath) -> str | None:
+def _name(path: str | os.PathLike[str]) -> str:
+    """The last component, as ``PurePosixPath(path).name`` (no pathlib on the hot path)."""
+    parts = [part for part in os.fspath(path).split("/") if part and part != "."]
+    return parts[-1] if parts else ""
+
+
+def _suffix(name: str) -> str:
+    """``PurePosixPath(name).suffix``: a leading or trailing dot is no suffix."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def format_for_name(path: str | os.PathLike[str]) -> str | None:
     """The format a file name implies by its extension (or whole name), or None."""
-    pure = PurePath(path)
-    by_extension = _BY_EXTENSION.get(pure.suffix)
+    name = _name(path)
+    by_extension = _BY_EXTENSION.get(_suffix(name))
     if by_extension is not None:
         return by_extension
     for fmt in _FORMATS:
         for pattern in fmt.file_names:
-            if pure.name == pattern or (pattern.endswith(".") and pure.name.startswith(pattern)):
+            if name == pattern or (pattern.endswith(".") and name.startswith(pattern)):
                 return fmt.name
     return None
 
 
-def format_for_path(path: str | PurePath, explicit: str | None = None) -> str:
+def format_for_path(path: str | os.PathLike[str], explicit: str | None = None) -> str:
     """``explicit`` (checked), else the format ``path``'s name implies, else binary (as
     sops). A dotenv or INI name holding a sops binary document is binary."""
     if explicit:
         return check_name(explicit)
     found = format_for_name(path)
     if found in _SNIFFED:
-        return FALLBACK if _holds_binary_document(Path(path)) else found
+        return FALLBACK if _holds_binary_document(path) else found
     if found is not None:
         return found
-    if Path(path).is_dir():  # only for names no format claims: costs nothing otherwise
+    if os.path.isdir(path):  # only for names no format claims: costs nothing otherwise
         raise UsageError(f"{path} is a directory, not a file", hint="name a secrets file")
     return FALLBACK
 
 
-def _holds_binary_document(path: Path) -> bool:
+def _holds_binary_document(path: str | os.PathLike[str]) -> bool:
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             if handle.read(64).lstrip()[:1] != b"{":
                 return False
             handle.seek(0)
