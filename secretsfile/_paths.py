@@ -1,4 +1,5 @@
-"""Where secretsfile keeps per-user files. Standard library only: every layer may use it."""
+"""Where secretsfile keeps per-user files, and path tests without pathlib (issue 14: it
+loads fnmatch, urllib.parse and ipaddress). Standard library only: every layer may use it."""
 
 from __future__ import annotations
 
@@ -9,3 +10,8 @@ def config_home() -> str:
     """``$XDG_CONFIG_HOME``, else ``~/.config`` (on every POSIX system, as sops does)."""
     xdg = os.environ.get("XDG_CONFIG_HOME")
     return xdg if xdg else os.path.join(os.path.expanduser("~"), ".config")
+
+
+def is_within(path: str, directory: str) -> bool:
+    """``PurePath(path).is_relative_to(directory)`` for two absolute, normalised paths."""
+    return os.path.commonpath([path, directory]) == directory

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from secretsfile._paths import is_within
 from secretsfile.cli.common import write_output
 from secretsfile.errors import UsageError
 
@@ -49,9 +50,7 @@ def _policy_start(path: str | os.PathLike[str]) -> str:
     (the project that governs it)."""
     cwd = os.getcwd()
     target = os.path.realpath(path)
-    real_cwd = os.path.realpath(cwd)
-    inside = os.path.commonpath([target, real_cwd]) == real_cwd
-    return cwd if inside else os.path.dirname(target)
+    return cwd if is_within(target, os.path.realpath(cwd)) else os.path.dirname(target)
 
 
 def write_plaintext(text: str, output: str | os.PathLike[str] | None) -> None:

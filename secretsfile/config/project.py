@@ -2,7 +2,6 @@
 
 Found by walking up from the working directory. This module reads the parts the tool uses
 today and keeps the rest as raw data for the layers that own it:
-
 ```yaml
 environments:            # env name -> settings; the file defaults to secrets/<env>.yaml
   dev: {file: secrets/dev.yaml}
@@ -11,7 +10,6 @@ creation_rules:          # sops-style; path_regex marks files that must be encry
   - path_regex: ^config/.*\\.secret\\.yaml$
 scan: {...}              # the scanner's section, parsed by secretsfile.scanner.config
 ```
-
 Paths in the file are relative to the directory that holds it (the project root).
 """
 
@@ -21,22 +19,22 @@ import functools
 import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from secretsfile._paths import is_within
 from secretsfile.config.sops_settings import parse_stores, sops_config_override
 from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError, UsageError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pathlib loads where a config file is found or named (issue 14)
+    from pathlib import Path
+
     from secretsfile.config.environments import Environment
     from secretsfile.config.keys import KeyPlan
 
-__all__ = [
-    "CONFIG_NAMES", "SOPS_CONFIG_NAME", "CreationRule", "Environment", "KeyPlan",
-    "ProjectConfig", "find_config", "find_sops_config", "load", "load_project_config",
-    "load_sops_config", "read_yaml_mapping",
-]
+__all__ = ["CONFIG_NAMES", "SOPS_CONFIG_NAME", "CreationRule", "Environment", "KeyPlan",
+           "ProjectConfig", "find_config", "find_sops_config", "load", "load_project_config",
+           "load_sops_config", "read_yaml_mapping"]  # fmt: skip
 
 CONFIG_NAMES = (".secretsfile.yaml", ".secretsfile.yml")
 SOPS_CONFIG_NAME = ".sops.yaml"
@@ -66,7 +64,7 @@ class CreationRule(Record, frozen=True):
 
 class ProjectConfig(Record, frozen=True):
     path: Path | None  # None: no .secretsfile.yaml was found
-    root: Path
+    root_dir: str | os.PathLike[str]  # the project directory; ``root`` as a Path
     environments: tuple[Environment, ...] = ()
     creation_rules: tuple[CreationRule, ...] = ()
     scan: Mapping[str, Any] = field(default_factory=dict)  # raw `scan:` section
@@ -75,6 +73,11 @@ class ProjectConfig(Record, frozen=True):
     # `integrity: strict`: a file without a structure tag is refused (core/integrity.py)
     integrity_strict: bool = False
     stores: Mapping[str, int] = field(default_factory=dict)  # `stores:` indent per format
+
+    @property
+    def root(self) -> Path:
+        from pathlib import Path  # made on demand: no pathlib when no config is found
+        return Path(self.root_dir)
 
     def indent_for(self, fmt: str) -> int | None:
         """The ``stores:`` indent for a format (None: not set)."""
@@ -96,13 +99,8 @@ class ProjectConfig(Record, frozen=True):
     def requires_tag(self, path: Path | str) -> bool:
         """Whether a file must carry an integrity tag: ``integrity: strict`` and the file is
         inside this project (a file elsewhere is not governed by its policy)."""
-        if not self.integrity_strict:
-            return False
-        try:
-            Path(path).resolve().relative_to(self.root.resolve())
-        except ValueError:
-            return False
-        return True
+        return self.integrity_strict and is_within(os.path.realpath(path),
+                                                   os.path.realpath(self.root_dir))
 
     def env_path(self, env: Environment) -> Path:
         return self.root / env.file
@@ -117,7 +115,7 @@ class ProjectConfig(Record, frozen=True):
         if len(self.environments) == 1:
             return self.environments[0]
         if not self.environments:
-            where = self.path or f"{Path.cwd()} or its parents (no .secretsfile.yaml)"
+            where = self.path or f"{os.getcwd()} or its parents (no .secretsfile.yaml)"
             raise ConfigError(f"no environments configured in {where}",
                               hint="run 'secretsfile init', or pass --config / SECRETSFILE_CONFIG")
         names = ", ".join(e.name for e in self.environments)
@@ -133,7 +131,8 @@ class ProjectConfig(Record, frozen=True):
         root = str(self.root.resolve())
         slug = re.sub(r"[^A-Za-z0-9_.-]", "-", self.root.name) or "project"
         project_id = f"{slug}-{hashlib.sha256(root.encode()).hexdigest()[:10]}"
-        return Path(config_home(), "secretsfile", "private", project_id, f"{env.name}.yaml")
+        return self.root.joinpath(config_home(), "secretsfile", "private", project_id,
+                                  f"{env.name}.yaml")  # config_home() is absolute
 
     def plan_for(self, path: Path) -> KeyPlan | None:
         """Recipients for ``path``: its environment's, else the first matching creation rule."""
@@ -149,32 +148,33 @@ class ProjectConfig(Record, frozen=True):
         return None
 
 
-def _walk_up(start: Path, names: tuple[str, ...]) -> Path | None:
-    current = start.resolve()
-    if current.is_file():
-        current = current.parent
+def _walk_up(start: str | os.PathLike[str], names: tuple[str, ...]) -> Path | None:
+    current = os.path.realpath(start)
+    if os.path.isfile(current):
+        current = os.path.dirname(current)
     for _ in range(_MAX_PARENTS):
         for name in names:
-            candidate = current / name
-            if candidate.is_file():
-                return candidate
-        if current.parent == current:
+            candidate = os.path.join(current, name)
+            if os.path.isfile(candidate):
+                from pathlib import Path  # a config is found: it is handed out as a Path
+                return Path(candidate)
+        if os.path.dirname(current) == current:
             return None
-        current = current.parent
+        current = os.path.dirname(current)
     return None
 
 
-def find_config(start: Path) -> Path | None:
+def find_config(start: str | os.PathLike[str]) -> Path | None:
     """The nearest ``.secretsfile.yaml`` (or ``.yml``) at or above ``start``."""
     return _walk_up(start, CONFIG_NAMES)
 
 
-def find_sops_config(start: Path) -> Path | None:
+def find_sops_config(start: str | os.PathLike[str]) -> Path | None:
     """The nearest ``.sops.yaml`` at or above ``start`` (sops ignores ``.sops.yml``)."""
     return _walk_up(start, (SOPS_CONFIG_NAME,))
 
 
-def sops_config_for(start: Path) -> Path | None:
+def sops_config_for(start: str | os.PathLike[str]) -> Path | None:
     """The ``.sops.yaml`` that applies at ``start``: ``SOPS_CONFIG``, else the nearest."""
     return sops_config_override() or find_sops_config(start)
 
@@ -310,7 +310,7 @@ def _parse_project_config(path: Path) -> ProjectConfig:
 
     return ProjectConfig(
         path=path,
-        root=path.parent,
+        root_dir=path.parent,
         environments=parse_environments(data, path),
         creation_rules=rules,
         scan=scan,
@@ -337,13 +337,15 @@ def _sops_project(path: Path) -> ProjectConfig:
     return ProjectConfig(None, path.parent.resolve(), creation_rules=rules, stores=stores)
 
 
-def load(start: Path | None = None, override: str | Path | None = None) -> ProjectConfig:
+def load(start: str | os.PathLike[str] | None = None,
+         override: str | os.PathLike[str] | None = None) -> ProjectConfig:
     """The config a command uses: ``--config``, else ``SECRETSFILE_CONFIG``, else the nearest
     ``.secretsfile.yaml``, else ``SOPS_CONFIG`` or the nearest ``.sops.yaml`` (its creation
     rules and ``stores:``), else empty. ``--config`` takes either kind of file."""
-    start = start if start is not None else Path.cwd()
+    start = start if start is not None else os.getcwd()
     chosen = override or os.environ.get("SECRETSFILE_CONFIG")
     if chosen:
+        from pathlib import Path  # a config is named
         given = Path(chosen)
         if not given.is_file():
             raise ConfigError(f"config file {given} not found", hint="check --config")
@@ -356,10 +358,11 @@ def load(start: Path | None = None, override: str | Path | None = None) -> Proje
     sops = sops_config_for(start)
     if sops is not None:
         return _sops_project(sops)
-    return ProjectConfig(path=None, root=start.resolve())
+    return ProjectConfig(path=None, root_dir=os.path.realpath(start))
 
 
-def load_for(target: str | Path, override: str | Path | None = None) -> ProjectConfig:
+def load_for(target: str | os.PathLike[str],
+             override: str | os.PathLike[str] | None = None) -> ProjectConfig:
     """The config for a command on the file ``target``: ``--config`` or
     ``SECRETSFILE_CONFIG`` if given; else the working directory's project when it holds the
     file; else the project that holds the file. So a project's rules (``integrity:
@@ -367,10 +370,10 @@ def load_for(target: str | Path, override: str | Path | None = None) -> ProjectC
     here = load(override=override)
     if override or os.environ.get("SECRETSFILE_CONFIG"):
         return here
-    file = Path(target).resolve()
-    if here.path is not None and file.is_relative_to(here.root.resolve()):
+    file = os.path.realpath(target)
+    if here.path is not None and is_within(file, os.path.realpath(here.root_dir)):
         return here
-    owner = load(start=file.parent)
+    owner = load(start=os.path.dirname(file))
     found = owner.path is not None or owner.creation_rules  # a .sops.yaml alone counts too
     return owner if found else here
 
