@@ -15,3 +15,10 @@ def config_home() -> str:
 def is_within(path: str, directory: str) -> bool:
     """``PurePath(path).is_relative_to(directory)`` for two absolute, normalised paths."""
     return os.path.commonpath([path, directory]) == directory
+
+
+def normal_path(text: str) -> str:
+    """``str(PurePosixPath(text))`` without pathlib: empty and ``.`` parts dropped, ``.``
+    for nothing, two leading slashes kept (POSIX leaves their meaning open), more made one."""
+    lead = "//" if text[:2] == "//" and text[2:3] != "/" else "/" if text[:1] == "/" else ""
+    return lead + "/".join(part for part in text.split("/") if part not in ("", ".")) or "."

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from secretsfile._fileio import StrPath
 from secretsfile.cli.common import emit_json, out, say, write_output
 from secretsfile.cli.file_inputs import (
     is_stdin,
@@ -20,6 +20,8 @@ from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops import files
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import typer
 
     from secretsfile.ops.recipients import KeyOptions
@@ -30,14 +32,14 @@ PANEL = "Files"
 
 def encrypt(
     keys: KeyOptions,
-    file: Path | None = None,
+    file: StrPath | None = None,
     in_place: bool = False,
-    output: Path | None = None,
+    output: StrPath | None = None,
     input_type: str | None = None,
     output_type: str | None = None,
     filename_override: str | None = None,
     indent: int | None = None,
-    config: Path | None = None,
+    config: StrPath | None = None,
     unencrypted_suffix: str | None = None,
     encrypted_suffix: str | None = None,
     unencrypted_regex: str | None = None,
@@ -54,7 +56,7 @@ def encrypt(
     if in_place and (output is not None or is_stdin(file)):
         raise UsageError("--in-place needs a FILE and no --output")
     source = source_of(file, filename_override, input_type)
-    path = Path("-") if file is None else file
+    path = "-" if file is None else file
     options = files.EncryptOptions(
         keys=keys,
         selector=selector(unencrypted_suffix, encrypted_suffix, unencrypted_regex,
@@ -73,15 +75,15 @@ def encrypt(
 
 
 def decrypt(
-    file: Path | None = None,
+    file: StrPath | None = None,
     extract: str | None = None,
     output_type: str | None = None,
     input_type: str | None = None,
-    output: Path | None = None,
+    output: StrPath | None = None,
     ignore_mac: bool = False,
     filename_override: str | None = None,
     indent: int | None = None,
-    config: Path | None = None,
+    config: StrPath | None = None,
 ) -> None:
     """Decrypt a file to stdout (or --output). The MAC is verified unless --ignore-mac."""
     from secretsfile.cli.plaintext_output import refuse_plaintext_target
@@ -89,7 +91,7 @@ def decrypt(
     if output is not None:
         refuse_plaintext_target(output)  # before any decryption: no key needed to say no
     source = source_of(file, filename_override, input_type)
-    path = Path("-") if file is None else file
+    path = "-" if file is None else file
     project = load_for(filename_override or path, config)
     text = files.decrypt_file(path, input_type, output_type, extract, project, ignore_mac,
                               indent, source)
@@ -133,18 +135,18 @@ def edit(
 
 
 def set_(
-    file: Path,
+    file: StrPath,
     key_path: str,
     positional: str | None = None,
     value_stdin: bool = False,
-    value_file: Path | None = None,
+    value_file: StrPath | None = None,
     value: str | None = None,
     as_json: bool = False,
     force: bool = False,
     idempotent: bool = False,
     input_type: str | None = None,
     indent: int | None = None,
-    config: Path | None = None,
+    config: StrPath | None = None,
     extra: list[str] | None = None,
 ) -> None:
     """Set one value (missing keys are created). Only that value's ciphertext changes.
@@ -162,12 +164,12 @@ def set_(
 
 
 def unset(
-    file: Path,
+    file: StrPath,
     key_path: str,
     idempotent: bool = False,
     input_type: str | None = None,
     indent: int | None = None,
-    config: Path | None = None,
+    config: StrPath | None = None,
 ) -> None:
     """Remove one key (and its value)."""
     if files.unset_value(file, key_path, input_type, load_for(file, config), idempotent,
@@ -178,11 +180,11 @@ def unset(
 
 
 def get(
-    file: Path,
+    file: StrPath,
     key_path: str,
     as_json: bool = False,
     input_type: str | None = None,
-    config: Path | None = None,
+    config: StrPath | None = None,
 ) -> None:
     """Print one decrypted value on stdout (maps and lists as YAML, or --json)."""
     value = files.get_value(file, key_path, input_type, load_for(file, config))

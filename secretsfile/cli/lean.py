@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
+from secretsfile._paths import normal_path
 from secretsfile.cli.spec import SPEC, Arg, Cmd, Opt, key_opts
 
 # set without a value prompts for it (hidden input): Typer's job
@@ -27,8 +27,12 @@ def env_quiet() -> bool | None:
     return _ENV_BOOL.get(text.strip().lower()) if text else False
 
 
-def _convert(opt: Arg | Opt, text: str) -> Any:
+def _convert(opt: Arg | Opt, text: str, plain_paths: bool) -> Any:
     if opt.type == "path":
+        if plain_paths:
+            return normal_path(text)  # what str(Path(text)) is
+        from pathlib import Path  # as Click gives it; not for the file commands (issue 14)
+
         return Path(text)
     if opt.type != "int":
         return text
@@ -54,8 +58,14 @@ def _flags(cmd: Cmd) -> dict[str, tuple[Opt, bool]]:
     return found
 
 
+def _plain_paths(cmd: Cmd) -> bool:
+    """The file commands (``cli/files_cmd.py``) take a path as a str (or a PathLike: Typer
+    gives a Path), so decrypt, get, encrypt and set load no pathlib (issue 14)."""
+    return cmd.run.startswith("secretsfile.cli.files_cmd:")
+
+
 def _options(cmd: Cmd, tokens: list[str]) -> tuple[dict[str, Any], list[str]] | None:
-    flags = _flags(cmd)
+    flags, plain_paths = _flags(cmd), _plain_paths(cmd)
     values: dict[str, Any] = {}
     positionals: list[str] = []
     rest = list(tokens)
@@ -79,7 +89,7 @@ def _options(cmd: Cmd, tokens: list[str]) -> tuple[dict[str, Any], list[str]] | 
         if not eq and (not rest or rest[0].startswith("-")):
             return None
         try:
-            value = _convert(opt, inline if eq else rest.pop(0))
+            value = _convert(opt, inline if eq else rest.pop(0), plain_paths)
         except ValueError:
             return None
         values[opt.dest] = [*values.get(opt.dest, ()), value] if opt.kind == "list" else value
@@ -105,7 +115,7 @@ def parse(argv: Sequence[str]) -> tuple[Cmd, dict[str, Any]] | None:
     if parsed is None:
         return None
     values, positionals = parsed
-    arguments = [p for p in cmd.params if isinstance(p, Arg)]
+    arguments, plain = [p for p in cmd.params if isinstance(p, Arg)], _plain_paths(cmd)
     required = sum(not a.optional for a in arguments)
     many = bool(arguments) and arguments[-1].many
     if len(positionals) < required or (len(positionals) > len(arguments) and not many):
@@ -116,7 +126,7 @@ def parse(argv: Sequence[str]) -> tuple[Cmd, dict[str, Any]] | None:
     for index, arg in enumerate(arguments[:len(positionals)]):
         texts = positionals[index:] if arg.many else positionals[index:index + 1]
         try:
-            converted = [_convert(arg, text) for text in texts]
+            converted = [_convert(arg, text, plain) for text in texts]
         except ValueError:
             return None  # a bad number: Click's message
         kwargs[arg.dest] = converted if arg.many else converted[0]

@@ -96,7 +96,7 @@ class ProjectConfig(Record, frozen=True):
                           else "run 'secretsfile init'", n=1, cutoff=0.6)
         raise ConfigError(f"unknown environment {name!r} ({where})", hint=hint)
 
-    def requires_tag(self, path: Path | str) -> bool:
+    def requires_tag(self, path: str | os.PathLike[str]) -> bool:
         """Whether a file must carry an integrity tag: ``integrity: strict`` and the file is
         inside this project (a file elsewhere is not governed by its policy)."""
         return self.integrity_strict and is_within(os.path.realpath(path),
@@ -134,9 +134,13 @@ class ProjectConfig(Record, frozen=True):
         return self.root.joinpath(config_home(), "secretsfile", "private", project_id,
                                   f"{env.name}.yaml")  # config_home() is absolute
 
-    def plan_for(self, path: Path) -> KeyPlan | None:
+    def plan_for(self, path: str | os.PathLike[str]) -> KeyPlan | None:
         """Recipients for ``path``: its environment's, else the first matching creation rule."""
-        resolved = path.resolve()
+        if not self.environments and not self.creation_rules:
+            return None  # nothing to match: no pathlib for a path (issue 14)
+        from pathlib import Path
+
+        resolved = Path(path).resolve()
         for env in self.environments:
             if self.env_path(env).resolve() == resolved and env.recipients:
                 from secretsfile.config.keys import KeyPlan

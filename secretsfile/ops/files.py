@@ -7,11 +7,11 @@ serialised with a lock, and keeps the ciphertext of every value it did not chang
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secretsfile._fileio import locked, read_text, write_atomic
+from secretsfile._fileio import StrPath, locked, read_text, write_atomic
 from secretsfile.core.metadata import MasterKey
 from secretsfile.core.record import Record, field
 from secretsfile.core.tree import SELECTOR_FIELDS, Selector, strip_comments
@@ -73,7 +73,7 @@ def resolve_indent(given: int | None, config: ProjectConfig | None, fmt: str,
     return 4 if chosen == 0 else chosen if 2 <= chosen <= 9 else 2
 
 
-def _plan(options: EncryptOptions, target: Path | None) -> Plan:
+def _plan(options: EncryptOptions, target: StrPath | None) -> Plan:
     if options.key_groups:
         groups = [list(group) for group in options.key_groups]
         return Plan(groups, options.shamir_threshold, dict(options.selector))
@@ -86,16 +86,16 @@ def _recipient_set(metadata_groups: list[list[MasterKey]]) -> list[set[tuple[str
 
 
 def encrypt_text(text: str, path: str, options: EncryptOptions,
-                 previous: OpenDocument | None = None, target: Path | None = None) -> str:
+                 previous: OpenDocument | None = None, target: StrPath | None = None) -> str:
     """Encrypt plaintext file content for the recipients ``target`` (default: ``path``)
     should have. With ``previous`` (the output file, opened), reuse its data key and the
     ciphertext of unchanged values, so the diff stays minimal."""
     fmt = format_for_path(path, options.input_type)
     out_fmt = output_format(options.output_type) or fmt
     docs = read_plaintext(text, fmt, path)
-    plan = _plan(options, target or Path(path))
+    plan = _plan(options, target or path)
     selector = selector_for(plan, out_fmt)
-    where = str(target) if target is not None else path  # the file a refusal names
+    where = os.fspath(target) if target is not None else path  # the file a refusal names
     if previous is not None and _reusable(previous, plan, selector):
         import copy  # only an encrypt over an existing file
 
@@ -137,7 +137,7 @@ def _reusable(previous: OpenDocument, plan: Plan, selector: Selector) -> bool:
     return _recipient_set(old.key_groups) == wanted
 
 
-def open_file(path: Path, input_type: str | None = None, for_update: bool = True,
+def open_file(path: StrPath, input_type: str | None = None, for_update: bool = True,
               config: ProjectConfig | None = None, ignore_mac: bool = False,
               source: Source | None = None) -> OpenDocument:
     """Read, decrypt and verify ``path``; ``config`` (the caller's project, None: none)
@@ -152,11 +152,11 @@ def open_file(path: Path, input_type: str | None = None, for_update: bool = True
         shown = str(path) if source.text is None else (
             f"{source.name} ({STDIN})" if source.name else STDIN)
         document = read_encrypted(text, fmt, shown)
-        path = Path(source.name) if source.name else path
+        path = source.name if source.name else path
     return open_read(document, path, for_update, config, ignore_mac)
 
 
-def open_read(document: EncryptedDocument, path: Path, for_update: bool = True,
+def open_read(document: EncryptedDocument, path: StrPath, for_update: bool = True,
               config: ProjectConfig | None = None, ignore_mac: bool = False) -> OpenDocument:
     """``open_file`` for a document already read from ``path`` (a caller that looked at its
     metadata first, without a key, need not read and parse it twice)."""
@@ -166,13 +166,13 @@ def open_read(document: EncryptedDocument, path: Path, for_update: bool = True,
     if ignore_mac:
         from secretsfile.ops.integrity import warn_ignored_mac
 
-        warn_ignored_mac(path)
+        warn_ignored_mac(os.fspath(path))
     return opened
 
 
-def _try_open_previous(path: Path, fmt: str) -> OpenDocument | None:
+def _try_open_previous(path: StrPath, fmt: str) -> OpenDocument | None:
     """The existing output file opened with our keys, or None if that is not possible."""
-    if not path.exists():
+    if not os.path.exists(path):
         return None
     try:
         return open_document(read_encrypted_file(path, fmt))
@@ -193,12 +193,12 @@ class Source(Record, frozen=True):
 PATH_SOURCE = Source()  # the default: the path itself, by its name
 
 
-def encrypt_file(path: Path, options: EncryptOptions, output: Path | None = None,
+def encrypt_file(path: StrPath, options: EncryptOptions, output: StrPath | None = None,
                  in_place: bool = False, source: Source = PATH_SOURCE) -> str:
     """Encrypt ``path``; write to ``output`` or in place (then return ""), else return text."""
     output_format(options.output_type)
     text = read_text(path) if source.text is None else source.text
-    name = source.name or str(path)
+    name = source.name or os.fspath(path)
     target = path if in_place else output
     if target is None:
         return encrypt_text(text, name, options)
@@ -206,7 +206,7 @@ def encrypt_file(path: Path, options: EncryptOptions, output: Path | None = None
         out_fmt = format_for_path(target, options.output_type or options.input_type or
                                   format_for_path(name, options.input_type))
         previous = None if in_place else _try_open_previous(target, out_fmt)
-        rules = Path(source.name) if source.name else target
+        rules = source.name if source.name else target
         write_atomic(target, encrypt_text(text, name, options, previous, rules))
     return ""
 
@@ -252,7 +252,7 @@ def value_text(value: Value, key_path: str) -> str:
 
 
 @scrubbed
-def decrypt_file(path: Path, input_type: str | None = None, output_type: str | None = None,
+def decrypt_file(path: StrPath, input_type: str | None = None, output_type: str | None = None,
                  extract: str | None = None, config: ProjectConfig | None = None,
                  ignore_mac: bool = False, indent: int | None = None,
                  source: Source | None = None) -> str:
@@ -280,17 +280,17 @@ def _convert(value: Value) -> Any:
 
 
 @scrubbed
-def load_file(path: str | Path, input_type: str | None = None,
+def load_file(path: StrPath, input_type: str | None = None,
               config: ProjectConfig | None = None) -> Any:
     """Decrypt a file in memory and return plain Python data (a dict; a list of dicts for a
     multi-document YAML file). Nothing is written to disk."""
-    opened = open_file(Path(path), input_type, False, config)
+    opened = open_file(path, input_type, False, config)
     docs = [to_python(doc) for doc in opened.plain]
     return docs[0] if len(docs) == 1 else docs
 
 
 @scrubbed
-def get_value(path: Path, key_path: str, input_type: str | None = None,
+def get_value(path: StrPath, key_path: str, input_type: str | None = None,
               config: ProjectConfig | None = None) -> Value:
     from secretsfile.ops import treepath
 
@@ -301,7 +301,7 @@ def get_value(path: Path, key_path: str, input_type: str | None = None,
 # -- changing ------------------------------------------------------------------------------
 
 
-def _rewrite(path: Path, change: Callable[[Branch], bool], input_type: str | None,
+def _rewrite(path: StrPath, change: Callable[[Branch], bool], input_type: str | None,
              config: ProjectConfig | None, indent: int | None = None) -> bool:
     """Open, apply ``change(document)``, seal with the same cipher, write atomically; when
     ``change`` says nothing changed, write nothing (the file stays byte-identical)."""
@@ -311,7 +311,7 @@ def _rewrite(path: Path, change: Callable[[Branch], bool], input_type: str | Non
             if not change(opened.plain[0]):
                 return False
         except SecretsfileError as error:
-            error.path = error.path or str(path)  # the tree walk does not know the file
+            error.path = error.path or os.fspath(path)  # the tree walk does not know the file
             raise
         source = opened.source
         source.indent = resolve_indent(indent, config, source.fmt, source.indent)
@@ -320,7 +320,7 @@ def _rewrite(path: Path, change: Callable[[Branch], bool], input_type: str | Non
 
 
 @scrubbed
-def set_value(path: Path, key_path: str, value: Value, input_type: str | None = None,
+def set_value(path: StrPath, key_path: str, value: Value, input_type: str | None = None,
               force: bool = False, config: ProjectConfig | None = None,
               idempotent: bool = False, indent: int | None = None) -> bool:
     """Set one value. Replacing data other than that value (a scalar on the way, or a map's
@@ -341,7 +341,7 @@ def set_value(path: Path, key_path: str, value: Value, input_type: str | None = 
 
 
 @scrubbed
-def unset_value(path: Path, key_path: str, input_type: str | None = None,
+def unset_value(path: StrPath, key_path: str, input_type: str | None = None,
                 config: ProjectConfig | None = None, idempotent: bool = False,
                 indent: int | None = None) -> bool:
     """Remove one key; ``idempotent`` (sops' flag): a missing one is no error and no write.

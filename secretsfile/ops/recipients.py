@@ -20,8 +20,6 @@ from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from secretsfile.config.project import ProjectConfig
 
 
@@ -110,8 +108,9 @@ class Plan(Record, frozen=True):
     # file's recipients should be kept rather than replaced
 
 
-def plan_for(path: Path | None, keys: KeyOptions, selector: dict[str, Any] | None = None,
-             threshold: int = 0, *, config: ProjectConfig | None) -> Plan:
+def plan_for(path: str | os.PathLike[str] | None, keys: KeyOptions,
+             selector: dict[str, Any] | None = None, threshold: int = 0, *,
+             config: ProjectConfig | None) -> Plan:
     """Who ``path`` is encrypted for, following the lookup order above. ``config`` is the
     project the caller works in (None: no project); it is never looked up here, so a
     command run with ``--config`` elsewhere encrypts for that project's recipients."""
