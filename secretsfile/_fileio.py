@@ -120,9 +120,7 @@ def write_atomic(path: StrPath, text: str, mode: int | None = None, private: boo
     # the PID: see remove_stale_temps
     prefix = f".{os.path.basename(path)}.secretsfile-{os.getpid()}-"
     try:
-        import tempfile  # only when writing: decrypt and get never pay for it
-
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+        fd, tmp = _new_temp(directory, prefix)
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror}",
                          hint="check that the directory exists and is writable") from None
@@ -144,6 +142,24 @@ def write_atomic(path: StrPath, text: str, mode: int | None = None, private: boo
         raise
     _fsync_directory(directory)
     remove_stale_temps(directory)
+
+
+_TEMP_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"  # tempfile's, as _TEMP_NAME expects
+_CREATE = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(
+    os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _new_temp(directory: str, prefix: str) -> tuple[int, str]:
+    """``tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")`` (a new 0600 file,
+    never an existing one) without tempfile: it imports shutil, bz2, lzma and fnmatch."""
+    for _ in range(10000):  # tempfile's TMP_MAX
+        name = "".join(_TEMP_CHARS[byte % 37] for byte in os.urandom(8))
+        tmp = os.path.join(directory, f"{prefix}{name}.tmp")
+        try:
+            return os.open(tmp, _CREATE, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temporary name found")
 
 
 def remove_stale_temps(directory: StrPath, locked_name: str | None = None) -> int:
