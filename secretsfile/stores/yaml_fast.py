@@ -24,6 +24,9 @@ from secretsfile.stores.yaml_resolve import must_quote, resolve_plain
 
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*):(?: (.*))?\Z")
 _PLAIN = re.compile(r"[A-Za-z0-9_.+/=-][A-Za-z0-9_.+/=:,@\[\]-]*\Z")
+# ``key: ENC[...]`` (nearly every line of an encrypted file) in one match: _KEY then _PLAIN.
+_KEY_ENC = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]*): "
+                      r"(ENC\[AES256_GCM,[A-Za-z0-9_.+/=:,@\[\]-]*\])\Z")
 _QUOTED = Pattern(r'"([^"\\\ud800-\udfff]*)"\Z')  # surrogates: bytes not UTF-8
 # Keys starting with a letter need quoting only if they are one of these words.
 _WORDS = frozenset(
@@ -71,7 +74,8 @@ class _Reader:
             line = lines[self.index]
             if not line.startswith(pad) or line[indent : indent + 1] == " ":
                 break  # _indent(line) != indent, without counting the spaces per line
-            match = _KEY.match(line, indent)
+            encrypted = _KEY_ENC.match(line, indent)
+            match = encrypted or _KEY.match(line, indent)
             if match is None:
                 if line[indent:].startswith("- ") or not line.strip():
                     raise _Unsupported
@@ -80,7 +84,8 @@ class _Reader:
             if key in branch or ((key in _WORDS or not key[0].isalpha()) and must_quote(key)):
                 raise _Unsupported
             self.index += 1
-            branch[key] = self._value_after(rest, indent, depth)
+            # A token is what _value_after would return for it, without the call.
+            branch[key] = rest if encrypted else self._value_after(rest, indent, depth)
         if (after := self._peek()) is not None and _indent(after) > indent:
             raise _Unsupported  # a line indented deeper than any open block
         return branch
