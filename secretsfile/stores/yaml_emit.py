@@ -126,6 +126,10 @@ def _scalar_inline(value: Value, is_key: bool = False) -> str:
     return _double_quoted(value)
 
 
+# Scalars that _scalar_line writes on the key's line whatever their value.
+_ONE_LINE = frozenset({int, float, bool, type(None), GoTime})
+
+
 class YamlEmitter:
     """Block-style YAML as go-yaml v3 writes it (sequences indented under their key)."""
 
@@ -189,7 +193,8 @@ class YamlEmitter:
             lead = pending if pending is not None else pad
             pending = None
             key_text = _scalar_inline(key, is_key=True)
-            if type(value) is str and "\n" not in value:  # most leaves: one line, no calls
+            # most leaves: one line, no calls
+            if (type(value) is str and "\n" not in value) or type(value) in _ONE_LINE:
                 self.lines.append(f"{lead}{key_text}: {_scalar_inline(value)}")
                 continue
             self._value_after_key(f"{lead}{key_text}:", value, self._deeper(indent))
