@@ -75,12 +75,6 @@ _IV_BATCH = 256
 _TOKEN = Pattern(r"ENC\[AES256_GCM,data:([^,]*),iv:([^,]*),tag:([^,]*),type:([^,]*)\]")
 
 
-def _split(text: str) -> tuple[str, str, str, str] | None:
-    """The four fields of an ``ENC[...]`` value, or None when it is malformed."""
-    match = _TOKEN.fullmatch(text) or _ENC.match(text)
-    return match.groups() if match else None  # type: ignore[return-value]
-
-
 # The last character before one (two) "=" must carry no unused bits: strict base64
 # decoding still accepts "QR==" for "QQ==", which encrypt() would not write.
 _ZERO_LOW_2, _ZERO_LOW_4 = frozenset("AEIMQUYcgkosw048"), frozenset("AQgw")
@@ -177,13 +171,13 @@ class ValueCipher:
         """The value and its ``to_bytes`` (what the MAC hashes), computed once."""
         if text == "":
             return "", b""
-        fields = _split(text)
-        if fields is None:
+        match = _TOKEN.fullmatch(text) or _ENC.match(text)
+        if match is None:
             raise FormatError(
                 f"malformed encrypted value at {_where(aad)!r}",
                 hint="the ENC[...] string was truncated or edited by hand; restore it from git",
             )
-        data_b64, iv_b64, tag_b64, tag = fields
+        data_b64, iv_b64, tag_b64, tag = match.groups()
         try:
             data = _b64decode_fast(data_b64)
             iv, gcm_tag = _b64decode_fast(iv_b64), _b64decode_fast(tag_b64)
