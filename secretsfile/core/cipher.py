@@ -208,8 +208,9 @@ class ValueCipher:
                 hint="the type: field was edited; restore the file from git",
             ) from None
         # A str reads back to its very bytes (surrogateescape both ways).
-        again, value_tag = (plaintext, tag) if tag == "str" else (to_bytes(value), type_tag(value))
+        again = plaintext if tag == "str" else to_bytes(value)
         if self._remember:
+            value_tag = tag if tag == "str" else type_tag(value)
             # The token is what encrypt() would write only when the value converts back
             # to the same bytes and type tag ("+7" decrypts to 7, which encrypts as "7").
             reuse = (again == plaintext and value_tag == tag and len(iv) == NONCE_SIZE

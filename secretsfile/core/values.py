@@ -309,9 +309,9 @@ def from_bytes(tag: str, data: bytes) -> Scalar | Comment:
     if tag == TYPE_COMMENT:
         return Comment(text)
     if tag == TYPE_INT:
-        if not _GO_INT.match(text) or int(text) not in _INT64:
+        if not _GO_INT.match(text) or (whole := int(text)) not in _INT64:
             raise ValueError("not a 64-bit decimal integer")
-        return int(text)
+        return whole
     if tag == TYPE_FLOAT:
         if "_" in text:
             raise ValueError("not a float")
