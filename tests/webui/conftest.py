@@ -3,6 +3,7 @@ environments with named secrets, committed) and a running server over it."""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -58,16 +59,24 @@ def ctx(config: ProjectConfig) -> Ctx:
     return Ctx(config, secret_dates)
 
 
+@contextlib.contextmanager
+def running(page: PageServer) -> Iterator[PageServer]:
+    """``page`` served from a thread (polling for shutdown every 50 ms), then shut down."""
+    thread = threading.Thread(target=page.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield page
+    finally:
+        page.shutdown()
+        page.server_close()
+        thread.join()
+
+
 @pytest.fixture
 def server(ctx: Ctx) -> Iterator[PageServer]:
     """A running server on a free port of 127.0.0.1, shut down after the test."""
-    page = make_server(ctx)
-    thread = threading.Thread(target=page.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield page
-    page.shutdown()
-    page.server_close()
-    thread.join()
+    with running(make_server(ctx)) as page:
+        yield page
 
 
 STALE_DATE = "2020-01-15T12:00:00+00:00"

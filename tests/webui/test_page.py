@@ -5,7 +5,6 @@ planted value ever in the DOM, a response body or the browser's storage."""
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from secretsfile.config.project import load
 from secretsfile.ops.secrets import create_secret
 from secretsfile.webui.server import PageServer
 from tests.webui.browser import driver_fixture, response_bodies  # noqa: F401
-from tests.webui.conftest import PLANTED, git
+from tests.webui.conftest import PLANTED, git, running
 
 TYPED = "pw-PLANTED-typed-5e4d3c"  # typed into the form's password field
 LATER = "2030-01-02T03:04:05+00:00"  # a commit date after the fixture's
@@ -221,14 +220,9 @@ def team_server(project: Path, team: Path) -> Iterator[PageServer]:
     from secretsfile.webui.api import Ctx
     from secretsfile.webui.server import make_server
 
-    page = make_server(Ctx(load(project), secret_dates,
-                           lambda: histories(None, None, use_key=False)))
-    thread = threading.Thread(target=page.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield page
-    page.shutdown()
-    page.server_close()
-    thread.join()
+    with running(make_server(Ctx(load(project), secret_dates,
+                                 lambda: histories(None, None, use_key=False)))) as page:
+        yield page
 
 
 def test_recipients_and_checks_views(driver: Any, team_server: PageServer,

@@ -18,7 +18,7 @@ import pytest
 from secretsfile.errors import UsageError
 from secretsfile.webui.api import Ctx
 from secretsfile.webui.server import PageServer, make_server, serve
-from tests.webui.conftest import PLANTED, git
+from tests.webui.conftest import PLANTED, git, running
 
 INDEX = '<html><head><meta name="csrf-token" content="{{csrf}}"></head></html>\n'
 
@@ -56,13 +56,8 @@ def page(ctx: Ctx, tmp_path: Path) -> Iterator[PageServer]:
     static = tmp_path / "static"
     static.mkdir()
     (static / "index.html").write_text(INDEX)
-    server = make_server(ctx, static=static)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with running(make_server(ctx, static=static)) as server:
+        yield server
 
 
 def send(page: PageServer, method: str, path: str, body: Any = None,
