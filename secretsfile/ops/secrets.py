@@ -107,17 +107,18 @@ def _own_keys() -> KeyOptions:
     return KeyOptions(age=(own[0],))
 
 
-def modify_file(config: ProjectConfig, path: Path, change: Callable[[Branch], None],
+def modify_file(config: ProjectConfig, path: Path, change: Callable[[Branch], bool | None],
                 private: bool = False) -> None:
     """Apply ``change`` to the file's plaintext mapping and write it back; a missing file is
     created, encrypted for the environment's recipients in ``config`` (or your own key
-    when private)."""
+    when private). A ``change`` that returns False changed nothing: the file is left
+    byte for byte (no new mac or lastmodified, so no diff to review)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700 if private else 0o777)
     with locked(path):
         if path.exists():
             opened = files.open_file(path, config=config)
-            change(opened.plain[0])
-            write_atomic(path, seal(opened))
+            if change(opened.plain[0]) is not False:
+                write_atomic(path, seal(opened))
             return
         doc: Branch = {}
         change(doc)

@@ -349,7 +349,9 @@ def pull(config: ProjectConfig, env: Environment, url: str | None = None, *,
             return SyncPlan(loc.url, changes)
         applied = [_refused(name, why) for name, why in broken.items()]
 
-        def apply(doc: Branch) -> None:  # the plan again, from the file as locked
+        stored_names: list[str] = []
+
+        def apply(doc: Branch) -> bool:  # the plan again, from the file as locked
             for name in stored:
                 current = secret_from_tree(name, env.name, doc[name]) if name in doc else None
                 change, new = _pull_one(name, stored[name], current, rules)
@@ -362,8 +364,11 @@ def pull(config: ProjectConfig, env: Environment, url: str | None = None, *,
                         change = _refused(name, error.diagnostics())
                     else:
                         store_into(doc, name, new)
+                        stored_names.append(name)
                         advance(name)
                 applied.append(change)
+            # a concurrent writer may have done it all already: then the file stays as is
+            return bool(stored_names)
 
         modify_file(config, config.env_path(env), apply)
-    return SyncPlan(loc.url, sorted(applied, key=lambda c: c.name), written=True)
+    return SyncPlan(loc.url, sorted(applied, key=lambda c: c.name), written=bool(stored_names))

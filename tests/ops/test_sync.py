@@ -164,6 +164,30 @@ def test_pull_changes_one_value_line_and_keeps_types(project: Path) -> None:
     assert "new-PLANTED-pw" not in after
 
 
+def test_pull_whose_work_a_concurrent_pull_did_leaves_the_file_alone(project: Path) -> None:
+    """The plan (before the lock) sees a change; a concurrent pull writes it first; the
+    re-check under the lock finds nothing to do: no rewrite (no new mac/lastmodified)."""
+    store = Memory()
+    config, env = _ctx(project)
+    sync.push(config, env, URL, opener=store.opener)
+    store.entries["app-db"] = replace(store.entries["app-db"], values={
+        "user": "app", "password": "new-PLANTED-pw", "port": 5432})
+    path = project / "secrets" / "prod.yaml"
+    concurrent: list[tuple[bytes, int]] = []
+
+    def advance(_name: str) -> None:  # runs while the outer pull reads, before its lock
+        if not concurrent:
+            concurrent.append((b"", 0))
+            assert sync.pull(config, env, URL, opener=store.opener).written
+            concurrent.append((path.read_bytes(), path.stat().st_ino))
+
+    plan = sync.pull(config, env, URL, opener=store.opener, advance=advance)
+    assert not plan.written and not [c for c in plan.changes if c.action == "update"]
+    # an atomic write replaces the file (a new inode): the same inode = not rewritten
+    assert (path.read_bytes(), path.stat().st_ino) == concurrent[-1]
+    assert find_secret(config, env, "app-db").values["password"] == "new-PLANTED-pw"
+
+
 def test_pull_creates_new_names_and_skips_bad_ones(project: Path) -> None:
     store = Memory({"new-key": Secret("new-key", "p", "v1"),
                     "Bad_Name": Secret("Bad_Name", "p", "v2")})
