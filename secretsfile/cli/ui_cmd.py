@@ -21,7 +21,8 @@ UI_HELP = (
     "under /api/ with 'Authorization: Bearer TOKEN'. Ctrl-C stops it.\n\n"
     "Examples:\n\n"
     "  $ secretsfile ui\n"
-    "  $ secretsfile ui --port 8765 --no-browser"
+    "  $ secretsfile ui --port 8765 --no-browser\n"
+    "  $ secretsfile ui --log          # one stderr line per request: method, path, status"
 )
 
 PortOpt = Annotated[int, typer.Option(
@@ -29,6 +30,9 @@ PortOpt = Annotated[int, typer.Option(
     help="The port on 127.0.0.1 (default: 0, a free one).")]
 NoBrowserOpt = Annotated[bool, typer.Option(
     "--no-browser", help="Print the URL without opening a browser.")]
+LogOpt = Annotated[bool, typer.Option(
+    "--log", help="Print one line per request on stderr: method, path (without the query, "
+    "so never the token) and status.")]
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", help="The project config (default: nearest .secretsfile.yaml).",
@@ -36,7 +40,8 @@ ConfigOpt = Annotated[
 ]
 
 
-def ui(port: PortOpt = 0, no_browser: NoBrowserOpt = False, config: ConfigOpt = None) -> None:
+def ui(port: PortOpt = 0, no_browser: NoBrowserOpt = False, log: LogOpt = False,
+       config: ConfigOpt = None) -> None:
     from secretsfile.cli import history_cmd
     from secretsfile.cli.common import project
     from secretsfile.webui.api import Ctx
@@ -62,7 +67,7 @@ def ui(port: PortOpt = 0, no_browser: NoBrowserOpt = False, config: ConfigOpt = 
     # serve returns on Ctrl-C; a port in use is a UsageError (exit 2). The suppress covers a
     # Ctrl-C that comes before the server is listening.
     with contextlib.suppress(KeyboardInterrupt):
-        serve(ctx, port, ready)
+        serve(ctx, port, ready, log=(lambda line: typer.echo(line, err=True)) if log else None)
     say("stopped")
 
 

@@ -134,7 +134,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         if self.server.log is not None:
             path = urlsplit(self.path).path if hasattr(self, "path") else "-"
-            self.server.log(f"{getattr(self, 'command', '-')} {path} {code}")
+            # anyone on this machine can send a request line: never echo its control
+            # characters (terminal escapes) or an endless path to the user's terminal
+            line = f"{getattr(self, 'command', None) or '-'} {path}"[:200]
+            shown = "".join(c if c.isprintable() else "?" for c in line)
+            self.server.log(f"{shown} {code}")
 
     def log_error(self, format: str, *args: Any) -> None:
         pass  # log_request reports the status; the reason may quote the request line

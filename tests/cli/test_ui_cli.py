@@ -3,6 +3,7 @@ use is exit 2 (the server and API themselves are tested in tests/webui)."""
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import signal
@@ -30,9 +31,15 @@ def repo(run: Runner, age_key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 @pytest.fixture
 def ui_process(repo: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``secretsfile ui --no-browser`` in its own process, and the URL it printed."""
+    with started_ui(repo) as started:
+        yield started
+
+
+@contextlib.contextmanager
+def started_ui(repo: Path, *options: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``secretsfile ui --no-browser OPTIONS`` in its own process, and the URL it printed."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "secretsfile", "ui", "--no-browser"], cwd=repo,
+        [sys.executable, "-m", "secretsfile", "ui", "--no-browser", *options], cwd=repo,
         env=os.environ.copy(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
@@ -71,6 +78,31 @@ def test_ui_serves_with_the_token_and_stops_on_ctrl_c(
     assert "stopped" in stderr
     assert "Traceback" not in stderr
     assert stdout == ""
+
+
+def test_log_prints_method_path_and_status_never_the_token(repo: Path) -> None:
+    with started_ui(repo, "--log") as (process, url):
+        token = parse_qs(urlsplit(url).query)["token"][0]
+        base = url.split("?", 1)[0]
+        browser = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with browser.open(url):  # the token in the query: logged without it
+            pass
+        request = urllib.request.Request(base + "api/secrets",
+                                         headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request):
+            pass
+        port = urlsplit(url).port
+        assert port is not None
+        with socket.create_connection(("127.0.0.1", port)) as raw:  # a terminal escape
+            raw.sendall(b"GET /api/\x1b[31mred HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            assert raw.recv(100).startswith(b"HTTP/1.0 40")
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate()
+    lines = stderr.splitlines()
+    assert "GET /?token= 303" not in stderr and token not in stderr  # the query never
+    assert {"GET / 303", "GET / 200", "GET /api/secrets 200"} <= set(lines), stderr
+    assert "\x1b" not in stderr and "GET /api/?[31mred 40" in stderr  # shown, not obeyed
 
 
 def test_port_in_use_is_one_line_and_exit_2(run: Runner, repo: Path) -> None:
