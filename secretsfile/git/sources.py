@@ -7,21 +7,17 @@ lists, when worker processes share a long history): nothing is checked out.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import subprocess
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 from secretsfile.core.record import Record
 from secretsfile.git.diff import COMMIT_MARKER, AddedLines, parse_patch
 from secretsfile.git.run import GitError, git_command, git_env, run_git
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
+if TYPE_CHECKING:
+    import subprocess
 
 __all__ = [
     "GitError",
@@ -186,6 +182,8 @@ def history_added_lines_for(root: Path, commits: Sequence[str]) -> Iterator[Adde
 
 def _stream(root: Path, args: list[str], feed: bytes | None) -> Iterator[AddedLines]:
     """Run git and parse its patch output as it comes (``feed`` goes to its stdin)."""
+    import subprocess  # here, not at the top: a hook's scan (run_git) never loads it
+    import threading
     proc = subprocess.Popen(git_command(*args), cwd=root, env=git_env(), stdout=subprocess.PIPE,
                             stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, bufsize=_READ_SIZE)  # fmt: skip
@@ -213,7 +211,13 @@ _READ_SIZE = 1 << 16
 
 
 def _widen_pipe(proc: subprocess.Popen[bytes]) -> None:
-    setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    import contextlib
+
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None)
     if setsize is None or proc.stdout is None:
         return
     with contextlib.suppress(OSError):  # above /proc/sys/fs/pipe-max-size: keep the default

@@ -13,7 +13,6 @@ import enum
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from secretsfile.core.record import replace
 from secretsfile.errors import InputNotFoundError, UsageError
@@ -31,6 +30,7 @@ from secretsfile.scanner.runner import (
 )
 from secretsfile.scanner.sources import FileLimits, Skip, display_path, walk
 
+TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:  # only annotations: the module stays off the hook path
     from secretsfile.config.project import ProjectConfig
     from secretsfile.ops.git_reader import AddedText, GitReader

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from secretsfile.scanner.lazy_regex import LazyRegex, compile_regex
 from secretsfile.scanner.model import Allowlist
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["CompiledAllowlist", "LinePragmas", "disabled_ranges", "in_ranges", "inline_allowed"]
 

@@ -33,13 +33,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from secretsfile.core.record import Record, field, replace
 from secretsfile.errors import ConfigError
 from secretsfile.scanner.lazy_regex import LazyRegex
 from secretsfile.scanner.model import Allowlist, Rule
 from secretsfile.scanner.sources import DEFAULT_MAX_FILE_SIZE, FileLimits
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "ScanConfig",

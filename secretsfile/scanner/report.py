@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from secretsfile.scanner.model import Finding
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["FORMATS", "Report", "render", "render_json", "render_sarif", "render_text"]
 

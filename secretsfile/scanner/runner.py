@@ -12,12 +12,12 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from secretsfile.scanner.engine import Fragment, Scanner
 from secretsfile.scanner.model import Finding
 from secretsfile.scanner.sources import FileLimits, Skip, classify, read_limited
 
+TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
