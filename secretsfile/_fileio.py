@@ -16,10 +16,10 @@ import re
 import stat
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from secretsfile.errors import InputNotFoundError, UsageError
 
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
 if TYPE_CHECKING:  # pathlib (fnmatch, urllib.parse) loads only where a Path is made (issue 14)
     from pathlib import Path
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
 
 from secretsfile._fileio import StrPath
 from secretsfile.cli.common import emit_json, out, say, write_output
@@ -19,8 +18,10 @@ from secretsfile.config.project import load_for
 from secretsfile.errors import FormatError, UsageError
 from secretsfile.ops import files
 
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
     import typer
 

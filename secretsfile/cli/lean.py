@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
 
 from secretsfile._paths import normal_path
 from secretsfile.cli.spec import SPEC, Arg, Cmd, Opt, key_opts
+
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
+if TYPE_CHECKING:
+    from typing import Any
 
 # set without a value prompts for it (hidden input): Typer's job
 _NEEDS_ONE: dict[tuple[str, ...], tuple[str, ...]] = {

@@ -14,8 +14,6 @@ import os
 import sys
 from collections.abc import Callable
 
-from cryptography.exceptions import InvalidTag
-
 try:  # the Rust class itself: the public module's package loads every cipher (~8 ms)
     from cryptography.hazmat.bindings._rust import openssl as _rust_openssl
 
@@ -194,7 +192,12 @@ class ValueCipher:
             )
         try:
             plaintext = self._aead.decrypt(iv, data + gcm_tag, encode_text(aad))
-        except InvalidTag:
+        except Exception as error:
+            # imported on a failure only: cryptography.exceptions imports typing (~4 ms)
+            from cryptography.exceptions import InvalidTag
+
+            if not isinstance(error, InvalidTag):
+                raise
             raise IntegrityError(
                 f"the value at {_where(aad)!r} failed authentication",
                 hint="it was edited, or moved from another key; restore the file from git",

@@ -8,16 +8,17 @@ types secretsfile cannot use (pgp, kms, ...) survive a rewrite that keeps the da
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
 
 from secretsfile.core.integrity import TAG_FIELD
 from secretsfile.core.record import Record, field
 from secretsfile.core.tree import Selector
 from secretsfile.core.values import GoTime, format_time
+from secretsfile.errors import FormatError
 
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
 if TYPE_CHECKING:
     import datetime as _dt
-from secretsfile.errors import FormatError
+    from typing import Any
 
 METADATA_KEY = "sops"
 SOPS_VERSION = "3.11.0"

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import TYPE_CHECKING
 
 from secretsfile.keysources.interface import SourceReport
 
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
 if TYPE_CHECKING:
     from secretsfile.keysources.age import _Found
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from secretsfile._fileio import StrPath, locked, read_text, write_atomic
 from secretsfile.core.metadata import MasterKey
@@ -41,7 +40,10 @@ from secretsfile.ops.document import (
 from secretsfile.ops.recipients import KeyOptions, Plan, plan_for
 from secretsfile.stores import check_name, dump_documents, format_for_path, get_store
 
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
 if TYPE_CHECKING:
+    from typing import Any
+
     from secretsfile.config.project import ProjectConfig
 
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
 
 from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
 
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
 if TYPE_CHECKING:
+    from typing import Any
+
     from secretsfile.config.project import ProjectConfig
 
 

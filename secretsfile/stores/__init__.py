@@ -8,11 +8,13 @@ other layers use (ops, the git reader, the plaintext guard).
 
 from __future__ import annotations
 
-from typing import Any
-
 from secretsfile.core.values import Branch
 from secretsfile.stores.registry import FORMATS, check_name, format_for_name, format_for_path
 from secretsfile.stores.registry import get as get_store
+
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["FORMATS", "check_name", "dump_documents", "format_for_name", "format_for_path",
            "get_store", "load_documents", "split_metadata"]

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
 
 from secretsfile.core.pattern import Pattern
 from secretsfile.core.values import Branch, Comment, GoTime, Value, format_float_yaml
 from secretsfile.errors import FormatError
 from secretsfile.stores.yaml_resolve import QUOTED_WORDS, must_quote
+
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @functools.lru_cache(maxsize=1)

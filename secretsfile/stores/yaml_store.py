@@ -10,10 +10,12 @@ This module imports neither PyYAML nor the emitter until a file needs them.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from secretsfile.core.values import Branch
 from secretsfile.stores.interface import Store
+
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
+if TYPE_CHECKING:
+    from typing import ClassVar
 
 
 def load_yaml(text: str, path: str = "<yaml>") -> list[Branch]:
