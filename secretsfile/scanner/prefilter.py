@@ -9,18 +9,19 @@ fragments, or a tree's files, repeat most of their tokens, so each text only pay
 tokens it is the first to show. Those fresh tokens are joined once and searched in C: every
 4-byte window goes through a set intersection with the long cores' first 4 bytes, short
 cores get a substring test, and only the cores that pass are attributed to single tokens.
-Keywords longer than their core get a final substring test on the text.
+Keywords longer than their core get a final substring test on the text, made only when a
+token of the text could hold them: a core is a maximal run of token bytes inside its
+keyword, so a keyword with bytes before (after) its core needs a token that starts (ends)
+with the core ("pass =" needs a token ending in "pass").
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = ["KeywordIndex"]
 
-_CORE_RUN = re.compile(rb"[a-z0-9_-]+")
 _TOKEN_TABLE = bytes(
     b if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789_-" else 0x20 for b in range(256)
 )
@@ -28,7 +29,9 @@ _GRAMS_OK = memoryview(b"\0" * 4).cast("I").itemsize == 4
 _MIN_CORE = 3  # shorter cores: the whole keyword is searched in the text instead
 _CACHE_LIMIT = 400_000  # tokens remembered; the memory stays in the tens of MB
 
-Members = tuple[tuple[bytes, tuple[int, ...]], ...]  # (keyword bytes, its rules) sharing one core
+Members = tuple[tuple[bytes, tuple[int, ...]], ...]  # (keyword bytes, its rules) sharing a gate
+# A keyword sharing a core: its bytes, its rules, whether bytes precede / follow the core.
+Member = tuple[bytes, tuple[int, ...], bool, bool]
 _NOTHING: tuple[int, ...] = ()
 
 
@@ -40,18 +43,23 @@ class KeywordIndex:
         self.always = list(always)
         self.wide: list[tuple[str, tuple[int, ...]]] = []  # non-ASCII: tested on the decoded text
         self.coreless: list[tuple[bytes, tuple[int, ...]]] = []
-        groups: dict[bytes, list[tuple[bytes, tuple[int, ...]]]] = {}
+        groups: dict[bytes, list[Member]] = {}
         for keyword, rules in self.by_keyword.items():
             if not keyword.isascii():
                 self.wide.append((keyword, tuple(rules)))
                 continue
             raw = keyword.encode("ascii")
-            core = max(_CORE_RUN.findall(raw), key=len, default=b"")
+            # its runs of [a-z0-9_-] split out as the text's tokens are (no regex to compile)
+            core = max(raw.translate(_TOKEN_TABLE).split(), key=len, default=b"")
             if len(core) < _MIN_CORE:  # "1//0", "pw =": too common inside tokens to remember
                 self.coreless.append((raw, tuple(rules)))
                 continue
-            groups.setdefault(core, []).append((raw, tuple(rules)))
-        self.cores: list[tuple[bytes, Members]] = [(core, tuple(m)) for core, m in groups.items()]
+            at = raw.find(core)
+            member = (raw, tuple(rules), at > 0, at + len(core) < len(raw))
+            groups.setdefault(core, []).append(member)
+        self.cores: list[tuple[bytes, tuple[Member, ...]]] = [
+            (core, tuple(m)) for core, m in groups.items()
+        ]
         self.gated = _gate(self.coreless)
         # long cores by their first 4 bytes (as an int); short ones get a substring test
         self._by_gram: dict[int, list[int]] = {}
@@ -75,16 +83,22 @@ class KeywordIndex:
         hits: set[int] = set(self.always)
         cores = self.cores  # locals, loops written out: the scanner's hottest code
         holding = self._holding
-        done: set[int] = set()
-        for token in tokens:
-            for number in holding.get(token, _NOTHING):
-                if number in done:
-                    continue
-                done.add(number)
+        tried: set[bytes] = set()  # keywords decided (a substring test is a pass over the text)
+        for token in tokens.intersection(holding):  # in C: most tokens hold no core
+            for number in holding[token]:
                 core, members = cores[number]
-                for raw, rules in members:
-                    if raw == core or raw in lowered:
+                for raw, rules, before, after in members:
+                    if raw in tried:
+                        continue
+                    if raw == core:
+                        tried.add(raw)
                         hits.update(rules)
+                    elif (not before or token.startswith(core)) and (
+                        not after or token.endswith(core)
+                    ):
+                        tried.add(raw)
+                        if raw in lowered:
+                            hits.update(rules)
         for gate, members in self.gated:
             if gate in lowered:
                 for raw, rules in members:
@@ -110,21 +124,16 @@ class KeywordIndex:
             for token in _tokens_holding(blob, self.cores[number][0]):
                 found.setdefault(token, []).append(number)
         seen = self._seen
-        for token in fresh:
-            seen[token] = _NOTHING
+        seen.update(dict.fromkeys(fresh, _NOTHING))
         for token, numbers in found.items():
             seen[token] = self._holding[token] = tuple(numbers)
 
     def _candidates(self, blob: bytes) -> Iterable[int]:
-        """Cores that occur somewhere in ``blob`` (fresh tokens joined by newlines)."""
-        cores = self.cores
+        """Cores that may occur in ``blob`` (fresh tokens joined by newlines): those whose
+        first 4 bytes do, and the short ones (``_tokens_holding`` then searches each once)."""
         for gram in _grams_among(blob, self._gram_set):
-            for number in self._by_gram[gram]:
-                if cores[number][0] in blob:
-                    yield number
-        for number in self._short:
-            if cores[number][0] in blob:
-                yield number
+            yield from self._by_gram[gram]
+        yield from self._short
 
 
 def _gate(keywords: list[tuple[bytes, tuple[int, ...]]]) -> list[tuple[bytes, Members]]:
