@@ -99,9 +99,9 @@ class KeywordIndex:
                         tried.add(raw)
                         if raw in lowered:
                             hits.update(rules)
-        for gate, members in self.gated:
+        for gate, behind in self.gated:
             if gate in lowered:
-                for raw, rules in members:
+                for raw, rules in behind:
                     if raw in lowered:
                         hits.update(rules)
         if self.wide:
