@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
 
 from secretsfile.core.record import Record, field, replace
 from secretsfile.scanner import filters
@@ -81,14 +80,16 @@ class Fragment(Record, frozen=True):
     source: Callable[[], str | None] | None = field(default=None, compare=False, repr=False)
 
 
-class _Candidate(NamedTuple):  # a tuple: one is built per regex match
+class _Candidate:  # slotted, not a NamedTuple: the hook path never imports typing (issue 14)
     """A regex match before judgement: its span, where its secret starts, the secret."""
 
-    start: int
-    end: int
-    secret_start: int
-    secret: str
-    compiled: CompiledRule
+    __slots__ = ("compiled", "end", "secret", "secret_start", "start")
+
+    def __init__(self, start: int, end: int, secret_start: int, secret: str,
+                 compiled: CompiledRule) -> None:  # fmt: skip
+        self.start, self.end, self.secret_start = start, end, secret_start
+        self.secret = secret  # no __repr__ of its own: the default one shows no secret
+        self.compiled = compiled
 
 
 def _group_index(m: re.Match[str], secret_group: int) -> int:
