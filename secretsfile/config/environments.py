@@ -18,12 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from secretsfile.config.keys import parse_recipient, selector_of
 from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError
 from secretsfile.keysources.interface import Recipient
+
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Environment(Record, frozen=True):

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError, KeySourceError
 from secretsfile.keysources import registry
 from secretsfile.keysources.interface import Recipient
+
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
+if TYPE_CHECKING:
+    from typing import Any
 
 KeyRef = Recipient  # (key kind, public id): ("age", "age1…"), ("fernet", "<key id>")
 SELECTORS = (

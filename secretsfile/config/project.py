@@ -199,10 +199,10 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read the config: {error.strerror}", path=str(path)) from None
     if not text.strip():
         return {}
-    docs = None
-    if "|" not in text and ">" not in text:  # no block scalars: own-line comments can go
-        kept = [line for line in text.split("\n") if not line.lstrip().startswith("#")]
-        docs = parse_simple("\n".join(kept))
+    kept = "\n".join(line for line in text.split("\n") if not line.lstrip().startswith("#"))
+    # no block scalars outside comments (init's template has "<key id>" in one): own-line
+    # comments can go
+    docs = parse_simple(kept) if "|" not in kept and ">" not in kept else None
     if docs is None:
         from secretsfile.stores.yaml_store import load_yaml
 

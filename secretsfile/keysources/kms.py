@@ -59,7 +59,6 @@ def _unescape(text: str) -> str:
 
 class KmsKey(Record, frozen=True):
     """One KMS master key: what a recipient value and a metadata entry both say."""
-
     arn: str
     role: str = ""
     context: tuple[tuple[str, str], ...] = ()

@@ -109,12 +109,11 @@ def shown(text: str) -> str:
 def parse_recipient(text: str, kind: str | None = None) -> Recipient:
     """A recipient as written in a recipients list (``age1…``, ``fernet:<id>``), or in a
     config field of ``kind`` (whose source then takes what no other source claims)."""
-    claimed = [s for s in sources() if s.claims(text)]
-    if claimed:
-        source = claimed[0]
-    elif kind is not None and kind in BACKENDS:
+    # the first source (in BACKENDS order) that claims it; later backends are not imported
+    source = next((s for s in map(_described, BACKENDS) if s.claims(text)), None)
+    if source is None and kind is not None and kind in BACKENDS:
         source = _described(kind)
-    else:
+    elif source is None:
         syntaxes = ", or ".join(s.syntax for s in sources())
         raise KeySourceError(f"{shown(text)} is not a recipient", hint=f"use {syntaxes}")
     return Recipient(source.kind, source.parse_recipient(text))
