@@ -133,3 +133,24 @@ def test_import_secretsfile_imports_nothing_heavy() -> None:
                           check=True)  # fmt: skip
     modules = set(done.stdout.split())
     assert modules == {"secretsfile"}  # not even typing: the public names load on first use
+
+
+def test_decrypt_in_a_project_reads_its_config_without_pyyaml(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``init``'s own config (comments, a recipients list) is read by the fast reader, and
+    its age recipient loads the age backend only."""
+    from secretsfile.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["keygen"]) == 0
+    assert main(["init"]) == 0
+    path = tmp_path / "secrets.yaml"
+    path.write_text("db:\n    password: hunter2\n")
+    assert main(["encrypt", "--in-place", str(path)]) == 0
+    capsys.readouterr()
+    modules = imported(["decrypt", str(path)], tmp_path)
+    assert "secretsfile.config.environments" in modules  # the probe really read the config
+    assert [name for name in over_budget(modules)
+            if name not in ("secretsfile.config.environments", "secretsfile.config.keys")] == []
+    assert sorted(modules.intersection(_DECRYPT_NEVER)) == []
+    assert "typing" not in modules

@@ -173,10 +173,10 @@ def run(argv: Sequence[str], ending: bool = False) -> int | None:
     install_warning_handler()
 
     def invoke() -> int:
-        from importlib import import_module
-
         module, _, name = cmd.run.partition(":")
-        result = getattr(import_module(module), name)(**prepare(cmd, kwargs))
+        # __import__ with the name as fromlist gives the module itself, as import_module
+        # does, without loading importlib (~0.5 ms a process, issue 14)
+        result = getattr(__import__(module, fromlist=(name,)), name)(**prepare(cmd, kwargs))
         return result if isinstance(result, int) else 0
 
     return guarded(invoke)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from importlib import import_module
 
 from secretsfile.errors import KeySourceError
 from secretsfile.keysources.interface import CliOption, KeySource, Recipient
@@ -56,7 +55,8 @@ def get(kind: str) -> KeySource:
             hint=f"supported: {', '.join(BACKENDS)}",
         )
     module, _, name = BACKENDS[kind].partition(":")
-    source: KeySource = getattr(import_module(module), name)()
+    # the module itself (as import_module), without loading importlib (issue 14)
+    source: KeySource = getattr(__import__(module, fromlist=(name,)), name)()
     return source
 
 

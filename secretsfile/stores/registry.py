@@ -8,7 +8,6 @@ files are read by the fast reader).
 
 from __future__ import annotations
 
-import importlib
 import os
 
 from secretsfile.core.record import Record
@@ -134,5 +133,6 @@ def get(name: str) -> Store:
     store = _stores.get(name)
     if store is None:
         module, _, cls = _BY_NAME[check_name(name)].store.partition(":")
-        store = _stores[name] = getattr(importlib.import_module(module), cls)()
+        # the module itself (as import_module), without loading importlib (issue 14)
+        store = _stores[name] = getattr(__import__(module, fromlist=(cls,)), cls)()
     return store
