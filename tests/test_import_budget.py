@@ -93,7 +93,8 @@ _NO_TYPING = ("decrypt", "get", "git")
 _DECRYPT_NEVER = ("secretsfile.ops.treepath", "secretsfile.ops.tree_match",
                   "secretsfile.ops.secret_input", "secretsfile.cli.key_options",
                   "secretsfile.keysources.pgp", "secretsfile.keysources.kms",
-                  "secretsfile.keysources.hc_vault", "secretsfile.keysources.fernet")  # fmt: skip
+                  "secretsfile.keysources.hc_vault", "secretsfile.keysources.fernet",
+                  "secretsfile.core.shamir", "secretsfile.cli.plaintext_output")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -136,7 +137,8 @@ def test_import_secretsfile_imports_nothing_heavy() -> None:
 
 
 def test_decrypt_in_a_project_reads_its_config_without_pyyaml(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     """``init``'s own config (comments, a recipients list) is read by the fast reader, and
     its age recipient loads the age backend only."""
     from secretsfile.cli.main import main

@@ -87,9 +87,9 @@ def decrypt(
     config: StrPath | None = None,
 ) -> None:
     """Decrypt a file to stdout (or --output). The MAC is verified unless --ignore-mac."""
-    from secretsfile.cli.plaintext_output import refuse_plaintext_target
+    if output is not None:  # (the check's module loads only then)
+        from secretsfile.cli.plaintext_output import refuse_plaintext_target
 
-    if output is not None:
         refuse_plaintext_target(output)  # before any decryption: no key needed to say no
     source = source_of(file, filename_override, input_type)
     path = "-" if file is None else file

@@ -15,7 +15,6 @@ of them (four silent Vault keys: about a minute) before the failure is reported.
 
 from __future__ import annotations
 
-from secretsfile.core import shamir
 from secretsfile.core.cipher import DATA_KEY_SIZE
 from secretsfile.core.metadata import MasterKey, Metadata
 from secretsfile.core.record import Record, field
@@ -44,6 +43,8 @@ def wrap_data_key(data_key: bytes, groups: list[list[Recipient]], threshold: int
         if not 2 <= threshold <= len(groups):
             raise ConfigError(f"shamir_threshold must be between 2 and {len(groups)} "
                               f"for {len(groups)} key groups (got {threshold})")
+        from secretsfile.core import shamir  # several key groups only (issue 14)
+
         parts = shamir.split(data_key, len(groups), threshold)
     wrapped: list[list[MasterKey]] = []
     for part, group in zip(parts, groups, strict=True):
@@ -98,7 +99,12 @@ class Recovery(Record):
         parts = [group.part for group in self.groups if group.part is not None]
         if not self.enough or not parts:
             return None
-        key = parts[0] if self.total <= 1 else shamir.combine(parts[:self.needed])
+        if self.total <= 1:
+            key = parts[0]
+        else:
+            from secretsfile.core import shamir  # several key groups only (issue 14)
+
+            key = shamir.combine(parts[:self.needed])
         return key if len(key) == DATA_KEY_SIZE else None
 
 
