@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from secretsfile.cli.quiet import say
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import typer
+
 
 def run_scan_command(
     paths: list[str] | None = None, staged: bool = False, since: str | None = None,
@@ -80,6 +82,7 @@ def run_check_encrypted(files: list[str] | None = None, staged: bool = False,
                         fmt: str = "text", no_summary: bool = False) -> int:
     """``secretsfile check-encrypted`` (its options: ``cli/scan_cmd.py``)."""
     import json
+    from pathlib import Path  # the guard works on Paths (a scan loads no pathlib)
 
     from secretsfile.config.project import guard_sources
     from secretsfile.errors import UsageError

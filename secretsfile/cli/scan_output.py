@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:
+    from secretsfile._fileio import StrPath
     from secretsfile.scanner.report import Report
 
 
@@ -20,7 +20,7 @@ def use_colour() -> bool:
     )  # fmt: skip
 
 
-def write_report(report: Report, fmt: str, output: Path | None) -> None:
+def write_report(report: Report, fmt: str, output: StrPath | None) -> None:
     """``report`` rendered as ``fmt`` into ``output``, else on stdout."""
     from secretsfile.scanner.report import render
 

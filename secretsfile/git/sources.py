@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 from secretsfile.core.record import Record
 from secretsfile.git.diff import COMMIT_MARKER, AddedLines, parse_patch
@@ -18,6 +17,9 @@ from secretsfile.git.run import GitError, git_command, git_env, run_git
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:
     import subprocess
+    from pathlib import Path
+
+    from secretsfile._fileio import StrPath
 
 __all__ = [
     "GitError",
@@ -28,6 +30,7 @@ __all__ = [
     "history_added_lines_for",
     "history_commits",
     "list_files",
+    "repo_root",
     "staged_blobs",
     "staged_changes",
     "staged_paths",
@@ -55,26 +58,38 @@ _HISTORY_FLAGS = (
 )
 
 
-def find_repo_root(start: Path) -> Path | None:
-    """The top-level directory of the repository containing ``start``, or None.
+def repo_root(start: StrPath) -> str | None:
+    """The top-level directory of the repository containing ``start`` (resolved), or None.
 
     Honours ``GIT_WORK_TREE``/``GIT_DIR`` (set inside hooks); otherwise looks for a
     ``.git`` directory or file (worktrees, submodules) walking up, without running git.
     """
-    if os.environ.get("GIT_WORK_TREE"):
-        return Path(os.environ["GIT_WORK_TREE"]).resolve()
-    current = start.resolve()
-    if current.is_file():
-        current = current.parent
+    work_tree = os.environ.get("GIT_WORK_TREE")
+    if work_tree:
+        return os.path.realpath(work_tree)
+    current = os.path.realpath(start)
+    if os.path.isfile(current):
+        current = os.path.dirname(current)
     while True:
-        if (current / ".git").exists():
+        if os.path.exists(os.path.join(current, ".git")):
             return current
-        if current.parent == current:
+        parent = os.path.dirname(current)
+        if parent == current:
             return None
-        current = current.parent
+        current = parent
 
 
-def list_files(root: Path, paths: Sequence[str] = ()) -> list[str]:
+def find_repo_root(start: StrPath) -> Path | None:
+    """``repo_root`` as a Path (check-encrypted's guard works on Paths)."""
+    root = repo_root(start)
+    if root is None:
+        return None
+    from pathlib import Path  # here: a hook's scan uses repo_root and loads no pathlib
+
+    return Path(root)
+
+
+def list_files(root: StrPath, paths: Sequence[str] = ()) -> list[str]:
     """Tracked and untracked-but-not-ignored files (root-relative, '/'-separated)."""
     out = run_git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
                    *paths], root)
@@ -96,14 +111,14 @@ class StagedChanges(Record, frozen=True):
     changed: frozenset[str]  # every path with a staged change, added lines or not
 
 
-def staged_changes(root: Path, paths: Sequence[str] = ()) -> StagedChanges:
+def staged_changes(root: StrPath, paths: Sequence[str] = ()) -> StagedChanges:
     """The added lines of the staged changes (``git diff --cached``), limited to ``paths``."""
     out = run_git(["diff", "--cached", *_DIFF_FLAGS, "--diff-filter=ACMRTUXB", "--", *paths], root)
     sections = [s for s in parse_patch(out.splitlines()) if s.path]
     return StagedChanges(sections, frozenset(s.path for s in sections))
 
 
-def staged_blobs(root: Path, paths: Sequence[str]) -> dict[str, bytes | None]:
+def staged_blobs(root: StrPath, paths: Sequence[str]) -> dict[str, bytes | None]:
     """The staged (index) content of each path; None when the path is not in the index."""
     if not paths:
         return {}
@@ -124,7 +139,7 @@ def staged_blobs(root: Path, paths: Sequence[str]) -> dict[str, bytes | None]:
     return result
 
 
-def staged_paths(root: Path) -> list[str]:
+def staged_paths(root: StrPath) -> list[str]:
     """Paths added, copied, modified or renamed in the index (what the next commit writes)."""
     out = run_git(
         ["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=ACMRT"], root
@@ -132,7 +147,7 @@ def staged_paths(root: Path) -> list[str]:
     return [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
 
 
-def _revisions(root: Path, since: str | None, all_refs: bool) -> list[str] | None:
+def _revisions(root: StrPath, since: str | None, all_refs: bool) -> list[str] | None:
     """The revision arguments of a history read; None when there is no commit yet."""
     if not _resolves(root, "HEAD"):
         return None
@@ -145,7 +160,7 @@ def _revisions(root: Path, since: str | None, all_refs: bool) -> list[str] | Non
     return ["HEAD"]
 
 
-def history_commits(root: Path, *, since: str | None = None, all_refs: bool = False
+def history_commits(root: StrPath, *, since: str | None = None, all_refs: bool = False
                     ) -> list[str]:
     """The commits a history read covers (``since..HEAD``, or all refs), newest first:
     the order ``history_added_lines`` reads them in."""
@@ -157,7 +172,7 @@ def history_commits(root: Path, *, since: str | None = None, all_refs: bool = Fa
 
 
 def history_added_lines(
-    root: Path, *, since: str | None = None, all_refs: bool = False
+    root: StrPath, *, since: str | None = None, all_refs: bool = False
 ) -> Iterator[AddedLines]:
     """The added lines of every commit (``since..HEAD``, or all refs), newest first.
 
@@ -170,7 +185,7 @@ def history_added_lines(
     yield from _stream(root, ["log", "-p", *_HISTORY_FLAGS, *revisions, "--"], None)
 
 
-def history_added_lines_for(root: Path, commits: Sequence[str]) -> Iterator[AddedLines]:
+def history_added_lines_for(root: StrPath, commits: Sequence[str]) -> Iterator[AddedLines]:
     """The added lines of the given commits, in that order, exactly as
     ``history_added_lines`` reads them (``git diff-tree --stdin``: one process for a
     slice of a long history, so worker processes can share the diffing)."""
@@ -180,7 +195,7 @@ def history_added_lines_for(root: Path, commits: Sequence[str]) -> Iterator[Adde
     yield from _stream(root, ["diff-tree", "--stdin", "-p", "-r", *_HISTORY_FLAGS], feed)
 
 
-def _stream(root: Path, args: list[str], feed: bytes | None) -> Iterator[AddedLines]:
+def _stream(root: StrPath, args: list[str], feed: bytes | None) -> Iterator[AddedLines]:
     """Run git and parse its patch output as it comes (``feed`` goes to its stdin)."""
     import subprocess  # here, not at the top: a hook's scan (run_git) never loads it
     import threading
@@ -233,7 +248,7 @@ def _feed(proc: subprocess.Popen[bytes], data: bytes) -> None:
         pass
 
 
-def _resolves(root: Path, revision: str) -> bool:
+def _resolves(root: StrPath, revision: str) -> bool:
     try:
         run_git(["rev-parse", "--verify", "--quiet", "--end-of-options",
                  f"{revision}^{{commit}}"], root)

@@ -9,12 +9,15 @@ merge cleanly. It is written only by ``scan --update-baseline``, never by the ho
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from secretsfile.core.record import Record
 from secretsfile.errors import FormatError
 from secretsfile.scanner.lazy_regex import LazyRegex
 from secretsfile.scanner.model import Finding
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
+if TYPE_CHECKING:
+    from secretsfile._fileio import StrPath
 
 __all__ = ["BASELINE_NAME", "Baseline", "load_baseline", "write_baseline"]
 
@@ -34,10 +37,11 @@ class Baseline(Record, frozen=True):
         return [f for f in findings if f.fingerprint not in self.fingerprints]
 
 
-def load_baseline(path: Path) -> Baseline:
+def load_baseline(path: StrPath) -> Baseline:
     """Read a baseline; a missing file is an empty baseline, a malformed one an error."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            raw = handle.read()
     except FileNotFoundError:
         return Baseline()
     except OSError as error:
@@ -81,7 +85,7 @@ def render_baseline(fingerprints: Iterable[str]) -> str:
     )
 
 
-def write_baseline(path: Path, fingerprints: Iterable[str]) -> None:
+def write_baseline(path: StrPath, fingerprints: Iterable[str]) -> None:
     """Write the baseline atomically (mode kept; a new file 0644)."""
     from secretsfile._fileio import write_atomic
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from secretsfile.core.record import Record, field, replace
 from secretsfile.errors import ConfigError
@@ -43,6 +42,8 @@ from secretsfile.scanner.sources import DEFAULT_MAX_FILE_SIZE, FileLimits
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:
     from typing import Any
+
+    from secretsfile._fileio import StrPath
 
 __all__ = [
     "ScanConfig",
@@ -311,7 +312,7 @@ def _parse_rule(data: object, where: str, source: str | None) -> Rule:
 
 
 def parse_scan_section(
-    data: Mapping[str, Any], source: str | None = None, root: Path | None = None
+    data: Mapping[str, Any], source: str | None = None, root: StrPath | None = None
 ) -> ScanConfig:
     """The ``scan:`` mapping of .secretsfile.yaml as a ScanConfig."""
     check_keys(data, _SCAN_KEYS, "scan", source)
@@ -358,7 +359,9 @@ def parse_scan_section(
     if gitleaks is not None:
         if not isinstance(gitleaks, str):
             raise ConfigError("scan.gitleaks_config must be a path", path=source)
+        from pathlib import Path  # only here: the hook's scan loads no pathlib (issue 14)
+
         from secretsfile.scanner.gitleaks import load_gitleaks_toml  # gitleaks.py imports us
 
-        config = config.merged(load_gitleaks_toml((root or Path.cwd()) / gitleaks))
+        config = config.merged(load_gitleaks_toml(Path(root or Path.cwd()) / gitleaks))
     return config

@@ -7,13 +7,14 @@ Every renderer takes the same ``Report`` and returns a ``str``; colour is the CL
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from secretsfile.scanner.model import Finding
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:
     from typing import Any
+
+    from secretsfile._fileio import StrPath
 
 __all__ = ["FORMATS", "Report", "render", "render_json", "render_sarif", "render_text"]
 
@@ -168,7 +169,8 @@ def _human_size(size: int) -> str:
     return f"{size} B"  # pragma: no cover
 
 
-def summary(report: Report, written: int | None = None, baseline: Path | None = None) -> str:
+def summary(report: Report, written: int | None = None, baseline: StrPath | None = None
+            ) -> str:  # fmt: skip
     """The one-line outcome for stderr (and what the baseline update wrote)."""
     parts = [f"{report.files_scanned} file{'s' if report.files_scanned != 1 else ''}",
              f"{_human_size(report.bytes_scanned)} scanned"]  # fmt: skip

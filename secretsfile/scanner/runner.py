@@ -11,7 +11,6 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 
 from secretsfile.scanner.engine import Fragment, Scanner
 from secretsfile.scanner.model import Finding
@@ -22,6 +21,8 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.context import BaseContext
     from multiprocessing.queues import SimpleQueue
+
+    from secretsfile._fileio import StrPath
 
 __all__ = ["ScanStats", "default_jobs", "scan_files", "scan_fragments", "scan_slices"]
 
@@ -55,7 +56,7 @@ def default_jobs() -> int:
 
 
 def _scan_one(
-    scanner: Scanner, path: Path, display: str, limits: FileLimits, stats: ScanStats
+    scanner: Scanner, path: StrPath, display: str, limits: FileLimits, stats: ScanStats
 ) -> list[Finding]:
     if limits.excluded(display):
         stats.skipped[Skip.EXCLUDED.value] += 1
@@ -119,11 +120,12 @@ def _scan_chunk(chunk: list[tuple[str, str]]) -> tuple[list[Finding], ScanStats]
     stats = ScanStats()
     findings: list[Finding] = []
     for path, display in chunk:
-        findings.extend(_scan_one(scanner, Path(path), display, limits, stats))
+        findings.extend(_scan_one(scanner, path, display, limits, stats))
     return findings, stats
 
 
-def _chunks(items: Sequence[tuple[Path, str]], sizes: Sequence[int]) -> list[list[tuple[str, str]]]:
+def _chunks(items: Sequence[tuple[StrPath, str]], sizes: Sequence[int]
+            ) -> list[list[tuple[str, str]]]:  # fmt: skip
     # Biggest first, so the pool's last chunks are small and the cores finish together.
     order = sorted(range(len(items)), key=lambda i: -sizes[i])
     chunks: list[list[tuple[str, str]]] = []
@@ -131,7 +133,7 @@ def _chunks(items: Sequence[tuple[Path, str]], sizes: Sequence[int]) -> list[lis
     total = 0
     for i in order:
         path, display = items[i]
-        current.append((str(path), display))
+        current.append((os.fspath(path), display))
         total += sizes[i]
         if total >= _CHUNK_BYTES or len(current) >= _CHUNK_FILES:
             chunks.append(current)
@@ -143,7 +145,7 @@ def _chunks(items: Sequence[tuple[Path, str]], sizes: Sequence[int]) -> list[lis
 
 def scan_files(
     scanner: Scanner,
-    items: Sequence[tuple[Path, str]],
+    items: Sequence[tuple[StrPath, str]],
     limits: FileLimits,
     *,
     jobs: int = 0,
@@ -159,7 +161,7 @@ def scan_files(
     if jobs > 1 and len(items) >= PARALLEL_MIN_FILES:
         for path, _display in items:
             try:
-                sizes.append(path.stat().st_size)
+                sizes.append(os.stat(path).st_size)
             except OSError:
                 sizes.append(0)
     if jobs <= 1 or len(items) < PARALLEL_MIN_FILES or sum(sizes) < PARALLEL_MIN_BYTES:

@@ -12,10 +12,16 @@ import enum
 import os
 import re
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
+from secretsfile._paths import is_within, normal_path
 from secretsfile.core.record import Record
 from secretsfile.scanner.lazy_regex import LazyRegex
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from secretsfile._fileio import StrPath
 
 __all__ = [
     "DEFAULT_MAX_FILE_SIZE",
@@ -192,11 +198,11 @@ def _looks_minified(data: bytes, display: str) -> bool:
     return len(data) / (data.count(b"\n") + 1) > 1000
 
 
-def read_limited(path: Path, limits: FileLimits) -> bytes | Skip:
+def read_limited(path: StrPath, limits: FileLimits) -> bytes | Skip:
     """The file's bytes, or why it was skipped (size checked before reading)."""
     try:
         if limits.max_file_size:
-            size = path.stat().st_size
+            size = os.stat(path).st_size
             if size > limits.max_file_size:
                 return Skip.TOO_LARGE
         with open(path, "rb") as handle:
@@ -205,24 +211,29 @@ def read_limited(path: Path, limits: FileLimits) -> bytes | Skip:
         return Skip.UNREADABLE
 
 
-def display_path(path: Path, root: Path) -> str:
-    """The path as reported and fingerprinted: relative to ``root``, '/'-separated."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def display_path(path: StrPath, root: StrPath) -> str:
+    """The path as reported and fingerprinted: relative to ``root``, '/'-separated.
+
+    ``path.resolve().relative_to(root.resolve()).as_posix()``, else ``path.as_posix()``,
+    on os.path: pathlib is not loaded on the hook's path (issue 14)."""
+    full, base = os.path.realpath(path), os.path.realpath(root)
+    if is_within(full, base):
+        return os.path.relpath(full, base)
+    return normal_path(os.fspath(path))
 
 
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
 
 
-def walk(top: Path) -> Iterator[Path]:
+def walk(top: StrPath) -> Iterator[Path]:
     """Every regular file under ``top`` (a plain walk: no .gitignore, no symlinks followed).
 
     VCS metadata directories are skipped.
     """
-    if top.is_file():
-        yield top
+    from pathlib import Path  # a walk yields Paths; a hook's scan never walks
+
+    if os.path.isfile(top):
+        yield Path(top)
         return
     for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)

@@ -4,6 +4,8 @@ check-encrypted run import neither the secret-prompting helpers (``cli.common`` 
 
 from __future__ import annotations
 
+import os
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +31,24 @@ def test_hook_commands_import_no_prompting_and_no_rich(tmp_path: Path, argv: lis
     loaded = set(done.stdout.split())
     assert "secretsfile.ops.scanning" in loaded or "secretsfile.ops.check_encrypted" in loaded
     assert [name for name in NOT_ON_THE_HOOK_PATH if name in loaded] == []
+
+
+#: What a staged scan (the commit hook) no longer loads (issue 14): git runs through
+#: os.posix_spawnp (git/run.py), typing only under TYPE_CHECKING in the scan modules.
+NOT_ON_THE_STAGED_SCAN = ("subprocess", "threading", "selectors", "locale", "fcntl",
+                          "_posixsubprocess", "concurrent", "multiprocessing")  # fmt: skip
+
+
+def test_the_staged_scan_spawns_git_without_subprocess(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "app.py").write_text("print('hello')\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "app.py"], check=True)
+    # -S: what site imports (an editable install's finder, .pth files) would hide ours
+    path = os.pathsep.join([str(Path(__file__).resolve().parents[2]), *site.getsitepackages()])
+    done = subprocess.run([sys.executable, "-S", "-c", PROBE, "scan", "--staged", "app.py"],
+                          cwd=tmp_path, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": path})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert "secretsfile.git.sources" in loaded
+    assert [name for name in NOT_ON_THE_STAGED_SCAN if name in loaded] == []

@@ -17,6 +17,7 @@ from secretsfile.git.sources import (
     history_added_lines_for,
     history_commits,
     list_files,
+    repo_root,
     staged_blobs,
     staged_changes,
     staged_paths,
@@ -41,10 +42,18 @@ def test_list_files_tracked_and_untracked_not_ignored(repo: Path, git: Git) -> N
     assert list_files(repo, ["sub"]) == ["sub/*weird*.py"]
 
 
-def test_find_repo_root(repo: Path) -> None:
+def test_find_repo_root(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (repo / "a" / "b").mkdir(parents=True)
+    (repo / "a" / "f.txt").write_text("x")
     assert find_repo_root(repo / "a" / "b") == repo.resolve()
     assert find_repo_root(repo.parent) is None
+    # repo_root: the same walk as a str (a scan loads no pathlib), from a str or a file
+    assert repo_root(str(repo / "a" / "b")) == str(repo.resolve())
+    assert repo_root(repo / "a" / "f.txt") == str(repo.resolve())
+    assert repo_root(repo.parent) is None
+    monkeypatch.setenv("GIT_WORK_TREE", str(repo / "a" / ".." / "a"))  # as set inside hooks
+    assert repo_root(repo.parent) == str((repo / "a").resolve())
+    assert find_repo_root(repo.parent) == (repo / "a").resolve()
 
 
 def test_staged_changes_are_added_lines_only(repo: Path, git: Git) -> None:

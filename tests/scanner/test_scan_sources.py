@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from pathlib import Path
+
+import pytest
 
 from secretsfile.scanner.engine import Fragment, Scanner
 from secretsfile.scanner.model import Rule
@@ -11,6 +15,7 @@ from secretsfile.scanner.sources import (
     FileLimits,
     Skip,
     classify,
+    display_path,
     glob_to_regex,
     read_limited,
     walk,
@@ -65,6 +70,30 @@ def test_walk_skips_vcs_dirs_and_symlinks(tmp_path: Path) -> None:
     (tmp_path / "src" / "a.py").write_text("x")
     (tmp_path / "link.py").symlink_to(tmp_path / "src" / "a.py")
     assert [p.relative_to(tmp_path).as_posix() for p in walk(tmp_path)] == ["src/a.py"]
+
+
+def test_display_path_is_the_pathlib_expression(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """display_path (os.path) says what the pathlib code it replaced said, on paths with
+    '.', '..', doubled slashes, symlinks, the root itself and places outside it."""
+    root = tmp_path / "root"
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "a" / "b" / "f.py").write_text("x")
+    (tmp_path / "out").mkdir()
+    (root / "in_link").symlink_to(tmp_path / "out")
+    (tmp_path / "root_link").symlink_to(root)
+    monkeypatch.chdir(root / "a")
+    paths = ["f.py", "b/f.py", "./b//f.py", "../a/b/f.py", "..", ".", "b/", "../in_link/x",
+             "/", str(tmp_path / "out" / "y"), str(tmp_path / "root_link" / "a"), "../../x"]
+    roots = [root, tmp_path / "root_link", tmp_path, root / "a", Path("..")]
+    for raw, base in itertools.product(paths, roots):
+        want_path = Path(raw)
+        try:
+            want = want_path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            want = want_path.as_posix()
+        assert display_path(raw, base) == want, (raw, base)
+        assert display_path(raw, os.fspath(base)) == want, (raw, base)
 
 
 def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
