@@ -7,11 +7,11 @@ module at all: its quiet rule is ``cli/quiet.py``."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from collections.abc import Iterator
 
+from secretsfile._fileio import lazy_contextmanager
 from secretsfile.cli.boundary import write_stdout
 from secretsfile.cli.quiet import is_quiet as is_quiet  # the quiet rule lives in cli/quiet.py
 from secretsfile.cli.quiet import say as say
@@ -146,7 +146,7 @@ def _read_line(label: str, hidden: bool, newline: bool = True) -> str:
     return line.rstrip("\r\n")
 
 
-@contextlib.contextmanager
+@lazy_contextmanager
 def _no_echo(hidden: bool) -> Iterator[None]:
     if not hidden:
         yield

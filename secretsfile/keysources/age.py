@@ -13,7 +13,6 @@ Only X25519 and ssh identities are ever handed to pyrage, so a file carrying an 
 from __future__ import annotations
 
 import _thread  # the lock threading gives, without importing threading (~1 ms)
-import contextlib
 import os
 import re
 import stat
@@ -21,6 +20,7 @@ import sys
 from collections.abc import Iterator
 from contextvars import ContextVar
 
+from secretsfile._fileio import lazy_contextmanager
 from secretsfile._paths import config_home as config_home
 from secretsfile.core.record import Record, field
 from secretsfile.errors import KeySourceError, warn
@@ -47,7 +47,7 @@ def env_key_var(env: str) -> str:
     return "SECRETSFILE_AGE_KEY_" + re.sub(r"[^A-Za-z0-9]", "_", env).upper()
 
 
-@contextlib.contextmanager
+@lazy_contextmanager
 def for_environment(env: str) -> Iterator[None]:
     """Within this block (this thread/task), also use ``env_key_var(env)``'s identities."""
     token = _environment.set(env)
@@ -287,6 +287,16 @@ def identities(include_ssh: bool = False) -> list[_Found]:
     return found
 
 
+def _decrypt(blob: bytes, pool: list[Identity]) -> bytes | None:
+    """The data key, or None when no identity in ``pool`` opens ``blob``."""
+    import pyrage
+
+    try:
+        return bytes(pyrage.decrypt(blob, pool))
+    except (pyrage.DecryptError, OSError, TypeError, ValueError):
+        return None
+
+
 class AgeKeySource(KeySourceBase):
     kind = "age"
     title = "age"
@@ -336,16 +346,13 @@ class AgeKeySource(KeySourceBase):
         return MasterKey(self.kind, {"recipient": recipient.strip(), "enc": armored})
 
     def unwrap(self, key: MasterKey) -> bytes:
-        import pyrage
-
         recipient = str(key.fields.get("recipient", ""))
         include_ssh = recipient.startswith("ssh-")
         self._used_ssh = self._used_ssh or include_ssh
         pool = [i for found in identities(include_ssh) for i in found.identities]
         blob = key.enc.lstrip().encode("ascii", "replace")
-        if pool:
-            with contextlib.suppress(pyrage.DecryptError, OSError, TypeError, ValueError):
-                return bytes(pyrage.decrypt(blob, pool))
+        if pool and (opened := _decrypt(blob, pool)) is not None:
+            return opened
         # no local identity opens it: ask the key commands (SOPS_AGE_KEY_CMD), lazily
         from secretsfile.keysources import age_cmd
 
@@ -353,9 +360,8 @@ class AgeKeySource(KeySourceBase):
         for var, command in [] if include_ssh else age_cmd.configured():
             ran.append(age_cmd.from_command(var, command, recipient))
             self._commands[var] = ran[-1].report
-            if ran[-1].identities:
-                with contextlib.suppress(pyrage.DecryptError, OSError, TypeError, ValueError):
-                    return bytes(pyrage.decrypt(blob, ran[-1].identities))
+            if ran[-1].identities and (opened := _decrypt(blob, ran[-1].identities)) is not None:
+                return opened
         problems = "".join(f"; {found.report}" for found in ran if not found.identities)
         total = len(pool) + sum(len(found.identities) for found in ran)
         if not total:
