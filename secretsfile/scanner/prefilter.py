@@ -12,7 +12,9 @@ cores get a substring test, and only the cores that pass are attributed to singl
 Keywords longer than their core get a final substring test on the text, made only when a
 token of the text could hold them: a core is a maximal run of token bytes inside its
 keyword, so a keyword with bytes before (after) its core needs a token that starts (ends)
-with the core ("pass =" needs a token ending in "pass").
+with the core ("pass =" needs a token ending in "pass"). Keywords without a core of 3 bytes
+("sg.", "1//0") sit behind shared gates searched in the text, each gate (and keyword) first
+looked for in the text's distinct tokens, one per line, by the same reasoning ("sg\\n").
 """
 
 from __future__ import annotations
