@@ -82,10 +82,8 @@ def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, stdin: bytes | 
 def run_git_status(args: Sequence[str], cwd: str | os.PathLike[str]) -> int:
     """Run git with our environment and config overrides, its output passed through, and
     return its exit code (``git merge-file`` says how many conflicts it left that way)."""
-    import subprocess  # the merge driver only; run_git spawns git without it
-
     try:
-        return subprocess.run(git_command(*args), cwd=cwd, env=git_env(), check=False).returncode
+        return _spawn(git_command("-C", os.fspath(cwd), *args), git_env(), None, capture=False)[0]
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
 
@@ -94,20 +92,22 @@ def run_git_status(args: Sequence[str], cwd: str | os.PathLike[str]) -> int:
 _READ_SIZE = 1 << 16
 
 
-def _spawn(argv: list[str], env: dict[str, str], stdin: bytes | None
+def _spawn(argv: list[str], env: dict[str, str], stdin: bytes | None, *, capture: bool = True
            ) -> tuple[int, bytes, bytes]:  # fmt: skip
     """Run ``argv`` (found on PATH): its exit code (-N when signal N killed it), stdout and
     stderr, both drained as they come while ``stdin`` is written (no pipe can fill up and
-    stall the other). Without ``stdin`` the child shares ours, as with ``subprocess.run``.
+    stall the other). Without ``stdin`` the child shares ours, as with ``subprocess.run``;
+    without ``capture`` its stdout and stderr too (both come back empty; no ``stdin`` then).
 
     Why not subprocess: importing it loads threading, selectors, locale and fcntl, ~4 ms of
     a commit hook's start-up. What ``subprocess.run`` does that matters here is kept:
     SIGPIPE and SIGXFSZ back to their defaults in the child (Python ignores SIGPIPE), and
     the child killed and reaped if reading fails or is interrupted."""
+    assert capture or stdin is None, "uncaptured runs take no input"
     ours: list[int] = []  # our ends of the pipes, closed when done
     theirs: list[int] = []  # the child's ends, closed once it runs
     actions = []
-    for target in (1, 2, 0) if stdin is not None else (1, 2):
+    for target in ((1, 2, 0) if stdin is not None else (1, 2)) if capture else ():
         read, write = (_above_std(fd) for fd in os.pipe())
         child, parent = (read, write) if target == 0 else (write, read)
         ours.append(parent)
@@ -124,15 +124,19 @@ def _spawn(argv: list[str], env: dict[str, str], stdin: bytes | None
         for fd in theirs:
             os.close(fd)
     try:
-        out, err = _drain(ours, stdin)
+        out, err = _drain(ours, stdin) if capture else (b"", b"")
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     except BaseException:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:  # already reaped: interrupted as waitpid returned
+            pass
         raise
     finally:
         for fd in ours:
             os.close(fd)
-    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), out, err
+    return code, out, err
 
 
 def _drain(fds: list[int], stdin: bytes | None) -> tuple[bytes, bytes]:

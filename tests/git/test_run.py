@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from secretsfile.git.run import GitError, _spawn, run_git
+from secretsfile.git import run
+from secretsfile.git.run import GitError, _spawn, run_git, run_git_status
 from tests.git.conftest import Git
 
 
@@ -90,3 +91,26 @@ def test_spawn_with_the_standard_descriptors_closed(tmp_path: Path) -> None:
     subprocess.run(["sh", "-c", 'exec "$0" -c "$1" <&- >&- 2>&-', sys.executable, code],
                    env=env, check=True)  # fmt: skip
     assert result.read_text() == repr((0, b"in", b"E"))
+
+
+def test_run_git_status_passes_output_through(repo: Path, capfd: pytest.CaptureFixture[str]
+                                              ) -> None:  # fmt: skip
+    assert run_git_status(["rev-parse", "--is-inside-work-tree"], repo) == 0
+    assert capfd.readouterr().out == "true\n"
+    assert run_git_status(["rev-parse", "--verify", "--quiet", "no-such-ref"], repo) == 1
+
+
+def test_spawn_kills_and_reaps_the_child_when_reading_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    pid_file = tmp_path / "pid"
+
+    def failing_drain(fds: list[int], stdin: bytes | None) -> tuple[bytes, bytes]:
+        while not pid_file.exists() or not pid_file.read_text().endswith("\n"):
+            os.sched_yield()  # wait until the child has said who it is
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "_drain", failing_drain)
+    with pytest.raises(KeyboardInterrupt):
+        _spawn(["sh", "-c", f"echo $$ > '{pid_file}'; exec sleep 600"], dict(os.environ), None)
+    with pytest.raises(ProcessLookupError):  # killed and reaped: no such process any more
+        os.kill(int(pid_file.read_text()), 0)
