@@ -141,8 +141,8 @@ def test_import_secretsfile_imports_nothing_heavy() -> None:
 def test_decrypt_in_a_project_reads_its_config_without_pyyaml(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    """``init``'s own config (comments, a recipients list) is read by the fast reader, and
-    its age recipient loads the age backend only."""
+    """``init``'s own config (comments, a recipients list) is read by the fast reader as a
+    str path (no pathlib), and its age recipient loads the age backend only."""
     from secretsfile.cli.main import main
 
     monkeypatch.chdir(tmp_path)
@@ -158,3 +158,4 @@ def test_decrypt_in_a_project_reads_its_config_without_pyyaml(
             if name not in ("secretsfile.config.environments", "secretsfile.config.keys")] == []
     assert sorted(modules.intersection(_DECRYPT_NEVER)) == []
     assert sorted(modules & _NOT_FOR_READS) == []
+    assert sorted(m for m in modules if m.split(".")[0] in _PATHLIB_AND_CO) == []

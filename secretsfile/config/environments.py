@@ -17,8 +17,8 @@ environments:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
+from secretsfile._paths import normal_path
 from secretsfile.config.keys import parse_recipient, selector_of
 from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError
@@ -27,6 +27,8 @@ from secretsfile.keysources.interface import Recipient
 TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
 if TYPE_CHECKING:
     from typing import Any
+
+    from secretsfile._fileio import StrPath
 
 
 class Environment(Record, frozen=True):
@@ -42,7 +44,7 @@ class Environment(Record, frozen=True):
     store: str | None = None  # an external store's URL for 'sync' (vault://…, awssm://…)
 
 
-def _recipient_entry(entry: Any, where: str, source: Path) -> tuple[Recipient, str | None]:
+def _recipient_entry(entry: Any, where: str, source: StrPath) -> tuple[Recipient, str | None]:
     """One recipients entry: a string, or ``{key: …, name: …}``."""
     if isinstance(entry, dict):
         unknown = [str(k) for k in entry if k not in ("key", "name")]
@@ -60,7 +62,7 @@ def _recipient_entry(entry: Any, where: str, source: Path) -> tuple[Recipient, s
     return parse_recipient(str(entry), where, source), None
 
 
-def _exports(raw: Any, where: str, source: Path) -> dict[str, str]:
+def _exports(raw: Any, where: str, source: StrPath) -> dict[str, str]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -76,7 +78,7 @@ def _exports(raw: Any, where: str, source: Path) -> dict[str, str]:
     return out
 
 
-def _store_url(raw: Any, where: str, source: Path) -> str | None:
+def _store_url(raw: Any, where: str, source: StrPath) -> str | None:
     """``store:``: a URL (its scheme is checked by the remotes registry when used)."""
     if raw is None:
         return None
@@ -86,7 +88,7 @@ def _store_url(raw: Any, where: str, source: Path) -> str | None:
     return raw
 
 
-def _environment(name: str, settings: Any, source: Path) -> Environment:
+def _environment(name: str, settings: Any, source: StrPath) -> Environment:
     if settings is None:
         settings = {}
     if not isinstance(settings, dict):
@@ -105,12 +107,12 @@ def _environment(name: str, settings: Any, source: Path) -> Environment:
         recipients.append(recipient)
         if label:
             names[recipient] = label
-    return Environment(name, Path(file).as_posix(), tuple(recipients), selector_of(settings),
+    return Environment(name, normal_path(file), tuple(recipients), selector_of(settings),
                        names, _exports(settings.get("exports"), where, source),
                        _store_url(settings.get("store"), where, source))
 
 
-def parse_environments(data: Mapping[str, Any], source: Path) -> tuple[Environment, ...]:
+def parse_environments(data: Mapping[str, Any], source: StrPath) -> tuple[Environment, ...]:
     envs = data.get("environments")
     if envs is None:
         return ()

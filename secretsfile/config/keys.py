@@ -10,7 +10,6 @@ is a ConfigError naming where it is, and a private key pasted by mistake is neve
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError, KeySourceError
@@ -20,6 +19,8 @@ from secretsfile.keysources.interface import Recipient
 TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
 if TYPE_CHECKING:
     from typing import Any
+
+    from secretsfile._fileio import StrPath
 
 KeyRef = Recipient  # (key kind, public id): ("age", "age1…"), ("fernet", "<key id>")
 SELECTORS = (
@@ -40,11 +41,11 @@ def selector_of(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {name: raw[name] for name in SELECTORS if raw.get(name)}
 
 
-def _config_error(error: KeySourceError, where: str, source: Path) -> ConfigError:
+def _config_error(error: KeySourceError, where: str, source: StrPath) -> ConfigError:
     return ConfigError(f"{where}: {error.message}", path=str(source), hint=error.hint)
 
 
-def parse_recipient(text: str, where: str, source: Path) -> Recipient:
+def parse_recipient(text: str, where: str, source: StrPath) -> Recipient:
     """One entry of a recipients list: ``age1…``, ``ssh-ed25519 …``, ``fernet:<key id>``."""
     try:
         return registry.parse_recipient(text)
@@ -52,7 +53,7 @@ def parse_recipient(text: str, where: str, source: Path) -> Recipient:
         raise _config_error(error, where, source) from None
 
 
-def _group(raw: Mapping[str, Any], where: str, source: Path) -> tuple[Recipient, ...]:
+def _group(raw: Mapping[str, Any], where: str, source: StrPath) -> tuple[Recipient, ...]:
     keys: list[Recipient] = []
     for field_name, kind in registry.config_fields().items():
         try:
@@ -66,7 +67,7 @@ def _group(raw: Mapping[str, Any], where: str, source: Path) -> tuple[Recipient,
     return tuple(keys)
 
 
-def _key_groups(groups_raw: Any, where: str, source: Path) -> tuple[tuple[Recipient, ...], ...]:
+def _key_groups(groups_raw: Any, where: str, source: StrPath) -> tuple[tuple[Recipient, ...], ...]:
     """``key_groups``: a non-empty list of maps, each naming at least one recipient (sops
     refuses anything else; dropping an entry would encrypt for fewer people than meant)."""
     if not isinstance(groups_raw, list) or not groups_raw:
@@ -86,7 +87,7 @@ def _key_groups(groups_raw: Any, where: str, source: Path) -> tuple[tuple[Recipi
     return tuple(groups)
 
 
-def _threshold(raw: Mapping[str, Any], groups: int, where: str, source: Path) -> int:
+def _threshold(raw: Mapping[str, Any], groups: int, where: str, source: StrPath) -> int:
     threshold = raw.get("shamir_threshold")
     if threshold is None:
         return 0
@@ -99,7 +100,7 @@ def _threshold(raw: Mapping[str, Any], groups: int, where: str, source: Path) ->
     return threshold
 
 
-def key_plan(raw: Mapping[str, Any], source: Path, where: str) -> KeyPlan:
+def key_plan(raw: Mapping[str, Any], source: StrPath, where: str) -> KeyPlan:
     """A creation rule's recipients (flat fields, or ``key_groups`` for Shamir), threshold
     and selector."""
     if "key_groups" in raw and raw["key_groups"] is not None:

@@ -15,12 +15,13 @@ Paths in the file are relative to the directory that holds it (the project root)
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Mapping
 
 from secretsfile._paths import is_within
+from secretsfile.config.rules import path_pattern
+from secretsfile.config.rules import rule_matches as rule_matches  # where callers import it
 from secretsfile.config.sops_settings import parse_stores, sops_config_override
 from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError, UsageError
@@ -57,14 +58,25 @@ def _no_plan() -> KeyPlan:
     return KeyPlan(())
 
 
+def _as_path(file: str | os.PathLike[str]) -> Path:
+    from pathlib import Path  # made on demand: a command in a project loads no pathlib
+    return Path(file)
+
+
 class CreationRule(Record, frozen=True):
     path_regex: str | None  # None: the rule matches every path (sops semantics)
-    source: Path  # the config file it came from; path_regex is relative to its directory
+    # the config file it came from (``source``: as a Path); path_regex is relative to its
+    # directory
+    file: str | os.PathLike[str]
     plan: KeyPlan = field(default_factory=_no_plan)
+
+    @property
+    def source(self) -> Path:
+        return _as_path(self.file)
 
 
 class ProjectConfig(Record, frozen=True):
-    path: Path | None  # None: no .secretsfile.yaml was found
+    file: str | os.PathLike[str] | None  # None: no .secretsfile.yaml (``path``: as a Path)
     root_dir: str | os.PathLike[str]  # the project directory; ``root`` as a Path
     environments: tuple[Environment, ...] = ()
     creation_rules: tuple[CreationRule, ...] = ()
@@ -76,9 +88,12 @@ class ProjectConfig(Record, frozen=True):
     stores: Mapping[str, int] = field(default_factory=dict)  # `stores:` indent per format
 
     @property
+    def path(self) -> Path | None:
+        return None if self.file is None else _as_path(self.file)
+
+    @property
     def root(self) -> Path:
-        from pathlib import Path  # made on demand: no pathlib when no config is found
-        return Path(self.root_dir)
+        return _as_path(self.root_dir)
 
     def indent_for(self, fmt: str) -> int | None:
         """The ``stores:`` indent for a format (None: not set)."""
@@ -152,7 +167,7 @@ class ProjectConfig(Record, frozen=True):
         return None
 
 
-def _walk_up(start: str | os.PathLike[str], names: tuple[str, ...]) -> Path | None:
+def _walk_up(start: str | os.PathLike[str], names: tuple[str, ...]) -> str | None:
     current = os.path.realpath(start)
     if os.path.isfile(current):
         current = os.path.dirname(current)
@@ -160,8 +175,7 @@ def _walk_up(start: str | os.PathLike[str], names: tuple[str, ...]) -> Path | No
         for name in names:
             candidate = os.path.join(current, name)
             if os.path.isfile(candidate):
-                from pathlib import Path  # a config is found: it is handed out as a Path
-                return Path(candidate)
+                return candidate
         if os.path.dirname(current) == current:
             return None
         current = os.path.dirname(current)
@@ -170,12 +184,14 @@ def _walk_up(start: str | os.PathLike[str], names: tuple[str, ...]) -> Path | No
 
 def find_config(start: str | os.PathLike[str]) -> Path | None:
     """The nearest ``.secretsfile.yaml`` (or ``.yml``) at or above ``start``."""
-    return _walk_up(start, CONFIG_NAMES)
+    found = _walk_up(start, CONFIG_NAMES)
+    return None if found is None else _as_path(found)
 
 
 def find_sops_config(start: str | os.PathLike[str]) -> Path | None:
     """The nearest ``.sops.yaml`` at or above ``start`` (sops ignores ``.sops.yml``)."""
-    return _walk_up(start, (SOPS_CONFIG_NAME,))
+    found = _walk_up(start, (SOPS_CONFIG_NAME,))
+    return None if found is None else _as_path(found)
 
 
 def sops_config_for(start: str | os.PathLike[str]) -> Path | None:
@@ -183,7 +199,7 @@ def sops_config_for(start: str | os.PathLike[str]) -> Path | None:
     return sops_config_override() or find_sops_config(start)
 
 
-def read_yaml_mapping(path: Path) -> dict[str, Any]:
+def read_yaml_mapping(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Parse a config file whose top level must be a mapping (empty file: empty mapping).
 
     Typed the way sops' go-yaml reads ``.sops.yaml`` (YAML 1.2: ``yes`` is a string), by
@@ -194,7 +210,8 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     from secretsfile.stores.yaml_fast import parse_simple
 
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except OSError as error:
         raise ConfigError(f"cannot read the config: {error.strerror}", path=str(path)) from None
     if not text.strip():
@@ -220,7 +237,8 @@ def read_yaml_mapping(path: Path) -> dict[str, Any]:
     return {str(k): v for k, v in data.items()}
 
 
-def _creation_rules(data: Mapping[str, Any], source: Path) -> tuple[CreationRule, ...]:
+def _creation_rules(data: Mapping[str, Any], source: str | os.PathLike[str]
+                    ) -> tuple[CreationRule, ...]:  # fmt: skip
     rules = data.get("creation_rules")
     if rules is None:
         return ()
@@ -238,37 +256,13 @@ def _creation_rules(data: Mapping[str, Any], source: Path) -> tuple[CreationRule
                 raise ConfigError(
                     f"creation_rules entry {number}: path_regex must be a string", path=str(source)
                 )
-            _path_pattern(regex, f"creation_rules entry {number}: path_regex", source)
+            path_pattern(regex, f"creation_rules entry {number}: path_regex", str(source))
         plan = key_plan(rule, source, f"creation_rules entry {number}")
         out.append(CreationRule(regex, source, plan))
     return tuple(out)
 
 
-def rule_matches(rule: CreationRule, path: Path) -> bool:
-    """sops semantics: a search of path_regex in the path relative to the rule's directory."""
-    if rule.path_regex is None:
-        return True
-    try:
-        relative = path.resolve().relative_to(rule.source.parent.resolve()).as_posix()
-    except ValueError:
-        relative = path.as_posix()
-    where = "creation_rules path_regex"
-    return _path_pattern(rule.path_regex, where, rule.source).search(relative) is not None
-
-
-@functools.lru_cache(maxsize=256)
-def _path_pattern(regex: str, where: str, source: Path) -> re.Pattern[str]:
-    """path_regex is Go RE2 (sops reads it with Go's regexp): translated the one way the
-    plaintext guard translates it too, so both agree on every path."""
-    from secretsfile.core.goregex import translate_go_regex
-
-    try:
-        return re.compile(translate_go_regex(regex, where, str(source)))
-    except re.error as error:
-        raise ConfigError(f"{where} is not a valid regex ({error})", path=str(source)) from None
-
-
-_parsed: dict[tuple[Path, str], tuple[tuple[int, int], ProjectConfig]] = {}
+_parsed: dict[tuple[str, str], tuple[tuple[int, int], ProjectConfig]] = {}
 
 
 def clear_cache() -> None:
@@ -276,11 +270,11 @@ def clear_cache() -> None:
     _parsed.clear()
 
 
-def load_project_config(path: Path) -> ProjectConfig:
+def load_project_config(path: str | os.PathLike[str]) -> ProjectConfig:
     """Read one ``.secretsfile.yaml`` (parsed once per process while it is unchanged)."""
-    resolved = path.resolve()
+    resolved = os.path.realpath(path)
     try:
-        info = resolved.stat()
+        info = os.stat(resolved)
         stamp = (info.st_mtime_ns, info.st_size)
     except OSError:
         stamp = (0, -1)
@@ -293,7 +287,7 @@ def load_project_config(path: Path) -> ProjectConfig:
     return config
 
 
-def _parse_project_config(path: Path) -> ProjectConfig:
+def _parse_project_config(path: str | os.PathLike[str]) -> ProjectConfig:
     data = read_yaml_mapping(path)
     scan = data.get("scan") or {}
     if not isinstance(scan, dict):
@@ -306,15 +300,16 @@ def _parse_project_config(path: Path) -> ProjectConfig:
         raise ConfigError("integrity must be 'strict' or 'warn'", path=str(path),
                           hint="'strict' refuses files without an integrity tag")
     rules, stores = _creation_rules(data, path), parse_stores(data, path)
-    sops = sops_config_for(path.parent) if not rules or "stores" not in data else None
+    folder = os.path.dirname(path) or "."  # Path.parent, without pathlib
+    sops = sops_config_for(folder) if not rules or "stores" not in data else None
     if sops is not None:  # a .secretsfile.yaml without rules/stores honours the .sops.yaml
         sops_rules, sops_stores = load_sops_settings(sops)
         rules, stores = rules or sops_rules, stores if "stores" in data else sops_stores
     from secretsfile.config.environments import parse_environments
 
     return ProjectConfig(
-        path=path,
-        root_dir=path.parent,
+        file=path,
+        root_dir=folder,
         environments=parse_environments(data, path),
         creation_rules=rules,
         scan=scan,
@@ -356,13 +351,13 @@ def load(start: str | os.PathLike[str] | None = None,
         if given.name == SOPS_CONFIG_NAME:
             return _sops_project(given)
         return load_project_config(given)
-    found = find_config(start)
+    found = _walk_up(start, CONFIG_NAMES)  # a str: no pathlib (issue 14)
     if found is not None:
         return load_project_config(found)
     sops = sops_config_for(start)
     if sops is not None:
         return _sops_project(sops)
-    return ProjectConfig(path=None, root_dir=os.path.realpath(start))
+    return ProjectConfig(file=None, root_dir=os.path.realpath(start))
 
 
 def load_for(target: str | os.PathLike[str],
@@ -375,10 +370,10 @@ def load_for(target: str | os.PathLike[str],
     if override or os.environ.get("SECRETSFILE_CONFIG"):
         return here
     file = os.path.realpath(target)
-    if here.path is not None and is_within(file, os.path.realpath(here.root_dir)):
+    if here.file is not None and is_within(file, os.path.realpath(here.root_dir)):
         return here
     owner = load(start=os.path.dirname(file))
-    found = owner.path is not None or owner.creation_rules  # a .sops.yaml alone counts too
+    found = owner.file is not None or owner.creation_rules  # a .sops.yaml alone counts too
     return owner if found else here
 
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from secretsfile._fileio import StrPath
+
 # `stores:` keys -> our format names (sops' own spelling; keys it does not know are ignored,
 # as sops' config reader ignores them)
 STORE_NAMES = {"yaml": "yaml", "json": "json", "json_binary": "binary", "dotenv": "dotenv",
@@ -40,7 +42,7 @@ def sops_config_override() -> Path | None:
     return path
 
 
-def parse_stores(data: Mapping[str, Any], source: Path) -> dict[str, int]:
+def parse_stores(data: Mapping[str, Any], source: StrPath) -> dict[str, int]:
     """``stores:`` as {format: indent}; only the formats that set an indent."""
     section = data.get("stores")
     if section is None:
