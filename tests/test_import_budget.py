@@ -96,7 +96,8 @@ _DECRYPT_NEVER = ("secretsfile.ops.treepath", "secretsfile.ops.tree_match",
                   "secretsfile.ops.secret_input", "secretsfile.cli.key_options",
                   "secretsfile.keysources.pgp", "secretsfile.keysources.kms",
                   "secretsfile.keysources.hc_vault", "secretsfile.keysources.fernet",
-                  "secretsfile.core.shamir", "secretsfile.cli.plaintext_output")  # fmt: skip
+                  "secretsfile.core.shamir", "secretsfile.cli.plaintext_output",
+                  "secretsfile.ops.recipients")  # fmt: skip
 
 
 @pytest.mark.parametrize(

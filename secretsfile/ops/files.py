@@ -37,7 +37,6 @@ from secretsfile.ops.document import (
     seal,
     seal_with,
 )
-from secretsfile.ops.recipients import KeyOptions, Plan, plan_for
 from secretsfile.stores import check_name, dump_documents, format_for_path, get_store
 
 TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
@@ -45,10 +44,17 @@ if TYPE_CHECKING:
     from typing import Any
 
     from secretsfile.config.project import ProjectConfig
+    from secretsfile.ops.recipients import KeyOptions, Plan
+
+
+def _no_keys() -> KeyOptions:
+    from secretsfile.ops.recipients import KeyOptions  # encrypt's module: decrypt skips it
+
+    return KeyOptions()
 
 
 class EncryptOptions(Record, frozen=True):
-    keys: KeyOptions = field(default_factory=KeyOptions)
+    keys: KeyOptions = field(default_factory=_no_keys)
     selector: dict[str, Any] = field(default_factory=dict)  # one sops selector + mac_only
     input_type: str | None = None
     output_type: str | None = None
@@ -76,6 +82,8 @@ def resolve_indent(given: int | None, config: ProjectConfig | None, fmt: str,
 
 
 def _plan(options: EncryptOptions, target: StrPath | None) -> Plan:
+    from secretsfile.ops.recipients import Plan, plan_for
+
     if options.key_groups:
         groups = [list(group) for group in options.key_groups]
         return Plan(groups, options.shamir_threshold, dict(options.selector))
