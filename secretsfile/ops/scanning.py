@@ -10,10 +10,11 @@ the caller hands in. The root that paths are reported against is found once per 
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from pathlib import Path
 
+from secretsfile._paths import normal_path
 from secretsfile.core.record import replace
 from secretsfile.errors import InputNotFoundError, UsageError
 from secretsfile.scanner.baseline import BASELINE_NAME, Baseline, load_baseline, write_baseline
@@ -32,6 +33,7 @@ from secretsfile.scanner.sources import FileLimits, Skip, display_path, walk
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:  # only annotations: the module stays off the hook path
+    from secretsfile._fileio import StrPath
     from secretsfile.config.project import ProjectConfig
     from secretsfile.ops.git_reader import AddedText, GitReader
 
@@ -77,14 +79,14 @@ class ScanRequest:
 
     def __init__(
         self, *, paths: tuple[str, ...] = (), mode: Mode = Mode.TREE, since: str | None = None,
-        cwd: Path | None = None, config_file: Path | None = None,
-        baseline_file: Path | None = None, use_baseline: bool = True,
+        cwd: StrPath | None = None, config_file: StrPath | None = None,
+        baseline_file: StrPath | None = None, use_baseline: bool = True,
         update_baseline: bool = False, jobs: int = 0, max_file_size: int | None = None,
         stdin: bytes | None = None, stdin_name: str = "-", project: ProjectConfig | None = None,
         progress: Progress | None = None, decode: bool = False,
     ) -> None:
         self.paths, self.mode, self.since = paths, mode, since  # paths: "-" means stdin
-        self.cwd = Path.cwd() if cwd is None else cwd
+        self.cwd = os.getcwd() if cwd is None else cwd  # paths as str: no pathlib on the hook
         self.config_file, self.baseline_file = config_file, baseline_file
         self.use_baseline, self.update_baseline = use_baseline, update_baseline
         self.jobs, self.max_file_size = jobs, max_file_size
@@ -98,8 +100,8 @@ class ScanResult:
     __slots__ = ("baseline_path", "baseline_written", "baselined", "config_origin", "findings",
                  "root", "stats")  # fmt: skip
 
-    def __init__(self, findings: list[Finding], root: Path, stats: ScanStats, *,
-                 baseline_path: Path | None = None, config_origin: str = "built-in rules"
+    def __init__(self, findings: list[Finding], root: str, stats: ScanStats, *,
+                 baseline_path: str | None = None, config_origin: str = "built-in rules"
                  ) -> None:  # fmt: skip
         self.findings = findings  # not in the baseline: what fails the run
         self.root = root
@@ -123,7 +125,7 @@ class ScanResult:
 class LoadedScanConfig:
     __slots__ = ("config", "directory", "origin")
 
-    def __init__(self, config: ScanConfig, origin: str, directory: Path | None) -> None:
+    def __init__(self, config: ScanConfig, origin: str, directory: str | None) -> None:
         self.config = config
         self.origin = origin  # for messages: the file it came from, or "built-in rules"
         self.directory = directory  # the YAML config's directory: the root outside a repository
@@ -136,32 +138,35 @@ def builtin_rules() -> tuple[Rule, ...]:
     return BUILTIN_RULES
 
 
-def load_scan_config(config_file: Path | None, project: ProjectConfig | None
+def load_scan_config(config_file: StrPath | None, project: ProjectConfig | None
                      ) -> LoadedScanConfig:
     """The scan configuration: ``config_file``, else the ``scan:`` section of the project
     config the caller looked up."""
-    from secretsfile.config.project import read_yaml_mapping
-
     if config_file is None:
         if project is None:
             return LoadedScanConfig(ScanConfig(), "built-in rules", None)
-        where = project.root.resolve() if project.path is not None else None
+        where = os.path.realpath(project.root_dir) if project.path is not None else None
         if project.path is None or not project.scan:
             return LoadedScanConfig(ScanConfig(), "built-in rules", where)
-        section = parse_scan_section(project.scan, str(project.path), project.root)
+        section = parse_scan_section(project.scan, str(project.path), project.root_dir)
         return LoadedScanConfig(section, str(project.path), where)
-    if not config_file.exists():
-        raise InputNotFoundError("config file not found", path=str(config_file))
-    if config_file.suffix.lower() == ".toml":
+    from pathlib import Path  # --config FILE only: a hook's scan loads no pathlib
+
+    from secretsfile.config.project import read_yaml_mapping
+
+    file = Path(config_file)
+    if not file.exists():
+        raise InputNotFoundError("config file not found", path=str(file))
+    if file.suffix.lower() == ".toml":
         from secretsfile.scanner.gitleaks import load_gitleaks_toml
 
-        return LoadedScanConfig(load_gitleaks_toml(config_file), str(config_file), None)
-    data = read_yaml_mapping(config_file)
+        return LoadedScanConfig(load_gitleaks_toml(file), str(file), None)
+    data = read_yaml_mapping(file)
     section = data.get("scan", data)
     if not isinstance(section, dict):
-        raise UsageError("the scan section must be a mapping", path=str(config_file))
-    parsed = parse_scan_section(section, str(config_file), config_file.parent)
-    return LoadedScanConfig(parsed, str(config_file), config_file.parent.resolve())
+        raise UsageError("the scan section must be a mapping", path=str(file))
+    parsed = parse_scan_section(section, str(file), file.parent)
+    return LoadedScanConfig(parsed, str(file), str(file.parent.resolve()))
 
 
 class _Run:
@@ -169,15 +174,14 @@ class _Run:
 
     __slots__ = ("git", "limits", "repo", "request", "root", "scanner")
 
-    def __init__(self, request: ScanRequest, root: Path, repo: Path | None, scanner: Scanner,
+    def __init__(self, request: ScanRequest, root: str, repo: str | None, scanner: Scanner,
                  limits: FileLimits, git: GitReader) -> None:  # fmt: skip
         self.request, self.scanner, self.limits, self.git = request, scanner, limits, git
         self.root = root  # resolved; reported paths are relative to it
         self.repo = repo  # the git repository, when git is used
 
-    def relative(self, raw: str | Path) -> str:
-        path = Path(raw)
-        return display_path(path if path.is_absolute() else self.request.cwd / path, self.root)
+    def relative(self, raw: StrPath) -> str:
+        return display_path(os.path.join(self.request.cwd, raw), self.root)
 
     def progress(self, what: str, total: int | None) -> AbstractContextManager[Done]:
         if self.request.progress is None:
@@ -187,8 +191,8 @@ class _Run:
 
 def run_scan(request: ScanRequest, git: GitReader) -> ScanResult:
     """Scan what the request names and apply the baseline; writes it if asked to."""
-    cwd = request.cwd.resolve()
-    repo = git.find_repo_root(cwd) if request.mode is not Mode.NO_GIT else None
+    cwd = os.path.realpath(request.cwd)
+    repo = git.repo_root(cwd) if request.mode is not Mode.NO_GIT else None
     if request.mode in (Mode.STAGED, Mode.SINCE, Mode.HISTORY) and repo is None:
         raise UsageError(
             f"--{request.mode.value} needs a git repository", path=str(cwd), hint="use --no-git"
@@ -202,9 +206,8 @@ def run_scan(request: ScanRequest, git: GitReader) -> ScanResult:
                       decode=request.decode)  # fmt: skip
     run = _Run(request, repo or loaded.directory or cwd, repo, scanner, limits, git)
     findings, stats = _collect(run)
-    baseline_path = request.baseline_file or (run.root / BASELINE_NAME)
-    if not baseline_path.is_absolute():
-        baseline_path = cwd / baseline_path
+    baseline = request.baseline_file or os.path.join(run.root, BASELINE_NAME)
+    baseline_path = normal_path(os.path.join(cwd, baseline))  # as str(Path): the summary shows it
     result = ScanResult(findings, run.root, stats, baseline_path=baseline_path,
                         config_origin=loaded.origin)  # fmt: skip
     _apply_baseline(result, request)
@@ -269,8 +272,8 @@ def _staged(run: _Run) -> tuple[list[Finding], ScanStats]:
     added = _fragments(staged.added, _staged_source(run))
     findings, stats = scan_fragments(run.scanner, added, run.limits)
     # A named file without staged changes (pre-commit run --all-files) is scanned whole.
-    whole = [(run.root / r, r) for r in relative
-             if r not in staged.changed and (run.root / r).is_file()]  # fmt: skip
+    whole = [(os.path.join(run.root, r), r) for r in relative
+             if r not in staged.changed and os.path.isfile(os.path.join(run.root, r))]  # fmt: skip
     found, more = scan_files(run.scanner, whole, run.limits, jobs=run.request.jobs)
     findings.extend(found)
     stats.add(more)
@@ -313,7 +316,7 @@ class _SliceReader:
 
     __slots__ = ("read", "repo", "wanted")
 
-    def __init__(self, read: Callable[[Path, Sequence[str]], Iterable[AddedText]], repo: Path,
+    def __init__(self, read: Callable[[str, Sequence[str]], Iterable[AddedText]], repo: str,
                  wanted: tuple[str, ...]) -> None:  # fmt: skip
         self.read = read
         self.repo = repo
@@ -356,25 +359,25 @@ def _ignore(_done: str) -> None:
     return None
 
 
-def _files(run: _Run) -> list[tuple[Path, str]]:
+def _files(run: _Run) -> list[tuple[StrPath, str]]:
     """(file to read, path to report) for the request's paths, or the whole tree."""
     request, root, repo = run.request, run.root, run.repo
     if not request.paths:
         if repo is not None:
-            listed = [(root / name, name) for name in run.git.list_files(repo)]
-            return [(p, d) for p, d in listed if p.is_file() and not p.is_symlink()]
+            listed = [(os.path.join(root, name), name) for name in run.git.list_files(repo)]
+            return [(p, d) for p, d in listed if os.path.isfile(p) and not os.path.islink(p)]
         return [(p, run.relative(p)) for p in walk(request.cwd)]
-    items: list[tuple[Path, str]] = []
+    items: list[tuple[StrPath, str]] = []
     for raw in request.paths:
         if raw == "-":
             continue
-        path = Path(raw) if Path(raw).is_absolute() else request.cwd / raw
-        if path.is_file():
+        path = os.path.join(request.cwd, raw)
+        if os.path.isfile(path):
             items.append((path, run.relative(path)))
-        elif path.is_dir() and repo is not None:
+        elif os.path.isdir(path) and repo is not None:
             names = run.git.list_files(repo, [run.relative(path)])
-            items.extend((root / n, n) for n in names if (root / n).is_file())
-        elif path.is_dir():
+            items.extend((f, n) for n in names if os.path.isfile(f := os.path.join(root, n)))
+        elif os.path.isdir(path):
             items.extend((p, run.relative(p)) for p in walk(path))
         else:
             raise InputNotFoundError("no such file or directory", path=raw)

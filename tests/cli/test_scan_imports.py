@@ -34,9 +34,11 @@ def test_hook_commands_import_no_prompting_and_no_rich(tmp_path: Path, argv: lis
 
 
 #: What a staged scan (the commit hook) no longer loads (issue 14): git runs through
-#: os.posix_spawnp (git/run.py), typing only under TYPE_CHECKING in the scan modules.
+#: os.posix_spawnp (git/run.py), paths are str on os.path (pathlib loads fnmatch,
+#: urllib.parse, ipaddress).
 NOT_ON_THE_STAGED_SCAN = ("subprocess", "threading", "selectors", "locale", "fcntl",
-                          "_posixsubprocess", "concurrent", "multiprocessing")  # fmt: skip
+                          "_posixsubprocess", "concurrent", "multiprocessing", "pathlib",
+                          "fnmatch", "urllib", "ipaddress", "ntpath")  # fmt: skip
 
 
 def test_the_staged_scan_spawns_git_without_subprocess(tmp_path: Path) -> None:
