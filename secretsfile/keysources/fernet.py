@@ -9,7 +9,6 @@ use age unless a shared symmetric key is what you need.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import os
 
@@ -45,6 +44,8 @@ def default_key_path() -> str:
 
 def key_id(key: str) -> str:
     """A fingerprint that names a key without revealing it (16 hex characters)."""
+    import base64  # on use: encrypt's options load this module, not its keys (issue 14)
+
     raw = base64.urlsafe_b64decode(key.encode("ascii"))
     return sha256(b"secretsfile fernet key id\0" + raw).hexdigest()[:16]
 

@@ -24,7 +24,6 @@ shared with the KV v2 secret store (``remotes/vault_kv.py``).
 
 from __future__ import annotations
 
-import base64
 import binascii
 import os
 from collections.abc import Mapping
@@ -258,6 +257,8 @@ class HcVaultKeySource(KeySourceBase):
     # -- wrapping -----------------------------------------------------------------------
 
     def wrap(self, recipient: str, data_key: bytes) -> MasterKey:
+        import base64  # on use: encrypt's options load this module, not its keys (issue 14)
+
         from secretsfile.core.metadata import MasterKey
         from secretsfile.core.values import format_time
 
@@ -284,6 +285,8 @@ class HcVaultKeySource(KeySourceBase):
                                  hint="restore the file from git")
         check_key(address, engine, name, "in the file")
         data = self._call(address, engine, name, "decrypt", {"ciphertext": key.enc})
+        import base64
+
         try:
             return base64.b64decode(str(data.get("plaintext") or ""), validate=True)
         except (binascii.Error, ValueError):

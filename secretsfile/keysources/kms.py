@@ -20,7 +20,6 @@ region in the ARN, like sops. Every call is bounded (5 s connect, 10 s read, 2 a
 from __future__ import annotations
 
 import _thread  # the lock threading gives, without importing threading (~1 ms)
-import base64
 import binascii
 import re
 from collections.abc import Mapping
@@ -358,7 +357,7 @@ class KmsKeySource(KeySourceBase):
         import datetime as _dt
 
         now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        fields.update(created_at=now, enc=base64.b64encode(blob).decode("ascii"),
+        fields.update(created_at=now, enc=binascii.b2a_base64(blob, newline=False).decode(),
                       aws_profile=key.profile)
         return MasterKey(self.kind, fields)
 
@@ -376,6 +375,7 @@ class KmsKeySource(KeySourceBase):
         kms_key = key_of_fields(key.fields)
         if not _ARN.match(kms_key.arn):
             raise KeySourceError(f"a kms entry names no usable key ARN ({kms_key.arn[:80]!r})")
+        import base64  # on use (wrap: binascii): encrypt's --kms flags load us (issue 14)
         try:
             blob = base64.b64decode(key.enc.strip(), validate=True)
         except (binascii.Error, ValueError):
