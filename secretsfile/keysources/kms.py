@@ -27,6 +27,13 @@ from collections.abc import Mapping
 from secretsfile.core.pattern import Pattern
 from secretsfile.core.record import Record
 from secretsfile.errors import KeySourceError, UsageError
+from secretsfile.keysources.aws_common import (
+    NO_CREDENTIALS_HINT,
+    REFUSED_CODES,
+    boto3_missing,
+    client_config,
+    unreachable,
+)
 from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
 
 TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
@@ -39,11 +46,6 @@ _ARN = Pattern(r"^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:(?:key|alias)/\S+$")
 _ROLE = Pattern(r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$")
 _ESCAPES = {"%": "%25", "|": "%7C", ",": "%2C", ":": "%3A"}
 _NEEDS_BOTO3 = "AWS KMS keys need boto3: pip install 'secretsfile[aws]'"
-NO_CREDENTIALS_HINT = ("set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), "
-                       "or run 'aws configure'")
-REFUSED_CODES = frozenset({"AccessDeniedException", "AccessDenied", "UnrecognizedClientException",
-                           "InvalidSignatureException", "ExpiredTokenException",
-                           "InvalidClientTokenId", "SignatureDoesNotMatch"})  # fmt: skip
 
 
 def _escape(text: str) -> str:
@@ -137,15 +139,6 @@ _clients: dict[tuple[str, str, str], Any] = {}
 _lock = _thread.allocate_lock()
 
 
-def boto3_missing() -> bool:
-    from importlib.util import find_spec
-
-    try:
-        return find_spec("boto3") is None
-    except (ImportError, ValueError):
-        return True
-
-
 def _credentials_visible() -> bool:
     """Cheap, no boto3: a credentials variable, or a shared credentials/config file."""
     import os
@@ -174,13 +167,6 @@ def _session_name() -> str:
 
     host = re.sub(r"[^a-zA-Z0-9=,.@-]+", "", socket.gethostname())
     return ("sops@" + host)[:64]
-
-
-def client_config() -> Any:
-    """botocore's settings for every AWS client (KMS, STS, Secrets Manager): bounded."""
-    from botocore.config import Config  # type: ignore[import-untyped]
-
-    return Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 2})
 
 
 def _client(key: KmsKey) -> Any:
@@ -234,8 +220,7 @@ def _failure(error: Exception, key: KmsKey, action: str) -> KeySourceError:
     if isinstance(error, bx.ProfileNotFound):
         return KeySourceError(f"AWS profile {key.profile!r} (KMS key {key.arn}) is not configured",
                               hint="add it to ~/.aws/config or fix aws_profile")
-    if isinstance(error, (bx.EndpointConnectionError, bx.ConnectTimeoutError,
-                          bx.ReadTimeoutError, bx.ConnectionClosedError)):
+    if unreachable(error):
         return KeySourceError(f"cannot reach AWS KMS for key {name}",
                               hint="check the network, or AWS_ENDPOINT_URL_KMS if you set it")
     return KeySourceError(f"AWS KMS could not {action} with key {name} "

@@ -31,13 +31,14 @@ from secretsfile.errors import (
     scrubbed,
     without_frames,
 )
-from secretsfile.keysources.hc_vault import is_name
-from secretsfile.keysources.kms import (
+from secretsfile.keysources.aws_common import (
     NO_CREDENTIALS_HINT,
     REFUSED_CODES,
     boto3_missing,
     client_config,
+    unreachable,
 )
+from secretsfile.keysources.hc_vault import is_name
 from secretsfile.remotes.interface import (
     Entry,
     EntryReader,
@@ -108,8 +109,7 @@ def _failure(error: Exception, loc: Location, action: str) -> KeySourceError:
     if isinstance(error, bx.NoCredentialsError):
         return KeySourceError(f"no AWS credentials found for {loc.url}",
                               hint=NO_CREDENTIALS_HINT)
-    if isinstance(error, (bx.EndpointConnectionError, bx.ConnectTimeoutError,
-                          bx.ReadTimeoutError, bx.ConnectionClosedError)):
+    if unreachable(error):
         return KeySourceError(f"cannot reach AWS Secrets Manager for {loc.url}",
                               hint="check the network, or AWS_ENDPOINT_URL if you set it")
     return KeySourceError(f"{loc.url}: Secrets Manager could not {action} "

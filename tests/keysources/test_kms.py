@@ -204,10 +204,3 @@ def test_a_bad_endpoint_is_a_key_error_naming_the_variable(
         registry.get("kms").wrap(arn, os.urandom(32))
     assert "AWS_ENDPOINT_URL_KMS" in caught.value.message
     assert PLANTED not in f"{caught.value} {caught.value.hint}"
-
-
-def test_client_config_bounds_every_aws_client() -> None:
-    pytest.importorskip("botocore")
-    config = kms.client_config()  # KMS, STS and Secrets Manager (remotes/aws_sm) share it
-    assert (config.connect_timeout, config.read_timeout) == (5, 10)
-    assert config.retries == {"max_attempts": 2}
