@@ -1,6 +1,10 @@
-"""The hook entry (``python -m secretsfile.cli.scan``) stays lean: a scan and a
-check-encrypted run import neither the secret-prompting helpers (``cli.common`` →
-``ops.secret_input``) nor rich (only drawn for a terminal's progress bar or help)."""
+"""The pre-commit hook's entry (``python -m secretsfile.cli.scan``) and its start-up budget:
+``scan --staged FILES`` over a clean commit imports only what scanning needs. No
+Typer/Click/rich (the hook's command line is parsed without them), no JSON (text report, no
+baseline file), no hashlib (fingerprints are computed for findings only), no decoding pass
+(off by default), no YAML, crypto or TOML, no prompting helpers; git runs through
+``os.posix_spawnp`` (no subprocess) and paths are str on ``os.path`` (no pathlib). Counted
+as module names, never timed."""
 
 from __future__ import annotations
 
@@ -12,45 +16,117 @@ from pathlib import Path
 
 import pytest
 
-NOT_ON_THE_HOOK_PATH = ("secretsfile.cli.common", "secretsfile.ops.secret_input",
-                        "secretsfile.cli.main", "rich")  # fmt: skip
+NOT_ON_THE_HOOK_PATH = (
+    "typer", "click", "rich", "json", "hashlib", "yaml", "ruamel", "cryptography", "pyrage",
+    "tomllib", "secretsfile.cli.scan_cmd", "secretsfile.cli.main", "secretsfile.cli.runner",
+    "secretsfile.scanner.decode", "secretsfile.scanner.gitleaks", "secretsfile.ops.files",
+    "dataclasses", "inspect",  # scanner records are core.record.Record
+    "secretsfile.cli.common", "secretsfile.ops.secret_input",  # prompting helpers
+    # git/run.py spawns git with os.posix_spawnp; pathlib would load fnmatch, urllib.parse...
+    "subprocess", "threading", "selectors", "locale", "fcntl", "_posixsubprocess",
+    "concurrent", "multiprocessing", "pathlib", "fnmatch", "urllib", "ipaddress", "ntpath",
+    "typing",
+)  # fmt: skip
 PROBE = """
 import sys
 from secretsfile.cli.scan import main
-main(sys.argv[1:])
+print("exit", main(sys.argv[1:]))
 print("\\n".join(sys.modules))
 """
+# -S: what site imports (an editable install's finder, .pth files) would hide ours; this
+# checkout first, then the interpreter's packages
+PATH = os.pathsep.join([str(Path(__file__).resolve().parents[2]), *site.getsitepackages()])
 
 
-@pytest.mark.parametrize("argv", [["scan", "--no-git", "--no-baseline"], ["check-encrypted"]])
-def test_hook_commands_import_no_prompting_and_no_rich(tmp_path: Path, argv: list[str]) -> None:
-    (tmp_path / "app.py").write_text("print('hello')\n")
-    done = subprocess.run([sys.executable, "-c", PROBE, *argv, "app.py"], cwd=tmp_path,
-                          capture_output=True, text=True, check=False)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    loaded = set(done.stdout.split())
-    assert "secretsfile.ops.scanning" in loaded or "secretsfile.ops.check_encrypted" in loaded
-    assert [name for name in NOT_ON_THE_HOOK_PATH if name in loaded] == []
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
 
 
-#: What a staged scan (the commit hook) no longer loads (issue 14): git runs through
-#: os.posix_spawnp (git/run.py), paths are str on os.path (pathlib loads fnmatch,
-#: urllib.parse, ipaddress).
-NOT_ON_THE_STAGED_SCAN = ("subprocess", "threading", "selectors", "locale", "fcntl",
-                          "_posixsubprocess", "concurrent", "multiprocessing", "pathlib",
-                          "fnmatch", "urllib", "ipaddress", "ntpath")  # fmt: skip
+@pytest.fixture
+def staged_repo(tmp_path: Path) -> Path:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "app.py").write_text("def main() -> None:\n    token = read_token()\n")
+    (tmp_path / "notes.md").write_text("Set the api key in your environment.\n")
+    git(tmp_path, "add", "app.py", "notes.md")
+    return tmp_path
 
 
-def test_the_staged_scan_spawns_git_without_subprocess(tmp_path: Path) -> None:
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    (tmp_path / "app.py").write_text("print('hello')\n")
-    subprocess.run(["git", "-C", str(tmp_path), "add", "app.py"], check=True)
-    # -S: what site imports (an editable install's finder, .pth files) would hide ours
-    path = os.pathsep.join([str(Path(__file__).resolve().parents[2]), *site.getsitepackages()])
-    done = subprocess.run([sys.executable, "-S", "-c", PROBE, "scan", "--staged", "app.py"],
-                          cwd=tmp_path, capture_output=True, text=True, check=False,
-                          env={**os.environ, "PYTHONPATH": path})  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    loaded = set(done.stdout.split())
-    assert "secretsfile.git.sources" in loaded
-    assert [name for name in NOT_ON_THE_STAGED_SCAN if name in loaded] == []
+def probe(repo: Path, argv: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-S", "-c", PROBE, *argv], cwd=repo,
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": PATH})  # fmt: skip
+
+
+def loaded_by(repo: Path, argv: list[str]) -> set[str]:
+    done = probe(repo, argv)
+    lines = done.stdout.split()
+    assert lines[:2] == ["exit", "0"], done.stderr
+    return set(lines[2:])
+
+
+def leaked(loaded: set[str], forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(n for n in loaded if n in forbidden or n.split(".")[0] in forbidden)
+
+
+@pytest.mark.parametrize("argv", [["scan", "--staged", "app.py", "notes.md"],
+                                  ["-q", "scan", "--staged", "-q", "app.py", "notes.md"]])
+def test_the_scan_hook_imports_only_what_a_clean_scan_needs(staged_repo: Path,
+                                                           argv: list[str]) -> None:
+    loaded = loaded_by(staged_repo, argv)
+    assert "secretsfile.ops.scanning" in loaded
+    assert leaked(loaded, NOT_ON_THE_HOOK_PATH) == []
+
+
+def test_the_check_encrypted_hook_runs_without_typer(staged_repo: Path) -> None:
+    loaded = loaded_by(staged_repo, ["check-encrypted", "--staged", "app.py", "notes.md"])
+    assert "secretsfile.ops.check_encrypted" in loaded
+    assert leaked(loaded, ("typer", "click", "rich", "secretsfile.cli.scan_cmd")) == []
+
+
+def test_a_tree_scan_and_check_encrypted_import_no_prompting_and_no_rich(
+        staged_repo: Path) -> None:
+    for argv in (["scan", "--no-git", "--no-baseline", "app.py"], ["check-encrypted", "app.py"]):
+        loaded = loaded_by(staged_repo, argv)
+        assert leaked(loaded, ("secretsfile.cli.common", "secretsfile.ops.secret_input",
+                               "secretsfile.cli.main", "rich")) == []  # fmt: skip
+
+
+def test_every_declared_option_runs_without_typer(staged_repo: Path) -> None:
+    """The lean parser reads every option ``cli/spec.py`` declares for the scanner commands
+    (here --format json, with its report): no Typer on the way."""
+    argv = ["scan", "--staged", "--format", "json", "-j", "1", "app.py"]
+    done = probe(staged_repo, argv)
+    assert '"findings": []' in done.stdout, done.stderr
+    assert leaked(set(done.stdout.split()), ("typer", "click", "rich")) == []
+
+
+def test_what_the_lean_parser_steps_aside_from_goes_through_typer(staged_repo: Path) -> None:
+    """A short option glued to its value (-fjson) is Click's grammar, not the lean
+    parser's: Typer parses it, same result."""
+    argv = ["scan", "--staged", "-fjson", "app.py"]
+    done = probe(staged_repo, argv)
+    assert '"findings": []' in done.stdout, done.stderr
+    assert "typer" in done.stdout.split()
+
+
+def test_the_entry_runs_only_the_scanner_commands(staged_repo: Path) -> None:
+    """``python -m secretsfile.cli.scan`` is the scanner's entry: another declared command
+    (decrypt) is not run there, but refused as an unknown command."""
+    done = subprocess.run([sys.executable, "-m", "secretsfile.cli.scan", "decrypt", "app.py"],
+                          cwd=staged_repo, capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "decrypt" in done.stderr
+    assert "def main" not in done.stdout
+
+
+def test_the_hook_entry_leaves_with_its_report_flushed(staged_repo: Path) -> None:
+    """``python -m secretsfile.cli.scan`` exits without the interpreter's teardown: the
+    report (stdout is a pipe, block-buffered) and the summary still arrive, with exit 1."""
+    secret = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    (staged_repo / "deploy.py").write_text(f'GITHUB_TOKEN = "{secret}"\n')
+    git(staged_repo, "add", "deploy.py")
+    done = subprocess.run([sys.executable, "-m", "secretsfile.cli.scan", "scan", "--staged",
+                           "app.py", "deploy.py"], cwd=staged_repo, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "deploy.py:1" in done.stdout and secret not in done.stdout + done.stderr
+    assert "1 finding" in done.stderr
