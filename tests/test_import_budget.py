@@ -71,10 +71,9 @@ def over_budget(modules: set[str]) -> list[str]:
                   or name.split(".")[0] in FORBIDDEN_PACKAGES)  # fmt: skip
 
 
-# exec-env runs a command (subprocess); ops.execing/ops.running (and their ops.exporting
-# import chain: datetime) still use @dataclass: allowed until they move to core.record.
-_EXEC_ENV_ALLOWED = frozenset({"subprocess", "dataclasses", "inspect", "datetime", "copy",
-                               "threading", "json"})
+# exec-env runs a command with subprocess (which imports threading); its records are
+# core.record.Records and ops.exporting loads only the deny-list.
+_EXEC_ENV_ALLOWED = frozenset({"subprocess", "threading"})
 # get renders no JSON unless --json; a key path is parsed (ops.treepath) there.
 # encrypt: the emitter's "would lastmodified read back as a time?" is answered without
 # datetime (a UTC time with valid fields); set: a bracketed key path (`["db"]`) is parsed
@@ -87,10 +86,11 @@ _MERGE_ALLOWED = frozenset({"copy"})
 # pathlib costs ~7 ms per process with what it imports (fnmatch, urllib.parse, ipaddress):
 # the file commands work on str paths (os.path) and make a Path only on demand.
 _PATHLIB_AND_CO = frozenset({"pathlib", "urllib", "ipaddress", "fnmatch"})
-# The read-only commands: typing costs ~4 ms per process (the modules they load import it
-# for mypy only, behind a local ``TYPE_CHECKING = False``; encrypt still gets it from
-# cli/key_options.py), contextlib ~0.7 ms (``_fileio.lazy_contextmanager``).
-_READS = ("decrypt", "get", "git")
+# The read-only commands and encrypt: typing costs ~4 ms per process (the modules they load
+# import it for mypy only, behind a local ``TYPE_CHECKING = False``; encrypt's key options
+# are folded by cli/key_options.keys_from, which needs no annotations), contextlib ~0.7 ms
+# (``_fileio.lazy_contextmanager``).
+_LEAN_COMMANDS = ("decrypt", "get", "git", "encrypt")
 _NOT_FOR_READS = frozenset({"typing", "contextlib"})
 _DECRYPT_NEVER = ("secretsfile.ops.treepath", "secretsfile.ops.tree_match",
                   "secretsfile.ops.secret_input", "secretsfile.cli.key_options",
@@ -124,7 +124,7 @@ def test_hot_commands_stay_within_the_import_budget(sops_file: Path, argv: list[
     assert [name for name in over_budget(modules) if name not in allowed] == []
     if argv[0] in ("decrypt", "get", "encrypt", "set"):
         assert sorted(m for m in modules if m.split(".")[0] in _PATHLIB_AND_CO) == []
-    if argv[0] in _READS:
+    if argv[0] in _LEAN_COMMANDS:
         assert sorted(modules & _NOT_FOR_READS) == []
     if argv[0] == "decrypt":
         assert sorted(modules.intersection(_DECRYPT_NEVER)) == []

@@ -8,10 +8,14 @@ same declaration and calls ``driver``.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from secretsfile.cli.quiet import say
 from secretsfile.errors import ConflictError, SecretsfileError
+
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
+if TYPE_CHECKING:
+    from pathlib import Path  # lean gives Paths; str paths work the same (os.fspath)
 
 
 def driver(base: Path, ours: Path, theirs: Path, marker_size: int = 7, path: str = "") -> int:
@@ -46,4 +50,4 @@ def _git_merge_file(base: Path, ours: Path, theirs: Path, marker_size: int) -> i
 
     return run_git_status(["merge-file", f"--marker-size={marker_size}", "-L", "ours", "-L",
                            "base", "-L", "theirs", str(ours), str(base), str(theirs)],
-                          Path.cwd())
+                          os.getcwd())

@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
 from secretsfile._fileio import locked, write_atomic
 from secretsfile.core.merge import Side, merge_documents
@@ -39,11 +36,17 @@ from secretsfile.ops.document import (
 )
 from secretsfile.stores import format_for_path, get_store
 
+# typing and pathlib for mypy only: the merge driver's start-up (issue 14); aliases as strings
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import Literal, TypeAlias
+
     from secretsfile.config.project import ProjectConfig
 
-Choice = Literal["ours", "theirs", "edit"] | None
-EditFlow = Callable[[str, Callable[[str], list[Branch]]], list[Branch]]
+Choice: TypeAlias = 'Literal["ours", "theirs", "edit"] | None'
+EditFlow: TypeAlias = "Callable[[str, Callable[[str], list[Branch]]], list[Branch]]"
 METADATA_CONFLICT = "(sops metadata: recipients, key groups or encryption rules)"
 _MARKERS = r"^(<{7}|={7}|>{7})( |$)"  # compiled on first use (not on the driver's start-up)
 
@@ -154,7 +157,7 @@ def merge_versions(versions: Versions, input_type: str | None = None,
 
 
 def _strict(config: ProjectConfig | None, path: str) -> bool:
-    return config is not None and config.requires_tag(Path(path))
+    return config is not None and config.requires_tag(path)
 
 
 def resolve_file(target: Path, versions: Versions, choice: Choice,

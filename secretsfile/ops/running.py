@@ -7,25 +7,27 @@ child's exit code.
 
 from __future__ import annotations
 
-import contextlib
+import contextlib  # execing's subprocess imports it anyway
 import os
 import signal
-import subprocess
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from enum import Enum
-from pathlib import Path
-from types import FrameType
-from typing import Any
 
 from secretsfile.core.record import Record
 from secretsfile.errors import UsageError
-from secretsfile.ops.exporting.denylist import (
-    EnvironmentSecrets,
-    check_variables,
-    checked_values,
-    is_key_variable,
-)
+from secretsfile.ops.exporting.denylist import check_variables, checked_values, is_key_variable
+
+# typing and pathlib stay off exec-env's start-up (issue 14): imports for mypy only
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import subprocess
+    from collections.abc import Collection, Iterable, Iterator
+    from pathlib import Path
+    from types import FrameType
+    from typing import Any
+
+    from secretsfile.ops.exporting.denylist import EnvironmentSecrets
 
 
 class FileKind(str, Enum):

@@ -7,13 +7,15 @@ into key/value pairs, so every front end reads values the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import Any
-
 from secretsfile.errors import FormatError, UsageError, warn
 
+# typing for mypy only (~4 ms a process: set loads this module); json and the secrets model
+# load where used: `set` needs neither (issue 14)
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # json and the secrets model load where used: `set` needs neither (issue 14)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable, Mapping
+    from typing import Any
+
     from secretsfile.secrets.schemas import Schema
 
 
