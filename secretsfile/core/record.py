@@ -65,6 +65,7 @@ class Record:
     _shown: ClassVar[tuple[str, ...]] = ()
     _compared: ClassVar[tuple[str, ...]] = ()
     _frozen: ClassVar[bool] = False
+    _post_init: ClassVar[bool] = False  # has a __post_init__ (looked up once, not per record)
 
     def __init_subclass__(cls, frozen: bool = False, **options: Any) -> None:
         super().__init_subclass__(**options)
@@ -92,31 +93,41 @@ class Record:
         cls._shown = tuple(name for name in fields if name not in hidden)
         cls._compared = tuple(name for name in fields if name not in ignored)
         cls._frozen = frozen or cls._frozen
+        cls._post_init = hasattr(cls, "__post_init__")
         if not cls._frozen and "__hash__" not in cls.__dict__:
             cls.__hash__ = None  # type: ignore[assignment]  # mutable and eq: unhashable
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        names = self._fields
-        if len(args) > len(names):
+        # one walk over the fields, in their order, with no per-call dict (the scanner builds
+        # ~280 records at start-up, issue 14); a wrong call is diagnosed apart, in _refuse
+        names, count = self._fields, len(args)
+        if count > len(names):
             raise TypeError(f"{type(self).__name__}() takes {len(names)} arguments")
-        values = dict(zip(names, args, strict=False))
-        for name, value in kwargs.items():
-            if name not in names or name in values:
-                raise TypeError(f"{type(self).__name__}() got an unexpected or repeated "
-                                f"argument {name!r}")
-            values[name] = value
         setter = object.__setattr__
-        for name in names:
-            if name in values:
-                setter(self, name, values[name])
+        for name, value in zip(names, args, strict=False):
+            setter(self, name, value)
+        used = 0
+        for name in names[count:]:
+            if name in kwargs:
+                setter(self, name, kwargs[name])
+                used += 1
                 continue
             spec = self._defaults.get(name)
             if spec is None:
+                self._refuse(count, kwargs)
                 raise TypeError(f"{type(self).__name__}() missing argument {name!r}")
             setter(self, name, spec.factory() if spec.factory is not None else spec.default)
-        post_init = getattr(self, "__post_init__", None)
-        if post_init is not None:
-            post_init()
+        if used != len(kwargs):
+            self._refuse(count, kwargs)
+        if self._post_init:
+            getattr(self, "__post_init__")()  # noqa: B009  # mypy: Record declares none
+
+    def _refuse(self, count: int, kwargs: dict[str, Any]) -> None:
+        """Raise for a keyword that names no field, or a field also given by position."""
+        for name in kwargs:
+            if name not in self._fields or self._fields.index(name) < count:
+                raise TypeError(f"{type(self).__name__}() got an unexpected or repeated "
+                                f"argument {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         if self._frozen:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+from collections.abc import Callable
 
 import pytest
 
@@ -93,3 +94,25 @@ def test_mutable_records_are_unhashable_and_frozen_ones_pickle() -> None:
     point = Point(1, 2, tags=["a"], secret="s")
     copy = pickle.loads(pickle.dumps(point))
     assert copy == point and copy.secret == "s"
+
+
+def test_fields_are_set_in_field_order_whatever_the_call() -> None:
+    assert list(vars(Point(1, 2))) == ["x", "y", "tags", "secret"]
+    assert list(vars(Point(secret="s", tags=[], x=1))) == ["x", "y", "tags", "secret"]
+    assert list(vars(Counter(seen=["a"], name="c"))) == ["name", "seen", "checks"]
+
+
+# an unknown keyword is named before a missing field (the call is wrong either way)
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: Point(1, 2, [], "s", "x"), r"Point\(\) takes 4"),  # type: ignore[call-arg]
+        (lambda: Point(1, nope=2), "unexpected or repeated argument 'nope'"),  # type: ignore[call-arg]
+        (lambda: Point(1, x=2), "unexpected or repeated argument 'x'"),  # type: ignore[misc]
+        (lambda: Point(nope=2), "unexpected or repeated argument 'nope'"),  # type: ignore[call-arg]
+        (lambda: Point(y=2), "missing argument 'x'"),  # type: ignore[call-arg]
+    ],
+)
+def test_wrong_calls_name_the_argument(call: Callable[[], object], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        call()
