@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Protocol
 
 from secretsfile._fileio import locked, write_atomic
-from secretsfile.config.project import ProjectConfig, rule_matches
+from secretsfile.config.project import ProjectConfig
+from secretsfile.config.rules import rule_matches
 from secretsfile.errors import ConfigError, UsageError
 from secretsfile.ops.globs import literal_glob, regex_glob
 

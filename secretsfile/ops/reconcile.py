@@ -60,7 +60,7 @@ def _display(path: Path, config: ProjectConfig) -> str:
 def configured_files(config: ProjectConfig) -> list[Path]:
     """Environment files that exist, then existing files under the project root that a
     creation rule matches (sops-encrypted ones only: the rest is check-encrypted's job)."""
-    from secretsfile.config.project import rule_matches
+    from secretsfile.config.rules import rule_matches
     from secretsfile.scanner.sources import walk
 
     found = [config.env_path(env) for env in config.environments]
