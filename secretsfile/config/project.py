@@ -207,7 +207,7 @@ def read_yaml_mapping(path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     from secretsfile.core.tree import strip_comments
     from secretsfile.errors import FormatError
-    from secretsfile.stores.yaml_fast import parse_simple
+    from secretsfile.stores.yaml_fast import has_other_line_breaks, parse_simple
 
     try:
         with open(path, encoding="utf-8") as handle:
@@ -216,10 +216,12 @@ def read_yaml_mapping(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise ConfigError(f"cannot read the config: {error.strerror}", path=str(path)) from None
     if not text.strip():
         return {}
-    kept = "\n".join(line for line in text.split("\n") if not line.lstrip().startswith("#"))
-    # no block scalars outside comments (init's template has "<key id>" in one): own-line
-    # comments can go
-    docs = parse_simple(kept) if "|" not in kept and ">" not in kept else None
+    # Own-line comments can go (init's template has "<key id>" in one), unless YAML would
+    # end the comment early: at a \r, \x85, \u2028 or \u2029 (what follows is YAML to
+    # PyYAML and sops) or, for a line indented by other than spaces, not be one at all.
+    kept = "\n".join(line for line in text.split("\n") if not line.lstrip(" ").startswith("#"))
+    simple = "|" not in kept and ">" not in kept and not has_other_line_breaks(text)
+    docs = parse_simple(kept) if simple else None  # no block scalars outside comments
     if docs is None:
         from secretsfile.stores.yaml_store import load_yaml
 

@@ -39,9 +39,18 @@ class _Unsupported(Exception):
     """Raised inside the reader: fall back to the full parser."""
 
 
+#: What YAML (PyYAML, sops' go-yaml) also reads as a line break: text holding one is not
+#: of the simple shape (the reader splits lines at "\n" only).
+OTHER_LINE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
+def has_other_line_breaks(text: str) -> bool:
+    return any(mark in text for mark in OTHER_LINE_BREAKS)
+
+
 def parse_simple(text: str) -> list[Branch] | None:
     """The single document, or None when the text is not of the simple shape."""
-    if "\t" in text or "\r" in text or not text.endswith("\n"):
+    if "\t" in text or not text.endswith("\n") or has_other_line_breaks(text):
         return None
     reader = _Reader(text[:-1].split("\n"))
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pyrage import x25519
 
 from secretsfile.config.project import (
     find_config,
@@ -13,6 +14,9 @@ from secretsfile.config.project import (
     load_sops_config,
 )
 from secretsfile.errors import ConfigError
+
+EVIL = str(x25519.Identity.generate().to_public())
+GOOD = str(x25519.Identity.generate().to_public())
 
 
 def test_found_by_walking_up(tmp_path: Path) -> None:
@@ -81,3 +85,24 @@ def test_creation_rules_match_with_go_regex_semantics(tmp_path: Path) -> None:
     config = load_project_config(path)
     assert config.plan_for(tmp_path / "prod.enc.yaml") is not None
     assert config.plan_for(tmp_path / "prod1.enc.yaml") is None
+
+
+@pytest.mark.parametrize("brk", ["\r", "\x85", "\u2028", "\u2029"])
+def test_a_comment_that_yaml_ends_early_is_read_as_sops_reads_it(tmp_path: Path, brk: str
+                                                                 ) -> None:
+    """YAML ends a comment at any line break: the rule after one is a rule to sops (which
+    then encrypts for it), so it must be one to us too, never a dropped comment line."""
+    text = (f"creation_rules:\n# team key only{brk}  - path_regex: .*{brk}    age: {EVIL}\n"
+            f"  - age: {GOOD}\n")
+    (tmp_path / ".sops.yaml").write_text(text, encoding="utf-8", newline="")
+    rules = load_sops_config(tmp_path / ".sops.yaml")
+    assert [[r.value for group in rule.plan.groups for r in group] for rule in rules] == [
+        [EVIL], [GOOD]]
+
+
+@pytest.mark.parametrize("indent", ["\t", "\x0c"])
+def test_a_comment_indented_by_other_than_spaces_is_yamls_error(tmp_path: Path,
+                                                                indent: str) -> None:
+    (tmp_path / ".sops.yaml").write_text(f"creation_rules:\n{indent}# c: d\n  - age: {GOOD}\n")
+    with pytest.raises(ConfigError):
+        load_sops_config(tmp_path / ".sops.yaml")

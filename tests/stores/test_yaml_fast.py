@@ -60,6 +60,9 @@ REFUSED = [
     "a: \"esc\\\"aped\"\n",
     "a: 1\r\n",
     "a: x \n",
+    "c: \"a\x85b\"\n",  # YAML breaks lines at NEL, LS and PS too (PyYAML reads 'a b')
+    "c: a\u2028b\n",
+    "c: a\u2029b\n",
 ]
 
 
