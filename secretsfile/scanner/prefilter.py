@@ -77,6 +77,9 @@ class KeywordIndex:
         """The rules whose keywords occur in ``data`` (ASCII case-insensitively), sorted."""
         lowered = data.lower()
         tokens = set(lowered.translate(_TOKEN_TABLE).split())
+        if len(self._seen) > _CACHE_LIMIT:  # forget before deciding what is fresh: a token
+            self._seen.clear()  # cleared after would be neither remembered nor learned
+            self._holding.clear()
         fresh = tokens.difference(self._seen)
         if fresh:
             self._learn(fresh)
@@ -117,9 +120,6 @@ class KeywordIndex:
 
     def _learn(self, fresh: set[bytes]) -> None:
         """Record which cores each of the ``fresh`` tokens holds."""
-        if len(self._seen) > _CACHE_LIMIT:
-            self._seen.clear()
-            self._holding.clear()
         blob = b"\n".join(fresh)
         found: dict[bytes, list[int]] = {}
         for number in self._candidates(blob):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
+from secretsfile.scanner import prefilter
 from secretsfile.scanner.prefilter import KeywordIndex
 
 KEYWORDS = {
@@ -55,3 +58,17 @@ def test_a_gated_keyword_needs_a_token_bounded_as_it_is() -> None:
     assert index.rules_for(b"a:aab") == [1]
     assert index.rules_for(b"a:xaa aa:") == []
     assert index.rules_for(b"http://") == [2]
+
+
+def test_the_token_cache_forgets_before_it_decides_what_is_new(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text that pushes the cache past its limit still finds keywords in tokens seen
+    before (the cache is cleared before the text's new tokens are picked, not after)."""
+    monkeypatch.setattr(prefilter, "_CACHE_LIMIT", 3)
+    index = KeywordIndex(KEYWORDS, [])
+    rng = random.Random(41)
+    for _ in range(3000):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 12)))
+        assert index.rules_for(text.encode("utf-8")) == naive(index, text), text
+    assert index.rules_for(b"a b c d") == []
+    assert index.rules_for(b"x token") == [8]  # the review's case: 'x' and 'token' known
