@@ -84,12 +84,12 @@ _SET_ALLOWED = frozenset({"json"})
 # the merge driver (lean: no Typer, Click or rich); ops/merging imports copy at the top.
 _MERGE_ALLOWED = frozenset({"copy"})
 # pathlib costs ~7 ms per process with what it imports (fnmatch, urllib.parse, ipaddress):
-# the file commands work on str paths (os.path) and make a Path only on demand.
+# the file commands, exec-env and the merge driver work on str paths (os.path) and make a
+# Path only on demand.
 _PATHLIB_AND_CO = frozenset({"pathlib", "urllib", "ipaddress", "fnmatch"})
-# The read-only commands and encrypt: typing costs ~4 ms per process (the modules they load
-# import it for mypy only, behind a local ``TYPE_CHECKING = False``; encrypt's key options
-# are folded by cli/key_options.keys_from, which needs no annotations), contextlib ~0.7 ms
-# (``_fileio.lazy_contextmanager``).
+# Every hot command: no typing (~4 ms per process; the modules they load import it for mypy
+# only, behind a local ``TYPE_CHECKING = False``). The read-only commands and encrypt: no
+# contextlib either (~0.7 ms, ``_fileio.lazy_contextmanager``; writes and subprocess load it).
 _LEAN_COMMANDS = ("decrypt", "get", "git", "encrypt")
 _NOT_FOR_READS = frozenset({"typing", "contextlib"})
 _DECRYPT_NEVER = ("secretsfile.ops.treepath", "secretsfile.ops.tree_match",
@@ -122,10 +122,11 @@ def test_hot_commands_stay_within_the_import_budget(sops_file: Path, argv: list[
                        sops_file.parent)  # fmt: skip
     assert "secretsfile.core.cipher" in modules  # the probe really ran the cipher
     assert [name for name in over_budget(modules) if name not in allowed] == []
-    if argv[0] in ("decrypt", "get", "encrypt", "set"):
+    if argv[0] in ("decrypt", "get", "encrypt", "set", "exec-env", "merge"):
         assert sorted(m for m in modules if m.split(".")[0] in _PATHLIB_AND_CO) == []
     if argv[0] in _LEAN_COMMANDS:
         assert sorted(modules & _NOT_FOR_READS) == []
+    assert "typing" not in modules
     if argv[0] == "decrypt":
         assert sorted(modules.intersection(_DECRYPT_NEVER)) == []
 

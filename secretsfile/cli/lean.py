@@ -62,9 +62,10 @@ def _flags(cmd: Cmd) -> dict[str, tuple[Opt, bool]]:
 
 
 def _plain_paths(cmd: Cmd) -> bool:
-    """The file commands (``cli/files_cmd.py``) take a path as a str (or a PathLike: Typer
-    gives a Path), so decrypt, get, encrypt and set load no pathlib (issue 14)."""
-    return cmd.run.startswith("secretsfile.cli.files_cmd:")
+    """The file commands (``cli/files_cmd.py``), exec-env and the merge driver take a path as
+    a str (or a PathLike: Typer gives a Path), so they load no pathlib (issue 14)."""
+    return cmd.run.startswith(("secretsfile.cli.files_cmd:", "secretsfile.cli.exec_cmd:exec_env",
+                               "secretsfile.cli.merge_driver:"))
 
 
 def _options(cmd: Cmd, tokens: list[str]) -> tuple[dict[str, Any], list[str]] | None:

@@ -15,13 +15,15 @@ it followed there.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from secretsfile.core.record import Record, field
 from secretsfile.core.values import Branch, Comment, Value
 
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
+if TYPE_CHECKING:
+    from typing import Literal, TypeAlias
+
 _MISSING = object()  # a key absent on one side (None is a real value: YAML null)
-Side = Literal["ours", "theirs"]
+Side: TypeAlias = 'Literal["ours", "theirs"]'
 
 
 class MergeResult(Record):

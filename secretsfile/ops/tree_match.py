@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from secretsfile.core.tree import strip_comments
 from secretsfile.core.values import Branch, Value
 from secretsfile.errors import UsageError
 from secretsfile.ops import treepath
+
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def holds(doc: Branch, parts: list[treepath.PathPart], value: Value | None = None,

@@ -14,13 +14,15 @@ sh); sops prints those bare (sops issue #1951).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
-
 from secretsfile.core.quoting import quoted_value
 from secretsfile.core.values import Branch, Comment, scalar_text
 from secretsfile.errors import FormatError
 from secretsfile.stores.flatten import ENV, SOPS, flatten, unflatten_metadata
 from secretsfile.stores.interface import Metadata, Store, unwritable
+
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 PREFIX = "sops_"
 
@@ -77,7 +79,7 @@ def dump_dotenv(docs: list[Branch], metadata: dict[str, Any] | None = None) -> s
         else:
             lines.append(f"{key}={scalar_text(value)}".replace("\n", "\\n"))
     if metadata is not None:
-        flat_meta = sops_flat(cast(Branch, metadata))
+        flat_meta = sops_flat(metadata)  # type: ignore[arg-type]  # a Branch of plain values
         for key in sorted(flat_meta):
             lines.append(f"{PREFIX}{key}={flat_meta[key]}".replace("\n", "\\n"))
     return "".join(line + "\n" for line in lines)

@@ -13,12 +13,14 @@ One walk, two deliberately different namings (``Separators``):
 
 from __future__ import annotations
 
-from typing import Any
-
 from secretsfile.core.pattern import Pattern
 from secretsfile.core.record import Record
 from secretsfile.core.values import MAX_DEPTH, Branch, Comment, Value
 from secretsfile.errors import FormatError
+
+TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Separators(Record, frozen=True):

@@ -46,7 +46,7 @@ def test_the_lean_parser_reads_gits_command_line() -> None:
 
     parsed = parse(["merge", "driver", "b", "a", "t"])
     assert parsed is not None and parsed[1] == {
-        "base": Path("b"), "ours": Path("a"), "theirs": Path("t"), "marker_size": 7, "path": "",
+        "base": "b", "ours": "a", "theirs": "t", "marker_size": 7, "path": "",  # str paths
         "quiet": False}
     parsed = parse(["merge", "driver", "b", "a", "t", "9", "app.yaml"])
     assert parsed is not None and (parsed[1]["marker_size"], parsed[1]["path"]) == (9, "app.yaml")
