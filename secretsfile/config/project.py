@@ -20,8 +20,7 @@ import re
 from collections.abc import Mapping
 
 from secretsfile._paths import is_within
-from secretsfile.config.rules import path_pattern
-from secretsfile.config.rules import rule_matches as rule_matches  # where callers import it
+from secretsfile.config.rules import path_pattern, rule_matches
 from secretsfile.config.sops_settings import parse_stores, sops_config_override
 from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError, UsageError
