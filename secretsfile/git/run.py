@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import time
 
 from secretsfile.errors import UsageError
 
@@ -68,10 +69,7 @@ def git_env() -> dict[str, str]:
 def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, stdin: bytes | None = None
             ) -> bytes:  # fmt: skip
     """Run git with our environment and config overrides; its stdout, or a GitError."""
-    try:  # -C: posix_spawn has no working-directory argument; git changes there first
-        code, out, err = _spawn(git_command("-C", os.fspath(cwd), *args), git_env(), stdin)
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH", hint="use --no-git") from None
+    code, out, err = _run_git(args, cwd, stdin, capture=True, hint="use --no-git")
     if code != 0:
         message = err.decode("utf-8", "replace").strip().splitlines()
         first = message[0] if message else f"exit code {code}"
@@ -82,14 +80,25 @@ def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, stdin: bytes | 
 def run_git_status(args: Sequence[str], cwd: str | os.PathLike[str]) -> int:
     """Run git with our environment and config overrides, its output passed through, and
     return its exit code (``git merge-file`` says how many conflicts it left that way)."""
-    try:
-        return _spawn(git_command("-C", os.fspath(cwd), *args), git_env(), None, capture=False)[0]
+    return _run_git(args, cwd, None, capture=False, hint=None)[0]
+
+
+def _run_git(args: Sequence[str], cwd: str | os.PathLike[str], stdin: bytes | None, *,
+             capture: bool, hint: str | None) -> tuple[int, bytes, bytes]:  # fmt: skip
+    """``_spawn`` for git in ``cwd``; failing to run it is a one-line GitError."""
+    try:  # -C: posix_spawn has no working-directory argument; git changes there first
+        argv = git_command("-C", os.fspath(cwd), *args)
+        return _spawn(argv, git_env(), stdin, capture=capture)
     except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
+        raise GitError("git is not installed or not on PATH", hint=hint) from None
+    except OSError as error:  # out of file descriptors or processes, git not executable
+        raise GitError(f"cannot run git: {error.strerror or error}") from None
 
 
 #: Bytes read or written per call (a pipe holds 64 KiB by default).
 _READ_SIZE = 1 << 16
+#: Seconds a child gets to handle Ctrl-C before it is killed (as with subprocess).
+_SIGINT_GRACE = 0.25
 
 
 def _spawn(argv: list[str], env: dict[str, str], stdin: bytes | None, *, capture: bool = True
@@ -101,42 +110,89 @@ def _spawn(argv: list[str], env: dict[str, str], stdin: bytes | None, *, capture
 
     Why not subprocess: importing it loads threading, selectors, locale and fcntl, ~4 ms of
     a commit hook's start-up. What ``subprocess.run`` does that matters here is kept:
-    SIGPIPE and SIGXFSZ back to their defaults in the child (Python ignores SIGPIPE), and
-    the child killed and reaped if reading fails or is interrupted."""
+    SIGPIPE and SIGXFSZ back to their defaults in the child (Python ignores SIGPIPE), no
+    descriptor of ours above 2 reaches the child, and the child killed and reaped if
+    reading fails or is interrupted (after Ctrl-C, once it had a moment to clean up)."""
     assert capture or stdin is None, "uncaptured runs take no input"
     ours: list[int] = []  # our ends of the pipes, closed when done
-    theirs: list[int] = []  # the child's ends, closed once it runs
-    actions = []
-    for target in ((1, 2, 0) if stdin is not None else (1, 2)) if capture else ():
-        read, write = (_above_std(fd) for fd in os.pipe())
-        child, parent = (read, write) if target == 0 else (write, read)
-        ours.append(parent)
-        theirs.append(child)
-        actions.append((os.POSIX_SPAWN_DUP2, child, target))
+    theirs: list[int] = []  # the child's ends (and spare copies), closed once it runs
     try:
+        actions: list[tuple[int, ...]] = []
+        for target in ((1, 2, 0) if stdin is not None else (1, 2)) if capture else ():
+            read, write = os.pipe()
+            ours.append(write if target == 0 else read)
+            theirs.append(read if target == 0 else write)
+            _above_std(theirs, theirs)
+            child = theirs[-1]
+            _above_std(ours, theirs)
+            actions.append((os.POSIX_SPAWN_DUP2, child, target))
+        actions += ((os.POSIX_SPAWN_CLOSE, fd) for fd in _inherited())
         pid = os.posix_spawnp(argv[0], argv, env, file_actions=actions,
                               setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))  # fmt: skip
     except BaseException:
-        for fd in ours:
-            os.close(fd)
+        _close(ours)
         raise
     finally:
-        for fd in theirs:
-            os.close(fd)
+        _close(theirs)
     try:
         out, err = _drain(ours, stdin) if capture else (b"", b"")
         code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-    except BaseException:
-        try:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        except OSError:  # already reaped: interrupted as waitpid returned
-            pass
+    except BaseException as error:
+        _end(pid, _SIGINT_GRACE if isinstance(error, KeyboardInterrupt) else 0.0)
         raise
     finally:
-        for fd in ours:
-            os.close(fd)
+        _close(ours)
     return code, out, err
+
+
+def _inherited() -> list[int]:
+    """Our descriptors above 2 that a child would inherit, for it to close as with
+    subprocess's ``close_fds`` (Python opens its own non-inheritable, PEP 446: these came
+    from our parent, a shell's ``7>file``, a make jobserver). Listed, not every possible
+    number: glibc ignores a close action's EBADF for numbers below the descriptor limit,
+    so one closed meanwhile is harmless, but refuses numbers at or above it (skipped: one
+    opened before the limit was lowered stays)."""
+    limit = os.sysconf("SC_OPEN_MAX")
+    for directory in ("/proc/self/fd", "/dev/fd"):
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            continue
+        found = []
+        for fd in map(int, names):
+            try:
+                if 2 < fd < limit and os.get_inheritable(fd):
+                    found.append(fd)
+            except OSError:  # gone already (listdir's own)
+                pass
+        return found
+    return []
+
+
+def _end(pid: int, grace: float) -> None:
+    """Kill and reap the child, first waiting up to ``grace`` seconds for it to exit: a
+    Ctrl-C reached it too (one process group), and git removes its lock files then."""
+    reaped = False
+    try:
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and not reaped:
+            reaped = os.waitpid(pid, os.WNOHANG)[0] != 0
+            if not reaped:
+                time.sleep(0.005)
+    except ChildProcessError:  # already reaped: interrupted as waitpid returned
+        reaped = True
+    finally:
+        if not reaped:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:  # already reaped: interrupted as waitpid returned
+                pass
+
+
+def _close(fds: list[int]) -> None:
+    for fd in fds:
+        os.close(fd)
 
 
 def _drain(fds: list[int], stdin: bytes | None) -> tuple[bytes, bytes]:
@@ -174,14 +230,12 @@ def _drain(fds: list[int], stdin: bytes | None) -> tuple[bytes, bytes]:
     return b"".join(chunks[fds[0]]), b"".join(chunks[fds[1]])
 
 
-def _above_std(fd: int) -> int:
-    """``fd``, moved above 2 if it is 0, 1 or 2 (we were started with those closed): a pipe
-    end dup2'ed onto its own number keeps close-on-exec on some systems (older C libraries),
-    and the child would start without it."""
-    low = []
-    while fd <= 2:
-        low.append(fd)
-        fd = os.dup(fd)
-    for old in low:
-        os.close(old)
-    return fd
+def _above_std(fds: list[int], spare: list[int]) -> None:
+    """Move the last of ``fds`` above 2 if it is 0, 1 or 2 (we were started with those
+    closed): a pipe end dup2'ed onto its own number keeps close-on-exec on some systems
+    (older C libraries), and the child would start without it. The low numbers go to
+    ``spare``, to be closed after the spawn (open until then, so each copy gets a higher
+    number; every descriptor is in a list if ``os.dup`` fails)."""
+    while fds[-1] <= 2:
+        spare.append(fds.pop())
+        fds.append(os.dup(spare[-1]))

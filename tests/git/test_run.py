@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,98 @@ def test_spawn_kills_and_reaps_the_child_when_reading_fails(
         _spawn(["sh", "-c", f"echo $$ > '{pid_file}'; exec sleep 600"], dict(os.environ), None)
     with pytest.raises(ProcessLookupError):  # killed and reaped: no such process any more
         os.kill(int(pid_file.read_text()), 0)
+
+
+def _run_child(code: str, **options: object) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh Python that imports this checkout's secretsfile."""
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": root}
+    done: subprocess.CompletedProcess[str] = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False,
+        **options)  # type: ignore[call-overload]  # fmt: skip
+    return done
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="Linux /proc")
+def test_inherited_descriptors_do_not_reach_git(tmp_path: Path) -> None:
+    """A descriptor our parent left us (a shell's ``97>file``) is closed in git's children
+    as with subprocess's close_fds; 0, 1 and 2 are kept."""
+    with (tmp_path / "held").open("w") as held:
+        os.dup2(held.fileno(), 97)
+    try:
+        code = (
+            "import os; from secretsfile.git.run import run_git; "
+            "assert os.get_inheritable(97); "
+            f"print(run_git(['-c', 'alias.fds=!ls /proc/self/fd', 'fds'], {str(tmp_path)!r}))"
+        )
+        done = _run_child(code, pass_fds=(97,))
+    finally:
+        os.close(97)
+    assert done.returncode == 0, done.stderr
+    listed = eval(done.stdout).decode().split()  # the repr of our own bytes
+    assert {"0", "1", "2"} <= set(listed)
+    assert "97" not in listed
+
+
+def test_ctrl_c_lets_git_remove_its_lock_before_the_kill(tmp_path: Path) -> None:
+    """Ctrl-C reaches git too (one process group): git gets a moment to remove its lock
+    files before it is killed, as with subprocess. A stand-in git holds ``index.lock`` and
+    removes it shortly after SIGINT."""
+    lock = tmp_path / "index.lock"
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "git").write_text(
+        f"#!{sys.executable}\n"
+        "import os, signal, time\n"
+        "def stop(*_):\n"
+        "    time.sleep(0.02)  # cleaning up takes a moment\n"
+        f"    os.remove({str(lock)!r})\n"
+        "    os._exit(130)\n"
+        "signal.signal(signal.SIGINT, stop)\n"
+        f"open({str(lock)!r}, 'x').close()\n"
+        "while True: signal.pause()\n"
+    )
+    (fake / "git").chmod(0o755)
+    code = (
+        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "from secretsfile.git.run import run_git\n"
+        f"try: run_git(['add', 'x'], {str(tmp_path)!r})\n"
+        "except KeyboardInterrupt: print('KeyboardInterrupt')\n"
+    )
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": root, "PATH": f"{fake}:{os.environ['PATH']}"}
+    child = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                             text=True, start_new_session=True)  # fmt: skip
+    while not lock.exists():
+        os.sched_yield()  # wait until the stand-in holds its lock
+    os.killpg(child.pid, signal.SIGINT)  # Ctrl-C: the whole foreground process group
+    out, _err = child.communicate()
+    assert out == "KeyboardInterrupt\n"
+    assert not lock.exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="Linux /proc")
+def test_running_out_of_descriptors_is_a_git_error_and_leaks_none(tmp_path: Path) -> None:
+    """With the descriptor limit set so that 0, 1, 2... more can be opened, each pipe (or
+    the spawn) in turn fails: a one-line GitError, no traceback, no descriptor left open."""
+    code = (
+        "import os, resource\n"
+        "from secretsfile.git.run import GitError, run_git\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "taken = {int(n) for n in os.listdir('/proc/self/fd')}\n"
+        "free = [n for n in range(1 << 16) if n not in taken]\n"
+        "for limit in free[:12]:  # 0, 1, 2... descriptors left to open\n"
+        "    before = sorted(os.listdir('/proc/self/fd'))\n"
+        "    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))\n"
+        "    try:\n"
+        f"        run_git(['rev-parse', '--git-dir'], {str(tmp_path)!r}); print('ok')\n"
+        "    except GitError as error: print(error)\n"
+        "    finally: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))\n"
+        "    assert sorted(os.listdir('/proc/self/fd')) == before, limit\n"
+    )
+    done = _run_child(code)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "cannot run git: Too many open files" in lines  # the OSError, as one line
+    assert all(line == "cannot run git: Too many open files" or line.startswith("git ")
+               for line in lines), lines  # fmt: skip
