@@ -9,6 +9,7 @@ diff options, pagers, tracing) are removed.
 
 from __future__ import annotations
 
+import errno
 import os
 import select
 import signal
@@ -18,7 +19,7 @@ from secretsfile.errors import UsageError
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
 
 class GitError(UsageError):
@@ -130,11 +131,11 @@ def _spawn(argv: list[str], env: dict[str, str], stdin: bytes | None, *, capture
         pid = os.posix_spawnp(argv[0], argv, env, file_actions=actions,
                               setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))  # fmt: skip
     except BaseException:
+        _close(theirs)
         _close(ours)
         raise
-    finally:
+    try:  # from here on any exception (a Ctrl-C too) ends and reaps the child
         _close(theirs)
-    try:
         out, err = _drain(ours, stdin) if capture else (b"", b"")
         code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
     except BaseException as error:
@@ -153,20 +154,24 @@ def _inherited() -> list[int]:
     so one closed meanwhile is harmless, but refuses numbers at or above it (skipped: one
     opened before the limit was lowered stays)."""
     limit = os.sysconf("SC_OPEN_MAX")
+    numbers: Iterable[int] | None = None
     for directory in ("/proc/self/fd", "/dev/fd"):
         try:
-            names = os.listdir(directory)
-        except OSError:
-            continue
-        found = []
-        for fd in map(int, names):
-            try:
-                if 2 < fd < limit and os.get_inheritable(fd):
-                    found.append(fd)
-            except OSError:  # gone already (listdir's own)
-                pass
-        return found
-    return []
+            numbers = map(int, os.listdir(directory))
+            break
+        except OSError as error:
+            if error.errno in (errno.EMFILE, errno.ENFILE):  # no room to look: say so
+                raise  # (_run_git: "cannot run git: Too many open files")
+    if numbers is None:  # neither lists (no /proc): try every number, as subprocess does
+        numbers = range(3, min(limit, 1 << 16))
+    found = []
+    for fd in numbers:
+        try:
+            if 2 < fd < limit and os.get_inheritable(fd):
+                found.append(fd)
+        except OSError:  # not open (or listdir's own, gone already)
+            pass
+    return found
 
 
 def _end(pid: int, grace: float) -> None:

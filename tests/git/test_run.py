@@ -148,6 +148,41 @@ def test_inherited_descriptors_do_not_reach_git(tmp_path: Path) -> None:
     assert "97" not in listed
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="Linux /proc")
+def test_no_room_to_list_descriptors_is_an_error_not_a_leak(tmp_path: Path) -> None:
+    """With 0, 1, 2... descriptors left, listing ours may fail: then git does not run
+    (one line), rather than running with the inherited descriptor 50 open."""
+    with (tmp_path / "held").open("w") as held:
+        os.dup2(held.fileno(), 50)
+    code = (
+        "import os, resource\n"
+        "from secretsfile.git.run import GitError, run_git\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "for room in range(8):\n"
+        "    resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard))\n"
+        "    held = []\n"
+        "    try:\n"
+        "        while True: held.append(os.open(os.devnull, os.O_RDONLY))\n"
+        "    except OSError: pass\n"
+        "    for fd in held[:room]: os.close(fd)\n"
+        "    try:\n"
+        f"        out = run_git(['-c', 'alias.fds=!ls /proc/$$/fd', 'fds'], {str(tmp_path)!r})\n"
+        "        print('listed 50' if '50' in out.decode().split() else 'closed')\n"
+        "    except GitError as error: print(error)\n"
+        "    finally:\n"
+        "        for fd in held[room:]: os.close(fd)\n"
+        "        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))\n"
+    )
+    try:
+        done = _run_child(code, pass_fds=(50,))
+    finally:
+        os.close(50)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "closed" in lines and "listed 50" not in lines, lines
+    assert set(lines) <= {"closed", "cannot run git: Too many open files"}, lines
+
+
 def test_ctrl_c_lets_git_remove_its_lock_before_the_kill(tmp_path: Path) -> None:
     """Ctrl-C reaches git too (one process group): git gets a moment to remove its lock
     files before it is killed, as with subprocess. A stand-in git holds ``index.lock`` and
@@ -179,8 +214,9 @@ def test_ctrl_c_lets_git_remove_its_lock_before_the_kill(tmp_path: Path) -> None
     env = {**os.environ, "PYTHONPATH": root, "PATH": f"{fake}:{os.environ['PATH']}"}
     child = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
                              text=True, start_new_session=True)  # fmt: skip
-    while not lock.exists():
-        os.sched_yield()  # wait until the stand-in holds its lock
+    while not lock.exists():  # wait until the stand-in holds its lock
+        assert child.poll() is None, "the child ended before git ran"
+        os.sched_yield()
     os.killpg(child.pid, signal.SIGINT)  # Ctrl-C: the whole foreground process group
     out, _err = child.communicate()
     assert out == "KeyboardInterrupt\n"
