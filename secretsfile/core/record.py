@@ -93,7 +93,8 @@ class Record:
         cls._shown = tuple(name for name in fields if name not in hidden)
         cls._compared = tuple(name for name in fields if name not in ignored)
         cls._frozen = frozen or cls._frozen
-        cls._post_init = hasattr(cls, "__post_init__")
+        # looked up when the class is made (a hook set on it later is not seen); None: none
+        cls._post_init = getattr(cls, "__post_init__", None) is not None
         if not cls._frozen and "__hash__" not in cls.__dict__:
             cls.__hash__ = None  # type: ignore[assignment]  # mutable and eq: unhashable
 

@@ -14,7 +14,7 @@ import os
 
 from secretsfile.core.digests import sha256
 from secretsfile.core.pattern import Pattern
-from secretsfile.core.record import Record
+from secretsfile.core.record import Record, field
 from secretsfile.errors import KeySourceError
 from secretsfile.keysources.age import check_private_mode, config_home
 from secretsfile.keysources.interface import CliOption, KeySourceBase, SourceReport
@@ -64,7 +64,7 @@ def generate_key() -> tuple[str, str]:
 
 class _Loaded(Record, frozen=True):
     report: SourceReport
-    keys: dict[str, str]  # key id -> key
+    keys: dict[str, str] = field(repr=False)  # key id -> key: never in a repr
 
 
 def _parse(text: str, label: str) -> _Loaded:

@@ -32,7 +32,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from secretsfile.core.record import Record
+from secretsfile.core.record import Record, field
 
 TYPE_CHECKING = False  # typing (~4 ms) and dataclasses (~6 ms with inspect) stay unloaded:
 if TYPE_CHECKING:  # a Vault-transit decrypt races sops' start-up (issue 14)
@@ -73,7 +73,9 @@ def _too_big() -> TransportError:
 
 class Response(Record, frozen=True):
     status: int
-    body: Any  # the decoded JSON body, or None when there was none or it was not JSON
+    # the decoded JSON body, or None when there was none or it was not JSON; never in a
+    # repr (a transit answer holds a data key)
+    body: Any = field(repr=False)
 
 
 _Origin: TypeAlias = "tuple[str, str, int]"

@@ -116,3 +116,11 @@ def test_fields_are_set_in_field_order_whatever_the_call() -> None:
 def test_wrong_calls_name_the_argument(call: Callable[[], object], message: str) -> None:
     with pytest.raises(TypeError, match=message):
         call()
+
+
+def test_a_post_init_set_to_none_means_none() -> None:
+    class Plain(Record):
+        value: int
+        __post_init__ = None  # type: ignore[misc]  # "no hook", as a subclass may say
+
+    assert Plain(1).value == 1

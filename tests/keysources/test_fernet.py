@@ -34,3 +34,14 @@ class TestFernet(KeySourceContract):
 
     def test_bare_key_id_in_a_fernet_field(self) -> None:
         assert registry.config_recipients("fernet", "0123abcd") == [("fernet", "0123abcd")]
+
+
+def test_loaded_keys_never_show_in_a_repr() -> None:
+    from cryptography.fernet import Fernet
+
+    from secretsfile.keysources import fernet
+
+    key = Fernet.generate_key().decode()
+    loaded = fernet._parse(f"# team key\n{key}\n", "a file")
+    assert list(loaded.keys.values()) == [key]
+    assert key not in repr(loaded) and "1 key" in repr(loaded)

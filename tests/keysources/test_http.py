@@ -200,3 +200,9 @@ def test_a_kept_alive_connection_survives_the_watchdog(
     time.sleep(0.5)  # past the first request's deadline: its watchdog must be cancelled
     assert http.request_json("PUT", server.address + "/x", {}, {}).status == 200
     assert server.hits == 1  # one connection, reused
+
+
+def test_a_response_never_shows_its_body() -> None:
+    """A transit answer carries a data key: repr (a log line, a traceback) shows none."""
+    answer = http.Response(200, {"data": {"plaintext": "REPR-PLANTED-key"}})
+    assert "REPR-PLANTED" not in repr(answer) and answer.status == 200
