@@ -106,3 +106,13 @@ def test_a_comment_indented_by_other_than_spaces_is_yamls_error(tmp_path: Path,
     (tmp_path / ".sops.yaml").write_text(f"creation_rules:\n{indent}# c: d\n  - age: {GOOD}\n")
     with pytest.raises(ConfigError):
         load_sops_config(tmp_path / ".sops.yaml")
+
+
+@pytest.mark.parametrize("text", ["a: 1\n# c\x0bb: 2\n", "a: 1\n# c\x01\n", "a: \"x\x1cy\"\n"])
+def test_a_control_character_is_yamls_error_even_in_a_comment(tmp_path: Path, text: str
+                                                               ) -> None:
+    """sops (go-yaml) refuses these files: so do we, not read them as if the line were not
+    there."""
+    (tmp_path / ".sops.yaml").write_text(text)
+    with pytest.raises(ConfigError):
+        load_sops_config(tmp_path / ".sops.yaml")
