@@ -167,7 +167,30 @@ def hook_repo(work: Path, venv_bin: Path, as_installed: bool) -> tuple[Path, dic
         remote = {"repo": str(ROOT), "rev": head, "hooks": [{"id": "secretsfile-scan"}]}
         config.write_text(yaml.safe_dump({"repos": [remote]}))
         configs[f"secretsfile (`repo:` this checkout @ {head[:7]}, `language: python`)"] = config
+        configs["no-op (`repo:`, `language: python`)"] = noop_python_repo(work)
     return repo, configs
+
+
+def noop_python_repo(work: Path) -> Path:
+    """The floor of the as-installed row: a ``language: python`` hook from its own ``repo:``
+    (pre-commit's per-repo work and its venv's interpreter) whose entry does nothing."""
+    source = work / "noop-hook"
+    source.mkdir()
+    (source / "pyproject.toml").write_text(
+        '[project]\nname = "noop-hook"\nversion = "0"\n[tool.setuptools]\npy-modules = []\n')
+    hook = {"id": "noop", "name": "noop", "entry": "python -c pass", "language": "python",
+            "types": ["text"], "require_serial": True}
+    (source / ".pre-commit-hooks.yaml").write_text(yaml.safe_dump([hook]))
+    subprocess.run(["git", "init", "-q", str(source)], check=True)
+    subprocess.run(["git", "-C", str(source), "add", "."], check=True)
+    subprocess.run(["git", "-C", str(source), "-c", "user.name=bench", "-c",
+                    "user.email=bench@localhost", "commit", "-qm", "noop"], check=True)
+    head = subprocess.run(["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True,
+                          text=True, check=True).stdout.strip()  # fmt: skip
+    config = work / "pre-commit-noop-installed.yaml"
+    config.write_text(yaml.safe_dump({"repos": [{"repo": str(source), "rev": head,
+                                                 "hooks": [{"id": "noop"}]}]}))
+    return config
 
 
 def hook_definitions(venv_bin: Path) -> dict[str, dict[str, object]]:
@@ -225,6 +248,12 @@ def hook_rows(work: Path, venv_bin: Path, runs: int, as_installed: bool) -> list
         f"(pairwise {cells[3]}); secretsfile above the no-op floor (same round): "
         f"{_ms(statistics.median(above))} ({_ms(above[0])}..{_ms(above[-1])})."
     )
+    installed = [label for label in times if "`repo:` this checkout" in label]
+    if installed:
+        floor_python = times["`pre-commit run`: no-op (`repo:`, `language: python`) hook"]
+        above = sorted(a - f for a, f in zip(times[installed[0]], floor_python, strict=True))
+        lines.append(f"As installed (`repo:`), above its own no-op floor (same round): "
+                     f"{_ms(statistics.median(above))} ({_ms(above[0])}..{_ms(above[-1])}).")
     return lines
 
 
