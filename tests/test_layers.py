@@ -10,12 +10,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "secretsfile"
 
 # layer -> first-party layers it may import besides itself. Every top-level module and
 # package of secretsfile must be listed: a new one has to take its place here.
-_FOUNDATION = {"errors", "_paths", "_fileio"}  # importable from every layer
+_FOUNDATION = {"errors", "_paths", "_fileio", "_lazy"}  # importable from every layer
 _LIBRARY = {"core", "stores", "keysources", "config", "secrets", "scanner", "remotes", "ops"}
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "_paths": set(),
     "_fileio": {"errors"},
+    "_lazy": set(),
     "core": set(),
     "stores": {"core"},
     "keysources": {"core"},

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from secretsfile._lazy import resolve
 from secretsfile._paths import normal_path
 from secretsfile.cli.spec import SPEC, Arg, Cmd, Opt, key_opts
 
@@ -174,10 +175,7 @@ def run(argv: Sequence[str], ending: bool = False) -> int | None:
     install_warning_handler()
 
     def invoke() -> int:
-        module, _, name = cmd.run.partition(":")
-        # __import__ with the name as fromlist gives the module itself, as import_module
-        # does, without loading importlib (~0.5 ms a process, issue 14)
-        result = getattr(__import__(module, fromlist=(name,)), name)(**prepare(cmd, kwargs))
+        result = resolve(cmd.run)(**prepare(cmd, kwargs))
         return result if isinstance(result, int) else 0
 
     return guarded(invoke)

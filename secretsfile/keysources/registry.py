@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
+from secretsfile._lazy import resolve
 from secretsfile.errors import KeySourceError
 from secretsfile.keysources.interface import CliOption, KeySource, Recipient
 
@@ -54,9 +55,7 @@ def get(kind: str) -> KeySource:
             f"secretsfile cannot use {kind} keys yet",
             hint=f"supported: {', '.join(BACKENDS)}",
         )
-    module, _, name = BACKENDS[kind].partition(":")
-    # the module itself (as import_module), without loading importlib (issue 14)
-    source: KeySource = getattr(__import__(module, fromlist=(name,)), name)()
+    source: KeySource = resolve(BACKENDS[kind])()
     return source
 
 

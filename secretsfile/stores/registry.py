@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+from secretsfile._lazy import resolve
 from secretsfile.core.record import Record
 from secretsfile.errors import UsageError
 from secretsfile.stores.interface import Store
@@ -132,7 +133,5 @@ def get(name: str) -> Store:
     """The store of a format (one instance per process)."""
     store = _stores.get(name)
     if store is None:
-        module, _, cls = _BY_NAME[check_name(name)].store.partition(":")
-        # the module itself (as import_module), without loading importlib (issue 14)
-        store = _stores[name] = getattr(__import__(module, fromlist=(cls,)), cls)()
+        store = _stores[name] = resolve(_BY_NAME[check_name(name)].store)()
     return store

@@ -10,7 +10,7 @@ Names load on first use: ``exec-env`` and ``run`` need only the deny-list, not t
 
 from __future__ import annotations
 
-import sys
+from secretsfile._lazy import module
 
 TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
 if TYPE_CHECKING:
@@ -52,11 +52,8 @@ _HOME = {
 _MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 
 
-def _submodule(module: str) -> Any:
-    # what import_module gives, without loading importlib on exec-env's start-up (issue 14)
-    name = f"{__name__}.{module}"
-    __import__(name)
-    return sys.modules[name]
+def _submodule(name: str) -> Any:
+    return module(f"{__name__}.{name}")
 
 
 def __getattr__(name: str) -> Any:
