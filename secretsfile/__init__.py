@@ -16,8 +16,6 @@ Names are imported lazily so that ``import secretsfile`` stays fast.
 
 from __future__ import annotations
 
-import sys
-
 TYPE_CHECKING = False  # not ``from typing``: importing typing costs start-up (issue 14)
 
 __version__ = "0.1.0"
@@ -92,9 +90,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def __getattr__(name: str) -> object:
     if name in __all__:
+        from secretsfile._lazy import module as load_module  # here: `import secretsfile`
         for home in _HOMES:
-            __import__(home)
-            module = sys.modules[home]
+            module = load_module(home)
             if hasattr(module, name):
                 value = getattr(module, name)
                 globals()[name] = value
