@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Mapping
 
-from secretsfile._paths import is_within
+from secretsfile._paths import is_within, nearest
 from secretsfile.config.rules import path_pattern, rule_matches
 from secretsfile.config.sops_settings import parse_stores, sops_config_override
 from secretsfile.core.record import Record, field
@@ -166,30 +166,15 @@ class ProjectConfig(Record, frozen=True):
         return None
 
 
-def _walk_up(start: str | os.PathLike[str], names: tuple[str, ...]) -> str | None:
-    current = os.path.realpath(start)
-    if os.path.isfile(current):
-        current = os.path.dirname(current)
-    for _ in range(_MAX_PARENTS):
-        for name in names:
-            candidate = os.path.join(current, name)
-            if os.path.isfile(candidate):
-                return candidate
-        if os.path.dirname(current) == current:
-            return None
-        current = os.path.dirname(current)
-    return None
-
-
 def find_config(start: str | os.PathLike[str]) -> Path | None:
     """The nearest ``.secretsfile.yaml`` (or ``.yml``) at or above ``start``."""
-    found = _walk_up(start, CONFIG_NAMES)
+    found = nearest(start, CONFIG_NAMES, most=_MAX_PARENTS)
     return None if found is None else _as_path(found)
 
 
 def find_sops_config(start: str | os.PathLike[str]) -> Path | None:
     """The nearest ``.sops.yaml`` at or above ``start`` (sops ignores ``.sops.yml``)."""
-    found = _walk_up(start, (SOPS_CONFIG_NAME,))
+    found = nearest(start, (SOPS_CONFIG_NAME,), most=_MAX_PARENTS)
     return None if found is None else _as_path(found)
 
 
@@ -356,7 +341,7 @@ def load(start: str | os.PathLike[str] | None = None,
         if given.name == SOPS_CONFIG_NAME:
             return _sops_project(given)
         return load_project_config(given)
-    found = _walk_up(start, CONFIG_NAMES)  # a str: no pathlib (issue 14)
+    found = nearest(start, CONFIG_NAMES, most=_MAX_PARENTS)  # a str: no pathlib (issue 14)
     if found is not None:
         return load_project_config(found)
     sops = sops_config_for(start)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 
+from secretsfile._paths import nearest
 from secretsfile.core.record import Record
 from secretsfile.git.diff import COMMIT_MARKER, AddedLines, parse_patch
 from secretsfile.git.run import GitError, git_command, git_env, run_git
@@ -67,16 +68,8 @@ def repo_root(start: StrPath) -> str | None:
     work_tree = os.environ.get("GIT_WORK_TREE")
     if work_tree:
         return os.path.realpath(work_tree)
-    current = os.path.realpath(start)
-    if os.path.isfile(current):
-        current = os.path.dirname(current)
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
+    found = nearest(start, (".git",), os.path.exists)
+    return None if found is None else os.path.dirname(found)
 
 
 def find_repo_root(start: StrPath) -> Path | None:
