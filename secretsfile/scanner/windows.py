@@ -67,7 +67,8 @@ class CompiledRule:
         if self._mode < 0:
             from secretsfile.scanner.regex_shape import UNBOUNDED, newline_span  # on first hit
 
-            _ = self.pattern  # compiled (and counted) here: newline_span hits re's cache
+            # compiled (and counted) first: reading a custom rule's span hits re's cache
+            _ = self.pattern
             span = newline_span(self.rule.regex)
             self._mode = _SINGLE_LINE if span == 0 else _FEW_LINES if span < UNBOUNDED else _BLOCK
         return self._mode
