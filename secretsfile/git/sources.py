@@ -107,7 +107,9 @@ class StagedChanges(Record, frozen=True):
 def staged_changes(root: StrPath, paths: Sequence[str] = ()) -> StagedChanges:
     """The added lines of the staged changes (``git diff --cached``), limited to ``paths``."""
     out = run_git(["diff", "--cached", *_DIFF_FLAGS, "--diff-filter=ACMRTUXB", "--", *paths], root)
-    sections = [s for s in parse_patch(out.splitlines()) if s.path]
+    # Lines end at \n only, as git writes them: bytes.splitlines also breaks at a lone \r,
+    # which would end the hunk early and hide the rest of its added lines from the scan.
+    sections = [s for s in parse_patch(out.split(b"\n")) if s.path]
     return StagedChanges(sections, frozenset(s.path for s in sections))
 
 

@@ -105,6 +105,17 @@ def test_staged_scans_added_lines_only(run: Runner, repo: Path) -> None:
     assert result.code == 1 and "untouched.py:1:" in result.stdout
 
 
+def test_staged_finds_a_secret_after_a_lone_carriage_return(run: Runner, repo: Path) -> None:
+    # same findings as the whole-file scan: a \r inside a line used to end the hunk early
+    text = f'x = 1\rdb_password = "{PASSWORD}"\nt = "{GH_TOKEN}"\r\n'
+    (repo / "app.py").write_bytes(text.encode())
+    git(repo, "add", "app.py")
+    staged, whole = run("scan", "--staged"), run("scan", "app.py")
+    assert staged.code == whole.code == 1
+    assert staged.stdout == whole.stdout and staged.stdout.count("app.py:") == 2
+    assert_no_secret(staged.stdout, staged.stderr)
+
+
 def test_since_and_history(run: Runner, repo: Path) -> None:
     (repo / "a.py").write_text("x = 1\n")
     git(repo, "add", "a.py")

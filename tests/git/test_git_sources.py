@@ -84,6 +84,16 @@ def test_staged_changes_on_an_unborn_branch(repo: Path, git: Git) -> None:
     )
 
 
+def test_a_lone_carriage_return_does_not_end_the_hunk(repo: Path, git: Git) -> None:
+    # bytes.splitlines breaks at a lone \r: the hunk looked malformed there and every
+    # added line after it (a secret on the next line) was dropped from the staged scan
+    (repo / "app.py").write_bytes(b"x = 1\rtoken = 'a'\nb = 2\r\nc = 3\n")
+    git("add", "app.py")
+    [section] = staged_changes(repo).added
+    assert section.lines == ["x = 1\rtoken = 'a'", "b = 2\r", "c = 3"]
+    assert section.numbers == [1, 2, 3]
+
+
 def test_pure_rename_adds_nothing(repo: Path, git: Git) -> None:
     (repo / "old.py").write_text("token = 'x'\n" * 20)
     git("add", "old.py")
