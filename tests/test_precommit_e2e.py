@@ -125,6 +125,23 @@ def test_try_repo_blocks_an_aws_key_pair(
     assert AWS_ID not in output and AWS_SECRET not in output
 
 
+def test_the_repositorys_own_modules_do_not_replace_the_hooks(
+    hook_repo: tuple[Path, dict[str, str]], target: tuple[Path, dict[str, str]]
+) -> None:
+    # pre-commit runs the entry in the repository: `python -m` would import these first
+    repo, env = target
+    for name in ("re", "enum", "secretsfile"):
+        (repo / f"{name}.py").write_text("raise SystemExit(0)  # would pass every commit\n")
+    (repo / "settings.py").write_text(f'AWS_ACCESS_KEY_ID = "{AWS_ID}"\n')
+    (repo / "secrets").mkdir()
+    (repo / "secrets" / "prod.yaml").write_text("password: correct-horse-battery\n")
+    _run(["git", "add", "-A"], repo, env)
+    done = try_repo(hook_repo[0], repo, env)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "settings.py:1:" in output and "secrets/prod.yaml: not encrypted" in output
+
+
 def test_try_repo_lets_a_clean_change_through(
     hook_repo: tuple[Path, dict[str, str]], target: tuple[Path, dict[str, str]]
 ) -> None:

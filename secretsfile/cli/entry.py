@@ -44,17 +44,14 @@ def leave(code: int) -> None:
 def run() -> None:
     argv = sys.argv[1:]
     code = run_lean(argv, ending=True)
-    scanner = scanner_command(argv)
-    if code is not None and not scanner:
+    if code is not None:
         leave(code)
         return
-    # `secretsfile scan` leaves the ordinary way (code that wraps run() may still read the
-    # process's state); the git hook's entry (`python -m secretsfile.cli.scan`) skips it
-    if code is None and scanner:
+    if scanner_command(argv):
         from secretsfile.cli.scan_cmd import typer_main  # help, errors: the scanner app only
 
         code = typer_main(argv)
-    elif code is None:
+    else:
         from secretsfile.cli.main import main
 
         code = main(argv)

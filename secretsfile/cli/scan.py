@@ -1,5 +1,6 @@
 """Scanner commands: ``scan``, ``check-encrypted`` (and ``hooks``, from hooks_cmd.py), and
-the git hook's entry point ``python -m secretsfile.cli.scan``.
+``main``, the scanner-only entry point the plain git hook runs (``git/hooks.LAUNCHER``; the
+pre-commit hooks run the console script, which takes the same lean path).
 
 Both commands are declared in ``cli/spec.py``: the lean parser runs their command lines
 without importing Typer, Click or rich (start-up is most of a small commit's scan); help and
@@ -111,7 +112,7 @@ def register(app: typer.Typer, only: str | None = None) -> None:
 
 
 def main(argv: Sequence[str] | None = None, fast_exit: bool = False) -> int:
-    """A fast entry point for git hooks: ``python -m secretsfile.cli.scan scan --staged``.
+    """The scanner-only entry point (``git/hooks.LAUNCHER``, ``python -m secretsfile.cli.scan``).
 
     Only the scanner commands: their command lines run on the lean parser (``cli/lean``,
     declared in ``cli/spec``; no Typer), anything it steps aside from on the scanner-only

@@ -50,16 +50,30 @@ def hooks_dir(root: Path) -> Path:
     return path if path.is_absolute() else (root / path)
 
 
+# The scanner's entry for `python -c`, not `python -m secretsfile.cli.scan`: -m puts the
+# working directory (the repository being committed to) first on sys.path, where a re.py,
+# enum.py or secretsfile.py at its top would run in place of the real module. -c puts ""
+# there, which the launcher drops before importing anything (-P does it only from 3.11 on).
+LAUNCHER = (
+    "import sys\n"
+    'if sys.path[:1] == [""]:\n'
+    "    del sys.path[0]\n"
+    "from secretsfile.cli.scan import main\n"
+    "sys.exit(main(fast_exit=True))\n"
+)
+
+
 def hook_script(python: str = sys.executable) -> str:
     """The hook's text: runs this interpreter's secretsfile, else one on PATH; fails closed."""
     quoted = shlex.quote(python)
+    launcher = shlex.quote(LAUNCHER)
     return f"""#!/bin/sh
 {HOOK_MARKER}: installed by `secretsfile hooks install`, removed by `secretsfile hooks uninstall`.
 # Blocks commits that add credentials or plaintext secrets files, then runs the hook it
 # replaced (kept as {LEGACY_NAME}). Bypass once with `git commit --no-verify`.
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -x {quoted} ]; then
-    run() {{ {quoted} -m secretsfile.cli.scan "$@"; }}
+    run() {{ {quoted} -c {launcher} "$@"; }}
 elif command -v secretsfile >/dev/null 2>&1; then
     run() {{ secretsfile "$@"; }}
 else

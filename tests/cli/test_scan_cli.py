@@ -322,14 +322,14 @@ def test_fast_entry_point_matches_and_imports_no_rich(repo: Path) -> None:
 
 
 def hook_entry(hook_id: str) -> list[str]:
-    """The command `.pre-commit-hooks.yaml` runs, with this interpreter as `python`."""
+    """The command `.pre-commit-hooks.yaml` runs (the console script on PATH)."""
     import yaml
 
     manifest = Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
     hook = next(h for h in yaml.safe_load(manifest.read_text()) if h["id"] == hook_id)
     program, *args = hook["entry"].split()
-    assert program == "python"
-    return [sys.executable, *args]
+    assert program == "secretsfile"
+    return [program, *args]
 
 
 def run_hook(repo: Path, *files: str) -> subprocess.CompletedProcess[str]:

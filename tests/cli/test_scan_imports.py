@@ -1,4 +1,5 @@
-"""The pre-commit hook's entry (``python -m secretsfile.cli.scan``) and its start-up budget:
+"""The pre-commit hook's entry (the console script: ``secretsfile scan --staged``; the plain
+git hook's launcher runs ``secretsfile.cli.scan``) and its start-up budget:
 ``scan --staged FILES`` over a clean commit imports only what scanning needs. No
 Typer/Click/rich (the hook's command line is parsed without them), no JSON (text report, no
 baseline file), no hashlib (fingerprints are computed for findings only), no decoding pass
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from secretsfile.git.hooks import LAUNCHER
+
 NOT_ON_THE_HOOK_PATH = (
     "typer", "click", "rich", "json", "hashlib", "yaml", "ruamel", "cryptography", "pyrage",
     "tomllib", "secretsfile.cli.scan_cmd", "secretsfile.cli.main", "secretsfile.cli.runner",
@@ -27,11 +30,13 @@ NOT_ON_THE_HOOK_PATH = (
     "concurrent", "multiprocessing", "pathlib", "fnmatch", "urllib", "ipaddress", "ntpath",
     "typing",
 )  # fmt: skip
+# the console script's run(): it leaves without unwinding (entry.leave), exit handlers first
 PROBE = """
-import sys
-from secretsfile.cli.scan import main
-print("exit", main(sys.argv[1:]))
-print("\\n".join(sys.modules))
+import atexit, sys
+atexit.register(lambda: print("\\n".join(sys.modules)))
+sys.argv = ["secretsfile", *sys.argv[1:]]
+from secretsfile.cli.entry import run
+run()
 """
 # -S: what site imports (an editable install's finder, .pth files) would hide ours; this
 # checkout first, then the interpreter's packages
@@ -59,9 +64,8 @@ def probe(repo: Path, argv: list[str]) -> subprocess.CompletedProcess[str]:
 
 def loaded_by(repo: Path, argv: list[str]) -> set[str]:
     done = probe(repo, argv)
-    lines = done.stdout.split()
-    assert lines[:2] == ["exit", "0"], done.stderr
-    return set(lines[2:])
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
 
 
 def leaked(loaded: set[str], forbidden: tuple[str, ...]) -> list[str]:
@@ -118,15 +122,17 @@ def test_the_entry_runs_only_the_scanner_commands(staged_repo: Path) -> None:
     assert "def main" not in done.stdout
 
 
-def test_the_hook_entry_leaves_with_its_report_flushed(staged_repo: Path) -> None:
-    """``python -m secretsfile.cli.scan`` exits without the interpreter's teardown: the
-    report (stdout is a pipe, block-buffered) and the summary still arrive, with exit 1."""
+@pytest.mark.parametrize("entry", [["secretsfile"], [sys.executable, "-c", LAUNCHER]],
+                         ids=["pre-commit hook", "git hook"])
+def test_the_hook_entry_leaves_with_its_report_flushed(staged_repo: Path,
+                                                       entry: list[str]) -> None:
+    """The hooks' entries exit without the interpreter's teardown: the report (stdout is a
+    pipe, block-buffered) and the summary still arrive, with exit 1."""
     secret = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
     (staged_repo / "deploy.py").write_text(f'GITHUB_TOKEN = "{secret}"\n')
     git(staged_repo, "add", "deploy.py")
-    done = subprocess.run([sys.executable, "-m", "secretsfile.cli.scan", "scan", "--staged",
-                           "app.py", "deploy.py"], cwd=staged_repo, capture_output=True,
-                          text=True, check=False)  # fmt: skip
+    done = subprocess.run([*entry, "scan", "--staged", "app.py", "deploy.py"],
+                          cwd=staged_repo, capture_output=True, text=True, check=False)
     assert done.returncode == 1, done.stderr
     assert "deploy.py:1" in done.stdout and secret not in done.stdout + done.stderr
     assert "1 finding" in done.stderr

@@ -44,6 +44,17 @@ def test_installed_hook_blocks_secrets_and_plaintext_files(repo: Path, git: Git)
     )  # git: stdout->stderr
 
 
+def test_the_repositorys_own_modules_do_not_replace_the_scanners(repo: Path, git: Git) -> None:
+    # git runs the hook in the working tree: `python -m` would import these first
+    for name in ("re", "enum", "secretsfile"):
+        (repo / f"{name}.py").write_text("raise SystemExit(0)  # would pass every commit\n")
+    install(repo)
+    (repo / "app.py").write_text(f'aws_access_key_id = "{KEY_ID}"\n')
+    git("add", "app.py", "re.py", "enum.py", "secretsfile.py")
+    blocked = commit(repo)
+    assert blocked.returncode == 1 and "app.py:1:" in blocked.stdout + blocked.stderr
+
+
 def test_deleting_a_secret_is_never_blocked(repo: Path, git: Git) -> None:
     (repo / "app.py").write_text(f'key = "{KEY_ID}"\nx = 1\n')
     git("add", "app.py")
