@@ -48,9 +48,27 @@ def has_other_line_breaks(text: str) -> bool:
     return any(mark in text for mark in OTHER_LINE_BREAKS)
 
 
+# What a YAML stream may not hold (PyYAML: "special characters are not allowed"; sops'
+# go-yaml: "control characters are not allowed"): C0 controls but tab, LF and CR, DEL, C1
+# controls but NEL, surrogates (bytes that were not UTF-8), U+FFFE and U+FFFF.
+_FORBIDDEN = Pattern("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_ALLOWED_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def forbidden_character(text: str) -> int:
+    """The index of the first character YAML refuses in ``text``, or -1."""
+    if text.isascii() and not text.encode("ascii").translate(None, _ALLOWED_ASCII):
+        return -1  # the usual file, in one C pass (a regex search costs ~8x more)
+    match = _FORBIDDEN.search(text)
+    return match.start() if match else -1
+
+
 def parse_simple(text: str) -> list[Branch] | None:
-    """The single document, or None when the text is not of the simple shape."""
+    """The single document, or None when the text is not of the simple shape (the full
+    parser then reads it, or says what is wrong and where)."""
     if "\t" in text or not text.endswith("\n") or has_other_line_breaks(text):
+        return None
+    if forbidden_character(text) >= 0:
         return None
     reader = _Reader(text[:-1].split("\n"))
     try:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from secretsfile.errors import FormatError
 from secretsfile.stores.yaml_emit import dump_yaml
-from secretsfile.stores.yaml_fast import parse_simple
+from secretsfile.stores.yaml_fast import forbidden_character, parse_simple
 from secretsfile.stores.yaml_store import load_yaml
 
 META = """\
@@ -63,6 +64,12 @@ REFUSED = [
     "c: \"a\x85b\"\n",  # YAML breaks lines at NEL, LS and PS too (PyYAML reads 'a b')
     "c: a\u2028b\n",
     "c: a\u2029b\n",
+    # characters YAML refuses (PyYAML and go-yaml): the full parser says where
+    "c: \"a\x01b\"\n",
+    "c: \"a\x7fb\"\n",
+    "c: \"a\x9bb\"\n",
+    "c: \"a\ufffeb\"\n",
+    "c: |\n    a\x1bb\n",
 ]
 
 
@@ -83,3 +90,21 @@ def test_reads_back_what_the_emitter_writes() -> None:
     docs = load_yaml(SIMPLE[5] + SIMPLE[1] + META)
     text = dump_yaml(docs)
     assert parse_simple(text) == docs
+
+
+@pytest.mark.parametrize("char", [*map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]),
+                                  "\x7f", "\x80", "\x84", "\x86", "\x9f", "\ufffe", "\uffff"])
+def test_a_character_yaml_refuses_is_an_error_naming_its_line(char: str) -> None:
+    # the fast reader used to accept these in a quoted value or a block, the full parser not
+    text = f"a: 1\nb: \"x{char}y\"\n" + META
+    assert forbidden_character(text) == len('a: 1\nb: "x')
+    assert parse_simple(text) is None
+    with pytest.raises(FormatError) as caught:
+        load_yaml(text, "f.yaml")
+    assert caught.value.line == 2 and f"U+{ord(char):04X} is not allowed" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text", ["a: 1\tb\r\n", "a: \"\xa0\x85\u2028\ud7ff\ue000\ufffd\U0001f600\"\n"])
+def test_what_yaml_allows_is_not_refused(text: str) -> None:
+    assert forbidden_character(text) == -1
