@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 
 from secretsfile.core.record import Record, field
 
@@ -98,58 +99,106 @@ def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
     empty ``lines`` so callers know the path had a change. Inside a hunk, its header's
     counts say how many old (``-``, context) and new (``+``, context) lines follow; a
     line that fits neither ends the hunk (malformed) and is read as a header. The hunk
-    body is handled inline: this loop runs once per line of a whole history. Added lines
-    are kept as bytes and decoded once per file when its section ends.
+    body is handled inline: this loop runs once per line of a whole history, except for
+    a run of added lines (the whole hunk of ``-U0``), taken and checked in one piece
+    (``_added_run``). Added lines are kept as bytes and decoded once per file when its
+    section ends.
     """
     commit: str | None = None
     current: AddedLines | None = None
-    added: list[bytes] = []  # the section's added lines and their numbers, set when it ends
+    added: list[bytes] = []  # the section's added lines (or runs) and their numbers
     numbers: list[int] = []
     old_left = new_left = new_number = 0
-    for raw in lines:
-        line = raw[:-1] if raw.endswith(b"\n") else raw
-        first = line[:1]
-        if old_left > 0 or new_left > 0:
-            if first == b"+" and new_left > 0:
+    source: Iterator[bytes] = iter(lines)
+    runs = True  # off for good once a run fails its check: its lines are read again one by one
+    while True:
+        for raw in source:
+            line = raw[:-1] if raw.endswith(b"\n") else raw
+            first = line[:1]
+            if old_left > 0 or new_left > 0:
+                if first == b"+" and new_left > 0:
+                    if current is not None:
+                        if runs and old_left == 0 and new_left > 1:
+                            block = [raw, *islice(source, min(new_left, _RUN_LINES) - 1)]
+                            if not _add_run(block, new_number, added, numbers):
+                                runs = False
+                                break
+                            new_number += len(block)
+                            new_left -= len(block)
+                            continue
+                        added.append(line)
+                        numbers.append(new_number)
+                    new_number += 1
+                    new_left -= 1
+                    continue
+                if first == b"-" and old_left > 0:
+                    old_left -= 1
+                    continue
+                if first == b" " and old_left > 0 and new_left > 0:  # context (-U1+)
+                    old_left -= 1
+                    new_left -= 1
+                    new_number += 1
+                    continue
+                if first != b"\\":
+                    old_left = new_left = 0  # malformed: fall through to header parsing
+            if first == b"\\":  # "\ No newline at end of file"
+                continue
+            if line.startswith(COMMIT_MARKER) or line.startswith(_FILE_HEADERS):
                 if current is not None:
-                    added.append(line)
-                    numbers.append(new_number)
-                new_number += 1
-                new_left -= 1
+                    yield _finished(current, added, numbers)
+                    added, numbers = [], []
+                commit, current = _section_start(line, commit)
                 continue
-            if first == b"-" and old_left > 0:
-                old_left -= 1
+            if current is None:
                 continue
-            if first == b" " and old_left > 0 and new_left > 0:  # context (-U1+)
-                old_left -= 1
-                new_left -= 1
-                new_number += 1
-                continue
-            if first != b"\\":
-                old_left = new_left = 0  # malformed: fall through to header parsing
-        if first == b"\\":  # "\ No newline at end of file"
-            continue
-        if line.startswith(COMMIT_MARKER) or line.startswith(_FILE_HEADERS):
-            if current is not None:
-                yield _finished(current, added, numbers)
-                added, numbers = [], []
-            current = None
-            if line.startswith(COMMIT_MARKER):
-                commit = line[len(COMMIT_MARKER) :].decode("ascii", "replace").strip()
+            match = _HUNK.match(line)
+            if match:
+                old_left = int(match.group(1)) if match.group(1) is not None else 1
+                new_left = int(match.group(3)) if match.group(3) is not None else 1
+                new_number = int(match.group(2))
             else:
-                current = AddedLines(path=_header_path(line), commit=commit)
-            continue
-        if current is None:
-            continue
-        match = _HUNK.match(line)
-        if match:
-            old_left = int(match.group(1)) if match.group(1) is not None else 1
-            new_left = int(match.group(3)) if match.group(3) is not None else 1
-            new_number = int(match.group(2))
+                _file_header(line, current)
         else:
-            _file_header(line, current)
+            break
+        source = chain(block, source)  # the failed run's lines, then the rest
     if current is not None:
         yield _finished(current, added, numbers)
+
+
+#: At most this many lines are taken as one run (a hunk header's count is not trusted).
+_RUN_LINES = 4096
+
+
+def _section_start(line: bytes, commit: str | None) -> tuple[str | None, AddedLines | None]:
+    """The commit and the file section after a commit marker or a file header line."""
+    if line.startswith(COMMIT_MARKER):
+        return line[len(COMMIT_MARKER) :].decode("ascii", "replace").strip(), None
+    return commit, AddedLines(path=_header_path(line), commit=commit)
+
+
+def _add_run(block: list[bytes], first: int, added: list[bytes], numbers: list[int]) -> bool:
+    """Add ``block`` (lines numbered from ``first``) as one run, if it is one (see below)."""
+    run = _added_run(block)
+    if run is None:
+        return False
+    added.append(run)
+    numbers.extend(range(first, first + len(block)))
+    return True
+
+
+def _added_run(block: list[bytes]) -> bytes | None:
+    """The block's lines as one ``+``-prefixed run joined by ``\\n`` (line ends dropped),
+    when every line is an added line; else None. Two C-level counts instead of one loop
+    step per line: lines split at ``\\n`` hold none, and a stream's lines end with one."""
+    if block[0].endswith(b"\n"):  # from a stream: every line but the last ends with \n
+        joined = b"".join(block)
+        joined = joined[:-1] if joined.endswith(b"\n") else joined
+    else:
+        joined = b"\n".join(block)
+    breaks = len(block) - 1
+    if joined[:1] == b"+" and joined.count(b"\n+") == breaks == joined.count(b"\n"):
+        return joined
+    return None
 
 
 def _finished(current: AddedLines, added: list[bytes], numbers: list[int]) -> AddedLines:
@@ -158,7 +207,9 @@ def _finished(current: AddedLines, added: list[bytes], numbers: list[int]) -> Ad
     if added:
         current.lines = b"\n".join(added).decode("utf-8", "replace").split("\n+")
         current.lines[0] = current.lines[0][1:]
-        current.numbers, current.size = numbers, sum(map(len, added))
+        # a run of k lines holds k - 1 of the \n that are not the lines' own bytes
+        current.numbers = numbers
+        current.size = sum(map(len, added)) - (len(numbers) - len(added))
     return current
 
 

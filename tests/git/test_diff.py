@@ -91,3 +91,29 @@ def test_sections_are_records_with_fresh_lists() -> None:
     assert first.lines is not second.lines
     assert repr(first) == ("AddedLines(path='a', commit=None, numbers=[], lines=[], "
                            "binary=False, size=0)")
+
+
+def sections_of(patch: bytes) -> list[tuple[str, list[int], list[str], int]]:
+    """Both ways the parser is fed: lines split at \\n (a staged diff) and a stream's lines."""
+    split = [(s.path, s.numbers, s.lines, s.size) for s in parse_patch(patch.split(b"\n"))]
+    streamed = parse_patch(patch.splitlines(keepends=True))
+    assert split == [(s.path, s.numbers, s.lines, s.size) for s in streamed]
+    return split
+
+
+def test_a_run_of_added_lines_is_read_in_one_piece_with_exact_numbers_and_size() -> None:
+    body = b"".join(b"+line %d\n" % n for n in range(10_000))  # more than one run's cap
+    patch = b"diff --git a/a b/a\n+++ b/a\n@@ -0,0 +1,10000 @@\n" + body
+    patch += b"@@ -20 +10001,2 @@\n-old\n+x\n+\n"
+    [(_, numbers, lines, size)] = sections_of(patch)
+    assert numbers == list(range(1, 10_003)) and lines[-2:] == ["x", ""]
+    assert lines[:2] == ["line 0", "line 1"] and len(lines) == 10_002
+    assert size == len(body) - 10_000 + len(b"+x") + len(b"+")  # the lines' bytes, no \n
+
+
+def test_a_run_cut_short_by_a_header_is_read_line_by_line() -> None:
+    # the hunk header promises 3 added lines, the next file starts after 2: as before runs
+    patch = (b"diff --git a/a b/a\n+++ b/a\n@@ -0,0 +1,3 @@\n+one\n+two\n"
+             b"diff --git a/b b/b\n+++ b/b\n@@ -0,0 +1,2 @@\n+three\n+four\n")
+    assert sections_of(patch) == [("a", [1, 2], ["one", "two"], 8),
+                                  ("b", [1, 2], ["three", "four"], 11)]  # fmt: skip
