@@ -7,6 +7,7 @@ re-parse -> the same typed tree (so a rewrite never changes a value's type or MA
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -215,3 +216,19 @@ def test_rejected_documents(text: str) -> None:
 def test_detect_indent() -> None:
     assert detect_indent("a: 1\nsops:\n  age: []\n") == 2
     assert detect_indent("a: 1\n") == 4
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a comment ends where YAML ends the line (checked against the sops binary: same trees)
+    ("a: 1\n# note\rpassword: hunter2\n", [("a", 1), (Comment(" note"), None),
+                                          ("password", "hunter2")]),
+    ("a: 1\r# note\rb: 2\r", [("a", 1), (Comment(" note"), None), ("b", 2)]),
+    ("a: 1 # inline\x85b: 2\n", [(Comment(" inline"), None), ("a", 1), ("b", 2)]),
+    ("a: 1\n# x\u2028b: 2\n", [("a", 1), (Comment(" x"), None), ("b", 2)]),
+])  # fmt: skip
+def test_a_comment_ends_at_any_yaml_line_break(text: str, expected: list[tuple[Any, Any]]
+                                                ) -> None:  # fmt: skip
+    # it used to run to the next \n: the value after a lone \r was kept a second time,
+    # inside the encrypted comment (outside the MAC)
+    [doc] = load_yaml(text)
+    assert repr(list(doc.items())) == repr(expected)  # a Comment key equals itself only
