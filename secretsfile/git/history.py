@@ -15,9 +15,11 @@ from pathlib import Path
 from secretsfile.git.run import GitError, run_git
 
 LIST_LIMIT = 500  # commits read for `secret list` dates
-_SEPARATOR = "\x1f"  # between the fields of one log line (not in names or subjects)
-_FORMAT = _SEPARATOR.join(("%H", "%P", "%aI", "%an", "%ae", "%s"))
-
+# One record per commit, its fields and the records NUL-separated (``-z``): git cuts a
+# message at its first NUL and no header field holds one, so no character of a subject,
+# name or date can start a field or a record (splitlines broke at \x0b, \x1c, \x85, ...).
+_FIELDS = ("%H", "%P", "%T", "%aI", "%an", "%ae", "%s")
+_FORMAT = "%x00".join(_FIELDS)
 
 @dataclass(frozen=True)
 class Version:
@@ -56,40 +58,103 @@ def versions_of(path: Path, limit: int | None = None) -> list[Version]:
 def file_versions(root: Path, relative: str, limit: int | None
                   ) -> Iterator[Version]:
     """The versions of ``relative`` in the history of HEAD, oldest first, parents before
-    children. Two git processes: ``git log`` and ``git cat-file --batch``."""
-    args = ["log", "--topo-order", "--parents", f"--format={_FORMAT}"]
+    children. ``git log``, then ``git cat-file --batch`` by object id: one process per
+    directory level of the path, and one for the file's blobs."""
+    args = ["log", "-z", "--topo-order", "--parents", f"--format={_FORMAT}"]
     if limit is not None:
         args.append(f"--max-count={limit}")
     try:
         log = run_git([*args, "--", relative], root)
     except GitError:
         return  # no commits yet, or not a repository
-    commits = [line.split(_SEPARATOR, 5)
-               for line in log.decode("utf-8", "replace").splitlines() if line]
+    commits = _records(log, relative)
     commits.reverse()
     if not commits:
         return
-    request = "".join(f"{fields[0]}:{relative}\n" for fields in commits).encode()
-    blobs = _read_batch(run_git(["cat-file", "--batch"], root, stdin=request))
+    blobs = _blobs_at(root, [fields[2] for fields in commits], relative)
     for fields, blob in zip(commits, blobs, strict=True):
-        sha, parents, when, author, email, subject = fields
-        yield Version(sha, tuple(parents.split()), _dt.datetime.fromisoformat(when),
-                      author, email, subject, blob)
+        sha, parents, _, when, author, email, subject = fields
+        yield Version(sha, tuple(parents.split()), _date(when, sha, relative), author,
+                      email, subject, blob)
 
 
-def _read_batch(out: bytes) -> list[str | None]:
-    """Parse ``git cat-file --batch`` output: a header line, then the object and a newline;
-    ``<name> missing`` for objects that do not exist."""
-    found: list[str | None] = []
+def _records(log: bytes, relative: str) -> list[list[str]]:
+    """``git log -z`` output as one list of fields per commit (newest first)."""
+    parts = log.decode("utf-8", "replace").split("\0")
+    if parts and parts[-1] == "":
+        parts.pop()
+    width = len(_FIELDS)
+    records = [parts[i:i + width] for i in range(0, len(parts), width)]
+    if any(len(r) != width or not _is_oid(r[0]) or not _is_oid(r[2]) for r in records):
+        raise GitError(f"{relative}: git log gave records that do not parse",
+                       hint="run git fsck: a commit object may be damaged")
+    return records
+
+
+def _is_oid(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
+
+
+def _date(text: str, sha: str, relative: str) -> _dt.datetime:
+    try:
+        return _dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise GitError(f"{relative}: commit {sha[:12]} has no readable author date",
+                       hint="run git fsck: the commit object may be damaged") from None
+
+
+def _blobs_at(root: Path, trees: list[str], relative: str) -> list[str | None]:
+    """The text of ``relative`` in each root tree (None: not there, or not a file),
+    found by object id one directory level at a time: a path is never sent to git as
+    text, so a name with a newline cannot shift the answers."""
+    found: list[str | None] = list(trees)
+    size = len(trees[0]) // 2  # bytes of an object id in a tree (SHA-1 or SHA-256)
+    names = relative.encode("utf-8", "surrogateescape").split(b"/")
+    for depth, name in enumerate(names):
+        objects = _objects(root, found)
+        last = depth == len(names) - 1
+        found = [_entry(objects.get(oid) if oid else None, name, last, size)
+                 for oid in found]
+    objects = _objects(root, found)
+    texts = [objects.get(oid) if oid else None for oid in found]
+    return [None if text is None else text.decode("utf-8", "replace") for text in texts]
+
+
+def _entry(tree: bytes | None, name: bytes, blob: bool, size: int) -> str | None:
+    """The object id of entry ``name`` of a tree object (a blob when ``blob``, a tree
+    otherwise), or None (also for a tree git would not write)."""
     position = 0
-    while position < len(out):
+    while tree is not None and position < len(tree):
+        space = tree.find(b" ", position)
+        nul = tree.find(b"\0", space + 1)
+        end = nul + 1 + size
+        if space < 0 or nul < 0 or end > len(tree):
+            return None
+        if tree[space + 1:nul] == name:
+            mode = tree[position:space]
+            wanted = mode.startswith((b"10", b"12")) if blob else mode == b"40000"
+            return tree[nul + 1:end].hex() if wanted else None
+        position = end
+    return None
+
+
+def _objects(root: Path, oids: list[str | None]) -> dict[str, bytes]:
+    """The objects of ``oids`` (None and repeats left out) from one ``git cat-file
+    --batch``; an object id git does not have is left out."""
+    wanted = list(dict.fromkeys(oid for oid in oids if oid))
+    if not wanted:
+        return {}
+    request = "".join(f"{oid}\n" for oid in wanted).encode()
+    out = run_git(["cat-file", "--batch"], root, stdin=request)
+    found: dict[str, bytes] = {}
+    position = 0
+    for oid in wanted:
         end = out.index(b"\n", position)
         header = out[position:end].split(b" ")
         position = end + 1
-        if header[-1] == b"missing" or len(header) < 3:
-            found.append(None)
-            continue
+        if len(header) != 3:
+            continue  # "<oid> missing"
         size = int(header[2])
-        found.append(out[position:position + size].decode("utf-8", "replace"))
+        found[oid] = out[position:position + size]
         position += size + 1
     return found
