@@ -4,7 +4,9 @@ git runs ``secretsfile git textconv FILE`` on both sides of a diff (FILE is ofte
 temporary copy, so the format comes from the content, not the name) and diffs the
 output, so ``git diff`` and ``git log -p`` show which keys changed. Lines follow the
 file's order; full key paths (``db.password``, ``hosts[0]``); a value with a line break
-or other control character is printed as a JSON string, so one value is one line.
+or any other character that is not printable (C0/C1 controls, bidi controls, separators) is
+printed as a JSON string with those characters escaped, so one value is one line, shown in
+its logical order.
 
 Redacted output shows a fingerprint instead of each value: HMAC-SHA256 under a key
 derived from the file's data key, so equal values look equal within the file's history
@@ -28,7 +30,6 @@ __all__ = ["TextconvResult", "convert", "detect_format", "fingerprint"]
 # patterns, compiled on first use by re's own cache (nothing compiled at import: issue 14)
 _SIMPLE_KEY = r"[A-Za-z0-9_\-]+\Z"
 _DOTENV_MAC = r"^sops_mac="
-_NEEDS_QUOTES = r'[\x00-\x1f\x7f\u2028\u2029]|^["\s]|\s$'
 FINGERPRINT_LABEL = b"secretsfile diff fingerprint v1"
 FINGERPRINT_CHARS = 12
 
@@ -59,9 +60,23 @@ def fingerprint(data_key: bytes, value: Value) -> str:
 
 
 def _quoted(text: str, ascii_only: bool) -> str:
+    """A JSON string; anything not printable (C0/C1 and bidi controls, line and paragraph
+    separators, other spaces than ' ', unassigned) as a \\u escape, so a value shows as
+    one line in its logical order."""
     import json  # only for the rare key or value that needs quoting
 
-    return json.dumps(text, ensure_ascii=ascii_only)
+    out = json.dumps(text, ensure_ascii=ascii_only)
+    return out if out.isprintable() else "".join(map(_visible, out))
+
+
+def _visible(char: str) -> str:
+    if char.isprintable():
+        return char
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # a JSON surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def _segment(key: str) -> str:
@@ -81,7 +96,9 @@ def _shown(value: Value) -> str:
     text = scalar_text(value)
     if not text:
         return '""'
-    return _quoted(text, False) if re.search(_NEEDS_QUOTES, text) else text
+    plain = text.isprintable() and text[0] != '"' and not text[0].isspace() \
+        and not text[-1].isspace()
+    return text if plain else _quoted(text, False)
 
 
 def leaves(value: Value, prefix: str = "") -> Iterator[tuple[str, Value]]:

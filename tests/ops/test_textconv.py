@@ -3,6 +3,7 @@ input unchanged (None) whenever it cannot be shown."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from secretsfile.ops import files
 from secretsfile.ops.keygen import keygen
-from secretsfile.ops.textconv import convert, detect_format
+from secretsfile.ops.textconv import _shown, convert, detect_format
 
 PLANTED = "hunter2-PLANTED-TEXTCONV"
 YAML = f"""\
@@ -125,3 +126,38 @@ def test_fingerprint_is_hmac_sha256_under_the_derived_key() -> None:
     key = hmac.new(data_key, FINGERPRINT_LABEL, hashlib.sha256).digest()
     expected = hmac.new(key, b"str\0h\xc3\xa9", hashlib.sha256).hexdigest()[:12]
     assert fingerprint(data_key, "hé") == expected
+
+
+BIDI_AND_C1 = ["\x85", "\x9b", "\u061c", "\u200e", "\u200f", *map(chr, range(0x202A, 0x202F)),
+               *map(chr, range(0x2066, 0x206A)), "\u2028", "\u2029", "\x7f", "\xa0"]
+
+
+def test_bidi_and_c1_controls_are_quoted_and_escaped(key: None, tmp_path: Path) -> None:
+    # U+202E shown raw makes a value display reversed in review: "a<RLO>bc" looks like "acb"
+    values = {f"k{i}": f"a{char}bc" for i, char in enumerate(BIDI_AND_C1)}
+    text = "".join(f"{name}: {json.dumps(value)}\n" for name, value in values.items())
+    result = convert(_encrypt(tmp_path, "s.yaml", text).read_text(), "s", redact=False)
+    assert result.text is not None
+    lines = result.text.splitlines()[:len(values)]
+    assert all(line.isprintable() for line in lines)
+    shown = dict(line.split(": ", 1) for line in lines)
+    assert {name: json.loads(shown[name]) for name in values} == values
+
+
+def test_quoting_rule_on_every_code_point() -> None:
+    """A value is quoted exactly when it holds something not printable (or starts with a
+    quote, or starts or ends with white space); quoted output is printable and reads back
+    as the value; where only printable characters are involved, output is what it was
+    before bidi controls were escaped (plain text, or json.dumps without ensure_ascii)."""
+    printable = "".join(c for c in map(chr, range(0x110000)) if c.isprintable())
+    others = "".join(c for c in map(chr, range(0x110000)) if not c.isprintable())
+    assert _shown(printable[1:-1]) == printable[1:-1]  # ' ' first, '~' ... last
+    assert _shown(f"a{printable}\n") == json.dumps(f"a{printable}\n", ensure_ascii=False)
+    for char in others[:0x3000]:  # one by one: the BMP (surrogates too) and a little more
+        quoted = _shown(f"a{char}b")
+        assert quoted.isprintable() and json.loads(quoted) == f"a{char}b", hex(ord(char))
+    rest = others[0x3000:]  # no surrogates here: a high one would pair up in JSON
+    quoted = _shown(f"a{rest}")  # the rest at once (astral unassigned, private use)
+    assert quoted.isprintable() and json.loads(quoted) == f"a{rest}"
+    assert [_shown(v) for v in ('"q', " x", "x\t", "é ü 中", "x y")] == [
+        '"\\"q"', '" x"', '"x\\t"', "é ü 中", "x y"]
