@@ -202,8 +202,8 @@ def marked_text(ours_docs: list[Branch], theirs_docs: list[Branch], fmt: str,
     """The merged plaintext with git-style markers around the lines where the two
     resolutions differ (exactly the conflicting keys): ours first, then theirs."""
     store = get_store(fmt)
-    left = store.write(ours_docs, None, indent).splitlines(keepends=True)
-    right = store.write(theirs_docs, None, indent).splitlines(keepends=True)
+    left = _lines(store.write(ours_docs, None, indent))
+    right = _lines(store.write(theirs_docs, None, indent))
     lines: list[str] = []
     import difflib  # resolve --edit only
 
@@ -215,6 +215,15 @@ def marked_text(ours_docs: list[Branch], theirs_docs: list[Branch], fmt: str,
         lines += ["<<<<<<< ours\n", *_ended(left[i1:i2]), "=======\n", *_ended(right[j1:j2]),
                   ">>>>>>> theirs\n"]
     return "".join(lines)
+
+
+def _lines(text: str) -> list[str]:
+    """``text`` split after each \\n only, as the stores and sops read it (splitlines also
+    breaks at \\r, \\x0b, \\x85, \\u2028, ...: a marker there cut a dotenv value in two
+    and its tail became a key of its own)."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    return [*lines, parts[-1]] if parts[-1] else lines
 
 
 def _ended(lines: list[str]) -> list[str]:

@@ -8,9 +8,11 @@ from pathlib import Path
 import pyrage
 import pytest
 
+from secretsfile.core.values import Branch
 from secretsfile.errors import ConflictError, FormatError, KeyUnavailableError
 from secretsfile.keysources.interface import Recipient
 from secretsfile.ops import files, rekey
+from secretsfile.ops.document import read_plaintext
 from secretsfile.ops.merging import (
     METADATA_CONFLICT,
     Versions,
@@ -18,6 +20,7 @@ from secretsfile.ops.merging import (
     merge_versions,
     resolve_file,
 )
+from secretsfile.stores import get_store
 
 BASE = "a: base-PLANTED-a\nb: base-PLANTED-b\n"
 ENC = re.compile(r"ENC\[AES256_GCM,data:[^\]]*\]")
@@ -157,3 +160,25 @@ def test_a_recipient_added_on_the_other_branch_needs_a_person(base: Path) -> Non
     assert len(outcome.conflicts) == 1 and attacker in outcome.conflicts[0]
     assert outcome.text == ours.read_text()  # still only ours' recipients
     assert attacker not in outcome.text
+
+
+@pytest.mark.parametrize("fmt", ["dotenv", "yaml", "json", "ini"])
+@pytest.mark.parametrize("brk", ["\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85",
+                                 "\u2028", "\u2029"])
+def test_markers_split_at_newlines_only(fmt: str, brk: str) -> None:
+    """A value holding a character str.splitlines breaks at stays one line: keeping ours
+    reads as ours written without markers (a dotenv `K=ours<NEL>X=injected` once became
+    two keys)."""
+    def docs(value: str) -> list[Branch]:
+        pairs: Branch = {"K": value, "B": "same"}
+        section: Branch = {"s": pairs}
+        return [section if fmt == "ini" else pairs]
+
+    ours = docs(f"ours{brk}X=injected")
+    marked = marked_text(ours, docs("theirs"), fmt, None)
+    kept = re.sub(r"=======\n(.*\n)*?>>>>>>> theirs\n", "", marked).replace(
+        "<<<<<<< ours\n", "")
+    unmarked = get_store(fmt).write(ours, None, None)
+    assert read_plaintext(kept, fmt, "s") == read_plaintext(unmarked, fmt, "s")
+    if fmt == "dotenv":
+        assert read_plaintext(kept, fmt, "s") == ours
