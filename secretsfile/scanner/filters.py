@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from secretsfile.core.enc_value import ENC_MARK, enc_value_spans
 from secretsfile.core.record import Record
 from secretsfile.scanner.lazy_regex import LazyRegex
 
@@ -58,17 +59,24 @@ class Candidate(Record, frozen=True):
 
 # --- ciphertext -------------------------------------------------------------------------
 
-_ENC_MARK = "ENC[AES256_GCM,"
-_ENC_SPAN = LazyRegex(r"ENC\[AES256_GCM,[^\]]*\]?")
+_QUOTES = " \t'\"`"
 
 
 def sops_ciphertext(c: Candidate) -> bool:
-    """A sops/secretsfile ``ENC[AES256_GCM,data:...,iv:...,tag:...,type:...]`` value."""
-    if _ENC_MARK in c.secret:
-        return True
-    if _ENC_MARK not in c.line:
+    """Inside a well-formed ``ENC[AES256_GCM,data:...,iv:...,tag:...,type:...]`` value.
+
+    Only what ``core.enc_value`` accepts counts as ciphertext, and only the value itself:
+    a bare ``ENC[AES256_GCM,`` hides nothing after it. Quotes and blanks at the candidate's
+    ends may fall outside the value (``"ENC[...]"`` taken whole).
+    """
+    if ENC_MARK not in c.line:
         return False
-    return any(m.start() <= c.start and c.end <= m.end() for m in _ENC_SPAN.finditer(c.line))
+    start, end, line = c.start, c.end, c.line
+    while start < end and line[start] in _QUOTES:
+        start += 1
+    while end > start and line[end - 1] in _QUOTES:
+        end -= 1
+    return any(a <= start and end <= b for a, b in enc_value_spans(line))
 
 
 _ARMOR_MARKERS = (

@@ -1,52 +1,261 @@
-"""Where sops metadata sits in a text, so the engine never reports it.
+"""Which lines of a text are sops metadata, so the engine never reports them.
 
 The metadata holds wrapped data keys, recipients and the MAC: ciphertext and public
-material, never a credential, however much it looks like one.
+material, never a credential, however much it looks like one. Nothing else is skipped:
+
+- a block counts only when the text is a sops document in the layout sops writes: a
+  top-level ``sops:`` mapping (YAML, column 0), the top-level ``"sops"`` object closing a
+  JSON document that parses, a final ``[sops]`` INI section, ``sops_*=`` dotenv lines; and
+  the block holds a well-formed encrypted ``mac`` (``core.enc_value``) and a ``version``;
+- inside it only the lines of fields sops writes are skipped (``core.enc_value``'s
+  ``METADATA_FIELDS``/``ENTRY_FIELDS``); an ``enc`` must look like a wrapped key (armor,
+  base64, ``vault:v1:``); any other line (``github_token:`` under ``sops:``,
+  ``sops_github_token=``) is scanned like the rest of the file;
+- a line holding a line break other than ``\\n`` (``\\r``, NEL, U+2028/9; one ``\\r``
+  before the ``\\n`` is fine) is never skipped: YAML reads a second line there.
+
+Pure text work, no parser of ``stores`` (the scanner imports ``core`` only); JSON goes
+through the standard library's parser.
 """
 
 from __future__ import annotations
 
 import re
 
+from secretsfile.core.enc_value import ENTRY_FIELDS, KEY_LISTS, METADATA_FIELDS, is_enc_value
 from secretsfile.scanner.lazy_regex import LazyRegex
 
 __all__ = ["sops_block_lines"]
 
-_YAML_SOPS = LazyRegex(r"^sops:[ \t]*(?:#.*)?$", re.MULTILINE)
+_YAML_SOPS = LazyRegex(r"^sops:[ \t]*\r?$", re.MULTILINE)
+_INI_SOPS = LazyRegex(r"^\[sops\][ \t]*\r?$", re.MULTILINE)
 _JSON_SOPS = LazyRegex(r'"sops"\s*:\s*\{')
-_INI_SOPS = LazyRegex(r"^\[sops\][ \t]*$", re.MULTILINE)
+_VERSION = LazyRegex(r"""(["']?)\d+\.\d+\.\d+\1""")
+_FIELD = LazyRegex(r"( *)((?:- +)*)([A-Za-z_]+):(?: +(.*))?")
+_JSON_FIELD = LazyRegex(r'\s*"([A-Za-z_]+)"\s*:\s*(.*?),?')
+_FLAT_PART = LazyRegex(r"__list_\d+|__map_")
+_ENC_FIELD = LazyRegex(
+    r"-----BEGIN [A-Z ]+-----(?:\\n|[A-Za-z0-9+/=:. ])*-----END [A-Z ]+-----(?:\\n)?"
+    r"|(?:vault:v\d+:)?[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]{300,}"
+)
+_ARMOR_LINE = LazyRegex(r"[A-Za-z0-9+/=]*|-----(?:BEGIN|END) [A-Z ]+-----")
+_STRUCTURE = frozenset("{}[],")
+_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_CHILDREN = ENTRY_FIELDS | KEY_LISTS
+_JSON_NAMES = METADATA_FIELDS | _CHILDREN
 
 
 def sops_block_lines(text: str) -> list[tuple[int, int]]:
     """Line ranges (1-based, inclusive) of sops metadata in a YAML/JSON/INI/dotenv text.
 
-    The metadata holds wrapped data keys, recipients and the MAC: never a credential. Only
-    called when ``sops`` occurs in the text.
+    Only called when ``sops`` occurs in the text.
     """
+    lines: list[str] | None = None
+    skipped: list[int] = []  # 0-based line indexes
+    for finder, reader in ((_YAML_SOPS, _yaml_block), (_INI_SOPS, _ini_block)):
+        if finder.search(text) is None:
+            continue
+        lines = text.split("\n") if lines is None else lines
+        for m in finder.finditer(text):
+            skipped += reader(lines, text.count("\n", 0, m.start()))
+    if "sops_mac=" in text:
+        skipped += _dotenv_lines(text.split("\n") if lines is None else lines)
+    if '"sops"' in text:
+        skipped += _json_block(text)
+    return _ranges(skipped)
+
+
+def _ranges(indexes: list[int]) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
-    for m in _YAML_SOPS.finditer(text):
-        first = text.count("\n", 0, m.start()) + 1
-        last = first
-        lines = text[m.end() :].split("\n")
-        for offset, line in enumerate(lines[1:], start=1):
-            if line and not line[0].isspace() and not line.startswith("#"):
-                break
-            last = first + offset
-        ranges.append((first, last))
+    for index in sorted(set(indexes)):
+        if ranges and ranges[-1][1] == index:
+            ranges[-1] = (ranges[-1][0], index + 1)
+        else:
+            ranges.append((index + 1, index + 1))
+    return ranges
+
+
+def _plain(line: str) -> str | None:
+    """The line without a CRLF's ``\\r``; None when another line break sits inside."""
+    if line.endswith("\r"):
+        line = line[:-1]
+    return None if any(b in line for b in _BREAKS) else line
+
+
+def _unquoted(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _value_ok(name: str, value: str) -> bool:
+    """A value a field of that name holds in real metadata (no text tacked on)."""
+    if name == "enc":
+        return value == "" or _ENC_FIELD.fullmatch(value) is not None
+    return name.endswith("_regex") or " " not in value
+
+
+def _valid(fields: dict[str, str]) -> bool:
+    """The block has an encrypted MAC and a version, as every sops document does."""
+    mac, version = fields.get("mac"), fields.get("version")
+    return (
+        mac is not None
+        and is_enc_value(_unquoted(mac))
+        and version is not None
+        and _VERSION.fullmatch(version.strip()) is not None
+    )
+
+
+# --- YAML -------------------------------------------------------------------------------
+
+
+def _yaml_block(lines: list[str], header: int) -> list[int]:
+    """The skippable lines of the ``sops:`` mapping on line ``header`` (0-based)."""
+    block: list[tuple[int, str | None]] = []
+    for index in range(header + 1, len(lines)):
+        line = lines[index]
+        if line and line[0] != " " and line != "\r":
+            break  # the next top-level key, a comment, ``---``: the block ends
+        block.append((index, _plain(line)))
+    base = next((len(t) - len(t.lstrip(" ")) for _, t in block if t and t.strip()), 0)
+    if base == 0:
+        return []
+    fields: dict[str, str] = {}
+    skipped = [header]
+    parent: str | None = None  # the current top-level field, if known
+    literal = context = -1  # the indent of an ``enc: |`` / ``context:`` key being read
+    for index, row in block:
+        if row is None:
+            parent = None
+            continue
+        line = row
+        indent = len(line) - len(line.lstrip(" "))
+        if not line.strip():
+            skipped.append(index)
+            continue
+        if literal >= 0 and indent > literal:
+            if _ARMOR_LINE.fullmatch(line.strip()):
+                skipped.append(index)
+            continue
+        if context >= 0 and indent > context:
+            skipped.append(index)
+            continue
+        literal = context = -1
+        m = _FIELD.fullmatch(line)
+        if m is None:
+            parent = None if indent == base else parent
+            continue
+        name, value = m.group(3), m.group(4) or ""
+        if indent == base and not m.group(2):
+            parent = name if name in METADATA_FIELDS else None
+            fields[name] = value
+            if parent is not None and _value_ok(name, _unquoted(value)):
+                skipped.append(index)
+            continue
+        if (parent not in KEY_LISTS and parent != "key_groups") or name not in _CHILDREN:
+            continue
+        key_indent = indent + len(m.group(2))
+        if name == "enc" and value.strip() in ("|", "|-", "|+", ">", ">-"):
+            literal = key_indent
+        elif name == "context" and not value.strip():
+            context = key_indent
+        elif not _value_ok(name, _unquoted(value)):
+            continue
+        skipped.append(index)
+    return skipped if _valid(fields) else []
+
+
+# --- INI and dotenv ---------------------------------------------------------------------
+
+
+def _flat_ok(name: str, value: str) -> bool:
+    """A flattened metadata key (``age__list_0__map_enc``) sops writes, and its value."""
+    parts = [part for part in _FLAT_PART.split(name) if part]
+    if not parts or parts[0] not in METADATA_FIELDS:
+        return False
+    for part in parts[1:]:
+        if part == "context":
+            return True  # a KMS encryption context: the caller's own names
+        if part not in _CHILDREN:
+            return False
+    return _value_ok(parts[-1], value)
+
+
+def _ini_block(lines: list[str], header: int) -> list[int]:
+    """The skippable lines of a final ``[sops]`` section on line ``header``."""
+    fields: dict[str, str] = {}
+    skipped = [header]
+    for index in range(header + 1, len(lines)):
+        line = _plain(lines[index])
+        if line is None:
+            continue
+        if line.startswith("["):
+            return []  # sops writes its section last
+        name, sep, value = line.partition("=")
+        name, value = name.strip(), value.strip()
+        if not line.strip():
+            skipped.append(index)
+        elif sep and _flat_ok(name, value):
+            fields[name] = value
+            skipped.append(index)
+    return skipped if _valid(fields) else []
+
+
+def _dotenv_lines(lines: list[str]) -> list[int]:
+    """The ``sops_<field>=<value>`` lines of a sops dotenv file."""
+    fields: dict[str, str] = {}
+    skipped: list[int] = []
+    for index, raw in enumerate(lines):
+        if not raw.startswith("sops_"):
+            continue
+        line = _plain(raw)
+        name, sep, value = (line or "").partition("=")
+        if sep and _flat_ok(name[5:], value):
+            fields[name[5:]] = value
+            skipped.append(index)
+    return skipped if _valid(fields) else []
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+def _json_block(text: str) -> list[int]:
+    """The skippable lines of the top-level ``"sops"`` object that ends a JSON document."""
+    import json
+
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return []
+    meta = document.get("sops") if isinstance(document, dict) else None
+    if not isinstance(meta, dict) or not isinstance(meta.get("version"), str):
+        return []
+    if not _valid({"mac": str(meta.get("mac")), "version": meta["version"]}):
+        return []
+    found = None
     for m in _JSON_SOPS.finditer(text):
         end = _match_brace(text, m.end() - 1)
-        first = text.count("\n", 0, m.start()) + 1
-        ranges.append((first, first + text.count("\n", m.start(), end)))
-    for m in _INI_SOPS.finditer(text):
-        first = text.count("\n", 0, m.start()) + 1
-        nxt = text.find("\n[", m.end())
-        end = len(text) if nxt == -1 else nxt
-        ranges.append((first, first + text.count("\n", m.start(), end)))
-    if "sops_" in text:
-        for number, line in enumerate(text.split("\n"), start=1):
-            if line.startswith("sops_") and "=" in line:
-                ranges.append((number, number))
-    return ranges
+        if text[end + 1 :].strip() == "}":
+            found = m.start(), end
+    if found is None:
+        return []
+    first = text.count("\n", 0, found[0])
+    skipped = []
+    for offset, raw in enumerate(text[found[0] : found[1] + 1].split("\n")):
+        line = _plain(raw)
+        if line is None:
+            continue
+        stripped = line.strip()
+        if not stripped or set(stripped) <= _STRUCTURE:
+            skipped.append(first + offset)
+            continue
+        pair = _JSON_FIELD.fullmatch(stripped)
+        if pair is None or pair.group(1) not in _JSON_NAMES:
+            continue
+        if _value_ok(pair.group(1), _unquoted(pair.group(2))) or pair.group(2) in ("[", "{"):
+            skipped.append(first + offset)
+    return skipped
 
 
 def _match_brace(text: str, open_index: int) -> int:

@@ -91,3 +91,24 @@ def test_filter_function(tree: Path) -> None:
     assert is_encrypted_file(str(tree / "secrets.enc.yaml"))
     assert not is_encrypted_file(str(tree / "settings.py"))
     assert not is_encrypted_file(str(tree / "nope"))
+
+
+def test_filter_drops_lines_never_whole_files(tmp_path: Path) -> None:
+    """R2 F4/F5: in a sops file only ciphertext and known metadata lines are dropped."""
+    token = "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d"
+    text = SOPS_FILE.replace("    mac:", f"    github_token: {token}\n    mac:")
+    text = f"aws_secret_access_key_unencrypted: {PLAIN_SECRET}\n" + text
+    (tmp_path / "secrets.enc.yaml").write_text(text)
+    (tmp_path / "fake.py").write_text(f'P = "ENC[AES256_GCM,"; T = "{PLAIN_SECRET}"\n')
+    found = detect_secrets(tmp_path, "--filter", FILTER)
+    assert {s["line_number"] for s in found["secrets.enc.yaml"]} == {1, 12}
+    assert set(found) == {"secrets.enc.yaml", "fake.py"}
+
+
+def test_look_alike_metadata_is_no_encrypted_file(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.yaml"
+    fake.write_text(SOPS_FILE.replace("    mac: ENC[AES256_GCM,", "    mac: ENC[AES256_GCM,x"))
+    assert not is_encrypted_file(str(fake))
+    line = "            YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBBQ0RFRkdISUpLTE1OT1BR"
+    assert not is_sops_encrypted(str(fake), line.strip(), line)
+    assert is_sops_encrypted(str(tmp_path / "nothing"), "abc", "abc") is False

@@ -6,7 +6,6 @@ import pytest
 
 from secretsfile.scanner import filters
 from secretsfile.scanner.filters import Candidate, is_placeholder, is_reference, rejection_reason
-from secretsfile.scanner.sops_blocks import sops_block_lines
 
 
 def candidate(line: str, secret: str) -> Candidate:
@@ -47,11 +46,35 @@ def test_literals_are_not_references(value: str) -> None:
     assert not is_reference(value)
 
 
+ENC = (
+    "ENC[AES256_GCM,data:yw4sWFN6lg==,iv:xxseLWDMq2g3RLTp2lAtwxNMPxBraNzOQLRtrG9m4RM=,"
+    "tag:L6JNB1LP+F3TxY1zBjbOFg==,type:str]"
+)
+TOKEN = "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d"
+
+
 def test_sops_ciphertext() -> None:
-    enc = "ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]"
-    assert filters.sops_ciphertext(candidate(f"password: {enc}", enc))
-    assert filters.sops_ciphertext(candidate(f"password: {enc}", "abc,iv:def"))
+    assert filters.sops_ciphertext(candidate(f"password: {ENC}", ENC))
+    assert filters.sops_ciphertext(candidate(f'"password": "{ENC}",', f'"{ENC}"'))
+    assert filters.sops_ciphertext(candidate(f"password: {ENC}", "yw4sWFN6lg=="))
+    assert filters.sops_ciphertext(candidate(f"a: {ENC}, b: {ENC}", "xxseLWDMq2g3RLTp2lAt"))
     assert not filters.sops_ciphertext(candidate("password: hunter2hunter", "hunter2hunter"))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f'P = "ENC[AES256_GCM,"; T = "{TOKEN}"',  # R2 F5: a bare prefix hides nothing after it
+        f"t: ENC[AES256_GCM,{TOKEN}]",
+        f"t: ENC[AES256_GCM,data:{TOKEN},iv:xxseLWDMq2g3RLTp2lAtwxNMPxBraNzOQLRtrG9m4RM=,"
+        "tag:L6JNB1LP+F3TxY1zBjbOFg==,type:str]",
+        f"t: {ENC}{TOKEN}",
+        f"t: {ENC} {TOKEN}",
+    ],
+)
+def test_text_around_or_in_a_fake_value_is_not_ciphertext(line: str) -> None:
+    assert not filters.sops_ciphertext(candidate(line, TOKEN))
+    assert rejection_reason(candidate(line, TOKEN)) is None
 
 
 def test_age_recipient_but_not_identity() -> None:
@@ -99,18 +122,6 @@ def test_shape_filters_can_be_exempted() -> None:
     c = candidate(f"HEROKU_API_KEY={uid}", uid)
     assert rejection_reason(c) == "uuid"
     assert rejection_reason(c, frozenset({"uuid"})) is None
-
-
-def test_sops_block_lines_in_yaml_json_ini_dotenv() -> None:
-    yaml_text = "a: 1\nsops:\n    mac: x\n    version: 3\nb: 2\n"
-    assert sops_block_lines(yaml_text) == [(2, 4)]
-    json_text = '{\n  "a": 1,\n  "sops": {\n    "mac": "x",\n    "v": {"n": "}"}\n  }\n}\n'
-    assert sops_block_lines(json_text) == [(3, 6)]
-    ini_text = "[db]\npw = 1\n[sops]\nmac = x\nversion = 3\n"
-    [(first, last)] = sops_block_lines(ini_text)
-    assert first == 3 and last >= 5
-    env_text = "A=1\nsops_mac=x\nsops_version=3\n"
-    assert sops_block_lines(env_text) == [(2, 2), (3, 3)]
 
 
 @pytest.mark.parametrize(
