@@ -72,10 +72,10 @@ class _Reader:
         return cast(Branch, self.tree)
 
     def open_section(self, line: str) -> None:
-        end = line.find("]")
+        end = line.rfind("]")  # go-ini (sops): up to the last ], spaces inside kept
         if end < 0:
             raise self.error("unclosed section header", hint="write it as [name]")
-        name = line[1:end].strip()
+        name = line[1:end]
         comment = self.take_comment()
         if name == DEFAULT and DEFAULT in self.tree and not self.tree[DEFAULT]:
             del self.tree[DEFAULT]

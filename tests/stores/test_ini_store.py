@@ -27,7 +27,8 @@ def test_reads_sections_comments_quotes_and_the_default_section() -> None:
             'm = """line1\nline2"""\n')
     docs, metadata = STORE.read(text, "f.ini")
     assert metadata is None
-    assert _plain(docs) == [{DEFAULT: {"top": "1"}, "db": {
+    # go-ini (sops) keeps the spaces inside [ db ]: they are part of every key's AAD
+    assert _plain(docs) == [{DEFAULT: {"top": "1"}, " db ": {
         "about db": None, "user": "admin", "password": "s3cret", "inline": None,
         "port": "5432", "above port": None, "q": "two words ", "b": "a;b", "empty": "",
         "m": "line1\nline2"}}]
@@ -86,3 +87,10 @@ def test_a_byte_order_mark_and_crlf_are_read_as_sops_reads_them() -> None:
     docs = STORE.load("\ufeff[a]\r\nk = v\r\n", "bom.ini")
     assert _plain(docs) == [{DEFAULT: {}, "a": {"k": "v"}}]
     assert STORE.write(docs) == "[a]\nk = v\n"
+
+
+def test_a_section_name_is_read_as_go_ini_reads_it() -> None:
+    # up to the last ], inner spaces kept: sops-written files with such sections decrypt
+    for header, name in (("[ a ]", " a "), ("[a]b]", "a]b"), ("[a ]", "a "), ("  [a]  ", "a")):
+        docs = STORE.read(f"{header}\nk = v\n", "f.ini")[0]
+        assert [key for key in docs[0] if key != DEFAULT] == [name]
