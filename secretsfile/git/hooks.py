@@ -50,10 +50,13 @@ def hooks_dir(root: Path) -> Path:
     return path if path.is_absolute() else (root / path)
 
 
-# The scanner's entry for `python -c`, not `python -m secretsfile.cli.scan`: -m puts the
+# The scanner's entry for `python -E -c`, not `python -m secretsfile.cli.scan`: -m puts the
 # working directory (the repository being committed to) first on sys.path, where a re.py,
 # enum.py or secretsfile.py at its top would run in place of the real module. -c puts ""
-# there, which the launcher drops before importing anything (-P does it only from 3.11 on).
+# there, which the launcher drops before importing anything (-P does it only from 3.11 on);
+# -E ignores PYTHONPATH, whose empty or "." entry would put it back (and let the
+# repository's sitecustomize.py run before the launcher). The interpreter is the one
+# secretsfile was installed into (its site-packages, user site included).
 LAUNCHER = (
     "import sys\n"
     'if sys.path[:1] == [""]:\n'
@@ -73,7 +76,7 @@ def hook_script(python: str = sys.executable) -> str:
 # replaced (kept as {LEGACY_NAME}). Bypass once with `git commit --no-verify`.
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -x {quoted} ]; then
-    run() {{ {quoted} -c {launcher} "$@"; }}
+    run() {{ {quoted} -E -c {launcher} "$@"; }}
 elif command -v secretsfile >/dev/null 2>&1; then
     run() {{ secretsfile "$@"; }}
 else

@@ -44,13 +44,19 @@ def test_installed_hook_blocks_secrets_and_plaintext_files(repo: Path, git: Git)
     )  # git: stdout->stderr
 
 
-def test_the_repositorys_own_modules_do_not_replace_the_scanners(repo: Path, git: Git) -> None:
-    # git runs the hook in the working tree: `python -m` would import these first
-    for name in ("re", "enum", "secretsfile"):
+@pytest.mark.parametrize("pythonpath", [None, ":/nowhere", "."])
+def test_the_repositorys_own_modules_do_not_replace_the_scanners(
+    repo: Path, git: Git, monkeypatch: pytest.MonkeyPatch, pythonpath: str | None
+) -> None:
+    # git runs the hook in the working tree: `python -m` (or an empty or "." entry of
+    # PYTHONPATH) would import these first
+    if pythonpath is not None:
+        monkeypatch.setenv("PYTHONPATH", pythonpath)
+    for name in ("re", "enum", "secretsfile", "sitecustomize"):
         (repo / f"{name}.py").write_text("raise SystemExit(0)  # would pass every commit\n")
     install(repo)
     (repo / "app.py").write_text(f'aws_access_key_id = "{KEY_ID}"\n')
-    git("add", "app.py", "re.py", "enum.py", "secretsfile.py")
+    git("add", "app.py", "re.py", "enum.py", "secretsfile.py", "sitecustomize.py")
     blocked = commit(repo)
     assert blocked.returncode == 1 and "app.py:1:" in blocked.stdout + blocked.stderr
 
