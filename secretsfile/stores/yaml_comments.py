@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from secretsfile.core.values import Comment
+from secretsfile.stores.yaml_fast import LINE_BREAK
 
 
 @dataclass
@@ -23,7 +24,6 @@ class Placements:
 
 # YAML (libyaml, sops' go-yaml) ends a line at \r\n, \r, \n, NEL, LS and PS: so do comments.
 _COMMENT_START = re.compile(r"(?:^|(?<=[ \t\r\x85\u2028\u2029]))#", re.MULTILINE)
-_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 
 @dataclass(order=True)
@@ -87,13 +87,13 @@ def place_comments(text: str, roots: list[Node]) -> Placements:
     span_starts = [start for start, _ in spans]
     item_starts = [item.start for item in items]
     placements = Placements()
-    line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+    line_starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
     for match in _COMMENT_START.finditer(text):
         position = match.start()
         k = bisect.bisect_right(span_starts, position) - 1
         if k >= 0 and spans[k][0] <= position < spans[k][1]:
             continue  # a '#' inside a scalar
-        ends = _LINE_BREAK.search(text, position)
+        ends = LINE_BREAK.search(text, position)
         body = text[position + 1 : ends.start() if ends else len(text)].rstrip(" \t")
         comment = Comment(body)
         line = bisect.bisect_right(line_starts, position) - 1

@@ -63,6 +63,16 @@ def forbidden_character(text: str) -> int:
     return match.start() if match else -1
 
 
+#: One line break as YAML (libyaml, go-yaml) reads them.
+LINE_BREAK = Pattern("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def line_of(text: str, index: int) -> int:
+    """The 1-based line of ``text[index]``, counted as YAML counts lines (\\r\\n, \\r,
+    \\n, NEL, LS, PS each end one)."""
+    return len(LINE_BREAK.findall(text, 0, index)) + 1
+
+
 def parse_simple(text: str) -> list[Branch] | None:
     """The single document, or None when the text is not of the simple shape (the full
     parser then reads it, or says what is wrong and where)."""

@@ -24,7 +24,7 @@ from secretsfile.core.values import (
 from secretsfile.errors import FormatError
 from secretsfile.stores.yaml_comments import Placements, place_comments
 from secretsfile.stores.yaml_compose import BoundedComposer
-from secretsfile.stores.yaml_fast import forbidden_character
+from secretsfile.stores.yaml_fast import forbidden_character, line_of
 from secretsfile.stores.yaml_resolve import resolve_plain
 
 _STR = "tag:yaml.org,2002:str"
@@ -119,7 +119,7 @@ def _compose(text: str, path: str) -> list[Node]:
         if (at := forbidden_character(text)) >= 0:  # libyaml's ReaderError has no line
             raise FormatError(
                 f"invalid YAML: character U+{ord(text[at]):04X} is not allowed",
-                path=path, line=text.count("\n", 0, at) + 1,
+                path=path, line=line_of(text, at),
                 hint="remove it, or write it as an escape in a double-quoted string",
             ) from None  # fmt: skip
         raise FormatError(f"invalid YAML: {type(error).__name__}", path=path) from None

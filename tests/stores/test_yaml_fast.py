@@ -108,3 +108,10 @@ def test_a_character_yaml_refuses_is_an_error_naming_its_line(char: str) -> None
     "text", ["a: 1\tb\r\n", "a: \"\xa0\x85\u2028\ud7ff\ue000\ufffd\U0001f600\"\n"])
 def test_what_yaml_allows_is_not_refused(text: str) -> None:
     assert forbidden_character(text) == -1
+
+
+@pytest.mark.parametrize("breaks", ["\n", "\r", "\r\n", "\x85", "\u2028"])
+def test_the_refused_characters_line_is_counted_as_yaml_counts_lines(breaks: str) -> None:
+    with pytest.raises(FormatError) as caught:
+        load_yaml(f"a: 1{breaks}b: 2{breaks}c: \"\x01\"\n", "f.yaml")
+    assert caught.value.line == 3
