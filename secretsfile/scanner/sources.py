@@ -8,6 +8,7 @@ binary files, files over the size limit, minified bundles, lockfiles, media.
 
 from __future__ import annotations
 
+import codecs
 import enum
 import os
 import re
@@ -181,11 +182,33 @@ class FileLimits(Record, frozen=True):
 
 def classify(data: bytes, display: str, limits: FileLimits) -> Skip | None:
     """Why ``data`` (a file's content) should not be scanned, or None to scan it."""
-    if limits.skip_binary and b"\0" in data[:8192]:
+    if limits.skip_binary and _looks_binary(data[:_HEAD]):
         return Skip.BINARY
     if limits.skip_minified and _looks_minified(data, display):
         return Skip.MINIFIED
     return None
+
+
+_HEAD = 8192  # bytes looked at, as git does
+
+
+def _looks_binary(head: bytes) -> bool:
+    """A NUL in the head, unless the head is UTF-8 with at most one NUL per KiB (one
+    at least): a stray NUL in a text file no longer hides its secrets (gitleaks and
+    detect-secrets scan it), while real binaries stay skipped: compressed data, images,
+    bytecode and native code are not UTF-8, and tables, archives and databases are full
+    of NULs. Measured on 58,835 files with a NUL in their head (.gz .pyc .png .mo .so .jar
+    .ttf .wav .mat .npz ... of /usr and site-packages): 4 are scanned, three 4-byte test
+    files and the mostly-text /usr/share/mime/treemagic."""
+    if b"\0" not in head:
+        return False
+    if head.count(b"\0") > 1 + len(head) // 1024:
+        return True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, False)  # a cut tail is fine
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _looks_minified(data: bytes, display: str) -> bool:
@@ -194,8 +217,13 @@ def _looks_minified(data: bytes, display: str) -> bool:
         return True
     if not lower.endswith(_MINIFIABLE) or len(data) < 4096:
         return False
-    # Minified bundles: a few very long lines.
-    return len(data) / (data.count(b"\n") + 1) > 1000
+    # Minified bundles: a few very long lines. Lines end at \n, \r or \r\n; \r is
+    # counted only when \n alone says minified (more line ends can only say no).
+    ends = data.count(b"\n")
+    if len(data) / (ends + 1) <= 1000:
+        return False
+    ends += data.count(b"\r") - data.count(b"\r\n")
+    return len(data) / (ends + 1) > 1000
 
 
 def read_limited(path: StrPath, limits: FileLimits) -> bytes | Skip:

@@ -27,11 +27,71 @@ KEY = "AKIAZ2345672345672AB"
 
 def test_classify_binary_and_minified() -> None:
     limits = FileLimits()
-    assert classify(b"abc\0def", "x.txt", limits) is Skip.BINARY
+    assert classify(b"abc\0\0def", "x.txt", limits) is Skip.BINARY
     assert classify(b"var a=1;" * 2000, "bundle.js", limits) is Skip.MINIFIED
     assert classify(b"x", "jquery.min.js", limits) is Skip.MINIFIED
     assert classify(b"var a=1;\n" * 2000, "app.js", limits) is None
-    assert classify(b"abc\0def", "x.txt", FileLimits(skip_binary=False)) is None
+    assert classify(b"abc\0\0def", "x.txt", FileLimits(skip_binary=False)) is None
+
+
+def _binaries(tmp_path: Path) -> dict[str, bytes]:
+    """Real binary files, made here: PNG, ZIP, pyc, tar of text, SQLite of text."""
+    import importlib.util
+    import io
+    import marshal
+    import sqlite3
+    import tarfile
+    import zipfile
+    import zlib
+
+    text = "".join(f"line {n}: key = value-{n}\n" for n in range(400))
+    pixels = bytes(range(256)) * 64
+    png = (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x40\0\0\0\x40\x08\0\0\0\0"
+           + b"\0\0\0\0IDAT" + zlib.compress(pixels))
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("a.txt", text)
+    pyc = importlib.util.MAGIC_NUMBER + b"\0" * 12 + marshal.dumps(compile(text.replace(
+        "line ", "line_").replace(": key = ", " = '").replace("\n", "'\n"), "m", "exec"))
+    tarred = io.BytesIO()
+    with tarfile.open(fileobj=tarred, mode="w") as tar:
+        info = tarfile.TarInfo("a.txt")
+        info.size = len(text)
+        tar.addfile(info, io.BytesIO(text.encode()))
+    database = tmp_path / "t.db"
+    with sqlite3.connect(database) as connection:
+        connection.execute("create table t (k text)")
+        connection.executemany("insert into t values (?)", [(line,) for line in
+                                                            text.splitlines()])
+    connection.close()
+    return {"png": png, "zip": archive.getvalue(), "pyc": pyc, "tar": tarred.getvalue(),
+            "sqlite": database.read_bytes()}
+
+
+def test_a_stray_nul_in_text_is_scanned_real_binaries_are_not(tmp_path: Path) -> None:
+    """gitleaks and detect-secrets scan a UTF-8 text file with a stray NUL: so do we; a
+    file whose head is not UTF-8, or holds more than one NUL per KiB, stays binary."""
+    limits = FileLimits()
+    for kind, data in _binaries(tmp_path).items():
+        assert b"\0" in data[:8192], kind
+        assert classify(data, "blob", limits) is Skip.BINARY, kind
+    token = f"k={KEY}\n".encode()
+    assert classify(b"\0" + token, "x.env", limits) is None
+    assert classify(token + b"\0", "x.env", limits) is None
+    text = b"\0" + "é".encode() * 5000  # the head ends inside an é
+    assert text[8191:8192] == b"\xc3" and classify(text, "x.txt", limits) is None
+    assert classify(b"\0\0" + b"a" * 1024, "x.txt", limits) is None  # 2 NULs in 1 KiB
+    assert classify(b"a\0" * 10 + b"b" * 9000, "x.txt", limits) is Skip.BINARY
+    assert classify("é".encode("utf-16"), "x.txt", limits) is Skip.BINARY  # as before
+    assert classify(b"\xff\0" + token, "x.env", limits) is Skip.BINARY
+
+
+@pytest.mark.parametrize("end", [b"\n", b"\r", b"\r\n"])
+def test_minified_counts_every_line_end(end: bytes) -> None:
+    limits = FileLimits()
+    assert classify(b"var a = 1;" * 10 + end, "x.js", limits) is None
+    assert classify((b"var a = 1;" + end) * 1000, "app.js", limits) is None
+    assert classify((b"var a = 1;" * 200 + end) * 3, "app.js", limits) is Skip.MINIFIED
 
 
 def test_size_limit_checked_before_reading(tmp_path: Path) -> None:
