@@ -81,9 +81,10 @@ def run_scan_command(
 
 def run_check_encrypted(files: list[str] | None = None, staged: bool = False,
                         fmt: str = "text", no_summary: bool = False) -> int:
-    """``secretsfile check-encrypted`` (its options: ``cli/scan_cmd.py``)."""
-    import json
-    from pathlib import Path  # the guard works on Paths (a scan loads no pathlib)
+    """``secretsfile check-encrypted`` (its options: ``cli/scan_cmd.py``).
+
+    On the hook's path: no pathlib (paths are strs), no json (unless ``--format json``)."""
+    import os
 
     from secretsfile.config.project import guard_sources
     from secretsfile.errors import UsageError
@@ -92,10 +93,15 @@ def run_check_encrypted(files: list[str] | None = None, staged: bool = False,
 
     if fmt not in ("text", "json"):
         raise UsageError(f"unknown --format {fmt!r}", hint="use text or json")
-    report = run_check(tuple(files or ()), sources, guard_sources(Path.cwd()), staged=staged)
+    cwd = os.getcwd()
+    # guard_sources takes any path at run time (config.project.load and sops_config_for do)
+    found = guard_sources(cwd)  # type: ignore[arg-type]  # annotated Path: to widen there
+    report = run_check(tuple(files or ()), sources, found, cwd=cwd, staged=staged)
     from secretsfile.cli.boundary import write_stdout
 
     if fmt == "json":
+        import json
+
         write_stdout(json.dumps(report.as_json(), indent=2) + "\n")
     else:
         write_stdout("".join(line + "\n" for line in report.lines()))

@@ -6,25 +6,28 @@ what ``CheckReport`` says; git is reached through the ``GitReader`` it hands in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+import os
 
+from secretsfile._paths import normal_path
+from secretsfile.core.record import Record
 from secretsfile.errors import InputNotFoundError, UsageError
-from secretsfile.ops.guard import GuardResult, check_bytes, check_file
 from secretsfile.ops.guard_policy import Policy, load_policy
-from secretsfile.scanner.sources import display_path, walk
+from secretsfile.scanner.sources import display_path
 
-if TYPE_CHECKING:  # only annotations: the module stays off the hook path
+TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up, issue 14)
+if TYPE_CHECKING:  # only annotations: these modules stay off the hook path
+    from collections.abc import Sequence
+    from typing import Any
+
+    from secretsfile._fileio import StrPath
     from secretsfile.config.project import GuardSources
     from secretsfile.ops.git_reader import GitReader
+    from secretsfile.ops.guard import GuardResult
 
 __all__ = ["CheckReport", "check_encrypted"]
 
 
-@dataclass(frozen=True)
-class CheckReport:
+class CheckReport(Record, frozen=True):
     results: list[GuardResult]
     policy: Policy
 
@@ -56,49 +59,66 @@ class CheckReport:
 
 
 def check_encrypted(
-    paths: Sequence[str], git: GitReader, sources: GuardSources, *, cwd: Path | None = None,
+    paths: Sequence[str], git: GitReader, sources: GuardSources, *, cwd: StrPath | None = None,
     staged: bool = False,
 ) -> CheckReport:
     """Guard results for every file the policy says must be encrypted.
 
     ``paths`` given: those files (others are ignored: pre-commit passes every staged file).
     ``staged``: the staged content (the index) of staged files. Neither: every file of the
-    repository (or directory tree) plus the configured environment files.
+    repository (or directory tree) plus the configured environment files. Paths are strs
+    on ``os.path`` (pathlib stays unloaded on the hook's path, issue 14).
     """
-    here = (cwd or Path.cwd()).resolve()
-    repo = git.find_repo_root(here)
+    here = os.path.realpath(os.getcwd() if cwd is None else cwd)
+    repo = git.repo_root(here)
     policy, root = load_policy(sources, here, repo)
     if staged:
         if repo is None:
-            raise UsageError("--staged needs a git repository", path=str(here))
+            raise UsageError("--staged needs a git repository", path=here)
         return CheckReport(_staged(paths, here, repo, policy, git), policy)
-    results: list[GuardResult] = []
     if paths:
-        for raw in paths:
-            path = here / raw
-            if policy.requires(path):
-                if not path.exists():
-                    raise InputNotFoundError("no such file", path=raw)
-                results.append(check_file(path, display_path(path, root)))
-        return CheckReport(results, policy)
-    candidates = [repo / n for n in git.list_files(repo)] if repo else list(walk(root))
-    seen: set[Path] = set()
+        return CheckReport(_named(paths, here, root, policy), policy)
+    from secretsfile.ops.guard import check_file
+    from secretsfile.scanner.sources import walk
+
+    candidates = ([os.path.join(repo, n) for n in git.list_files(repo)] if repo
+                  else [os.fspath(p) for p in walk(root)])  # fmt: skip
+    results: list[GuardResult] = []
+    seen: set[str] = set()
     for path in [*candidates, *policy.required_files()]:
-        resolved = path.resolve()
-        if resolved in seen or not path.is_file() or not policy.requires(path):
+        resolved = os.path.realpath(path)
+        if resolved in seen or not os.path.isfile(path) or not policy.requires(path):
             continue
         seen.add(resolved)
         results.append(check_file(path, display_path(path, root)))
     return CheckReport(results, policy)
 
 
+def _named(paths: Sequence[str], here: str, root: StrPath, policy: Policy) -> list[GuardResult]:
+    """The named files the policy requires (the guard is imported for the first of them)."""
+    results: list[GuardResult] = []
+    for raw in paths:
+        path = os.path.join(here, normal_path(raw))  # as Path(here) / raw: 'a/' is 'a'
+        if policy.requires(path):
+            if not os.path.exists(path):
+                raise InputNotFoundError("no such file", path=raw)
+            from secretsfile.ops.guard import check_file
+
+            results.append(check_file(path, display_path(path, root)))
+    return results
+
+
 def _staged(
-    paths: Sequence[str], here: Path, repo: Path, policy: Policy, git: GitReader
+    paths: Sequence[str], here: str, repo: str, policy: Policy, git: GitReader
 ) -> list[GuardResult]:
     names = git.staged_paths(repo)
     if paths:
-        wanted = {display_path(here / p, repo) for p in paths}
+        wanted = {display_path(os.path.join(here, p), repo) for p in paths}
         names = [n for n in names if n in wanted]
-    names = [n for n in names if policy.requires(repo / n)]
+    names = [n for n in names if policy.requires(os.path.join(repo, n))]
+    if not names:
+        return []
+    from secretsfile.ops.guard import check_bytes
+
     blobs = git.staged_blobs(repo, names)
     return [check_bytes(data, name) for name, data in blobs.items() if data is not None]

@@ -16,23 +16,27 @@ here decrypts or needs a key, and nothing reports a value: only key paths.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+import os
 
-from secretsfile.core.cipher import ENC_PREFIX
-from secretsfile.core.tree import Selector, plaintext_paths, render_path
+from secretsfile._paths import normal_path
+from secretsfile.core.record import Record
 from secretsfile.errors import ConfigError, SecretsfileError
 from secretsfile.stores.registry import sops_format_for_name
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up, issue 14)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from secretsfile._fileio import StrPath
+    from secretsfile.core.tree import Selector
 
 __all__ = ["GuardResult", "check_bytes", "check_file"]
 
 _NO_METADATA = "not encrypted (no sops metadata)"
 
 
-@dataclass(frozen=True)
-class GuardResult:
+class GuardResult(Record, frozen=True):
     path: str
     encrypted: bool  # valid sops metadata was found
     plaintext: tuple[str, ...] = ()  # key paths like ["db"]["password"], never values
@@ -50,10 +54,11 @@ class GuardResult:
         return out
 
 
-def check_file(path: Path, display: str | None = None) -> GuardResult:
-    shown = display or path.as_posix()
+def check_file(path: StrPath, display: str | None = None) -> GuardResult:
+    shown = display or normal_path(os.fspath(path))  # Path.as_posix(), without pathlib
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as error:
         return GuardResult(shown, False, problem=f"cannot read the file ({error.strerror})")
     return check_bytes(data, shown)
@@ -101,6 +106,8 @@ def _documents(text: str, fmt: str) -> list[Any] | str:
 
 
 def _selector(meta: Mapping[str, Any]) -> Selector | str:
+    from secretsfile.core.tree import Selector  # with core.cipher: only for sops metadata
+
     try:
         return Selector.from_fields(dict(meta), default_suffix=True)
     except ConfigError as error:
@@ -110,6 +117,9 @@ def _selector(meta: Mapping[str, Any]) -> Selector | str:
 def _metadata_problem(meta: object) -> str | None:
     if not isinstance(meta, dict):
         return _NO_METADATA
+    # core.cipher (and core.tree) load cryptography: only for a file with a sops block
+    from secretsfile.core.cipher import ENC_PREFIX
+
     mac = meta.get("mac")
     if not isinstance(mac, str) or not mac.startswith(ENC_PREFIX):
         return "invalid sops metadata (no encrypted mac)"
@@ -127,6 +137,8 @@ def _judge(body: Any, meta: object, display: str, prefix: str = "") -> GuardResu
     selector = _selector(meta)
     if isinstance(selector, str):
         return GuardResult(display, False, problem=prefix + selector)
+    from secretsfile.core.tree import plaintext_paths, render_path
+
     paths = tuple(prefix + render_path(p) for p in plaintext_paths(body, selector))
     return GuardResult(display, True, paths)
 

@@ -9,18 +9,20 @@ translator, ``core.goregex``.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from secretsfile.core.goregex import translate_go_regex
+from secretsfile._paths import is_within, normal_path
+from secretsfile.core.pattern import Pattern
+from secretsfile.core.record import Record
 from secretsfile.errors import ConfigError
-from secretsfile.scanner.config import check_keys, str_list
-from secretsfile.scanner.sources import glob_to_regex
 
+TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up, issue 14)
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
+    from secretsfile._fileio import StrPath
     from secretsfile.config.project import GuardSources
 
 __all__ = ["DEFAULT_PATTERNS", "Policy", "build_policy", "load_policy", "read_exceptions"]
@@ -40,41 +42,40 @@ NON_SECRET_NAMES = frozenset(
     {".gitkeep", ".keep", ".gitignore", ".gitattributes",
      ".secretsfile.yaml", ".secretsfile.yml", ".sops.yaml"}
 )  # fmt: skip
-_README = re.compile(r"(?i)readme(?:\.(?:md|markdown|txt|rst|adoc))?")
+_README = Pattern(r"(?i)readme(?:\.(?:md|markdown|txt|rst|adoc))?")
 
 #: The config section that lists files allowed to stay plaintext (see ``read_exceptions``).
 EXCEPTIONS_SECTION = "check_encrypted"
 _EXCEPTION_KEYS = frozenset({"exclude_paths"})
 
-Rooted = tuple[Path, re.Pattern[str]]  # a regex searched in the path relative to the dir
+# a regex searched in the path relative to the dir (resolved, a str: no pathlib, issue 14)
+Rooted = tuple[str, re.Pattern[str]]
 
 
-def _search(rooted: Rooted, resolved: Path) -> bool:
+def _search(rooted: Rooted, resolved: str) -> bool:
     base, pattern = rooted
-    try:
-        relative = resolved.relative_to(base).as_posix()
-    except ValueError:
+    if not is_within(resolved, base):
         return False
-    return pattern.search(relative) is not None
+    return pattern.search(os.path.relpath(resolved, base)) is not None
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(Record, frozen=True):
     """Which files must be encrypted: exact environment files, path regexes (creation
     rules) and every file below the secrets directories, less the configured exceptions.
 
     Each regex is searched in the path relative to its base directory (the directory of
-    the config file that declared it), as sops does for ``path_regex``.
+    the config file that declared it), as sops does for ``path_regex``. Paths are resolved
+    absolute strs; ``requires`` takes a str or a Path.
     """
 
-    files: frozenset[Path] = frozenset()  # resolved absolute paths
+    files: frozenset[str] = frozenset()  # resolved absolute paths
     patterns: tuple[Rooted, ...] = ()
     origin: str = "default"  # "default" or the config files it came from
-    directories: frozenset[Path] = frozenset()  # resolved; every file below, at any depth
+    directories: frozenset[str] = frozenset()  # resolved; every file below, at any depth
     exceptions: tuple[Rooted, ...] = ()  # never for environment files
 
-    def requires(self, path: Path) -> bool:
-        resolved = path.resolve()
+    def requires(self, path: StrPath) -> bool:
+        resolved = os.path.realpath(path)
         if resolved in self.files:
             return True  # the tool's own encrypted files: no exception can exempt them
         if any(_search(rooted, resolved) for rooted in self.exceptions):
@@ -83,30 +84,44 @@ class Policy:
             return True
         return self._in_secrets_directory(resolved)
 
-    def _in_secrets_directory(self, resolved: Path) -> bool:
-        if resolved.name in NON_SECRET_NAMES or _README.fullmatch(resolved.name):
+    def _in_secrets_directory(self, resolved: str) -> bool:
+        name = os.path.basename(resolved)
+        if name in NON_SECRET_NAMES or _README.fullmatch(name):
             return False
-        return any(parent in self.directories for parent in resolved.parents)
+        if not self.directories:
+            return False
+        parent, current = os.path.dirname(resolved), resolved
+        while parent != current:  # Path.parents: up to the root, the root included
+            if parent in self.directories:
+                return True
+            parent, current = os.path.dirname(parent), parent
+        return False
 
-    def required_files(self) -> list[Path]:
-        return sorted(self.files)
+    def required_files(self) -> list[str]:
+        """The environment files, in the order of their paths' components (Path order)."""
+        return sorted(self.files, key=lambda file: file.split("/"))
 
 
-def secrets_directories(environments: list[tuple[Path, str]]) -> frozenset[Path]:
-    """The directories holding environment files (``secrets/`` after ``init``).
+def _parent(file: StrPath) -> str:
+    """``str(Path(file).parent)`` without pathlib."""
+    return os.path.dirname(normal_path(os.fspath(file))) or "."
+
+
+def secrets_directories(environments: Sequence[tuple[StrPath, str]]) -> frozenset[str]:
+    """The directories holding environment files (``secrets/`` after ``init``), resolved.
 
     A file directly in its project root names no directory: that would put every file
     of the project under the guard.
     """
-    out: set[Path] = set()
+    out: set[str] = set()
     for base, file in environments:
-        directory = (base / file).resolve().parent
-        if directory != base.resolve():
+        directory = os.path.dirname(os.path.realpath(os.path.join(base, file)))
+        if directory != os.path.realpath(base):
             out.add(directory)
     return frozenset(out)
 
 
-def read_exceptions(raw: Mapping[str, Any], source: Path | None) -> list[tuple[Path, str]]:
+def read_exceptions(raw: Mapping[str, Any], source: StrPath | None) -> list[tuple[str, str]]:
     """(base dir, glob) for each file the config allows to stay plaintext.
 
     ``check_encrypted: {exclude_paths: [...]}`` in .secretsfile.yaml: gitignore-like globs
@@ -117,24 +132,26 @@ def read_exceptions(raw: Mapping[str, Any], source: Path | None) -> list[tuple[P
     section = raw.get(EXCEPTIONS_SECTION)
     if section is None or source is None:
         return []
-    where = str(source)
+    where = normal_path(os.fspath(source))
     if not isinstance(section, dict):
         raise ConfigError(
             f"{EXCEPTIONS_SECTION} must be a mapping",
             path=where,
             hint=f"{EXCEPTIONS_SECTION}: {{exclude_paths: [secrets/README.md]}}",
         )
+    from secretsfile.scanner.config import check_keys, str_list  # a config lists exceptions
+
     check_keys(section, _EXCEPTION_KEYS, EXCEPTIONS_SECTION, where)
     globs = str_list(section.get("exclude_paths"), f"{EXCEPTIONS_SECTION}.exclude_paths", where)
-    return [(source.parent, glob) for glob in globs if glob.strip("/")]
+    return [(_parent(source), glob) for glob in globs if glob.strip("/")]
 
 
 def build_policy(
-    root: Path,
-    environments: list[tuple[Path, str]],
-    creation_rules: list[tuple[Path, str]],
+    root: StrPath,
+    environments: Sequence[tuple[StrPath, str]],
+    creation_rules: Sequence[tuple[StrPath, str]],
     origin: list[str],
-    exceptions: list[tuple[Path, str]] | None = None,
+    exceptions: Sequence[tuple[StrPath, str]] | None = None,
 ) -> Policy:
     """A policy from environment files (base dir, file), creation rules (base dir, regex)
     and exceptions (base dir, gitignore-like glob; see ``read_exceptions``).
@@ -142,22 +159,29 @@ def build_policy(
     With neither environments nor rules, the documented default patterns apply, rooted at
     ``root`` (exceptions still apply).
     """
-    excepted = tuple((base.resolve(), re.compile(glob_to_regex(glob)))
-                     for base, glob in exceptions or ())  # fmt: skip
+    excepted: tuple[Rooted, ...] = ()
+    if exceptions:
+        from secretsfile.scanner.sources import glob_to_regex
+
+        excepted = tuple((os.path.realpath(base), re.compile(glob_to_regex(glob)))
+                         for base, glob in exceptions)  # fmt: skip
     if not environments and not creation_rules:
         return Policy(
-            patterns=tuple((root.resolve(), re.compile(p)) for p in DEFAULT_PATTERNS),
+            patterns=tuple((os.path.realpath(root), re.compile(p)) for p in DEFAULT_PATTERNS),
             origin="default",
             exceptions=excepted,
         )
-    files = frozenset((base / file).resolve() for base, file in environments)
+    if creation_rules:
+        from secretsfile.core.goregex import translate_go_regex  # Go regexes: rules only
+    files = frozenset(os.path.realpath(os.path.join(base, file)) for base, file in environments)
     patterns = tuple(
         (
-            base.resolve(),
-            re.compile(translate_go_regex(regex, "creation_rules path_regex", str(base))),
+            os.path.realpath(base),
+            re.compile(translate_go_regex(regex, "creation_rules path_regex",
+                                          normal_path(os.fspath(base)))),
         )
         for base, regex in creation_rules
-    )
+    )  # fmt: skip
     return Policy(
         files=files,
         patterns=patterns,
@@ -167,19 +191,24 @@ def build_policy(
     )
 
 
-def load_policy(sources: GuardSources, cwd: Path, repo: Path | None) -> tuple[Policy, Path]:
+def load_policy(sources: GuardSources, cwd: StrPath, repo: StrPath | None
+                ) -> tuple[Policy, StrPath]:  # fmt: skip
     """The policy for ``cwd`` from the configs the caller looked up (``sources``), and the
     project root: ``repo`` (the git repository holding ``cwd``, found by the caller), else
     the directory of the config that applies, else ``cwd``."""
     project, sops_path = sources.project, sources.sops_path
-    environments = [(project.root, env.file) for env in project.environments]
-    rules = [(r.source.parent, r.path_regex) for r in project.creation_rules if r.path_regex]
-    origin = [str(project.path)] if project.path else []
-    already = any(r.source == sops_path for r in project.creation_rules)
-    if sops_path is not None and not already:  # both configs' rules count for the guard
-        rules += [(r.source.parent, r.path_regex) for r in sources.sops_rules if r.path_regex]
+    environments: list[tuple[StrPath, str]] = [
+        (project.root_dir, env.file) for env in project.environments]
+    rules: list[tuple[StrPath, str]] = [
+        (_parent(r.file), r.path_regex) for r in project.creation_rules if r.path_regex]
+    origin = [normal_path(os.fspath(project.file))] if project.file is not None else []
     if sops_path is not None:
-        origin.append(str(sops_path))
-    root = repo or (project.root if project.path else (sops_path.parent if sops_path else cwd))
-    exceptions = read_exceptions(project.raw, project.path)
+        shown = normal_path(os.fspath(sops_path))
+        if not any(normal_path(os.fspath(r.file)) == shown for r in project.creation_rules):
+            # both configs' rules count for the guard
+            rules += [(_parent(r.file), r.path_regex) for r in sources.sops_rules if r.path_regex]
+        origin.append(shown)
+    root = repo or (project.root_dir if project.file is not None
+                    else (_parent(sops_path) if sops_path is not None else cwd))  # fmt: skip
+    exceptions = read_exceptions(project.raw, project.file)
     return build_policy(root, environments, rules, origin, exceptions), root
