@@ -194,10 +194,16 @@ def read_yaml_mapping(path: str | os.PathLike[str]) -> dict[str, Any]:
     from secretsfile.stores.yaml_fast import has_other_line_breaks, parse_simple
 
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except OSError as error:
         raise ConfigError(f"cannot read the config: {error.strerror}", path=str(path)) from None
+    try:  # as text mode reads it: \r\n and \r become \n (YAML line breaks either way)
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as error:
+        raise ConfigError("the config is not valid UTF-8", path=str(path),
+                          line=raw.count(b"\n", 0, error.start) + 1,
+                          hint="re-save it as UTF-8; sops refuses other encodings too") from None
     if not text.strip():
         return {}
     # Own-line comments can go (init's template has "<key id>" in one), unless YAML would

@@ -12,6 +12,7 @@ from secretsfile.config.project import (
     find_sops_config,
     load_project_config,
     load_sops_config,
+    read_yaml_mapping,
 )
 from secretsfile.errors import ConfigError
 
@@ -116,3 +117,18 @@ def test_a_control_character_is_yamls_error_even_in_a_comment(tmp_path: Path, te
     (tmp_path / ".sops.yaml").write_text(text)
     with pytest.raises(ConfigError):
         load_sops_config(tmp_path / ".sops.yaml")
+
+
+def test_a_config_that_is_not_utf8_is_an_error_naming_its_line(tmp_path: Path) -> None:
+    # it was "unexpected UnicodeDecodeError" (exit 128) for every command, even scan
+    config = tmp_path / ".sops.yaml"
+    config.write_bytes(b"creation_rules:\r\n  - path_regex: x\n    age: \xff\n")
+    with pytest.raises(ConfigError, match="not valid UTF-8") as caught:
+        read_yaml_mapping(config)
+    assert caught.value.line == 3
+
+
+def test_carriage_returns_in_a_config_are_line_breaks(tmp_path: Path) -> None:
+    config = tmp_path / ".sops.yaml"
+    config.write_bytes(b"a: 1\r\nb: 2\rc: 3\n")
+    assert read_yaml_mapping(config) == {"a": 1, "b": 2, "c": 3}
