@@ -119,19 +119,32 @@ def _still_current(target: str, fd: int, on_file: bool) -> bool:
         return False
 
 
+def _write_through(path: str, text: str) -> None:
+    """Write into an existing FIFO or device as it is (no temp file, no mode change)."""
+    try:
+        with open(path, "wb") as handle:
+            handle.write(text.encode("utf-8", "surrogateescape"))
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+
+
 def write_atomic(path: StrPath, text: str, mode: int | None = None, private: bool = False) -> None:
     """Write to a temp file beside ``path``, fsync, then rename over it.
 
     An interrupt at any point leaves either the old file or the new one, never a torn one.
     The file keeps its permission bits; a new file gets ``mode`` (default: umask).
     ``private`` (plaintext outputs) forces 0600 whatever the old file had. A symlink is
-    followed: its target is replaced, the link stays.
+    followed: its target is replaced, the link stays. An existing FIFO or device is
+    written into, never replaced.
     """
     import contextlib  # writes only: decrypt does not import it (issue 14)
 
     path = os.path.realpath(path)
     if os.path.isdir(path):
         raise UsageError(f"{path} is a directory, not a file", hint="name a file to write")
+    if os.path.exists(path) and not os.path.isfile(path):
+        _write_through(path, text)  # a FIFO or a device (/dev/null): a rename would replace it
+        return
     directory = os.path.dirname(path)
     keep: int | None = mode
     if private:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import subprocess
 import threading
 import time
@@ -179,3 +180,16 @@ def test_a_lock_alone_cleans_up(tmp_path: Path) -> None:
     with locked(target):
         pass
     assert not orphan.exists()
+
+
+def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
+    # `scan -o /dev/full` as root replaced the device with a regular file (R1)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, "report\n", private=True)
+    reader.join(timeout=10)
+    assert got == [b"report\n"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name != "pipe"]  # no temp file left
