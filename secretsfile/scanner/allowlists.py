@@ -16,7 +16,7 @@ TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["CompiledAllowlist", "LinePragmas", "disabled_ranges", "in_ranges", "inline_allowed"]
+__all__ = ["CompiledAllowlist", "Pragmas", "in_ranges", "run_starts"]
 
 
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str] | None:
@@ -107,7 +107,10 @@ _ALLOW_NEXT_LINE = LazyRegex(
 # (to the end of the text when none follows). Any comment syntax: only the marker counts.
 _BLOCK_OFF = LazyRegex(r"(?:secretsfile:|secretlint-)disable(?![\w-])")
 _BLOCK_ON = LazyRegex(r"(?:secretsfile:|secretlint-)enable(?![\w-])")
-_NO_END = 1 << 62
+_NEWLINE = LazyRegex(r"\n")
+# A pragma's line ends at the first break YAML or an editor sees, not only at \n: a
+# comment must not reach text shown (and parsed) as the next line (R2 F8).
+_BREAKS = "\n\r\x85\u2028\u2029"
 
 
 def _line_allows(line: str, marker: LazyRegex) -> bool:
@@ -117,65 +120,107 @@ def _line_allows(line: str, marker: LazyRegex) -> bool:
     ) and marker.search(line) is not None
 
 
-def disabled_ranges(text: str) -> list[tuple[int, int]]:
-    """The 1-based inclusive line ranges that block pragmas switch off."""
-    if "disable" not in text:
-        return []
-    events = sorted(
-        [(m.start(), True) for m in _BLOCK_OFF.finditer(text)]
-        + [(m.start(), False) for m in _BLOCK_ON.finditer(text)]
-    )
-    ranges: list[tuple[int, int]] = []
-    opened: int | None = None
-    for pos, off in events:
-        line = text.count("\n", 0, pos) + 1
-        if off and opened is None:
-            opened = line
-        elif not off and opened is not None:
-            ranges.append((opened, line))
-            opened = None
-    if opened is not None:
-        ranges.append((opened, _NO_END))
-    return ranges
-
-
 def in_ranges(ranges: list[tuple[int, int]], first: int, last: int | None = None) -> bool:
     last = first if last is None else last
     return any(a <= last and first <= b for a, b in ranges)
 
 
-class LinePragmas:
-    """The pragmas of a whole text, by line: for a diff's added lines, whose comments may
-    sit on unchanged lines (a next-line pragma above a hunk, a disable/enable block), and
-    for decoded runs. Read once: a minified line may be asked about hundreds of times."""
+def run_starts(text: str, line_map: Sequence[int]) -> list[int]:
+    """Where, in a diff fragment's text (its added lines joined), a line begins that does
+    not follow the fragment's previous line in the file; text past the mapped lines counts
+    as such a start too. A pragma reaches no further than its run of file lines (R2 F1)."""
+    cuts: list[int] = []
+    begin = 0
+    for index in range(len(line_map)):
+        stop = text.find("\n", begin)
+        if stop < 0:
+            break
+        begin = stop + 1
+        if index + 1 == len(line_map) or line_map[index + 1] != line_map[index] + 1:
+            cuts.append(begin)
+    return cuts
 
-    def __init__(self, text: str) -> None:
-        self.blocks = disabled_ranges(text)
-        self.same: set[int] = set()
-        self.after: set[int] = set()  # lines a next-line pragma above covers
-        if "allow" in text or "whitelist" in text or "disable" in text:
-            for number, line in enumerate(text.split("\n"), 1):
-                if _line_allows(line, _ALLOW_SAME_LINE):
-                    self.same.add(number)
-                if _line_allows(line, _ALLOW_NEXT_LINE):
-                    self.after.add(number + 1)
 
-    def suppress(self, first: int, last: int) -> bool:
-        """Whether a match on lines ``first..last`` (1-based) is switched off."""
-        if first in self.after or in_ranges(self.blocks, first, last):
+class Pragmas:
+    """The suppression comments of a text, judged by position: same-line pragmas on the
+    secret's own lines, a next-line pragma on the line just above, block pragmas
+    (``disable`` ... ``enable``) around its start. Lines end at any of ``_BREAKS``.
+
+    ``cuts`` (``run_starts``) are positions where the text stops being consecutive file
+    lines (a diff's added lines): no line above a cut is "just above", and a block never
+    runs over a cut. Built once per text: a minified line may be asked about hundreds of
+    times."""
+
+    __slots__ = ("_breaks", "_cuts", "_starts", "blocks", "text")
+
+    def __init__(self, text: str, cuts: Sequence[int] = ()) -> None:
+        self.text = text
+        self._cuts = cuts
+        self._starts: list[int] | None = None
+        self._breaks = tuple(b for b in _BREAKS if b == "\n" or b in text)
+        self.blocks = self._blocks() if "disable" in text else []
+
+    @classmethod
+    def of(cls, text: str, line_map: Sequence[int] | None = None) -> Pragmas | None:
+        """The pragmas of a text (a fragment with its ``line_map``); None when it has none."""
+        if "allow" not in text and "whitelist" not in text and "disable" not in text:
+            return None
+        return cls(text, run_starts(text, line_map) if line_map is not None else ())
+
+    def line_start(self, pos: int) -> int:
+        return max(self.text.rfind(b, 0, pos) for b in self._breaks) + 1
+
+    def line_end(self, pos: int) -> int:
+        found = [i for b in self._breaks if (i := self.text.find(b, pos)) >= 0]
+        return min(found, default=len(self.text))
+
+    def _run_end(self, pos: int) -> int:
+        return next((cut for cut in self._cuts if cut > pos), len(self.text))
+
+    def _blocks(self) -> list[tuple[int, int]]:
+        """``[begin, end)`` spans switched off: from a disable marker's line to the next
+        enable marker's line, or to the end of its run (the text) when none follows."""
+        text = self.text
+        events = sorted(
+            [(m.start(), True) for m in _BLOCK_OFF.finditer(text)]
+            + [(m.start(), False) for m in _BLOCK_ON.finditer(text)]
+        )
+        spans: list[tuple[int, int]] = []
+        opened, limit = -1, len(text)
+        for pos, off in events:
+            if opened >= 0 and pos >= limit:  # its run ended first: the block stops there
+                spans.append((opened, limit))
+                opened = -1
+            if off and opened < 0:
+                opened, limit = self.line_start(pos), self._run_end(pos)
+            elif not off and opened >= 0:
+                spans.append((opened, self.line_end(pos)))
+                opened = -1
+        if opened >= 0:
+            spans.append((opened, limit))
+        return spans
+
+    def suppress(self, start: int, end: int) -> bool:
+        """Whether a secret at ``text[start:end]`` is switched off."""
+        if any(a <= start < b for a, b in self.blocks):
             return True
-        return any(number in self.same for number in range(first, last + 1))
-
-
-def inline_allowed(text: str, start: int, end: int, line_begin: int) -> bool:
-    """A suppression comment on the match's lines, or an allow-next-line one just above."""
-    first_begin = text.rfind("\n", 0, start) + 1
-    last_end = text.find("\n", max(end - 1, start))
-    span = text[min(first_begin, line_begin) : len(text) if last_end < 0 else last_end]
-    if _line_allows(span, _ALLOW_SAME_LINE):
-        return True
-    if first_begin > 0:
-        previous = text[text.rfind("\n", 0, first_begin - 1) + 1 : first_begin - 1]
-        if _line_allows(previous, _ALLOW_NEXT_LINE):
+        text = self.text
+        begin = self.line_start(start)
+        if _line_allows(text[begin : self.line_end(max(end - 1, start))], _ALLOW_SAME_LINE):
             return True
-    return False
+        if begin == 0 or begin in self._cuts:
+            return False
+        above = begin - 2 if begin >= 2 and text.startswith("\r\n", begin - 2) else begin - 1
+        return _line_allows(text[self.line_start(above) : above], _ALLOW_NEXT_LINE)
+
+    def at_line(self, number: int, column: int, secret: str) -> bool:
+        """Whether ``secret``, on line ``number`` (1-based, lines split at \n) from
+        ``column`` on, is switched off; False when the text holds something else there."""
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in _NEWLINE.finditer(self.text))]
+        if not 0 < number <= len(self._starts):
+            return False
+        start = self._starts[number - 1] + column
+        if not self.text.startswith(secret, start):
+            return False
+        return self.suppress(start, start + len(secret))

@@ -16,7 +16,12 @@ Per text (a file, a diff fragment, stdin) the work is:
    ``exempt_filters``), and sops metadata blocks. Block pragmas
    ``secretsfile:disable`` ... ``secretsfile:enable`` (and secretlint's spellings) switch
    lines off; a diff fragment that carries its file's ``source`` has its pragmas read
-   there, so a comment on an unchanged line above a hunk still counts.
+   there, so a comment on an unchanged line above a hunk still counts. Pragmas count by
+   file line only: in a diff's added lines a next-line pragma reaches the next added line
+   only when it is the next file line, and a block never runs over a gap (allowlists.py,
+   ``run_starts``). A pragma's line ends at any break YAML or an editor sees (CR, LF, NEL,
+   LS, PS), and a same-line pragma counts on the secret's own lines, not elsewhere in a
+   multi-line match.
 5. **Decoding** (``decode=True``, decode.py): base64 / hex / percent-encoded runs are
    decoded in place and their lines scanned again; findings inside land at the run.
 
@@ -31,13 +36,7 @@ from collections.abc import Callable, Sequence
 
 from secretsfile.core.record import Record, field, replace
 from secretsfile.scanner import filters
-from secretsfile.scanner.allowlists import (
-    CompiledAllowlist,
-    LinePragmas,
-    disabled_ranges,
-    in_ranges,
-    inline_allowed,
-)
+from secretsfile.scanner.allowlists import CompiledAllowlist, Pragmas, in_ranges
 from secretsfile.scanner.entropy import shannon_entropy
 from secretsfile.scanner.model import Allowlist, Finding, Rule
 from secretsfile.scanner.prefilter import KeywordIndex
@@ -81,13 +80,15 @@ class Fragment(Record, frozen=True):
 
 
 class _Candidate:  # slotted, not a NamedTuple: the hook path never imports typing (issue 14)
-    """A regex match before judgement: its span, where its secret starts, the secret."""
+    """A regex match before judgement: its span, where its secret group starts, where the
+    secret (the group less line breaks around it) ends, the secret."""
 
-    __slots__ = ("compiled", "end", "secret", "secret_start", "start")
+    __slots__ = ("compiled", "end", "secret", "secret_start", "secret_stop", "start")
 
-    def __init__(self, start: int, end: int, secret_start: int, secret: str,
+    def __init__(self, start: int, end: int, secret_start: int, secret_stop: int, secret: str,
                  compiled: CompiledRule) -> None:  # fmt: skip
         self.start, self.end, self.secret_start = start, end, secret_start
+        self.secret_stop = secret_stop
         self.secret = secret  # no __repr__ of its own: the default one shows no secret
         self.compiled = compiled
 
@@ -204,13 +205,14 @@ class Scanner:
             runs = [run for run in runs if run.start >= within[0]]
         if not runs:
             return found
-        pragmas = LinePragmas(text)
+        pragmas = Pragmas.of(text, fragment.line_map)
         sops = sops_block_lines(text) if self.filters_enabled and "sops" in text else []
         kept = []
         for run in runs:
+            if pragmas is not None and pragmas.suppress(run.start, run.end):
+                continue
             first = text.count("\n", 0, run.start) + 1
-            last = text.count("\n", run.start, run.end) + first
-            if not pragmas.suppress(first, last) and not in_ranges(sops, first, last):
+            if not in_ranges(sops, first, text.count("\n", run.start, run.end) + first):
                 kept.append(run)
 
         def scan(piece: str, first: int, stop: int) -> list[Finding]:
@@ -245,7 +247,7 @@ class Scanner:
                 continue
             if not compiled.rule.regex:  # a path-only rule: the file itself is the finding
                 if compiled.rule.path:
-                    raw.append(_Candidate(0, 0, 0, "", compiled))
+                    raw.append(_Candidate(0, 0, 0, 0, "", compiled))
                 continue
             raw.extend(self._candidates(text, lower, compiled, line_cache))
         if not raw:
@@ -275,7 +277,8 @@ class Scanner:
             value = m.group(group)
             secret = value.strip("\r\n") if value else ""
             if secret:
-                out.append(_Candidate(m.start(), m.end(), m.start(group), secret, compiled))
+                stop = m.end(group) - len(value) + len(value.rstrip("\r\n"))
+                out.append(_Candidate(m.start(), m.end(), m.start(group), stop, secret, compiled))
         return out
 
     # -- judgement ----------------------------------------------------------------------
@@ -283,8 +286,10 @@ class Scanner:
     def _judge(self, fragment: Fragment, raw: list[_Candidate]) -> list[Finding]:
         text = fragment.text
         sops_ranges: list[tuple[int, int]] | None = None
-        blocks = disabled_ranges(text)
-        source: list[LinePragmas | None] = []  # read once, on the first diff candidate
+        # A diff's added lines are judged by their runs of file lines (R2 F1), and by the
+        # whole file when the fragment has it: a comment on an unchanged line counts too.
+        pragmas = Pragmas.of(text, fragment.line_map)
+        source: list[Pragmas | None] = []  # read once, on the first diff candidate
         findings: list[tuple[Finding, bool]] = []
         seen: set[tuple[str, int, int]] = set()
         for candidate in raw:
@@ -298,9 +303,10 @@ class Scanner:
             line_begin = text.rfind("\n", 0, candidate.secret_start) + 1
             if not self._keeps(fragment, candidate, line_begin):
                 continue
-            line_no = text.count("\n", 0, candidate.secret_start) + 1
-            if blocks and in_ranges(blocks, line_no):
+            start = candidate.secret_stop - len(candidate.secret)
+            if pragmas is not None and pragmas.suppress(start, candidate.secret_stop):
                 continue
+            line_no = text.count("\n", 0, candidate.secret_start) + 1
             if self.filters_enabled and "sops" in text:
                 if sops_ranges is None:
                     sops_ranges = sops_block_lines(text)
@@ -310,8 +316,7 @@ class Scanner:
                 line_no = fragment.line_map[line_no - 1]
                 if not source:
                     source.append(_source_pragmas(fragment))
-                pragmas = source[0]
-                if pragmas is not None and pragmas.suppress(line_no, line_no):
+                if source[0] is not None and _source_allows(source[0], fragment, candidate):
                     continue
             column = candidate.secret_start - line_begin
             if (rule.id, line_no, column) in seen:
@@ -333,8 +338,6 @@ class Scanner:
             return False
         line_stop = text.find("\n", candidate.secret_start)
         line = text[line_begin : len(text) if line_stop < 0 else line_stop]
-        if inline_allowed(text, candidate.start, candidate.end, line_begin):
-            return False
         match_text = text[candidate.start : candidate.end]
         if any(a.drops(secret, match_text, line, path, commit) for a in compiled.allowlists):
             return False
@@ -349,10 +352,22 @@ class Scanner:
         return filters.rejection_reason(found, compiled.exempt) is None
 
 
-def _source_pragmas(fragment: Fragment) -> LinePragmas | None:
+def _source_pragmas(fragment: Fragment) -> Pragmas | None:
     """The pragmas of a diff fragment's whole file, if it has one to read."""
     text = fragment.source() if fragment.source is not None else None
-    return LinePragmas(text) if text is not None else None
+    return Pragmas.of(text) if text is not None else None
+
+
+def _source_allows(pragmas: Pragmas, fragment: Fragment, candidate: _Candidate) -> bool:
+    """Whether the whole file's pragmas switch off a diff candidate: found by its file line
+    and column (the fragment's lines are the file's lines, split at \n)."""
+    text, line_map = fragment.text, fragment.line_map
+    start = candidate.secret_stop - len(candidate.secret)
+    index = text.count("\n", 0, start)
+    if line_map is None or index >= len(line_map):
+        return False
+    column = start - text.rfind("\n", 0, start) - 1
+    return pragmas.at_line(line_map[index], column, candidate.secret)
 
 
 def _drop_generic_duplicates(findings: list[tuple[Finding, bool]]) -> list[Finding]:
