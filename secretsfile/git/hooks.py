@@ -20,7 +20,10 @@ from secretsfile.git.run import GitError, run_git
 
 __all__ = ["HOOK_MARKER", "HookChange", "hook_script", "hooks_dir", "install", "uninstall"]
 
-HOOK_MARKER = "# secretsfile-hook v1"
+# v2: the launcher that keeps the repository off sys.path (v1 ran `python -m`); a v1 hook is
+# still ours: `secretsfile hooks install` replaces it.
+HOOK_MARKER = "# secretsfile-hook v2"
+_MARKERS = ("# secretsfile-hook v1", HOOK_MARKER)
 HOOK_NAME = "pre-commit"
 LEGACY_NAME = "pre-commit.legacy"
 
@@ -95,7 +98,8 @@ exit 0
 def _is_ours(path: Path) -> bool:
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
-            return HOOK_MARKER in handle.read(4096)
+            head = handle.read(4096)
+            return any(marker in head for marker in _MARKERS)
     except OSError:
         return False
 

@@ -110,3 +110,14 @@ def test_refuses_core_hooks_path_and_double_legacy(repo: Path, git: Git) -> None
     git("config", "core.hooksPath", ".husky")
     with pytest.raises(ConflictError, match=r"core\.hooksPath"):
         install(repo)
+
+
+def test_a_v1_hook_is_ours_and_install_replaces_it(repo: Path, git: Git) -> None:
+    hooks = repo / ".git" / "hooks"
+    old = "#!/bin/sh\n# secretsfile-hook v1: installed by `secretsfile hooks install`\n" \
+          "python -m secretsfile.cli.scan scan --staged\n"
+    (hooks / "pre-commit").write_text(old)
+    change = install(repo)
+    assert change.changed and change.legacy is None  # replaced, not kept as a foreign hook
+    assert HOOK_MARKER in (hooks / "pre-commit").read_text()
+    assert not (hooks / "pre-commit.legacy").exists()
