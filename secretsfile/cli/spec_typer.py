@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from secretsfile.cli.lean import prepare
-from secretsfile.cli.spec import Arg, Cmd, Opt, help_text, key_opts
+from secretsfile.cli.spec import Arg, Cmd, EnvOpt, Opt, help_text, key_opts
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 _TYPES: dict[str, type] = {"str": str, "path": Path, "int": int}
@@ -25,7 +25,10 @@ def info(param: Arg | Opt) -> Any:
         extra: dict[str, Any] = {"show_default": False} if hide else {}
         return typer.Argument(metavar=param.metavar, help=help_text(param.help), **extra)
     limits = {k: v for k, v in (("min", param.min), ("max", param.max)) if v is not None}
-    show = {"show_default": False} if param.type == "int" and param.default is None else {}
+    show: dict[str, Any] = {"show_default": False} \
+        if param.type == "int" and param.default is None else {}
+    if isinstance(param, EnvOpt) and param.envvar:
+        show["envvar"] = param.envvar
     option: Any = typer.Option
     return option(*param.flags, metavar=param.metavar, help=help_text(param.help),
                         **limits, **show)
@@ -34,7 +37,7 @@ def info(param: Arg | Opt) -> Any:
 def annotation(param: Arg | Opt) -> Any:
     """``Annotated[type, info]``: a parameter's Typer type."""
     if isinstance(param, Opt) and param.kind == "flag":
-        base: Any = bool
+        base: Any = bool if param.default is not None else bool | None  # None: a tri-state
     elif param.kind == "list" if isinstance(param, Opt) else param.many:
         base = list[str] | None
     else:

@@ -32,6 +32,7 @@ __all__ = [
     "IV_BYTES",
     "KEY_LISTS",
     "METADATA_FIELDS",
+    "NESTED_FIELDS",
     "enc_value_spans",
     "is_enc_value",
 ]
@@ -61,6 +62,9 @@ ENTRY_FIELDS = frozenset({
     "resource_id", "key_id", "vault_url", "name", "version", "vault_address", "engine_path",
     "key_name",
 })  # fmt: skip
+
+#: What may sit below a field of the block: key lists (in ``key_groups``) and entry fields.
+NESTED_FIELDS = ENTRY_FIELDS | KEY_LISTS
 
 
 def _iv_ok(iv: str) -> bool:

@@ -13,16 +13,21 @@ from collections.abc import Iterator, Sequence
 from secretsfile._paths import nearest
 from secretsfile.core.record import Record
 from secretsfile.git.diff import COMMIT_MARKER, AddedLines, parse_patch
-from secretsfile.git.run import GitError, git_command, git_env, run_git
+from secretsfile.git.run import GitError, git_env, run_git
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:
-    import subprocess
+    from collections.abc import Callable, Mapping
     from pathlib import Path
+    from typing import Any, NoReturn
+
+    #: (the first bytes of a blob, its path) -> is it text (ours: scanner.sources.classify)
+    TextTest = Callable[[bytes, str], bool]
 
     from secretsfile._fileio import StrPath
 
 __all__ = [
+    "TEXT_TEST_BYTES",
     "GitError",
     "StagedChanges",
     "find_repo_root",
@@ -30,11 +35,13 @@ __all__ = [
     "history_added_lines",
     "history_added_lines_for",
     "history_commits",
+    "history_text",
     "list_files",
     "repo_root",
     "staged_blobs",
     "staged_changes",
     "staged_paths",
+    "staged_text",
 ]
 
 # Flags that make diff output independent of the user's config.
@@ -114,24 +121,154 @@ def staged_changes(root: StrPath, paths: Sequence[str] = ()) -> StagedChanges:
 
 
 def staged_blobs(root: StrPath, paths: Sequence[str]) -> dict[str, bytes | None]:
-    """The staged (index) content of each path; None when the path is not in the index."""
-    if not paths:
-        return {}
-    request = b"".join(b":" + p.encode("utf-8", "surrogateescape") + b"\n" for p in paths)
-    out = run_git(["cat-file", "--batch"], root, stdin=request)
-    result: dict[str, bytes | None] = {}
-    pos = 0
-    for path in paths:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) >= 2 and header[-1] == b"missing":
-            result[path] = None
+    """The staged (index) content of each path, read by the object id the index holds.
+
+    None: the index has no file at that path (never added, removed, or a submodule). An
+    unmerged path or an object git cannot read is a GitError naming the path: a caller
+    must never take either for "nothing staged". Paths are never sent to git as text
+    lines (a name may hold a newline or look like ``1:x``, an index stage)."""
+    ids = _index_ids(root, paths)
+    objects = _read_objects(root, ids)
+    return {path: None if oid is None else objects[oid] for path, oid in ids.items()}
+
+
+#: More paths than this are not put on git's command line: the whole index is listed.
+_MAX_PATHSPECS = 1000
+
+
+def _index_ids(root: StrPath, paths: Sequence[str]) -> dict[str, str | None]:
+    """The object id of each path's staged entry (``git ls-files -s -z``), None if none."""
+    ids: dict[str, str | None] = dict.fromkeys(paths)
+    if not ids:
+        return ids
+    named = [p for p in ids if p] if len(ids) <= _MAX_PATHSPECS else []
+    out = run_git(["ls-files", "-s", "-z", "--", *named], root)
+    for entry in out.split(b"\0"):
+        meta, _, raw = entry.partition(b"\t")
+        name = raw.decode("utf-8", "surrogateescape")
+        if not raw or name not in ids:
             continue
+        mode, oid, stage = meta.decode("ascii").split(" ")
+        if stage != "0":
+            raise GitError("the file is unmerged: it has no staged content", path=name,
+                           hint="resolve the conflict, then git add the file")  # fmt: skip
+        if mode != "160000":  # a submodule's commit lives in another repository
+            ids[name] = oid
+    return ids
+
+
+def _read_objects(root: StrPath, ids: dict[str, str | None]) -> dict[str, bytes]:
+    """The objects ``ids`` (path -> object id) name, by id (``git cat-file --batch``)."""
+    wanted = list(dict.fromkeys(oid for oid in ids.values() if oid is not None))
+    if not wanted:
+        return {}
+    out = run_git(["cat-file", "--batch"], root, stdin="".join(f"{o}\n" for o in wanted).encode())
+    objects: dict[str, bytes] = {}
+    pos = 0
+    for oid in wanted:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split(b" ")
+        pos = end + 1
+        if len(header) != 3 or header[0] != oid.encode():
+            _unreadable(ids, oid)
         size = int(header[2])
-        result[path] = out[pos : pos + size]
+        objects[oid] = out[pos : pos + size]
         pos += size + 1
-    return result
+    return objects
+
+
+def _unreadable(ids: Mapping[Any, str | None], oid: str) -> NoReturn:
+    key = next(k for k, o in ids.items() if o == oid)
+    raise GitError("git cannot read this file's content", path=key if isinstance(key, str)
+                   else key[-1], hint="run git fsck; git add the file again")  # fmt: skip
+
+
+#: How much of a blob git calls binary our own text test reads (the scanner's NUL window).
+TEXT_TEST_BYTES = 8192
+
+
+def staged_text(root: StrPath, paths: Sequence[str], is_text: TextTest) -> list[AddedLines]:
+    """The added lines of staged files git called binary (``-diff``/``binary`` attributes,
+    or its NUL test on either side) whose staged content is text to ``is_text(head,
+    path)`` (``head``: its first ``TEXT_TEST_BYTES``): the staged diff of those paths again,
+    with ``--text``. True binaries are left out."""
+    ids = _index_ids(root, paths)
+    heads = _object_heads(root, ids)
+    text = [p for p, oid in ids.items() if oid is not None and is_text(heads[oid], p)]
+    sections: list[AddedLines] = []
+    for n in range(0, len(text), _MAX_PATHSPECS):
+        chunk = text[n : n + _MAX_PATHSPECS]
+        out = run_git(["diff", "--cached", "--text", *_DIFF_FLAGS, "--diff-filter=ACMRTUXB",
+                       "--", *chunk], root)  # fmt: skip
+        asked = set(chunk)
+        sections.extend(s for s in parse_patch(out.split(b"\n")) if s.path in asked)
+    return sections
+
+
+def history_text(root: StrPath, changes: Sequence[tuple[str, str]], is_text: TextTest
+                 ) -> list[AddedLines]:  # fmt: skip
+    """``staged_text`` for history: the (commit, path) sections git called binary, read
+    again with ``--text`` (as ``history_added_lines_for`` reads them) where the commit's
+    new blob is text."""
+    ids = _commit_ids(root, changes)
+    heads = _object_heads(root, ids)
+    text = [key for key, oid in ids.items() if is_text(heads[oid], key[1])]
+    sections: list[AddedLines] = []
+    for n in range(0, len(text), _MAX_PATHSPECS):
+        chunk = set(text[n : n + _MAX_PATHSPECS])
+        feed = "".join(f"{c}\n" for c in dict.fromkeys(c for c, _ in chunk)).encode("ascii")
+        paths = sorted({p for _, p in chunk})
+        args = ["diff-tree", "--stdin", "-p", "-r", "--text", *_HISTORY_FLAGS, "--", *paths]
+        sections.extend(s for s in _stream(root, args, feed) if (s.commit, s.path) in chunk)
+    return sections
+
+
+def _commit_ids(root: StrPath, changes: Sequence[tuple[str, str]]
+                ) -> dict[tuple[str, str], str]:  # fmt: skip
+    """The new blob id of each (commit, path) (``git diff-tree --raw -z``); paths are
+    taken by count, never by their text."""
+    wanted = set(changes)
+    ids: dict[tuple[str, str], str] = {}
+    keys = list(wanted)
+    for n in range(0, len(keys), _MAX_PATHSPECS):
+        chunk = keys[n : n + _MAX_PATHSPECS]
+        feed = "".join(f"{c}\n" for c in dict.fromkeys(c for c, _ in chunk)).encode("ascii")
+        out = run_git(["diff-tree", "--stdin", "-r", "-z", "--raw", "--no-abbrev", "--root",
+                       "--no-renames", "--", *sorted({p for _, p in chunk})], root, stdin=feed)
+        tokens = iter(out.split(b"\0"))
+        commit = ""
+        for token in tokens:
+            if not token.startswith(b":"):
+                commit = token.decode("ascii").strip()  # the commit line before its entries
+                continue
+            _, mode, _, oid, _ = token.decode("ascii").split(" ")
+            key = (commit, next(tokens).decode("utf-8", "surrogateescape"))
+            if key in wanted and mode != "160000" and oid.strip("0"):
+                ids[key] = oid
+    return ids
+
+
+def _object_heads(root: StrPath, ids: Mapping[Any, str | None]) -> dict[str, bytes]:
+    """The first ``TEXT_TEST_BYTES`` of each object ``ids`` names, read as git streams
+    them: a large binary is never held whole."""
+    wanted = list(dict.fromkeys(oid for oid in ids.values() if oid is not None))
+    if not wanted:
+        return {}
+    from secretsfile.git.pipe import READ_SIZE, git_output  # here: a binary section is rare
+
+    heads: dict[str, bytes] = {}
+    feed = "".join(f"{o}\n" for o in wanted).encode("ascii")
+    with git_output(root, ["cat-file", "--batch"], feed) as out:
+        for oid in wanted:
+            header = out.readline().split(b" ")
+            if len(header) != 3 or header[0] != oid.encode("ascii"):
+                _unreadable(ids, oid)
+            left = int(header[2]) + 1  # the object, then a newline
+            heads[oid] = out.read(min(left - 1, TEXT_TEST_BYTES))
+            left -= len(heads[oid])
+            while left > 0 and (chunk := out.read(min(left, READ_SIZE))):
+                left -= len(chunk)
+    return heads
 
 
 def staged_paths(root: StrPath) -> list[str]:
@@ -192,55 +329,10 @@ def history_added_lines_for(root: StrPath, commits: Sequence[str]) -> Iterator[A
 
 def _stream(root: StrPath, args: list[str], feed: bytes | None) -> Iterator[AddedLines]:
     """Run git and parse its patch output as it comes (``feed`` goes to its stdin)."""
-    import subprocess  # here, not at the top: a hook's scan (run_git) never loads it
-    import threading
-    proc = subprocess.Popen(git_command(*args), cwd=root, env=git_env(), stdout=subprocess.PIPE,
-                            stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, bufsize=_READ_SIZE)  # fmt: skip
-    _widen_pipe(proc)
-    writer = None
-    if feed is not None:  # a thread: git answers while it reads, both pipes must flow
-        writer = threading.Thread(target=_feed, args=(proc, feed), daemon=True)
-        writer.start()
-    assert proc.stdout is not None
-    try:
-        yield from (s for s in parse_patch(proc.stdout) if s.path)
-        if proc.wait() != 0:
-            raise GitError(f"git {args[0]} failed (exit status {proc.returncode})")
-    finally:
-        proc.kill()
-        proc.wait()
-        if writer is not None:
-            writer.join()
+    from secretsfile.git.pipe import git_output  # here: a hook's scan never streams
 
-
-#: git writes ahead this much before it waits for us (Linux; the default pipe holds 64 KiB):
-#: fewer hand-overs between git and the parser, which a loaded machine makes slow.
-_PIPE_SIZE = 1 << 20
-_READ_SIZE = 1 << 16
-
-
-def _widen_pipe(proc: subprocess.Popen[bytes]) -> None:
-    import contextlib
-
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        return
-    setsize = getattr(fcntl, "F_SETPIPE_SZ", None)
-    if setsize is None or proc.stdout is None:
-        return
-    with contextlib.suppress(OSError):  # above /proc/sys/fs/pipe-max-size: keep the default
-        fcntl.fcntl(proc.stdout.fileno(), setsize, _PIPE_SIZE)
-
-
-def _feed(proc: subprocess.Popen[bytes], data: bytes) -> None:
-    assert proc.stdin is not None
-    try:
-        proc.stdin.write(data)
-        proc.stdin.close()
-    except OSError:  # git exited early (it was killed): its error is raised by the reader
-        pass
+    with git_output(root, args, feed) as out:
+        yield from (s for s in parse_patch(out) if s.path)
 
 
 def _resolves(root: StrPath, revision: str) -> bool:

@@ -7,13 +7,16 @@ passes git's history reader. Tests can pass a stub.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
 from secretsfile._fileio import StrPath
 
-__all__ = ["AddedText", "GitReader", "StagedText"]
+__all__ = ["AddedText", "GitReader", "StagedText", "TextTest"]
+
+#: (the first bytes of a blob git called binary, its path) -> is it text to us
+TextTest = Callable[[bytes, str], bool]
 
 
 class AddedText(Protocol):
@@ -49,7 +52,12 @@ class GitReader(Protocol):
     def list_files(self, root: StrPath, paths: Sequence[str] = ()) -> list[str]: ...
     def staged_changes(self, root: StrPath, paths: Sequence[str] = ()) -> StagedText: ...
     def staged_paths(self, root: StrPath) -> list[str]: ...
-    def staged_blobs(self, root: StrPath, paths: Sequence[str]) -> dict[str, bytes | None]: ...
+    def staged_blobs(self, root: StrPath, paths: Sequence[str]) -> dict[str, bytes | None]:
+        """Each path's staged content; None: no file at that path in the index. An
+        unmerged path or an unreadable object raises (never "nothing staged")."""
+    def staged_text(self, root: StrPath, paths: Sequence[str], is_text: TextTest
+                    ) -> Sequence[AddedText]:  # fmt: skip
+        """Staged files git called binary, diffed again as text where ``is_text``."""
     def history_commits(
         self, root: StrPath, *, since: str | None = None, all_refs: bool = False
     ) -> list[str]: ...
@@ -58,3 +66,7 @@ class GitReader(Protocol):
     ) -> Iterator[AddedText]: ...
     def history_added_lines_for(self, root: StrPath, commits: Sequence[str]
                                 ) -> Iterator[AddedText]: ...
+    def history_text(self, root: StrPath, changes: Sequence[tuple[str, str]],
+                     is_text: TextTest) -> Sequence[AddedText]:  # fmt: skip
+        """(commit, path) sections git called binary, diffed again as text where
+        ``is_text``."""

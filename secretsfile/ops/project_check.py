@@ -7,21 +7,25 @@ in clear in the environment files: no key is needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 from secretsfile._fileio import read_text
-from secretsfile.config.project import Environment, ProjectConfig
+from secretsfile.core.record import Record
 from secretsfile.errors import SecretsfileError
 from secretsfile.ops.reconcile import drift
 from secretsfile.ops.secrets import list_entries
 from secretsfile.secrets.schemas import find_schema
 
+TYPE_CHECKING = False  # typing's flag without importing typing (the hook's start-up, issue 14)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem: ``path:line: message`` (``line`` None: the whole file)."""
+    from secretsfile.config.project import Environment, ProjectConfig
+
+
+class Finding(Record, frozen=True):
+    """One problem: ``path:line: message`` (``line`` None: the whole file). A ``Record``,
+    not a dataclass: the ``secretsfile-check`` hook's start-up (issue 14)."""
 
     kind: str  # recipients | schema
     path: str

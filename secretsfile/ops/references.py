@@ -16,12 +16,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace  # Problem and Reference are dataclasses
 from pathlib import Path
 from typing import Any
 
 from secretsfile._fileio import read_text
 from secretsfile.config.project import Environment, ProjectConfig
+from secretsfile.core.record import Record, field
 from secretsfile.errors import ConfigError, KeyUnavailableError, UsageError
 from secretsfile.ops.secrets import environment_shapes, policy, read_secrets
 from secretsfile.secrets.model import Secret
@@ -108,9 +109,9 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-@dataclass
-class CheckReport:
-    """What ``check`` found: problems as (file shown to the user, problem)."""
+class CheckReport(Record):
+    """What ``check`` found: problems as (file shown to the user, problem). A ``Record``, not
+    a dataclass: the ``secretsfile-check`` hook's start-up (issue 14)."""
 
     level: ValidationLevel
     envs: tuple[str, ...] = ()

@@ -22,14 +22,8 @@ from secretsfile.scanner.config import ScanConfig, parse_scan_section
 from secretsfile.scanner.engine import Fragment, Scanner
 from secretsfile.scanner.model import Finding, Rule
 from secretsfile.scanner.report import Report
-from secretsfile.scanner.runner import (
-    ScanStats,
-    default_jobs,
-    scan_files,
-    scan_fragments,
-    scan_slices,
-)
-from secretsfile.scanner.sources import FileLimits, Skip, display_path, walk
+from secretsfile.scanner.runner import ScanStats, scan_files, scan_fragments
+from secretsfile.scanner.sources import FileLimits, Skip, classify, display_path, walk
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:  # only annotations: the module stays off the hook path
@@ -37,18 +31,18 @@ if TYPE_CHECKING:  # only annotations: the module stays off the hook path
     from secretsfile.config.project import ProjectConfig
     from secretsfile.ops.git_reader import AddedText, GitReader
 
+    #: What reads sections git called binary again (``diff_fragments``): the text ones.
+    Reread = Callable[[list[AddedText]], Sequence[AddedText]]
+
 #: Opens a progress display: (what, total or None) -> a callback taking each unit done.
 #: The CLI hands ``cli.progress.progress`` in; ops never draws anything itself.
 Done = Callable[[str], None]
 Progress = Callable[[str, "int | None"], AbstractContextManager[Done]]
 #: A file scan shows progress from this many files (a hook's few files never flash a bar).
 PROGRESS_MIN_FILES = 200
-#: A history of this many commits is read and scanned by worker processes (with --jobs > 1).
-HISTORY_PARALLEL_MIN_COMMITS = 1000
-_SLICES_PER_JOB, _SLICE_MIN = 2, 250
 
-__all__ = ["Mode", "Progress", "ScanRequest", "ScanResult", "builtin_rules", "load_scan_config",
-           "run_scan"]
+__all__ = ["Mode", "Progress", "ScanRequest", "ScanResult", "TextTest", "builtin_rules",
+           "diff_fragments", "load_scan_config", "run_scan"]
 
 
 class Mode(enum.Enum):
@@ -219,7 +213,9 @@ def _collect(run: _Run) -> tuple[list[Finding], ScanStats]:
     if request.mode is Mode.STAGED:
         findings, stats = _staged(run)
     elif request.mode in (Mode.SINCE, Mode.HISTORY):
-        findings, stats = _history(run)
+        from secretsfile.ops.scan_history import scan_history
+
+        findings, stats = scan_history(run, request.mode is Mode.HISTORY)
     else:
         items = _files(run)
         shown = len(items) >= PROGRESS_MIN_FILES
@@ -237,17 +233,46 @@ def _collect(run: _Run) -> tuple[list[Finding], ScanStats]:
     return findings, stats
 
 
-def _fragments(sections: Iterable[AddedText],
-               source: Callable[[str], Callable[[], str | None]] | None = None
-               ) -> Iterator[Fragment | Skip]:  # fmt: skip
+def diff_fragments(sections: Iterable[AddedText], limits: FileLimits, reread: Reread,
+                   source: Callable[[str], Callable[[], str | None]] | None = None
+                   ) -> Iterator[Fragment | Skip]:  # fmt: skip
     """Diff sections as fragments; ``source(path)`` loads the whole new file on demand (its
-    pragmas on unchanged lines then count)."""
+    pragmas on unchanged lines then count). The sections git called binary (attributes,
+    or its NUL test on either side) go to ``reread`` at the end, but for paths the limits
+    exclude anyway (images): it returns those whose new content passes our text test,
+    diffed again as text; the rest are skipped as binary."""
+    binary: list[AddedText] = []
     for section in sections:
         if section.binary:
-            yield Skip.BINARY
+            if limits.excluded(section.path):
+                yield Skip.BINARY
+            else:
+                binary.append(section)
         elif section.lines:
-            yield Fragment(section.path, section.text(), tuple(section.numbers), section.commit,
-                           source(section.path) if source is not None else None)  # fmt: skip
+            yield _fragment(section, source)
+    if binary:
+        text = reread(binary)
+        yield from (_fragment(s, source) for s in text if s.lines)
+        yield from [Skip.BINARY] * (len(binary) - len(text))
+
+
+def _fragment(section: AddedText, source: Callable[[str], Callable[[], str | None]] | None
+              ) -> Fragment:  # fmt: skip
+    return Fragment(section.path, section.text(), tuple(section.numbers), section.commit,
+                    source(section.path) if source is not None else None)  # fmt: skip
+
+
+class TextTest:
+    """Our text test on the head of a blob git called binary: ``classify``'s NUL rule
+    (picklable: history worker processes get one)."""
+
+    __slots__ = ("limits",)
+
+    def __init__(self, limits: FileLimits) -> None:
+        self.limits = limits
+
+    def __call__(self, head: bytes, path: str) -> bool:
+        return classify(head, path, self.limits) is not Skip.BINARY
 
 
 def _staged_source(run: _Run) -> Callable[[str], Callable[[], str | None]]:
@@ -266,10 +291,15 @@ def _staged_source(run: _Run) -> Callable[[str], Callable[[], str | None]]:
 
 
 def _staged(run: _Run) -> tuple[list[Finding], ScanStats]:
-    assert run.repo is not None
+    repo = run.repo
+    assert repo is not None
     relative = [run.relative(p) for p in run.request.paths if p != "-"]
-    staged = run.git.staged_changes(run.repo, relative)
-    added = _fragments(staged.added, _staged_source(run))
+    staged = run.git.staged_changes(repo, relative)
+
+    def reread(binary: list[AddedText]) -> Sequence[AddedText]:
+        return run.git.staged_text(repo, [s.path for s in binary], TextTest(run.limits))
+
+    added = diff_fragments(staged.added, run.limits, reread, _staged_source(run))
     findings, stats = scan_fragments(run.scanner, added, run.limits)
     # A named file without staged changes (pre-commit run --all-files) is scanned whole.
     whole = [(os.path.join(run.root, r), r) for r in relative
@@ -278,81 +308,6 @@ def _staged(run: _Run) -> tuple[list[Finding], ScanStats]:
     findings.extend(found)
     stats.add(more)
     return findings, stats
-
-
-def _history(run: _Run) -> tuple[list[Finding], ScanStats]:
-    """The added lines of the commits: one ``git log -p`` for a short range (a hook's
-    ``--since``), else slices of the ``rev-list`` shared by ``jobs`` worker processes.
-    Findings come in commit order (newest first), then path and line, either way."""
-    assert run.repo is not None
-    all_refs = run.request.mode is Mode.HISTORY
-    commits = run.git.history_commits(run.repo, since=run.request.since, all_refs=all_refs)
-    wanted = tuple(sorted({run.relative(p) for p in run.request.paths if p != "-"}))
-    jobs = run.request.jobs or default_jobs()
-    with run.progress("scanning history", len(commits)) as done:
-        if jobs > 1 and len(commits) >= HISTORY_PARALLEL_MIN_COMMITS:
-            read = _SliceReader(run.git.history_added_lines_for, run.repo, wanted)
-            findings, stats = scan_slices(run.scanner, _slices(commits, jobs), read, run.limits,
-                                          jobs=jobs, done=done)  # fmt: skip
-        else:
-            sections = run.git.history_added_lines(run.repo, since=run.request.since,
-                                                   all_refs=all_refs)  # fmt: skip
-            fragments = _fragments(_wanted(_per_commit(sections, commits, done), wanted))
-            findings, stats = scan_fragments(run.scanner, fragments, run.limits)
-    order = {commit: n for n, commit in enumerate(commits)}
-    findings.sort(key=lambda f: (order.get(f.commit or "", len(order)), f.path, f.line))
-    return findings, stats
-
-
-def _slices(commits: list[str], jobs: int) -> list[list[str]]:
-    """A few long runs of consecutive commits per worker: each git process warms its
-    cache of delta bases once (short slices cost up to half more git time)."""
-    size = max(_SLICE_MIN, -(-len(commits) // (jobs * _SLICES_PER_JOB)))
-    return [commits[n : n + size] for n in range(0, len(commits), size)]
-
-
-class _SliceReader:
-    """What a worker process scans for a slice of commits (picklable: no open state)."""
-
-    __slots__ = ("read", "repo", "wanted")
-
-    def __init__(self, read: Callable[[str, Sequence[str]], Iterable[AddedText]], repo: str,
-                 wanted: tuple[str, ...]) -> None:  # fmt: skip
-        self.read = read
-        self.repo = repo
-        self.wanted = wanted
-
-    def __call__(self, commits: list[str]) -> Iterator[Fragment | Skip]:
-        return _fragments(_wanted(self.read(self.repo, commits), self.wanted))
-
-
-def _wanted(sections: Iterable[AddedText], wanted: tuple[str, ...]) -> Iterable[AddedText]:
-    """The sections of the paths asked for (a path or anything under a directory)."""
-    if not wanted:
-        return sections
-    prefixes = tuple(w.rstrip("/") + "/" for w in wanted)
-    return (s for s in sections if s.path in wanted or s.path.startswith(prefixes))
-
-
-def _per_commit(sections: Iterable[AddedText], commits: list[str], done: Done
-                ) -> Iterator[AddedText]:
-    """``sections`` unchanged, calling ``done(commit)`` as each commit is done; at the
-    end, for the ``commits`` that added nothing (merges, deletions) too."""
-    current: str | None = None
-    reported: set[str] = set()
-    for section in sections:
-        if section.commit is not None and section.commit != current:
-            if current is not None:
-                done(current)
-                reported.add(current)
-            current = section.commit
-        yield section
-    if current is not None:
-        done(current)
-        reported.add(current)
-    for commit in commits:
-        if commit not in reported:
-            done(commit)
 
 
 def _ignore(_done: str) -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from secretsfile.core.enc_value import ENC_MARK, enc_value_spans
 from secretsfile.core.record import Record
 from secretsfile.scanner.lazy_regex import LazyRegex
 
@@ -59,6 +58,7 @@ class Candidate(Record, frozen=True):
 
 # --- ciphertext -------------------------------------------------------------------------
 
+_ENC_MARK = "ENC[AES256_GCM,"  # core.enc_value.ENC_MARK, loaded once a line holds it
 _QUOTES = " \t'\"`"
 
 
@@ -69,8 +69,10 @@ def sops_ciphertext(c: Candidate) -> bool:
     a bare ``ENC[AES256_GCM,`` hides nothing after it. Quotes and blanks at the candidate's
     ends may fall outside the value (``"ENC[...]"`` taken whole).
     """
-    if ENC_MARK not in c.line:
+    if _ENC_MARK not in c.line:
         return False
+    from secretsfile.core.enc_value import enc_value_spans
+
     start, end, line = c.start, c.end, c.line
     while start < end and line[start] in _QUOTES:
         start += 1

@@ -15,14 +15,14 @@ material, never a credential, however much it looks like one. Nothing else is sk
   before the ``\\n`` is fine) is never skipped: YAML reads a second line there.
 
 Pure text work, no parser of ``stores`` (the scanner imports ``core`` only); JSON goes
-through the standard library's parser.
+through the standard library's parser. ``core.enc_value`` is imported by the functions
+that need it: a scan of texts without sops metadata never loads it.
 """
 
 from __future__ import annotations
 
 import re
 
-from secretsfile.core.enc_value import ENTRY_FIELDS, KEY_LISTS, METADATA_FIELDS, is_enc_value
 from secretsfile.scanner.lazy_regex import LazyRegex
 
 __all__ = ["sops_block_lines"]
@@ -41,8 +41,6 @@ _ENC_FIELD = LazyRegex(
 _ARMOR_LINE = LazyRegex(r"[A-Za-z0-9+/=]*|-----(?:BEGIN|END) [A-Z ]+-----")
 _STRUCTURE = frozenset("{}[],")
 _BREAKS = ("\r", "\x85", "\u2028", "\u2029")
-_CHILDREN = ENTRY_FIELDS | KEY_LISTS
-_JSON_NAMES = METADATA_FIELDS | _CHILDREN
 
 
 def sops_block_lines(text: str) -> list[tuple[int, int]]:
@@ -98,6 +96,8 @@ def _value_ok(name: str, value: str) -> bool:
 
 def _valid(fields: dict[str, str]) -> bool:
     """The block has an encrypted MAC and a version, as every sops document does."""
+    from secretsfile.core.enc_value import is_enc_value
+
     mac, version = fields.get("mac"), fields.get("version")
     return (
         mac is not None
@@ -112,6 +112,8 @@ def _valid(fields: dict[str, str]) -> bool:
 
 def _yaml_block(lines: list[str], header: int) -> list[int]:
     """The skippable lines of the ``sops:`` mapping on line ``header`` (0-based)."""
+    from secretsfile.core.enc_value import KEY_LISTS, METADATA_FIELDS, NESTED_FIELDS
+
     block: list[tuple[int, str | None]] = []
     for index in range(header + 1, len(lines)):
         line = lines[index]
@@ -153,7 +155,7 @@ def _yaml_block(lines: list[str], header: int) -> list[int]:
             if parent is not None and _value_ok(name, _unquoted(value)):
                 skipped.append(index)
             continue
-        if (parent not in KEY_LISTS and parent != "key_groups") or name not in _CHILDREN:
+        if (parent not in KEY_LISTS and parent != "key_groups") or name not in NESTED_FIELDS:
             continue
         key_indent = indent + len(m.group(2))
         if name == "enc" and value.strip() in ("|", "|-", "|+", ">", ">-"):
@@ -171,13 +173,15 @@ def _yaml_block(lines: list[str], header: int) -> list[int]:
 
 def _flat_ok(name: str, value: str) -> bool:
     """A flattened metadata key (``age__list_0__map_enc``) sops writes, and its value."""
+    from secretsfile.core.enc_value import METADATA_FIELDS, NESTED_FIELDS
+
     parts = [part for part in _FLAT_PART.split(name) if part]
     if not parts or parts[0] not in METADATA_FIELDS:
         return False
     for part in parts[1:]:
         if part == "context":
             return True  # a KMS encryption context: the caller's own names
-        if part not in _CHILDREN:
+        if part not in NESTED_FIELDS:
             return False
     return _value_ok(parts[-1], value)
 
@@ -222,6 +226,8 @@ def _dotenv_lines(lines: list[str]) -> list[int]:
 
 def _json_block(text: str) -> list[int]:
     """The skippable lines of the top-level ``"sops"`` object that ends a JSON document."""
+    from secretsfile.core.enc_value import METADATA_FIELDS, NESTED_FIELDS
+
     import json
 
     try:
@@ -251,7 +257,7 @@ def _json_block(text: str) -> list[int]:
             skipped.append(first + offset)
             continue
         pair = _JSON_FIELD.fullmatch(stripped)
-        if pair is None or pair.group(1) not in _JSON_NAMES:
+        if pair is None or pair.group(1) not in METADATA_FIELDS | NESTED_FIELDS:
             continue
         if _value_ok(pair.group(1), _unquoted(pair.group(2))) or pair.group(2) in ("[", "{"):
             skipped.append(first + offset)

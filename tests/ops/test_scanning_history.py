@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from secretsfile.git import sources
-from secretsfile.ops import scanning
+from secretsfile.ops import scan_history
 from secretsfile.ops.scanning import Mode, ScanRequest, ScanResult, run_scan
 from tests.ops.test_scanning_progress import Recorder
 
@@ -69,8 +69,8 @@ def rows(result: ScanResult) -> list[tuple[object, ...]]:
 @pytest.fixture
 def small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
     """Worker processes from 2 commits on, 3 commits a slice: the pool path on a tiny repo."""
-    monkeypatch.setattr(scanning, "HISTORY_PARALLEL_MIN_COMMITS", 2)
-    monkeypatch.setattr(scanning, "_SLICE_MIN", 3)
+    monkeypatch.setattr(scan_history, "HISTORY_PARALLEL_MIN_COMMITS", 2)
+    monkeypatch.setattr(scan_history, "_SLICE_MIN", 3)
 
 
 @pytest.mark.usefixtures("small_slices")
@@ -110,7 +110,7 @@ def test_workers_keep_paths_since_and_baseline(history: Path) -> None:
 
 def test_slices_cover_every_commit_once_in_order() -> None:
     commits = [f"{n:040x}" for n in range(2_345)]
-    slices = scanning._slices(commits, 2)
+    slices = scan_history._slices(commits, 2)
     assert [c for s in slices for c in s] == commits
-    assert len(slices) == 2 * scanning._SLICES_PER_JOB
-    assert scanning._slices(commits[:300], 4) == [commits[:250], commits[250:300]]
+    assert len(slices) == 2 * scan_history._SLICES_PER_JOB
+    assert scan_history._slices(commits[:300], 4) == [commits[:250], commits[250:300]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from secretsfile.core.enc_value import ENC_MARK
 from secretsfile.scanner import filters
 from secretsfile.scanner.filters import Candidate, is_placeholder, is_reference, rejection_reason
 
@@ -54,6 +55,7 @@ TOKEN = "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d"
 
 
 def test_sops_ciphertext() -> None:
+    assert filters._ENC_MARK == ENC_MARK
     assert filters.sops_ciphertext(candidate(f"password: {ENC}", ENC))
     assert filters.sops_ciphertext(candidate(f'"password": "{ENC}",', f'"{ENC}"'))
     assert filters.sops_ciphertext(candidate(f"password: {ENC}", "yw4sWFN6lg=="))
