@@ -155,7 +155,7 @@ class Pragmas:
 
     def __init__(self, text: str, cuts: Sequence[int] = ()) -> None:
         self.text = text
-        self._cuts = cuts
+        self._cuts = frozenset(cuts)
         self._starts: list[int] | None = None
         self._breaks = tuple(b for b in _BREAKS if b == "\n" or b in text)
         self.blocks = self._blocks() if "disable" in text else []
@@ -175,7 +175,7 @@ class Pragmas:
         return min(found, default=len(self.text))
 
     def _run_end(self, pos: int) -> int:
-        return next((cut for cut in self._cuts if cut > pos), len(self.text))
+        return min((cut for cut in self._cuts if cut > pos), default=len(self.text))
 
     def _blocks(self) -> list[tuple[int, int]]:
         """``[begin, end)`` spans switched off: from a disable marker's line to the next

@@ -57,6 +57,9 @@ def test_staged_pragma_reaches_only_its_own_lines(
     assert staged.code == whole.code == 1
     assert staged.stdout.startswith(f"x.yaml:{line}:") and staged.stdout == whole.stdout
     assert GH_TOKEN not in staged.stdout + staged.stderr
+    git(repo, "commit", "-qm", "after")  # the same added lines, without the whole file
+    since = run("scan", "--since", "HEAD~1", "--no-baseline")
+    assert since.code == 1 and f":x.yaml:{line}:" in since.stdout  # commit:path:line
 
 
 def test_staged_pragma_next_to_the_token_still_counts(run: Runner, repo: Path) -> None:
