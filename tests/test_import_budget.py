@@ -161,3 +161,29 @@ def test_decrypt_in_a_project_reads_its_config_without_pyyaml(
     assert sorted(modules.intersection(_DECRYPT_NEVER)) == []
     assert sorted(modules & _NOT_FOR_READS) == []
     assert sorted(m for m in modules if m.split(".")[0] in _PATHLIB_AND_CO) == []
+
+
+# check (the secretsfile-check hook's entry) runs on the lean parser: no Typer, Click or rich,
+# no YAML library (the project's files are read by the fast reader), nothing only a write
+# needs. What it still loads, through modules it shares with the verbs (issue 14 follow-ups):
+# dataclasses/inspect/copy and typing (ops.secrets, ops.reconcile, ops.rekey and the
+# secrets/* records), pathlib (the same), json (secrets.placing), hashlib
+# (config.project.private_path), the config's recipient parsing.
+_CHECK_ALLOWED = frozenset({"dataclasses", "inspect", "copy", "json", "hashlib", "_hashlib",
+                            "secretsfile.config.environments", "secretsfile.config.keys"})
+
+
+def test_the_check_hook_imports_no_cli_framework(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from secretsfile.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["keygen"]) == 0
+    assert main(["init"]) == 0
+    capsys.readouterr()
+    for argv in (["check"], ["check", "--json", "--env", "dev", "--level", "SECRET_EXISTS"]):
+        modules = imported(argv, tmp_path)
+        assert "secretsfile.ops.project_check" in modules  # the probe really checked
+        assert [name for name in over_budget(modules) if name not in _CHECK_ALLOWED] == []
+        assert "secretsfile.cli.refs_cmd" not in modules
