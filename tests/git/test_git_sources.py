@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from secretsfile.git import sources
+from secretsfile.git import binaries, sources
 from secretsfile.git.diff import AddedLines
 from secretsfile.git.sources import (
     GitError,
@@ -340,7 +340,7 @@ def test_the_text_test_sees_only_a_head_of_a_large_blob(repo: Path, git: Git) ->
     git("add", "-A")
     heads = Heads()
     text = staged_text(repo, ["big.log", "small.log"], heads)
-    assert heads.seen == {"big.log": sources.TEXT_TEST_BYTES, "small.log": len(TOKEN_LINE)}
+    assert heads.seen == {"big.log": binaries.TEXT_TEST_BYTES, "small.log": len(TOKEN_LINE)}
     assert sorted(s.path for s in text) == ["big.log", "small.log"]
 
 

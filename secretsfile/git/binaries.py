@@ -1,0 +1,118 @@
+"""Files git calls binary, read again: a ``.gitattributes`` ``-diff``/``binary`` attribute
+or git's own NUL test (on either side of a change) makes git print "Binary files differ"
+and no lines. The scan applies its own text test to the head of each new blob; those it
+calls text are diffed again with ``--text``, exactly as the first read diffed them.
+
+Blobs are named by the object id the index or the commit's tree holds, never by a path
+sent as text (a name may hold a newline). Loaded on first use through ``git.sources``.
+"""
+
+from __future__ import annotations
+
+from secretsfile.git.diff import AddedLines, parse_patch
+from secretsfile.git.run import run_git
+from secretsfile.git.sources import (
+    _DIFF_FLAGS,
+    _HISTORY_FLAGS,
+    _MAX_PATHSPECS,
+    _index_ids,
+    _stream,
+    _unreadable,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
+    from secretsfile._fileio import StrPath
+    from secretsfile.git.sources import TextTest
+
+__all__ = ["TEXT_TEST_BYTES", "history_text", "staged_text"]
+
+#: How much of a blob git calls binary our own text test reads (the scanner's NUL window).
+TEXT_TEST_BYTES = 8192
+
+
+def staged_text(root: StrPath, paths: Sequence[str], is_text: TextTest) -> list[AddedLines]:
+    """The added lines of staged files git called binary (``-diff``/``binary`` attributes,
+    or its NUL test on either side) whose staged content is text to ``is_text(head,
+    path)`` (``head``: its first ``TEXT_TEST_BYTES``): the staged diff of those paths again,
+    with ``--text``. True binaries are left out."""
+    ids = _index_ids(root, paths)
+    heads = _object_heads(root, ids)
+    text = [p for p, oid in ids.items() if oid is not None and is_text(heads[oid], p)]
+    sections: list[AddedLines] = []
+    for n in range(0, len(text), _MAX_PATHSPECS):
+        chunk = text[n : n + _MAX_PATHSPECS]
+        out = run_git(["diff", "--cached", "--text", *_DIFF_FLAGS, "--diff-filter=ACMRTUXB",
+                       "--", *chunk], root)  # fmt: skip
+        asked = set(chunk)
+        sections.extend(s for s in parse_patch(out.split(b"\n")) if s.path in asked)
+    return sections
+
+
+def history_text(root: StrPath, changes: Sequence[tuple[str, str]], is_text: TextTest
+                 ) -> list[AddedLines]:  # fmt: skip
+    """``staged_text`` for history: the (commit, path) sections git called binary, read
+    again with ``--text`` (as ``history_added_lines_for`` reads them) where the commit's
+    new blob is text."""
+    ids = _commit_ids(root, changes)
+    heads = _object_heads(root, ids)
+    text = [key for key, oid in ids.items() if is_text(heads[oid], key[1])]
+    sections: list[AddedLines] = []
+    for n in range(0, len(text), _MAX_PATHSPECS):
+        chunk = set(text[n : n + _MAX_PATHSPECS])
+        feed = "".join(f"{c}\n" for c in dict.fromkeys(c for c, _ in chunk)).encode("ascii")
+        paths = sorted({p for _, p in chunk})
+        args = ["diff-tree", "--stdin", "-p", "-r", "--text", *_HISTORY_FLAGS, "--", *paths]
+        sections.extend(s for s in _stream(root, args, feed) if (s.commit, s.path) in chunk)
+    return sections
+
+
+def _commit_ids(root: StrPath, changes: Sequence[tuple[str, str]]
+                ) -> dict[tuple[str, str], str]:  # fmt: skip
+    """The new blob id of each (commit, path) (``git diff-tree --raw -z``); paths are
+    taken by count, never by their text."""
+    wanted = set(changes)
+    ids: dict[tuple[str, str], str] = {}
+    keys = list(wanted)
+    for n in range(0, len(keys), _MAX_PATHSPECS):
+        chunk = keys[n : n + _MAX_PATHSPECS]
+        feed = "".join(f"{c}\n" for c in dict.fromkeys(c for c, _ in chunk)).encode("ascii")
+        out = run_git(["diff-tree", "--stdin", "-r", "-z", "--raw", "--no-abbrev", "--root",
+                       "--no-renames", "--", *sorted({p for _, p in chunk})], root, stdin=feed)
+        tokens = iter(out.split(b"\0"))
+        commit = ""
+        for token in tokens:
+            if not token.startswith(b":"):
+                commit = token.decode("ascii").strip()  # the commit line before its entries
+                continue
+            _, mode, _, oid, _ = token.decode("ascii").split(" ")
+            key = (commit, next(tokens).decode("utf-8", "surrogateescape"))
+            if key in wanted and mode != "160000" and oid.strip("0"):
+                ids[key] = oid
+    return ids
+
+
+def _object_heads(root: StrPath, ids: Mapping[Any, str | None]) -> dict[str, bytes]:
+    """The first ``TEXT_TEST_BYTES`` of each object ``ids`` names, read as git streams
+    them: a large binary is never held whole."""
+    wanted = list(dict.fromkeys(oid for oid in ids.values() if oid is not None))
+    if not wanted:
+        return {}
+    from secretsfile.git.pipe import READ_SIZE, git_output  # here: a binary section is rare
+
+    heads: dict[str, bytes] = {}
+    feed = "".join(f"{o}\n" for o in wanted).encode("ascii")
+    with git_output(root, ["cat-file", "--batch"], feed) as out:
+        for oid in wanted:
+            header = out.readline().split(b" ")
+            if len(header) != 3 or header[0] != oid.encode("ascii"):
+                _unreadable(ids, oid)
+            left = int(header[2]) + 1  # the object, then a newline
+            heads[oid] = out.read(min(left - 1, TEXT_TEST_BYTES))
+            left -= len(heads[oid])
+            while left > 0 and (chunk := out.read(min(left, READ_SIZE))):
+                left -= len(chunk)
+    return heads
