@@ -45,15 +45,22 @@ _ESCAPES = {
 
 
 def _is_printable(char: str) -> bool:
+    """go-yaml's ``is_printable``: not NEL (libyaml's allows it) and nothing above U+FFFF;
+    a string holding any other character is written double-quoted, with escapes."""
     code = ord(char)
     return (
         char == "\n"
         or 0x20 <= code <= 0x7E
-        or code == 0x85
         or 0xA0 <= code <= 0xD7FF
         or 0xE000 <= code <= 0xFFFD
-        or 0x10000 <= code <= 0x10FFFF
     ) and code != 0xFEFF
+
+
+def _all_printable(text: str) -> bool:
+    """No character that forces double quotes (go-yaml's analysis lets a tab through)."""
+    if text.isascii():  # the usual value: printable ASCII, \n or tabs, in a few C passes
+        return text.replace("\n", " ").replace("\t", " ").isprintable()
+    return all(char == "\t" or _is_printable(char) for char in text)
 
 
 def _double_quoted(text: str) -> str:
@@ -79,6 +86,8 @@ def _string_style(text: str, is_key: bool) -> str:
     """'plain', 'single', 'double' or 'literal', as go-yaml + libyaml choose."""
     if _SAFE_PLAIN.match(text):
         return "double" if text in QUOTED_WORDS else "plain"
+    if not _all_printable(text):  # go-yaml: "special characters" allow no other style
+        return "double"
     if "\n" in text and not is_key:
         if (_BLOCK_TEXT.match(text) and " \n" not in text and text[0] not in " \n"
                 and not text.endswith(" ")):
