@@ -12,7 +12,6 @@ from secretsfile._paths import normal_path
 from secretsfile.core.record import Record
 from secretsfile.errors import InputNotFoundError, UsageError
 from secretsfile.ops.guard_policy import Policy, load_policy
-from secretsfile.scanner.sources import display_path
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up, issue 14)
 if TYPE_CHECKING:  # only annotations: these modules stay off the hook path
@@ -79,7 +78,7 @@ def check_encrypted(
     if paths:
         return CheckReport(_named(paths, here, root, policy), policy)
     from secretsfile.ops.guard import check_file
-    from secretsfile.scanner.sources import walk
+    from secretsfile.scanner.sources import display_path, walk
 
     candidates = ([os.path.join(repo, n) for n in git.list_files(repo)] if repo
                   else [os.fspath(p) for p in walk(root)])  # fmt: skip
@@ -95,7 +94,8 @@ def check_encrypted(
 
 
 def _named(paths: Sequence[str], here: str, root: StrPath, policy: Policy) -> list[GuardResult]:
-    """The named files the policy requires (the guard is imported for the first of them)."""
+    """The named files the policy requires (the guard and the display rule are imported
+    for the first of them: a commit with none loads neither)."""
     results: list[GuardResult] = []
     for raw in paths:
         path = os.path.join(here, normal_path(raw))  # as Path(here) / raw: 'a/' is 'a'
@@ -103,6 +103,7 @@ def _named(paths: Sequence[str], here: str, root: StrPath, policy: Policy) -> li
             if not os.path.exists(path):
                 raise InputNotFoundError("no such file", path=raw)
             from secretsfile.ops.guard import check_file
+            from secretsfile.scanner.sources import display_path
 
             results.append(check_file(path, display_path(path, root)))
     return results
@@ -113,6 +114,8 @@ def _staged(
 ) -> list[GuardResult]:
     names = git.staged_paths(repo)
     if paths:
+        from secretsfile.scanner.sources import display_path
+
         wanted = {display_path(os.path.join(here, p), repo) for p in paths}
         names = [n for n in names if n in wanted]
     names = [n for n in names if policy.requires(os.path.join(repo, n))]
