@@ -40,7 +40,6 @@ _ENC_FIELD = LazyRegex(
 )
 _ARMOR_LINE = LazyRegex(r"[A-Za-z0-9+/=]*|-----(?:BEGIN|END) [A-Z ]+-----")
 _STRUCTURE = frozenset("{}[],")
-_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 
 def sops_block_lines(text: str) -> list[tuple[int, int]]:
@@ -77,7 +76,9 @@ def _plain(line: str) -> str | None:
     """The line without a CRLF's ``\\r``; None when another line break sits inside."""
     if line.endswith("\r"):
         line = line[:-1]
-    return None if any(b in line for b in _BREAKS) else line
+    if line.isascii():
+        return None if "\r" in line else line
+    return None if "\r" in line or "\x85" in line or "\u2028" in line or "\u2029" in line else line
 
 
 def _unquoted(value: str) -> str:
@@ -226,9 +227,9 @@ def _dotenv_lines(lines: list[str]) -> list[int]:
 
 def _json_block(text: str) -> list[int]:
     """The skippable lines of the top-level ``"sops"`` object that ends a JSON document."""
-    from secretsfile.core.enc_value import METADATA_FIELDS, NESTED_FIELDS
-
     import json
+
+    from secretsfile.core.enc_value import METADATA_FIELDS, NESTED_FIELDS
 
     try:
         document = json.loads(text)
@@ -239,11 +240,15 @@ def _json_block(text: str) -> list[int]:
         return []
     if not _valid({"mac": str(meta.get("mac")), "version": meta["version"]}):
         return []
+    decoder = json.JSONDecoder()
     found = None
     for m in _JSON_SOPS.finditer(text):
-        end = _match_brace(text, m.end() - 1)
-        if text[end + 1 :].strip() == "}":
-            found = m.start(), end
+        try:
+            end = decoder.raw_decode(text, m.end() - 1)[1]
+        except ValueError:
+            continue
+        if text[end:].strip() == "}":  # the last value of the top-level object
+            found = m.start(), end - 1
     if found is None:
         return []
     first = text.count("\n", 0, found[0])
@@ -263,27 +268,3 @@ def _json_block(text: str) -> list[int]:
             skipped.append(first + offset)
     return skipped
 
-
-def _match_brace(text: str, open_index: int) -> int:
-    """Index of the brace closing ``text[open_index]``, skipping JSON strings."""
-    depth = 0
-    in_string = False
-    escaped = False
-    for index in range(open_index, len(text)):
-        ch = text[index]
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return index
-    return len(text)
