@@ -17,9 +17,8 @@ from secretsfile.git.run import GitError, git_env, run_git
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
     from pathlib import Path
-    from typing import Any, NoReturn
 
     #: (the first bytes of a blob, its path) -> is it text (ours: scanner.sources.classify)
     TextTest = Callable[[bytes, str], bool]
@@ -120,81 +119,27 @@ def staged_changes(root: StrPath, paths: Sequence[str] = ()) -> StagedChanges:
 
 
 def staged_blobs(root: StrPath, paths: Sequence[str]) -> dict[str, bytes | None]:
-    """The staged (index) content of each path, read by the object id the index holds.
+    """``git.blobs.staged_blobs``: each path's staged content by the index's object id;
+    None only when the index has no file there (loaded on first use)."""
+    from secretsfile.git import blobs
 
-    None: the index has no file at that path (never added, removed, or a submodule). An
-    unmerged path or an object git cannot read is a GitError naming the path: a caller
-    must never take either for "nothing staged". Paths are never sent to git as text
-    lines (a name may hold a newline or look like ``1:x``, an index stage)."""
-    ids = _index_ids(root, paths)
-    objects = _read_objects(root, ids)
-    return {path: None if oid is None else objects[oid] for path, oid in ids.items()}
-
-
-#: More paths than this are not put on git's command line: the whole index is listed.
-_MAX_PATHSPECS = 1000
-
-
-def _index_ids(root: StrPath, paths: Sequence[str]) -> dict[str, str | None]:
-    """The object id of each path's staged entry (``git ls-files -s -z``), None if none."""
-    ids: dict[str, str | None] = dict.fromkeys(paths)
-    if not ids:
-        return ids
-    named = [p for p in ids if p] if len(ids) <= _MAX_PATHSPECS else []
-    out = run_git(["ls-files", "-s", "-z", "--", *named], root)
-    for entry in out.split(b"\0"):
-        meta, _, raw = entry.partition(b"\t")
-        name = raw.decode("utf-8", "surrogateescape")
-        if not raw or name not in ids:
-            continue
-        mode, oid, stage = meta.decode("ascii").split(" ")
-        if stage != "0":
-            raise GitError("the file is unmerged: it has no staged content", path=name,
-                           hint="resolve the conflict, then git add the file")  # fmt: skip
-        if mode != "160000":  # a submodule's commit lives in another repository
-            ids[name] = oid
-    return ids
-
-
-def _read_objects(root: StrPath, ids: dict[str, str | None]) -> dict[str, bytes]:
-    """The objects ``ids`` (path -> object id) name, by id (``git cat-file --batch``)."""
-    wanted = list(dict.fromkeys(oid for oid in ids.values() if oid is not None))
-    if not wanted:
-        return {}
-    out = run_git(["cat-file", "--batch"], root, stdin="".join(f"{o}\n" for o in wanted).encode())
-    objects: dict[str, bytes] = {}
-    pos = 0
-    for oid in wanted:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split(b" ")
-        pos = end + 1
-        if len(header) != 3 or header[0] != oid.encode():
-            _unreadable(ids, oid)
-        size = int(header[2])
-        objects[oid] = out[pos : pos + size]
-        pos += size + 1
-    return objects
-
-
-def _unreadable(ids: Mapping[Any, str | None], oid: str) -> NoReturn:
-    key = next(k for k, o in ids.items() if o == oid)
-    raise GitError("git cannot read this file's content", path=key if isinstance(key, str)
-                   else key[-1], hint="run git fsck; git add the file again")  # fmt: skip
+    return blobs.staged_blobs(root, paths)
 
 
 def staged_text(root: StrPath, paths: Sequence[str], is_text: TextTest) -> list[AddedLines]:
-    """``git.binaries.staged_text`` (loaded here: a hook's scan rarely meets a binary)."""
-    from secretsfile.git import binaries
+    """``git.blobs.staged_text``: staged files git called binary, diffed again as text
+    where ``is_text`` (loaded on first use)."""
+    from secretsfile.git import blobs
 
-    return binaries.staged_text(root, paths, is_text)
+    return blobs.staged_text(root, paths, is_text)
 
 
 def history_text(root: StrPath, changes: Sequence[tuple[str, str]], is_text: TextTest
                  ) -> list[AddedLines]:  # fmt: skip
-    """``git.binaries.history_text`` (loaded on first use)."""
-    from secretsfile.git import binaries
+    """``git.blobs.history_text``: ``staged_text`` for (commit, path) sections."""
+    from secretsfile.git import blobs
 
-    return binaries.history_text(root, changes, is_text)
+    return blobs.history_text(root, changes, is_text)
 
 
 def staged_paths(root: StrPath) -> list[str]:

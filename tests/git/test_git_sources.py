@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from secretsfile.git import binaries, sources
+from secretsfile.git import blobs
 from secretsfile.git.diff import AddedLines
 from secretsfile.git.sources import (
     GitError,
@@ -238,7 +238,7 @@ def test_staged_blobs_from_the_whole_index(repo: Path, git: Git,
     for n, name in enumerate(ODD_NAMES):
         _write(repo, name, f"content {n}\n".encode())
     git("add", "-A")
-    monkeypatch.setattr(sources, "_MAX_PATHSPECS", 1)
+    monkeypatch.setattr(blobs, "_MAX_PATHSPECS", 1)
     found = staged_blobs(repo, ["1:x.yaml", "secrets/a\nb.yaml", "nope"])
     assert found == {"1:x.yaml": b"content 1\n", "secrets/a\nb.yaml": b"content 0\n", "nope": None}
 
@@ -340,7 +340,7 @@ def test_the_text_test_sees_only_a_head_of_a_large_blob(repo: Path, git: Git) ->
     git("add", "-A")
     heads = Heads()
     text = staged_text(repo, ["big.log", "small.log"], heads)
-    assert heads.seen == {"big.log": binaries.TEXT_TEST_BYTES, "small.log": len(TOKEN_LINE)}
+    assert heads.seen == {"big.log": blobs.TEXT_TEST_BYTES, "small.log": len(TOKEN_LINE)}
     assert sorted(s.path for s in text) == ["big.log", "small.log"]
 
 

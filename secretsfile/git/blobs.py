@@ -1,34 +1,93 @@
-"""Files git calls binary, read again: a ``.gitattributes`` ``-diff``/``binary`` attribute
-or git's own NUL test (on either side of a change) makes git print "Binary files differ"
-and no lines. The scan applies its own text test to the head of each new blob; those it
-calls text are diffed again with ``--text``, exactly as the first read diffed them.
+"""Blobs read by object id: the staged content of paths (``staged_blobs``), and files git
+calls binary read again (``staged_text``, ``history_text``).
 
 Blobs are named by the object id the index or the commit's tree holds, never by a path
-sent as text (a name may hold a newline). Loaded on first use through ``git.sources``.
+sent to git as text (a name may hold a newline or look like ``1:x``, an index stage).
+A ``.gitattributes`` ``-diff``/``binary`` attribute or git's own NUL test (on either side
+of a change) makes git print "Binary files differ" and no lines; the scan applies its own
+text test to the head of each new blob, and those it calls text are diffed again with
+``--text``, exactly as the first read diffed them. Loaded on first use through
+``git.sources`` (a hook's scan rarely needs it).
 """
 
 from __future__ import annotations
 
 from secretsfile.git.diff import AddedLines, parse_patch
-from secretsfile.git.run import run_git
-from secretsfile.git.sources import (
-    _DIFF_FLAGS,
-    _HISTORY_FLAGS,
-    _MAX_PATHSPECS,
-    _index_ids,
-    _stream,
-    _unreadable,
-)
+from secretsfile.git.run import GitError, run_git
+from secretsfile.git.sources import _DIFF_FLAGS, _HISTORY_FLAGS, _stream
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from typing import Any
+    from typing import Any, NoReturn
 
     from secretsfile._fileio import StrPath
     from secretsfile.git.sources import TextTest
 
-__all__ = ["TEXT_TEST_BYTES", "history_text", "staged_text"]
+__all__ = ["TEXT_TEST_BYTES", "history_text", "staged_blobs", "staged_text"]
+
+
+def staged_blobs(root: StrPath, paths: Sequence[str]) -> dict[str, bytes | None]:
+    """The staged (index) content of each path, read by the object id the index holds.
+
+    None: the index has no file at that path (never added, removed, or a submodule). An
+    unmerged path or an object git cannot read is a GitError naming the path: a caller
+    must never take either for "nothing staged". Paths are never sent to git as text
+    lines (a name may hold a newline or look like ``1:x``, an index stage)."""
+    ids = _index_ids(root, paths)
+    objects = _read_objects(root, ids)
+    return {path: None if oid is None else objects[oid] for path, oid in ids.items()}
+
+
+#: More paths than this are not put on git's command line: the whole index is listed.
+_MAX_PATHSPECS = 1000
+
+
+def _index_ids(root: StrPath, paths: Sequence[str]) -> dict[str, str | None]:
+    """The object id of each path's staged entry (``git ls-files -s -z``), None if none."""
+    ids: dict[str, str | None] = dict.fromkeys(paths)
+    if not ids:
+        return ids
+    named = [p for p in ids if p] if len(ids) <= _MAX_PATHSPECS else []
+    out = run_git(["ls-files", "-s", "-z", "--", *named], root)
+    for entry in out.split(b"\0"):
+        meta, _, raw = entry.partition(b"\t")
+        name = raw.decode("utf-8", "surrogateescape")
+        if not raw or name not in ids:
+            continue
+        mode, oid, stage = meta.decode("ascii").split(" ")
+        if stage != "0":
+            raise GitError("the file is unmerged: it has no staged content", path=name,
+                           hint="resolve the conflict, then git add the file")  # fmt: skip
+        if mode != "160000":  # a submodule's commit lives in another repository
+            ids[name] = oid
+    return ids
+
+
+def _read_objects(root: StrPath, ids: dict[str, str | None]) -> dict[str, bytes]:
+    """The objects ``ids`` (path -> object id) name, by id (``git cat-file --batch``)."""
+    wanted = list(dict.fromkeys(oid for oid in ids.values() if oid is not None))
+    if not wanted:
+        return {}
+    out = run_git(["cat-file", "--batch"], root, stdin="".join(f"{o}\n" for o in wanted).encode())
+    objects: dict[str, bytes] = {}
+    pos = 0
+    for oid in wanted:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split(b" ")
+        pos = end + 1
+        if len(header) != 3 or header[0] != oid.encode():
+            _unreadable(ids, oid)
+        size = int(header[2])
+        objects[oid] = out[pos : pos + size]
+        pos += size + 1
+    return objects
+
+
+def _unreadable(ids: Mapping[Any, str | None], oid: str) -> NoReturn:
+    key = next(k for k, o in ids.items() if o == oid)
+    raise GitError("git cannot read this file's content", path=key if isinstance(key, str)
+                   else key[-1], hint="run git fsck; git add the file again")  # fmt: skip
 
 #: How much of a blob git calls binary our own text test reads (the scanner's NUL window).
 TEXT_TEST_BYTES = 8192
