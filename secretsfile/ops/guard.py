@@ -75,10 +75,8 @@ def check_bytes(data: bytes, display: str, fmt: str | None = None) -> GuardResul
         )
     if not text.strip():
         return GuardResult(display, False, problem="not encrypted (empty file, no sops metadata)")
-    if fmt == "dotenv":
-        return _check_dotenv(text, display)
-    if fmt == "ini":
-        return _check_ini(text, display)
+    if fmt in ("dotenv", "ini"):
+        return _check_flat(text, display, fmt)
     if fmt in ("json", "yaml"):
         return _check_documents(_documents(text, fmt), display)
     # binary store: sops writes JSON (or YAML with --output-type yaml) around the data, so
@@ -161,34 +159,23 @@ def _check_documents(parsed: list[Any] | str, display: str) -> GuardResult:
     return GuardResult(display, True, tuple(plaintext))
 
 
-def _check_dotenv(text: str, display: str) -> GuardResult:
-    """Through the dotenv store; a file it refuses is plaintext unless it holds metadata."""
+# What a dotenv or INI file holding sops metadata has; without it, text its store refuses
+# is a plaintext file, not an invalid encrypted one.
+_MARKERS = {"dotenv": "\nsops_", "ini": "\n[sops]"}
+_NAMES = {"dotenv": "dotenv", "ini": "INI"}
+
+
+def _check_flat(text: str, display: str, fmt: str) -> GuardResult:
+    """dotenv and INI, through their stores: read exactly as sops reads them (go-ini for
+    INI: an indented line is a key, not a continuation; a duplicate key is an error)."""
     from secretsfile.stores import load_documents, split_metadata
 
     try:
-        data, meta = split_metadata(load_documents(text, "dotenv", display), "dotenv")
+        data, meta = split_metadata(load_documents(text, fmt, display), fmt)
     except SecretsfileError as error:
-        if "\nsops_" not in "\n" + text:
+        if _MARKERS[fmt] not in "\n" + text:
             return GuardResult(display, False, problem=_NO_METADATA)
         line = getattr(error, "line", None)
         where = f" (line {line})" if line else ""
-        return GuardResult(display, False, problem=f"not valid dotenv{where}")
+        return GuardResult(display, False, problem=f"not valid {_NAMES[fmt]}{where}")
     return _judge(data[0], meta, display)
-
-
-def _check_ini(text: str, display: str) -> GuardResult:
-    """INI has no store (secretsfile writes no INI files), so it is read here: sops' INI
-    store keeps the sections as the first level and its metadata in ``[sops]``."""
-    import configparser
-
-    parser = configparser.ConfigParser(interpolation=None, strict=False, default_section="\0none")
-    parser.optionxform = str  # type: ignore[assignment, method-assign]
-    try:
-        parser.read_string(text)
-    except configparser.Error as error:
-        return GuardResult(display, False, problem=f"not valid INI ({type(error).__name__})")
-    meta = dict(parser["sops"]) if parser.has_section("sops") else {}
-    if not meta:
-        return GuardResult(display, False, problem=_NO_METADATA)
-    body = {s: dict(parser[s]) for s in parser.sections() if s != "sops"}
-    return _judge(body, meta, display)

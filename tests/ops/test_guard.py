@@ -92,6 +92,18 @@ def test_json_dotenv_ini_and_binary_stores() -> None:
     assert check_bytes(ini.encode(), "s.ini").plaintext == ('["db"]["host"]',)
 
 
+def test_ini_is_read_as_sops_reads_it() -> None:
+    # configparser took an indented line for a continuation of the encrypted value above
+    # and let the last of two equal keys win: both hid a plaintext value (R2 F6)
+    meta = f"[sops]\nmac = {ENC}\nversion = 3.11.0\n"
+    indented = f"[db]\npassword = {ENC}\n  token = hunter2hunter2\n" + meta
+    assert check_bytes(indented.encode(), "s.ini").plaintext == ('["db"]["token"]',)
+    twice = f"[db]\npassword = hunter2\npassword = {ENC}\n" + meta
+    assert (check_bytes(twice.encode(), "s.ini").problem or "").startswith("not valid INI")
+    assert check_bytes(b"[db]\npassword = x\npassword = y\n", "s.ini").problem == (
+        "not encrypted (no sops metadata)")
+
+
 def test_unparsable_and_empty_files_fail() -> None:
     assert "not valid YAML" in (check_bytes(b"a: [1\n", "s.yaml").problem or "")
     assert "not valid JSON" in (check_bytes(b"{", "s.json").problem or "")
