@@ -121,7 +121,10 @@ def _staged(
     names = [n for n in names if policy.requires(os.path.join(repo, n))]
     if not names:
         return []
-    from secretsfile.ops.guard import check_bytes
+    from secretsfile.ops.guard import GuardResult, check_bytes
 
     blobs = git.staged_blobs(repo, names)
-    return [check_bytes(data, name) for name, data in blobs.items() if data is not None]
+    # None: no file at that path in the index (a submodule): unchecked is not passed
+    return [check_bytes(data, name) if data is not None
+            else GuardResult(name, False, problem="not checked (no file in the index)")
+            for name, data in blobs.items()]  # fmt: skip

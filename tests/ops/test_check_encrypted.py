@@ -87,6 +87,17 @@ def test_staged_reads_the_index_of_the_named_files(repo: Path) -> None:
     assert lines(repo, "app.py", staged=True) == []
 
 
+def test_a_staged_path_without_a_file_is_not_passed(repo: Path) -> None:
+    # a gitlink (submodule) where a secrets file must be: its content cannot be checked,
+    # and it used to be dropped from the report silently
+    head = "0123456789abcdef0123456789abcdef01234567"
+    subprocess.run(["git", "-C", str(repo), "update-index", "--add", "--cacheinfo",
+                    f"160000,{head},secrets/sub.yaml"], check=True)  # fmt: skip
+    report = check_encrypted((), sources, guard_sources(repo), cwd=str(repo), staged=True)
+    [result] = [r for r in report.results if r.path == "secrets/sub.yaml"]
+    assert not result.ok and result.problem == "not checked (no file in the index)"
+
+
 def test_the_policy_answers_alike_for_strs_and_paths(repo: Path) -> None:
     as_str = build_policy(str(repo), [(str(repo), "secrets/dev.yaml")], [], ["x"])
     as_path = build_policy(repo, [(repo, "secrets/dev.yaml")], [], ["x"])
