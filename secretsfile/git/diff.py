@@ -223,7 +223,8 @@ def _file_header(line: bytes, current: AddedLines) -> None:
         current.path = unquote_path(line[len(b"rename to ") :])
     elif line.startswith(b"Binary files ") or line.startswith(b"GIT binary patch"):
         current.binary = True
-        if not current.path:
-            match = re.search(rb" and (?:\"?b/)(.*?)\"? differ$", line)
+        if not current.path:  # the new side's name, C-quoted by git when it has to be
+            match = re.search(rb' and ("?)b/(.*?)"? differ$', line)  # compiled on first use
             if match:
-                current.path = match.group(1).decode("utf-8", "surrogateescape")
+                quote = match.group(1)
+                current.path = unquote_path(quote + match.group(2) + quote)

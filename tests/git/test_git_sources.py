@@ -318,12 +318,6 @@ def test_staged_text_rereads_what_git_calls_binary(repo: Path, git: Git, attribu
     assert staged_text(repo, [], heads) == []
 
 
-QUOTED_BINARY_PATH = pytest.mark.xfail(
-    strict=True, reason="git/diff.py takes a binary section's C-quoted path from 'Binary files "
-    "... differ' without unquote_path: the name is not found in the index, the file is skipped")
-
-
-@QUOTED_BINARY_PATH
 def test_staged_text_of_a_name_git_quotes(repo: Path, git: Git) -> None:
     (repo / ".gitattributes").write_text("*.yaml -diff\n")
     _write(repo, "secrets/a\nb.yaml", TOKEN_LINE)
@@ -370,7 +364,6 @@ def test_history_text_rereads_binary_sections_of_commits(repo: Path, git: Git) -
     assert history_text(repo, [], heads) == []
 
 
-@QUOTED_BINARY_PATH
 def test_history_text_of_a_name_git_quotes(repo: Path, git: Git) -> None:
     (repo / ".gitattributes").write_text("*.yaml -diff\n")
     _write(repo, "secrets/a\nb.yaml", TOKEN_LINE)
