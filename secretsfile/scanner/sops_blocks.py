@@ -30,15 +30,13 @@ __all__ = ["sops_block_lines"]
 _YAML_SOPS = LazyRegex(r"^sops:[ \t]*\r?$", re.MULTILINE)
 _INI_SOPS = LazyRegex(r"^\[sops\][ \t]*\r?$", re.MULTILINE)
 _JSON_SOPS = LazyRegex(r'"sops"\s*:\s*\{')
-_VERSION = LazyRegex(r"""(["']?)\d+\.\d+\.\d+\1""")
 _FIELD = LazyRegex(r"( *)((?:- +)*)([A-Za-z_]+):(?: +(.*))?")
 _JSON_FIELD = LazyRegex(r'\s*"([A-Za-z_]+)"\s*:\s*(.*?),?')
-_FLAT_PART = LazyRegex(r"__list_\d+|__map_")
-_ENC_FIELD = LazyRegex(
-    r"-----BEGIN [A-Z ]+-----(?:\\n|[A-Za-z0-9+/=:. ])*-----END [A-Z ]+-----(?:\\n)?"
-    r"|(?:vault:v\d+:)?[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]{300,}"
-)
-_ARMOR_LINE = LazyRegex(r"[A-Za-z0-9+/=]*|-----(?:BEGIN|END) [A-Z ]+-----")
+# Character sets tested with str.strip (no regex to compile on a hook's first sops file).
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_URL_B64 = _B64[:-2] + "-_"
+_ARMOR_BODY = _B64 + "=:. "
+_MARKER_WORDS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ "
 _STRUCTURE = frozenset("{}[],")
 
 
@@ -91,7 +89,7 @@ def _unquoted(value: str) -> str:
 def _value_ok(name: str, value: str) -> bool:
     """A value a field of that name holds in real metadata (no text tacked on)."""
     if name == "enc":
-        return value == "" or _ENC_FIELD.fullmatch(value) is not None
+        return value == "" or _wrapped_key(value)
     return name.endswith("_regex") or " " not in value
 
 
@@ -104,8 +102,60 @@ def _valid(fields: dict[str, str]) -> bool:
         mac is not None
         and is_enc_value(_unquoted(mac))
         and version is not None
-        and _VERSION.fullmatch(version.strip()) is not None
+        and _version_ok(version)
     )
+
+
+def _version_ok(text: str) -> bool:
+    """``3.11.0``, quoted or not."""
+    parts = _unquoted(text).split(".")
+    return len(parts) == 3 and all(part.isascii() and part.isdigit() for part in parts)
+
+
+def _base64(text: str) -> bool:
+    body = text.rstrip("=")
+    return bool(body) and len(text) - len(body) <= 2 and not body.strip(_B64)
+
+
+def _marker(text: str, word: str) -> bool:
+    """``-----BEGIN AGE ENCRYPTED FILE-----`` (``word`` BEGIN or END)."""
+    head = f"-----{word} "
+    return (text.startswith(head) and text.endswith("-----") and len(text) > len(head) + 5
+            and not text[len(head) : -5].strip(_MARKER_WORDS))  # fmt: skip
+
+
+def _armor_line(line: str) -> bool:
+    """A line of an armored (age, PGP) message as YAML's literal block holds it."""
+    return not line.strip(_B64 + "=") or _marker(line, "BEGIN") or _marker(line, "END")
+
+
+def _wrapped_key(value: str) -> bool:
+    """An ``enc`` value: an armored message (``\\n`` escaped in JSON, INI and dotenv),
+    base64 (KMS, GCP), ``vault:v1:`` + base64, unpadded URL base64 of an RSA result (Azure)."""
+    if value.startswith("-----BEGIN "):
+        head_end = value.find("-----", 11) + 5
+        end = value.rfind("-----END ")
+        tail = value[end:].removesuffix("\\n")
+        body = value[head_end:end].replace("\\n", "")
+        return (4 < head_end <= end and _marker(value[:head_end], "BEGIN")
+                and _marker(tail, "END") and not body.strip(_ARMOR_BODY))  # fmt: skip
+    if value.startswith("vault:v"):
+        version, _, rest = value[7:].partition(":")
+        return version.isdigit() and _base64(rest)
+    return _base64(value) or (len(value) >= 300 and not value.strip(_URL_B64))
+
+
+def _flat_names(name: str) -> list[str] | None:
+    """``age__list_0__map_enc`` -> ``["age", "enc"]``: sops' flattening of nested fields."""
+    pieces = name.split("__")
+    names = [pieces[0]]
+    for piece in pieces[1:]:
+        if piece.startswith("list_") and piece[5:].isdigit():
+            continue
+        if not piece.startswith("map_") or len(piece) == 4:
+            return None
+        names.append(piece[4:])
+    return names
 
 
 # --- YAML -------------------------------------------------------------------------------
@@ -138,7 +188,7 @@ def _yaml_block(lines: list[str], header: int) -> list[int]:
             skipped.append(index)
             continue
         if literal >= 0 and indent > literal:
-            if _ARMOR_LINE.fullmatch(line.strip()):
+            if _armor_line(line.strip()):
                 skipped.append(index)
             continue
         if context >= 0 and indent > context:
@@ -176,7 +226,7 @@ def _flat_ok(name: str, value: str) -> bool:
     """A flattened metadata key (``age__list_0__map_enc``) sops writes, and its value."""
     from secretsfile.core.enc_value import METADATA_FIELDS, NESTED_FIELDS
 
-    parts = [part for part in _FLAT_PART.split(name) if part]
+    parts = _flat_names(name)
     if not parts or parts[0] not in METADATA_FIELDS:
         return False
     for part in parts[1:]:
