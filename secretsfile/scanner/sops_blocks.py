@@ -317,4 +317,3 @@ def _json_block(text: str) -> list[int]:
         if _value_ok(pair.group(1), _unquoted(pair.group(2))) or pair.group(2) in ("[", "{"):
             skipped.append(first + offset)
     return skipped
-
