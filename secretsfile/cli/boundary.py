@@ -47,6 +47,16 @@ def write_stdout(text: str) -> None:
                          hint="write to a file with --output FILE") from None
 
 
+def stdout_gone() -> None:
+    """After a BrokenPipeError (the reader left): fd 1 goes to /dev/null, so what is still
+    buffered and the exit's flush go nowhere quietly while the command carries on."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
 def report_frames(error: BaseException) -> None:
     """Where it failed: file, line and function of each frame. No message, no locals."""
     import traceback  # only on this path: it pulls linecache, tokenize, textwrap

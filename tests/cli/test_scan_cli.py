@@ -116,6 +116,24 @@ def test_staged_finds_a_secret_after_a_lone_carriage_return(run: Runner, repo: P
     assert_no_secret(staged.stdout, staged.stderr)
 
 
+@pytest.mark.parametrize("command", [["scan", "--no-git"], ["check-encrypted"]])
+def test_a_reader_that_leaves_does_not_turn_findings_into_a_pass(
+    repo: Path, command: list[str]
+) -> None:
+    # `scan | true` exited 0 with findings: a BrokenPipeError counted as success (R1)
+    (repo / "secrets").mkdir()
+    (repo / "secrets" / "prod.yaml").write_text(DIRTY.replace(" = ", ": "))
+    (repo / "app.py").write_text(DIRTY * 200)
+    proc = subprocess.Popen(["secretsfile", *command, "app.py", "secrets/prod.yaml"],
+                            cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before it writes a byte
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+    assert_no_secret(stderr)
+
+
 def test_since_and_history(run: Runner, repo: Path) -> None:
     (repo / "a.py").write_text("x = 1\n")
     git(repo, "add", "a.py")
