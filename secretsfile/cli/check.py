@@ -12,9 +12,9 @@ from secretsfile.errors import UsageError
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up, issue 14)
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any
 
     from secretsfile.config.project import Environment, ProjectConfig
+    from secretsfile.ops.project_check import Finding
     from secretsfile.ops.references import CheckReport
     from secretsfile.ops.register import Needed
 
@@ -42,7 +42,7 @@ def run_check(files: list[str] | None = None, env: str | None = None,
             return created
     bare = whole and not project.environments and not env  # .sops.yaml rules, or nothing
     report = check_files(paths, env=env, level="NONE" if bare else level, config=project)
-    findings: list[project_check.Finding] = []
+    findings: list[Finding] = []
     if (schemas if schemas is not None else whole) and not bare:
         findings += project_check.schema_findings(project, check_envs(project, env))
     if recipients if recipients is not None else whole:
@@ -56,7 +56,7 @@ def run_check(files: list[str] | None = None, env: str | None = None,
     return 0 if ok else 1
 
 
-def _print_report(report: CheckReport, findings: list[Any], whole: bool) -> None:
+def _print_report(report: CheckReport, findings: list[Finding], whole: bool) -> None:
     """One line per problem on stdout, skipped files and the summary on stderr."""
     for line in report.lines() + [finding.line_text() for finding in findings]:
         out(line + "\n")
