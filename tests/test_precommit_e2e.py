@@ -148,7 +148,7 @@ def test_try_repo_lets_a_clean_change_through(
     repo, env = target
     (repo / "app.py").write_text("import os\n\nPASSWORD = os.environ['DB_PASSWORD']\n")
     (repo / "secrets").mkdir()
-    enc = "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]"
+    enc = "ENC[AES256_GCM,data:Zm9v,iv:MDEyMzQ1Njc4OWFi,tag:MDEyMzQ1Njc4OWFiY2RlZg==,type:str]"
     (repo / "secrets" / "dev.yaml").write_text(
         f"password: {enc}\nsops:\n    mac: {enc}\n    version: 3.11.0\n"
     )

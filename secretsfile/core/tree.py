@@ -292,7 +292,10 @@ def must_encrypt(selector: Selector, path: list[str]) -> bool | None:
 def plaintext_paths(value: object, selector: Selector) -> list[list[str | int]]:
     """Key paths of values left in clear where ``selector`` wants them encrypted (list
     indices included for display). Reads no key: a value is in clear when it is not
-    null, not empty and not an ``ENC[...]`` string."""
+    null, not empty and not exactly one well-formed ``ENC[...]`` value (``ENC[AES256_GCM,``
+    followed by plaintext is plaintext: sops refuses it)."""
+    from secretsfile.core.enc_value import is_enc_value
+
     found: list[list[str | int]] = []
 
     def walk(node: object, keys: list[str], shown: list[str | int]) -> None:
@@ -305,7 +308,7 @@ def plaintext_paths(value: object, selector: Selector) -> list[list[str | int]]:
             for index, child in enumerate(items):
                 walk(child, keys, [*shown, index])
         elif node is not None and node != "" and not (
-            isinstance(node, str) and node.startswith("ENC[AES256_GCM,")
+            isinstance(node, str) and is_enc_value(node)
         ) and must_encrypt(selector, keys):
             found.append(shown)
 

@@ -115,11 +115,10 @@ def _selector(meta: Mapping[str, Any]) -> Selector | str:
 def _metadata_problem(meta: object) -> str | None:
     if not isinstance(meta, dict):
         return _NO_METADATA
-    # core.cipher (and core.tree) load cryptography: only for a file with a sops block
-    from secretsfile.core.cipher import ENC_PREFIX
+    from secretsfile.core.enc_value import is_enc_value
 
     mac = meta.get("mac")
-    if not isinstance(mac, str) or not mac.startswith(ENC_PREFIX):
+    if not isinstance(mac, str) or not is_enc_value(mac):
         return "invalid sops metadata (no encrypted mac)"
     if meta.get("version") in (None, ""):
         return "invalid sops metadata (no version)"

@@ -253,7 +253,7 @@ def test_no_output_path_ever_leaks_a_planted_secret(run: Runner, repo: Path) -> 
     assert any("AKIA*****" in text for text in outputs)
 
 
-ENC = "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]"
+ENC = "ENC[AES256_GCM,data:Zm9v,iv:MDEyMzQ1Njc4OWFi,tag:MDEyMzQ1Njc4OWFiY2RlZg==,type:str]"
 ENCRYPTED_YAML = f"password: {ENC}\nsops:\n    mac: {ENC}\n    version: 3.11.0\n"
 
 

@@ -39,7 +39,7 @@ NOT_ON_THE_HOOK_PATH = (
 # check-encrypted on a sops file: core.tree (Selector, plaintext_paths) imports core.cipher,
 # hence cryptography, at import; ENC_PREFIX and that import could move out of core (issue 14)
 JUDGING_A_SOPS_FILE = ("cryptography",)
-ENC = "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]"
+ENC = "ENC[AES256_GCM,data:Zm9v,iv:MDEyMzQ1Njc4OWFi,tag:MDEyMzQ1Njc4OWFiY2RlZg==,type:str]"
 ENCRYPTED_YAML = f"password: {ENC}\nsops:\n    mac: {ENC}\n    version: 3.11.0\n"
 # the console script's run(): it leaves without unwinding (entry.leave), exit handlers first
 PROBE = """

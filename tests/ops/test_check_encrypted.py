@@ -15,7 +15,7 @@ from secretsfile.git import sources
 from secretsfile.ops.check_encrypted import check_encrypted
 from secretsfile.ops.guard_policy import build_policy, load_policy
 
-ENC = "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]"
+ENC = "ENC[AES256_GCM,data:Zm9v,iv:MDEyMzQ1Njc4OWFi,tag:MDEyMzQ1Njc4OWFiY2RlZg==,type:str]"
 ENCRYPTED_YAML = f"password: {ENC}\nsops:\n    mac: {ENC}\n    version: 3.11.0\n"
 
 

@@ -15,7 +15,7 @@ from secretsfile.ops.guard import check_bytes
 from secretsfile.ops.guard_policy import build_policy, read_exceptions
 from secretsfile.stores.registry import sops_format_for_name
 
-ENC = "ENC[AES256_GCM,data:Zm9v,iv:YmFy,tag:YmF6,type:str]"
+ENC = "ENC[AES256_GCM,data:Zm9v,iv:MDEyMzQ1Njc4OWFi,tag:MDEyMzQ1Njc4OWFiY2RlZg==,type:str]"
 META_YAML = (
     "sops:\n    age:\n        - recipient: age1xyz\n    lastmodified: '2026-01-01T00:00:00Z'\n"
     f"    mac: {ENC}\n    version: 3.11.0\n"
@@ -90,6 +90,18 @@ def test_json_dotenv_ini_and_binary_stores() -> None:
     assert check_bytes(b"A=plain\n", "prod.env").problem == "not encrypted (no sops metadata)"
     ini = f"[db]\npassword = {ENC}\nhost = x\n[sops]\nmac = {ENC}\nversion = 3.11.0\n"
     assert check_bytes(ini.encode(), "s.ini").plaintext == ('["db"]["host"]',)
+
+
+def test_only_a_well_formed_enc_value_counts_as_encrypted() -> None:
+    # the prefix alone passed: ENC[AES256_GCM,<plaintext>] is refused by sops (R2 F5)
+    meta = f"sops:\n    mac: {ENC}\n    version: 3.11.0\n"
+    for fake in ("ENC[AES256_GCM,hunter2hunter2]", ENC[:-1] + "] trailing", ENC.replace(
+            "type:str", "type:evil")):
+        result = check_bytes(f"password: '{fake}'\n{meta}".encode(), "s.yaml")
+        assert result.plaintext == ('["password"]',), fake
+    fake_mac = "sops:\n    mac: ENC[AES256_GCM,x]\n    version: 3.11.0\n"
+    result = check_bytes(f"password: {ENC}\n{fake_mac}".encode(), "s.yaml")
+    assert result.problem == "invalid sops metadata (no encrypted mac)"
 
 
 def test_ini_is_read_as_sops_reads_it() -> None:
