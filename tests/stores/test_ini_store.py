@@ -94,3 +94,4 @@ def test_a_section_name_is_read_as_go_ini_reads_it() -> None:
     for header, name in (("[ a ]", " a "), ("[a]b]", "a]b"), ("[a ]", "a "), ("  [a]  ", "a")):
         docs = STORE.read(f"{header}\nk = v\n", "f.ini")[0]
         assert [key for key in docs[0] if key != DEFAULT] == [name]
+        assert STORE.read(STORE.write(docs), "f.ini")[0] == docs  # "a]b" can be set now
