@@ -1,7 +1,8 @@
 """The console script. The hot commands (``decrypt``, ``get``, ``encrypt``, ``set``,
-``exec-env``, ``git textconv``, ``merge driver``, ``scan``, ``check-encrypted``) with a
-command line the lean parser fully handles run without importing Typer or rich: start-up is
-most of a small file's time, and the race with sops (a Go binary) is won or lost there.
+``exec-env``, ``git textconv``, ``merge driver``, and the hooks' ``scan``,
+``check-encrypted`` and ``check``) with a command line the lean parser fully handles run
+without importing Typer or rich: start-up is most of a small file's time, and the race
+with sops (a Go binary) is won or lost there.
 Their parameters are declared once (``cli/spec.py``) for both parsers; anything the lean
 parser does not handle (help, errors, prompts) goes to the Typer app (the scanner commands:
 to the scanner-only app of ``cli/scan_cmd.py``).
