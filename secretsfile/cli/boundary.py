@@ -47,14 +47,20 @@ def write_stdout(text: str) -> None:
                          hint="write to a file with --output FILE") from None
 
 
-def stdout_gone() -> None:
-    """After a BrokenPipeError (the reader left): fd 1 goes to /dev/null, so what is still
-    buffered and the exit's flush go nowhere quietly while the command carries on."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, sys.stdout.fileno())
-    finally:
-        os.close(devnull)
+def verdict_output(report: Callable[[], None], summary: Callable[[], None]) -> None:
+    """A scanner command's output: the report (stdout), then the summary (stderr). A reader
+    that leaves either stream (`scan | head`, `scan 2>&1 | true`) ends that output, not the
+    command: its exit code (findings or not) stands. The stream then goes to /dev/null, so
+    what is still buffered and the exit's flush go nowhere quietly."""
+    for write, stream in ((report, sys.stdout), (summary, sys.stderr)):
+        try:
+            write()
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, stream.fileno())
+            finally:
+                os.close(devnull)
 
 
 def report_frames(error: BaseException) -> None:

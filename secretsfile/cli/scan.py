@@ -73,14 +73,13 @@ def run_scan_command(
     )
     result = run_scan(request, sources)
     report = result.report(__version__)
-    try:
-        write_report(report, fmt, output)
-    except BrokenPipeError:  # `scan | head`: the findings stand, so does the exit code
-        from secretsfile.cli.boundary import stdout_gone
+    from secretsfile.cli.boundary import verdict_output
 
-        stdout_gone()
-    if not no_summary:
-        say(summary(report, result.baseline_written, result.baseline_path))
+    def summary_line() -> None:
+        if not no_summary:
+            say(summary(report, result.baseline_written, result.baseline_path))
+
+    verdict_output(lambda: write_report(report, fmt, output), summary_line)
     return 1 if result.findings else 0
 
 
@@ -102,19 +101,21 @@ def run_check_encrypted(files: list[str] | None = None, staged: bool = False,
     # guard_sources takes any path at run time (config.project.load and sops_config_for do)
     found = guard_sources(cwd)  # type: ignore[arg-type]  # annotated Path: to widen there
     report = run_check(tuple(files or ()), sources, found, cwd=cwd, staged=staged)
-    from secretsfile.cli.boundary import stdout_gone, write_stdout
+    from secretsfile.cli.boundary import verdict_output, write_stdout
 
-    try:
+    def lines() -> None:
         if fmt == "json":
             import json
 
             write_stdout(json.dumps(report.as_json(), indent=2) + "\n")
         else:
             write_stdout("".join(line + "\n" for line in report.lines()))
-    except BrokenPipeError:  # the reader left: the verdict stands
-        stdout_gone()
-    if not no_summary:
-        say(report.summary())
+
+    def summary_line() -> None:
+        if not no_summary:
+            say(report.summary())
+
+    verdict_output(lines, summary_line)
     return 1 if report.failed else 0
 
 

@@ -117,18 +117,21 @@ def test_staged_finds_a_secret_after_a_lone_carriage_return(run: Runner, repo: P
 
 
 @pytest.mark.parametrize("command", [["scan", "--no-git"], ["check-encrypted"]])
+@pytest.mark.parametrize("gone", ["stdout", "both"])
 def test_a_reader_that_leaves_does_not_turn_findings_into_a_pass(
-    repo: Path, command: list[str]
+    repo: Path, command: list[str], gone: str
 ) -> None:
-    # `scan | true` exited 0 with findings: a BrokenPipeError counted as success (R1)
+    # `scan | true` (R1) and `scan 2>&1 | true` (R3) exited 0 with findings: a
+    # BrokenPipeError counted as success
     (repo / "secrets").mkdir()
     (repo / "secrets" / "prod.yaml").write_text(DIRTY.replace(" = ", ": "))
     (repo / "app.py").write_text(DIRTY * 200)
+    merged = subprocess.STDOUT if gone == "both" else subprocess.PIPE
     proc = subprocess.Popen(["secretsfile", *command, "app.py", "secrets/prod.yaml"],
-                            cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stderr is not None
+                            cwd=repo, stdout=subprocess.PIPE, stderr=merged)
+    assert proc.stdout is not None
     proc.stdout.close()  # before it writes a byte
-    stderr = proc.stderr.read().decode()
+    stderr = proc.stderr.read().decode() if proc.stderr is not None else ""
     assert proc.wait(timeout=60) == 1, stderr
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
     assert_no_secret(stderr)
