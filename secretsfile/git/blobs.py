@@ -96,11 +96,12 @@ TEXT_TEST_BYTES = 8192
 def staged_text(root: StrPath, paths: Sequence[str], is_text: TextTest) -> list[AddedLines]:
     """The added lines of staged files git called binary (``-diff``/``binary`` attributes,
     or its NUL test on either side) whose staged content is text to ``is_text(head,
-    path)`` (``head``: its first ``TEXT_TEST_BYTES``): the staged diff of those paths again,
-    with ``--text``. True binaries are left out."""
+    path, size)`` (``head``: its first ``TEXT_TEST_BYTES``; ``size``: the whole blob's, so
+    a file over the size limit is left out before it is diffed): the staged diff of those
+    paths again, with ``--text``. True binaries are left out."""
     ids = _index_ids(root, paths)
     heads = _object_heads(root, ids)
-    text = [p for p, oid in ids.items() if oid is not None and is_text(heads[oid], p)]
+    text = [p for p, oid in ids.items() if oid is not None and is_text(*heads[oid], p)]
     sections: list[AddedLines] = []
     for n in range(0, len(text), _MAX_PATHSPECS):
         chunk = text[n : n + _MAX_PATHSPECS]
@@ -118,7 +119,7 @@ def history_text(root: StrPath, changes: Sequence[tuple[str, str]], is_text: Tex
     new blob is text."""
     ids = _commit_ids(root, changes)
     heads = _object_heads(root, ids)
-    text = [key for key, oid in ids.items() if is_text(heads[oid], key[1])]
+    text = [key for key, oid in ids.items() if is_text(*heads[oid], key[1])]
     sections: list[AddedLines] = []
     for n in range(0, len(text), _MAX_PATHSPECS):
         chunk = set(text[n : n + _MAX_PATHSPECS])
@@ -154,24 +155,26 @@ def _commit_ids(root: StrPath, changes: Sequence[tuple[str, str]]
     return ids
 
 
-def _object_heads(root: StrPath, ids: Mapping[Any, str | None]) -> dict[str, bytes]:
-    """The first ``TEXT_TEST_BYTES`` of each object ``ids`` names, read as git streams
-    them: a large binary is never held whole."""
+def _object_heads(root: StrPath, ids: Mapping[Any, str | None]
+                  ) -> dict[str, tuple[bytes, int]]:  # fmt: skip
+    """The first ``TEXT_TEST_BYTES`` of each object ``ids`` names and its size, read as git
+    streams them: a large binary is never held whole."""
     wanted = list(dict.fromkeys(oid for oid in ids.values() if oid is not None))
     if not wanted:
         return {}
     from secretsfile.git.pipe import READ_SIZE, git_output  # here: a binary section is rare
 
-    heads: dict[str, bytes] = {}
+    heads: dict[str, tuple[bytes, int]] = {}
     feed = "".join(f"{o}\n" for o in wanted).encode("ascii")
     with git_output(root, ["cat-file", "--batch"], feed) as out:
         for oid in wanted:
             header = out.readline().split(b" ")
             if len(header) != 3 or header[0] != oid.encode("ascii"):
                 _unreadable(ids, oid)
-            left = int(header[2]) + 1  # the object, then a newline
-            heads[oid] = out.read(min(left - 1, TEXT_TEST_BYTES))
-            left -= len(heads[oid])
+            size = int(header[2])
+            head = out.read(min(size, TEXT_TEST_BYTES))
+            heads[oid] = (head, size)
+            left = size + 1 - len(head)  # the rest of the object, then a newline
             while left > 0 and (chunk := out.read(min(left, READ_SIZE))):
                 left -= len(chunk)
     return heads

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     #: (the first bytes of a blob, its path) -> is it text (ours: scanner.sources.classify)
-    TextTest = Callable[[bytes, str], bool]
+    TextTest = Callable[[bytes, int, str], bool]  # (head, whole size, path)
 
     from secretsfile._fileio import StrPath
 

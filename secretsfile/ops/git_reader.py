@@ -16,7 +16,7 @@ from secretsfile._fileio import StrPath
 __all__ = ["AddedText", "GitReader", "StagedText", "TextTest"]
 
 #: (the first bytes of a blob git called binary, its path) -> is it text to us
-TextTest = Callable[[bytes, str], bool]
+TextTest = Callable[[bytes, int, str], bool]  # (head, whole size, path)
 
 
 class AddedText(Protocol):

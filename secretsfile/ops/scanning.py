@@ -271,7 +271,9 @@ class TextTest:
     def __init__(self, limits: FileLimits) -> None:
         self.limits = limits
 
-    def __call__(self, head: bytes, path: str) -> bool:
+    def __call__(self, head: bytes, size: int, path: str) -> bool:
+        if self.limits.max_file_size and size > self.limits.max_file_size:
+            return False  # skipped like a too large file, before git diffs it whole
         return classify(head, path, self.limits) is not Skip.BINARY
 
 

@@ -292,7 +292,7 @@ class Heads:
     def __init__(self) -> None:
         self.seen: dict[str, int] = {}
 
-    def __call__(self, head: bytes, path: str) -> bool:
+    def __call__(self, head: bytes, size: int, path: str) -> bool:
         self.seen[path] = len(head)
         return b"\0" not in head
 

@@ -108,3 +108,14 @@ def test_history_workers_reread_as_the_single_log_does(
             for r in (serial, parallel)]  # fmt: skip
     assert rows[0] == rows[1] and len(rows[0]) == 2
     assert parallel.stats.skipped == serial.stats.skipped
+
+
+def test_a_file_over_the_size_limit_is_not_diffed_again(repo: Path) -> None:
+    # R3: a 71 MB CSV under `*.csv -diff` was diffed whole (594 MB RSS) before the limit
+    (repo / ".gitattributes").write_text("*.csv -diff\n")
+    (repo / "big.csv").write_bytes(TOKEN_LINE + b"x,y\n" * 2000)
+    (repo / "small.csv").write_bytes(TOKEN_LINE)
+    git(repo, "add", "-A")
+    result = scan(repo, Mode.STAGED, max_file_size=4096)
+    assert found(result) == [("small.csv", 1)]
+    assert result.stats.skipped == {"binary": 1}
