@@ -85,11 +85,21 @@ _ARMOR_MARKERS = (
     "-----BEGIN AGE ENCRYPTED FILE-----",
     "-----BEGIN PGP MESSAGE-----",
 )
+_ARMOR_ENDS = ("-----END AGE ENCRYPTED FILE-----", "-----END PGP MESSAGE-----")
 
 
 def armored_ciphertext(c: Candidate) -> bool:
-    """An age or PGP encrypted message (the wrapped data keys in sops metadata)."""
-    return c.secret.startswith(_ARMOR_MARKERS) or any(m in c.line for m in _ARMOR_MARKERS)
+    """An age or PGP encrypted message (the wrapped data keys in sops metadata): the
+    candidate starts with its BEGIN line, or sits between BEGIN and END on one line (JSON
+    keeps the message on one line, with \\n escapes). A marker elsewhere on the line (a
+    comment beside a token) hides nothing."""
+    if c.secret.startswith(_ARMOR_MARKERS):
+        return True
+    for begin, end in zip(_ARMOR_MARKERS, _ARMOR_ENDS, strict=True):
+        opened = c.line.rfind(begin, 0, c.start + 1)
+        if opened >= 0 and c.line.find(end, opened) >= c.end:
+            return True
+    return False
 
 
 # --- public material --------------------------------------------------------------------

@@ -153,3 +153,16 @@ def test_a_candidate_is_a_frozen_value() -> None:
     assert found == Candidate("abc123", 'token = "abc123"', 9) and hash(found) == hash(found)
     with pytest.raises(AttributeError):
         found.start = 0  # type: ignore[misc]
+
+
+def test_an_armor_marker_hides_only_what_lies_inside_its_message() -> None:
+    # R3: a marker in a comment beside a token hid everything on the line
+    token = "ghp_k7Q2mZ9xW4vB8nR1tY6uP3sL5dF0gH2jK4qE"
+    beside = f't = "{token}"  # -----BEGIN PGP MESSAGE-----'
+    assert not filters.armored_ciphertext(Candidate(token, beside, beside.index(token)))
+    one_line = ('"enc": "-----BEGIN AGE ENCRYPTED FILE-----\\nYWdlLWVuY3J5cHRpb24ub3JnL3Yx'
+                'Ci0+IFgy\\n-----END AGE ENCRYPTED FILE-----\\n"')  # sops' JSON, one line
+    body = "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgy"
+    assert filters.armored_ciphertext(Candidate(body, one_line, one_line.index(body)))
+    marker = "-----BEGIN AGE ENCRYPTED FILE-----"
+    assert filters.armored_ciphertext(Candidate(marker + "x", marker + "x", 0))
