@@ -115,11 +115,14 @@ def _selector(meta: Mapping[str, Any]) -> Selector | str:
 def _metadata_problem(meta: object) -> str | None:
     if not isinstance(meta, dict):
         return _NO_METADATA
-    from secretsfile.core.enc_value import is_enc_value
+    from secretsfile.core.enc_value import METADATA_FIELDS, is_enc_value
 
     mac = meta.get("mac")
     if not isinstance(mac, str) or not is_enc_value(mac):
         return "invalid sops metadata (no encrypted mac)"
+    unknown = sorted(str(key) for key in meta if key not in METADATA_FIELDS)
+    if unknown:  # sops ignores them: a place to leave a value in clear (`sops_password=`)
+        return f"invalid sops metadata (unknown field {unknown[0]!r}: not a field sops writes)"
     if meta.get("version") in (None, ""):
         return "invalid sops metadata (no version)"
     return None

@@ -104,6 +104,15 @@ def test_only_a_well_formed_enc_value_counts_as_encrypted() -> None:
     assert result.problem == "invalid sops metadata (no encrypted mac)"
 
 
+def test_an_unknown_metadata_field_is_not_a_hiding_place() -> None:
+    # R3: `sops_db_password=…` in an encrypted .env (or a field under sops:) passed
+    dotenv = f"A={ENC}\nsops_mac={ENC}\nsops_version=3.11.0\nsops_db_password=Tr0ub4dor\n"
+    assert check_bytes(dotenv.encode(), "prod.env").problem == (
+        "invalid sops metadata (unknown field 'db_password': not a field sops writes)")
+    yaml = f"a: {ENC}\nsops:\n    mac: {ENC}\n    version: 3.11.0\n    github_token: x\n"
+    assert not check_bytes(yaml.encode(), "s.yaml").ok
+
+
 def test_ini_is_read_as_sops_reads_it() -> None:
     # configparser took an indented line for a continuation of the encrypted value above
     # and let the last of two equal keys win: both hid a plaintext value (R2 F6)
