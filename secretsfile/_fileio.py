@@ -139,12 +139,15 @@ def write_atomic(path: StrPath, text: str, mode: int | None = None, private: boo
     """
     import contextlib  # writes only: decrypt does not import it (issue 14)
 
-    path = os.path.realpath(path)
+    given = os.fspath(path)
+    if os.path.exists(given) and not os.path.isfile(given) and not os.path.isdir(given):
+        # a FIFO or a device (/dev/null, /dev/stdout, >(cmd)): a rename would replace it;
+        # tested before realpath, which turns /dev/stdout into /proc/…/pipe:[N]
+        _write_through(given, text)
+        return
+    path = os.path.realpath(given)
     if os.path.isdir(path):
         raise UsageError(f"{path} is a directory, not a file", hint="name a file to write")
-    if os.path.exists(path) and not os.path.isfile(path):
-        _write_through(path, text)  # a FIFO or a device (/dev/null): a rename would replace it
-        return
     directory = os.path.dirname(path)
     keep: int | None = mode
     if private:

@@ -137,6 +137,15 @@ def test_a_reader_that_leaves_does_not_turn_findings_into_a_pass(
     assert_no_secret(stderr)
 
 
+def test_output_into_a_pipe_through_dev_stdout(repo: Path) -> None:
+    # R3: realpath made /dev/stdout /proc/…/pipe:[N], which could not be written
+    (repo / "app.py").write_text(DIRTY)
+    done = subprocess.run(["secretsfile", "scan", "--no-git", "app.py", "-o", "/dev/stdout"],
+                          cwd=repo, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 1 and done.stdout.count("app.py:") == 4, done.stderr
+    assert_no_secret(done.stdout, done.stderr)
+
+
 def test_since_and_history(run: Runner, repo: Path) -> None:
     (repo / "a.py").write_text("x = 1\n")
     git(repo, "add", "a.py")
