@@ -79,12 +79,14 @@ def _comparison_notes(histories: list[FileHistory]) -> None:
 
 
 def _commit_lines(commit: Any) -> list[str]:
-    header = (f"{commit.when.date().isoformat()}  {commit.commit[:10]}  {commit.author}  "
-              f"{commit.env}  {commit.subject}")
+    from secretsfile.ops.textconv import visible  # anyone who pushes writes these
+
+    header = (f"{commit.when.date().isoformat()}  {commit.commit[:10]}  "
+              f"{visible(commit.author)}  {commit.env}  {visible(commit.subject)}")
     if commit.compared != "value":
         header += "  [by ciphertext]"
     lines = [header]
-    lines += [f"    {change.label} {change.change}" for change in commit.changes]
+    lines += [f"    {visible(change.label)} {change.change}" for change in commit.changes]
     if not commit.changes:
         lines.append("    (no secret changed)")
     lines += [f"    note: {note}" for note in commit.notes]

@@ -69,6 +69,13 @@ def _quoted(text: str, ascii_only: bool) -> str:
     return out if out.isprintable() else "".join(map(_visible, out))
 
 
+def visible(text: str) -> str:
+    """``text`` with anything not printable (escape sequences, CR, bidi controls) shown as a
+    ``\\u`` escape: for what a terminal prints that someone else wrote (commit subjects,
+    author names, key names)."""
+    return text if text.isprintable() else "".join(map(_visible, text))
+
+
 def _visible(char: str) -> str:
     if char.isprintable():
         return char

@@ -121,6 +121,18 @@ def test_history_text_names_group_keys(run: Runner, project: dict[str, str]) -> 
     assert "compared by decrypted value" in result.stderr
 
 
+def test_history_shows_what_committers_wrote_without_terminal_controls(
+        run: Runner, project: dict[str, str]) -> None:
+    # R3: a subject with ESC and CR drew a fake history line over the real one
+    _set(run, "api-token", "tok-PLANTED-three")
+    _commit(Path.cwd(), "rotate\x1b[2K\r2020-01-01  Alice  harmless\x1b[8m", 0,
+            author="Eve\x1b[8m")
+    result = _clean(run("history", "--env", "prod"))
+    assert result.code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\r" not in result.stdout
+    assert "rotate\\u001b[2K\\u000d2020-01-01" in result.stdout
+
+
 def test_history_without_a_key_compares_ciphertext(run: Runner, project: dict[str, str],
                                                    monkeypatch: pytest.MonkeyPatch,
                                                    tmp_path: Path) -> None:
