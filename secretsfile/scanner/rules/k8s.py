@@ -7,7 +7,7 @@ from secretsfile.scanner.model import Allowlist, Rule
 from ._common import MASKED, RUNS, SEQUENTIAL
 
 # Start of a Secret document's data block (kind may come before or after it).
-_KIND = r"kind:[ \t]*['\"]?[Ss]ecret['\"]?[ \t]*\r?\n"
+_KIND = r"kind:[ \t]*['\"]?[Ss]ecret['\"]?[ \t]*(?:#[^\n]*)?\r?\n"  # a comment may follow
 # Skip comment lines and short/empty entries before the one we report.
 _ENTRIES = r"(?:[ \t]*#[^\n]*\n|[ \t]+[\w.-]+:[^\n]*\n)*?"
 # Any lines of the same YAML document (never across a --- separator). Unbounded on purpose: the
@@ -27,6 +27,7 @@ RULES: tuple[Rule, ...] = (
         allowlists=(MASKED, RUNS, _TEMPLATE),
         true_samples=(
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: ydKWkli4rs+srKdvFh0+04B8\n",
+            "apiVersion: v1\nkind: Secret  # the app's\ndata:\n  token: ydKWkli4rs+srKdvFh0+04B8\n",
         ),
         false_samples=(
             'apiVersion: v1\nkind: Secret\nmetadata:\n  name: registry-auth\ntype: Opaque\ndata:\n  htpasswd: ""\n',
@@ -40,7 +41,8 @@ RULES: tuple[Rule, ...] = (
         description="Kubernetes Secret manifest with a base64 data value (kind declared after data)",
         regex=(
             r"(?m)^[ \t]*data:[ \t]*\r?\n" + _ENTRIES + _DATA_VALUE
-            + r"(?=(?:(?!---)[^\n]*\n){0,60}?[ \t]*kind:[ \t]*['\"]?(?i:secret)['\"]?[ \t]*(?:\r?\n|$))"
+            + r"(?=(?:(?!---)[^\n]*\n){0,60}?[ \t]*kind:[ \t]*['\"]?(?i:secret)['\"]?[ \t]*"
+            r"(?:#[^\n]*)?(?:\r?\n|$))"
         ),
         keywords=("data:",),
         secret_group=1,
