@@ -18,13 +18,13 @@ from secretsfile.git.sources import _DIFF_FLAGS, _HISTORY_FLAGS, _stream
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from typing import Any, NoReturn
 
     from secretsfile._fileio import StrPath
     from secretsfile.git.sources import TextTest
 
-__all__ = ["TEXT_TEST_BYTES", "history_text", "staged_blobs", "staged_text"]
+__all__ = ["TEXT_TEST_BYTES", "cat_objects", "history_text", "staged_blobs", "staged_text"]
 
 
 def staged_blobs(root: StrPath, paths: Sequence[str]) -> dict[str, bytes | None]:
@@ -65,8 +65,18 @@ def _index_ids(root: StrPath, paths: Sequence[str]) -> dict[str, str | None]:
 
 
 def _read_objects(root: StrPath, ids: dict[str, str | None]) -> dict[str, bytes]:
-    """The objects ``ids`` (path -> object id) name, by id (``git cat-file --batch``)."""
-    wanted = list(dict.fromkeys(oid for oid in ids.values() if oid is not None))
+    """The objects ``ids`` (path -> object id) name; one git cannot read is an error."""
+    objects = cat_objects(root, ids.values())
+    for oid in ids.values():
+        if oid is not None and oid not in objects:
+            _unreadable(ids, oid)
+    return objects
+
+
+def cat_objects(root: StrPath, oids: Iterable[str | None]) -> dict[str, bytes]:
+    """The objects of ``oids`` (None and repeats left out), by id, from one ``git cat-file
+    --batch``; an object id git does not have is left out."""
+    wanted = list(dict.fromkeys(oid for oid in oids if oid))
     if not wanted:
         return {}
     out = run_git(["cat-file", "--batch"], root, stdin="".join(f"{o}\n" for o in wanted).encode())
@@ -77,7 +87,7 @@ def _read_objects(root: StrPath, ids: dict[str, str | None]) -> dict[str, bytes]
         header = out[pos:end].split(b" ")
         pos = end + 1
         if len(header) != 3 or header[0] != oid.encode():
-            _unreadable(ids, oid)
+            continue  # "<oid> missing"
         size = int(header[2])
         objects[oid] = out[pos : pos + size]
         pos += size + 1

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from secretsfile.git.blobs import cat_objects
 from secretsfile.git.run import GitError, run_git
 
 LIST_LIMIT = 500  # commits read for `secret list` dates
@@ -111,11 +112,11 @@ def _blobs_at(root: Path, trees: list[str], relative: str) -> list[str | None]:
     size = len(trees[0]) // 2  # bytes of an object id in a tree (SHA-1 or SHA-256)
     names = relative.encode("utf-8", "surrogateescape").split(b"/")
     for depth, name in enumerate(names):
-        objects = _objects(root, found)
+        objects = cat_objects(root, found)
         last = depth == len(names) - 1
         found = [_entry(objects.get(oid) if oid else None, name, last, size)
                  for oid in found]
-    objects = _objects(root, found)
+    objects = cat_objects(root, found)
     texts = [objects.get(oid) if oid else None for oid in found]
     return [None if text is None else text.decode("utf-8", "replace") for text in texts]
 
@@ -136,25 +137,3 @@ def _entry(tree: bytes | None, name: bytes, blob: bool, size: int) -> str | None
             return tree[nul + 1:end].hex() if wanted else None
         position = end
     return None
-
-
-def _objects(root: Path, oids: list[str | None]) -> dict[str, bytes]:
-    """The objects of ``oids`` (None and repeats left out) from one ``git cat-file
-    --batch``; an object id git does not have is left out."""
-    wanted = list(dict.fromkeys(oid for oid in oids if oid))
-    if not wanted:
-        return {}
-    request = "".join(f"{oid}\n" for oid in wanted).encode()
-    out = run_git(["cat-file", "--batch"], root, stdin=request)
-    found: dict[str, bytes] = {}
-    position = 0
-    for oid in wanted:
-        end = out.index(b"\n", position)
-        header = out[position:end].split(b" ")
-        position = end + 1
-        if len(header) != 3:
-            continue  # "<oid> missing"
-        size = int(header[2])
-        found[oid] = out[position:position + size]
-        position += size + 1
-    return found
