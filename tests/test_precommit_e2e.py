@@ -100,6 +100,14 @@ def try_repo(hook_repo: Path, repo: Path, env: dict[str, str]) -> subprocess.Com
     )
 
 
+def blocked(hook_repo: Path, repo: Path, env: dict[str, str]) -> str:
+    """``try-repo``'s output, after checking that the hooks failed the change."""
+    done = try_repo(hook_repo, repo, env)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    return output
+
+
 def test_manifest_is_valid() -> None:
     manifest = str(CHECKOUT / ".pre-commit-hooks.yaml")
     done = subprocess.run(
@@ -117,9 +125,7 @@ def test_try_repo_blocks_an_aws_key_pair(
         f'AWS_ACCESS_KEY_ID = "{AWS_ID}"\nAWS_SECRET_ACCESS_KEY = "{AWS_SECRET}"\n'
     )
     _run(["git", "add", "settings.py"], repo, env)
-    done = try_repo(hook_repo[0], repo, env)
-    output = done.stdout + done.stderr
-    assert done.returncode == 1, output
+    output = blocked(hook_repo[0], repo, env)
     assert "secretsfile scan" in output and "Failed" in output
     assert "settings.py:1:" in output and "aws-access-key-id" in output
     assert AWS_ID not in output and AWS_SECRET not in output
@@ -136,9 +142,7 @@ def test_the_repositorys_own_modules_do_not_replace_the_hooks(
     (repo / "secrets").mkdir()
     (repo / "secrets" / "prod.yaml").write_text("password: correct-horse-battery\n")
     _run(["git", "add", "-A"], repo, env)
-    done = try_repo(hook_repo[0], repo, env)
-    output = done.stdout + done.stderr
-    assert done.returncode == 1, output
+    output = blocked(hook_repo[0], repo, env)
     assert "settings.py:1:" in output and "secrets/prod.yaml: not encrypted" in output
 
 
@@ -164,9 +168,7 @@ def test_try_repo_blocks_a_plaintext_secrets_file(
     (repo / "secrets").mkdir()
     (repo / "secrets" / "prod.yaml").write_text("database:\n  password: correct-horse-battery\n")
     _run(["git", "add", "secrets/prod.yaml"], repo, env)
-    done = try_repo(hook_repo[0], repo, env)
-    output = done.stdout + done.stderr
-    assert done.returncode == 1, output
+    output = blocked(hook_repo[0], repo, env)
     assert "secrets/prod.yaml: not encrypted (no sops metadata)" in output
     assert "correct-horse-battery" not in output
 
@@ -211,9 +213,7 @@ def test_try_repo_blocks_a_plaintext_file_beside_the_environments_after_init(
     plain = "database:\n  password: correct-horse-battery\n"
     (repo / "secrets" / "internal.yaml").write_text(plain)
     _run(["git", "add", "-A"], repo, env)
-    done = try_repo(hook_repo[0], repo, env)
-    output = done.stdout + done.stderr
-    assert done.returncode == 1, output
+    output = blocked(hook_repo[0], repo, env)
     assert "secrets/internal.yaml: not encrypted (no sops metadata)" in output
     assert "secrets/dev.yaml:" not in output  # init's encrypted file passes
     assert "correct-horse-battery" not in output
