@@ -126,6 +126,9 @@ class Scanner:
         self.stopwords = stopwords
         self.filters_enabled = filters_enabled
         self.decode = decode
+        from secretsfile.scanner.rules import BUILTIN_RULES  # loaded already on a scan
+
+        builtin = {id(rule) for rule in BUILTIN_RULES}
         seen: set[str] = set()
         self._compiled: list[CompiledRule] = []
         by_keyword: dict[str, list[int]] = {}
@@ -136,7 +139,9 @@ class Scanner:
             seen.add(rule.id)
             index = len(self._compiled)
             keywords = tuple(sorted({k.lower() for k in rule.keywords if k}))
-            self._compiled.append(CompiledRule(rule, _is_generic(rule), keywords))
+            generic = _is_generic(rule)
+            vendor = not generic and id(rule) in builtin
+            self._compiled.append(CompiledRule(rule, generic, keywords, sees_ciphertext=vendor))
             if not keywords:
                 always.append(index)
             for keyword in keywords:
@@ -307,7 +312,7 @@ class Scanner:
             if pragmas is not None and pragmas.suppress(start, candidate.secret_stop):
                 continue
             line_no = text.count("\n", 0, candidate.secret_start) + 1
-            if self.filters_enabled and "sops" in text:
+            if self.filters_enabled and "sops" in text and not candidate.compiled.sees_ciphertext:
                 if sops_ranges is None:
                     sops_ranges = sops_block_lines(text)
                 if any(a <= line_no <= b for a, b in sops_ranges):

@@ -25,18 +25,28 @@ _FEW_LINES = 1
 _BLOCK = 2
 
 
+#: filters.FILTERS that drop what sits in sops ciphertext or an armored message. A built-in
+#: vendor rule (AKIA…, ghp_…: a shape random base64 does not hold by chance) is not subject
+#: to them, nor to the skipping of sops metadata lines: a token there was pasted in, a
+#: look-alike hiding it. Generic and custom rules are (their shapes may occur by chance).
+_CIPHERTEXT_FILTERS = frozenset({"sops-ciphertext", "armored-ciphertext"})
+
+
 class CompiledRule:
     """A rule plus what the engine derives from it, each piece computed on first use
     (a plain slotted class: one is built per rule at every start)."""
 
     __slots__ = ("_allowlists", "_literal", "_mode", "_path", "_pattern", "exempt", "generic",
-                 "keywords", "rule")  # fmt: skip
+                 "keywords", "rule", "sees_ciphertext")  # fmt: skip
 
-    def __init__(self, rule: Rule, generic: bool, keywords: tuple[str, ...] = ()) -> None:
+    def __init__(self, rule: Rule, generic: bool, keywords: tuple[str, ...] = (),
+                 sees_ciphertext: bool = False) -> None:  # fmt: skip
         self.rule = rule
         self.generic = generic
         self.keywords = keywords
-        self.exempt = frozenset(rule.exempt_filters)
+        self.sees_ciphertext = sees_ciphertext  # see _CIPHERTEXT_FILTERS
+        self.exempt = frozenset(rule.exempt_filters) | (
+            _CIPHERTEXT_FILTERS if sees_ciphertext else frozenset())
         self._allowlists: tuple[CompiledAllowlist, ...] | None = None
         self._pattern: re.Pattern[str] | None = None
         self._path: re.Pattern[str] | None = None

@@ -163,13 +163,34 @@ def test_dotenv_ini_json_unknown_fields_are_scanned(recipients: list[str]) -> No
 def test_json_block_must_close_the_document(recipients: list[str]) -> None:
     doc = json.loads(ours("json", recipients))
     meta = doc.pop("sops")
+    meta["unencrypted_suffix"] = "x" * 24  # what a custom rule matches, on a metadata line
+    opened = json.dumps({"sops": meta, "z": 1}, indent="\t")
+    closing = json.dumps({"z": 1, "sops": meta}, indent="\t")
+    assert Scanner((ANYTHING,)).scan_text(opened, "s.json") != []
+    assert Scanner((ANYTHING,)).scan_text(closing, "s.json") == []
+    # a built-in vendor rule reads metadata lines too: a token pasted into a field value
+    # (R3) is reported; a real sops file holds no such shape
     meta["unencrypted_suffix"] = TOKEN
-    text = json.dumps({"sops": meta, "z": 1}, indent="\t")
-    assert found(text, "s.json")
-    assert not found(json.dumps({"z": 1, "sops": meta}, indent="\t"), "s.json")
+    assert found(json.dumps({"z": 1, "sops": meta}, indent="\t"), "s.json")
 
 
 def test_crlf_files_keep_their_metadata_skipped(recipients: list[str]) -> None:
     for fmt in ("yaml", "env", "ini"):
         text = ours(fmt, recipients).replace("\n", "\r\n")
         assert Scanner((ANYTHING, *BUILTIN_RULES)).scan_text(text, f"s.{fmt}") == [], fmt
+
+
+def test_a_vendor_token_is_reported_wherever_it_hides_in_a_sops_file(
+        recipients: list[str]) -> None:
+    # R3: values of known metadata fields, a *_regex line's comment, a KMS context, and a
+    # token that is valid base64 inside an ENC value's data all hid it from the scanner
+    text = ours("yaml", recipients)
+    for planted in (f"    lastmodified: {TOKEN}\n", f"    unencrypted_regex: x  # {TOKEN}\n",
+                    f"    kms:\n        - arn: arn:aws:kms:x\n          context:\n"
+                    f"            team: {TOKEN}\n"):
+        tampered = text.replace("    lastmodified:", planted + "    lastmodified:", 1)
+        assert found(tampered, "s.yaml"), planted
+    enc = ("ENC[AES256_GCM,data:AKIAZ7QW3RTY5UIOPL2K,iv:MDEyMzQ1Njc4OWFi,"
+           "tag:MDEyMzQ1Njc4OWFiY2RlZg==,type:str]")
+    findings = Scanner(BUILTIN_RULES).scan_text(f"key: {enc}\n" + text, "s.yaml")
+    assert [f.rule_id for f in findings] == ["aws-access-key-id"]
