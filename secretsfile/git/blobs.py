@@ -18,8 +18,10 @@ from secretsfile.git.sources import _DIFF_FLAGS, _HISTORY_FLAGS, _stream
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
-    from typing import Any, NoReturn
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from typing import Any, NoReturn, TypeVar
+
+    _T = TypeVar("_T")
 
     from secretsfile._fileio import StrPath
     from secretsfile.git.sources import TextTest
@@ -79,7 +81,7 @@ def cat_objects(root: StrPath, oids: Iterable[str | None]) -> dict[str, bytes]:
     wanted = list(dict.fromkeys(oid for oid in oids if oid))
     if not wanted:
         return {}
-    out = run_git(["cat-file", "--batch"], root, stdin="".join(f"{o}\n" for o in wanted).encode())
+    out = run_git(["cat-file", "--batch"], root, stdin=_lines(wanted))
     objects: dict[str, bytes] = {}
     pos = 0
     for oid in wanted:
@@ -99,6 +101,17 @@ def _unreadable(ids: Mapping[Any, str | None], oid: str) -> NoReturn:
     raise GitError("git cannot read this file's content", path=key if isinstance(key, str)
                    else key[-1], hint="run git fsck; git add the file again")  # fmt: skip
 
+
+def _lines(values: Iterable[str]) -> bytes:
+    """git's stdin for ``--batch`` / ``--stdin``: each value once, in order, one a line."""
+    return "".join(f"{value}\n" for value in dict.fromkeys(values)).encode("ascii")
+
+
+def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
+    """``items`` in pieces that fit on git's command line as pathspecs."""
+    return (items[n : n + _MAX_PATHSPECS] for n in range(0, len(items), _MAX_PATHSPECS))
+
+
 #: How much of a blob git calls binary our own text test reads (the scanner's NUL window).
 TEXT_TEST_BYTES = 8192
 
@@ -106,15 +119,14 @@ TEXT_TEST_BYTES = 8192
 def staged_text(root: StrPath, paths: Sequence[str], is_text: TextTest) -> list[AddedLines]:
     """The added lines of staged files git called binary (``-diff``/``binary`` attributes,
     or its NUL test on either side) whose staged content is text to ``is_text(head,
-    path, size)`` (``head``: its first ``TEXT_TEST_BYTES``; ``size``: the whole blob's, so
+    size, path)`` (``head``: its first ``TEXT_TEST_BYTES``; ``size``: the whole blob's, so
     a file over the size limit is left out before it is diffed): the staged diff of those
     paths again, with ``--text``. True binaries are left out."""
     ids = _index_ids(root, paths)
     heads = _object_heads(root, ids)
     text = [p for p, oid in ids.items() if oid is not None and is_text(*heads[oid], p)]
     sections: list[AddedLines] = []
-    for n in range(0, len(text), _MAX_PATHSPECS):
-        chunk = text[n : n + _MAX_PATHSPECS]
+    for chunk in _chunks(text):
         out = run_git(["diff", "--cached", "--text", *_DIFF_FLAGS, "--diff-filter=ACMRTUXB",
                        "--", *chunk], root)  # fmt: skip
         asked = set(chunk)
@@ -131,11 +143,11 @@ def history_text(root: StrPath, changes: Sequence[tuple[str, str]], is_text: Tex
     heads = _object_heads(root, ids)
     text = [key for key, oid in ids.items() if is_text(*heads[oid], key[1])]
     sections: list[AddedLines] = []
-    for n in range(0, len(text), _MAX_PATHSPECS):
-        chunk = set(text[n : n + _MAX_PATHSPECS])
-        feed = "".join(f"{c}\n" for c in dict.fromkeys(c for c, _ in chunk)).encode("ascii")
+    for piece in _chunks(text):
+        chunk = set(piece)
         paths = sorted({p for _, p in chunk})
         args = ["diff-tree", "--stdin", "-p", "-r", "--text", *_HISTORY_FLAGS, "--", *paths]
+        feed = _lines(c for c, _ in piece)
         sections.extend(s for s in _stream(root, args, feed) if (s.commit, s.path) in chunk)
     return sections
 
@@ -146,12 +158,10 @@ def _commit_ids(root: StrPath, changes: Sequence[tuple[str, str]]
     taken by count, never by their text."""
     wanted = set(changes)
     ids: dict[tuple[str, str], str] = {}
-    keys = list(wanted)
-    for n in range(0, len(keys), _MAX_PATHSPECS):
-        chunk = keys[n : n + _MAX_PATHSPECS]
-        feed = "".join(f"{c}\n" for c in dict.fromkeys(c for c, _ in chunk)).encode("ascii")
+    for chunk in _chunks(list(wanted)):
         out = run_git(["diff-tree", "--stdin", "-r", "-z", "--raw", "--no-abbrev", "--root",
-                       "--no-renames", "--", *sorted({p for _, p in chunk})], root, stdin=feed)
+                       "--no-renames", "--", *sorted({p for _, p in chunk})], root,
+                      stdin=_lines(c for c, _ in chunk))  # fmt: skip
         tokens = iter(out.split(b"\0"))
         commit = ""
         for token in tokens:
@@ -175,8 +185,7 @@ def _object_heads(root: StrPath, ids: Mapping[Any, str | None]
     from secretsfile.git.pipe import READ_SIZE, git_output  # here: a binary section is rare
 
     heads: dict[str, tuple[bytes, int]] = {}
-    feed = "".join(f"{o}\n" for o in wanted).encode("ascii")
-    with git_output(root, ["cat-file", "--batch"], feed) as out:
+    with git_output(root, ["cat-file", "--batch"], _lines(wanted)) as out:
         for oid in wanted:
             header = out.readline().split(b" ")
             if len(header) != 3 or header[0] != oid.encode("ascii"):
