@@ -153,9 +153,7 @@ def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
                 continue
             match = _HUNK.match(line)
             if match:
-                old_left = int(match.group(1)) if match.group(1) is not None else 1
-                new_left = int(match.group(3)) if match.group(3) is not None else 1
-                new_number = int(match.group(2))
+                old_left, new_left, new_number = _hunk_counts(match)
             else:
                 _file_header(line, current)
         else:
@@ -167,6 +165,13 @@ def parse_patch(lines: Iterable[bytes]) -> Iterator[AddedLines]:
 
 #: At most this many lines are taken as one run (a hunk header's count is not trusted).
 _RUN_LINES = 4096
+
+
+def _hunk_counts(match: re.Match[bytes]) -> tuple[int, int, int]:
+    """Old lines, new lines and the first new line number of ``@@ -a,b +c,d @@`` (an
+    omitted count is 1)."""
+    old, first, new = match.group(1), match.group(2), match.group(3)
+    return int(old) if old is not None else 1, int(new) if new is not None else 1, int(first)
 
 
 def _section_start(line: bytes, commit: str | None) -> tuple[str | None, AddedLines | None]:
