@@ -47,12 +47,19 @@ def write_stdout(text: str) -> None:
                          hint="write to a file with --output FILE") from None
 
 
-def verdict_output(report: Callable[[], None], summary: Callable[[], None]) -> None:
-    """A scanner command's output: the report (stdout), then the summary (stderr). A reader
-    that leaves either stream (`scan | head`, `scan 2>&1 | true`) ends that output, not the
-    command: its exit code (findings or not) stands. The stream then goes to /dev/null, so
-    what is still buffered and the exit's flush go nowhere quietly."""
-    for write, stream in ((report, sys.stdout), (summary, sys.stderr)):
+def verdict_output(report: Callable[[], None], summary: str | None) -> None:
+    """A scanner command's output: the report (stdout), then the summary (stderr; None:
+    ``--no-summary``). A reader that leaves either stream (`scan | head`, `scan 2>&1 |
+    true`) ends that output, not the command: its exit code (findings or not) stands. The
+    stream then goes to /dev/null, so what is still buffered and the exit's flush go
+    nowhere quietly."""
+    from secretsfile.cli.quiet import say
+
+    def summarise() -> None:
+        if summary is not None:
+            say(summary)
+
+    for write, stream in ((report, sys.stdout), (summarise, sys.stderr)):
         try:
             write()
         except BrokenPipeError:

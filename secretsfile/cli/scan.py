@@ -16,8 +16,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from secretsfile.cli.quiet import say
-
 TYPE_CHECKING = False  # typing stays unloaded at run time (the hook's start-up)
 if TYPE_CHECKING:
     from pathlib import Path
@@ -75,11 +73,8 @@ def run_scan_command(
     report = result.report(__version__)
     from secretsfile.cli.boundary import verdict_output
 
-    def summary_line() -> None:
-        if not no_summary:
-            say(summary(report, result.baseline_written, result.baseline_path))
-
-    verdict_output(lambda: write_report(report, fmt, output), summary_line)
+    said = None if no_summary else summary(report, result.baseline_written, result.baseline_path)
+    verdict_output(lambda: write_report(report, fmt, output), said)
     return 1 if result.findings else 0
 
 
@@ -111,11 +106,7 @@ def run_check_encrypted(files: list[str] | None = None, staged: bool = False,
         else:
             write_stdout("".join(line + "\n" for line in report.lines()))
 
-    def summary_line() -> None:
-        if not no_summary:
-            say(report.summary())
-
-    verdict_output(lines, summary_line)
+    verdict_output(lines, None if no_summary else report.summary())
     return 1 if report.failed else 0
 
 
