@@ -373,6 +373,12 @@ FILTERS: tuple[tuple[str, Filter], ...] = (
     ("data-uri", data_uri),
 )
 
+#: The FILTERS that drop what sits in sops ciphertext or an armored message. A built-in
+#: vendor rule (AKIA…, ghp_…: a shape random base64 does not hold by chance) is not subject
+#: to them, nor to the skipping of sops metadata lines: a token there was pasted in, a
+#: look-alike hiding it. Generic and custom rules are (their shapes may occur by chance).
+CIPHERTEXT_FILTERS: frozenset[str] = frozenset({"sops-ciphertext", "armored-ciphertext"})
+
 #: Filters that judge only the secret's shape; a rule whose secrets have that shape lists
 #: them in its ``exempt_filters`` (a Heroku API key *is* a UUID).
 SHAPE_FILTERS: frozenset[str] = frozenset({"uuid", "hex-hash", "placeholder", "public-key"})

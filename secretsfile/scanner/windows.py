@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from secretsfile.scanner.allowlists import CompiledAllowlist
+from secretsfile.scanner.filters import CIPHERTEXT_FILTERS
 from secretsfile.scanner.lazy_regex import compile_regex
 from secretsfile.scanner.model import Rule
 
@@ -23,13 +24,6 @@ BLOCK_LIMIT = 64 * 1024
 _SINGLE_LINE = 0
 _FEW_LINES = 1
 _BLOCK = 2
-
-
-#: filters.FILTERS that drop what sits in sops ciphertext or an armored message. A built-in
-#: vendor rule (AKIA…, ghp_…: a shape random base64 does not hold by chance) is not subject
-#: to them, nor to the skipping of sops metadata lines: a token there was pasted in, a
-#: look-alike hiding it. Generic and custom rules are (their shapes may occur by chance).
-_CIPHERTEXT_FILTERS = frozenset({"sops-ciphertext", "armored-ciphertext"})
 
 
 class CompiledRule:
@@ -44,9 +38,9 @@ class CompiledRule:
         self.rule = rule
         self.generic = generic
         self.keywords = keywords
-        self.sees_ciphertext = sees_ciphertext  # see _CIPHERTEXT_FILTERS
+        self.sees_ciphertext = sees_ciphertext  # see filters.CIPHERTEXT_FILTERS
         self.exempt = frozenset(rule.exempt_filters) | (
-            _CIPHERTEXT_FILTERS if sees_ciphertext else frozenset())
+            CIPHERTEXT_FILTERS if sees_ciphertext else frozenset())
         self._allowlists: tuple[CompiledAllowlist, ...] | None = None
         self._pattern: re.Pattern[str] | None = None
         self._path: re.Pattern[str] | None = None

@@ -166,3 +166,7 @@ def test_an_armor_marker_hides_only_what_lies_inside_its_message() -> None:
     assert filters.armored_ciphertext(Candidate(body, one_line, one_line.index(body)))
     marker = "-----BEGIN AGE ENCRYPTED FILE-----"
     assert filters.armored_ciphertext(Candidate(marker + "x", marker + "x", 0))
+
+
+def test_the_ciphertext_filters_are_filters() -> None:
+    assert filters.CIPHERTEXT_FILTERS.issubset(name for name, _ in filters.FILTERS)
