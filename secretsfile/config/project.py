@@ -191,7 +191,11 @@ def read_yaml_mapping(path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     from secretsfile.core.tree import strip_comments
     from secretsfile.errors import FormatError
-    from secretsfile.stores.yaml_fast import has_other_line_breaks, parse_simple
+    from secretsfile.stores.yaml_fast import (
+        forbidden_character,
+        has_other_line_breaks,
+        parse_simple,
+    )
 
     try:
         with open(path, "rb") as handle:
@@ -209,12 +213,11 @@ def read_yaml_mapping(path: str | os.PathLike[str]) -> dict[str, Any]:
     # Own-line comments can go (init's template has "<key id>" in one), unless YAML would
     # end the comment early: at a \r, \x85, \u2028 or \u2029 (what follows is YAML to
     # PyYAML and sops) or, for a line indented by other than spaces, not be one at all. A
-    # control character anywhere (a comment too) goes to the full parser, which refuses it
-    # as sops does (isprintable, stricter than YAML, only sends more to the slow path).
-    lines = text.split("\n")
-    kept = "\n".join(line for line in lines if not line.lstrip(" ").startswith("#"))
+    # character YAML refuses anywhere (a comment too) goes to the full parser, which refuses
+    # it as sops does (the fast reader's own test, on the text before comments go).
+    kept = "\n".join(line for line in text.split("\n") if not line.lstrip(" ").startswith("#"))
     simple = ("|" not in kept and ">" not in kept and not has_other_line_breaks(text)
-              and all(line.replace("\t", " ").isprintable() for line in lines))
+              and forbidden_character(text) < 0)
     docs = parse_simple(kept) if simple else None  # no block scalars outside comments
     if docs is None:
         from secretsfile.stores.yaml_store import load_yaml
