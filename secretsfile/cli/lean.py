@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from secretsfile._lazy import resolve
 from secretsfile._paths import normal_path
-from secretsfile.cli.spec import SPEC, Arg, Cmd, EnvOpt, Opt, key_opts
+from secretsfile.cli.spec import SPEC, Arg, Cmd, Opt, key_opts
 
 TYPE_CHECKING = False  # typing's flag without importing typing (~4 ms, issue 14); mypy knows it
 if TYPE_CHECKING:
@@ -128,8 +128,7 @@ def parse(argv: Sequence[str]) -> tuple[Cmd, dict[str, Any]] | None:
     kwargs: dict[str, Any] = {}
     for param in (*(key_opts() if cmd.keys else ()), *cmd.params):
         kwargs[param.dest] = param.default
-        text = os.environ.get(param.envvar) if isinstance(param, EnvOpt) and param.envvar \
-            else None
+        text = os.environ.get(param.envvar) if isinstance(param, Opt) and param.envvar else None
         if text:  # Click: a non-empty environment variable stands for an absent option
             try:
                 kwargs[param.dest] = _convert(param, text, plain)

@@ -9,23 +9,9 @@ from __future__ import annotations
 
 from secretsfile.cli.spec_params import Arg, Cmd, Help, Opt, help_text
 
-__all__ = ["SPEC", "Arg", "Cmd", "EnvOpt", "Help", "Opt", "help_text", "key_opts"]
+__all__ = ["SPEC", "Arg", "Cmd", "Help", "Opt", "help_text", "key_opts"]
 
 
-class EnvOpt(Opt):
-    """An option Click also reads from the environment variable ``envvar`` when it is not
-    given (a non-empty value; shown in --help), or with ``unset=True`` a flag pair that is
-    None when neither spelling is given (a tri-state)."""
-
-    __slots__ = ("envvar",)
-
-    def __init__(self, dest: str, flags: tuple[str, ...], help: Help, kind: str = "value",
-                 metavar: str | None = None, envvar: str | None = None,
-                 unset: bool = False) -> None:
-        super().__init__(dest, flags, help, kind=kind, metavar=metavar)
-        self.envvar = envvar
-        if unset:
-            self.default = None
 
 
 def _formats() -> str:
@@ -202,14 +188,14 @@ SPEC: dict[tuple[str, ...], Cmd] = {cmd.name: cmd for cmd in (
             ".secretsfile.yaml, the exports, recipients and schemas).", many=True),
         Opt("env", ("--env", "-e"), "Check against this environment (default: "
             "SECRETSFILE_ENV, else every environment)."),
-        EnvOpt("level", ("--level",), "NONE (syntax only), SECRET_EXISTS or "
-               "SECRET_AND_KEY_EXISTS (default).", envvar="SECRETSFILE_SECRET_VALIDATION_LEVEL",
-               metavar="NONE|SECRET_EXISTS|SECRET_AND_KEY_EXISTS"),
-        EnvOpt("recipients", ("--recipients/--no-recipients",), "Check that files are "
-               "encrypted for the config's recipients (default: when no FILES are named).",
-               kind="flag", unset=True),
-        EnvOpt("schemas", ("--schemas/--no-schemas",), "Check secrets against their schema "
-               "(default: when no FILES are named).", kind="flag", unset=True),
+        Opt("level", ("--level",), "NONE (syntax only), SECRET_EXISTS or "
+            "SECRET_AND_KEY_EXISTS (default).", envvar="SECRETSFILE_SECRET_VALIDATION_LEVEL",
+            metavar="NONE|SECRET_EXISTS|SECRET_AND_KEY_EXISTS"),
+        Opt("recipients", ("--recipients/--no-recipients",), "Check that files are "
+            "encrypted for the config's recipients (default: when no FILES are named).",
+            kind="flag", tristate=True),
+        Opt("schemas", ("--schemas/--no-schemas",), "Check secrets against their schema "
+            "(default: when no FILES are named).", kind="flag", tristate=True),
         # prompts and listings of what to create: Typer's path
         Opt("create_missing", ("--create-missing",), "Create the secrets references name "
             "but the environment lacks (with -i: prompted; else listed).", kind="flag",
@@ -217,8 +203,8 @@ SPEC: dict[tuple[str, ...], Cmd] = {cmd.name: cmd for cmd in (
         Opt("interactive", ("--interactive", "-i"), "With --create-missing: prompt for the "
             "values.", kind="flag", lean=False),
         Opt("as_json", ("--json",), "Machine-readable output.", kind="flag"),
-        EnvOpt("config", ("--config",), "The project config (default: nearest "
-               ".secretsfile.yaml).", metavar="FILE", envvar="SECRETSFILE_CONFIG"),
+        Opt("config", ("--config",), "The project config (default: nearest "
+            ".secretsfile.yaml).", metavar="FILE", envvar="SECRETSFILE_CONFIG"),
     ), "secretsfile.cli.check:run_check"),
 )}
 

@@ -25,11 +25,14 @@ class Arg:
 class Opt:
     """An option. ``kind``: "value" (takes one value), "flag" (bool; "--x/--no-x" declares
     both) or "list" (repeatable).
-    ``lean=False``: the lean parser steps aside when it is given (Typer handles it)."""
+    ``lean=False``: the lean parser steps aside when it is given (Typer handles it).
+    ``envvar``: read, as Click reads it, when the option is not given (a non-empty value;
+    shown in --help). ``tristate``: a flag pair that is None when neither is given."""
 
     __slots__ = (
         "default",
         "dest",
+        "envvar",
         "flags",
         "help",
         "kind",
@@ -42,10 +45,13 @@ class Opt:
 
     def __init__(self, dest: str, flags: tuple[str, ...], help: Help, kind: str = "value",
                  metavar: str | None = None, type: str = "str", default: object = None,
-                 min: int | None = None, max: int | None = None, lean: bool = True) -> None:
+                 min: int | None = None, max: int | None = None, lean: bool = True,
+                 envvar: str | None = None, tristate: bool = False) -> None:  # fmt: skip
         self.dest, self.flags, self.help, self.kind = dest, flags, help, kind
         self.metavar, self.type, self.min, self.max, self.lean = metavar, type, min, max, lean
-        self.default = False if kind == "flag" and default is None else default
+        self.envvar = envvar
+        flag_off = kind == "flag" and default is None and not tristate
+        self.default = False if flag_off else default
 
 
 class Cmd:

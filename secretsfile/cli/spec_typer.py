@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from secretsfile.cli.lean import prepare
-from secretsfile.cli.spec import Arg, Cmd, EnvOpt, Opt, help_text, key_opts
+from secretsfile.cli.spec import Arg, Cmd, Opt, help_text, key_opts
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 _TYPES: dict[str, type] = {"str": str, "path": Path, "int": int}
@@ -27,7 +27,7 @@ def info(param: Arg | Opt) -> Any:
     limits = {k: v for k, v in (("min", param.min), ("max", param.max)) if v is not None}
     show: dict[str, Any] = {"show_default": False} \
         if param.type == "int" and param.default is None else {}
-    if isinstance(param, EnvOpt) and param.envvar:
+    if param.envvar:
         show["envvar"] = param.envvar
     option: Any = typer.Option
     return option(*param.flags, metavar=param.metavar, help=help_text(param.help),
